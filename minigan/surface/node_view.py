@@ -180,11 +180,8 @@ def next_functions(node) -> tuple:
             pairs.append((edge.edges[0], edge.index))  # output i of a Function with several: PyTorch's (fn, i)
         else:
             pairs.append((edge, 0))
+    pairs = [(None, 0) if i is None else pairs[i] for i in entries(node)]
     kind = type(node).__name__
-    if kind in ("Pow", "Fill") and None in node.edges:  # x ** 2, 2 ** x, x.fill_(2): PyTorch takes the number as
-        pairs = [p for p, e in zip(pairs, node.edges) if e is not None]  # a Scalar argument, with no entry
-    if kind in ("Conv2d", "ConvTranspose2d") and len(pairs) == 2:  # no bias: PyTorch's entry for the missing one
-        pairs.append((None, 0))
     if kind == "Linear" and _input_2d.setdefault(node, node.inputs is None or len(node.inputs[0].shape) == 2):
         # PyTorch's addmm(b, x, W.t()) for a 2-d input (asked first after backward, which frees the inputs: the common
         # 2-d call), the node's order kept once shown
@@ -193,6 +190,17 @@ def next_functions(node) -> tuple:
         weight = pairs[1] if pairs[1][0] is None else (_transposed[node], 0)
         pairs = [pairs[2], pairs[0], weight] if len(pairs) == 3 else [pairs[0], weight]
     return tuple(pairs)
+
+
+def entries(node) -> list:
+    """PyTorch's entries of the node, in order, as indices of minigan's ``node.edges`` (None: an entry minigan's node
+    has not): what next_functions shows and a node's hook sees.  (A 2-d Linear's addmm order is next_functions' own.)"""
+    kind, found = type(node).__name__, list(range(len(node.edges)))
+    if kind in ("Pow", "Fill") and None in node.edges:  # x ** 2, 2 ** x, x.fill_(2): PyTorch takes the number as
+        found = [i for i in found if node.edges[i] is not None]  # a Scalar argument, with no entry
+    if kind in ("Conv2d", "ConvTranspose2d") and len(found) == 2:  # no bias: PyTorch's entry for the missing one
+        found.append(None)
+    return found
 
 
 class TBackward(Node):
@@ -255,11 +263,16 @@ def _hooks(node) -> tuple:
                     zeros = backend.get_array_module(_array(given)).zeros_like(_array(given))
                     grad = zeros if plain else Tensor._make(zeros)
                 grads = tuple(op_backward(grad))
-            for h in list(post.values()):
-                changed = _returned(h, h(tuple([None if g is None else _tensor(g) for g in grads]), (_tensor(grad),)),
-                                    len(grads))
+            for h in list(post.values()):  # (each sees PyTorch's entries, and what it returns goes back to ours)
+                shown = entries(node)
+                changed = _returned(h, h(tuple([None if i is None or grads[i] is None else _tensor(grads[i])
+                                                for i in shown]), (_tensor(grad),)), len(shown))
                 if changed is not None:
-                    grads = tuple([g.array if plain and g is not None else g for g in changed])
+                    grads = list(grads)
+                    for i, g in zip(shown, changed):
+                        if i is not None:
+                            grads[i] = g.array if plain and g is not None else g
+                    grads = tuple(grads)
             return grads
 
         node.backward = backward

@@ -138,12 +138,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode not in modes:
         raise NotImplementedError(f"interpolate: mode for a {input.ndim}-D input must be one of {modes}, got "
                                   f"mode={mode!r}")
-    if not (mode.startswith("nearest") and input.dtype == backend.np.uint8):  # (nearest picks pixels: PyTorch's
-        input = _float(input, "interpolate")  # kernels take a uint8 image or mask too, no other integer or bool)
+    if not (mode.startswith("nearest") and input.dtype == backend.np.uint8 or mode == "area"):  # (nearest picks
+        input = _float(input, "interpolate")  # pixels: PyTorch's kernels take a uint8 image or mask too, no other
+        # integer or bool; area is adaptive_avg_pool, whose dtype check passes an integer input with no output pixel)
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not provided (it matters when shrinking)")
     if size is not None:
-        out, scales = _per_axis(size, len(axes), "size", checks.is_integer, int), (None,) * len(axes)
+        out = _per_axis(size, len(axes), "size", checks.is_integer, int, positive=mode != "area")  # (adaptive
+        scales = (None,) * len(axes)  # pooling to no pixel is PyTorch's empty result)
     else:
         scales = _per_axis(scale_factor, len(axes), "scale_factor", checks.is_number, float)
         out = tuple(int(input.shape[a] * s) for a, s in zip(axes, scales))  # ⌊n·s⌋, as PyTorch
@@ -170,12 +172,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     return laid_out(input, x, keeps)  # (as PyTorch's upsampling kernels allocate their result)
 
 
-def _per_axis(value, count, name, kind, number):
-    """One ``number`` (int or float) per resized axis, each of the ``kind`` its test accepts (NumPy's too) and > 0."""
+def _per_axis(value, count, name, kind, number, positive=True):
+    """One ``number`` (int or float) per resized axis, each of the ``kind`` its test accepts (NumPy's too) and > 0
+    (or ≥ 0 where not ``positive``)."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
-    if len(values) != count or not all(kind(v) and v > 0 for v in values):  # (an output size below 1: PyTorch's
-        raise DomainError(f"interpolate: {name} must be a positive number or one for each of the {count} resized "
-                          f"axes, got {value!r}")  # RuntimeError; a DomainError is a ValueError too)
+    if len(values) != count or not all(kind(v) and (v > 0 if positive else v >= 0) for v in values):
+        raise DomainError(f"interpolate: {name} must be a {'positive' if positive else 'non-negative'} number or one "
+                          f"for each of the {count} resized axes, got {value!r}")  # (PyTorch's RuntimeError; a
+        # DomainError is a ValueError too)
     return tuple(number(v) for v in values)
 
 

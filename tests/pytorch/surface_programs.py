@@ -1137,6 +1137,13 @@ def _nan_argument(program):
     return any(isinstance(v, float) and v != v for v in numbers)
 
 
+def _infinite_scale(program):
+    """scaled_dot_product_attention given a scale of ±∞ (keyword or seventh argument; a float or a NumPy scalar)."""
+    scale = program["kwargs"].get("scale", program["args"][6] if len(program["args"]) > 6 else None)
+    scale = scale[2] if isinstance(scale, tuple) and scale[:1] == ("np",) else scale
+    return program["name"] == "scaled_dot_product_attention" and isinstance(scale, float) and abs(scale) == np.inf
+
+
 def _has(program, value):
     return any(np.any(np.isnan(s["values"])) if value == "nan" else np.any(np.isinf(s["values"]))
                for s in program["tensors"] if s["values"].dtype.kind == "f")
@@ -1271,6 +1278,10 @@ DOCS = "docs/pytorch.md"
 KINKED = ("hardtanh", "hardtanh_", "relu6", "hardshrink", "softshrink", "elu", "elu_", "selu", "selu_", "celu",
           "celu_", "hardswish", "logit", "logit_")
 DOCUMENTED = [
+    (lambda p, w, d: w == "second-order grad" and _infinite_scale(p),
+     f"{DOCS}, Special values: the second order of scaled_dot_product_attention by PyTorch's math with a scale of "
+     "±∞, through a query row whose scores are all −∞ (PyTorch's safe softmax multiplies the row's zero weights by "
+     "the scale's infinite terms: NaN; minigan's zero mask gives 0)"),
     (lambda p, w, d: p["name"] in ("vector_norm", "norm") and w == "second-order grad" and _float32_cancellation(p),
      f"{DOCS}, Special values: a float32 second derivative that is 0 in exact arithmetic (vector_norm with "
      "0 < p < 1 of equal entries: PyTorch's rounding cancels to 0, minigan's leaves float32's noise)"),

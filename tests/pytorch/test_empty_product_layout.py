@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -64,6 +65,9 @@ def _run(lib, op, sizes, how, beta, dtype, form):
     return record
 
 
-@pytest.mark.parametrize("op,sizes,how,beta,dtype,form", CASES, ids=str)
+# Every 17th case by default (and each op with each of its sizes, layouts, betas, dtypes and forms), all under -m slow
+@pytest.mark.parametrize("op,sizes,how,beta,dtype,form", default_slice(CASES, 17, cover=(
+    "each", lambda op, sizes, how, beta, dtype, form: (op, sizes), lambda op, sizes, how, beta, dtype, form: (op, how),
+    lambda op, sizes, how, beta, dtype, form: (op, beta, dtype, form))), ids=str)
 def test_a_product_of_an_empty_sum_is_row_major_as_pytorch(op, sizes, how, beta, dtype, form):
     assert _run(minigan, op, sizes, how, beta, dtype, form) == _run(torch, op, sizes, how, beta, dtype, form)

@@ -241,7 +241,14 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         copy = flags[1] if len(flags) > 1 else copy
         out = super().to(*(a for a in args if not isinstance(a, bool)), device=device, dtype=dtype)
         if copy and out is self:  # (a copy in an integer dtype records nothing, as PyTorch's _to_copy, even of an
-            return (out if out.is_floating_point() else out.detach()).clone()  # integer tensor that requires grad)
+            out = (out if out.is_floating_point() else out.detach()).clone()  # integer tensor that requires grad)
+        return self._copy_in(out, memory_format)
+
+    def _copy_in(self, out, memory_format):
+        """A conversion's result: where it copied and contiguous_format was asked, row-major (PyTorch's; the copy
+        keeps the source's layout otherwise, preserve_format); where nothing was converted, the tensor itself."""
+        if memory_format is creation.contiguous_format and out is not self and not out.is_contiguous():
+            return out.contiguous()
         return out
 
     # (a list or tuple is not an operand: NotImplemented, as the engine's operators and PyTorch's answer)
@@ -385,19 +392,19 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     def float(self, *, memory_format=None):
         creation.only_defaults("float", memory_format=memory_format)
-        return super().float()
+        return self._copy_in(super().float(), memory_format)
 
     def double(self, *, memory_format=None):
         creation.only_defaults("double", memory_format=memory_format)
-        return super().double()
+        return self._copy_in(super().double(), memory_format)
 
     def long(self, *, memory_format=None):
         creation.only_defaults("long", memory_format=memory_format)
-        return super().long()
+        return self._copy_in(super().long(), memory_format)
 
     def cpu(self, *, memory_format=None):
         creation.only_defaults("cpu", memory_format=memory_format)
-        return super().cpu()
+        return self._copy_in(super().cpu(), memory_format)
 
     def contiguous(self, *, memory_format=creation.contiguous_format):  # (PyTorch's: a format, by keyword)
         creation.a_memory_format("contiguous", memory_format)

@@ -13,6 +13,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
+from conftest import default_slice  # noqa: E402
+
 import minigan  # noqa: E402
 from pytorch.oracle import GRAD_NO_INPUTS  # noqa: E402
 
@@ -76,9 +78,11 @@ FLAG_SETS = list(itertools.product([False, True], repeat=4))
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # (PyTorch warns of an input that is not float64)
-@pytest.mark.parametrize("flags", FLAG_SETS, ids=lambda f: "".join("TF"[not v] for v in f))
-@pytest.mark.parametrize("inputs", INPUTS)
-@pytest.mark.parametrize("func", FUNCS)
+# Every 13th case by default (and each func with each inputs, forward AD checked and not), all under -m slow
+@pytest.mark.parametrize("func, inputs, flags", default_slice(
+    [pytest.param(func, inputs, flags, id=f"{func}-{inputs}-{''.join('TF'[not v] for v in flags)}")
+     for func in FUNCS for inputs in INPUTS for flags in FLAG_SETS], 13,
+    cover=("each", lambda func, inputs, flags: (func, inputs, flags[0]))))
 def test_gradcheck_arguments_as_pytorch(func, inputs, flags):
     kwargs = dict(zip(GRAD_FLAGS, flags), eps=1e-6, nondet_tol=0.0, fast_mode=False)
     theirs = _outcome(lambda: torch.autograd.gradcheck(func=_func(func), inputs=_inputs(torch, inputs), **kwargs))
@@ -103,7 +107,11 @@ GRADGRAD_CASES = [pytest.param(func, inputs, outputs, flags, id=f"{func}-{inputs
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.parametrize("func, inputs, grad_outputs, flags", GRADGRAD_CASES)
+# Every 23rd case by default (and each func with each inputs and grad_outputs, forward-over-reverse checked and not
+# with each func), all under -m slow
+@pytest.mark.parametrize("func, inputs, grad_outputs, flags", default_slice(GRADGRAD_CASES, 23, cover=(
+    "each", lambda func, inputs, outputs, flags: (func, inputs, outputs),
+    lambda func, inputs, outputs, flags: (func, flags[0]))))
 def test_gradgradcheck_arguments_as_pytorch(func, inputs, grad_outputs, flags):
     kwargs = dict(zip(GRADGRAD_FLAGS, flags), gen_non_contig_grad_outputs=True, masked=False)
     theirs = _outcome(lambda: torch.autograd.gradgradcheck(_func(func), _inputs(torch, inputs),

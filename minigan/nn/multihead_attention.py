@@ -64,8 +64,6 @@ class MultiheadAttention(Module):
         if embed_dim % num_heads:
             raise AttentionArgumentError(f"MultiheadAttention: embed_dim={embed_dim} must be divisible by "
                                          f"num_heads={num_heads}")
-        if not 0 <= dropout < 1:
-            raise ValueError(f"MultiheadAttention: dropout must be in [0, 1), got {dropout}")
         self.kdim = embed_dim if kdim is None else _size_int(kdim, "kdim", "MultiheadAttention")
         self.vdim = embed_dim if vdim is None else _size_int(vdim, "vdim", "MultiheadAttention")
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
@@ -163,14 +161,20 @@ class MultiheadAttention(Module):
             key_padding_mask = key_padding_mask.reshape(n, 1, 1, source).expand(n, heads, 1, source)
             key_padding_mask = key_padding_mask.reshape(n * heads, 1, source)
             attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
-        p = self.dropout if self.training else 0.0
+        p = self.dropout if self.training else 0.0  # (PyTorch's: read as given, dropped above 0, by dropout's door)
 
         if need_weights:
             scores = (q * d ** -0.5) @ k.transpose(1, 2)  # (N·h, L, S)
             weights = (scores if attn_mask is None else scores + attn_mask).softmax(-1)
-            out = (weights if p == 0 else F.dropout(weights, p)) @ v
-        else:  # as PyTorch, through scaled_dot_product_attention (a query that sees no key gives 0 there)
-            out = F.scaled_dot_product_attention(q, k, v, attn_mask, p)
+            out = (F.dropout(weights, p) if p > 0.0 else weights) @ v
+        else:  # as PyTorch, through scaled_dot_product_attention (a query that sees no key gives 0 there) of its
+            # 4-D (N, h, L, d) views, so that its dispatch picks the kernel PyTorch's does (the flash kernel, without
+            # dropout)
+            mask = None if attn_mask is None else attn_mask.unsqueeze(0) if attn_mask.shape[0] == 1 else \
+                attn_mask.reshape(n, heads, -1, source)
+            out = F.scaled_dot_product_attention(q.reshape(n, heads, length, d), k.reshape(n, heads, source, d),
+                                                 v.reshape(n, heads, source, d), mask, p)
+            out = out.reshape(n * heads, length, d)
         out = F.linear(out.transpose(0, 1).reshape(length * n, e), self.out_proj.weight, self.out_proj.bias)
         out = out.reshape(length, n, e)
         if not batched:

@@ -228,14 +228,22 @@ class _Normalized(Node):
     def backward(self, grad):  # dx = (g − mean(g) − x̂·mean(g·x̂))/σ with g = dy·γ, x̂ = (x − μ)/σ;  dγ = Σ dy·x̂
         x, *weight = self.saved_tensors
         if backend.is_array(x):
-            mean, inv_std = self.mean, self.inv_std
+            mean, inv_std, unwritten = self.mean, self.inv_std, False
         else:
-            mean, inv_std = as_saved(x, *self.statistics(x), self.axes, self.mean, self.inv_std,
+            mean, inv_std = self.statistics(x)
+            unwritten = not (mean.array != self.mean).any()  # (x's μ as forward found it: no write through .data)
+            mean, inv_std = as_saved(x, mean, inv_std, self.axes, self.mean, self.inv_std,
                                      slope_mean=None if self.grouped else self.mean)
         if self.reads and not backend.is_array(x):
             mean = read_from(mean, self.reads, zero_derivative=False)
         x_hat, g, dx, dw = (x - mean) * inv_std, grad * weight[0] if weight else grad, None, None
-        if self.needs_input_grad[0]:
+        if self.needs_input_grad[0] and unwritten:  # (under create_graph: the same dx, Σ x̂ being 0, centred last as
+            # the exact one is: a row then sums to 0 to the rounding of its terms, not of μ's (Σ x̂ is 1e-12 of them
+            # in a nearly constant row), and a row-constant upstream meets the centring's backward first, giving 0
+            # exactly; a graph that moves such a row almost as a whole multiplies both: graph seed 1250466)
+            dx = (g - x_hat * (g * x_hat).mean(axis=self.axes, keepdims=True)) * inv_std
+            dx = dx - dx.mean(axis=self.axes, keepdims=True)
+        elif self.needs_input_grad[0]:  # (PyTorch's formula, in x as it is now: x̂ not centred after a write)
             dx = (g - g.mean(axis=self.axes, keepdims=True) -
                   x_hat * (g * x_hat).mean(axis=self.axes, keepdims=True)) * inv_std
         if weight and self.needs_input_grad[1]:

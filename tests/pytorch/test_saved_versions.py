@@ -19,6 +19,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 from pytorch.oracle import AMINMAX_GRAD
@@ -255,11 +256,14 @@ def _cases():
 
 
 CASES = list(_cases())
-# The default suite runs each op with all its differentiable operands requiring grad (each operand and the output
-# changed in turn); the other choices of operands run under -m slow.
+# The default suite runs each op with all its differentiable operands requiring grad, every 7th such case (and each
+# op, each operand and the output changed); all of them, and the other choices of operands, run under -m slow.
 EVERY = {name: tuple(k for k, token in enumerate(spec.split()) if not token.endswith("!")) for name, (_, spec) in
          OPS.items()}
-PARAMS = [case if case[1] == EVERY[case[0]] else pytest.param(*case, marks=pytest.mark.slow) for case in CASES]
+PARAMS = default_slice([pytest.param(*case, id=f"{case[0]}-{''.join(map(str, case[1]))}-{case[2]}") for case in CASES
+                        if case[1] == EVERY[case[0]]], 7, cover=("each",)) + [
+    pytest.param(*case, id=f"{case[0]}-{''.join(map(str, case[1]))}-{case[2]}", marks=pytest.mark.slow)
+    for case in CASES if case[1] != EVERY[case[0]]]
 
 
 def _differs(name, grads, changed):
@@ -275,7 +279,7 @@ def _differs(name, grads, changed):
     return None
 
 
-@pytest.mark.parametrize("name, grads, changed", PARAMS, ids=[f"{n}-{''.join(map(str, g))}-{c}" for n, g, c in CASES])
+@pytest.mark.parametrize("name, grads, changed", PARAMS)
 def test_refused_where_pytorch_refuses(name, grads, changed):
     difference = _differs(name, grads, changed)
     assert difference is None, f"{OPS[name][0]} (operands {grads} require grad, {changed} changed): {difference}"
@@ -319,9 +323,10 @@ def _no_grad_view(lib, view, base, use):
         return "RuntimeError", out.requires_grad
 
 
-@pytest.mark.parametrize("use", ["backward", "grad", "later op"])
-@pytest.mark.parametrize("base", ["leaf", "non-leaf"])
-@pytest.mark.parametrize("view", VIEWS)
+# Every 5th case by default (and each view, each base with each use), all under -m slow
+@pytest.mark.parametrize("view, base, use", default_slice(
+    [(view, base, use) for view in VIEWS for base in ["leaf", "non-leaf"] for use in ["backward", "grad", "later op"]],
+    5, cover=("each", lambda view, base, use: (base, use))))
 def test_no_grad_view_starts_no_backward(view, base, use):
     assert _no_grad_view(minigan, view, base, use) == _no_grad_view(torch, view, base, use)
 
@@ -352,8 +357,10 @@ DATA_CASES = [(name, k) for name, (code, spec) in OPS.items() for k in range(len
               if not (name.endswith("_") or "inplace" in name or name.startswith("setitem"))]
 
 
-@pytest.mark.parametrize("name, k", [pytest.param(n, k, marks=[AMINMAX_GRAD] if n == "aminmax" else [])
-                                     for n, k in DATA_CASES], ids=[f"{n}-{k}" for n, k in DATA_CASES])
+# Every 5th case by default (and each op), all under -m slow
+@pytest.mark.parametrize("name, k", default_slice([pytest.param(n, k, id=f"{n}-{k}", marks=[AMINMAX_GRAD] if n ==
+                                                                "aminmax" else []) for n, k in DATA_CASES], 5,
+                                                  cover=(lambda n, k: n,)))
 def test_a_data_write_is_read_as_pytorch_reads_it(name, k):
     with np.errstate(invalid="ignore", divide="ignore"):
         want, got = _after_data_write(torch, name, k), _after_data_write(minigan, name, k)

@@ -11,6 +11,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -65,11 +66,14 @@ def _tolerances(dtype):
     return [1e-12, 1e-9, 1e-9, 1e-5] if dtype == "float64" else [1e-5, 1e-4, 1e-4]
 
 
-CASES = list(itertools.product(["none", "mean", "sum"], OUTERS, ["both", "input", "target"], [False, True]))
+CASES = list(itertools.product(["none", "mean", "sum"], OUTERS, ["both", "input", "target"], [False, True],
+                               ["float64", "float32"]))
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize(("reduction", "outer", "which", "weighted"), CASES)
+# Every 11th case by default (and each reduction with each outer function and each dtype, each choice of leaves with
+# each dtype and weighting), all under -m slow: a reduced case runs its 39 entries one at a time as well, to third order
+@pytest.mark.parametrize(("reduction", "outer", "which", "weighted", "dtype"), default_slice(CASES, 11, cover=(
+    lambda r, o, wh, we, d: (r, o), lambda r, o, wh, we, d: (r, d), lambda r, o, wh, we, d: (wh, d, we))))
 def test_bce_input_gradient_differentiated_in_its_upstream_is_pytorchs(reduction, outer, which, weighted, dtype):
     # each probability against every target, as one tensor (so each reduction mixes ordinary and extreme entries)
     # and one entry at a time (so the mean's upstream is the extreme entry's own)

@@ -19,6 +19,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -115,8 +116,11 @@ def _same(want, got):
                for w, g in zip(want[2], got[2]))
 
 
-@pytest.mark.parametrize("grads", [(True, False), (False, True), (True, True)], ids=["a", "b", "both"])
-@pytest.mark.parametrize("da,db", list(itertools.product(range(1, 5), range(1, 5))))
+# Every 7th case by default (and each pair of ranks, each choice of operands requiring grad), all under -m slow
+@pytest.mark.parametrize("da,db,grads", default_slice(
+    [pytest.param(da, db, grads, id=f"{da}-{db}-{name}") for da, db in itertools.product(range(1, 5), range(1, 5))
+     for grads, name in [((True, False), "a"), ((False, True), "b"), ((True, True), "both")]], 7,
+    cover=("each", lambda da, db, grads: (da, db))))
 def test_matmul_raises_where_pytorch_raises_and_reads_its_copies(da, db, grads):
     cases = list(_cases(da, db, grads))
     wrong = []

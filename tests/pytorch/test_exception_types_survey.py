@@ -14,6 +14,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
+from conftest import default_slice  # noqa: E402
+
 import minigan  # noqa: E402
 from pytorch.exception_oracle import same_class  # noqa: E402
 
@@ -595,6 +597,15 @@ CASES.update({
 })
 
 
-@pytest.mark.parametrize("case", list(CASES))
+def _call(case):
+    """A case's call without its dtype: the default slice runs each call (and each dtype) at least once."""
+    name, _, dtype = case.rpartition(", ")
+    return name if dtype in DTYPES else case
+
+
+# Every 7th case by default (and each call, each dtype), all under -m slow
+@pytest.mark.parametrize("case", default_slice(list(CASES), 7, cover=(_call, lambda case: case.rpartition(", ")[2]
+                                                                         if case.rpartition(", ")[2] in DTYPES
+                                                                         else None)))
 def test_minigan_refuses_as_pytorch_does(case):
     same_class(CASES[case], torch, minigan, one_line=False)

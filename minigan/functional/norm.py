@@ -96,11 +96,18 @@ class BatchNorm(N.BatchNorm):
 
     def backward(self, grad):
         grads = super().backward(grad)
-        return grads if backend.is_array(grad) else read_from_saved(self, grads)
+        if backend.is_array(grad):
+            return grads
+        if grads[0] is not None and self.training and self.unwritten:  # (centred last, the same dx: a channel sums
+            # to 0 to the rounding of its terms, and a channel-constant upstream gives 0 exactly, as layer norm's)
+            grads = (grads[0] - grads[0].mean(axis=self.axes, keepdims=True),) + tuple(grads[1:])
+        return read_from_saved(self, grads)
 
     def normalize(self, x):
         """The engine's statistics; under create_graph in training, at the values forward found (as_saved)."""
         centred, inv_std, mean, var = super().normalize(x)
+        self.unwritten = self.training and not backend.is_array(x) and not (mean.array != self.mean).any()  # (x's
+        # μ as forward found it: no write through .data since)
         if backend.is_array(x) or not self.training:
             return centred, inv_std, mean, var
         mean, inv_std = as_saved(x, mean, inv_std, self.axes, self.mean, self.inv_std, slope_mean=self.mean)

@@ -1,5 +1,5 @@
 """layer_norm's first and second order along a nearly constant row, in float64, against an exact reference (mpmath
-at 50 digits) and PyTorch's.
+at 50 digits) and PyTorch's; group, instance and batch norm's row sums and constant direction too.
 
 Layer norm does not change when a constant is added to a row, so its gradient sums to 0 along each row and its
 second derivative along a constant direction is 0, exactly.  Where a row is nearly constant (a large mean, a tiny
@@ -149,3 +149,40 @@ def test_ordinary_rows_against_pytorch(shape, ns, affine):
         assert (m is None) == (t is None)
         if m is not None:
             np.testing.assert_allclose(m, t, rtol=1e-10, atol=1e-10 * np.abs(t).max())
+
+
+SIBLINGS = {  # (the call, the input's shape, the input reshaped so that each normalised set is a row)
+    "group_norm": (lambda F, x, w: F.group_norm(x, 2, w), (2, 4, 3), lambda a: a.reshape(2 * 2, -1)),
+    "instance_norm": (lambda F, x, w: F.instance_norm(x, weight=w), (2, 4, 3), lambda a: a.reshape(2 * 4, -1)),
+    "batch_norm": (lambda F, x, w: F.batch_norm(x, None, None, w, training=True), (3, 4, 2),
+                   lambda a: a.transpose(1, 0, 2).reshape(4, -1)),
+}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("op", SIBLINGS)
+def test_siblings_row_sums_and_constant_direction(op, weighted, rows):
+    """group_norm's, instance_norm's and batch_norm's (training) under create_graph: each normalised set's
+    gradient sums to 0 and the second derivative along a direction constant on each set is 0, as layer_norm's."""
+    call, shape, sets = SIBLINGS[op]
+    mean, spread = ROWS[rows]
+    rng = np.random.default_rng(11)
+    x0 = mean + spread * rng.random(shape)
+    go, other = rng.normal(size=(2,) + shape)
+    w = rng.uniform(0.5, 1.5, shape[1]) if weighted else None
+    per_set = sets(other).mean(axis=1, keepdims=True) + 0 * sets(other)  # (one number a set)
+    constant = per_set.reshape(4, 3, 2).transpose(1, 0, 2) if op == "batch_norm" else per_set.reshape(shape)
+    assert np.array_equal(sets(constant), per_set)
+    x = minigan.tensor(x0, requires_grad=True)
+    wt = None if w is None else minigan.tensor(w, requires_grad=True)
+    g, = minigan.autograd.grad(call(minigan.nn.functional, x, wt), x, minigan.tensor(go), create_graph=True)
+    gn = g.detach().numpy()
+    rs = 1 / np.sqrt(sets(x0).var(axis=1) + 1e-5)
+    terms = rs.max() * np.abs(go).max() * (1 if w is None else w.max())
+    assert np.abs(sets(gn).sum(axis=1)).max() <= 1e-14 * terms * sets(gn).shape[1]
+    inputs = [x] if wt is None else [x, wt]
+    along = minigan.autograd.grad(g, inputs, minigan.tensor(constant), retain_graph=True)
+    scale = max([terms] + [np.abs(t.numpy()).max() for t in minigan.autograd.grad(g, inputs, minigan.tensor(other))])
+    for t in along:
+        assert np.abs(t.numpy()).max() <= 1e-14 * scale * sets(gn).shape[1]

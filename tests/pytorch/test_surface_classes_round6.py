@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -85,11 +86,13 @@ def test_bincount_refusals_and_dtypes(values, weights, minlength):
 LINEAR_DTYPES = ["int64", "int32", "int16", "int8", "uint8", "bool", "float64"]
 
 
-@pytest.mark.parametrize("bias", ["none", "same", "float64", "int64", "broadcast"])
-@pytest.mark.parametrize("shapes", [((2, 3), (4, 3)), ((3,), (4, 3)), ((2, 2, 3), (4, 3)), ((2, 3), (3,)),
-                                    ((0, 3), (4, 3))])
-@pytest.mark.parametrize("pair", [(d, d) for d in LINEAR_DTYPES] + [("int64", "int32"), ("int32", "float64"),
-                                                                    ("float64", "int64")])
+# Every 11th case by default (and each value, each pair of dtypes with each bias), all under -m slow
+@pytest.mark.parametrize("pair, shapes, bias", default_slice(
+    [(pair, shapes, bias) for pair in [(d, d) for d in LINEAR_DTYPES] + [("int64", "int32"), ("int32", "float64"),
+                                                                         ("float64", "int64")]
+     for shapes in [((2, 3), (4, 3)), ((3,), (4, 3)), ((2, 2, 3), (4, 3)), ((2, 3), (3,)), ((0, 3), (4, 3))]
+     for bias in ["none", "same", "float64", "int64", "broadcast"]], 11,
+    cover=("each", lambda pair, shapes, bias: (pair, bias))))
 def test_linear_of_integers(pair, shapes, bias):
     def call(lib):
         (dx, dw), (sx, sw) = pair, shapes
@@ -137,10 +140,13 @@ def test_repeat_negative_count_of_an_empty_dimension(door, shape, dims):
 LERP_DTYPES = ["float32", "float64", "float16", "int64", "bool"]
 
 
-@pytest.mark.parametrize("wdtype", LERP_DTYPES)
-@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
-@pytest.mark.parametrize("dims", [(0, 0, 0), (1, 1, 0), (0, 1, 0), (1, 0, 0), (0, 0, 1)])
-@pytest.mark.parametrize("door", ["torch.lerp", "Tensor.lerp", "Tensor.lerp_"])
+# Every 11th case by default (and each value, each pair of dtypes, each door with each choice of dimensioned ends),
+# all under -m slow
+@pytest.mark.parametrize("door, dims, dtype, wdtype", default_slice(
+    [(door, dims, dtype, wdtype) for door in ["torch.lerp", "Tensor.lerp", "Tensor.lerp_"]
+     for dims in [(0, 0, 0), (1, 1, 0), (0, 1, 0), (1, 0, 0), (0, 0, 1)] for dtype in ["float32", "float16", "float64"]
+     for wdtype in LERP_DTYPES], 11,
+    cover=("each", lambda door, dims, dtype, wdtype: (dtype, wdtype), lambda door, dims, dtype, wdtype: (door, dims))))
 def test_lerp_result_dtype(door, dims, dtype, wdtype):
     def call(lib):
         def make(value, ndim, dt, rg):

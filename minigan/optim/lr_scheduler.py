@@ -48,13 +48,21 @@ def _factor(who, name, value, lo, hi, lo_open=False):
     return float(value)
 
 
+def _number(who, name, value):
+    """A factor PyTorch's schedule multiplies by as it is (a negative γ alternates the rate's sign, ∞ and NaN carry
+    on): any number; only what is no number is refused (PyTorch's TypeError, at its first step)."""
+    if not (checks.is_number(value) or isinstance(value, bool)):
+        raise TypeError(f"{who}: {name} must be a number, got {value!r}")
+    return float(value)
+
+
 def _per_group(who, name, value, optimizer):
     """One value for every group, or a list of one per group (PyTorch's ``max_lr=[...]``)."""
     n = len(optimizer.param_groups)
     values = list(value) if isinstance(value, (list, tuple)) else [value] * n
     if len(values) != n:
         raise ValueError(f"{who}: {name} has {len(values)} values, expected one per param group ({n})")
-    return [_factor(who, name, v, 0.0, math.inf) for v in values]
+    return [_number(who, name, v) for v in values]
 
 
 # PyTorch's text, which its schedulers warn with when step() is given an epoch
@@ -178,7 +186,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
         self.step_size = _positive_int("StepLR", "step_size", step_size)
-        self.gamma = _factor("StepLR", "gamma", gamma, 0.0, math.inf)
+        self.gamma = _number("StepLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -201,7 +209,7 @@ class MultiStepLR(LRScheduler):
             raise TypeError(f"MultiStepLR: milestones must be a list of ints, got {milestones!r}")
         milestones = [int(m) for m in milestones]
         self.milestones = collections.Counter(milestones)  # epoch -> how many decays (PyTorch's Counter, as given)
-        self.gamma = _factor("MultiStepLR", "gamma", gamma, 0.0, math.inf)
+        self.gamma = _number("MultiStepLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -219,7 +227,7 @@ class ExponentialLR(LRScheduler):
     """Decay by ``gamma`` every epoch: lr ← lr·γ (alone, lr = initial_lr · γ^epoch), as PyTorch's ExponentialLR."""
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
-        self.gamma = _factor("ExponentialLR", "gamma", gamma, 0.0, math.inf)
+        self.gamma = _number("ExponentialLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -345,7 +353,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
         self.T_max = _positive_int("CosineAnnealingLR", "T_max", T_max)
-        self.eta_min = _factor("CosineAnnealingLR", "eta_min", eta_min, 0.0, math.inf)
+        self.eta_min = _number("CosineAnnealingLR", "eta_min", eta_min)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -376,7 +384,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_0 = _positive_int("CosineAnnealingWarmRestarts", "T_0", T_0)
         self.T_i = self.T_0  # (the attributes in PyTorch's order: its state_dict lists them so)
         self.T_mult = _positive_int("CosineAnnealingWarmRestarts", "T_mult", T_mult)
-        self.eta_min = _factor("CosineAnnealingWarmRestarts", "eta_min", eta_min, 0.0, math.inf)
+        if not (checks.is_number(eta_min) or isinstance(eta_min, bool)):  # (PyTorch's class here: ValueError)
+            raise ValueError(f"CosineAnnealingWarmRestarts: eta_min must be a float or an int, got {eta_min!r}")
+        self.eta_min = float(eta_min)
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
@@ -417,7 +427,7 @@ class PolynomialLR(LRScheduler):
 
     def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
         self.total_iters = _positive_int("PolynomialLR", "total_iters", total_iters)
-        self.power = _factor("PolynomialLR", "power", power, 0.0, math.inf)
+        self.power = _number("PolynomialLR", "power", power)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):

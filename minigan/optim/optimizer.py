@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import math
 import warnings
 from collections import defaultdict
 
@@ -46,52 +45,74 @@ _SCHEDULE_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_moment
 def _number(who, name, value):
     """``value`` as a Python int or float (never a NumPy float64 scalar, which would promote float32).
 
-    An int stays an int, as PyTorch keeps it (its repr prints ``momentum: 0``); a 1-element Tensor becomes the
-    float it holds (what step() reads; ``check_lr`` keeps a Tensor lr itself in the group, as PyTorch does)."""
+    An int stays an int, as PyTorch keeps it (its repr prints ``momentum: 0``), True and False are the ints 1 and 0
+    (as PyTorch's checks read them); a 1-element Tensor becomes the float it holds (what step() reads; ``check_lr``
+    keeps a Tensor lr itself in the group, as PyTorch does).  What is no number is PyTorch's TypeError."""
     if isinstance(value, Tensor):
         if value.numel() != 1:
             raise ValueError(f"{who}: {name} must be a number or a 1-element Tensor, got a Tensor of shape "
                              f"{tuple(value.shape)}")
         return float(value.item())
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
+    if not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
         raise TypeError(f"{who}: {name} must be a number, got {type(value).__name__} {value!r}")
     return int(value) if isinstance(value, int) else float(value)
 
 
+# PyTorch's rules differ by optimizer (torch/optim/*.py); each is one of these.  None refuses ∞: a learner sees an
+# infinite rate as PyTorch's does, as ∞ and NaN weights.
 def check_nonnegative(who, name, value):
-    """A finite number >= 0.  For ``lr``, PyTorch's check, 0 <= lr (an optimizer made with lr=0 only to load a saved
-    state into, as tutorials do; its step changes nothing); minigan also refuses an infinite value, which would turn
-    every weight into inf or NaN."""
+    """PyTorch's ``0 <= x`` (most optimizers' lr, eps, weight_decay, ...): ∞ taken; a negative value and NaN
+    refused.  lr = 0 is an optimizer made only to load a saved state into, as tutorials do."""
     value = _number(who, name, value)
-    if not (value >= 0 and math.isfinite(value)):  # also False for NaN
-        raise ValueError(f"{who}: {name} must be a finite number >= 0, got {value!r}")
+    if not value >= 0:  # also True for NaN
+        raise ValueError(f"{who}: {name} must be a number >= 0, got {value!r}")
     return value
 
 
-def check_lr(who, name, value):
-    """lr's rule, check_nonnegative; a 1-element Tensor (``lr=torch.tensor(0.01)``) is checked by the number it holds
-    and kept as it is, the same Tensor, as PyTorch keeps it in the group (``step()`` reads its number afresh)."""
-    if isinstance(value, Tensor):
-        if value.numel() != 1:
-            raise ValueError(f"{who}: {name} must be a number or a 1-element Tensor, got a Tensor of shape "
-                             f"{tuple(value.shape)}")
-        check_nonnegative(who, name, value.item())
-        return value
-    return check_nonnegative(who, name, value)
-
-
-def _scheduled_lr(who, lr):
-    """A learning rate set by a training loop or a scheduler: as lr's rule (a schedule may decay to 0, as in
-    PyTorch), named as the loop sets it."""
-    return check_nonnegative(f"{who}.step", "param_groups[i]['lr']", lr)
+def check_not_below_zero(who, name, value):
+    """SGD's ``x < 0`` refused (its lr, momentum, weight_decay): NaN is taken, as there (NaN weights follow)."""
+    value = _number(who, name, value)
+    if value < 0:
+        raise ValueError(f"{who}: {name} must be a number >= 0, got {value!r}")
+    return value
 
 
 def check_unit(who, name, value):
-    """A decay rate in [0, 1): 1 would freeze the average forever."""
+    """A decay rate in [0, 1) (betas): 1 would freeze the average forever."""
     value = _number(who, name, value)
-    if not 0.0 <= value < 1.0:  # also False for NaN
+    if not 0.0 <= value < 1.0:  # also True for NaN
         raise ValueError(f"{who}: {name} must be in [0, 1), got {value!r}")
     return value
+
+
+def check_closed_unit(who, name, value):
+    """A decay rate in [0, 1] (Adadelta's rho, as PyTorch's check)."""
+    value = _number(who, name, value)
+    if not 0.0 <= value <= 1.0:  # also True for NaN
+        raise ValueError(f"{who}: {name} must be in [0, 1], got {value!r}")
+    return value
+
+
+def lr_check(rule):
+    """lr's check by ``rule``; a 1-element Tensor (``lr=torch.tensor(0.01)``) is checked by the number it holds and
+    kept as it is, the same Tensor, as PyTorch keeps it in the group (``step()`` reads its number afresh)."""
+
+    def check_lr(who, name, value):
+        if isinstance(value, Tensor):
+            rule(who, name, _number(who, name, value))
+            return value
+        return rule(who, name, value)
+
+    return check_lr
+
+
+check_lr = lr_check(check_nonnegative)
+
+
+def _scheduled_lr(who, lr):
+    """A learning rate set by a training loop or a scheduler, read as PyTorch's step reads it: any number (a negative
+    one ascends, ∞ and NaN give ∞ and NaN weights); what is no number is its TypeError."""
+    return _number(f"{who}.step", "param_groups[i]['lr']", lr)
 
 
 def check_betas(who, name, betas):
@@ -112,16 +133,17 @@ def check_optional_flag(who, name, value):
     return value if value is None else check_flag(who, name, value)
 
 
-# How each hyperparameter is checked, by its name: a name means the same in every optimizer that takes it, so it
-# has one rule here, which ``Optimizer._check_hyperparameters`` reads.  ``foreach``, ``fused``, ``capturable`` and
-# ``differentiable`` are PyTorch's implementation switches: they pick how PyTorch runs the same update (one kernel
-# per parameter list, CUDA graphs, autograd through step), so minigan, with one NumPy implementation, checks them,
-# keeps them in the group and computes the same numbers whatever they are.
+# How each hyperparameter is checked, by its name: PyTorch's rule for that name in the optimizers that take it, which
+# ``Optimizer._check_hyperparameters`` reads; an optimizer whose PyTorch rule differs (SGD) names its own in its
+# ``hyperparameter_checks``.  SGD's dampening is any number (PyTorch checks it not at all).  ``foreach``, ``fused``,
+# ``capturable`` and ``differentiable`` are PyTorch's implementation switches: they pick how PyTorch runs the same
+# update (one kernel per parameter list, CUDA graphs, autograd through step), so minigan, with one NumPy
+# implementation, checks them, keeps them in the group and computes the same numbers whatever they are.
 HYPERPARAMETER_CHECKS = {
     "lr": check_lr, "eps": check_nonnegative, "weight_decay": check_nonnegative,
-    "momentum": check_nonnegative, "dampening": check_nonnegative, "lr_decay": check_nonnegative,
+    "momentum": check_nonnegative, "dampening": _number, "lr_decay": check_nonnegative,
     "initial_accumulator_value": check_nonnegative, "momentum_decay": check_nonnegative,
-    "betas": check_betas, "rho": check_unit, "alpha": check_unit,
+    "betas": check_betas, "rho": check_closed_unit, "alpha": check_nonnegative,
     "amsgrad": check_flag, "nesterov": check_flag, "centered": check_flag, "decoupled_weight_decay": check_flag,
     "maximize": check_flag, "capturable": check_flag, "differentiable": check_flag,
     "foreach": check_optional_flag, "fused": check_optional_flag,
@@ -258,6 +280,7 @@ class Optimizer(OptimizerNamesNotProvided):
     """
 
     hyperparameter_names: tuple = ()
+    hyperparameter_checks: dict = {}  # name -> this optimizer's rule, where PyTorch's differs from the table's
     renamed_state: dict = {}  # a state name of earlier checkpoints -> today's (PyTorch's), so those still load
 
     def __init__(self, params, defaults=None, **hyperparameters):
@@ -291,13 +314,14 @@ class Optimizer(OptimizerNamesNotProvided):
 
     # -- what subclasses provide
     def _check_hyperparameters(self, **hyperparameters) -> dict:
-        """Every hyperparameter checked by its name's rule (``HYPERPARAMETER_CHECKS``; a clear error naming the
-        optimizer), as a dict name -> value.  A name with no rule (a subclass's own) is taken as it is, and so is
-        everything a subclass written PyTorch's way (no ``hyperparameter_names``) gives: it checks its own."""
+        """Every hyperparameter checked by its name's rule (``HYPERPARAMETER_CHECKS``, ``hyperparameter_checks``; a
+        clear error naming the optimizer), as a dict name -> value.  A name with no rule (a subclass's own) is taken
+        as it is, and so is everything a subclass written PyTorch's way (no ``hyperparameter_names``) gives: it
+        checks its own."""
         if not type(self).hyperparameter_names:
             return hyperparameters
-        who = type(self).__name__
-        checked = {name: HYPERPARAMETER_CHECKS[name](who, name, value) if name in HYPERPARAMETER_CHECKS else value
+        who, rules = type(self).__name__, {**HYPERPARAMETER_CHECKS, **type(self).hyperparameter_checks}
+        checked = {name: rules[name](who, name, value) if name in rules else value
                    for name, value in hyperparameters.items()}
         if checked.get("foreach") and checked.get("fused"):
             raise RuntimeError(f"{who}: foreach=True and fused=True cannot be used together (as in PyTorch); pick one")

@@ -12,7 +12,7 @@ gradient descent for the two players as
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer, check_unit, state_as_arrays
+from minigan.optim.optimizer import Optimizer, check_not_below_zero, lr_check, state_as_arrays
 
 
 class SGD(Optimizer):
@@ -41,12 +41,14 @@ class SGD(Optimizer):
                          nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
                          fused=fused)
 
+    # PyTorch's SGD refuses x < 0 (NaN taken), where its other optimizers refuse all but 0 <= x
+    hyperparameter_checks = {"lr": lr_check(check_not_below_zero), "momentum": check_not_below_zero,
+                             "weight_decay": check_not_below_zero}
+
     def _check_hyperparameters(self, **hyperparameters):
-        """Each value by its name's rule, then what SGD adds: a dampening below 1 and Nesterov's needs."""
+        """Each value by its name's rule, then what SGD adds: Nesterov's needs."""
         checked = super()._check_hyperparameters(**hyperparameters)
         who, momentum, dampening = type(self).__name__, checked["momentum"], checked["dampening"]
-        if dampening != 0:
-            check_unit(who, "dampening", dampening)
         if checked["nesterov"] and (momentum == 0 or dampening != 0):
             raise ValueError(f"{who}: nesterov=True needs momentum > 0 and dampening = 0, "
                              f"got momentum={momentum!r}, dampening={dampening!r}")

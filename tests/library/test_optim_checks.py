@@ -1,5 +1,6 @@
-"""Every optimizer checks a hyperparameter of a given name by the same rule: one table in ``optim/optimizer.py``
-(``HYPERPARAMETER_CHECKS``), read by ``Optimizer._check_hyperparameters``.  For each optimizer and each of its
+"""Every optimizer checks a hyperparameter of a given name by PyTorch's rule: one table in ``optim/optimizer.py``
+(``HYPERPARAMETER_CHECKS``; an optimizer whose PyTorch rule differs, SGD, names its own in
+``hyperparameter_checks``), read by ``Optimizer._check_hyperparameters``.  For each optimizer and each of its
 hyperparameters, a value the rule refuses raises the rule's error, naming the optimizer; a good value is kept as
 given.  No PyTorch needed."""
 
@@ -16,17 +17,22 @@ from minigan.optim.optimizer import HYPERPARAMETER_CHECKS, Optimizer
 CLASSES = [c for c in vars(optim).values() if isinstance(c, type) and issubclass(c, Optimizer) and c is not Optimizer]
 PAIRS = [(c, name) for c in CLASSES for name in c.hyperparameter_names if name in inspect.signature(c).parameters]
 # a wrong value for each kind of rule, and what it must raise
-BAD = {"lr": [(-0.1, ValueError), (math.inf, ValueError), ("0.1", TypeError)],
+BAD = {"nonnegative": [(-0.1, ValueError), (math.nan, ValueError), ("0.1", TypeError)],  # (∞ taken, as PyTorch's)
+       "lr": [(-0.1, ValueError), ("0.1", TypeError)],  # (SGD's takes NaN, as PyTorch's lr < 0 check)
+       "not below zero": [(-0.1, ValueError), ("0.1", TypeError), (None, TypeError)],
+       "number": [("0.1", TypeError), (None, TypeError)],
+       "closed unit": [(1.5, ValueError), (-0.5, ValueError), (math.nan, ValueError)],
        "betas": [((0.9,), TypeError), ((0.9, 1.0), ValueError), ((-0.1, 0.9), ValueError)],
        "flag": [(1, TypeError), (None, TypeError)],
        "optional flag": [(1, TypeError), ("yes", TypeError)],
        "unit": [(1.0, ValueError), (-0.5, ValueError), (math.nan, ValueError)]}
 
 
-def _kind(name):
-    rule = HYPERPARAMETER_CHECKS[name]
-    return {"check_nonnegative": "lr", "check_lr": "lr", "check_betas": "betas", "check_flag": "flag",
-            "check_optional_flag": "optional flag", "check_unit": "unit"}[rule.__name__]
+def _kind(cls, name):
+    rule = {**HYPERPARAMETER_CHECKS, **cls.hyperparameter_checks}[name]
+    return {"check_nonnegative": "nonnegative", "check_lr": "lr", "check_betas": "betas", "check_flag": "flag",
+            "check_optional_flag": "optional flag", "check_unit": "unit", "check_not_below_zero": "not below zero",
+            "_number": "number", "check_closed_unit": "closed unit"}[rule.__name__]
 
 
 def _make(cls, **kwargs):
@@ -44,7 +50,7 @@ def test_every_optimizer_is_found():
 @pytest.mark.parametrize("cls,name", PAIRS, ids=[f"{c.__name__}-{n}" for c, n in PAIRS])
 def test_each_hyperparameter_has_its_names_rule(cls, name):
     assert name in HYPERPARAMETER_CHECKS, f"{cls.__name__}.{name} has no rule in HYPERPARAMETER_CHECKS"
-    for value, error in BAD[_kind(name)]:
+    for value, error in BAD[_kind(cls, name)]:
         with pytest.raises(error, match=rf"^{cls.__name__}: {name}"):
             _make(cls, **{name: value})
 

@@ -507,7 +507,11 @@ class Optimizer(OptimizerNamesNotProvided):
         for own, group in zip(self.param_groups, groups):
             # a checkpoint written before a hyperparameter existed (maximize, foreach, ...) keeps this group's value
             values = {**self._hyperparameters_of(own), **{k: v for k, v in group.items() if k != "params"}}
-            hyper = self._check_hyperparameters(**{k: values[k] for k in self.hyperparameter_names})
+            saved = {k: values[k] for k in self.hyperparameter_names}
+            # a group's lr is what a loop or a schedule left there (any number): read as step() reads it
+            hyper = self._check_hyperparameters(**dict(saved, lr=self.defaults["lr"]) if "lr" in saved else saved)
+            if "lr" in saved:
+                hyper["lr"] = saved["lr"] if isinstance(saved["lr"], Tensor) else _number(who, "lr", saved["lr"])
             new = {**{k: hyper.get(k, v) for k, v in group.items()}, **hyper}  # the saved group's keys in its order
             new["params"] = own["params"]  # (its other keys, a "name", kept, as PyTorch's)
             if "param_names" in own and "param_names" not in new:  # (the saved names, else its own, as PyTorch)

@@ -278,8 +278,11 @@ def test_load_state_dict_mismatches_raise():
     with pytest.raises(ValueError, match=r"state 'exp_avg' of parameter 0 has shape \(3, 4\), but the parameter "
                                          r"has shape \(4, 3\)"):
         optim.Adam(other).load_state_dict(sd)
-    bad = dict(sd, param_groups=[dict(sd["param_groups"][0], lr=-1.0)])
-    with pytest.raises(ValueError, match="Adam: lr must be"):
+    bad = dict(sd, param_groups=[dict(sd["param_groups"][0], eps=-1.0)])
+    with pytest.raises(ValueError, match="Adam: eps must be"):
+        optim.Adam(make_params()).load_state_dict(bad)
+    bad = dict(sd, param_groups=[dict(sd["param_groups"][0], lr="0.1")])  # (a schedule's lr is any number, as PyTorch)
+    with pytest.raises(TypeError, match="Adam.load_state_dict: lr must be a number"):
         optim.Adam(make_params()).load_state_dict(bad)
     with pytest.raises(TypeError, match="expected a dict"):
         opt.load_state_dict([1, 2])

@@ -129,3 +129,27 @@ def test_a_learning_rate_set_between_steps_is_read_as_pytorch(optimizer, value):
     theirs = as_pytorch_reads(lambda v: run(torch, optimizer, kwargs, lr_after=v), optimizer, "lr", value)
     mine = run(minigan, optimizer, kwargs, lr_after=value)
     assert_same_outcome(theirs, mine, f"{optimizer} param_groups[0]['lr'] = {value!r}")
+
+
+def loaded_lr(lib, optimizer, value):
+    """The lr a fresh optimizer holds after loading the state_dict of one whose group's lr a loop set to ``value``."""
+    kwargs = OPTIMIZERS[optimizer][0]
+    opt = getattr(lib.optim, optimizer)([lib.nn.Parameter(lib.ones(2))], **kwargs)
+    opt.param_groups[0]["lr"] = value
+    fresh = getattr(lib.optim, optimizer)([lib.nn.Parameter(lib.ones(2))], **kwargs)
+    try:
+        fresh.load_state_dict(opt.state_dict())
+    except Exception as e:  # noqa: BLE001 (the class is compared)
+        return type(e)
+    return fresh.param_groups[0]["lr"]
+
+
+@pytest.mark.parametrize("optimizer, value", STEP_CASES, ids=[f"{o}-{v!r}" for o, v in STEP_CASES])
+def test_a_checkpoint_of_a_scheduled_lr_loads_as_pytorch(optimizer, value):
+    """A schedule may have left any number in the group (a negative γ, a divergence): its checkpoint loads as it is,
+    as PyTorch's load_state_dict, which checks no group value."""
+    theirs, mine = loaded_lr(torch, optimizer, value), loaded_lr(minigan, optimizer, value)
+    if isinstance(theirs, type) or value is None or isinstance(value, str):
+        return  # (PyTorch loads anything; what is no number minigan may refuse when loaded: step would refuse it)
+    assert not isinstance(mine, type), f"PyTorch loads lr={value!r}, minigan raises {mine.__name__}"
+    np.testing.assert_array_equal(float(mine), float(theirs))

@@ -33,7 +33,7 @@ import math
 
 import minigan.functional as F
 from minigan import arguments, autograd
-from minigan._tensor_surface import Tensor, share_array
+from minigan._tensor_surface import Tensor, from_numpy, share_array
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
 
@@ -67,13 +67,15 @@ def check_clip(clip, who="fgsm"):
 
 
 def _as_input(model, x, who):
-    """``x`` as a backend array on the model's device (floating point)."""
+    """``x`` as a backend array on the model's device (floating point) that a tensor may share: a read-only one (a
+    dataset read from a file) is copied, so ``from_numpy`` below does not warn about writes nobody makes."""
     if not callable(model) or not callable(getattr(model, "parameters", None)):
         raise TypeError(f"{who}: model must be a minigan Module (callable, with .parameters()), "
                         f"got {type(model).__name__}")
     x = arguments.floating_array(who, "x", x)
     device = model.device
-    return backend.to_device(x, device) if backend.device_of(x) != device.type else x
+    x = backend.to_device(x, device) if backend.device_of(x) != device.type else x
+    return x if getattr(x.flags, "writeable", True) else x.copy()
 
 
 # ----------------------------------------------------------------------------- the loss J(θ, x, y)
@@ -129,7 +131,7 @@ def input_gradient(model, x, y=None, loss=None, who="input_gradient"):
     """
     x = _as_input(model, x, who)
     with model.evaluating():  # 3. dropout off, batch norm on its running statistics
-        x_leaf = share_array(x).requires_grad_()  # 1. the input is now the thing we differentiate
+        x_leaf = from_numpy(x).requires_grad_()  # 1. the input is now the thing we differentiate
         with enable_grad():  # works even when the caller is inside `with no_grad():`
             J, _ = _loss(model(x_leaf), y, loss, who)
             if J.numel() != 1:
@@ -161,7 +163,7 @@ def fgsm(model, x, y=None, eps=0.1, clip=(0.0, 1.0), loss=None) -> Tensor:
     x = _as_input(model, x, "fgsm")
     grad = input_gradient(model, x, y, loss, who="fgsm")
     with no_grad():
-        x_adv = share_array(x) + eps * grad.sign()  # one step UP the loss
+        x_adv = from_numpy(x) + eps * grad.sign()  # one step UP the loss
         return x_adv.clamp(*clip) if clip is not None else x_adv
 
 

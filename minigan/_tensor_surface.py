@@ -541,9 +541,9 @@ def from_numpy(array, /) -> Tensor:
 
 
 def share_array(array) -> Tensor:
-    """``from_numpy`` without its warning, for minigan's own code (the attacks, the GANs, the data loaders), which
-    shares the arrays it is given or makes and never writes to them in place: a user who passed a read-only array
-    to ``fgsm`` did not ask for a tensor on it."""
+    """``from_numpy`` without its warning, for the data loaders, which share the arrays a user gives them and never
+    write to them in place: a user who passed a read-only array to ``TensorDataset`` did not ask for a tensor on it.
+    (The attacks copy a read-only batch first, fgsm's ``_as_input``, and keep ``from_numpy``.)"""
     if not backend.is_array(array):
         raise TypeError(f"from_numpy: expected a NumPy (or CuPy) array, got {type(array).__name__}")
     if array.dtype.kind not in "biuf":

@@ -29,7 +29,7 @@ from pathlib import Path
 import minigan.arguments as arguments
 import minigan.functional as F
 from minigan import nn
-from minigan._tensor_surface import Tensor, share_array
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
@@ -298,7 +298,7 @@ def train_classifier(model, images, labels, epochs=30, batch_size=64, lr=1e-3, s
 
     def batch_loss(x, y, rng):
         x = shift_images(x, rng) if augment else x
-        return F.cross_entropy(model(share_array(backend.to_device(x, device))), y)
+        return F.cross_entropy(model(from_numpy(backend.to_device(x, device))), y)
 
     return fit(model, images, labels, batch_loss, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
                lr_decay=lr_decay, weight_decay=weight_decay, say="epoch" if verbose else None, who=who,

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import minigan.arguments as arguments
 import minigan.functional as F
-from minigan._tensor_surface import Tensor, share_array
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm, input_gradient
 from minigan.attacks.iterative import pgd
 from minigan.classifier import fit
@@ -88,8 +88,8 @@ def adversarial_loss(model, x, y, eps, alpha=0.5, clip=(0.0, 1.0), attack_labels
         x_adv = x + step * xp.sign(grad).astype(x.dtype)
         if clip is not None:
             x_adv = xp.clip(x_adv, x.dtype.type(clip[0]), x.dtype.type(clip[1]))
-        x_adv = share_array(x_adv)
-    clean = F.cross_entropy(model(share_array(x)), y)  # J(θ, x, y)
+        x_adv = from_numpy(x_adv)
+    clean = F.cross_entropy(model(from_numpy(x)), y)  # J(θ, x, y)
     adversarial = F.cross_entropy(model(x_adv), y)  # J(θ, x', y)
     return alpha * clean + (1.0 - alpha) * adversarial
 
@@ -170,7 +170,7 @@ def pgd_adversarial_loss(model, x, y, eps, step_size=None, steps=7, random_start
     adversarial = F.cross_entropy(model(x_star), y)  # L(θ, x*, y): x* is a constant, θ the leaves
     if alpha == 0.0:
         return adversarial
-    return alpha * F.cross_entropy(model(share_array(x)), y) + (1.0 - alpha) * adversarial
+    return alpha * F.cross_entropy(model(from_numpy(x)), y) + (1.0 - alpha) * adversarial
 
 
 def train_pgd(model, images, labels, eps, steps=7, step_size=None, epochs=20, batch_size=64, lr=1e-3, alpha=0.0,

@@ -33,7 +33,7 @@ import math
 
 import minigan.functional as F
 from minigan import arguments, autograd
-from minigan._tensor_surface import Tensor, from_numpy, share_array
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
 
@@ -114,7 +114,7 @@ def _loss(logits, y, loss, who):
     if y_arr.size and not bool(((y_arr >= 0) & (y_arr <= 1)).all()):
         raise ValueError(f"{who}: a binary model's targets must lie in [0, 1], got values in "
                          f"[{float(xp.min(y_arr))}, {float(xp.max(y_arr))}]")
-    return F.binary_cross_entropy_with_logits(logits, share_array(y_arr), reduction="sum"), y
+    return F.binary_cross_entropy_with_logits(logits, from_numpy(y_arr), reduction="sum"), y
 
 
 # ----------------------------------------------------------------------------- ∇ₓJ and the attack
@@ -190,8 +190,7 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
     with model.evaluating():
         for start in range(0, len(images), batch_size):
             x, y = images[start:start + batch_size], labels[start:start + batch_size]
-            clean = share_array(_as_input(model, x, "evaluate_attack")) if eps == 0 else None
-            x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else clean
+            x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else from_numpy(_as_input(model, x, "evaluate_attack"))
             with no_grad():
                 probs.append(backend.asnumpy(F.softmax(model(x_adv), axis=1).array))
             adv.append(backend.asnumpy(x_adv.array))

@@ -30,7 +30,7 @@ import json
 
 import minigan.functional as F
 from minigan import autograd, nn
-from minigan._tensor_surface import Tensor, share_array
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import check_eps, input_gradient
 from minigan.attacks.iterative import project as project_ball
 from minigan.engine import backend, random
@@ -80,7 +80,7 @@ def project(generator, x01, latent_dim, steps=100, restarts=4, lr=0.1):
     with the smallest reconstruction error is kept per example (Defense-GAN's L and R).
     """
     x01 = x01.array if isinstance(x01, Tensor) else x01
-    target = share_array(backend.asarray(2.0 * backend.asnumpy(x01) - 1.0, dtype="float32"))
+    target = from_numpy(backend.asarray(2.0 * backend.asnumpy(x01) - 1.0, dtype="float32"))
     n = len(x01)
     best, best_err, best_z = None, None, None
     with generator.evaluating():
@@ -120,7 +120,7 @@ def manifold_attack(classifier, generator, x01, y, z_start, eps, steps=100, lr=0
     """
     eps = check_eps(eps, "manifold_attack")
     x01 = backend.asnumpy(x01.array if isinstance(x01, Tensor) else x01).astype(np.float32)
-    x_t = share_array(backend.asarray(x01))
+    x_t = from_numpy(backend.asarray(x01))
     with classifier.evaluating(), generator.evaluating():
         z = nn.Parameter(backend.asarray(z_start.astype(np.float32)))
         opt = Adam([z], lr=lr)

@@ -38,7 +38,7 @@ import math
 
 import minigan.arguments as arguments
 import minigan.functional as F
-from minigan._tensor_surface import Tensor, share_array
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
 from minigan.engine import backend, random
 from minigan.engine.grad_mode import no_grad
@@ -94,7 +94,7 @@ def _sign_step(model, x_adv, y, step_size, targeted, loss, who):
 def _logits(model, x):
     """The model's logits on x in evaluation mode, without a graph; every submodule's mode put back."""
     with model.evaluating(), no_grad():
-        return model(share_array(x))
+        return model(from_numpy(x))
 
 
 def _is_binary(logits):
@@ -107,7 +107,7 @@ def predicted_labels(model, x):
     An untargeted attack without labels fixes these once, before the first step; re-reading the
     prediction at every step would, once x' has flipped, push x' deeper into its NEW class.
     """
-    logits = _logits(model, x)
+    logits = _logits(model, _as_input(model, x, "predicted_labels"))
     if _is_binary(logits):
         return (logits.array.reshape(-1) > 0).astype(logits.dtype)
     return logits.array.argmax(axis=1)
@@ -135,7 +135,7 @@ def per_example_loss(model, x, y, loss=None):
         else:
             target = y.array if isinstance(y, Tensor) else y
             target = backend.to_device(backend.asarray(target), flat.device).astype(flat.dtype).reshape(-1)
-        out = F.binary_cross_entropy_with_logits(flat, share_array(target), reduction="none")
+        out = F.binary_cross_entropy_with_logits(flat, from_numpy(target), reduction="none")
     return backend.asnumpy(out.array).astype("float64").reshape(-1)
 
 
@@ -166,7 +166,7 @@ def bim(model, x, y=None, eps=0.1, step_size=None, steps=10, clip=(0.0, 1.0), ta
     x_adv = x.copy()  # X'_0 = X
     for _ in range(steps):
         x_adv = project(_sign_step(model, x_adv, y, step_size, targeted, loss, who), x, eps, clip)
-    return share_array(x_adv)
+    return from_numpy(x_adv)
 
 
 # ----------------------------------------------------------------------------- PGD (Madry et al. 2018)
@@ -210,7 +210,7 @@ def pgd(model, x, y=None, eps=0.1, step_size=None, steps=10, random_start=True, 
         for _ in range(steps):
             x_adv = project(_sign_step(model, x_adv, y, step_size, targeted, loss, who), x, eps, clip)
         if restarts == 1:
-            return share_array(x_adv)
+            return from_numpy(x_adv)
         j = per_example_loss(model, x_adv, y, loss)
         if targeted:
             j = -j  # the best targeted point has the LOWEST loss on the target class
@@ -221,4 +221,4 @@ def pgd(model, x, y=None, eps=0.1, step_size=None, steps=10, random_start=True, 
             keep = backend.to_device(backend.asarray(better), backend.device_of(x)).reshape((-1,) + (1,) * (x.ndim - 1))
             best = xp.where(keep, x_adv, best)
             best_loss = backend.np.where(better, j, best_loss)
-    return share_array(best)
+    return from_numpy(best)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 
 import minigan.functional as F
-from minigan._tensor_surface import Tensor, share_array
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_eps, fgsm
 from minigan.attacks.iterative import pgd
 from minigan.engine import backend, random
@@ -41,7 +41,7 @@ def predict(model, images, batch_size=500):
     with model.evaluating(), no_grad():
         for start in range(0, len(images), batch_size):
             x = _as_input(model, images[start:start + batch_size], "predict")
-            out.append(backend.asnumpy(F.softmax(model(share_array(x)), axis=1).array).argmax(axis=1))
+            out.append(backend.asnumpy(F.softmax(model(from_numpy(x)), axis=1).array).argmax(axis=1))
     return np.concatenate(out)
 
 

@@ -70,7 +70,7 @@ class TrainingAnimation:
     # ------------------------------------------------------------------------- capturing
     def capture(self, trainer, metrics=None) -> dict:
         """Record the current G and D of ``trainer`` (a GAN, WGAN or WGAN-GP on 2-D data) as a frame."""
-        from minigan._tensor_surface import share_array
+        from minigan._tensor_surface import from_numpy
         from minigan.autograd import grad
         from minigan.engine.grad_mode import no_grad
         from minigan.metrics.mixture import mixture_metrics
@@ -85,14 +85,14 @@ class TrainingAnimation:
         D.eval()
         try:
             with no_grad():
-                fake = backend.asnumpy(G(share_array(backend.asarray(self.z, xp=xp))).array).astype(np.float64)
-                out = D(share_array(backend.asarray(np.repeat(self.lattice, pack, axis=0), xp=xp)))
+                fake = backend.asnumpy(G(from_numpy(backend.asarray(self.z, xp=xp))).array).astype(np.float64)
+                out = D(from_numpy(backend.asarray(np.repeat(self.lattice, pack, axis=0), xp=xp)))
                 surface = backend.asnumpy(out.array).astype(np.float64).reshape(self.grid, self.grid)
             finite = np.isfinite(fake).all(axis=1)
             pushed = np.flatnonzero(finite)[: self.arrows]
             push = np.zeros((len(pushed), 2))
             if len(pushed):
-                x = share_array(backend.asarray(np.repeat(fake[pushed], pack, axis=0).astype(np.float32), xp=xp))
+                x = from_numpy(backend.asarray(np.repeat(fake[pushed], pack, axis=0).astype(np.float32), xp=xp))
                 x.requires_grad = True
                 (g,) = grad(D(x).sum(), [x])  # ∇ₓ logit D(x): where D finds x more "real"
                 push = backend.asnumpy(g.array).astype(np.float64).reshape(len(pushed), pack, 2).sum(axis=1)

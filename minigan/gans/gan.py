@@ -38,7 +38,7 @@ from contextlib import contextmanager
 
 import minigan.functional as F
 from minigan import autograd
-from minigan._tensor_surface import Tensor, share_array
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.arguments import non_negative_float, positive_int
 from minigan.engine import backend, random
 from minigan.engine.grad_mode import no_grad
@@ -71,7 +71,7 @@ def frozen(module):
 def full_like(logits: Tensor, value: float) -> Tensor:
     """A constant target of the same shape, device and dtype as ``logits`` (no gradient)."""
     xp = backend.get_array_module(logits.array)
-    return share_array(xp.full(logits.shape, value, dtype=logits.dtype))
+    return from_numpy(xp.full(logits.shape, value, dtype=logits.dtype))
 
 
 class AdversarialTrainer:
@@ -102,8 +102,8 @@ class AdversarialTrainer:
     def noise(self, m: int) -> Tensor:
         """m samples z ~ p_z of size latent_dim, N(0, I) or U(−1, 1)^latent_dim, on the generator's device."""
         if self.prior == "uniform":
-            return share_array(random.rand((m, self.latent_dim), xp=self.xp) * 2 - 1)  # U[0, 1) → U[−1, 1)
-        return share_array(random.randn((m, self.latent_dim), xp=self.xp))
+            return from_numpy(random.rand((m, self.latent_dim), xp=self.xp) * 2 - 1)  # U[0, 1) → U[−1, 1)
+        return from_numpy(random.randn((m, self.latent_dim), xp=self.xp))
 
     def sample(self, n: int) -> Tensor:
         """n generated samples G(z), in evaluation mode (batch norm uses its running statistics)."""
@@ -167,7 +167,7 @@ class GAN(AdversarialTrainer):
         if self.instance_noise == 0:
             return x
         eps = random.randn(x.shape, dtype=x.array.dtype, xp=self.xp)  # on G's device, in x's dtype
-        return x + share_array(eps * self.instance_noise)
+        return x + from_numpy(eps * self.instance_noise)
 
     def generator_loss(self, fake_logits: Tensor) -> Tensor:
         """The quantity the generator descends, from D's logits on fresh fakes."""

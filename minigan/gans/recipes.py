@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 
 from minigan import optim
-from minigan._tensor_surface import share_array
+from minigan._tensor_surface import from_numpy
 from minigan.arguments import non_negative_float
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
@@ -414,7 +414,7 @@ def digits_metrics(fake01, labels=None) -> dict:
 def _sampler_mixture(mixture, xp):
     def sample_real(m):
         """m points from the true mixture (drawn on the host, moved to the generator's device)."""
-        return share_array(backend.asarray(mixture.sample(m), xp=xp))
+        return from_numpy(backend.asarray(mixture.sample(m), xp=xp))
     return sample_real
 
 
@@ -422,7 +422,7 @@ def _sampler_images(images, labels, xp, conditional):
     def sample_real(m):
         """m training images (with replacement), with their labels for a conditional GAN."""
         idx = random.randint(0, images.shape[0], (m,), xp=np)
-        x = share_array(backend.asarray(images[idx], xp=xp))  # images[idx] is a fresh array: no copy
+        x = from_numpy(backend.asarray(images[idx], xp=xp))  # images[idx] is a fresh array: no copy
         return (x, backend.asarray(labels[idx], xp=xp)) if conditional else x
     return sample_real
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 
 from minigan import autograd
-from minigan._tensor_surface import share_array
+from minigan._tensor_surface import from_numpy
 from minigan.arguments import positive_int
 from minigan.engine import backend, random
 from minigan.gans.gan import AdversarialTrainer, frozen
@@ -47,7 +47,7 @@ def gradient_penalty(critic, real, fake, lam=10.0, eps=None):
     m = real.shape[0]
     shape = (m,) + (1,) * (real.ndim - 1)  # one ε per example, broadcast over its features
     if eps is None:
-        eps = share_array(random.rand(shape, dtype=real.dtype, xp=backend.get_array_module(real.array)))
+        eps = from_numpy(random.rand(shape, dtype=real.dtype, xp=backend.get_array_module(real.array)))
     eps = eps.reshape(shape)
     x_hat = (eps * real + (1 - eps) * fake.detach()).detach().requires_grad_(True)  # 6: x̂, a leaf
     (grad,) = autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)  # ∇x̂ D(x̂), one row each

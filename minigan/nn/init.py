@@ -21,7 +21,7 @@ import math
 import sys
 import warnings
 
-from minigan._tensor_surface import Tensor, share_array
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend, random
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.grad_mode import no_grad
@@ -53,7 +53,7 @@ def _in_dtype(op, value, tensor) -> None:
 def _write(tensor, values):
     """``tensor`` ← ``values`` (a fresh array of its shape and dtype), in place, with no graph."""
     with no_grad():  # (asarray: a 0-d tensor's draw comes back a NumPy scalar, not an array)
-        tensor.copy_(share_array(backend.get_array_module(values).asarray(values)))
+        tensor.copy_(from_numpy(backend.get_array_module(values).asarray(values)))
     return tensor
 
 
@@ -249,7 +249,7 @@ def eye_(tensor):
     data = _data(tensor, "eye_", any_dtype=True)
     if data.ndim != 2:
         raise ValueError(f"eye_: needs a 2-D weight, got shape {tuple(data.shape)}")
-    diagonal = share_array(backend.get_array_module(data).arange(min(data.shape)))
+    diagonal = from_numpy(backend.get_array_module(data).arange(min(data.shape)))
     return _ones_at(tensor, (diagonal, diagonal))
 
 
@@ -268,7 +268,7 @@ def dirac_(tensor, groups: int = 1):
     n = min(out_per_group, data.shape[1])
     centre = tuple(k // 2 for k in data.shape[2:])
     outs = (xp.arange(groups)[:, None] * out_per_group + xp.arange(n)[None, :]).ravel()
-    return _ones_at(tensor, (share_array(outs), share_array(xp.tile(xp.arange(n), groups)), *centre))
+    return _ones_at(tensor, (from_numpy(outs), from_numpy(xp.tile(xp.arange(n), groups)), *centre))
 
 
 def _ones_at(tensor, index):

@@ -10,7 +10,7 @@ import pytest
 
 import minigan
 from minigan import attacks, nn
-from minigan.attacks import robustness
+from minigan.attacks import adversarial_training, iterative, robustness
 from minigan.attacks.fgsm import evaluate_attack
 from minigan.classifier import train_classifier
 from minigan.utils.data import DataLoader, TensorDataset
@@ -39,6 +39,10 @@ USES = {
     "evaluate_attack": lambda x, y: evaluate_attack(_model(), x, y, eps=0.1),
     "evaluate_attack at eps 0": lambda x, y: evaluate_attack(_model(), x, y, eps=0.0),
     "accuracy": lambda x, y: robustness.accuracy(_model(), x, y),
+    "predicted_labels": lambda x, y: iterative.predicted_labels(_model(), x),
+    "per_example_loss": lambda x, y: iterative.per_example_loss(_model(), x, y),
+    "adversarial_loss": lambda x, y: adversarial_training.adversarial_loss(_model(), x, y, 0.1),
+    "pgd_adversarial_loss": lambda x, y: adversarial_training.pgd_adversarial_loss(_model(), x, y, 0.1, steps=2),
     "train_classifier": lambda x, y: train_classifier(_model(), x, y, epochs=1, batch_size=8),
     "train_adversarially": lambda x, y: attacks.train_adversarially(_model(), x, y, eps=0.1, epochs=1, batch_size=8),
     "TensorDataset and DataLoader": lambda x, y: [b for b in DataLoader(TensorDataset(x, y), batch_size=5)],

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from minigan import autograd
-from minigan._tensor_surface import share_array
+from minigan._tensor_surface import from_numpy
 from minigan.cli import train as train_cli
 from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
 from minigan.cli.runfolder import RunFolder, read_text
@@ -119,7 +119,7 @@ class LabRun:
         if data == "points":  # the drawn or uploaded points, each the centre of a small Gaussian
             exp.mixture = Mixture2D("points", self.points, self.jitter)
             xp = backend.active_module()
-            exp.sample_real = lambda m: share_array(backend.asarray(exp.mixture.sample(m), xp=xp))
+            exp.sample_real = lambda m: from_numpy(backend.asarray(exp.mixture.sample(m), xp=xp))
             exp.data = exp.config["data"] = "points"
             exp.config["jitter"] = self.jitter
         self.exp = exp
@@ -258,9 +258,9 @@ class LabRun:
         G.eval(), D.eval()
         try:
             with no_grad():
-                fakes = G(share_array(self.z_shown))
-                heat = self._score(share_array(self.plane)).array
-                manifold = G(share_array(self.z_grid)).array
+                fakes = G(from_numpy(self.z_shown))
+                heat = self._score(from_numpy(self.plane)).array
+                manifold = G(from_numpy(self.z_grid)).array
             arrows = max(self.exp.config.get("pack", 1), ARROWS // self.exp.config.get("pack", 1)
                          * self.exp.config.get("pack", 1))
             pull = self._pull(fakes[:arrows])

@@ -3,7 +3,7 @@ activations, shapes, hooks.
 
 Each method is a door: it checks its arguments (engine/checks.py) and hands over to an op (engine/ops/).  The
 engine's ``Tensor`` (engine/tensor.py: value, graph, operators, in-place ops and versions, backward) inherits
-them from ``TensorMethods``; the rest of PyTorch's methods are minigan.Tensor's (minigan/_tensor_surface.py).
+them from ``TensorMethods``; the rest of PyTorch's methods are minigan.Tensor's (minigan/surface/tensor.py).
 Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``keepdim``) and NumPy's (``axis``,
 ``keepdims``).
 """

@@ -8,7 +8,6 @@ import functools
 import math
 import warnings
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks, random
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
@@ -20,6 +19,7 @@ from minigan.surface.elu import ELU
 from minigan.surface.node_view import shown_as
 from minigan.surface.saved import saves
 from minigan.surface.shapes import cat
+from minigan.surface.tensor import Tensor
 
 
 def _integer_or_float(x, op) -> Tensor:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import warnings
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.graph import Node, namespace, value
@@ -24,6 +23,7 @@ from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
 from minigan.surface.reading import read_by_backward
 from minigan.surface.saved import saves
+from minigan.surface.tensor import Tensor
 
 
 def _regression_target(target, x, op) -> Tensor:
@@ -760,7 +760,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        from minigan._tensor_surface import minimum
+        from minigan.surface.tensor import minimum
 
         d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
     return LS.apply_reduction((margin + d_ap - d_an).clamp(min=0.0), reduction)

@@ -38,10 +38,10 @@ from contextlib import contextmanager
 
 import minigan.functional as F
 from minigan import autograd
-from minigan._tensor_surface import Tensor, from_numpy
 from minigan.arguments import non_negative_float, positive_int
 from minigan.engine import backend, random
 from minigan.engine.grad_mode import no_grad
+from minigan.surface.tensor import Tensor, from_numpy
 
 LOSSES = ("non-saturating", "minimax")
 # The noise prior p_z: N(0, I), or U(−1, 1) in every coordinate, the DCGAN paper's (Radford et al. 2016, Figure 1).

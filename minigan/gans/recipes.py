@@ -26,7 +26,6 @@ import time
 from dataclasses import dataclass, field
 
 from minigan import optim
-from minigan._tensor_surface import from_numpy
 from minigan.arguments import non_negative_float
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
@@ -49,6 +48,7 @@ from minigan.gans.models import (
 )
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
+from minigan.surface.tensor import from_numpy
 
 ALGORITHMS = ("gan", "wgan", "wgan-gp", "began", "cgan")
 OPTIMIZERS = ("adam", "optimistic-adam", "rmsprop", "sgd")

@@ -7,13 +7,13 @@ from __future__ import annotations
 import builtins
 import math
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.surface import creation
 from minigan.surface.creation import _made, _xp
 from minigan.surface.operands import fits
 from minigan.surface.out import factory_out
+from minigan.surface.tensor import Tensor
 
 
 @factory_out

@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 from minigan import autograd
-from minigan._tensor_surface import from_numpy
 from minigan.cli import train as train_cli
 from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
 from minigan.cli.runfolder import RunFolder, read_text
@@ -49,6 +48,7 @@ from minigan.gans.training import (
 )
 from minigan.gans.training import Diverged as LoopDiverged
 from minigan.serialization import save
+from minigan.surface.tensor import from_numpy
 
 HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
 SHOWN = 512          # fakes and real points drawn (each from its own fixed generator)

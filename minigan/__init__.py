@@ -131,8 +131,9 @@ def __getattr__(name):
     """``minigan.NAME``: import the surface, then the module that holds NAME, and keep the answer here."""
     if name.startswith("_"):  # a private module not imported yet (``from minigan import _dtype`` asks here first)
         raise AttributeError(f"module 'minigan' has no attribute {name!r}", name=name)
+    _missing = importlib.import_module("minigan.surface.missing")
+    _missing.NAMESPACES.setdefault("torch", importlib.import_module(__name__))  # (what its advice looks names up in)
     if name not in _NAMES and name not in _MODULES:  # a PyTorch name minigan lacks: what to use instead
-        _missing = importlib.import_module("minigan.surface.missing")
         raise _missing.attribute_error("torch", name, importlib.import_module(__name__))
     importlib.import_module("minigan.surface.tensor")  # first: every tensor the engine makes is a minigan.Tensor
     if name in _MODULES:

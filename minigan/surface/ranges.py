@@ -9,11 +9,11 @@ import math
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, ShapeError
+from minigan.engine.tensor import Tensor  # (minigan.Tensor's base: every tensor of the package is one)
 from minigan.surface import creation
 from minigan.surface.creation import _made, _xp
 from minigan.surface.operands import fits
 from minigan.surface.out import factory_out
-from minigan.surface.tensor import Tensor
 
 
 @factory_out

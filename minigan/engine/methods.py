@@ -159,10 +159,13 @@ class TensorMethods:
 
     mm = matmul
     # comparisons give bool tensors and are never differentiated
-    def _compare(self, other, name):  # (laid out as PyTorch's: see backend.pointwise_layout)
+    def _compare(self, other, name):
         a, b = self.array, self._operand(checks.number(other), name).array  # (np.int16(-2): the number -2)
-        return self._make(backend.pointwise_layout(getattr(operator, name)(a, b if b.ndim else b[()]), a, b))  # (a < b;
-        # a number's 0-d array becomes a NumPy scalar again, which CuPy takes)
+        return self._make(self._compared(getattr(operator, name)(a, b if b.ndim else b[()]), a, b))  # (a < b; a
+        # number's 0-d array becomes a NumPy scalar again, which CuPy takes)
+
+    def _compared(self, out, a, b):  # the array a comparison gives: NumPy's (minigan.Tensor lays it out as PyTorch's)
+        return out
 
     def __lt__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else self._compare(other, "lt")

@@ -17,6 +17,7 @@ from minigan.functional.activation import _LogSigmoid, logsigmoid
 from minigan.functional.cross_entropy_probabilities import cross_entropy_probabilities
 from minigan.functional.distance import pairwise_distance
 from minigan.functional.loss_doors import check, refused_at_backward, refused_at_second_order
+from minigan.surface import parity
 from minigan.surface import pointwise as surface_pointwise
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
@@ -632,7 +633,7 @@ class _SoftMargin(Node):
         xp = backend.get_array_module(x)
         with backend.np.errstate(over="ignore"):  # (e^u overflows to ∞, as PyTorch's, silently)
             neg = -x  # (laid out as NumPy lays out −x: row-major where x is broadcast)
-            u = backend.pointwise_layout(neg * y, neg, y)
+            u = parity.pointwise_layout(neg * y, neg, y)
             loss = xp.log1p(xp.exp(u if u.dtype == x.dtype else u.astype(x.dtype)))
         self.reduction, self.norm = reduction, 1.0 / max(loss.size, 1) if reduction == "mean" else 1.0
         if reduction == "none":

@@ -21,6 +21,7 @@ from __future__ import annotations
 from minigan.engine import backend
 from minigan.engine.graph import adjust_results
 from minigan.engine.ops import activation, elementwise, linalg, loss, reduce, shape
+from minigan.surface.layout import Joined
 
 
 def pointwise_layout(out, *operands):
@@ -98,6 +99,10 @@ def _pow(out, arrays, params):  # number ** x (the number a NumPy scalar or, pro
     return pointwise_layout(out, *arrays[:2]) if a.ndim or params.get("tensor_exponent") else backend.c_order(out)
 
 
+def _its_own(out, arrays, params):  # a subclass whose forward already lays its result out as PyTorch's
+    return out
+
+
 def _loss_as(*which):  # reduction="none": laid out as the operands its kernel writes after (BCE: p; with logits: t)
     def adjust(out, arrays, params):
         return pointwise_layout(out, *(arrays[i] for i in which))
@@ -112,4 +117,5 @@ adjust_results({
     reduce.Prod: _row_major, reduce.CumSum: _row_major, reduce.LogSumExp: _row_major, reduce.Softmax: _row_major,
     reduce.LogSoftmax: _row_major, shape.Cat: _row_major, shape.Pad: _row_major, linalg.MatMul: _row_major,
     linalg.Linear: _row_major, loss.BCEWithLogits: _loss_as(1), loss.BCE: _loss_as(0), loss.MSE: _loss_as(0, 1),
+    Joined: _its_own,  # (cat of channels-last inputs, written straight into their layout: surface/layout.py)
 })

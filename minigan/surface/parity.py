@@ -99,6 +99,12 @@ def _pow(out, arrays, params):  # number ** x (the number a NumPy scalar or, pro
     return pointwise_layout(out, *arrays[:2]) if a.ndim or params.get("tensor_exponent") else backend.c_order(out)
 
 
+def _clamped(out, arrays, params):  # clamp with a NaN bound: PyTorch fills empty_like(a) with NaN (a's layout, a
+    # broadcast a packed); with number bounds the clip's own result already is
+    bounds = (*arrays[1:], params.get("lo"), params.get("hi"))
+    return pointwise_layout(out, arrays[0]) if any(b is not None and b != b for b in bounds) else out
+
+
 def _its_own(out, arrays, params):  # a subclass whose forward already lays its result out as PyTorch's
     return out
 
@@ -112,7 +118,8 @@ def _loss_as(*which):  # reduction="none": laid out as the operands its kernel w
 adjust_results({
     elementwise.Add: _as_operands, elementwise.Sub: _as_operands, elementwise.Mul: _as_operands,
     elementwise.Div: _as_operands, elementwise.Maximum: _as_operands, elementwise.ClampBy: _as_operands,
-    elementwise.Pow: _pow, elementwise.Where: _where, activation.LeakyReLU: _as_first,
+    elementwise.Pow: _pow, elementwise.Where: _where, activation.LeakyReLU: _as_first, elementwise.Clamp: _clamped,
+    activation.Hardtanh: _clamped,
     reduce.Sum: _row_major, reduce.Mean: _row_major, reduce.Max: _row_major, reduce.Norm2: _row_major,
     reduce.Prod: _row_major, reduce.CumSum: _row_major, reduce.LogSumExp: _row_major, reduce.Softmax: _row_major,
     reduce.LogSoftmax: _row_major, shape.Cat: _row_major, shape.Pad: _row_major, linalg.MatMul: _row_major,

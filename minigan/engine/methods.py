@@ -213,7 +213,8 @@ class TensorMethods:
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """The sum (along ``dim``); integers and bools sum as int64, as PyTorch's, or as ``dtype``."""
         axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
-        x = self.astype(dtype) if dtype is not None else self.astype("int64") if self.array.dtype.kind in "biu" else self
+        integer = self.array.dtype.kind in "biu"  # (the array's: one step fewer than minigan.Tensor's dtype)
+        x = self.astype(dtype) if dtype is not None else self.astype("int64") if integer else self
         return reduction.Sum.apply(x, axis=checks.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):

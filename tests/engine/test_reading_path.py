@@ -16,10 +16,10 @@ import minigan
 
 ROOT = Path(minigan.__file__).resolve().parent
 TARGET = (100, 6)  # lines, files: the reading path as the engine's design promises it
-PATH_BUDGET = (165, 10)  # lines, files: today's ceiling (168 lines in 10 files before the layout PyTorch gives an
-# elementwise result left the engine for minigan/surface/parity.py, 165 when the engine's sum read its array's
-# dtype, not minigan.Tensor's; 2 of the files are the surface's: its sum, with PyTorch's argument forms, runs
-# before the engine's)
+PATH_BUDGET = (166, 10)  # lines, files: today's ceiling (168 lines in 10 files before the layout PyTorch gives an
+# elementwise result left the engine for minigan/surface/parity.py; the engine's sum reads its array's dtype, not
+# minigan.Tensor's, in a line of its own; 2 of the files are the surface's: its sum, with PyTorch's argument forms,
+# runs before the engine's)
 
 
 def lines_run_by_the_reading_path() -> dict:

@@ -8,7 +8,7 @@
 This file imports nothing when it runs: ``minigan.tensor`` and every other public name is looked up in the tables
 below the first time it is asked for (a module ``__getattr__``, PEP 562).  So ``import minigan.engine`` loads the
 engine alone, and a student can run it without the PyTorch surface.  The first name asked for imports the surface
-(``minigan/_tensor_surface.py``) before anything else: from then on the engine's ops make ``minigan.Tensor``s.
+(``minigan/surface/tensor.py``) before anything else: from then on the engine's ops make ``minigan.Tensor``s.
 """
 
 import importlib
@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 # minigan.NAME -> the module that defines it: the modules' names, then theirs, one string a module.
 _FROM = {
     # minigan.Tensor, the engine's Tensor with PyTorch's methods
-    "minigan._tensor_surface": "from_numpy Tensor tensor",
+    "minigan.surface.tensor": "from_numpy Tensor tensor",
     # PyTorch's dtype objects, printed as minigan.float32
     "minigan._dtype": (
         "bool double dtype float float16 float32 float64 half int int16 int32 int64 int8 long short uint8"
@@ -131,10 +131,11 @@ def __getattr__(name):
     """``minigan.NAME``: import the surface, then the module that holds NAME, and keep the answer here."""
     if name.startswith("_"):  # a private module not imported yet (``from minigan import _dtype`` asks here first)
         raise AttributeError(f"module 'minigan' has no attribute {name!r}", name=name)
+    _missing = importlib.import_module("minigan.surface.missing")
+    _missing.NAMESPACES.setdefault("torch", importlib.import_module(__name__))  # (what its advice looks names up in)
     if name not in _NAMES and name not in _MODULES:  # a PyTorch name minigan lacks: what to use instead
-        _missing = importlib.import_module("minigan.surface.missing")
         raise _missing.attribute_error("torch", name, importlib.import_module(__name__))
-    importlib.import_module("minigan._tensor_surface")  # first: every tensor the engine makes is a minigan.Tensor
+    importlib.import_module("minigan.surface.tensor")  # first: every tensor the engine makes is a minigan.Tensor
     if name in _MODULES:
         value = importlib.import_module(_MODULES[name])
     else:

@@ -10,13 +10,13 @@ import math
 import warnings
 
 from minigan import linalg
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import ShapeError
 from minigan.surface import creation, operands
 from minigan.surface.creation import _made, _xp
 from minigan.surface.out import factory_out
+from minigan.surface.tensor import Tensor
 from minigan.toplevel import set_default_device, set_default_dtype
 
 

@@ -11,11 +11,11 @@ float32 has only ~7 digits, too few for finite differences: inputs must be float
 from __future__ import annotations
 
 from minigan import autograd
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.errors import GradcheckError
 from minigan.engine.grad_mode import enable_grad, no_grad
 from minigan.engine.ops.shape import Cat
+from minigan.surface.tensor import Tensor
 
 FULL_JACOBIAN_LIMIT = 4096  # input elements × output elements above this: random directions
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 
 from minigan import toplevel
-from minigan._tensor_surface import Tensor
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.surface import missing as _missing
 from minigan.surface import norms, operands, products
 from minigan.surface.out import with_out
+from minigan.surface.tensor import Tensor
 
 
 def _t(x, fn) -> Tensor:

@@ -46,9 +46,9 @@ from collections import OrderedDict
 from contextlib import contextmanager
 
 from minigan import storage as _storage
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.backend import np
+from minigan.surface.tensor import Tensor
 
 MARKER = "minigan-checkpoint"
 FORMAT_VERSION = 1

@@ -16,7 +16,6 @@ import string
 import warnings
 
 from minigan import _dtype, functional
-from minigan._tensor_surface import Size, Tensor, from_numpy, tensor
 from minigan.engine import backend, checks, random
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
@@ -37,6 +36,7 @@ from minigan.surface.products import einsum_arguments, einsum_letters
 from minigan.surface.random_doors import integer_range, permutation_size
 from minigan.surface.ranges import arange, linspace, logspace  # noqa: F401  (the range factories' module)
 from minigan.surface.running_mean import mean as running_mean
+from minigan.surface.tensor import Size, Tensor, from_numpy, tensor
 
 strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
                                                creation.preserve_format)

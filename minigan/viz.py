@@ -519,9 +519,9 @@ def trace_graph(tensor) -> list[dict]:
     ``topological_order`` (iterative, so a graph thousands of ops deep works). The graph must still be alive: after a
     ``backward()`` without ``retain_graph=True`` its nodes have dropped their inputs.
     """
-    from minigan._tensor_surface import Tensor
     from minigan.engine.errors import GraphError
     from minigan.engine.tensor import Tensor as EngineTensor
+    from minigan.surface.tensor import Tensor
 
     if not isinstance(tensor, Tensor):
         raise TypeError(f"trace_graph: got {type(tensor).__name__}, expected a minigan Tensor")

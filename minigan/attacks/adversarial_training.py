@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import minigan.arguments as arguments
 import minigan.functional as F
-from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm, input_gradient
 from minigan.attacks.iterative import pgd
 from minigan.classifier import fit
 from minigan.engine import backend
 from minigan.engine.backend import np
+from minigan.surface.tensor import Tensor, from_numpy
 
 
 def _per_example_eps(eps, n, who):

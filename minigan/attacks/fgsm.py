@@ -33,9 +33,9 @@ import math
 
 import minigan.functional as F
 from minigan import arguments, autograd
-from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
+from minigan.surface.tensor import Tensor, from_numpy
 
 LOSSES = ("cross_entropy", "bce")
 

@@ -30,13 +30,13 @@ import json
 
 import minigan.functional as F
 from minigan import autograd, nn
-from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import check_eps, input_gradient
 from minigan.attacks.iterative import project as project_ball
 from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import enable_grad, no_grad
 from minigan.optim import Adam
+from minigan.surface.tensor import Tensor, from_numpy
 
 
 def digits_gan(steps=3000, seed=0, verbose=False):

@@ -22,12 +22,12 @@ from __future__ import annotations
 import time
 
 import minigan.functional as F
-from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_eps, fgsm
 from minigan.attacks.iterative import pgd
 from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
+from minigan.surface.tensor import Tensor, from_numpy
 
 ATTACKS = ("fgsm", "pgd10", "pgd40")
 ATTACK_LABELS = {"clean": "clean", "fgsm": "FGSM", "pgd10": "PGD-10", "pgd40": "PGD-40 (restarts)",

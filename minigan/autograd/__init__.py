@@ -18,7 +18,6 @@ import importlib
 import sys
 import warnings
 
-from minigan._tensor_surface import Tensor
 from minigan.autograd import graph  # noqa: F401  (torch.autograd.graph: the nodes as a learner prints them)
 from minigan.autograd.function import BackwardFunction, Function
 from minigan.engine import backend, checks, grad_mode  # noqa: F401  (as torch.autograd.grad_mode)
@@ -33,6 +32,7 @@ from minigan.engine.grad_mode import (
 )
 from minigan.engine.walk import accumulate, backprop, backward_into, topological_order, walk_to
 from minigan.surface import missing as _missing
+from minigan.surface.tensor import Tensor
 
 
 def _as_tuple(x, name, op="grad", empty=False):

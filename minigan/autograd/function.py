@@ -12,11 +12,11 @@ from __future__ import annotations
 import functools
 import inspect
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, grad_mode, graph
 from minigan.engine.errors import GraphError, ShapeError
 from minigan.engine.ops.shape import CopySlices
 from minigan.surface.no_derivative import no_derivative
+from minigan.surface.tensor import Tensor
 
 
 class Function:

@@ -13,11 +13,11 @@ function sees copies of the inputs that require grad; its output is returned det
 
 from __future__ import annotations
 
-from minigan._tensor_surface import Tensor
 from minigan.autograd import grad
 from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import enable_grad
 from minigan.functional import stack
+from minigan.surface.tensor import Tensor
 
 
 def _tuple(x, fn, name):

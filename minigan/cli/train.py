@@ -56,12 +56,11 @@ from minigan.cli.lab.settings import NUMBERS, SettingsError, check_number
 from minigan.cli.outputs import check_cache, check_file, check_folder
 from minigan.cli.runfolder import RunFolder, read_text
 from minigan.engine import backend, random
-from minigan.gans.gan import PRIORS
+from minigan.gans.gan import DEFAULT_LOSS, LOSSES, PRIORS, generator_loss_row
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
 from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, read_checkpoint, windowed_losses
 from minigan.serialization import save
 
-LOSS_NAMES = ("non-saturating", "minimax")
 # The files a run writes into its folder (--force removes them before a new run starts there).
 RUN_FILES = ("checkpoint.npz", "metrics.json", "samples.png", "losses.png", "training.gif", "training.mp4",
              "samples.alt.txt", "losses.alt.txt")  # each picture's alternative text (minigan.viz.save_figure)
@@ -140,7 +139,7 @@ def add_parser(subparsers, name="train"):
     p.add_argument("--out", default=None, help="output folder (default: runs/ALGORITHM-DATA-sSEED)")
     p.add_argument("--backend", default=None, help="numpy (default) or cupy")
     p.add_argument("--loss", default=None,
-                   help=f"gan/cgan generator loss: {' or '.join(LOSS_NAMES)} (default: {LOSS_NAMES[0]})")
+                   help=f"gan/cgan generator loss: {' or '.join(LOSSES)} (default: {DEFAULT_LOSS})")
     p.add_argument("--optimizer", default=None, help=" | ".join(OPTIMIZERS) + " (default: the recipe's, see below)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the recipe's, see below)")
     p.add_argument("--pack", type=int, default=None,
@@ -291,9 +290,9 @@ def equilibrium_losses(exp) -> dict:
     log(1 − D(G(z))) = −log 2 (minimax). Empty for the losses without such a value (WGAN, BEGAN)."""
     if exp.algorithm not in ("gan", "cgan"):
         return {}
-    g = math.log(2) if exp.config.get("loss", "non-saturating") == "non-saturating" else -math.log(2)
+    row = generator_loss_row(exp.config.get("loss", DEFAULT_LOSS), "equilibrium_losses")  # (one it lacks: refused)
     return {"loss_d": (math.log(4), "D's loss at equilibrium: log 4"),
-            "loss_g": (g, f"G's loss at equilibrium: {'' if g > 0 else '−'}log 2")}
+            "loss_g": (row.equilibrium, f"G's loss at equilibrium: {row.equilibrium_text}")}
 
 
 def _pictures(exp, name: str, folder: RunFolder, losses: dict, final=None) -> list:

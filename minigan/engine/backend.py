@@ -161,60 +161,8 @@ _WORDS = {2: numpy.int16, 4: numpy.int32, 8: numpy.int64}  # the integers as wid
 
 
 def c_order(array):
-    """``array`` laid out row-major (C-contiguous), copied only if it is not: PyTorch allocates the result of a
-    reduction, a scan or a concatenation so, whatever its input's layout (a later flatten() is then a view)."""
+    """``array`` laid out row-major (C-contiguous), copied only if it is not."""
     return array if array.flags.c_contiguous else array.copy()
-
-
-def pointwise_layout(out, *operands):
-    """``out``, the elementwise result of ``operands`` (arrays or numbers, in the op's order), laid out as PyTorch's
-    TensorIterator lays it out: the result's dimensions ordered by the operands' strides, the FIRST operand that
-    tells two dimensions apart deciding (NumPy lets row-major win where operands disagree), so ``a.T + b`` is laid
-    out as a.T and ``b + a.T`` as b.  A broadcast dimension tells nothing, and an operand of another dtype is
-    converted first (PyTorch's .to: packed in its own order).  Copied only where the two layouts differ; the common
-    case, a contiguous first operand of the result's shape, costs three checks."""
-    if out.ndim < 2 or (type(operands[0]) is type(out) and operands[0].shape == out.shape and
-                        operands[0].flags.c_contiguous and out.flags.c_contiguous):
-        return out
-    shape, nd = out.shape, out.ndim
-    arrays = [a for a in operands if is_array(a) and a.ndim]
-    top = max((a.dtype for a in arrays), key=lambda d: ("buifc".find(d.kind), d.itemsize))  # (the promoted kind)
-    strides = [(0,) * (nd - a.ndim) + tuple(0 if n < m else s for n, s, m in zip(  # (0: broadcast there)
-        a.shape, a.strides if a.dtype == top else _packed(a.shape, [a.strides]), shape[nd - a.ndim:])) for a in arrays]
-    want = _packed(shape, strides, out.itemsize)
-    if all(n == 1 or s == w for n, s, w in zip(shape, out.strides, want)):
-        return out
-    slowest = sorted(range(nd), key=lambda d: -want[d])  # (a copy in that order, its dimensions put back)
-    return out.transpose(slowest).copy().transpose([slowest.index(d) for d in range(nd)])
-
-
-def empty_like(x):
-    """A new, unfilled array of ``x``'s shape and dtype laid out as PyTorch lays out an op's result of ``x`` alone
-    (``pointwise_layout`` of one operand).  NumPy's ``empty_like`` (order "K") already follows ``x``'s strides where
-    none is 0, so only a broadcast ``x`` takes the copy: an empty array re-laid out costs as much as the op."""
-    xp = get_array_module(x)
-    return xp.empty_like(x) if 0 not in x.strides else pointwise_layout(xp.empty(x.shape, x.dtype), x)
-
-
-def _packed(shape, strides_list, itemsize=1):
-    """The strides of an array of ``shape`` packed in PyTorch's order of its dimensions (TensorIterator's
-    reorder_dimensions; infer_dense_strides for one operand): an insertion sort, fastest first, where for two
-    dimensions the first operand whose strides differ decides (equal strides: the smaller size goes first; a 0
-    stride tells nothing), and where none tells the two keep their order."""
-    perm = list(range(len(shape) - 1, -1, -1))
-    for i in range(1, len(shape)):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            a, b = perm[d0], perm[d1]
-            told = [st for st in strides_list if st[a] and st[b] and (st[a] != st[b] or shape[a] > shape[b])]
-            if told and told[0][a] < told[0][b]:  # the first operand that tells them apart says: keep
-                break
-            if told:  # it says: swap (where none tells, the sort goes on past them)
-                perm[d0], perm[d1], d1 = b, a, d0
-    strides, step = [0] * len(shape), itemsize
-    for d in perm:
-        strides[d], step = step, step * max(shape[d], 1)
-    return strides
 
 
 def is_array(x) -> bool:

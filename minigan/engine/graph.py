@@ -101,6 +101,22 @@ def select(mask, grad):
     return grad.__array_namespace__().where(mask, grad, 0)
 
 
+# ----------------------------------------------------------------------------- the one extension point for results
+# An op computes the textbook's value: its forward is the array expression.  A library built on the engine may also
+# promise how a result of two or more dimensions lies in memory (its strides: which later view() is a view), which
+# the value does not change.  It says so here, once, by op class: class -> function (out, arrays, params) -> the
+# array to use, ``arrays`` the op's inputs as forward got them.  A subclass of an op gets its class's adjustment.
+# Empty in the engine alone; minigan's PyTorch surface fills it (minigan/surface/parity.py) with adjust_results.
+RESULT_ADJUSTMENTS = {}
+_ADJUSTMENT_OF = {}  # class -> its adjustment or None, found once (through the class's bases)
+
+
+def adjust_results(table: dict) -> None:
+    """Add ``table`` (op class -> adjustment) to RESULT_ADJUSTMENTS."""
+    RESULT_ADJUSTMENTS.update(table)
+    _ADJUSTMENT_OF.clear()
+
+
 # ----------------------------------------------------------------------------- the node
 RECORDED = itertools.count(1)  # numbers the nodes as recorded (one count for all threads: inputs' numbers are smaller)
 
@@ -140,7 +156,7 @@ class Node:
         fn = cls()
         like = inputs[0] if type(inputs[0]) not in backend.ARRAY_TYPES else _first_tensor(inputs)
         if like is None:  # plain arrays in: plain array out, nothing recorded
-            return fn.forward(*inputs, **params)
+            return fn.adjusted(fn.forward(*inputs, **params), inputs, params)
         # step 1: one pass over the inputs: each one's array, whether its gradient is needed, and where that gradient
         # will go (its producer now: a node, or the leaf itself).  A constant (an array, or a NumPy number such as the 2
         # of x * 2) stays as it is and needs none; a view whose base changed in place gets its history again first.
@@ -160,6 +176,8 @@ class Node:
             arrays = backend.arrays_of(cls.__name__.lower(), arrays)
         # step 2: forward on the arrays, the result a tensor (a view of its input for a view op)
         out = fn.forward(*arrays, **params)
+        out = fn.adjusted(out, arrays, params) if RESULT_ADJUSTMENTS and out.ndim > 1 else out  # (the layer above's
+        # rules for how a result lies in memory, where it declared some: RESULT_ADJUSTMENTS)
         result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params, arrays)
         # step 3: record the node as the result's history
         if record:
@@ -190,6 +208,20 @@ class Node:
             if out.dtype != result.array.dtype:  # (NumPy 1.x: _result cast a 0-d float64 out; backward reads the cast)
                 self.saved_arrays = tuple(result.array if a is out else a for a in self.saved_arrays)
         result._ctx = self
+
+    def adjusted(self, out, arrays, params):
+        """``out`` as the layer above the engine adjusts this op's result (RESULT_ADJUSTMENTS, found for this class
+        or the nearest class it stands on); what forward saved of ``out`` is the adjusted array then."""
+        cls = type(self)
+        if not RESULT_ADJUSTMENTS or out.ndim < 2:
+            return out
+        if cls not in _ADJUSTMENT_OF:
+            _ADJUSTMENT_OF[cls] = next((RESULT_ADJUSTMENTS[c] for c in cls.__mro__ if c in RESULT_ADJUSTMENTS), None)
+        adjust = _ADJUSTMENT_OF[cls]
+        new = out if adjust is None else adjust(out, arrays, params)
+        if new is not out and self.saved_arrays:
+            self.saved_arrays = tuple(new if a is out else a for a in self.saved_arrays)
+        return new
 
     def check_forward(self, result) -> None:
         """Under detect_anomaly(): note the user's line that ran the op; raise on a NaN/inf result."""

@@ -3,7 +3,7 @@ activations, shapes, hooks.
 
 Each method is a door: it checks its arguments (engine/checks.py) and hands over to an op (engine/ops/).  The
 engine's ``Tensor`` (engine/tensor.py: value, graph, operators, in-place ops and versions, backward) inherits
-them from ``TensorMethods``; the rest of PyTorch's methods are minigan.Tensor's (minigan/_tensor_surface.py).
+them from ``TensorMethods``; the rest of PyTorch's methods are minigan.Tensor's (minigan/surface/tensor.py).
 Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``keepdim``) and NumPy's (``axis``,
 ``keepdims``).
 """
@@ -159,10 +159,13 @@ class TensorMethods:
 
     mm = matmul
     # comparisons give bool tensors and are never differentiated
-    def _compare(self, other, name):  # (laid out as PyTorch's: see backend.pointwise_layout)
+    def _compare(self, other, name):
         a, b = self.array, self._operand(checks.number(other), name).array  # (np.int16(-2): the number -2)
-        return self._make(backend.pointwise_layout(getattr(operator, name)(a, b if b.ndim else b[()]), a, b))  # (a < b;
-        # a number's 0-d array becomes a NumPy scalar again, which CuPy takes)
+        return self._make(self._compared(getattr(operator, name)(a, b if b.ndim else b[()]), a, b))  # (a < b; a
+        # number's 0-d array becomes a NumPy scalar again, which CuPy takes)
+
+    def _compared(self, out, a, b):  # the array a comparison gives: NumPy's (minigan.Tensor lays it out as PyTorch's)
+        return out
 
     def __lt__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else self._compare(other, "lt")
@@ -210,7 +213,8 @@ class TensorMethods:
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """The sum (along ``dim``); integers and bools sum as int64, as PyTorch's, or as ``dtype``."""
         axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
-        x = self.astype(dtype) if dtype is not None else self.astype("int64") if self.dtype.kind in "biu" else self
+        integer = self.array.dtype.kind in "biu"  # (the array's: one step fewer than minigan.Tensor's dtype)
+        x = self.astype(dtype) if dtype is not None else self.astype("int64") if integer else self
         return reduction.Sum.apply(x, axis=checks.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):

@@ -4,7 +4,7 @@ A ``Tensor`` wraps a NumPy or CuPy array (``.array``).  When it ``requires_grad`
 applied to it records a ``Node`` (``.grad_fn`` of the result, minigan/engine/graph.py), and
 ``backward()`` hands the graph to the walk in minigan/engine/walk.py, which applies the chain
 rule from the output back.  The methods the lessons, GANs and attacks call are ``methods.py``'s;
-``minigan.Tensor`` (minigan/_tensor_surface.py) is a subclass that adds the rest of PyTorch's.
+``minigan.Tensor`` (minigan/surface/tensor.py) is a subclass that adds the rest of PyTorch's.
 
 Imports go one way: graph.py (the node) ← ops/ (the differentiable operations) ← walk.py and
 methods.py ← inplace.py (in-place ops and their rules) ← this file; nothing in minigan/engine/ imports
@@ -75,7 +75,7 @@ class Tensor(InPlace, TensorMethods):
     @classmethod
     def _make(cls, data, requires_grad=False):
         """Fast constructor for results: no copy, no checks (a NumPy scalar becomes a 0-d array).  The result's class
-        is ``Tensor.plain``, one class attribute: this Tensor, until the PyTorch surface (minigan/_tensor_surface.py)
+        is ``Tensor.plain``, one class attribute: this Tensor, until the PyTorch surface (minigan/surface/tensor.py)
         sets it, once, to minigan.Tensor, its subclass.  So engine ops on surface tensors give surface tensors, a
         subclass such as ``nn.Parameter`` gives plain ones, and the engine never imports the surface."""
         t = object.__new__(cls.plain)

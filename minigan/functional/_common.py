@@ -4,12 +4,12 @@ weight checks of several losses.
 
 from __future__ import annotations
 
-from minigan._tensor_surface import Tensor, tensor
 from minigan.engine import backend, dtypes
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.surface import pointwise
 from minigan.surface.layout import laid_out
 from minigan.surface.operands import NotATensor
+from minigan.surface.tensor import Tensor, tensor
 
 
 def _tensor(x, op, name="input") -> Tensor:

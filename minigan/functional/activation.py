@@ -8,18 +8,18 @@ import functools
 import math
 import warnings
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks, random
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor
-from minigan.surface import operands
+from minigan.surface import operands, parity
 from minigan.surface import unary as U
 from minigan.surface.elu import ELU
 from minigan.surface.node_view import shown_as
 from minigan.surface.saved import saves
 from minigan.surface.shapes import cat
+from minigan.surface.tensor import Tensor
 
 
 def _integer_or_float(x, op) -> Tensor:
@@ -679,7 +679,7 @@ class _Shrink(Node):
         self.lambd = lambd
         self.save_for_backward(x)
         kept = x if not soft else xp.where(x > lambd, x - lambd, x + lambd)
-        return backend.pointwise_layout(xp.where(xp.abs(x) <= lambd, x.dtype.type(0), kept), x)
+        return parity.pointwise_layout(xp.where(xp.abs(x) <= lambd, x.dtype.type(0), kept), x)
 
     def backward(self, grad):  # d/dx = 1 where |x| > λ (or x is NaN), else 0
         (x,) = self.saved_tensors

@@ -4,7 +4,6 @@ the arithmetic to the engine's ops.
 
 from __future__ import annotations
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks, dtypes, threads
 from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
@@ -14,6 +13,7 @@ from minigan.functional.vision import pad
 from minigan.surface.layout import laid_out
 from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_from_saved
+from minigan.surface.tensor import Tensor
 
 
 def _check_4d(x_shape, w_shape, op: str, weight_layout: str) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import warnings
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import elementwise as E
 from minigan.functional._common import _float, _into, _tensor
+from minigan.surface.tensor import Tensor
 
 
 def dropout(input, p=0.5, training=True, inplace=False):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from minigan import _dtype
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
@@ -14,6 +13,7 @@ from minigan.functional.dropout import dropout
 from minigan.functional.flash_attention import FlashAttention
 from minigan.surface.node_view import shown_as
 from minigan.surface.products import view_of_product
+from minigan.surface.tensor import Tensor
 
 
 def check_linear(sx, sw) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import warnings
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.graph import Node, namespace, value
@@ -18,12 +17,14 @@ from minigan.functional.activation import _LogSigmoid, logsigmoid
 from minigan.functional.cross_entropy_probabilities import cross_entropy_probabilities
 from minigan.functional.distance import pairwise_distance
 from minigan.functional.loss_doors import check, refused_at_backward, refused_at_second_order
+from minigan.surface import parity
 from minigan.surface import pointwise as surface_pointwise
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
 from minigan.surface.reading import read_by_backward
 from minigan.surface.saved import saves
+from minigan.surface.tensor import Tensor
 
 
 def _regression_target(target, x, op) -> Tensor:
@@ -632,7 +633,7 @@ class _SoftMargin(Node):
         xp = backend.get_array_module(x)
         with backend.np.errstate(over="ignore"):  # (e^u overflows to ∞, as PyTorch's, silently)
             neg = -x  # (laid out as NumPy lays out −x: row-major where x is broadcast)
-            u = backend.pointwise_layout(neg * y, neg, y)
+            u = parity.pointwise_layout(neg * y, neg, y)
             loss = xp.log1p(xp.exp(u if u.dtype == x.dtype else u.astype(x.dtype)))
         self.reduction, self.norm = reduction, 1.0 / max(loss.size, 1) if reduction == "mean" else 1.0
         if reduction == "none":
@@ -760,7 +761,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        from minigan._tensor_surface import minimum
+        from minigan.surface.tensor import minimum
 
         d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
     return LS.apply_reduction((margin + d_ap - d_an).clamp(min=0.0), reduction)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
@@ -17,6 +16,7 @@ from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_by_backward, read_from, read_from_saved
 from minigan.surface.saved import saves
+from minigan.surface.tensor import Tensor
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import builtins
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
@@ -16,6 +15,7 @@ from minigan.surface.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_by_backward
+from minigan.surface.tensor import Tensor
 
 # The integer dtypes PyTorch's CPU kernels take besides the floating ones ("not implemented for 'Bool'" elsewhere).
 MAX_INTEGERS, AVG_INTEGERS = ("int8", "int16", "int32", "int64", "uint8"), ("int64",)

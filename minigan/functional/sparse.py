@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, GraphError, IndexOutOfRange, ShapeError
@@ -12,6 +11,7 @@ from minigan.engine.ops import loss as LS
 from minigan.functional._common import _tensor, where
 from minigan.surface.node_view import shown_as
 from minigan.surface.norms import vector_norm
+from minigan.surface.tensor import Tensor
 
 
 class PaddingIndexError(DomainError, AssertionError):

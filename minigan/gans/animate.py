@@ -70,10 +70,10 @@ class TrainingAnimation:
     # ------------------------------------------------------------------------- capturing
     def capture(self, trainer, metrics=None) -> dict:
         """Record the current G and D of ``trainer`` (a GAN, WGAN or WGAN-GP on 2-D data) as a frame."""
-        from minigan._tensor_surface import from_numpy
         from minigan.autograd import grad
         from minigan.engine.grad_mode import no_grad
         from minigan.metrics.mixture import mixture_metrics
+        from minigan.surface.tensor import from_numpy
 
         if self.z is None:
             self.z = prior_draw(trainer.prior, self._z_rng, (self.num_points, trainer.latent_dim)).astype(np.float32)

@@ -34,16 +34,26 @@ Three pitfalls this file guards against (design.md):
 
 from __future__ import annotations
 
+import math
+from collections import namedtuple
 from contextlib import contextmanager
 
 import minigan.functional as F
 from minigan import autograd
-from minigan._tensor_surface import Tensor, from_numpy
 from minigan.arguments import non_negative_float, positive_int
 from minigan.engine import backend, random
 from minigan.engine.grad_mode import no_grad
+from minigan.surface.tensor import Tensor, from_numpy
 
-LOSSES = ("non-saturating", "minimax")
+# The generator's losses, one row each (the command line's --loss, the lab's menu and the equilibrium report read
+# this table): its name -> the label a menu shows and G's loss where D(x) = 1/2 everywhere (Goodfellow et al. 2014,
+# Theorem 1): −log ½ = log 2 for the non-saturating loss, log(1 − ½) = −log 2 for the minimax one.
+GeneratorLoss = namedtuple("GeneratorLoss", "label equilibrium equilibrium_text")
+LOSSES = {
+    "non-saturating": GeneratorLoss("non-saturating −log D(G(z))", math.log(2), "log 2"),
+    "minimax": GeneratorLoss("minimax log(1 − D(G(z)))", -math.log(2), "−log 2"),
+}
+DEFAULT_LOSS = "non-saturating"
 # The noise prior p_z: N(0, I), or U(−1, 1) in every coordinate, the DCGAN paper's (Radford et al. 2016, Figure 1).
 PRIORS = ("normal", "uniform")
 
@@ -66,6 +76,14 @@ def frozen(module):
         yield module
     finally:
         module.requires_grad_(True)
+
+
+def generator_loss_row(name, who="GAN") -> GeneratorLoss:
+    """The row of LOSSES for ``name``, or a one-line ValueError naming the losses there are: a loss this table lacks
+    is refused, never taken for one it has."""
+    if not isinstance(name, str) or name not in LOSSES:
+        raise ValueError(f"{who}: unknown loss {name!r}: the generator's losses are {', '.join(LOSSES)}")
+    return LOSSES[name]
 
 
 def full_like(logits: Tensor, value: float) -> Tensor:
@@ -143,8 +161,7 @@ class GAN(AdversarialTrainer):
                  batch_size=64, prior="normal", instance_noise=0.0, r1=0.0):
         super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, batch_size, prior)
         self.k = positive_int("GAN", "k", k)
-        if loss not in LOSSES:
-            raise ValueError(f"GAN: got loss={loss!r}, expected one of {LOSSES}")
+        generator_loss_row(loss, "GAN")
         self.loss = loss
         self.instance_noise = non_negative_float("GAN", "instance_noise", instance_noise)
         self.r1 = non_negative_float("GAN", "r1", r1)
@@ -174,8 +191,9 @@ class GAN(AdversarialTrainer):
         if self.loss == "minimax":
             # Algorithm 1: "descending ∇θg 1/m Σ log(1 − D(G(z)))";  log(1 − D) = −BCE(v, 0)
             return -F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 0.0))
-        # non-saturating (CS/DS 541): descend −log D(G(z)) = BCE(v, 1)
-        return F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 1.0))
+        if self.loss == "non-saturating":  # (CS/DS 541): descend −log D(G(z)) = BCE(v, 1)
+            return F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 1.0))
+        raise ValueError(f"GAN: no generator loss written for {self.loss!r} (a row of LOSSES needs its branch here)")
 
     def train_step(self, sample_real) -> dict:
         """One outer iteration of Algorithm 1; returns floats {loss_d, loss_g, d_real, d_fake}."""

@@ -23,10 +23,10 @@ measured with z ~ N(0, I) and no R1 penalty, and pin both (``PLAIN_GAN``, demos/
 from __future__ import annotations
 
 import time
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 from minigan import optim
-from minigan._tensor_surface import from_numpy
 from minigan.arguments import non_negative_float
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
@@ -35,7 +35,7 @@ from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
-from minigan.gans.gan import GAN, LOSSES
+from minigan.gans.gan import DEFAULT_LOSS, GAN, generator_loss_row
 from minigan.gans.models import (
     AutoEncoderDiscriminator,
     BEGANGenerator,
@@ -49,9 +49,21 @@ from minigan.gans.models import (
 )
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
+from minigan.surface.tensor import from_numpy
 
 ALGORITHMS = ("gan", "wgan", "wgan-gp", "began", "cgan")
-OPTIMIZERS = ("adam", "optimistic-adam", "rmsprop", "sgd")
+# The optimizers a recipe, the command line's --optimizer and the lab's menu can name, one row each: its name -> the
+# label a menu shows and how it is made over ``params`` (``make_optimizer`` calls it). "sgd" is SGD with momentum
+# (Goodfellow et al.: "We used momentum").
+OptimizerRow = namedtuple("OptimizerRow", "label make")
+OPTIMIZERS = {
+    "adam": OptimizerRow("Adam", lambda params, lr, betas, momentum: optim.Adam(params, lr=lr, betas=betas)),
+    "optimistic-adam": OptimizerRow(
+        "optimistic Adam", lambda params, lr, betas, momentum: optim.OptimisticAdam(params, lr=lr, betas=betas)),
+    "rmsprop": OptimizerRow("RMSProp", lambda params, lr, betas, momentum: optim.RMSprop(params, lr=lr)),
+    "sgd": OptimizerRow("SGD (momentum 0.9)",
+                        lambda params, lr, betas, momentum: optim.SGD(params, lr=lr, momentum=momentum)),
+}
 
 # Digits (c)GAN: the DCGAN-style convnets (arch "conv"), lr 1e-3 decayed linearly to 1e-5, batch 128, 5,000
 # steps. Measured (cGAN Fréchet distance, floor 13.9): the earlier MLP recipe (lr 2e-3, 3,000 steps) gave
@@ -166,7 +178,6 @@ DEFAULTS = {
 # then D sees the data itself while G sharpens: the modes are found while the blur lasts (ring:16, demos/results.md).
 INSTANCE_NOISE_UNTIL = 0.3
 IMAGES_28 = ("fashion-mnist", "mnist")  # the data sets whose recipes are the "images28" ones
-DEFAULT_LOSS = "non-saturating"
 DEFAULT_PRIOR = "normal"  # p_z of every recipe whose DEFAULTS entry names none: N(0, I)
 
 
@@ -289,17 +300,15 @@ def learning_rates(cfg: dict) -> tuple:
 
 
 def make_optimizer(name, params, lr, betas=(0.5, 0.999), momentum=0.9):
-    """One of OPTIMIZERS over ``params``. "sgd" is SGD with momentum (Goodfellow et al.: "We used momentum")."""
-    params = list(params)
-    if name == "adam":
-        return optim.Adam(params, lr=lr, betas=betas)
-    if name == "optimistic-adam":
-        return optim.OptimisticAdam(params, lr=lr, betas=betas)
-    if name == "rmsprop":
-        return optim.RMSprop(params, lr=lr)
-    if name == "sgd":
-        return optim.SGD(params, lr=lr, momentum=momentum)
-    raise ValueError(f"unknown optimizer {name!r}: expected one of {OPTIMIZERS}")
+    """One of OPTIMIZERS over ``params``, made as its row says."""
+    return optimizer_row(name).make(list(params), lr, betas, momentum)
+
+
+def optimizer_row(name) -> OptimizerRow:
+    """The row of OPTIMIZERS for ``name``, or a one-line ValueError naming the optimizers there are."""
+    if not isinstance(name, str) or name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}: expected one of {', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[name]
 
 
 @dataclass
@@ -505,8 +514,7 @@ def recipe(algorithm, data, optimizer=None, loss=None, seed=0, batch_size=None, 
                          f"expected some of {sorted(cfg)}")
     cfg.update({k: v for k, v in overrides.items() if v is not None})
     if optimizer is not None:
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}: expected one of {OPTIMIZERS}")
+        optimizer_row(optimizer)
         cfg["optimizer"] = optimizer
     if batch_size is not None:
         cfg["batch_size"] = batch_size
@@ -515,8 +523,7 @@ def recipe(algorithm, data, optimizer=None, loss=None, seed=0, batch_size=None, 
             raise ValueError(f"--loss applies to gan and cgan; {algorithm}'s losses are fixed by its algorithm")
     else:
         loss = DEFAULT_LOSS if loss is None else loss
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}: expected one of {LOSSES}")
+        generator_loss_row(loss, "build_experiment")
         cfg["loss"] = loss
     cfg.update(algorithm=algorithm, data=data, seed=int(seed), backend=backend.backend_name())
     _check_sizes(cfg)

@@ -34,10 +34,10 @@ from __future__ import annotations
 import math
 
 from minigan import autograd
-from minigan._tensor_surface import from_numpy
 from minigan.arguments import positive_int
 from minigan.engine import backend, random
 from minigan.gans.gan import AdversarialTrainer, frozen
+from minigan.surface.tensor import from_numpy
 
 
 def gradient_penalty(critic, real, fake, lam=10.0, eps=None):

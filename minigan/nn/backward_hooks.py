@@ -14,12 +14,12 @@ the caller) reads: the pack's backward then receives every gradient in one array
 
 from __future__ import annotations
 
-from minigan._tensor_surface import Tensor
 from minigan.autograd.function import Function
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.functional import cat
+from minigan.surface.tensor import Tensor
 
 
 class _Pack(Function):

@@ -21,12 +21,12 @@ import math
 import sys
 import warnings
 
-from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend, random
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.grad_mode import no_grad
 from minigan.surface import missing as _missing
 from minigan.surface import operands, sampling
+from minigan.surface.tensor import Tensor, from_numpy
 
 
 def _data(tensor, op, any_dtype=False, empty_any=False):

@@ -15,7 +15,6 @@ Parameters are float32 and created on the active backend (``minigan.use_backend`
 
 from __future__ import annotations
 
-from minigan import _tensor_surface
 from minigan import functional as F
 from minigan.engine import backend, checks
 from minigan.engine.checks import pair
@@ -26,6 +25,7 @@ from minigan.functional.sparse import padding_index
 from minigan.nn import init
 from minigan.nn.module import Module
 from minigan.nn.parameter import Parameter
+from minigan.surface import tensor as surface_tensor
 from minigan.surface.creation import allocated
 
 
@@ -233,7 +233,7 @@ class _RunningStats:
     keys are PyTorch's exactly and a PyTorch norm layer's state loads as is; each None without track_running_stats."""
 
     def _register_running_stats(self, num_features, track):
-        xp, buffer = backend.active_module(), _tensor_surface.tensor  # (keeps the array's dtype: the count is int64)
+        xp, buffer = backend.active_module(), surface_tensor.tensor  # (keeps the array's dtype: the count is int64)
         self.register_buffer("running_mean", buffer(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE)) if track
                              else None)
         self.register_buffer("running_var", buffer(xp.ones(num_features, dtype=backend.DEFAULT_DTYPE)) if track

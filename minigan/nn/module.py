@@ -24,8 +24,6 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from minigan import _tensor_surface
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.errors import IndexOutOfRange, ShapeError, StateDictError
 from minigan.engine.grad_mode import no_grad
@@ -38,7 +36,9 @@ from minigan.nn.parameter import (  # noqa: F401 - Parameter's family, where it 
     UninitializedTensorMixin,
 )
 from minigan.surface import missing as _missing
+from minigan.surface import tensor as surface_tensor
 from minigan.surface.missing_class_names import ModuleNamesNotProvided
+from minigan.surface.tensor import Tensor
 
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
@@ -591,7 +591,7 @@ class Module(ModuleNamesNotProvided):
                     refused.append(e)
                     continue
                 if assign:  # the state dict's tensor becomes the module's own, as it is (PyTorch's assign=True)
-                    self._assign(name, t, given if isinstance(given, Tensor) else _tensor_surface.tensor(value))
+                    self._assign(name, t, given if isinstance(given, Tensor) else surface_tensor.tensor(value))
                     continue
                 xp = backend.get_array_module(t.array)
                 t.copy_(xp.asarray(backend.to_device(value, t.device), dtype=t.dtype))

@@ -12,7 +12,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from minigan import functional as F
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.functional.loss import _legacy_reduction
 from minigan.nn import init
@@ -30,6 +29,7 @@ from minigan.nn.layers import (
 )
 from minigan.nn.module import Module
 from minigan.nn.parameter import Parameter
+from minigan.surface.tensor import Tensor
 
 
 # ----------------------------------------------------------------------------- activations

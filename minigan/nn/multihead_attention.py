@@ -12,13 +12,13 @@ Masks follow PyTorch's meaning here: in ``attn_mask`` and ``key_padding_mask`` a
 from __future__ import annotations
 
 from minigan import functional as F
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.nn import init
 from minigan.nn.layers import Linear, _empty, _size_int
 from minigan.nn.module import Module
 from minigan.nn.parameter import Parameter
+from minigan.surface.tensor import Tensor
 
 
 def _shape(mask):

@@ -4,8 +4,8 @@ the weights a Module registers (PyTorch keeps them in torch/nn/parameter.py too)
 from __future__ import annotations
 
 from minigan import arguments
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend
+from minigan.surface.tensor import Tensor
 
 
 class Parameter(Tensor):

@@ -42,13 +42,13 @@ import math
 import warnings
 
 from minigan import functional as F
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import ShapeError
 from minigan.nn import init
 from minigan.nn.layers import _empty, _settings_repr
 from minigan.nn.module import Module
 from minigan.nn.parameter import Parameter
+from minigan.surface.tensor import Tensor
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # how many row blocks W_ih and W_hh stack
 

@@ -44,9 +44,9 @@ with η_t the schedule multiplier; PyTorch (and this class) fold α into it, i.e
 
 from __future__ import annotations
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.optim.optimizer import Optimizer, state_as_arrays
+from minigan.surface.tensor import Tensor
 
 
 class Adam(Optimizer):

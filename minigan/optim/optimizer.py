@@ -31,11 +31,11 @@ import functools
 import warnings
 from collections import defaultdict
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
 from minigan.surface import missing as _missing
 from minigan.surface.missing_class_names import OptimizerNamesNotProvided
+from minigan.surface.tensor import Tensor
 
 # What a learning-rate scheduler writes into a group (OneCycleLR: its bounds), kept beside the hyperparameters.
 _SCHEDULE_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")

@@ -10,7 +10,7 @@
   ``creation.py``, ``pointwise.py``, ``reductions.py``, ``shapes.py``, ``indexing.py``, ``sorting.py``,
   ``products.py``, ``sampling.py``, and what they share, ``operands.py``.
 
-The class itself, ``minigan.Tensor``, is assembled in minigan/_tensor_surface.py (the engine's Tensor and these
+The class itself, ``minigan.Tensor``, is assembled in minigan/surface/tensor.py (the engine's Tensor and these
 methods); the free functions ``minigan.*`` hand over to these bodies in minigan/toplevel.py.  Nothing here imports
 those two, nor anything above them.
 """

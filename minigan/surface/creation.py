@@ -10,7 +10,7 @@ import math
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
-from minigan.surface import operands
+from minigan.surface import operands, parity
 
 
 def _shape(shape, fn, size=None):
@@ -251,7 +251,7 @@ def _like_array(x, device, dtype, fill, fn="empty_like", memory_format=None):
         out = allocated(fn, x.shape, dtype, lambda: xp.empty(x.shape, dtype=dtype))
     else:
         out = allocated(fn, x.shape, dtype, lambda: xp.empty_like(a, dtype=dtype) if 0 not in a.strides else
-                        backend.pointwise_layout(xp.empty(x.shape, dtype=dtype), a))
+                        parity.pointwise_layout(xp.empty(x.shape, dtype=dtype), a))
     out[...] = cast_number(fill, dtype)
     return out
 

@@ -114,10 +114,16 @@ def _index() -> dict:
 _INDEX = _index()
 
 
-def _has(space: str, name: str) -> bool:
-    import minigan
+# The package the rules below look names up in (PyTorch's "torch": minigan itself).  This module stands below the
+# namespaces it advises on, so the package hands itself here when it is first asked for a name (minigan/__init__.py)
+# rather than this module importing upward.
+NAMESPACES = {}
 
-    obj = minigan
+
+def _has(space: str, name: str) -> bool:
+    obj = NAMESPACES.get("torch")
+    if obj is None:  # (no name asked of the package yet, so none of its places is loaded: no rule applies)
+        return False
     for part in PLACES[space].split(".")[1:]:
         obj = getattr(obj, part)
     if space in CLASSES:  # (Tensor's dir() lists the names it lacks too: missing_methods.py; reading one raises)

@@ -30,7 +30,7 @@ graph has another structure than PyTorch's (a fused op, another decomposition, a
 argument and minigan as a constant input), the names and entries show minigan's graph as it is: docs/pytorch.md
 lists those ops.
 
-How they reach the engine's class: this module sets them on it, as ``minigan/_tensor_surface.py`` sets
+How they reach the engine's class: this module sets them on it, as ``minigan/surface/tensor.py`` sets
 ``Tensor.plain`` (six attributes, listed at the end, declared in ``minigan.engine.EXTENSION_POINTS``), so that the
 engine stays what the walk needs.  It lives with the Tensor's surface, which imports it: ``print(y)`` shows
 ``grad_fn=<MulBackward0>`` whatever a program imported first.

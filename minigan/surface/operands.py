@@ -9,6 +9,7 @@ import builtins
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError, MiniganError
 from minigan.engine.tensor import Tensor
+from minigan.surface import parity
 
 
 class NotATensor(MiniganError, TypeError, AttributeError):
@@ -109,7 +110,7 @@ def laid_out(out, *operands):
     """``out``, an elementwise result computed in several steps (lerp, an unreduced loss), laid out as PyTorch's one
     kernel lays out the result of ``operands`` (backend.pointwise_layout): where the two differ, its array becomes a
     copy in PyTorch's layout (``out`` is new: nothing has viewed it yet, and the values are the same)."""
-    out.array = backend.pointwise_layout(out.array, *(t.array if isinstance(t, Tensor) else t for t in operands))
+    out.array = parity.pointwise_layout(out.array, *(t.array if isinstance(t, Tensor) else t for t in operands))
     return out
 
 

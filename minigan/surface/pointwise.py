@@ -12,6 +12,7 @@ from minigan.engine import methods as engine_methods
 from minigan.engine.errors import DivisionByZero, DomainError, DtypeError
 from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
+from minigan.surface import parity
 from minigan.surface import unary as U
 from minigan.surface.indexing import no_grad_into_integers, nonzero
 from minigan.surface.no_derivative import no_derivative
@@ -252,7 +253,7 @@ def logical_not(input):
 def _logical(fn, input, other, name):
     x, other = _tensors(input, other, name)
     a, b = x.array, _array_of(other, x)
-    return Tensor._make(backend.pointwise_layout(getattr(backend.get_array_module(a), fn)(a, b), a, b))
+    return Tensor._make(parity.pointwise_layout(getattr(backend.get_array_module(a), fn)(a, b), a, b))
 
 
 def logical_and(input, other):
@@ -280,7 +281,7 @@ def _bitwise(fn, input, other, name, reflected=False):
     a, b = (t.array for t in x._pair(other, name, reflected))
     if name in NO_KERNEL:  # (the shifts of bools)
         kernel(name, a)
-    return Tensor._make(backend.pointwise_layout(getattr(backend.get_array_module(a), fn)(a, b), a, b))
+    return Tensor._make(parity.pointwise_layout(getattr(backend.get_array_module(a), fn)(a, b), a, b))
 
 
 def bitwise_and(input, other):
@@ -320,7 +321,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
             raise DomainError(f"isclose: {name} must be >= 0, got {tol}")
     xp = backend.get_array_module(x.array)
     a, b = x.array, _array_of(other, x)
-    close = backend.pointwise_layout(a == b, a, b)  # (laid out as PyTorch's: the rest follows its layout)
+    close = parity.pointwise_layout(a == b, a, b)  # (laid out as PyTorch's: the rest follows its layout)
     if equal_nan and x.dtype.kind in "fc":
         close |= xp.isnan(a) & xp.isnan(b)
     if rtol == 0 and atol == 0:
@@ -650,7 +651,7 @@ def _integer_power(x, exponent):
     xp = backend.get_array_module(a)
     inverse = xp.where(xp.abs(a) == 1, a ** (b % 2), 0)  # a^b for b < 0: 1/a^|b|, truncated toward 0
     out = xp.where(b < 0, inverse, a ** xp.where(b < 0, 0, b))  # (a number base: row-major, PyTorch's pow(Scalar,
-    return Tensor._make(backend.pointwise_layout(out, a, b) if isinstance(x, Tensor) else backend.c_order(out))  # x))
+    return Tensor._make(parity.pointwise_layout(out, a, b) if isinstance(x, Tensor) else backend.c_order(out))  # x))
 
 
 def neg(input):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import builtins
 import math
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, ShapeError
+from minigan.engine.tensor import Tensor  # (minigan.Tensor's base: every tensor of the package is one)
 from minigan.surface import creation
 from minigan.surface.creation import _made, _xp
 from minigan.surface.operands import fits

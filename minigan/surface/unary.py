@@ -18,6 +18,7 @@ import math
 from minigan.engine import backend
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.engine.ops.elementwise import Exp
+from minigan.surface import parity
 from minigan.surface.no_derivative import no_derivative
 
 
@@ -92,7 +93,7 @@ class Atan2(Node):
 
     def forward(self, y, x):
         self.save_for_backward(y, x)
-        return backend.pointwise_layout(_xp(y).arctan2(y, x), y, x)  # (laid out as PyTorch's)
+        return parity.pointwise_layout(_xp(y).arctan2(y, x), y, x)  # (laid out as PyTorch's)
 
     def backward(self, grad):  # d/dy = x/(x² + y²), d/dx = −y/(x² + y²); 0 at the origin, as PyTorch
         y, x = self.saved_tensors
@@ -108,7 +109,7 @@ class Hypot(Node):
     """hypot(a, b) = √(a² + b²), without the overflow of squaring first."""
 
     def forward(self, a, b):
-        out = backend.pointwise_layout(_xp(a).hypot(a, b), a, b)
+        out = parity.pointwise_layout(_xp(a).hypot(a, b), a, b)
         need = self.needs_input_grad
         if need:  # each input is saved only for its own gradient (as PyTorch's): changing the other later is fine
             self.save_for_backward(a if need[0] else None, b if need[1] else None, out)
@@ -131,7 +132,7 @@ class XLogY(Node):
         self.number_y = number_y  # (y was a number: PyTorch's XlogyBackward2, whose mask also holds a NaN y)
         zero = (x == 0) & ~xp.isnan(y)
         one = y.dtype.type(1)  # (in y's dtype: on NumPy 1.x where(zero, 1, y) of a 0-d y was a float64)
-        return backend.pointwise_layout(xp.where(zero, 0, x * xp.log(xp.where(zero, one, y))), x, y)
+        return parity.pointwise_layout(xp.where(zero, 0, x * xp.log(xp.where(zero, one, y))), x, y)
 
     def backward(self, grad):  # d/dx = log y (0 where x = 0 and y ≤ 0), d/dy = x/y  (PyTorch's rules)
         x, y = self.saved_tensors
@@ -152,7 +153,7 @@ class LogAddExp(Node):
         self.save_for_backward(a, b)
         hi, lo = xp.maximum(a, b), xp.minimum(a, b)
         with backend.np.errstate(invalid="ignore"):  # (∞ − ∞: replaced by a)
-            return backend.pointwise_layout(xp.where((a == b) & xp.isinf(a), a, hi + xp.log1p(xp.exp(lo - hi))), a, b)
+            return parity.pointwise_layout(xp.where((a == b) & xp.isinf(a), a, hi + xp.log1p(xp.exp(lo - hi))), a, b)
 
     def backward(self, grad):  # d/da = 1/(1 + e^(b − a)), d/db = 1/(1 + e^(a − b))  (PyTorch's formula, to any order)
         a, b = self.saved_tensors
@@ -170,7 +171,7 @@ class Addcdiv(Node):
         g2 = (self.needs_input_grad or (False, False, False))[2]  # (what PyTorch's node saves: t1 for t2's
         self.save_for_backward(t1 if g2 else None, t2)  # gradient only, t2 always; the other may change)
         self.value, self.shapes = value, (x.shape, t1.shape, t2.shape)
-        return backend.pointwise_layout(x + t1 / t2 * value, x, t1, t2)
+        return parity.pointwise_layout(x + t1 / t2 * value, x, t1, t2)
 
     def backward(self, grad):  # d/dx = 1, d/dt1 = value/t2, d/dt2 = −value·t1/(t2·t2)
         t1, t2 = self.saved_tensors
@@ -192,7 +193,7 @@ class Addcmul(Node):
         value = _xp(t1).asarray(value).astype(t1.dtype).item()  # (read in the tensors' dtype: -1 is 255 in uint8)
         self.value, self.shapes = value, (x.shape, t1.shape, t2.shape)
         with backend.np.errstate(invalid="ignore", over="ignore"):  # (∞·0 = NaN, as PyTorch's)
-            return backend.pointwise_layout(x + value * t1 * t2, x, t1, t2)
+            return parity.pointwise_layout(x + value * t1 * t2, x, t1, t2)
 
     def backward(self, grad):  # d/dx = 1, d/dt1 = value·t2, d/dt2 = value·t1
         t2, t1 = self.saved_tensors
@@ -211,9 +212,9 @@ class RoundedDiv(Node):
         xp = _xp(a)
         self.shapes = (a.shape, b.shape)
         if mode == "floor":  # (∞ // 1 is NaN, as in Python and PyTorch, where ⌊∞/1⌋ would be ∞)
-            return backend.pointwise_layout(xp.floor_divide(a, b), a, b)
+            return parity.pointwise_layout(xp.floor_divide(a, b), a, b)
         q = xp.trunc(a / b)
-        return backend.pointwise_layout(q.astype(a.dtype) if a.dtype.kind in "iu" else q, a, b)
+        return parity.pointwise_layout(q.astype(a.dtype) if a.dtype.kind in "iu" else q, a, b)
 
     def backward(self, grad):  # d/da = d/db = 0 (a step)
         sa, sb = self.shapes
@@ -232,7 +233,7 @@ class Fmod(Node):
         self.shapes = (a.shape, b.shape)
         if self.needs_input_grad and self.needs_input_grad[1]:
             self.save_for_backward(a, b)  # (as PyTorch's: its formula for b reads both)
-        return backend.pointwise_layout(self.remainder(_xp(a), a, b), a, b)
+        return parity.pointwise_layout(self.remainder(_xp(a), a, b), a, b)
 
     def remainder(self, xp, a, b):
         return xp.fmod(a, b)
@@ -268,7 +269,7 @@ class Lerp(Node):
         with backend.np.errstate(invalid="ignore", over="ignore"):  # (the form not chosen may be ∞ − ∞)
             diff = end - x
             out = xp.where(xp.abs(weight) < 0.5, x + weight * diff, end - diff * (1 - weight))
-        return backend.pointwise_layout(out, x, end, weight)
+        return parity.pointwise_layout(out, x, end, weight)
 
     def backward(self, grad):  # d/dinput = 1 − weight, d/dend = weight, d/dweight = end − input
         (x, end, w), (gx, ge, gw) = self.saved_tensors, self.needs_input_grad
@@ -565,7 +566,7 @@ class Round(Node):
     """Round half to even, as PyTorch (and NumPy) do; ``decimals`` scales by 10^decimals first."""
 
     def forward(self, a, decimals=0):
-        return backend.pointwise_layout(_xp(a).round(a, decimals), a)  # (laid out as PyTorch's: NumPy's scaling
+        return parity.pointwise_layout(_xp(a).round(a, decimals), a)  # (laid out as PyTorch's: NumPy's scaling
         # by 10^decimals gives a row-major result)
 
     def backward(self, grad):  # d round(a)/da = 0

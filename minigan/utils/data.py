@@ -26,12 +26,12 @@ import sys
 import warnings
 from typing import Generic, TypeVar
 
-from minigan._tensor_surface import Tensor, share_array, tensor
 from minigan.engine import backend, random
 from minigan.engine.errors import DatasetError, DimensionError, ShapeError
 from minigan.functional import stack
 from minigan.surface import missing as _missing
 from minigan.surface.sampling import multinomial
+from minigan.surface.tensor import Tensor, share_array, tensor
 
 _T_co = TypeVar("_T_co", covariant=True)  # (so that ``Dataset[Tensor]`` can be written in annotations, as in PyTorch)
 

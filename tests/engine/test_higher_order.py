@@ -13,9 +13,9 @@ import minigan.engine.ops
 import minigan.functional as F
 from engine.helpers_higher_order import _leaves
 from minigan import autograd
-from minigan._tensor_surface import Tensor
 from minigan.engine.errors import GraphError
 from minigan.engine.graph import Node
+from minigan.surface.tensor import Tensor
 
 
 def test_pow_mixed_derivative_at_a_zero_exponent(xp_backend):

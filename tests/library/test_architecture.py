@@ -132,10 +132,10 @@ def test_the_package_imports_nothing_so_the_engine_runs_alone():
     assert _graph()["minigan"] == set()
 
 
-SURFACE = {"minigan.surface", "minigan._tensor_surface", "minigan.storage", "minigan._dtype"}
+SURFACE = {"minigan.surface", "minigan.surface.tensor", "minigan.storage", "minigan._dtype"}
 # minigan.Tensor: the engine's Tensor plus PyTorch's methods (minigan/surface/: the methods by topic, the bodies they
 # share with the free functions of the same name, their print, their advice, the reading of a Python index), the
-# class assembled in _tensor_surface.py, its storage and its dtypes
+# class assembled in surface/tensor.py, its storage and its dtypes
 FREE_FUNCTIONS = {"minigan.toplevel", "minigan.functional", "minigan.linalg", "minigan.cuda", "minigan.accelerator"}
 
 

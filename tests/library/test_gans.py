@@ -13,7 +13,6 @@ import pytest
 import minigan
 import minigan.functional as F
 from minigan import optim
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, random
 from minigan.gans import CGAN, GAN, WGAN
 from minigan.gans.models import (
@@ -23,6 +22,7 @@ from minigan.gans.models import (
     MLPGenerator,
     PackedDiscriminator,
 )
+from minigan.surface.tensor import Tensor
 
 LATENT = 4
 

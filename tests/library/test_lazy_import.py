@@ -1,7 +1,7 @@
 """``import minigan`` hands names on lazily, so the engine runs alone.
 
 * ``import minigan.engine`` loads no minigan module outside ``minigan/engine/``, and an engine tensor's ``x * x``
-  stays an engine tensor until the surface (``minigan._tensor_surface``) is imported;
+  stays an engine tensor until the surface (``minigan.surface.tensor``) is imported;
 * every name ``dir(minigan)`` listed when ``minigan/__init__.py`` imported everything, and every ``minigan.a.b``
   path that README.md, docs/ and demos/ name, still resolves after a bare ``import minigan`` to the object it was
   then (``tests/library/public_names.json``: each one's module and qualified name, or its type and repr);
@@ -102,11 +102,11 @@ def test_the_first_public_name_asked_for_installs_the_surface():
             from minigan.engine import Tensor
             x = Tensor(np.array([1.0, 2.0]))
             import minigan
-            before = "minigan._tensor_surface" in sys.modules
+            before = "minigan.surface.tensor" in sys.modules
             minigan.{first}
             print(before, type(x * x).__module__)
         """)
-        assert out.split() == ["False", "minigan._tensor_surface"], first
+        assert out.split() == ["False", "minigan.surface.tensor"], first
 
 
 def test_a_pickled_tensor_and_module_load_in_a_fresh_interpreter():
@@ -122,7 +122,7 @@ def test_a_pickled_tensor_and_module_load_in_a_fresh_interpreter():
         x, layer = pickle.loads(bytes.fromhex({blob!r}))
         print(type(x).__module__, type(layer(x)).__module__, type(layer).__name__, x.tolist())
     """)
-    assert out.split() == ["minigan._tensor_surface", "minigan._tensor_surface", "Linear", "[1.0,", "2.0]"]
+    assert out.split() == ["minigan.surface.tensor", "minigan.surface.tensor", "Linear", "[1.0,", "2.0]"]
 
 
 def test_gradcheck_stays_the_function_whichever_door_opens_its_module():

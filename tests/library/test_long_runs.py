@@ -13,10 +13,10 @@ import pytest
 
 import minigan.functional as F
 from minigan import nn
-from minigan._tensor_surface import Tensor
 from minigan.engine.backend import np
 from minigan.engine.graph import Node
 from minigan.gans.recipes import build_experiment
+from minigan.surface.tensor import Tensor
 
 SMALL = dict(batch_size=64, hidden=(64, 64), latent_dim=8)
 

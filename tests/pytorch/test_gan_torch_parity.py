@@ -12,9 +12,9 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 from minigan import nn  # noqa: E402
-from minigan._tensor_surface import Tensor  # noqa: E402
 from minigan.data.fashion import FASHION_SYSTEM_DIR  # noqa: E402
 from minigan.gans.recipes import build_experiment  # noqa: E402
+from minigan.surface.tensor import Tensor  # noqa: E402
 
 STEPS = 5
 

@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 from minigan import autograd
-from minigan._tensor_surface import from_numpy
 from minigan.cli import train as train_cli
 from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
 from minigan.cli.runfolder import RunFolder, read_text
@@ -31,7 +30,7 @@ from minigan.data.toy2d import Mixture2D
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
-from minigan.gans.gan import frozen, prior_draw, prior_extent
+from minigan.gans.gan import DEFAULT_LOSS, frozen, prior_draw, prior_extent
 from minigan.gans.recipes import (
     ADAPTS_TO_MIXTURE,
     DEFAULT_PRIOR,
@@ -49,6 +48,7 @@ from minigan.gans.training import (
 )
 from minigan.gans.training import Diverged as LoopDiverged
 from minigan.serialization import save
+from minigan.surface.tensor import from_numpy
 
 HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
 SHOWN = 512          # fakes and real points drawn (each from its own fixed generator)
@@ -308,7 +308,7 @@ class LabRun:
         unsaid = []
         for name in ("optimizer", "loss", "lr", "d_lr_ratio", "instance_noise", "r1", "batch_size", "pack", "prior",
                      "k", "n_critic", "clip", "lam", "gamma", "lambda_k", "data_scale", "lr_decay"):
-            if name not in cfg or cfg[name] == recipe.get(name, cfg[name] if name != "loss" else "non-saturating"):
+            if name not in cfg or cfg[name] == recipe.get(name, cfg[name] if name != "loss" else DEFAULT_LOSS):
                 continue
             if name in options:
                 words += [options[name], f"{cfg[name]:g}" if isinstance(cfg[name], float) else str(cfg[name])]

@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from itertools import accumulate
 
-from minigan.cli.lab.settings import SettingsError
+from minigan.cli.lab.settings import SettingsError, page
 
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
           "/lab.css": ("lab.css", "text/css; charset=utf-8"), "/lab.js": ("lab.js", "text/javascript; charset=utf-8")}
@@ -150,7 +150,8 @@ class LabHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path in STATIC:
             name, kind = STATIC[path]
-            self._send(resources.files("minigan.cli.lab").joinpath("static", name).read_bytes(), kind)
+            body = resources.files("minigan.cli.lab").joinpath("static", name).read_bytes()
+            self._send(page(body.decode()).encode() if name == "index.html" else body, kind)  # (its menus filled)
         elif path == "/api/state":
             self._answer("state", {})
         elif path == "/api/runs":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from html import escape as html_escape
 
 from minigan.data.spec import MAX_COORDINATE
 from minigan.engine.backend import np
@@ -51,7 +52,7 @@ def _flag(name, value):
 
 
 def _choice(name, value, choices):
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:  # (a list from JSON is no key of a table)
         raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
 
@@ -271,3 +272,20 @@ def preset(preset_id: str) -> dict:
         if p["id"] == preset_id:
             return p
     raise SettingsError(f"no preset {preset_id!r}; the presets are {', '.join(p['id'] for p in PRESETS)}")
+
+
+# The page's menus read from the tables that train reads (gans/recipes.py's OPTIMIZERS, gans/gan.py's LOSSES): the
+# server writes each one's <option>s where index.html has its marker, so a row added there is on the page too.
+MENUS = {"optimizer": {name: row.label for name, row in OPTIMIZERS.items()},
+         "loss": {name: row.label for name, row in LOSSES.items()}}
+
+
+def page(html: str) -> str:
+    """index.html with each menu of MENUS written in where its marker ``<!-- options: NAME -->`` stands."""
+    for menu, options in MENUS.items():
+        marker = f"<!-- options: {menu} -->"
+        if marker not in html:
+            raise ValueError(f"the lab's page has no {marker} for the {menu} menu")
+        html = html.replace(marker, "\n      ".join(
+            f'<option value="{html_escape(name)}">{html_escape(label)}</option>' for name, label in options.items()))
+    return html

@@ -128,7 +128,7 @@ class LeakyReLU(Node):
         xp = backend.get_array_module(x)
         self.slope = x.dtype.type(negative_slope)  # keeps float32 float32
         self.save_for_backward(x)
-        out = xp.multiply(x, self.slope, out=backend.empty_like(x))  # slope·x, in a new array laid out as PyTorch's
+        out = xp.multiply(x, self.slope, out=xp.empty_like(x))  # slope·x, in a new array (a 0-d one too)
         if 0 < negative_slope <= 1:  # then max(x, slope·x) is the same thing (0·∞ would not be), faster than where()
             return xp.maximum(out, x, out=out)  # into slope·x's array: one new array, not two
         return xp.where(x > 0, x, out)

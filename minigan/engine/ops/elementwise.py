@@ -11,8 +11,8 @@ from minigan.engine.graph import Node, namespace, select, unbroadcast, value, ze
 
 
 class Add(Node):
-    def forward(self, a, b):  # (each result laid out as PyTorch's: see backend.pointwise_layout)
-        return backend.pointwise_layout(a + b, a, b)
+    def forward(self, a, b):
+        return a + b
 
     def backward(self, grad):  # d(a+b)/da = 1, d(a+b)/db = 1
         (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
@@ -22,7 +22,7 @@ class Add(Node):
 
 class Sub(Node):
     def forward(self, a, b):
-        return backend.pointwise_layout(a - b, a, b)
+        return a - b
 
     def backward(self, grad):  # d(a-b)/da = 1, d(a-b)/db = -1
         (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
@@ -34,7 +34,7 @@ class Mul(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b if need_a else None)  # only what each derivative needs
-        return backend.pointwise_layout(a * b, a, b)
+        return a * b
 
     def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a
         a, b = self.saved_tensors
@@ -47,7 +47,7 @@ class Div(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b)  # only what each derivative needs
-        return backend.pointwise_layout(a / b, a, b)
+        return a / b
 
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors
@@ -83,9 +83,6 @@ class Pow(Node):
     def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
         out = power(a, b, number) if a.dtype != bool else a | ~b  # (x ** True is x, x ** False all True: PyTorch's)
-        out = backend.pointwise_layout(out, a, b) if a.ndim or tensor_exponent else backend.c_order(out)  # (number
-        # ** x, the number a NumPy scalar or, promoted, a 0-d array: row-major, as PyTorch's pow(Scalar, Tensor)
-        # allocates it; a 0-d tensor base follows the exponent's layout)
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
@@ -175,8 +172,8 @@ def clip(a, lo=None, hi=None, out=None):
     """Array ``a`` clipped to [lo, hi] (into ``out``, ``a`` itself for clamp_), by PyTorch's and NumPy 2's rules."""
     xp = backend.get_array_module(a)
     if lo != lo or hi != hi:  # a NaN bound (NaN is the one number unequal to itself) gives NaN everywhere, where
-        # NumPy 1.x's clip ignored it (with a DeprecationWarning); a new array laid out as PyTorch's empty_like(a)
-        out = backend.empty_like(a) if out is None else out
+        # NumPy 1.x's clip ignored it (with a DeprecationWarning)
+        out = xp.empty_like(a) if out is None else out
         out[...] = xp.nan
         return out
     out = xp.clip(a, lo, hi, out=out)  # a result of another kind stays so (a bool by an int: int64, an int by a
@@ -248,7 +245,7 @@ class Maximum(Node):
     def forward(self, a, b):
         xp = backend.get_array_module(a, b)
         self.save_for_backward(a, b)  # (both, as PyTorch's: the masks are made from them in backward)
-        return backend.pointwise_layout(xp.maximum(a, b) if self.largest else xp.minimum(a, b), a, b)
+        return xp.maximum(a, b) if self.largest else xp.minimum(a, b)
 
     def backward(self, grad):  # d/da = 1 where a is the result, ½ at a tie, 0 where b is; d/db likewise
         (a, b), (need_a, need_b) = [value(t) for t in self.saved_tensors], self.needs_input_grad
@@ -269,7 +266,7 @@ class Where(Node):
 
     def forward(self, a, b, cond):
         self.cond, self.shapes = cond, (a.shape, b.shape)
-        return backend.pointwise_layout(backend.get_array_module(a, b, cond).where(cond, a, b), cond, a, b)
+        return backend.get_array_module(a, b, cond).where(cond, a, b)
 
     def backward(self, grad):  # d/da = 1 where cond, d/db = 1 elsewhere (selects: an ∞ gradient elsewhere gives 0)
         (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
@@ -286,7 +283,7 @@ class ClampBy(Node):
         (lo, hi), self.bounds = ((None, b) if bounds == "max" else (b, c)), bounds
         self.save_for_backward(a, b, c)  # (all of them, as PyTorch's: the masks are made from them in backward)
         out = a if lo is None else xp.maximum(a, lo)
-        return backend.pointwise_layout(out if hi is None else xp.minimum(out, hi), a, b, *(() if c is None else (c,)))
+        return out if hi is None else xp.minimum(out, hi)
 
     def backward(self, grad):  # d/da = 1 where lo ≤ a ≤ hi, d/dlo = 1 where a < lo < hi, d/dhi = 1 where hi < a or lo
         a, b, c = [t if t is None else value(t) for t in self.saved_tensors]

@@ -9,7 +9,7 @@ class MatMul(Node):
         need = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need[1] else None, b if need[0] else None)  # what each gradient needs
         self.shapes = (a.shape, b.shape)
-        return backend.c_order(backend.matmul(a, b))  # row-major, as PyTorch's (NumPy's keeps a permuted batch's order)
+        return backend.matmul(a, b)
 
     def backward(self, grad):  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G  (summed over broadcast batch axes)
         a, b = self.saved_tensors  # each None when only the other's gradient is needed
@@ -62,7 +62,7 @@ class Linear(Node):
     def forward(self, x, weight, bias=None):
         need = self.needs_input_grad or (False, False)
         self.save_for_backward(x if need[1] else None, weight if need[0] else None)  # what each gradient needs
-        out = backend.c_order(backend.matmul(x, weight.T))  # (row-major: see MatMul)
+        out = backend.matmul(x, weight.T)
         if bias is not None:
             out += bias  # in place on a fresh array: saves a copy
         return out

@@ -49,11 +49,11 @@ class BCEWithLogits(Node):
       = max(x, 0) − t·x + log1p(exp(−|x|)),  finite and exact even for x = ±1e4.
     """
 
-    def forward(self, x, t, reduction="mean"):  # (laid out as PyTorch's (1 − t).mul_(x) − log σ(x): as t)
+    def forward(self, x, t, reduction="mean"):
         xp = backend.get_array_module(x)
         self.save_for_backward(x, t)
         self.reduction = reduction
-        return apply_reduction(backend.pointwise_layout(_bce_with_logits(xp, x, t), t), reduction)
+        return apply_reduction(_bce_with_logits(xp, x, t), reduction)
 
     def backward(self, grad):  # dℓ/dx = σ(x) − t,  dℓ/dt = −x
         x, t = self.saved_tensors
@@ -93,13 +93,13 @@ class BCE(Node):
     """Binary cross-entropy on probabilities p ∈ [0, 1]; each log is clamped at −100 (as PyTorch does)
     so p = 0 or 1 gives a large finite loss instead of inf."""
 
-    def forward(self, p, t, reduction="mean"):  # (laid out as PyTorch's, which writes into empty_like(p))
+    def forward(self, p, t, reduction="mean"):
         xp = backend.get_array_module(p)
         self.save_for_backward(p, t)
         self.reduction = reduction
         with backend.np.errstate(divide="ignore"):  # log 0 = −∞ (then −100), without NumPy's warning
             log_p, log_1mp = xp.maximum(xp.log(p), -100), xp.maximum(xp.log1p(-p), -100)
-        return apply_reduction(backend.pointwise_layout((t - 1) * log_1mp - t * log_p, p), reduction)  # (PyTorch's: +0)
+        return apply_reduction((t - 1) * log_1mp - t * log_p, reduction)  # (PyTorch's: +0)
 
     def backward(self, grad):  # dℓ/dp = (p − t) / max(p(1 − p), ε = float32 1e-12, PyTorch's), dℓ/dt = −logit p
         p, t = self.saved_tensors
@@ -155,7 +155,7 @@ class MSE(Node):
     def forward(self, x, y, reduction="mean"):
         self.save_for_backward(x, y)
         self.reduction = reduction
-        return apply_reduction(backend.pointwise_layout(_squared_difference(namespace(x), x, y), x, y), reduction)
+        return apply_reduction(_squared_difference(namespace(x), x, y), reduction)
 
     def backward(self, grad):  # dℓ/dx = 2(x − y)/n,  dℓ/dy = −2(x − y)/n
         x, y = self.saved_tensors

@@ -24,8 +24,7 @@ def _keep(grad, in_shape, axis, keepdims):
 class Sum(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        return backend.c_order(x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype))  # (x's dtype: NumPy would widen
-        # an int32 sum; row-major, as PyTorch allocates every reduction's result: see backend.c_order)
+        return x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype)  # (x's dtype: NumPy would widen an int32 sum)
 
     def backward(self, grad):  # d(Σx)/dx_i = 1
         return (namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape),)
@@ -39,7 +38,7 @@ class Mean(Node):
         nan = x.dtype.type("nan") if x.dtype.kind in "fc" else float("nan")
         out = x.mean(axis=axis, keepdims=keepdims) if x.size else x.sum(axis=axis, keepdims=keepdims) + nan
         self.count = max(x.size // max(out.size, 1), 1) if x.size else 1
-        return backend.c_order(out)
+        return out
 
     def backward(self, grad):  # d(mean x)/dx_i = 1/n
         g = _keep(grad, self.in_shape, self.axis, self.keepdims) / grad.dtype.type(self.count)
@@ -55,7 +54,7 @@ class Max(Node):
 
     def forward(self, x, axis=None, keepdims=False, amax=False, smallest=False):
         self.in_shape, self.axis, self.keepdims, self.amax = x.shape, axis, keepdims, amax
-        out = backend.c_order((x.min if smallest else x.max)(axis=axis, keepdims=keepdims))
+        out = (x.min if smallest else x.max)(axis=axis, keepdims=keepdims)
         self.save_for_backward(x, out)
         return out
 
@@ -72,7 +71,7 @@ class Max(Node):
 class Norm2(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        out = backend.c_order(backend.get_array_module(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims)))
+        out = backend.get_array_module(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims))
         self.save_for_backward(x, out)
         self.zero = _keep(out == 0, x.shape, axis, keepdims)  # a constant mask: where ‖x‖ = 0
         return out
@@ -92,7 +91,7 @@ class Prod(Node):
     def forward(self, a, axis=None, keepdims=False):
         self.axis, self.keepdims = axis, keepdims
         # in a's own dtype (the door chose it): NumPy would widen an int32 product to int64
-        out = backend.c_order(a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype))
+        out = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
         if self.needs_input_grad:
             self.zeros = int((a == 0).sum())  # (PyTorch chooses its formula by the whole input, too)
             self.save_for_backward(a, out)
@@ -158,7 +157,7 @@ class LogSumExp(Node):
         m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
         with backend.np.errstate(divide="ignore"):  # log 0 = −inf: the sum of nothing, or of e^(−inf)
             out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
-        out = backend.c_order(out if keepdims else out.reshape(_squeezed(x.shape, axis)))
+        out = out if keepdims else out.reshape(_squeezed(x.shape, axis))
         self.save_for_backward(x, out)
         return out
 
@@ -173,7 +172,7 @@ class Softmax(Node):
     def forward(self, x, axis=-1):
         xp = backend.get_array_module(x)
         e = xp.exp(x - _shift(x, axis))
-        s = backend.c_order(e / e.sum(axis=axis, keepdims=True))
+        s = e / e.sum(axis=axis, keepdims=True)
         self.save_for_backward(s)
         self.axis = axis
         return s
@@ -188,7 +187,7 @@ class LogSoftmax(Node):
         xp = backend.get_array_module(x)
         shifted = x - _shift(x, axis)
         with backend.np.errstate(divide="ignore"):
-            out = backend.c_order(shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True)))
+            out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         self.save_for_backward(out)
         self.axis = axis
         return out

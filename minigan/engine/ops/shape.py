@@ -125,7 +125,7 @@ class Cat(Node):
         xp = backend.get_array_module(*xs)
         self.axis = axis
         self.sizes = [x.shape[axis] for x in xs]
-        return backend.c_order(xp.concatenate(xs, axis=axis))
+        return xp.concatenate(xs, axis=axis)
 
     def backward(self, grad):  # each input gets back its own slice of the gradient
         out, start = [], 0
@@ -141,7 +141,7 @@ class Pad(Node):
     def forward(self, x, pad_width, value=0.0):
         xp = backend.get_array_module(x)
         self.pad_width = pad_width
-        return backend.c_order(xp.pad(x, pad_width, mode="constant", constant_values=value))
+        return xp.pad(x, pad_width, mode="constant", constant_values=value)
 
     def backward(self, grad):  # padding is constant: only the interior flows back
         index = tuple(slice(before, grad.shape[i] - after) for i, (before, after) in enumerate(self.pad_width))

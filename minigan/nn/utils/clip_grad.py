@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 import warnings
 
-from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.grad_mode import no_grad
+from minigan.surface.tensor import Tensor
 
 
 def _grads(parameters, who):

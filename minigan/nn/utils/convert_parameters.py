@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from minigan._tensor_surface import Tensor
 from minigan.functional import cat
+from minigan.surface.tensor import Tensor
 
 
 def parameters_to_vector(parameters) -> Tensor:

@@ -9,10 +9,10 @@ from one step to the next (one iteration a step is enough, as the weight changes
 from __future__ import annotations
 
 from minigan import functional as F
-from minigan._tensor_surface import Tensor
 from minigan.engine.grad_mode import no_grad
 from minigan.nn.module import Module
 from minigan.nn.parameter import Parameter
+from minigan.surface.tensor import Tensor
 from minigan.toplevel import randn
 
 

@@ -32,6 +32,7 @@ from minigan.surface import (
     creation,
     norms,
     operands,
+    parity,
     pointwise,
     printing,
     products,
@@ -421,6 +422,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
             return super().__ne__(other)
         except TypeError:
             return NotImplemented
+
+    def _compared(self, out, a, b):  # a comparison's bool array, laid out as PyTorch's (surface/parity.py)
+        return parity.pointwise_layout(out, a, b)
 
     __hash__ = engine.Tensor.__hash__  # (by identity: a class that defines __eq__ must say so again)
 

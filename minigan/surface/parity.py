@@ -1,0 +1,128 @@
+"""PyTorch's bit-for-bit rules for the engine's results: the parity layer.
+
+The engine (minigan/engine/) computes the textbook's value: an op's forward is its array expression, and NumPy lays
+the result out as it likes.  A PyTorch program can see more than the value: a result's strides decide whether a
+later ``view()`` or ``flatten()`` is a view (and so whether a write through it reaches the result), and
+``x.stride()`` prints them.  This module holds PyTorch's rule for them and hands it to the engine through the one
+extension point the engine declares for results (``minigan.engine.graph.adjust_results``: op class -> a function of
+the result, the op's arrays and its parameters).  The engine calls it for results of two or more dimensions (a
+result of fewer has one layout), so ``w * x`` on vectors runs the engine alone.
+
+The rules, as PyTorch's kernels apply them:
+
+* an elementwise op (TensorIterator) lays its result out as its operands: the result's dimensions ordered by the
+  operands' strides, the FIRST operand that tells two dimensions apart deciding (``pointwise_layout``);
+* a reduction, a scan, a matrix product, a concatenation and a pad allocate a row-major result (``backend.c_order``);
+* a loss with ``reduction="none"`` is laid out as the operand its kernel writes into.
+"""
+
+from __future__ import annotations
+
+from minigan.engine import backend
+from minigan.engine.graph import adjust_results
+from minigan.engine.ops import activation, elementwise, linalg, loss, reduce, shape
+from minigan.surface.layout import Joined
+
+
+def pointwise_layout(out, *operands):
+    """``out``, the elementwise result of ``operands`` (arrays or numbers, in the op's order), laid out as PyTorch's
+    TensorIterator lays it out: the result's dimensions ordered by the operands' strides, the FIRST operand that
+    tells two dimensions apart deciding (NumPy lets row-major win where operands disagree), so ``a.T + b`` is laid
+    out as a.T and ``b + a.T`` as b.  A broadcast dimension tells nothing, and an operand of another dtype is
+    converted first (PyTorch's .to: packed in its own order).  Copied only where the two layouts differ; the common
+    case, a contiguous first operand of the result's shape, costs three checks."""
+    if out.ndim < 2 or (type(operands[0]) is type(out) and operands[0].shape == out.shape and
+                        operands[0].flags.c_contiguous and out.flags.c_contiguous):
+        return out
+    shape_, nd = out.shape, out.ndim
+    arrays = [a for a in operands if backend.is_array(a) and a.ndim]
+    top = max((a.dtype for a in arrays), key=lambda d: ("buifc".find(d.kind), d.itemsize))  # (the promoted kind)
+    strides = [(0,) * (nd - a.ndim) + tuple(0 if n < m else s for n, s, m in zip(  # (0: broadcast there)
+        a.shape, a.strides if a.dtype == top else _packed(a.shape, [a.strides]), shape_[nd - a.ndim:])) for a in arrays]
+    want = _packed(shape_, strides, out.itemsize)
+    if all(n == 1 or s == w for n, s, w in zip(shape_, out.strides, want)):
+        return out
+    slowest = sorted(range(nd), key=lambda d: -want[d])  # (a copy in that order, its dimensions put back)
+    return out.transpose(slowest).copy().transpose([slowest.index(d) for d in range(nd)])
+
+
+def empty_like(x):
+    """A new, unfilled array of ``x``'s shape and dtype laid out as PyTorch lays out an op's result of ``x`` alone
+    (``pointwise_layout`` of one operand).  NumPy's ``empty_like`` (order "K") already follows ``x``'s strides where
+    none is 0, so only a broadcast ``x`` takes the copy: an empty array re-laid out costs as much as the op."""
+    xp = backend.get_array_module(x)
+    return xp.empty_like(x) if 0 not in x.strides else pointwise_layout(xp.empty(x.shape, x.dtype), x)
+
+
+def _packed(shape_, strides_list, itemsize=1):
+    """The strides of an array of ``shape_`` packed in PyTorch's order of its dimensions (TensorIterator's
+    reorder_dimensions; infer_dense_strides for one operand): an insertion sort, fastest first, where for two
+    dimensions the first operand whose strides differ decides (equal strides: the smaller size goes first; a 0
+    stride tells nothing), and where none tells the two keep their order."""
+    perm = list(range(len(shape_) - 1, -1, -1))
+    for i in range(1, len(shape_)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            a, b = perm[d0], perm[d1]
+            told = [st for st in strides_list if st[a] and st[b] and (st[a] != st[b] or shape_[a] > shape_[b])]
+            if told and told[0][a] < told[0][b]:  # the first operand that tells them apart says: keep
+                break
+            if told:  # it says: swap (where none tells, the sort goes on past them)
+                perm[d0], perm[d1], d1 = b, a, d0
+    strides, step = [0] * len(shape_), itemsize
+    for d in perm:
+        strides[d], step = step, step * max(shape_[d], 1)
+    return strides
+
+
+# ----------------------------------------------------------------------------- the adjustments, by op
+def _as_operands(out, arrays, params):  # an elementwise op of its operands, in the op's order
+    return pointwise_layout(out, *arrays)
+
+
+def _as_first(out, arrays, params):  # a result PyTorch's kernel writes into empty_like(the first operand)
+    return pointwise_layout(out, arrays[0])
+
+
+def _row_major(out, arrays, params):  # a reduction, a scan, a product, a concatenation, a pad
+    return backend.c_order(out)
+
+
+def _where(out, arrays, params):  # where(cond, a, b): TensorIterator's operands are cond, a, b (forward's a, b, cond)
+    cond = arrays[2] if len(arrays) > 2 else params["cond"]
+    return pointwise_layout(out, cond, arrays[0], arrays[1])
+
+
+def _pow(out, arrays, params):  # number ** x (the number a NumPy scalar or, promoted, a 0-d array): row-major, as
+    # PyTorch's pow(Scalar, Tensor) allocates it; a 0-d tensor base follows the exponent's layout
+    a = arrays[0]
+    return pointwise_layout(out, *arrays[:2]) if a.ndim or params.get("tensor_exponent") else backend.c_order(out)
+
+
+def _clamped(out, arrays, params):  # clamp with a NaN bound: PyTorch fills empty_like(a) with NaN (a's layout, a
+    # broadcast a packed); with number bounds the clip's own result already is
+    bounds = (*arrays[1:], params.get("lo"), params.get("hi"))
+    return pointwise_layout(out, arrays[0]) if any(b is not None and b != b for b in bounds) else out
+
+
+def _its_own(out, arrays, params):  # a subclass whose forward already lays its result out as PyTorch's
+    return out
+
+
+def _loss_as(*which):  # reduction="none": laid out as the operands its kernel writes after (BCE: p; with logits: t)
+    def adjust(out, arrays, params):
+        return pointwise_layout(out, *(arrays[i] for i in which))
+    return adjust
+
+
+adjust_results({
+    elementwise.Add: _as_operands, elementwise.Sub: _as_operands, elementwise.Mul: _as_operands,
+    elementwise.Div: _as_operands, elementwise.Maximum: _as_operands, elementwise.ClampBy: _as_operands,
+    elementwise.Pow: _pow, elementwise.Where: _where, activation.LeakyReLU: _as_first, elementwise.Clamp: _clamped,
+    activation.Hardtanh: _clamped,
+    reduce.Sum: _row_major, reduce.Mean: _row_major, reduce.Max: _row_major, reduce.Norm2: _row_major,
+    reduce.Prod: _row_major, reduce.CumSum: _row_major, reduce.LogSumExp: _row_major, reduce.Softmax: _row_major,
+    reduce.LogSoftmax: _row_major, shape.Cat: _row_major, shape.Pad: _row_major, linalg.MatMul: _row_major,
+    linalg.Linear: _row_major, loss.BCEWithLogits: _loss_as(1), loss.BCE: _loss_as(0), loss.MSE: _loss_as(0, 1),
+    Joined: _its_own,  # (cat of channels-last inputs, written straight into their layout: surface/layout.py)
+})

@@ -30,6 +30,7 @@ from minigan.engine.methods import maximum, minimum
 from minigan.surface import (
     bounds,
     creation,
+    legacy,
     norms,
     operands,
     pointwise,
@@ -39,6 +40,7 @@ from minigan.surface import (
     scaled,
     variance,
 )
+from minigan.surface import numpy_protocol as _numpy
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
@@ -93,9 +95,21 @@ class Size(tuple):
 
 class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMethods):
     __doc__ = engine.Tensor.__doc__
-    __slots__ = ()
+    # No __slots__ here: a tensor has a __dict__, as PyTorch's, for attributes of one's own (a course keeps each
+    # hand-computed gradient beside autograd's: w.g = ...); copy, deepcopy and pickle carry them, as PyTorch's.
+    # The engine's fields stay in its slots.
+
+    def __new__(cls, *data, **keywords):
+        # Tensor(t), Tensor(t.storage()), Tensor(array of float32): PyTorch's legacy constructor shares their memory
+        # (surface/legacy.py); the tensor made there is the answer, and __init__ leaves it as it is
+        if cls is Tensor and len(data) == 1 and not keywords and legacy.shares(data[0], None):
+            return legacy.shared("Tensor", data[0], None)
+        return super().__new__(cls)
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
+        if type(self) is Tensor and len(data) == 1 and (requires_grad, dtype, device) == (False, None, None) and \
+                legacy.shares(data[0], None):  # (made by __new__, sharing data[0]'s memory)
+            return
         if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.size()): sizes, as PyTorch's (a tuple is data)
             data = tuple(data[0])
         if not checks.are_sizes(data):  # (data: its Python numbers must fit the dtype, as tensor(data)'s)
@@ -125,6 +139,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         return self._grad
 
     grad = grad.setter(engine.Tensor.grad.fset)
+
+    @grad.deleter
+    def grad(self):  # del x.grad: None, as PyTorch's
+        self._grad = None
 
     @property
     def T(self):
@@ -422,7 +440,35 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         except TypeError:
             return NotImplemented
 
-    __hash__ = engine.Tensor.__hash__  # (by identity: a class that defines __eq__ must say so again)
+    def __hash__(self):  # by identity, as PyTorch's (its hash is id(x)); a class that defines __eq__ must say so again
+        return id(self)
+
+    # ---- NumPy's functions on a tensor (minigan/surface/numpy_protocol.py): np.exp(t), np.isfinite(t) give tensors
+    # computed by NumPy, as PyTorch's; an operator with an array (a * t) is the tensor's own
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _numpy.array_ufunc(self, ufunc, method, *inputs, **kwargs)
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        return _numpy.array_wrap(array)
+
+    def __round__(self, ndigits=None):  # (PyTorch's tensor has none either: Python's TypeError, with the way out)
+        raise TypeError(f"round(x{'' if ndigits is None else ', ' + repr(ndigits)}): a tensor has no Python round(), "
+                        "as in PyTorch; write x.round() (x.round(decimals=n)) for a tensor, or round(x.item()"
+                        f"{'' if ndigits is None else ', ' + repr(ndigits)}) for a Python number")
+
+    # ---- what the data model computes for itself: x.shape = ..., x.dtype = ... are refused, naming the way to get
+    # what the line wanted (Python's own words, "property 'shape' of 'Tensor' object has no setter", do not)
+    shape = shape.setter(lambda self, value: _read_only(self, "shape", "x = x.reshape(...) or x.view(...)"))
+    dtype = dtype.setter(lambda self, value: _read_only(self, "dtype", "x = x.to(dtype) (a copy in that dtype)"))
+    ndim = property(engine.Tensor.ndim.fget, lambda self, value: _read_only(
+        self, "ndim", "x = x.reshape(...), x.unsqueeze(dim) or x.squeeze(dim)"), doc="The number of dims.")
+    device = property(engine.Tensor.device.fget, lambda self, value: _read_only(
+        self, "device", "x = x.to(device)"), doc=engine.Tensor.device.__doc__)
+    is_leaf = property(engine.Tensor.is_leaf.fget, lambda self, value: _read_only(
+        self, "is_leaf", "x = x.detach() for a leaf that records nothing"), doc="Whether no op made this tensor.")
+    grad_fn = property(engine.Tensor.grad_fn.fget, lambda self, value: _read_only(
+        self, "grad_fn", "x = x.detach() to cut it from the graph"), doc="The node that made this tensor, or None.")
+    T = T.setter(lambda self, value: _read_only(self, "T", "x = x.t() to keep the transpose, or x.copy_(v.t())"))
 
     def __delitem__(self, index):  # (without it, Python's answer is a bare AttributeError: '__delitem__')
         raise TypeError("Tensor does not support deleting items, as PyTorch's: a tensor's size is fixed; keep the "
@@ -458,6 +504,8 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         new.name = self.name
         if self.grad is not None:
             new.grad = copy.deepcopy(self.grad, memo)
+        if self.__dict__:  # (attributes of one's own, deep-copied, as PyTorch's)
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return new
 
     def clone(self, *, memory_format=None):
@@ -477,6 +525,13 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
+
+
+def _read_only(x, name, instead):
+    """x.name = value, for what a tensor computes from its data or its graph: PyTorch's AttributeError, saying what
+    to write instead."""
+    raise AttributeError(f"x.{name} = ...: a tensor's {name} is not writable (it follows from its data and how it was "
+                         f"made, as in PyTorch); write {instead}")
 
 
 def _rebuilt_view(cls, storage, offset, shape, strides, requires_grad):

@@ -470,6 +470,13 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         self, "grad_fn", "x = x.detach() to cut it from the graph"), doc="The node that made this tensor, or None.")
     T = T.setter(lambda self, value: _read_only(self, "T", "x = x.t() to keep the transpose, or x.copy_(v.t())"))
 
+    def __contains__(self, element):  # (what is no tensor or number: PyTorch's class, a RuntimeError)
+        if not isinstance(element, (int, float, bool, engine.Tensor)):
+            raise RuntimeError(f"`v in x`: a tensor holds numbers; v is a {type(element).__name__} "
+                               "(Tensor.__contains__ takes a tensor or a number, as PyTorch's): compare a number, or "
+                               "x.tolist() to find other things")
+        return super().__contains__(element)
+
     def __delitem__(self, index):  # (without it, Python's answer is a bare AttributeError: '__delitem__')
         raise TypeError("Tensor does not support deleting items, as PyTorch's: a tensor's size is fixed; keep the "
                         "others with indexing (x[mask], minigan.cat of slices)")

@@ -24,7 +24,18 @@ from minigan.engine.grad_mode import _DecoratorContextManager, is_grad_enabled, 
 from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.storage import address as _address
-from minigan.surface import creation, inplace, legacy, pointwise, printing, products, reductions, sampling, shapes, sorting
+from minigan.surface import (
+    creation,
+    inplace,
+    legacy,
+    pointwise,
+    printing,
+    products,
+    reductions,
+    sampling,
+    shapes,
+    sorting,
+)
 from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
 from minigan.surface.cdist import cdist  # noqa: F401  (a door of its own module)

@@ -94,7 +94,15 @@ class Size(tuple):
 
 
 class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMethods):
-    __doc__ = engine.Tensor.__doc__
+    """``Tensor(data)``: an n-d array that remembers how it was computed (``minigan.tensor(data)`` is the usual way
+    to make one).
+
+    PyTorch's legacy constructor: a tensor, a storage, or an array already float32 is shared (``Tensor(t)`` is an
+    alias of ``t``: zeroing one zeroes the other, as in PyTorch); other data (a list, an array of another dtype) is
+    copied in the default float dtype (float32).  ``Tensor(2, 3)`` (sizes) is a float32 tensor of that shape (of
+    zeros; PyTorch leaves it uninitialised).  minigan's own keywords, ``requires_grad=``, ``dtype=`` and ``device=``,
+    make a copy.
+    """
     # No __slots__ here: a tensor has a __dict__, as PyTorch's, for attributes of one's own (a course keeps each
     # hand-computed gradient beside autograd's: w.g = ...); copy, deepcopy and pickle carry them, as PyTorch's.
     # The engine's fields stay in its slots.
@@ -440,8 +448,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         except TypeError:
             return NotImplemented
 
-    def __hash__(self):  # by identity, as PyTorch's (its hash is id(x)); a class that defines __eq__ must say so again
-        return id(self)
+    __hash__ = engine.Tensor.__hash__  # (by identity: a class that defines __eq__ must say so again)
 
     # ---- NumPy's functions on a tensor (minigan/surface/numpy_protocol.py): np.exp(t), np.isfinite(t) give tensors
     # computed by NumPy, as PyTorch's; an operator with an array (a * t) is the tensor's own

@@ -107,16 +107,15 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     # hand-computed gradient beside autograd's: w.g = ...); copy, deepcopy and pickle carry them, as PyTorch's.
     # The engine's fields stay in its slots.
 
-    def __new__(cls, *data, **keywords):
+    def __new__(cls, *data, requires_grad=False, dtype=None, device=None):
         # Tensor(t), Tensor(t.storage()), Tensor(array of float32): PyTorch's legacy constructor shares their memory
         # (surface/legacy.py); the tensor made there is the answer, and __init__ leaves it as it is
-        if cls is Tensor and len(data) == 1 and not keywords and legacy.shares(data[0], None):
+        if _shared_alone(cls, data, requires_grad, dtype, device):
             return legacy.shared("Tensor", data[0], None)
         return super().__new__(cls)
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
-        if type(self) is Tensor and len(data) == 1 and (requires_grad, dtype, device) == (False, None, None) and \
-                legacy.shares(data[0], None):  # (made by __new__, sharing data[0]'s memory)
+        if _shared_alone(type(self), data, requires_grad, dtype, device):  # (made by __new__, sharing data[0])
             return
         if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.size()): sizes, as PyTorch's (a tuple is data)
             data = tuple(data[0])
@@ -539,6 +538,12 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
+
+
+def _shared_alone(cls, data, requires_grad, dtype, device) -> bool:
+    """``Tensor(data)`` alone (minigan's keywords at their defaults) of what PyTorch's legacy constructor shares."""
+    return cls is Tensor and len(data) == 1 and requires_grad is False and dtype is None and device is None and \
+        legacy.shares(data[0], None)
 
 
 def _read_only(x, name, instead):

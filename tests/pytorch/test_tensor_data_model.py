@@ -416,6 +416,10 @@ DIFFERENT = {  # line: (program, what minigan gives, why); docs/pytorch.md's tab
         lib.Tensor(t, requires_grad=True)))(lib.ones(2)),
         lambda seen: seen == ("tuple", (("bool", True), ("bool", False))),
         "minigan's Tensor takes requires_grad=, dtype= and device= and then copies (PyTorch's refuses them with data)"),
+    "Tensor(float32 array, requires_grad=False)": (
+        lambda lib: (lambda a: (lib.Tensor(a, requires_grad=False).zero_(), a)[1])(_f32()),
+        lambda seen: seen == ("ndarray", "<f4", [0.0, 0.0]),
+        "minigan's keywords at their defaults are as if left out: the array is shared (PyTorch's refuses them)"),
     "Tensor(np.float32(2))": (lambda lib: lib.Tensor(np.float32(2)), _tensor_of(2.0, "float32"),
                               "a NumPy number is a 0-d array's value, as tensor() reads it (PyTorch's legacy "
                               "constructor wants a sequence)"),

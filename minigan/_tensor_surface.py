@@ -107,10 +107,11 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     # hand-computed gradient beside autograd's: w.g = ...); copy, deepcopy and pickle carry them, as PyTorch's.
     # The engine's fields stay in its slots.
 
-    def __new__(cls, *data, requires_grad=False, dtype=None, device=None):
+    def __new__(cls, *data, **keywords):  # (a subclass's own keywords too: Parameter(data=..., requires_grad=...))
         # Tensor(t), Tensor(t.storage()), Tensor(array of float32): PyTorch's legacy constructor shares their memory
         # (surface/legacy.py); the tensor made there is the answer, and __init__ leaves it as it is
-        if _shared_alone(cls, data, requires_grad, dtype, device):
+        if cls is Tensor and keywords.keys() <= {"requires_grad", "dtype", "device"} and _shared_alone(
+                cls, data, keywords.get("requires_grad", False), keywords.get("dtype"), keywords.get("device")):
             return legacy.shared("Tensor", data[0], None)
         return super().__new__(cls)
 

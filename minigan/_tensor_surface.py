@@ -25,6 +25,7 @@ from minigan.engine import backend, checks, walk
 from minigan.engine import tensor as engine
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import GraphError, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import RemovableHandle
 from minigan.engine.methods import maximum, minimum
 from minigan.surface import (
@@ -452,6 +453,13 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     # ---- NumPy's functions on a tensor (minigan/surface/numpy_protocol.py): np.exp(t), np.isfinite(t) give tensors
     # computed by NumPy, as PyTorch's; an operator with an array (a * t) is the tensor's own
+    def __array__(self, dtype=None, copy=None):  # (NumPy reads a tensor as t.numpy(): its refusal, in the words of
+        if self.requires_grad and is_grad_enabled():  # the line that handed NumPy the tensor)
+            raise GraphError("NumPy was given a tensor that requires grad (np.asarray(t), np.mean(losses), "
+                             "plt.plot(t), ...): NumPy reads it as t.numpy(), which refuses it, as PyTorch's; give "
+                             "NumPy t.detach(), or one number as loss.item() (losses.append(loss.item()))")
+        return super().__array__(dtype, copy)
+
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         return _numpy.array_ufunc(self, ufunc, method, *inputs, **kwargs)
 

@@ -112,6 +112,11 @@ def _read_only(a):
     return a
 
 
+def _no_grad(lib, fn):
+    with lib.no_grad():
+        return fn()
+
+
 def _unpack2(t):
     a, b = t
     return a, b
@@ -166,6 +171,14 @@ CASES = {
     "np.asarray(t requiring grad)": lambda lib: np.asarray(lib.ones(2, requires_grad=True)),
     "np.exp(t requiring grad)": lambda lib: np.exp(lib.ones(2, requires_grad=True)),
     "np.exp(Parameter)": lambda lib: np.exp(lib.nn.Parameter(lib.ones(2))),
+    "np.mean(losses), 0-d tensors": lambda lib: np.mean([lib.tensor(1.5), lib.tensor(2.5)]),
+    "np.mean(losses) requiring grad": lambda lib: np.mean([lib.ones((), requires_grad=True) * 1.5,
+                                                           lib.ones((), requires_grad=True) * 2.5]),
+    "np.asarray(t requiring grad) under no_grad": lambda lib: _no_grad(lib, lambda: np.asarray(
+        lib.ones(2, requires_grad=True))),
+    "np.float32(0-d)": lambda lib: np.float32(lib.tensor(1.5)),
+    "np.array([one-element, ...], float32)": lambda lib: np.array([lib.tensor([1.5]), lib.tensor([2.0])],
+                                                                   dtype=np.float32),
     "np.exp(t.detach())": lambda lib: np.exp(lib.ones(2, requires_grad=True).detach()),
     "np.exp(t)": lambda lib: np.exp(lib.tensor([0.5, -2.0, 3.0])),
     "np.exp(0-d)": lambda lib: np.exp(lib.tensor(2.0)),
@@ -462,7 +475,8 @@ MESSAGES = {  # line: (program, words minigan's message holds)
     "round(0-d, 2)": (CASES["round(0-d, 2)"], ("round(x, 2)", "x.round()", "round(x.item(), 2)")),
     "'a' in t": (CASES["'a' in t"], ("v in x", "str", "a number")),
     "np.exp(t, out=t)": (CASES["np.exp(t, out=t)"], ("out=tensor", "exp_()")),
-    "np.exp(t requiring grad)": (CASES["np.exp(t requiring grad)"], ("detach().numpy()",)),
+    "np.exp(t requiring grad)": (CASES["np.exp(t requiring grad)"], ("NumPy was given", "t.detach()")),
+    "np.mean(losses) requiring grad": (CASES["np.mean(losses) requiring grad"], ("np.mean(losses)", "loss.item()")),
     "FloatTensor(float64 t)": (CASES["FloatTensor(float64 t)"], ("FloatTensor(t)", "float64", "t.to(")),
     "DoubleTensor(float32 storage)": (CASES["DoubleTensor(float32 storage)"], ("DoubleTensor(storage)", "float32")),
     "format(t, '.2f')": (CASES["format(t, '.2f')"], ("'.2f'", "x.item()")),

@@ -455,9 +455,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     # computed by NumPy, as PyTorch's; an operator with an array (a * t) is the tensor's own
     def __array__(self, dtype=None, copy=None):  # (NumPy reads a tensor as t.numpy(): its refusal, in the words of
         if self.requires_grad and is_grad_enabled():  # the line that handed NumPy the tensor)
-            raise GraphError("NumPy was given a tensor that requires grad (np.asarray(t), np.mean(losses), "
-                             "plt.plot(t), ...): NumPy reads it as t.numpy(), which refuses it, as PyTorch's; give "
-                             "NumPy t.detach(), or one number as loss.item() (losses.append(loss.item()))")
+            raise GraphError("np.asarray(t), np.mean(losses), plt.plot(t), ...: NumPy reads a tensor as t.numpy(), "
+                             "which refuses one that requires grad, as PyTorch's; give NumPy t.detach() (the values: "
+                             "t.detach().numpy()), or one number as loss.item() (losses.append(loss.item()))")
         return super().__array__(dtype, copy)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):

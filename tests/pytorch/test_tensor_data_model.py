@@ -475,7 +475,7 @@ MESSAGES = {  # line: (program, words minigan's message holds)
     "round(0-d, 2)": (CASES["round(0-d, 2)"], ("round(x, 2)", "x.round()", "round(x.item(), 2)")),
     "'a' in t": (CASES["'a' in t"], ("v in x", "str", "a number")),
     "np.exp(t, out=t)": (CASES["np.exp(t, out=t)"], ("out=tensor", "exp_()")),
-    "np.exp(t requiring grad)": (CASES["np.exp(t requiring grad)"], ("NumPy was given", "t.detach()")),
+    "np.exp(t requiring grad)": (CASES["np.exp(t requiring grad)"], ("NumPy reads a tensor", "t.detach()")),
     "np.mean(losses) requiring grad": (CASES["np.mean(losses) requiring grad"], ("np.mean(losses)", "loss.item()")),
     "FloatTensor(float64 t)": (CASES["FloatTensor(float64 t)"], ("FloatTensor(t)", "float64", "t.to(")),
     "DoubleTensor(float32 storage)": (CASES["DoubleTensor(float32 storage)"], ("DoubleTensor(storage)", "float32")),

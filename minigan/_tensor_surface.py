@@ -113,7 +113,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         # (surface/legacy.py); the tensor made there is the answer, and __init__ leaves it as it is
         if cls is Tensor and keywords.keys() <= {"requires_grad", "dtype", "device"} and _shared_alone(
                 cls, data, keywords.get("requires_grad", False), keywords.get("dtype"), keywords.get("device")):
-            return legacy.shared("Tensor", data[0], None)
+            return legacy.shared("Tensor", data[0], None, from_numpy)
         return super().__new__(cls)
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):

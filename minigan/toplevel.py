@@ -306,7 +306,8 @@ class LegacyConstructor:
 
     def __call__(self, *data, device=None):
         if len(data) == 1 and device is None and self.device == "cpu" and legacy.shares(data[0], self.dtype):
-            return legacy.shared(self.name, data[0], self.dtype)  # (a tensor, a storage, an array of its dtype: shared)
+            return legacy.shared(self.name, data[0], self.dtype, from_numpy)  # (a tensor, a storage, an array of
+            # its dtype: shared)
         if device is None and self.device == "cuda":  # minigan.cuda's: on the GPU unless told otherwise
             device = "cuda"
         return Tensor(*data, dtype=self.dtype, device=device)

@@ -13,6 +13,7 @@ an array of another dtype, sizes) is copied or made new, by the engine's constru
 
 from __future__ import annotations
 
+from minigan import _dtype
 from minigan import storage as _storage
 from minigan.engine import backend
 from minigan.engine import tensor as engine
@@ -28,11 +29,9 @@ def shares(data, dtype) -> bool:
     return backend.is_array(data) and data.dtype == wanted and not any(s < 0 for s in data.strides)
 
 
-def shared(name, data, dtype):
-    """The tensor ``name(data)`` gives, sharing ``data``'s memory (see the module's docstring): call only where
-    ``shares(data, dtype)``."""
-    from minigan._tensor_surface import from_numpy
-
+def shared(name, data, dtype, from_numpy):
+    """The tensor ``name(data)`` gives, sharing ``data``'s memory (see the module's docstring; ``from_numpy`` shares
+    an array, warning for a read-only one): call only where ``shares(data, dtype)``."""
     wanted = backend.np.dtype(dtype or backend.DEFAULT_DTYPE)
     if isinstance(data, engine.Tensor):
         if dtype is not None and data.array.dtype != wanted:
@@ -52,6 +51,4 @@ def shared(name, data, dtype):
 
 
 def _dtype_name(dtype) -> str:
-    from minigan import _dtype
-
     return str(_dtype.of(dtype))

@@ -11,6 +11,7 @@ the graph, where PyTorch's is a TypeError (docs/pytorch.md says why).
 
 from __future__ import annotations
 
+from minigan import storage as _storage
 from minigan.engine import backend
 from minigan.engine import tensor as engine
 
@@ -57,11 +58,12 @@ def array_ufunc(t, ufunc, method, *inputs, **kwargs):
 def array_wrap(array):
     """A NumPy result as PyTorch's ``__array_wrap__`` makes it: a tensor on its memory, a bool one as uint8 (PyTorch's
     wrap does so), a NumPy scalar as a 0-d tensor."""
-    from minigan._tensor_surface import share_array
-
     array = np.asarray(array)
     if array.dtype == np.bool_:
         array = array.astype(np.uint8)
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"NumPy's result has dtype {array.dtype}, which a tensor cannot hold; call the function on "
+                        "t.numpy() to keep NumPy's array")
     if any(s < 0 for s in array.strides):  # (np.flip's view: a tensor's strides are never negative)
         array = array.copy()
-    return share_array(array)
+    return engine.Tensor._make(_storage.own_storage(array))  # (as from_numpy shares an array)

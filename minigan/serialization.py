@@ -71,7 +71,11 @@ def _encode(obj, path, arrays, storages=None):
         raise ValueError(f"save: the state is nested more than {MAX_DEPTH} deep at {SEP.join(path[:3])!r}...")
     if isinstance(obj, Tensor):  # stored as its array, marked so that it loads as a Tensor (a Parameter) again
         kind = "parameter" if isinstance(obj, _parameter_class()) else "tensor"
-        return {kind: _tensor_node(obj, path, arrays, storages)}
+        node = {kind: _tensor_node(obj, path, arrays, storages)}
+        own = getattr(obj, "__dict__", None)
+        if own:  # attributes of one's own (w.g = ...), data like the rest, kept as torch.save keeps them
+            return {"attributes": [node, _encode(dict(own), path + ["@attributes"], arrays, storages)]}
+        return node
     if backend.is_array(obj):
         host = backend.asnumpy(obj)
         if host.dtype.kind not in "biufc":
@@ -159,6 +163,14 @@ def _decode(node, fetch, depth=0):
         if kind == "parameter":  # (as torch.load gives a Parameter back)
             return _parameter_class()(Tensor._make(array), requires_grad=body[1])
         return Tensor._make(array).requires_grad_(body[1]) if body[1] else Tensor._make(array)
+    if kind == "attributes":  # [a tensor node, a dict node]: the tensor, with its own attributes set again
+        if not (isinstance(body, list) and len(body) == 2):
+            raise ValueError(f"unexpected attributes node {body!r:.60}")
+        t, own = _decode(body[0], fetch, depth + 1), _decode(body[1], fetch, depth + 1)
+        if not isinstance(t, Tensor) or not isinstance(own, dict) or not all(isinstance(k, str) for k in own):
+            raise ValueError(f"unexpected attributes node {body!r:.60}")
+        t.__dict__.update(own)
+        return t
     if kind == "float":
         if body not in ("nan", "inf", "-inf"):  # save writes only the non-finite floats this way
             raise ValueError(f"unexpected float {body!r:.60}")

@@ -23,7 +23,18 @@ from minigan.engine.grad_mode import _DecoratorContextManager, is_grad_enabled, 
 from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.storage import address as _address
-from minigan.surface import creation, inplace, pointwise, printing, products, reductions, sampling, shapes, sorting
+from minigan.surface import (
+    creation,
+    inplace,
+    legacy,
+    pointwise,
+    printing,
+    products,
+    reductions,
+    sampling,
+    shapes,
+    sorting,
+)
 from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
 from minigan.surface.cdist import cdist  # noqa: F401  (a door of its own module)
@@ -294,6 +305,9 @@ class LegacyConstructor:
         self.name, self.dtype, self.device = name, TYPE_NAMES[name], device
 
     def __call__(self, *data, device=None):
+        if len(data) == 1 and device is None and self.device == "cpu" and legacy.shares(data[0], self.dtype):
+            return legacy.shared(self.name, data[0], self.dtype, from_numpy)  # (a tensor, a storage, an array of
+            # its dtype: shared)
         if device is None and self.device == "cuda":  # minigan.cuda's: on the GPU unless told otherwise
             device = "cuda"
         return Tensor(*data, dtype=self.dtype, device=device)

@@ -31,8 +31,9 @@ class Parameter(Tensor):
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
 
-    def __reduce_ex__(self, protocol):  # pickle and copy.copy: a new Parameter of the values (PyTorch's, no .grad)
-        return type(self), (self.array, self.requires_grad)
+    def __reduce_ex__(self, protocol):  # pickle and copy.copy: a new Parameter of the values (PyTorch's, no .grad),
+        return (type(self), (self.array, self.requires_grad)) + ((self.__dict__,) if self.__dict__ else ())
+        # with its own attributes (p.g = ...), as PyTorch's keeps them
 
     def __deepcopy__(self, memo):
         """``copy.deepcopy``: a new Parameter holding a copy of the data, with the same requires_grad; as

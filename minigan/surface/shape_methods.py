@@ -7,7 +7,7 @@ other methods (methods.py).
 
 from __future__ import annotations
 
-from minigan.engine.errors import ShapeError
+from minigan.engine.errors import GraphError, ShapeError
 from minigan.surface import indexing, shapes, sorting
 
 
@@ -143,3 +143,38 @@ class TensorShapes:
 
     def index_fill(self, dim, index, value):
         return indexing.index_fill(self, dim, index, value)
+
+    # The in-place forms that change the shape, as PyTorch's: x keeps its memory and takes the shape (and strides)
+    # of the out-of-place form's result, and its version goes up; outside a graph only (_reshaped_in_place)
+    def t_(self):
+        return _reshaped_in_place(self, "t_", lambda x: x.t())
+
+    def transpose_(self, dim0, dim1):
+        return _reshaped_in_place(self, "transpose_", lambda x: x.transpose(dim0, dim1))
+
+    def swapdims_(self, dim0, dim1):
+        return _reshaped_in_place(self, "swapdims_", lambda x: x.transpose(dim0, dim1))
+
+    def swapaxes_(self, axis0, axis1):
+        return _reshaped_in_place(self, "swapaxes_", lambda x: x.transpose(axis0, axis1))
+
+    def squeeze_(self, dim=None):
+        return _reshaped_in_place(self, "squeeze_", lambda x: x.squeeze() if dim is None else x.squeeze(dim))
+
+    def unsqueeze_(self, dim):
+        return _reshaped_in_place(self, "unsqueeze_", lambda x: x.unsqueeze(dim))
+
+
+def _reshaped_in_place(x, name, reshaped):
+    """``x.name(...)``: x's array becomes ``reshaped(x)``'s, a view of the same memory (its arguments checked as the
+    out-of-place form checks them); a view stays a view of its base, through one more view op.  A tensor that
+    requires grad is refused: the graph follows a tensor's shape as it was made (PyTorch records the change)."""
+    out = reshaped(x)
+    if x.requires_grad:
+        raise GraphError(f"{name}: this tensor requires grad, and minigan changes a shape in place only outside a "
+                         f"graph; write x = x.{name[:-1]}(...) (a view: the same memory)")
+    x.array = out.array
+    if x._base is not None:  # (the ops that make it from its base, should its history be made again)
+        x._view_fn = out._view_fn
+    x._version_counter()[0] += 1  # (a change in place, as PyTorch counts it)
+    return x

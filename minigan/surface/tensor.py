@@ -25,11 +25,13 @@ from minigan.engine import backend, checks, walk
 from minigan.engine import tensor as engine
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import GraphError, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import RemovableHandle
 from minigan.engine.methods import maximum, minimum
 from minigan.surface import (
     bounds,
     creation,
+    legacy,
     norms,
     operands,
     parity,
@@ -40,6 +42,7 @@ from minigan.surface import (
     scaled,
     variance,
 )
+from minigan.surface import numpy_protocol as _numpy
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
@@ -93,10 +96,30 @@ class Size(tuple):
 
 
 class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMethods):
-    __doc__ = engine.Tensor.__doc__
-    __slots__ = ()
+    """``Tensor(data)``: an n-d array that remembers how it was computed (``minigan.tensor(data)`` is the usual way
+    to make one).
+
+    PyTorch's legacy constructor: a tensor, a storage, or an array already float32 is shared (``Tensor(t)`` is an
+    alias of ``t``: zeroing one zeroes the other, as in PyTorch); other data (a list, an array of another dtype) is
+    copied in the default float dtype (float32).  ``Tensor(2, 3)`` (sizes) is a float32 tensor of that shape (of
+    zeros; PyTorch leaves it uninitialised).  minigan's own keywords, ``requires_grad=``, ``dtype=`` and ``device=``,
+    make a copy.
+    """
+    # No __slots__ here: a tensor has a __dict__, as PyTorch's, for attributes of one's own (a course keeps each
+    # hand-computed gradient beside autograd's: w.g = ...); copy, deepcopy and pickle carry them, as PyTorch's.
+    # The engine's fields stay in its slots.
+
+    def __new__(cls, *data, **keywords):  # (a subclass's own keywords too: Parameter(data=..., requires_grad=...))
+        # Tensor(t), Tensor(t.storage()), Tensor(array of float32): PyTorch's legacy constructor shares their memory
+        # (surface/legacy.py); the tensor made there is the answer, and __init__ leaves it as it is
+        if cls is Tensor and keywords.keys() <= {"requires_grad", "dtype", "device"} and _shared_alone(
+                cls, data, keywords.get("requires_grad", False), keywords.get("dtype"), keywords.get("device")):
+            return legacy.shared("Tensor", data[0], None, from_numpy)
+        return super().__new__(cls)
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
+        if _shared_alone(type(self), data, requires_grad, dtype, device):  # (made by __new__, sharing data[0])
+            return
         if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.size()): sizes, as PyTorch's (a tuple is data)
             data = tuple(data[0])
         if not checks.are_sizes(data):  # (data: its Python numbers must fit the dtype, as tensor(data)'s)
@@ -126,6 +149,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         return self._grad
 
     grad = grad.setter(engine.Tensor.grad.fset)
+
+    @grad.deleter
+    def grad(self):  # del x.grad: None, as PyTorch's
+        self._grad = None
 
     @property
     def T(self):
@@ -428,6 +455,47 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     __hash__ = engine.Tensor.__hash__  # (by identity: a class that defines __eq__ must say so again)
 
+    # ---- NumPy's functions on a tensor (minigan/surface/numpy_protocol.py): np.exp(t), np.isfinite(t) give tensors
+    # computed by NumPy, as PyTorch's; an operator with an array (a * t) is the tensor's own
+    def __array__(self, dtype=None, copy=None):  # (NumPy reads a tensor as t.numpy(): its refusal, in the words of
+        if self.requires_grad and is_grad_enabled():  # the line that handed NumPy the tensor)
+            raise GraphError("np.asarray(t), np.mean(losses), plt.plot(t), ...: NumPy reads a tensor as t.numpy(), "
+                             "which refuses one that requires grad, as PyTorch's; give NumPy t.detach() (the values: "
+                             "t.detach().numpy()), or one number as loss.item() (losses.append(loss.item()))")
+        return super().__array__(dtype, copy)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _numpy.array_ufunc(self, ufunc, method, *inputs, **kwargs)
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        return _numpy.array_wrap(array)
+
+    def __round__(self, ndigits=None):  # (PyTorch's tensor has none either: Python's TypeError, with the way out)
+        raise TypeError(f"round(x{'' if ndigits is None else ', ' + repr(ndigits)}): a tensor has no Python round(), "
+                        "as in PyTorch; write x.round() (x.round(decimals=n)) for a tensor, or round(x.item()"
+                        f"{'' if ndigits is None else ', ' + repr(ndigits)}) for a Python number")
+
+    # ---- what the data model computes for itself: x.shape = ..., x.dtype = ... are refused, naming the way to get
+    # what the line wanted (Python's own words, "property 'shape' of 'Tensor' object has no setter", do not)
+    shape = shape.setter(lambda self, value: _read_only(self, "shape", "x = x.reshape(...) or x.view(...)"))
+    dtype = dtype.setter(lambda self, value: _read_only(self, "dtype", "x = x.to(dtype) (a copy in that dtype)"))
+    ndim = property(engine.Tensor.ndim.fget, lambda self, value: _read_only(
+        self, "ndim", "x = x.reshape(...), x.unsqueeze(dim) or x.squeeze(dim)"), doc="The number of dims.")
+    device = property(engine.Tensor.device.fget, lambda self, value: _read_only(
+        self, "device", "x = x.to(device)"), doc=engine.Tensor.device.__doc__)
+    is_leaf = property(engine.Tensor.is_leaf.fget, lambda self, value: _read_only(
+        self, "is_leaf", "x = x.detach() for a leaf that records nothing"), doc="Whether no op made this tensor.")
+    grad_fn = property(engine.Tensor.grad_fn.fget, lambda self, value: _read_only(
+        self, "grad_fn", "x = x.detach() to cut it from the graph"), doc="The node that made this tensor, or None.")
+    T = T.setter(lambda self, value: _read_only(self, "T", "x = x.t() to keep the transpose, or x.copy_(v.t())"))
+
+    def __contains__(self, element):  # (what is no tensor or number: PyTorch's class, a RuntimeError)
+        if not isinstance(element, (int, float, bool, engine.Tensor)):
+            raise RuntimeError(f"`v in x`: a tensor holds numbers; v is a {type(element).__name__} "
+                               "(Tensor.__contains__ takes a tensor or a number, as PyTorch's): compare a number, or "
+                               "x.tolist() to find other things")
+        return super().__contains__(element)
+
     def __delitem__(self, index):  # (without it, Python's answer is a bare AttributeError: '__delitem__')
         raise TypeError("Tensor does not support deleting items, as PyTorch's: a tensor's size is fixed; keep the "
                         "others with indexing (x[mask], minigan.cat of slices)")
@@ -462,6 +530,8 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         new.name = self.name
         if self.grad is not None:
             new.grad = copy.deepcopy(self.grad, memo)
+        if self.__dict__:  # (attributes of one's own, deep-copied, as PyTorch's)
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return new
 
     def clone(self, *, memory_format=None):
@@ -481,6 +551,19 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
+
+
+def _shared_alone(cls, data, requires_grad, dtype, device) -> bool:
+    """``Tensor(data)`` alone (minigan's keywords at their defaults) of what PyTorch's legacy constructor shares."""
+    return cls is Tensor and len(data) == 1 and requires_grad is False and dtype is None and device is None and \
+        legacy.shares(data[0], None)
+
+
+def _read_only(x, name, instead):
+    """x.name = value, for what a tensor computes from its data or its graph: PyTorch's AttributeError, saying what
+    to write instead."""
+    raise AttributeError(f"x.{name} = ...: a tensor's {name} is not writable (it follows from its data and how it was "
+                         f"made, as in PyTorch); write {instead}")
 
 
 def _rebuilt_view(cls, storage, offset, shape, strides, requires_grad):

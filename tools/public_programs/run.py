@@ -145,9 +145,9 @@ def shared_stream():
     # (engine/random.py's generator is what every unseeded draw asks)
     saved = (engine_random.generator, engine_random.manual_seed, engine_random.permutation,
              surface_generator.Generator.manual_seed, engine_random.Generator.stream,
-             MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial)
+             MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial, surface_generator.Generator.stream)
     (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter,
-     multinomial) = saved
+     multinomial, own_stream) = saved
 
     def seed_both(seed):
         manual_seed(seed)
@@ -214,6 +214,8 @@ def shared_stream():
     engine_random.permutation = sampler_permutation
     surface_generator.Generator.manual_seed = generator_seed_both
     engine_random.Generator.stream = lambda self, xp=None: self.torch_stream
+    # (minigan.Generator has a stream of its own, drawn from by a program's generator=g: PyTorch's Generator's)
+    surface_generator.Generator.stream = lambda self, xp=None: self.torch_stream if self._own else default
     MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
     MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1,) * (len(shape) - 2))  # per (N, C)
     MD.DataLoader.__iter__ = loader_iter_as_torch
@@ -224,7 +226,8 @@ def shared_stream():
     finally:
         (engine_random.generator, engine_random.manual_seed, engine_random.permutation,
          surface_generator.Generator.manual_seed, engine_random.Generator.stream,
-         MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial) = saved
+         MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial, surface_generator.Generator.stream) \
+            = saved
         minigan.multinomial = MTOP.multinomial = free_multinomial
 
 

@@ -117,6 +117,36 @@ def test_multinomial(replacement, dtype, seed):
         _both(seed, lambda lib, g: lib.multinomial(lib.from_numpy(w[0].copy()), k, replacement, generator=g))
 
 
+SAMPLERS = {"random_": lambda x: x.random_(0, 5), "exponential_": lambda x: x.exponential_(),
+            "geometric_": lambda x: x.geometric_(0.3), "cauchy_": lambda x: x.cauchy_(),
+            "log_normal_": lambda x: x.log_normal_(), "uniform_": lambda x: x.uniform_(), "normal_": lambda x: x.normal_()}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLERS))
+def test_an_in_place_sampler_writes_as_pytorchs(name):
+    """On a leaf that requires grad: refused outside no_grad, run under it; on a view: the base changes, and the
+    version moves; bad parameters: PyTorch's class."""
+    for lib in (torch, minigan):
+        leaf = lib.zeros(4, requires_grad=True)
+        with pytest.raises(RuntimeError):
+            SAMPLERS[name](leaf)
+        with lib.no_grad():
+            assert SAMPLERS[name](leaf) is leaf
+        base = lib.zeros(3, 4)
+        before = base._version
+        SAMPLERS[name](base[1])
+        assert base._version > before and bool((base[0] == 0).all()) and bool((base[1] != 0).any())
+    for bad in (lambda lib: lib.zeros(3).exponential_(-1.0), lambda lib: lib.zeros(3).geometric_(1.5),
+                lambda lib: lib.zeros(3).log_normal_(0.0, -1.0), lambda lib: lib.zeros(3, dtype=lib.int64).cauchy_(),
+                lambda lib: lib.zeros(3, dtype=lib.int8).random_(0, 1000), lambda lib: lib.zeros(3).random_(5, 2)):
+        errors = []
+        for lib in (torch, minigan):
+            with pytest.raises(Exception) as e:
+                bad(lib)
+            errors.append(e.type)
+        assert issubclass(errors[1], errors[0]) or errors[0] in errors[1].__mro__, errors
+
+
 def test_a_state_is_pytorchs_bytes_both_ways():
     torch.manual_seed(3)
     torch.randn(5, dtype=torch.float64)  # (a kept normal, and mt19937 part way through its words)

@@ -146,7 +146,7 @@ def uniform(shape, dtype=None, low=0.0, high=1.0, xp=None, gen=None):
         x = _fma(doubles(n, g), float(high) - float(low), float(low))
     else:
         lo, hi = np.float32(low), np.float32(high)
-        x = _fma(floats(n, g), hi - lo, lo)
+        x = _fma32(floats(n, g), hi - lo, lo)
     x = x.astype(dtype)
     x[x == dtype.type(high)] = dtype.type(low)
     return _out(x, shape, dtype, xp)
@@ -157,11 +157,13 @@ def rand(shape, dtype=None, xp=None, gen=None):
     return uniform(shape, dtype, 0.0, 1.0, xp, gen)
 
 
+def _fma32(a, b, c):
+    """a·b + c of float32 values rounded once, as a fused multiply-add: exact in float64, then rounded."""
+    return (np.multiply(a, b, dtype=np.float64) + c).astype(np.float32)
+
+
 def _fma(a, b, c):
-    """a·b + c rounded once, as a fused multiply-add: for float32, exactly in float64 and then rounded; for float64,
-    Dekker's exact product and Knuth's exact sum (Ogita, Rump and Oishi, 2005)."""
-    if np.result_type(a, b, c) == np.float32:
-        return (np.float64(a) * np.asarray(b, np.float64) + np.asarray(c, np.float64)).astype(np.float32)
+    """a·b + c of doubles rounded once: Dekker's exact product and Knuth's exact sum (Ogita, Rump and Oishi, 2005)."""
     a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
     p, (ah, al), (bh, bl) = a * b, _split(a), _split(b)
     e = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # p + e is a·b exactly
@@ -188,9 +190,9 @@ def _cephes_log(x):
     z, y = m * m, np.full_like(m, 7.0376836292E-2)
     for p in (-1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
               2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1):
-        y = _fma(y, m, np.float32(p))
-    y = _fma(-z, np.float32(0.5), _fma(y * m, z, e * np.float32(-2.12194440e-4)))
-    return _fma(e, np.float32(0.693359375), m + y)
+        y = _fma32(y, m, np.float32(p))
+    y = _fma32(-z, np.float32(0.5), _fma32(y * m, z, e * np.float32(-2.12194440e-4)))
+    return _fma32(e, np.float32(0.693359375), m + y)
 
 
 def _cephes_sincos(x):
@@ -199,11 +201,11 @@ def _cephes_sincos(x):
     j = ((x * np.float32(1.27323954473516)).astype(np.int32) + 1) & ~1
     y = j.astype(np.float32)
     for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
-        x = _fma(y, np.float32(dp), x)
+        x = _fma32(y, np.float32(dp), x)
     z, f = x * x, np.float32
-    c = _fma(_fma(f(2.443315711809948E-005), z, f(-1.388731625493765E-003)), z, f(4.166664568298827E-002)) * z
-    c = _fma(c, z, -(z * f(0.5))) + f(1)
-    s = _fma(_fma(_fma(f(-1.9515295891E-4), z, f(8.3321608736E-3)), z, f(-1.6666654611E-1)) * z, x, x)
+    c = _fma32(_fma32(f(2.443315711809948E-005), z, f(-1.388731625493765E-003)), z, f(4.166664568298827E-002)) * z
+    c = _fma32(c, z, -(z * f(0.5))) + f(1)
+    s = _fma32(_fma32(_fma32(f(-1.9515295891E-4), z, f(8.3321608736E-3)), z, f(-1.6666654611E-1)) * z, x, x)
     near = (j & 2) == 0
     sin, cos = np.where(near, s, c), np.where(near, c, s)
     return np.where(j & 4, -sin, sin), np.where((j - 2) & 4, cos, -cos)
@@ -215,7 +217,7 @@ def _box_muller_16(u, mean, std):
     if u.dtype == np.float32:  # (the AVX2 kernel: float32 throughout, the last step a fused multiply-add)
         sin, cos = _cephes_sincos(np.float32(2 * math.pi) * u2)
         radius = np.sqrt(np.float32(-2) * _cephes_log(u1))
-        return _fma(np.concatenate([radius * cos, radius * sin], axis=1), np.float32(std), np.float32(mean))
+        return _fma32(np.concatenate([radius * cos, radius * sin], axis=1), np.float32(std), np.float32(mean))
     radius, theta = np.sqrt(-2 * _log(u1)), 2 * math.pi * u2
     return _fma(np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1), float(std), float(mean))
 
@@ -303,9 +305,11 @@ def bernoulli(p, shape, dtype, xp=None, gen=None):
     probabilities, a float one for float32 or float16 probabilities (``p``: a number, or an array of ``shape``)."""
     n, g = math.prod(shape), stream(gen, xp)
     p = backend.asnumpy(p) if backend.is_array(p) else p
-    if isinstance(p, np.ndarray) and p.dtype != np.float64:
+    if not isinstance(p, np.ndarray):  # (u = k / 2**53 < p: k < ⌈p·2**53⌉, compared as integers)
+        return _out((g.u64(n) & _U64(2**53 - 1)) < _U64(math.ceil(p * 2**53)), shape, dtype, xp)
+    if p.dtype != np.float64:
         return _out(floats(n, g) < p.reshape(-1).astype(np.float32), shape, dtype, xp)
-    return _out(doubles(n, g) < (p.reshape(-1) if isinstance(p, np.ndarray) else p), shape, dtype, xp)
+    return _out(doubles(n, g) < p.reshape(-1), shape, dtype, xp)
 
 
 def exponential(shape, dtype, lambd=1.0, xp=None, gen=None):

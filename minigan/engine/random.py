@@ -349,10 +349,11 @@ def set_rng_state(state) -> None:
     for key, st in state.items():
         if st is None:  # (a checkpoint written before the device's stream could be kept)
             continue
-        if "bits" not in st:  # (written when minigan's streams were NumPy's PCG64: the run goes on from this one)
-            warnings.warn(f"set_rng_state: the {key} random state comes from an earlier minigan (PCG64); the "
-                          "random numbers go on from the current stream", UserWarning, stacklevel=2)
+        if st.get("bit_generator") == "PCG64" and key == "numpy":  # (from when the host's stream was PCG64)
+            warnings.warn("set_rng_state: this random state comes from an earlier minigan (PCG64); the random "
+                          "numbers go on from the current stream", UserWarning, stacklevel=2)
             continue
         g = stream(None, np) if key == "numpy" else stream(None, backend._require_cupy())
+        st = st if "bits" in st else {"bits": st, "seed": None, "normal": None}  # (the GPU's, before: its bits)
         g.bits.state, g.normal = st["bits"], st["normal"]
         g.initial_seed = g.initial_seed if st["seed"] is None else st["seed"]

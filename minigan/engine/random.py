@@ -173,8 +173,7 @@ def _fma(a, b, c):
 
 
 def _split(a):
-    hi = a * 134217729.0  # 2**27 + 1: Veltkamp's split into two halves of 26 bits
-    hi = hi - (hi - a)
+    hi = a * 134217729.0 - (a * 134217729.0 - a)  # 2**27 + 1: Veltkamp's split into two halves of 26 bits
     return hi, a - hi
 
 

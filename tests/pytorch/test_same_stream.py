@@ -9,8 +9,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-import minigan  # noqa: E402
 import minigan.nn.functional as MF  # noqa: E402
+
+import minigan  # noqa: E402
 
 SEEDS = [0, 7, 2**32 + 5, 67280421310721]
 SIZES = [1, 2, 15, 16, 17, 31, 33, 100]
@@ -66,7 +67,7 @@ def test_integer_samplers(seed, own):
     _both(seed, lambda lib, g: lib.randint(-3, 1000, (50,), generator=g), own)
     _both(seed, lambda lib, g: lib.randint(0, 2**40, (7,), generator=g), own)  # (a range past 2**28: 64-bit words)
     for n in (0, 1, 2, 10, 1000):
-        _both(seed, lambda lib, g: lib.randperm(n, generator=g), own)
+        _both(seed, lambda lib, g, n=n: lib.randperm(n, generator=g), own)
     _both(seed, lambda lib, g: lib.randperm(30, dtype=lib.float32, generator=g), own)
 
 
@@ -113,13 +114,14 @@ def test_bernoulli(dtype, seed):
 def test_multinomial(replacement, dtype, seed):
     w = np.random.default_rng(seed).random((4, 30)).astype(dtype)
     for k in (1, 5):
-        _both(seed, lambda lib, g: lib.multinomial(lib.from_numpy(w.copy()), k, replacement, generator=g))
-        _both(seed, lambda lib, g: lib.multinomial(lib.from_numpy(w[0].copy()), k, replacement, generator=g))
+        _both(seed, lambda lib, g, k=k: lib.multinomial(lib.from_numpy(w.copy()), k, replacement, generator=g))
+        _both(seed, lambda lib, g, k=k: lib.multinomial(lib.from_numpy(w[0].copy()), k, replacement, generator=g))
 
 
 SAMPLERS = {"random_": lambda x: x.random_(0, 5), "exponential_": lambda x: x.exponential_(),
             "geometric_": lambda x: x.geometric_(0.3), "cauchy_": lambda x: x.cauchy_(),
-            "log_normal_": lambda x: x.log_normal_(), "uniform_": lambda x: x.uniform_(), "normal_": lambda x: x.normal_()}
+            "log_normal_": lambda x: x.log_normal_(), "uniform_": lambda x: x.uniform_(),
+            "normal_": lambda x: x.normal_()}
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLERS))
@@ -164,7 +166,8 @@ def _fifteen(lib):
     lib.manual_seed(0)
     nn = lib.nn
     out = {"randn": lib.randn(3, 4), "rand": lib.rand(5), "randint": lib.randint(0, 10, (6,)),
-           "randperm": lib.randperm(8), "uniform_": lib.empty(4).uniform_(-1, 1), "normal_": lib.empty(20).normal_(0, 2),
+           "randperm": lib.randperm(8), "uniform_": lib.empty(4).uniform_(-1, 1),
+           "normal_": lib.empty(20).normal_(0, 2),
            "bernoulli": lib.bernoulli(lib.full((6,), 0.5)),
            "dropout": (lib.nn.functional if lib is torch else MF).dropout(lib.ones(4, 5), 0.3),
            "multinomial": lib.multinomial(lib.tensor([0.1, 0.2, 0.3, 0.4]), 2)}

@@ -185,3 +185,60 @@ def test_fifteen_draws_a_tutorial_makes_after_manual_seed():
     ours, theirs = _fifteen(minigan), _fifteen(torch)
     for name in theirs:
         _same(theirs[name].detach(), ours[name].detach())
+
+
+INITS = {"uniform_": lambda init, w: init.uniform_(w, -0.3, 0.7), "normal_": lambda init, w: init.normal_(w, 0.1, 2.0),
+         "xavier_uniform_": lambda init, w: init.xavier_uniform_(w),
+         "xavier_normal_": lambda init, w: init.xavier_normal_(w),
+         "kaiming_uniform_": lambda init, w: init.kaiming_uniform_(w, a=0.2),
+         "kaiming_normal_": lambda init, w: init.kaiming_normal_(w, mode="fan_out"),
+         "sparse_": lambda init, w: init.sparse_(w.reshape(w.shape[0], -1), 0.4)}
+
+
+@pytest.mark.parametrize("name", sorted(INITS))
+@pytest.mark.parametrize("shape", [(3, 5), (16, 8, 3, 3)])
+def test_nn_init(name, shape):
+    if name == "sparse_" and len(shape) > 2:
+        shape = (shape[0], int(np.prod(shape[1:])))
+    _both(4, lambda lib, g: INITS[name](lib.nn.init, lib.empty(*shape)), ulps=2)
+
+
+LAYERS = {"Conv1d": lambda nn: nn.Conv1d(3, 4, 5), "Embedding": lambda nn: nn.Embedding(10, 4),
+          "Linear without bias": lambda nn: nn.Linear(7, 3, bias=False), "MLP": lambda nn: nn.Sequential(
+              nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)),
+          "ConvTranspose1d": lambda nn: nn.ConvTranspose1d(2, 3, 4, groups=1)}
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_layers_start_from_pytorchs_weights(name):
+    _both(11, lambda lib, g: lib.cat([p.detach().reshape(-1) for p in LAYERS[name](lib.nn).parameters()]))
+
+
+def test_dropouts_and_gumbel_noise():
+    def drops(lib, g):
+        F = lib.nn.functional if lib is torch else MF
+        x = lib.ones(2, 3, 4, 5)
+        return lib.cat([F.dropout(x, 0.25).reshape(-1), F.dropout2d(x, 0.5).reshape(-1),
+                        F.dropout1d(x[0], 0.4).reshape(-1), F.dropout(x.transpose(1, 3), 0.3).reshape(-1),
+                        lib.nn.Dropout(0.1)(x).reshape(-1)])
+    _both(5, drops)
+    noise = []  # gumbel_softmax: the same Exp(1) draws; its log and softmax round as each library's kernels do
+    for lib in (torch, minigan):
+        lib.manual_seed(5)
+        noise.append((lib.nn.functional if lib is torch else MF).gumbel_softmax(lib.zeros(3, 6), tau=0.5).numpy())
+    np.testing.assert_allclose(noise[1], noise[0], rtol=4 * 1.2e-7)
+
+
+def test_data_utilities_draw_pytorchs_orders():
+    def orders(lib, g):
+        data = lib.utils.data
+        ds = data.TensorDataset(lib.arange(20))
+        g2 = lib.Generator().manual_seed(3)
+        parts = [lib.tensor(list(s.indices)) for s in data.random_split(ds, [0.5, 0.3, 0.2])]
+        parts += [lib.tensor(list(data.RandomSampler(ds, replacement=True, num_samples=70))),
+                  lib.tensor(list(data.RandomSampler(ds, num_samples=45))),
+                  lib.tensor(list(data.SubsetRandomSampler([3, 5, 7, 9]))),
+                  lib.tensor(list(data.WeightedRandomSampler([0.1, 0.5, 0.4], 9))),
+                  lib.cat([b for (b,) in data.DataLoader(ds, batch_size=6, shuffle=True, generator=g2)])]
+        return lib.cat(parts)
+    _both(6, orders)

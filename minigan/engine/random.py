@@ -146,7 +146,7 @@ def uniform(shape, dtype=None, low=0.0, high=1.0, xp=None, gen=None):
         x = _fma(doubles(n, g), float(high) - float(low), float(low))
     else:
         lo, hi = np.float32(low), np.float32(high)
-        x = _fma32(floats(n, g), hi - lo, lo)
+        x = floats(n, g) if (low, high) == (0, 1) else _fma32(floats(n, g), hi - lo, lo)  # (x·1 + 0 is x)
     x = x.astype(dtype)
     x[x == dtype.type(high)] = dtype.type(low)
     return _out(x, shape, dtype, xp)

@@ -244,8 +244,8 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     n = creation.integer(n, "randperm", "n")
     permutation_size(n, dtype or backend.np.int64)
     xp = _xp(device)
-    perm = allocated("randperm", (n,), backend.np.int64, lambda: xp.asarray(random.stream(generator, xp).permutation(
-        n).astype(dtype or backend.np.int64)))
+    perm = allocated("randperm", (n,), backend.np.int64, lambda: random.permutation(n, xp, generator).astype(
+        dtype or backend.np.int64))
     return _made(perm, requires_grad)
 
 
@@ -839,9 +839,11 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
     if not std >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"normal: std must be >= 0, got {std}")
-    samples = randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device)
-    samples = samples * std + mean if samples.dtype.kind == "f" else samples  # (an empty draw of integers stays so)
-    return _made(samples.array, requires_grad)
+    shape, dtype = _shape((size,), "normal"), dtype or backend.DEFAULT_DTYPE
+    if backend.np.dtype(dtype).kind != "f" and 0 in shape:  # (an empty draw of integers stays so)
+        return _made(_xp(device).zeros(shape, dtype), requires_grad)
+    return _made(allocated("normal", shape, dtype, lambda: random.normal(shape, dtype, mean, std, _xp(device),
+                                                                        generator)), requires_grad)
 
 bernoulli = with_out(sampling.bernoulli)
 multinomial = with_out(sampling.multinomial)

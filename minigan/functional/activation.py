@@ -444,10 +444,8 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     if not backend.is_floating(x.dtype):  # an empty one: its noise is float32, as PyTorch's log() of it
         x = x.to(backend.np.dtype("float32"))
     xp = backend.get_array_module(x.array)
-    u = random.rand(x.shape, dtype=x.dtype, xp=xp)
-    eps = u.dtype.type(checks.number(eps))  # (np.float64(eps) is a number: the noise stays in the logits' dtype,
-    # on NumPy 1.x too, where a 0-d float32 u + 1e-10 was a float64)
-    gumbel = -xp.log(-xp.log(u + eps) + eps)  # -log(-log U)
+    with backend.np.errstate(divide="ignore"):  # PyTorch's: −log of Exp(1) noise in the logits' dtype, −log(−log U)
+        gumbel = -xp.log(random.exponential(x.shape, x.dtype, 1.0, xp))
     with backend.np.errstate(divide="ignore", invalid="ignore"):  # (τ = 0 or ±∞: NaN, as PyTorch's, which warns not)
         soft = ((x + Tensor._make(gumbel)) / tau).softmax(dim)
     if not hard:

@@ -9,6 +9,7 @@ from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import elementwise as E
 from minigan.functional._common import _float, _into, _tensor
+from minigan.surface.random_doors import laid_out
 from minigan.surface.tensor import Tensor
 
 
@@ -45,9 +46,12 @@ def _drop(input, p, training, op, feature=False):
         raise ShapeError(f"{op}: feature dropout needs an input (N, C, ...) of at least 2 dimensions, got shape "
                          f"{tuple(input.shape)}; use dropout for element-wise dropout")
     input = _float(input, op)
-    shape = input.shape[:2] + (1,) * (input.ndim - 2) if feature else input.shape
-    keep = random.rand(shape, dtype=input.dtype, xp=xp) >= p
-    return E.Mul.apply(input, Tensor._make(keep.astype(input.dtype) / input.dtype.type(1 - p)))
+    draw = lambda shape: random.bernoulli(1 - p, shape, input.dtype, xp)  # PyTorch's noise.bernoulli_(1 − p): a
+    if feature:  # double uniform per entry (per (sample, channel) here), in the input's memory order
+        keep = draw(input.shape[:2] + (1,) * (input.ndim - 2))
+    else:
+        keep = laid_out(input.array, draw)
+    return E.Mul.apply(input, Tensor._make(keep / input.dtype.type(1 - p)))
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):

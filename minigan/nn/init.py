@@ -96,8 +96,7 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     data = _data(tensor, "uniform_")
     sampling.uniform_range("uniform_", a, b, data.dtype)
     xp = backend.get_array_module(data)
-    return _write(tensor, random.rand(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a)
-                  + data.dtype.type(a))
+    return _write(tensor, random.uniform(data.shape, data.dtype, a, b, xp=xp, gen=generator))
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
@@ -108,8 +107,7 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     if data.size == 0:
         return tensor
     xp = backend.get_array_module(data)
-    return _write(tensor, random.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
-                  + data.dtype.type(mean))
+    return _write(tensor, random.normal(data.shape, data.dtype, mean, std, xp=xp, gen=generator))
 
 
 def constant_(tensor, val: float):
@@ -235,7 +233,8 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
     _data(tensor, "orthogonal_")
     rows, cols = data.shape[0], data.size // data.shape[0]
     xp = backend.get_array_module(data)
-    flat = random.randn((max(rows, cols), min(rows, cols)), dtype=backend.np.float64, xp=xp, gen=generator)  # tall
+    flat = random.randn((rows, cols), dtype=data.dtype, xp=xp, gen=generator)  # (PyTorch's draw: rows × cols)
+    flat = (flat.T if rows < cols else flat).astype(backend.np.float64)  # tall
     q, r = xp.linalg.qr(flat)
     q = q * xp.sign(xp.diagonal(r))  # Q · diag(sign(diag R)): each column's sign fixed, so Q is Haar-distributed
     q = q if rows >= cols else q.T
@@ -298,10 +297,9 @@ def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
     if data.size == 0:
         return tensor
     xp = backend.get_array_module(data)
-    values = random.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
-    order = random.rand(data.shape, xp=xp, gen=generator)
-    rank = xp.argsort(xp.argsort(order, axis=0), axis=0)  # a random order in each column
-    values[rank < zeros] = 0
+    values = random.normal(data.shape, data.dtype, 0.0, std, xp=xp, gen=generator)
+    for col in range(data.shape[1]):  # (PyTorch's: a permutation of the rows per column, from the default stream)
+        values[random.permutation(rows, xp=xp)[:zeros], col] = 0
     return _write(tensor, values)
 
 

@@ -1,43 +1,50 @@
 """PyTorch's ``Generator`` and ``default_generator``: a random stream seeded with ``manual_seed(s)`` (which returns
 it) and passed as ``generator=`` to the samplers and the data utilities, whose state ``get_state()`` gives as a uint8
-Tensor and ``set_state`` takes back, as PyTorch's ByteTensor.  The numbers come from NumPy's PCG64 on the host
-(minigan/engine/random.py, whose ``Generator`` this one builds on), so a seed gives other numbers than PyTorch's.
+Tensor and ``set_state`` takes back.  The stream is PyTorch's CPU generator (minigan/engine/random.py), so a seed
+gives PyTorch's numbers, and the state is PyTorch's bytes: a state from ``torch.get_rng_state()`` goes on here.
 """
 
 from __future__ import annotations
 
 import numbers
+import struct
 
 from minigan.engine import random
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
 
-# The state's bytes, little-endian: PCG64's 128-bit state and increment, whether a 32-bit half of a draw is kept
-# for the next one, and that half (37 bytes; PyTorch's Mersenne Twister keeps 5056)
-STATE_BYTES = (16, 16, 1, 4)
+# PyTorch's CPUGeneratorImplState, little-endian: the seed, mt19937's words left before it twists again, whether it
+# was seeded, the next word's index, its 624 words (each in 64 bits), a kept double normal (x, y, rho, valid: y is
+# the one) and a kept float normal (unused by the CPU kernels minigan follows)
+HEADER, WORDS, NORMAL, FLOAT_NORMAL, STATE_SIZE = "<QiiQ", 24, 5016, 5048, 5056
 
 
-def state_bytes(bit_generator) -> Tensor:
-    """A PCG64 bit generator's state as a uint8 Tensor."""
-    s = bit_generator.state
-    words = (s["state"]["state"], s["state"]["inc"], s["has_uint32"], s["uinteger"])
-    raw = b"".join(int(w).to_bytes(n, "little") for w, n in zip(words, STATE_BYTES))
-    return Tensor._make(np.frombuffer(raw, dtype=np.uint8).copy())
+def state_bytes(twister) -> Tensor:
+    """A stream's state as PyTorch's 5056 bytes, in a uint8 Tensor."""
+    st = twister.bits.state["state"]
+    raw = bytearray(STATE_SIZE)
+    struct.pack_into(HEADER, raw, 0, twister.initial_seed % 2**64, 625 - st["pos"], 1, st["pos"] % 624)
+    raw[WORDS:NORMAL] = np.asarray(st["key"], dtype="<u8").tobytes()
+    struct.pack_into("<dddi", raw, NORMAL, 0.0, twister.normal or 0.0, 0.0, twister.normal is not None)
+    return Tensor._make(np.frombuffer(bytes(raw), dtype=np.uint8).copy())
 
 
-def set_state_bytes(bit_generator, state, who: str) -> None:
-    """Put ``state_bytes``'s Tensor back into a PCG64 bit generator; another object raises PyTorch's class."""
+def set_state_bytes(twister, state, who: str) -> None:
+    """Put ``state_bytes``'s Tensor (or PyTorch's) back into a stream; another object raises PyTorch's class."""
     if not isinstance(state, Tensor) or state.dtype != np.uint8:
         kind = f"a Tensor of dtype {state.dtype}" if isinstance(state, Tensor) else type(state).__name__
         raise DtypeError(f"{who}: expected the uint8 Tensor that get_state() gives, got {kind}")
     raw = bytes(state.detach().numpy().ravel())
-    if len(raw) != sum(STATE_BYTES):
-        raise ShapeError(f"{who}: expected a state of {sum(STATE_BYTES)} bytes from get_state(), got {len(raw)}")
-    bounds = [sum(STATE_BYTES[:i]) for i in range(len(STATE_BYTES) + 1)]
-    words = [int.from_bytes(raw[a:b], "little") for a, b in zip(bounds, bounds[1:])]
-    bit_generator.state = {"bit_generator": "PCG64", "state": {"state": words[0], "inc": words[1]},
-                           "has_uint32": words[2], "uinteger": words[3]}
+    if len(raw) != STATE_SIZE:
+        raise ShapeError(f"{who}: expected a state of {STATE_SIZE} bytes from get_state(), got {len(raw)}")
+    seed, left, _, _ = struct.unpack_from(HEADER, raw, 0)
+    if not 1 <= left <= 624:
+        raise ValueError(f"{who}: the state is corrupt (mt19937 has {left} words left, not 1 to 624)")
+    key = np.frombuffer(raw[WORDS:NORMAL], dtype="<u8").astype(np.uint32)
+    twister.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 625 - left}}
+    _, y, _, valid = struct.unpack_from("<dddi", raw, NORMAL)
+    twister.initial_seed, twister.normal = seed, y if valid else None
 
 
 def checked_seed(seed) -> int:
@@ -53,34 +60,24 @@ def checked_seed(seed) -> int:
 
 class Generator(random.Generator):
     """A random stream of its own, as ``torch.Generator``: ``Generator().manual_seed(s)`` (which returns it) is
-    passed as ``generator=`` to the samplers (randn, rand, randint, randperm, normal, bernoulli, multinomial,
-    normal_/uniform_/bernoulli_) and to the data utilities (random_split, DataLoader, the random samplers).  Its
-    numbers come from NumPy's PCG64 on the host and are copied to the GPU for CuPy arrays.  A fresh one starts
-    from PyTorch's default seed, 67280421310721.
+    passed as ``generator=`` to the samplers (randn, rand, randint, randperm, normal, bernoulli, multinomial, the
+    in-place samplers) and to the data utilities (random_split, DataLoader, the random samplers).  It draws PyTorch's
+    CPU numbers (copied to the GPU for CuPy arrays).  A fresh one starts from PyTorch's default seed,
+    67280421310721.
 
     ``default_generator`` (what ``manual_seed`` returns) is one too, whose stream is minigan's seeded one
-    (minigan/engine/random.py: the host's, and the GPU's its own): ``_own`` tells them apart."""
+    (minigan/engine/random.py); seeding it seeds the GPU's stream as well."""
 
     def __init__(self, device="cpu"):
-        self.device, self._own = str(device), True
-        self.manual_seed(67280421310721)
-
-    @property
-    def numpy(self):
-        """The NumPy generator that draws for host arrays."""
-        return self._numpy if self._own else random.generator(np)
-
-    def stream(self, xp):
-        return self._numpy if self._own else random.generator(xp)  # (the default's GPU arrays: the GPU's stream)
+        self.device, self.twister = str(device), random.Twister(random.DEFAULT_SEED)
 
     def manual_seed(self, seed):
         """Seed the stream; returns the generator."""
         seed = checked_seed(seed)
-        if not self._own:
+        if self is default_generator:
             random.manual_seed(seed)
-            return self
-        self._initial_seed = seed
-        self._numpy = np.random.Generator(np.random.PCG64(seed))  # the stream itself
+        else:
+            self.twister.manual_seed(seed)
         return self
 
     def seed(self):
@@ -90,16 +87,16 @@ class Generator(random.Generator):
         return seed
 
     def initial_seed(self):
-        return self._initial_seed if self._own else random._seed["value"]
+        return self.twister.initial_seed
 
     def get_state(self) -> Tensor:
-        """The stream's state as a uint8 Tensor (PyTorch's ByteTensor), which ``set_state`` takes back."""
-        return state_bytes(self.numpy.bit_generator)
+        """The stream's state as PyTorch's ByteTensor (5056 uint8 entries), which ``set_state`` takes back."""
+        return state_bytes(self.twister)
 
     def set_state(self, state):
-        set_state_bytes(self.numpy.bit_generator, state, "Generator.set_state")
+        set_state_bytes(self.twister, state, "Generator.set_state")
         return self
 
 
-default_generator = Generator.__new__(Generator)  # (no stream of its own: minigan's seeded one)
-default_generator.device, default_generator._own = "cpu", False
+default_generator = Generator.__new__(Generator)  # (its stream: minigan's seeded one)
+default_generator.device, default_generator.twister = "cpu", random.stream(None, np)

@@ -15,8 +15,8 @@ import numbers
 import warnings
 
 from minigan import storage
-from minigan.engine import backend, checks, random
-from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
+from minigan.engine import backend, checks
+from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
@@ -113,26 +113,6 @@ class TensorMath:
 
     def expand_as(self, other):
         return self.expand(operands._t(other, "expand_as").shape)
-
-    def normal_(self, mean=0.0, std=1.0, *, generator=None):
-        """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
-        if not std >= 0:  # (NaN too, as PyTorch's)
-            raise DomainError(f"normal_: std must be >= 0, got {std}")
-        draw = random.randn(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array), gen=generator)
-        if draw.size:  # (an empty tensor, of any dtype: nothing drawn, and mean and std are not read in its dtype)
-            draw = draw * self.dtype.type(std) + self.dtype.type(mean)
-        return self.copy_(draw)
-
-    def uniform_(self, a=0.0, b=1.0, *, generator=None, **bounds):
-        """Fill with U(a, b) samples.  PyTorch names the bounds ``from`` and ``to`` (``from`` is a Python keyword,
-        so they come by ``**{"from": 2.0, "to": 3.0}``)."""
-        a, b = bounds.pop("from", a), bounds.pop("to", b)
-        if bounds:
-            raise TypeError(f"uniform_() got an unexpected keyword argument {next(iter(bounds))!r}")
-        sampling.uniform_range("uniform_", a, b, self.dtype)
-        xp = backend.get_array_module(self.array)
-        return self.copy_(random.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
-                          * self.dtype.type(b - a) + self.dtype.type(a))
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         """A copy on the GPU (``cuda()``, ``cuda(0)``, ``cuda("cuda:0")``); non_blocking is a hint minigan's

@@ -64,8 +64,8 @@ DIFFERENT = {
     "torch": {
         "empty": "returns zeros (PyTorch leaves the memory uninitialised)",
         "empty_like": "returns zeros (PyTorch leaves the memory uninitialised)",
-        "manual_seed": "seeds minigan's generators, the CPU's and the GPU's (each its own stream): a seed gives "
-                       "other random numbers than PyTorch's",
+        "manual_seed": "seeds minigan's generators: on the CPU a seed gives PyTorch's CPU numbers (its Mersenne "
+                       "Twister and its samplers); the GPU's stream (CuPy) is its own, not PyTorch's CUDA numbers",
         "inference_mode": "the same as no_grad (minigan has no separate inference tensors)",
         "device": "'cpu' and 'cuda' (through CuPy) only",
         "save": "writes minigan's own .npz checkpoint, not a file torch.load reads; a whole model or optimizer is "

@@ -52,10 +52,8 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
         raise DomainError(f"bernoulli: p must be a number in [0, 1], got {p!r}")
     else:
         probability = float(p)
-    xp = backend.get_array_module(x.array)
-    uniform = random.rand(x.shape, dtype=x.dtype if backend.is_floating(x.dtype) else backend.np.float64, xp=xp,
-                           gen=generator)
-    draw = Tensor._make((uniform < probability).astype(x.dtype))
+    xp = backend.get_array_module(x.array)  # (a double uniform per entry for a number p or float64 probabilities,
+    draw = Tensor._make(random.bernoulli(probability, x.shape, x.dtype, xp, generator))  # a float one for others)
     if p is None and x.requires_grad:  # PyTorch records the draw, its gradient 0 (BernoulliBackward0), as normal's:
         return E.Where.apply(draw, x, cond=xp.ones(draw.shape, dtype=bool))  # where(True, draw, x) is the draw
     return draw if p is None else no_derivative(draw, "bernoulli", x)
@@ -63,8 +61,9 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
 
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
     """``num_samples`` category indices (int64) drawn from each row of non-negative weights ``input`` (1-D or 2-D).
-    With replacement: the inverse of each row's cumulative distribution at uniform draws.  Without: the Gumbel
-    top-k trick (the largest log w + Gumbel noise, which draws as sequential sampling without replacement does)."""
+    As PyTorch's: with replacement, the inverse of each row's cumulative distribution at double uniforms; without
+    (or one sample), the largest w / q for q ~ Exp(1) (the Gumbel top-k trick, exp'd), which draws as sequential
+    sampling without replacement does."""
     x = _t(input, "multinomial")
     if x.ndim not in (1, 2) or not backend.is_floating(x.dtype):
         raise DomainError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got {x.dtype} of shape "
@@ -81,14 +80,16 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     num_samples = int(num_samples)
     if not replacement and num_samples > k:
         raise DomainError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
-    u = random.rand((rows, num_samples), dtype=backend.np.float64, xp=xp, gen=generator)
-    if replacement:
-        cdf = xp.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
-        picks = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2)  # how many categories lie wholly below each draw
+    if not replacement or num_samples == 1:  # PyTorch's: the largest w / q for q ~ Exp(1), in the input's dtype
+        q = random.exponential((rows, k), x.dtype, 1.0, xp, generator)  # (argmax for one, topk for more)
+        with backend.np.errstate(divide="ignore", invalid="ignore"):
+            keys = x.array.reshape(rows, k) / q
+        picks = keys.argmax(axis=1)[:, None] if num_samples == 1 else xp.argsort(-keys, axis=1, kind="stable")[
+            :, :num_samples]
+    else:  # the row's cumulative weights (summed in order, float16's in float32), normalised; one double per draw
+        cdf = xp.cumsum(x.array.reshape(rows, k), axis=1, dtype=backend.np.promote_types(x.dtype, "float32"))
+        cdf = cdf / cdf[:, -1:]
+        u = random.doubles(rows * num_samples, random.stream(generator, xp)).reshape(rows, num_samples)
+        picks = (xp.asarray(u)[:, :, None] > cdf[:, None, :]).sum(axis=2)  # how many cumulative weights lie below
         picks = xp.minimum(picks, k - 1)  # (a draw above a rounded cdf's last value)
-    else:
-        gumbel = -xp.log(-xp.log(random.rand((rows, k), dtype=backend.np.float64, xp=xp, gen=generator)))
-        with backend.np.errstate(divide="ignore"):
-            keys = xp.log(w) + gumbel  # a zero weight's key is -inf: drawn only once every other one has been
-        picks = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
     return Tensor._make(picks.reshape(x.shape[:-1] + (num_samples,)).astype(xp.int64))

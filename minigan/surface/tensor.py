@@ -47,6 +47,7 @@ from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
+from minigan.surface.random_doors import TensorSamplers
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
 
@@ -95,7 +96,7 @@ class Size(tuple):
         return f"minigan.Size({list(self)})"
 
 
-class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMethods):
+class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSamplers, MissingMethods):
     """``Tensor(data)``: an n-d array that remembers how it was computed (``minigan.tensor(data)`` is the usual way
     to make one).
 

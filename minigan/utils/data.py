@@ -217,13 +217,16 @@ class RandomSampler(Sampler):
 
     def __iter__(self):  # a generator: nothing is drawn before the first index is asked for, as in PyTorch
         n = len(self.data_source)
-        if self.replacement:
-            yield from random.stream(self.generator, backend.np).integers(0, n, size=self.num_samples).tolist()
+        generator = self.generator  # (without one: a stream of its own, seeded by a draw from minigan's, as PyTorch's)
+        if generator is None:
+            generator = random.Twister(int(random.random_bits((), backend.np.int64, backend.np)))
+        if self.replacement:  # (drawn 32 at a time, as PyTorch's)
+            for count in [32] * (self.num_samples // 32) + [self.num_samples % 32]:
+                yield from random.randint(0, n, (count,), backend.np, generator).tolist()
             return
         for _ in range(self.num_samples // n):
-            yield from random.permutation(n, xp=backend.np, gen=self.generator).tolist()
-        if self.num_samples % n:
-            yield from random.permutation(n, xp=backend.np, gen=self.generator)[:self.num_samples % n].tolist()
+            yield from random.permutation(n, xp=backend.np, gen=generator).tolist()
+        yield from random.permutation(n, xp=backend.np, gen=generator)[:self.num_samples % n].tolist()
 
     def __len__(self):
         return self.num_samples
@@ -460,6 +463,12 @@ class DataLoader(Generic[_T_co]):
         return len(self.sampler if self.batch_sampler is None else self.batch_sampler)
 
     def __iter__(self):
+        """The batches of an epoch.  As PyTorch's, starting one draws a seed for the worker processes from
+        ``generator`` (or minigan's stream; PyTorch seeds worker i with it + i), though loading happens here."""
+        self._base_seed = int(random.random_bits((), backend.np.int64, backend.np, self.generator))
+        return self._batches()
+
+    def _batches(self):
         if self.batch_sampler is None:  # batch_size=None: one example at a time, not collated
             for index in self.sampler:
                 yield self.collate_fn(self.dataset[index])

@@ -77,6 +77,8 @@ def test_dataloader_takes_pytorchs_arguments_in_order():
 def test_initialisers_take_a_generator(name):
     fn = getattr(minigan.nn.init, name)
     args = (0.5,) if name == "sparse_" else ()
+    if name == "sparse_":  # (PyTorch's sparse_ draws which rows are zero from the default stream, not the generator)
+        minigan.manual_seed(9)
     first = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).detach().numpy()
     minigan.manual_seed(9)
     again = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).detach().numpy()

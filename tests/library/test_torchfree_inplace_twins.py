@@ -90,5 +90,6 @@ def test_every_in_place_method_is_compared_or_named():
     in_place = {name for name in dir(minigan.Tensor) if name.endswith("_") and not name.startswith("_")
                 and hasattr(minigan.Tensor, name)}  # (dir() lists PyTorch's names minigan lacks too: they raise)
     without_twin = {name for name in in_place if not hasattr(minigan.Tensor, name[:-1])}
-    assert without_twin <= {"copy_", "fill_", "zero_", "normal_", "uniform_", "resize_", "resize_as_"}, without_twin
+    assert without_twin <= {"copy_", "fill_", "zero_", "normal_", "uniform_", "random_", "exponential_", "geometric_",
+                            "cauchy_", "log_normal_", "resize_", "resize_as_"}, without_twin
     assert set(NOT_HERE) <= in_place and set(ARGUMENTS) <= in_place

@@ -37,7 +37,8 @@ def test_train_steps_report_finite_numbers_and_keep_the_critic_near_one_lipschit
         angle = 2 * np.pi * np.random.default_rng(trainer.step).integers(0, 8, m) / 8
         return minigan.tensor(2 * np.stack([np.cos(angle), np.sin(angle)], 1).astype("float32"))
 
-    out = [trainer.train_step(ring) for _ in range(60)]
+    out = [trainer.train_step(ring) for _ in range(150)]  # (at 60 steps the critic led on 4 seeds of 8; at 150 on
+    # each of seeds 0 to 7, its Wasserstein estimate 0.9 to 1.8)
     assert all(np.isfinite(list(o.values())).all() for o in out)
     assert set(out[0]) == {"loss_c", "loss_g", "wasserstein", "penalty"}
     assert np.mean([o["penalty"] for o in out[-10:]]) < 1.0  # the penalty holds ‖∇D‖ near 1

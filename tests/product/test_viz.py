@@ -240,7 +240,9 @@ def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d(
     from minigan.gans.animate import TrainingAnimation
     from minigan.gans.recipes import build_experiment
 
-    exp = build_experiment("gan", "ring:4", seed=1, batch_size=16, dropout_input=0.2)
+    # (seed 2: with PyTorch's stream, seed 1 puts one arrow's point within h of a kink on each side, where the
+    # gradient matches neither one-sided difference; seeds 2 to 4 pass as seed 1 did with the PCG64 stream)
+    exp = build_experiment("gan", "ring:4", seed=2, batch_size=16, dropout_input=0.2)
     exp.train_step(5)
     anim = TrainingAnimation(parse_dataset("ring:4"), num_points=32, grid=10, arrows=8)
     rng, params = random.get_rng_state(), [p.array.copy() for p in exp.trainer.D.parameters()]

@@ -44,10 +44,10 @@ def test_bim_and_pgd_equal_pytorch_on_a_small_conv_net(targeted):
         return xa.detach()
 
     want_bim = attack(torch.tensor(x)).detach().cpu().numpy()
-    rng = np.random.default_rng(seed)  # the generator minigan.manual_seed(seed) gives the NumPy backend
+    torch.manual_seed(seed)  # (minigan.manual_seed(seed) gives PyTorch's stream: the same random starts)
     best, best_j = None, None
     for _ in range(restarts):
-        noise = rng.random(x.shape, dtype=np.float64) * (2 * eps) - eps
+        noise = torch.rand(x.shape, dtype=torch.float64).numpy() * (2 * eps) - eps
         start = torch.clamp(torch.min(torch.max(torch.tensor(x + noise), torch.tensor(x) - eps),
                                       torch.tensor(x) + eps), 0.0, 1.0)
         xa = attack(start)

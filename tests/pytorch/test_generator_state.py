@@ -1,6 +1,6 @@
 """Generator.get_state() and set_state(), against PyTorch's: the state is a 1-D uint8 Tensor (PyTorch's ByteTensor,
-here PCG64's 37 bytes), a copy that set_state takes back to replay the stream, for a Generator of one's own and for
-default_generator; what is not such a state raises PyTorch's class."""
+its 5056 bytes, the same bytes as PyTorch's for the same draws), a copy that set_state takes back to replay the
+stream, for a Generator of one's own and for default_generator; what is not such a state raises PyTorch's class."""
 
 import numpy as np
 import pytest
@@ -27,7 +27,7 @@ def test_the_state_is_a_byte_tensor_copy(lib, which):
     assert lib.equal(g.get_state(), again)
 
 
-# draws that leave PCG64 with half a 64-bit word kept for the next (an int32 draw), and that do not
+# draws from a state with a normal kept for the next draw (after three doubles by pairs), and from one without
 DRAWS = {"randn": lambda lib, g, n: lib.randn(n, generator=g),
          "rand": lambda lib, g, n: lib.rand(n, dtype=lib.float64, generator=g),
          "randint": lambda lib, g, n: lib.randint(0, 1000, (n,), generator=g),
@@ -40,7 +40,7 @@ DRAWS = {"randn": lambda lib, g, n: lib.randn(n, generator=g),
 def test_set_state_replays_the_stream(which, odd, draw):
     g = _generators(minigan)[which]()
     if odd:
-        g.numpy.integers(0, 7, dtype=np.int32)  # (PCG64 keeps the other 32 bits of the word it drew)
+        minigan.randn(3, dtype=minigan.float64, generator=g if which == "own" else None)
     state = g.get_state()
     first = [DRAWS[draw](minigan, g if which == "own" else None, n) for n in (1, 5, 2)]
     assert g.set_state(state) is g
@@ -68,3 +68,15 @@ def test_a_bad_state_raises_pytorchs_class(which, bad):
     assert theirs is not None
     assert isinstance(ours, type(theirs)), f"PyTorch raised {theirs!r}, minigan {ours!r}"
     assert "\n" not in str(ours)
+
+
+@pytest.mark.parametrize("which", ["own", "default"])
+@pytest.mark.parametrize("odd", [False, True])
+def test_the_state_is_pytorchs_bytes(which, odd):
+    def state(lib):
+        g = _generators(lib)[which]()
+        if odd:
+            lib.randn(3, dtype=lib.float64, generator=g if which == "own" else None)
+        lib.rand(5, generator=g if which == "own" else None)
+        return g.get_state().numpy()
+    assert np.array_equal(state(torch), state(minigan))

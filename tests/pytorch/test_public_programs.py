@@ -1,7 +1,7 @@
 """Real public programs that learners use, run once with ``import torch`` meaning PyTorch and once
 meaning minigan; what they print must agree, numbers to float32 noise.  Both runs draw the same random numbers
-(tools/public_programs/run.py: SharedStream), and the data is a synthetic stand-in of the real shapes
-(tools/public_programs/torchvision).
+(minigan's generator draws PyTorch's CPU numbers after the same seed), and the data is a synthetic stand-in of the
+real shapes (tools/public_programs/torchvision).
 
 A program minigan cannot run yet, or that prints something else, is an expected failure with the first line
 that differs as its reason: strict, so that the fix that makes it pass shows up and the mark is removed."""

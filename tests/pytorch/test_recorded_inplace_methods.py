@@ -76,7 +76,8 @@ METHODS = {
     "zero_": (REALS, lambda x, a, b: x.zero_()),
 }
 # Not value-changing in the sense above (they draw random numbers, or change the grad flag): tested elsewhere.
-ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (and the bitwise ones, which take
+ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (the samplers: tests/pytorch/test_same_stream.py)
+             "random_", "exponential_", "geometric_", "cauchy_", "log_normal_",  # (and the bitwise ones, which take
              "bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_not_",  # integers and bools only: tests/
              "bitwise_left_shift_", "bitwise_right_shift_",  # test_bitwise.py compares them with PyTorch)
              "index_put_",  # (tests/pytorch/test_pytorch_idioms.py)

@@ -5,9 +5,7 @@ dropout draws; and PyTorch's errors on bad input.
 
 (Its torch-free tests: tests/library/test_rnn.py.)"""
 
-import importlib.util
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -138,26 +136,16 @@ def test_state_dict_keys_shapes_and_all_weights_are_pytorchs(kind, kwargs):
         ours.flatten_parameters()  # PyTorch's cuDNN call: programs make it, minigan has nothing to do
 
 
-def _runner():
-    """tools/public_programs/run.py: its shared stream makes minigan draw from PyTorch's generator."""
-    path = Path(__file__).resolve().parents[2] / "tools" / "public_programs" / "run.py"
-    spec = importlib.util.spec_from_file_location("public_programs_run", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @needs_torch
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN", "LSTMCell"])
 def test_initialisation_and_dropout_draw_in_pytorchs_order(kind):
-    torch, run = _torch(), _runner()
+    torch = _torch()
     multi = kind != "LSTMCell"
     kwargs = dict(num_layers=2, dropout=0.3, bidirectional=True) if multi else {}
     x = rng.standard_normal((5, 2, 3) if multi else (2, 3)).astype(np.float32)
-    with run.shared_stream():
-        minigan.manual_seed(7)  # seeds both generators
-        ours = getattr(nn, kind)(3, 4, **kwargs)
-        ours_out = ours(minigan.tensor(x))[0]
+    minigan.manual_seed(7)  # (minigan's stream is PyTorch's: the same seed, the same draws)
+    ours = getattr(nn, kind)(3, 4, **kwargs)
+    ours_out = ours(minigan.tensor(x))[0]
     torch.manual_seed(7)
     theirs = getattr(torch.nn, kind)(3, 4, **kwargs)
     theirs_out = theirs(torch.tensor(x))[0]

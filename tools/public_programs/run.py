@@ -16,10 +16,10 @@ first ones tried were these, downloaded as they are published:
 ``torchvision`` is the stand-in beside this file (synthetic images of the real shapes), and ``tensorflow`` the
 stand-in for the MNIST reader of TensorFlow's old tutorials that some PyTorch programs load their data with. For the
 minigan run, minigan's modules are put in ``sys.modules`` under PyTorch's names, so the program's ``import torch``
-gets minigan. Both runs draw the same random numbers: in the minigan run, minigan's generator is replaced by one
-that asks PyTorch's generator for each draw, as PyTorch's own function would (``SharedStream``), so a program's
-initial weights, noise, shuffling, dropout masks and multinomial samples are the same in both runs and its printed
-numbers can be compared to float32 noise.
+gets minigan. Both runs draw the same random numbers with nothing added: after the same seed minigan's generator
+draws PyTorch's CPU numbers itself (minigan/engine/random.py), so a program's initial weights, noise, shuffling,
+dropout masks and multinomial samples are the same in both runs and its printed numbers can be compared to float32
+noise.
 
 Each program ends in one class:
 
@@ -74,161 +74,7 @@ def swap():
             "torch.cuda": minigan.cuda, "torch.linalg": minigan.linalg}
 
 
-# ----------------------------------------------------------------------------- one random stream for both
 _HIDDEN = {}  # in the minigan run: PyTorch's own modules, out of sys.modules (see run)
-
-
-@contextlib.contextmanager
-def torch_itself():
-    """PyTorch's modules back under their names while the shared stream calls PyTorch: its argument parser may
-    import ``torch`` (to look up torch.SymFloat, say), which must then be PyTorch, not the minigan run's minigan."""
-    if not _HIDDEN:
-        yield
-        return
-    mine = {k: sys.modules.pop(k) for k in list(sys.modules) if k == "torch" or k.startswith("torch.")}
-    sys.modules.update(_HIDDEN)
-    try:
-        yield
-    finally:
-        for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:
-            _HIDDEN[k] = sys.modules.pop(k)
-        sys.modules.update(mine)
-
-
-class SharedStream:
-    """Stands in for the NumPy generator minigan draws from: each draw asks PyTorch's generator (``gen``, or the
-    default one) for the numbers PyTorch's own function would draw (``randn`` for normal samples, ``rand`` for
-    uniform ones, ...), so both libraries see the same numbers in the same order."""
-
-    def __init__(self, gen=None):
-        self.gen = gen
-        self.planned = []  # uniform draws decided in advance (a dropout mask drawn as PyTorch draws it)
-
-    def standard_normal(self, size=None, dtype=np.float64):
-        with torch_itself():
-            return torch.randn(tuple(size or ()), dtype=_torch_dtype(dtype), generator=self.gen).numpy()
-
-    def random(self, size=None, dtype=np.float64):
-        if self.planned and self.planned[0].shape == tuple(size or ()):
-            return self.planned.pop(0).astype(dtype)
-        with torch_itself():
-            return torch.rand(tuple(size or ()), dtype=_torch_dtype(dtype), generator=self.gen).numpy()
-
-    def integers(self, low, high=None, size=None):
-        low, high = (0, low) if high is None else (low, high)
-        with torch_itself():
-            return torch.randint(int(low), int(high), tuple(size or ()), generator=self.gen).numpy()
-
-    def permutation(self, n):
-        with torch_itself():
-            return torch.randperm(int(n), generator=self.gen).numpy()
-
-
-def _torch_dtype(dtype):
-    return {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64,
-            np.dtype(np.float16): torch.float16}[np.dtype(dtype)]
-
-
-@contextlib.contextmanager
-def shared_stream():
-    """Inside: minigan draws its random numbers from PyTorch's generator (see SharedStream)."""
-    import minigan
-    import minigan.functional as MF
-    import minigan.toplevel as MTOP
-    import minigan.utils.data as MD
-    from minigan.engine import backend
-    from minigan.engine import random as engine_random
-    from minigan.surface import generator as surface_generator
-    from minigan.surface import sampling
-
-    default = SharedStream()
-    # (engine/random.py's generator is what every unseeded draw asks)
-    saved = (engine_random.generator, engine_random.manual_seed, engine_random.permutation,
-             surface_generator.Generator.manual_seed, engine_random.Generator.stream,
-             MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial, surface_generator.Generator.stream)
-    (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter,
-     multinomial, own_stream) = saved
-
-    def seed_both(seed):
-        manual_seed(seed)
-        with torch_itself():
-            torch.manual_seed(int(seed))
-
-    def generator_seed_both(self, seed):
-        generator_seed(self, seed)
-        with torch_itself():
-            self.torch_stream = SharedStream(torch.Generator().manual_seed(int(seed)))
-        return self
-
-    def sampler_permutation(n, xp=None, gen=None):
-        """As PyTorch's RandomSampler without a generator: a seed from the default stream, then randperm."""
-        if gen is not None:
-            return engine_random.stream(gen, backend.np).permutation(n)
-        with torch_itself():
-            seed = int(torch.empty((), dtype=torch.int64).random_().item())
-            return torch.randperm(int(n), generator=torch.Generator().manual_seed(seed)).numpy()
-
-    def drawn_as_torch(dropout, mask_shape):
-        """PyTorch draws a dropout mask as ``bernoulli_(1 − p)`` of the mask's shape: plan that mask as
-        minigan's uniform draw (1 ≥ p keeps, 0 < p drops)."""
-        def drop(input, p=0.5, training=True, inplace=False):
-            # (inplace: minigan's in-place form calls this one again, out of place, and the mask is planned there)
-            if training and not inplace and isinstance(p, (int, float)) and 0 < p < 1 and hasattr(input, "shape"):
-                with torch_itself():
-                    keep = torch.empty(mask_shape(tuple(input.shape)), dtype=_torch_dtype(input.dtype))
-                    keep.bernoulli_(1 - p)
-                default.planned.append(keep.numpy())
-            return dropout(input, p, training, inplace)
-        return drop
-
-    def multinomial_as_torch(input, num_samples, replacement=False, *, generator=None):
-        """PyTorch draws one sample, or samples without replacement, as the largest p / q with q ~ Exp(1) of the
-        input's shape and dtype (and with replacement one uniform double per sample, as minigan does).  Plan
-        minigan's draws so that its own sampler picks what PyTorch's picks: Gumbel keys −log q, or, for one
-        sample with replacement, a uniform in the middle of the picked category's share of the cumulative sum."""
-        if (num_samples == 1 or not replacement) and getattr(input, "ndim", 0) in (1, 2):
-            stream = engine_random.stream(generator, backend.np)
-            w = np.asarray(input.detach().numpy(), dtype=np.float64).reshape(-1, input.shape[-1])
-            with torch_itself():
-                q = torch.empty(tuple(input.shape), dtype=_torch_dtype(input.dtype))
-                q.exponential_(1, generator=stream.gen)
-            q = q.numpy().astype(np.float64).reshape(w.shape)
-            rows = np.arange(w.shape[0])
-            if replacement:
-                pick = np.argmax(w / q, axis=1)
-                cdf = np.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
-                below = np.where(pick > 0, cdf[rows, np.maximum(pick - 1, 0)], 0.0)
-                stream.planned.append(((below + cdf[rows, pick]) / 2)[:, None])
-            else:
-                stream.planned += [np.zeros((w.shape[0], num_samples)), np.exp(-q)]
-        return multinomial(input, num_samples, replacement, generator=generator)
-
-    def loader_iter_as_torch(self):
-        """PyTorch's DataLoader draws a base seed from the default stream each time an epoch starts."""
-        with torch_itself():
-            torch.empty((), dtype=torch.int64).random_()
-        yield from loader_iter(self)
-
-    engine_random.generator = lambda xp=None: default
-    engine_random.manual_seed = seed_both
-    engine_random.permutation = sampler_permutation
-    surface_generator.Generator.manual_seed = generator_seed_both
-    engine_random.Generator.stream = lambda self, xp=None: self.torch_stream
-    # (minigan.Generator has a stream of its own, drawn from by a program's generator=g: PyTorch's Generator's)
-    surface_generator.Generator.stream = lambda self, xp=None: self.torch_stream if self._own else default
-    MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
-    MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1,) * (len(shape) - 2))  # per (N, C)
-    MD.DataLoader.__iter__ = loader_iter_as_torch
-    free_multinomial = MTOP.multinomial  # (minigan.multinomial: the free function, with out=)
-    sampling.multinomial = minigan.multinomial = MTOP.multinomial = multinomial_as_torch
-    try:
-        yield
-    finally:
-        (engine_random.generator, engine_random.manual_seed, engine_random.permutation,
-         surface_generator.Generator.manual_seed, engine_random.Generator.stream,
-         MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial, surface_generator.Generator.stream) \
-            = saved
-        minigan.multinomial = MTOP.multinomial = free_multinomial
 
 
 # ----------------------------------------------------------------------------- running one program
@@ -284,7 +130,7 @@ def run(path, library):
     old = signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(LIMIT_S)
     try:
-        with contextlib.redirect_stdout(out), (shared_stream() if library == "minigan" else contextlib.nullcontext()):
+        with contextlib.redirect_stdout(out):
             exec(compile(open(path).read(), path, "exec"), main_module.__dict__)
     except SystemExit as e:
         error = None if e.code in (None, 0) else e

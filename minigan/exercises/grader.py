@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from minigan.exercises import source, workspace
+from minigan.exercises import sandbox, source, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
 TIMEOUT = 10.0  # seconds for one exercise's checks; the slowest of the reference takes about 1 (gan_train_step)
@@ -270,14 +270,21 @@ def _job(role, run, seed, torch, timeout, data_fd, extra=None) -> dict:
             "targets_of": {e.name: list(e.targets) for e in EXERCISES}, **(extra or {})}
 
 
-def _launch(job, env, cwd, memory, total, stderr, fds=()):
-    """Start ``runner.py`` under ``supervise.py``; returns (process, read end of the data pipe)."""
+def _launch(job, env, cwd, memory, total, stderr, fds=(), read=()):
+    """Start ``runner.py`` under ``supervise.py`` (in a sandbox of its own where there is one: ``sandbox.py``, with
+    the folders ``read`` visible read-only and ``cwd`` writable); returns (process, read end of the data pipe)."""
     read_end, write_end = os.pipe()
     job = dict(job, data_fd=write_end)
     runner = (HERE / "runner.py").read_text(encoding="utf-8")
     supervisor = (HERE / "supervise.py").read_text(encoding="utf-8")
+    boxed = sandbox.why_not() is None
+    uid = sandbox.next_uid() if boxed else None
     command = [sys.executable, "-I", "-S", "-B", "-c", supervisor, str(total), str(memory or 0), str(FILE_LIMIT),
-               sys.executable, runner]
+               sys.executable, runner, str(sandbox.processes() if boxed else 0), str(uid or 0)]
+    if boxed:
+        sandbox.share(read, [cwd], uid)
+        command = sandbox.command(command, read=read, write=[cwd],
+                                  hide=[workspace.LIBRARY.resolve(), workspace.REPO.resolve() / "tests"])
     job_file = tempfile.TemporaryFile()
     job_file.write(json.dumps(job).encode())
     job_file.seek(0)
@@ -462,7 +469,8 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
             _NUMPY = _numpy_only()
     numpy_folder, allowed = _NUMPY
     seen, state = set(), {"current": None, "deadline": time.perf_counter() + STARTUP, "queue": list(run),
-                          "sent": set(handed), "started": None, "stuck": None, "again": set(), "aside": None}
+                          "sent": set(handed), "started": None, "stuck": None, "again": set(), "aside": None,
+                          "killed": set()}
     cmd_read, cmd_write = os.pipe()
 
     def send_next():
@@ -527,6 +535,14 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
                 # again (with that one's library code if it fails); the order changes, never a verdict
                 set_aside(name, culprit)
                 send_next()
+            elif event == "died" and str(meta.get("why")).startswith("killed by") and name not in state["killed"]:
+                # a signal the grader did not send (it reports its own as "timeout" or "aside"): graded again
+                state["killed"].add(name)
+                flags.add(f"the process grading {name} was {str(meta.get('why'))[:40]}, a signal the grader did "
+                          "not send: graded again")
+                state["queue"].insert(0, name)
+                state["current"] = None
+                send_next()
             elif event in ("timeout", "died"):
                 why = f"took longer than {timeout:g} s (an endless loop?): the grader ended its process" \
                     if event == "timeout" else f"the exercise's process ended before reporting a result " \
@@ -542,7 +558,8 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
                     "home": home, "unwritten": sorted(handed), "fill": _fill(handed), "cmd_fd": cmd_read})
         total = STARTUP + 2 * (timeout + 5) * len(run) + 5  # (an exercise set aside runs twice)
         try:
-            proc, read_end = _launch(job, _student_env(home), home, memory, total, errors, (cmd_read,))
+            proc, read_end = _launch(job, _student_env(home), home, memory, total, errors, (cmd_read,),
+                                     read=[copy, numpy_folder])
         finally:
             os.close(cmd_read)
         why = ""
@@ -560,6 +577,11 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
         finally:
             os.close(read_end)
             os.close(cmd_write)
+            if why == "ended":  # (its own exit status, before the grader's signal ends what is left)
+                try:
+                    proc.wait(2)
+                except subprocess.TimeoutExpired:
+                    pass
             _end(proc)
         if why in ("ended", "too much data", "a frame over the limit"):
             tail = _tail(errors).strip().splitlines()
@@ -590,6 +612,8 @@ _OWNER = {t: e.name for e in EXERCISES for t in e.targets}
 
 def _how(code):
     """How the learner's process ended, from the supervisor's exit status (100 + signal), or None."""
+    if code == 99:
+        return "its processes together held more than the memory limit (plus 256 MiB): all were ended"
     number = -code if code is not None and code < 0 else code - 100 if code is not None and code > 100 else None
     try:
         return f"killed by {signal.Signals(number).name}" if number else None
@@ -615,12 +639,17 @@ def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flag
         return passed
 
     peeks = {name: _peek_after(expected[name][0].get("seconds"), timeout) for name in todo}
-    why = ""
-    for _ in range(3):  # a process killed mid-way is started again for the rest
+    why, killed = "", set()
+    for _ in range(4):  # a process killed mid-way is started again for the rest
         left = [name for name in todo if name not in got]
         if not left:
             break
         current, why = _run_student(copy, left, seed, timeout, torch, memory, judged, handed, flags, peeks)
+        if why.startswith("killed by") and current not in killed:
+            killed.add(current)  # a signal the grader did not send (it ends its processes only once done): again
+            flags.add(f"the grading process was {why[:40]} while grading {current or 'nothing yet'}, a signal the "
+                      "grader did not send: graded again")
+            continue
         if current is not None:
             note(current, False, f"the grading process was killed while grading this exercise ({why})", 0.0)
             handed.update(BY_NAME[current].targets)

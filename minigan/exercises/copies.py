@@ -93,16 +93,30 @@ def _callees(read: _Read, path: str, fn) -> list:
             continue
         f = node.func
         if isinstance(f, ast.Name) and f.id in bound and bound[f.id][0] != "module":
-            found.append(bound[f.id])
+            found.append(_resolve(read, bound[f.id]))
         elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and bound.get(f.value.id, ("",))[0] \
                 == "module":
-            found.append((bound[f.value.id][1], f.attr))
+            found.append(_resolve(read, (bound[f.value.id][1], f.attr)))
     return found
 
 
 def _function(read: _Read, path: str, qualname: str):
     tree = read.tree(path)
     return source.find_function(tree, qualname) if tree is not None else None
+
+
+def _resolve(read: _Read, callee, hops=4):
+    """``callee`` (path, name) where the function is defined: a name a module imports from another is followed
+    there (re-exports: ``from .elementwise import value``)."""
+    for _ in range(hops):
+        path, name = callee
+        if path is None or read.tree(path) is None or _function(read, path, name) is not None or "." in name:
+            return callee
+        bound = read.names(path, read.tree(path).body).get(name)
+        if bound is None or bound[0] == "module" or bound == callee:
+            return callee
+        callee = bound
+    return callee
 
 
 def _one_expression(fn):

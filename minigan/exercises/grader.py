@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from minigan.exercises import sandbox, source, workspace
+from minigan.exercises import sandbox, source, split, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
 TIMEOUT = 10.0  # seconds for one exercise's checks; the slowest of the reference takes about 1 (gan_train_step)
@@ -114,13 +114,13 @@ PYC_LIMIT = 256 << 10  # bytes: a larger source is compiled by the learner's pro
 _PYC, _PYC_KEPT = {}, [0]  # sha256 of a source → its .pyc; the bytes kept (at most COPY_LIMIT)
 
 
-def compile_copy(copy: Path, modules) -> int:
+def compile_copy(copy: Path, modules, broken=None) -> int:
     """Write the bytecode of the copy's ``modules`` (dotted names, ``minigan.*``) beside their sources, as
     Python's importer would, so the learner's process (run with ``-B``: it writes none) loads it instead of
     compiling every module again; returns how many were written.  Compiling runs nothing; each .pyc is
     "checked": the importer uses it only while the source's hash matches.  The same source in every workspace
     of a class is compiled once (cached by its hash); a source that does not compile gets none (the learner's
-    process meets the error itself)."""
+    process meets the error itself; with a dict ``broken`` it gets {the file, relative to the copy: why})."""
     import hashlib
     import importlib.util
     written = 0
@@ -144,7 +144,11 @@ def compile_copy(copy: Path, modules) -> int:
                 try:
                     with source.PARSING:  # (the parser is not safe in two threads at once: see source.py)
                         code = compile(data, str(path), "exec", dont_inherit=True, optimize=0)
-                except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+                except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as e:
+                    if broken is not None:
+                        line = f" at line {e.lineno}" if isinstance(e, SyntaxError) and e.lineno else ""
+                        message = (e.msg if isinstance(e, SyntaxError) else str(e))[:200]
+                        broken[path.relative_to(copy).as_posix()] = f"{type(e).__name__}{line}: {message}"
                     break
                 # PEP 552: magic, flags (hash-based, checked), the source's hash, the code
                 pyc = importlib.util.MAGIC_NUMBER + (3).to_bytes(4, "little") + importlib.util.source_hash(data) \
@@ -260,11 +264,29 @@ def _bytecode(text, filename) -> str:
     return binascii.b2a_base64(marshal.dumps(code), newline=False).decode("ascii")
 
 
+@functools.lru_cache(maxsize=4)
+def _checks_texts() -> tuple:
+    """((module, text), ...) of the checks, as this grader has them (``split.judge`` reads their conditions)."""
+    return tuple((m, (HERE / "checks" / f"{m}.py").read_text(encoding="utf-8")) for m in CHECKS)
+
+
+@functools.lru_cache(maxsize=4)
+def _checks_code(role) -> tuple:
+    """The checks' modules compiled for ``role``: the learner's build (nothing expected, nothing judged) or the
+    library's (``split.py``)."""
+    build = split.learner_build if role == "student" else split.reference_build
+    code = []
+    for module, text in _checks_texts():
+        with source.PARSING:
+            compiled = compile(build(text, module), f"minigan-exercise-checks/{module}.py", "exec", dont_inherit=True)
+        code.append([module, binascii.b2a_base64(marshal.dumps(compiled), newline=False).decode("ascii")])
+    return tuple(code)
+
+
 def _job(role, run, seed, torch, timeout, data_fd, extra=None) -> dict:
     targets = sorted({t for e in EXERCISES for t in e.targets})
     return {"role": role, "run": run, "seed": seed, "torch": torch, "timeout": timeout, "data_fd": data_fd,
-            "checks": [[m, _bytecode((HERE / "checks" / f"{m}.py").read_text(encoding="utf-8"),
-                                     f"minigan-exercise-checks/{m}.py")] for m in CHECKS],
+            "checks": [list(c) for c in _checks_code(role)],
             "lookup": _bytecode((HERE / "lookup.py").read_text(encoding="utf-8"), "minigan-exercise-lookup.py"),
             "targets": targets,
             "targets_of": {e.name: list(e.targets) for e in EXERCISES}, **(extra or {})}
@@ -377,44 +399,76 @@ def _compute_reference(run, seed, torch, timeout) -> dict:
 
 
 def decide(name, student, expected) -> tuple:
-    """(passed, message): the learner's record ``student`` (meta, arrays) against the library's ``expected``."""
-    from minigan.exercises import checks
+    """(passed, message): the learner's record ``student`` (meta, arrays) against the library's ``expected``.  The
+    message is the first difference; when the check tries several cases (an optimizer's options, say), it also
+    says which of them passed."""
     meta, arrays = student
     ref_meta, ref_arrays = expected
     got, want = meta.get("items"), ref_meta["items"]
     if not isinstance(got, list):
         return False, str(meta.get("error") or "handed back no data")[:500]
-    feature = None
+    first, cases, feature = None, [], None
     for i, r in enumerate(want):
         prefix = f"breaks {feature}: " if feature else ""
         s = got[i] if i < len(got) and isinstance(got[i], dict) else None
         hint = (r.get("more") or {}).get("hint", BY_NAME[name].hint)
         if s is None:
             error = meta.get("error")
-            return False, prefix + (str(error)[:500] if error else "the check stopped before its end")
+            first = first or prefix + (str(error)[:500] if error else "the check stopped before its end")
+            break
         if s.get("kind") != r["kind"]:
-            if s.get("kind") == "check" and s.get("value") is not True:
-                return False, prefix + f"{str(s.get('label'))[:400]}; hint: {hint}"
-            return False, prefix + f"the check took another path than the library's at: {r['label'][:200]}; " \
-                                   f"hint: {hint}"
+            if s.get("kind") == "check":
+                first = first or prefix + f"{str(s.get('label'))[:400]}; hint: {hint}"
+            else:
+                first = first or prefix + f"the check took another path than the library's at: {r['label'][:200]}; " \
+                                          f"hint: {hint}"
+            break
         if r["kind"] == "feature":
             feature = r["label"]
-        elif r["kind"] == "close":
-            more = r["more"]
-            g = arrays.get(f"a{s.get('array')}") if isinstance(s.get("array"), int) else None
-            if g is not None and g.dtype.kind not in "fiub":
-                g = None
-            failure = checks.compare(r["label"], g, ref_arrays[f"a{r['array']}"], hint, more["rtol"], more["atol"])
-            if failure:
-                return False, prefix + failure
-        elif r["kind"] == "check" and s.get("value") is not True:
-            return False, prefix + f"{str(s.get('label'))[:400]}; hint: {hint}"
-        elif r["kind"] == "raises" and s.get("value") is not True:
-            more = s.get("more") if isinstance(s.get("more"), str) else r["label"]
-            return False, prefix + f"{more[:400]}; hint: {hint}"
-    if len(got) != len(want) or meta.get("error"):
-        return False, str(meta.get("error") or "the check recorded more than the library's")[:500]
-    return True, ""
+            continue
+        failure = _differs(r, s, arrays, ref_arrays, hint)
+        cases.append((r["label"], failure is None))
+        if failure and first is None:
+            first = prefix + failure
+    if first is None and (len(got) != len(want) or meta.get("error")):
+        first = str(meta.get("error") or "the check recorded more than the library's")[:500]
+    if first is None:
+        return True, ""
+    return False, first + _cases(cases)
+
+
+def _differs(r, s, arrays, ref_arrays, hint):
+    """None when the learner's item ``s`` matches the library's ``r``, else the one-line failure."""
+    from minigan.exercises import checks
+    if r["kind"] == "close":
+        more = r["more"]
+        g = arrays.get(f"a{s.get('array')}") if isinstance(s.get("array"), int) else None
+        if g is not None and g.dtype.kind not in "fiub":
+            g = None
+        return checks.compare(r["label"], g, ref_arrays[f"a{r['array']}"], hint, more["rtol"], more["atol"])
+    more = s.get("more") if isinstance(s.get("more"), dict) else {}
+    if r["kind"] == "check":  # the condition, judged here on the values the learner's process recorded
+        if not split.judge(_checks_texts(), (r.get("more") or {}).get("id"), more.get("leaves")):
+            return f"{str(s.get('label'))[:400]}; hint: {hint}"
+    if r["kind"] == "raises":
+        error, raised = (r.get("more") or {}).get("error"), more.get("raised")
+        if not isinstance(raised, list) or error not in raised:
+            got = f"got {str(raised[0])[:60]}: {str(more.get('message'))[:300]}" if isinstance(raised, list) and \
+                raised else "nothing was raised"
+            return f"{r['label'][:200]}: expected {error}, {got}; hint: {hint}"
+    return None
+
+
+def _cases(cases) -> str:
+    """For a check that tries several cases of one kind (labels ending in options ``{...}``): which passed."""
+    options = [(label[label.rindex("{"):], ok) for label, ok in cases if label.rstrip().endswith("}") and "{" in label]
+    if len(options) < 2:
+        return ""
+    passed = [o for o, ok in options if ok]
+    failed = [o for o, ok in options if not ok]
+    said = f"; passed: {'; '.join(passed[:8])}" + (" ..." if len(passed) > 8 else "") if passed else "; none passed"
+    return f" [{len(failed)} of the {len(options)} option sets failed: {'; '.join(failed[:4])}" + \
+        (" ..." if len(failed) > 4 else "") + said + "]"
 
 
 def unwritten(copy: Path) -> set:
@@ -507,6 +561,8 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
 
     def on_frame(meta, arrays):
         name, event = meta.get("name"), meta.get("event")
+        if str(meta.get("error")).startswith("the workspace's minigan cannot be imported"):
+            flags.add(str(meta["error"])[:300])
         for place in (meta.get("blocked") or [])[:3]:
             flags.add(f"tried to open the library's own files at run time (refused): {str(place)[:200]}")
         for what in (meta.get("denied") or [])[:3]:
@@ -658,6 +714,33 @@ def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flag
     return why
 
 
+def _set_broken_aside(copy, broken, todo, stubs, flags, note) -> list:
+    """A file of the copy that does not compile (``broken``: {path: why}) is replaced by the starter's (the
+    library's, its exercises stubbed), so that the rest of the workspace can still be graded: the exercises in
+    that file fail naming the file and line, flagged; their functions run the library's code for the others.
+    Returns the exercises left to grade."""
+    if not broken:
+        return todo
+    starter = workspace.stubbed_files()
+    for path, why in sorted(broken.items()):
+        flags.add(f"{path} does not compile ({why}): the exercises in it get no points, the rest was graded")
+        try:
+            text = starter.get(path) or workspace.library_text(path)
+        except OSError:
+            text = ""  # (a module of the learner's own: empty, so that importing it fails no one else)
+        (copy / path).write_text(text, encoding="utf-8")
+    stubs.update(t for e in EXERCISES for t in e.targets if source.split_target(t)[0] in broken)
+    left = []
+    for name in todo:
+        hit = [t for t in BY_NAME[name].targets if source.split_target(t)[0] in broken]
+        if hit:
+            path = source.split_target(hit[0])[0]
+            note(name, False, f"{path} does not compile ({broken[path]}): fix it and this exercise is graded", 0.0)
+        else:
+            left.append(name)
+    return left
+
+
 def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=None, record=True, seed=None,
           flags=None) -> tuple:
     """([(name, passed, message, seconds)], total seconds) for the exercises asked; ``torch=True`` adds PyTorch
@@ -678,6 +761,8 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
         message = " ".join(str(message).split())
         if not passed and "hint:" not in message:
             message += f"; hint: {BY_NAME[name].hint}"
+        if not passed and BY_NAME[name].needs and "functions written" not in message:
+            message += f" ({name} {BY_NAME[name].needs})"  # (the helpers a learner may not know to write)
         got[name] = (name, passed, message, seconds)
 
     with tempfile.TemporaryDirectory(prefix="minigan-copy-") as copy:
@@ -699,7 +784,9 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
             else:
                 todo.append(name)
         expected = reference(run, seed, torch, timeout) if todo else {}  # (all asked: the same for a class)
-        compile_copy(copy, {m for name in todo for m in expected[name][0].get("modules", ())})
+        broken = {}
+        compile_copy(copy, {m for name in todo for m in expected[name][0].get("modules", ())}, broken)
+        todo = _set_broken_aside(copy, broken, todo, stubs, flags, note)
         why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
         for name in todo:
             if name not in got:

@@ -3,17 +3,21 @@
 1. The workspace's ``minigan/`` is copied into a private folder, regular files only (a link is never followed,
    every file is opened with O_NOFOLLOW); nothing else of the workspace (its record, files beside ``minigan/``)
    goes along.
-2. The learner's process (``runner.py``, role "student") runs under a supervisor (``supervise.py``): a Linux
-   child subreaper that ends every process the learner's code started, a daemon that left the session included,
-   with limits on memory, on the size of any file it writes (its stderr goes to such a file, of which the grader
-   reads the last few KB) and on time.  It runs ``python -I -S -B``: no start-up file, no user site, no
+2. The learner's process (``runner.py``, role "student") runs under a supervisor (``supervise.py``), in a
+   sandbox of its own where there is one (``sandbox.py``: bubblewrap's PID, mount, network namespaces,
+   RLIMIT_NPROC, the tree's memory added up): a Linux child subreaper that ends every process the learner's code
+   started, a daemon that left the session included, with limits on memory, on the size of any file it writes
+   (its stderr goes to such a file, of which the grader reads the last few KB) and on time.  It runs ``python -I -S -B``: no start-up file, no user site, no
    environment variable of ours; ``sys.path`` is the standard library, the copy, and a folder holding only NumPy.
    The modules the checks import are compiled here, from the copy's sources, into the copy (``compile_copy``:
    compiling runs nothing, and a class's shared files are compiled once), so the learner's process does not
    compile them again for every student.
-3. It hands back DATA: the values the learner's functions returned on inputs drawn from the grader's seed.
+3. It runs the learner's build of the checks (``split.py``: no expected value computed, no condition judged) and
+   hands back DATA: the values the learner's functions returned on inputs drawn from the grader's seed, and the
+   values each condition looks at.
 4. The same checks run on the library in a trusted process of the grader's ("reference" role, one per seed,
-   cached), giving the expected values, tolerances and hints; ``decide`` compares.  A forged line, token or file
+   cached), giving the expected values, tolerances and hints; ``decide`` (``verdict.py``) compares and judges
+   each condition.  A forged line, token or file
    from the learner's process is data that either matches what the library computes or fails.
 
 A target still holding its stub is "not written yet" here, without running anything; in the learner's process
@@ -43,8 +47,9 @@ from pathlib import Path
 
 import numpy as np
 
-from minigan.exercises import sandbox, source, split, workspace
+from minigan.exercises import sandbox, source, split, verdict, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
+from minigan.exercises.verdict import decide  # noqa: F401 - grader.decide, as before
 
 TIMEOUT = 10.0  # seconds for one exercise's checks; the slowest of the reference takes about 1 (gan_train_step)
 MEMORY = 768 << 20  # bytes of address space for the learner's process and each exercise
@@ -55,7 +60,7 @@ COPY_LIMIT = 64 << 20  # bytes of the workspace's minigan/ copied at most
 HERE = Path(__file__).resolve().parent
 # the checks package's modules, in the order the learner's process runs them (each after those it imports); the
 # text of each goes there, never the files: the copy the learner's process sees holds no minigan/exercises/
-CHECKS = ("base", "autodiff", "ops", "optim", "gans", "attacks", "features", "__init__")
+CHECKS = verdict.CHECKS
 
 
 class GradingError(RuntimeError):
@@ -264,10 +269,7 @@ def _bytecode(text, filename) -> str:
     return binascii.b2a_base64(marshal.dumps(code), newline=False).decode("ascii")
 
 
-@functools.lru_cache(maxsize=4)
-def _checks_texts() -> tuple:
-    """((module, text), ...) of the checks, as this grader has them (``split.judge`` reads their conditions)."""
-    return tuple((m, (HERE / "checks" / f"{m}.py").read_text(encoding="utf-8")) for m in CHECKS)
+_checks_texts = verdict.checks_texts
 
 
 @functools.lru_cache(maxsize=4)
@@ -396,79 +398,6 @@ def _compute_reference(run, seed, torch, timeout) -> dict:
                 why = got[name][0].get("error") if name in got else _tail(errors)
                 raise GradingError(f"the library does not pass its own check of {name}: {why}")
     return got
-
-
-def decide(name, student, expected) -> tuple:
-    """(passed, message): the learner's record ``student`` (meta, arrays) against the library's ``expected``.  The
-    message is the first difference; when the check tries several cases (an optimizer's options, say), it also
-    says which of them passed."""
-    meta, arrays = student
-    ref_meta, ref_arrays = expected
-    got, want = meta.get("items"), ref_meta["items"]
-    if not isinstance(got, list):
-        return False, str(meta.get("error") or "handed back no data")[:500]
-    first, cases, feature = None, [], None
-    for i, r in enumerate(want):
-        prefix = f"breaks {feature}: " if feature else ""
-        s = got[i] if i < len(got) and isinstance(got[i], dict) else None
-        hint = (r.get("more") or {}).get("hint", BY_NAME[name].hint)
-        if s is None:
-            error = meta.get("error")
-            first = first or prefix + (str(error)[:500] if error else "the check stopped before its end")
-            break
-        if s.get("kind") != r["kind"]:
-            if s.get("kind") == "check":
-                first = first or prefix + f"{str(s.get('label'))[:400]}; hint: {hint}"
-            else:
-                first = first or prefix + f"the check took another path than the library's at: {r['label'][:200]}; " \
-                                          f"hint: {hint}"
-            break
-        if r["kind"] == "feature":
-            feature = r["label"]
-            continue
-        failure = _differs(r, s, arrays, ref_arrays, hint)
-        cases.append((r["label"], failure is None))
-        if failure and first is None:
-            first = prefix + failure
-    if first is None and (len(got) != len(want) or meta.get("error")):
-        first = str(meta.get("error") or "the check recorded more than the library's")[:500]
-    if first is None:
-        return True, ""
-    return False, first + _cases(cases)
-
-
-def _differs(r, s, arrays, ref_arrays, hint):
-    """None when the learner's item ``s`` matches the library's ``r``, else the one-line failure."""
-    from minigan.exercises import checks
-    if r["kind"] == "close":
-        more = r["more"]
-        g = arrays.get(f"a{s.get('array')}") if isinstance(s.get("array"), int) else None
-        if g is not None and g.dtype.kind not in "fiub":
-            g = None
-        return checks.compare(r["label"], g, ref_arrays[f"a{r['array']}"], hint, more["rtol"], more["atol"])
-    more = s.get("more") if isinstance(s.get("more"), dict) else {}
-    if r["kind"] == "check":  # the condition, judged here on the values the learner's process recorded
-        if not split.judge(_checks_texts(), (r.get("more") or {}).get("id"), more.get("leaves")):
-            return f"{str(s.get('label'))[:400]}; hint: {hint}"
-    if r["kind"] == "raises":
-        error, raised = (r.get("more") or {}).get("error"), more.get("raised")
-        if not isinstance(raised, list) or error not in raised:
-            got = f"got {str(raised[0])[:60]}: {str(more.get('message'))[:300]}" if isinstance(raised, list) and \
-                raised else "nothing was raised"
-            return f"{r['label'][:200]}: expected {error}, {got}; hint: {hint}"
-    return None
-
-
-def _cases(cases) -> str:
-    """For a check that tries several cases of one kind (labels ending in options ``{...}``): which passed."""
-    options = [(label[label.rindex("{"):], ok) for label, ok in cases if label.rstrip().endswith("}") and "{" in label]
-    if len(options) < 2:
-        return ""
-    passed = [o for o, ok in options if ok]
-    failed = [o for o, ok in options if not ok]
-    said = f"; passed: {'; '.join(passed[:8])}" + (" ..." if len(passed) > 8 else "") if passed else "; none passed"
-    return f" [{len(failed)} of the {len(options)} option sets failed: {'; '.join(failed[:4])}" + \
-        (" ..." if len(failed) > 4 else "") + said + "]"
 
 
 def unwritten(copy: Path) -> set:

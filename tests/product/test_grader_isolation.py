@@ -336,3 +336,32 @@ def test_two_students_with_the_same_code_are_paired_wherever_it_sits(tmp_path):
     (moved / "minigan/engine/ops/_helpers.py").write_text("".join(helpers))
     pairs = gradebook.similar_pairs([here, moved], ["here", "moved"], list(OWN))
     assert [(a, b, n) for a, b, n, _ in pairs] == [("here", "moved", 3)], pairs
+
+
+def test_without_a_sandbox_grade_says_so_once_and_grades_one_student_at_a_time(tmp_path, monkeypatch, capsys):
+    from minigan.cli.main import main
+    folder = tmp_path / "class"
+    for name in ("a", "b", "c"):
+        workspace.start(folder / name, solutions=True)
+    monkeypatch.setattr(sandbox, "why_not", lambda: "no sandbox on this test's machine")
+    at_once, most, lock = [0], [0], threading.Lock()
+    grade = gradebook.grade_student
+
+    def counted(*args, **kwargs):
+        with lock:
+            at_once[0] += 1
+            most[0] = max(most[0], at_once[0])
+        try:
+            return grade(*args, **kwargs)
+        finally:
+            with lock:
+                at_once[0] -= 1
+
+    monkeypatch.setattr(gradebook, "grade_student", counted)
+    out = tmp_path / "out"
+    assert main(["exercises", "grade", str(folder), "--names", "unbroadcast", "--jobs", "2", "--csv",
+                 str(out / "g.csv"), "--json", str(out / "g.json")]) == 0
+    err = capsys.readouterr().err
+    assert err.count("no sandbox on this test's machine") == 1, err
+    assert most[0] == 1
+    assert json.loads((out / "g.json").read_text())["sandbox"] == "no sandbox on this test's machine"

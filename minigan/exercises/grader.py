@@ -308,7 +308,7 @@ def _launch(job, env, cwd, memory, total, stderr, fds=(), read=()):
                sys.executable, runner, str(sandbox.processes() if boxed else 0), str(uid or 0)]
     if boxed:
         sandbox.share(read, [cwd], uid)
-        command = sandbox.command(command, read=read, write=[cwd],
+        command = sandbox.command(command, read=read, write=[cwd], keep=_NUMPY[1] if _NUMPY else (),
                                   hide=[workspace.LIBRARY.resolve(), workspace.REPO.resolve() / "tests"])
     job_file = tempfile.TemporaryFile()
     job_file.write(json.dumps(job).encode())

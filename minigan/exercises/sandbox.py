@@ -3,12 +3,13 @@
 
 Inside, the learner's code has its own PID namespace (it sees and can signal only its own processes: not a
 classmate's grading, not the grader), its own network namespace (no network), its own mount namespace (the
-filesystem read-only; ``/tmp`` empty but for its copy of the workspace, read-only, and its own folder, the one
-place it may write; the library's own package and tests hidden) and its own user namespace.  The supervisor in
-there limits the number of processes (``RLIMIT_NPROC``, counted per user namespace: this sandbox's alone) and adds
-up what every process of the tree holds in memory.  Run as root (a container), there is no user namespace: the
-supervisor drops the learner's process to a user of its own (``next_uid``), as root's processes are exempt from
-``RLIMIT_NPROC``, and then it cannot signal the supervisor either.
+filesystem read-only; ``/tmp``, ``/root`` and ``/home`` empty but for its copy of the workspace, read-only, its
+own folder, the one place it may write, and the Python that runs it; the library's own package and tests
+hidden) and its own user namespace.  The supervisor in there limits the number of processes (``RLIMIT_NPROC``,
+counted per user namespace: this sandbox's alone) and adds up what every process of the tree holds in memory.
+Run as root (a container), there is no user namespace: the supervisor drops the learner's process to a user of
+its own (``next_uid``), as root's processes are exempt from ``RLIMIT_NPROC``, and then it cannot signal the
+supervisor either.
 
 Where there is no sandbox (macOS, Windows, no ``bwrap``, a kernel without unprivileged user namespaces),
 ``why_not()`` says why; the grader then says so once and grades one student at a time.
@@ -49,21 +50,34 @@ def processes() -> int:
     return NPROC if as_root() else NPROC + 2
 
 
-def command(argv, read=(), write=(), hide=()) -> list:
+VEILED = ("/root", "/home")  # empty in the sandbox (your files, the submissions), but for the Python it runs
+
+
+def command(argv, read=(), write=(), hide=(), keep=()) -> list:
     """``argv`` wrapped in bwrap: ``read`` folders visible read-only and ``write`` ones writable under an empty
-    ``/tmp``; ``hide`` folders replaced by empty ones.  Run as root, no user namespace (the supervisor inside
-    drops to a user of its own for the learner) and ``/root`` is empty but for the Python that runs the grader."""
+    ``/tmp``; ``hide`` folders replaced by empty ones; ``VEILED`` ones too, but for the Python that runs the grader
+    and the folders ``keep`` (its dependencies).  Run as root, no user namespace (the supervisor inside drops to a
+    user of its own for the learner)."""
     wrap = [shutil.which("bwrap") or "bwrap"] + ([] if as_root() else ["--unshare-user"]) + [
         "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         "--die-with-parent", "--new-session", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
         "--tmpfs", "/tmp"]
-    if as_root():
-        wrap += ["--tmpfs", "/root"]
-        for prefix in sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)}):
-            if prefix.startswith("/root/"):
-                for parent in reversed(Path(prefix).parents[:-2]):  # (bwrap would make them 0700)
-                    wrap += ["--perms", "0755", "--dir", str(parent)]
-                wrap += ["--ro-bind", prefix, prefix]
+    veiled = [v for v in VEILED if os.path.isdir(v)]
+    for veil in veiled:
+        wrap += ["--perms", "0755", "--tmpfs", veil]
+    needed = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, *keep)}
+    needed.add(os.path.dirname(os.path.realpath(sys.executable)))
+    made = set()
+    for path in sorted(needed):
+        veil = next((v for v in veiled if path.startswith(v + "/")), None)
+        if veil is None or not os.path.exists(path) or any(path.startswith(m + "/") for m in made):
+            continue
+        for parent in reversed(Path(path).parents):  # (bwrap would make them 0700)
+            if str(parent).startswith(veil + "/") and str(parent) not in made:
+                wrap += ["--perms", "0755", "--dir", str(parent)]
+                made.add(str(parent))
+        wrap += ["--ro-bind", path, path]
+        made.add(path)
     for folder in hide:
         if os.path.isdir(folder):
             wrap += ["--tmpfs", str(folder)]

@@ -365,3 +365,29 @@ def test_without_a_sandbox_grade_says_so_once_and_grades_one_student_at_a_time(t
     assert err.count("no sandbox on this test's machine") == 1, err
     assert most[0] == 1
     assert json.loads((out / "g.json").read_text())["sandbox"] == "no sandbox on this test's machine"
+
+
+PEEK = textwrap.dedent('''
+    import os as _os
+    _seen = ""
+    for _place, _allowed in %r:  # (the Python that runs the grader may be kept under /root or /home)
+        try:
+            _seen += "." if set(_os.listdir(_place)) <= set(_allowed) else "X"
+        except OSError:
+            _seen += "."
+    raise RuntimeError("seen: " + _seen + ";")
+''')
+
+
+@needs_sandbox
+def test_the_sandbox_shows_neither_the_library_nor_homes_nor_other_students(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    other = workspace.start(tmp_path / "other")
+    kept = [os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)]
+    places = [(str(workspace.LIBRARY), []), (str(other), []), (str(tmp_path), [])] + [
+        (veil, sorted({Path(k).relative_to(veil).parts[0] for k in kept if k.startswith(veil + "/")}))
+        for veil in ("/root", "/home")]
+    set_body(root, "unbroadcast", PEEK % (places,))
+    results, _ = grader.grade(root, ["unbroadcast", "add_backward"], timeout=10, seed=SEED, record=False)
+    assert "seen: .....;" in results[0][2], results[0][2]
+    assert results[1][1], results  # (the rest of the workspace runs as before)

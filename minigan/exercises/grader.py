@@ -645,15 +645,15 @@ def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flag
 
 
 def _set_broken_aside(copy, broken, todo, stubs, flags, note) -> list:
-    """A file of the copy that does not compile (``broken``: {path: why}) is replaced by the starter's (the
-    library's, its exercises stubbed), so that the rest of the workspace can still be graded: the exercises in
-    that file fail naming the file and line, flagged; their functions run the library's code for the others.
-    Returns the exercises left to grade."""
+    """A file of the copy that does not compile or fails when imported (``broken``: {path: "does not compile
+    (SyntaxError at line 3: ...)"}) is replaced by the starter's (the library's, its exercises stubbed), so that
+    the rest of the workspace can still be graded: the exercises in that file fail naming the file and line,
+    flagged; their functions run the library's code for the others.  Returns the exercises left to grade."""
     if not broken:
         return todo
     starter = workspace.stubbed_files()
     for path, why in sorted(broken.items()):
-        flags.add(f"{path} does not compile ({why}): the exercises in it get no points, the rest was graded")
+        flags.add(f"{path} {why}: the exercises in it get no points, the rest was graded")
         try:
             text = starter.get(path) or workspace.library_text(path)
         except OSError:
@@ -665,10 +665,28 @@ def _set_broken_aside(copy, broken, todo, stubs, flags, note) -> list:
         hit = [t for t in BY_NAME[name].targets if source.split_target(t)[0] in broken]
         if hit:
             path = source.split_target(hit[0])[0]
-            note(name, False, f"{path} does not compile ({broken[path]}): fix it and this exercise is graded", 0.0)
+            note(name, False, f"{path} {broken[path]}: fix it and this exercise is graded", 0.0)
         else:
             left.append(name)
     return left
+
+
+IMPORT_FAILED = "the workspace's minigan cannot be imported: "
+
+
+def _import_failure(todo, got):
+    """(the file, "fails when imported (...)") when every exercise of ``todo`` failed on the workspace's import at
+    one place of a file (``at minigan/...py:LINE``), else None."""
+    import re
+    messages = {got[n][2].split("; hint:")[0] for n in todo if n in got and not got[n][1]}
+    if not todo or len(messages) != 1 or len([n for n in todo if n in got]) != len(todo):
+        return None
+    message = messages.pop()
+    at = re.search(r"\(at (minigan/[\w/.]+\.py):(\d+)\)", message)
+    if not message.startswith(IMPORT_FAILED) or at is None:
+        return None
+    what = message[len(IMPORT_FAILED):].split("; hint:")[0].split(" (at minigan/")[0]
+    return at.group(1), f"fails when imported (at line {at.group(2)}: {what[:200]})"
 
 
 def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=None, record=True, seed=None,
@@ -714,10 +732,20 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
             else:
                 todo.append(name)
         expected = reference(run, seed, torch, timeout) if todo else {}  # (all asked: the same for a class)
-        broken = {}
-        compile_copy(copy, {m for name in todo for m in expected[name][0].get("modules", ())}, broken)
-        todo = _set_broken_aside(copy, broken, todo, stubs, flags, note)
+        broken, modules = {}, {m for name in todo for m in expected[name][0].get("modules", ())}
+        compile_copy(copy, modules, broken)
+        todo = _set_broken_aside(copy, {p: f"does not compile ({w})" for p, w in broken.items()}, todo, stubs, flags,
+                                 note)
         why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
+        for _ in range(3):  # a file that fails when imported (not syntax): set aside as one that does not compile
+            place = _import_failure(todo, got)
+            if place is None or not (copy / place[0]).is_file():
+                break
+            for name in todo:
+                got.pop(name, None)
+            todo = _set_broken_aside(copy, {place[0]: place[1]}, todo, stubs, flags, note)
+            compile_copy(copy, modules)
+            why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
         for name in todo:
             if name not in got:
                 note(name, False, f"the grading process stopped before this exercise: {why}", 0.0)

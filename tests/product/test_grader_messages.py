@@ -38,15 +38,18 @@ def test_a_file_that_does_not_compile_costs_only_its_own_exercises_and_is_named_
         assert "elementwise.py does not compile (SyntaxError at line 31" in text, where
 
 
-def test_an_import_that_fails_names_its_file_and_line_in_every_export(tmp_path):
+def test_an_import_that_fails_costs_only_its_files_exercises_and_is_named_in_every_export(tmp_path):
     root = workspace.start(tmp_path / "class" / "bob", solutions=True)
-    path = root / "minigan/nn/__init__.py"
+    path = root / "minigan/engine/ops/elementwise.py"
     path.write_text(path.read_text() + "\nraise RuntimeError('my own mistake')\n")
     line = len(path.read_text().splitlines())
-    book = gradebook.grade_class([root], NAMES[:2], jobs=1, seed=SEED)
-    assert book["students"][0]["passed"] == 0
+    book = gradebook.grade_class([root], NAMES, jobs=1, seed=SEED)
+    rows = {r["exercise"]: r for r in book["students"][0]["results"]}
+    assert [n for n in NAMES if rows[n]["passed"]] == ["unbroadcast", "sgd"], rows
+    assert f"elementwise.py fails when imported (at line {line}: raised RuntimeError: my own mistake)" in \
+        rows["add_backward"]["message"]
     for where, text in _exports(book).items():
-        assert "my own mistake" in text and f"minigan/nn/__init__.py:{line}" in text, where
+        assert "my own mistake" in text and f"minigan/engine/ops/elementwise.py:{line}" in text, where
 
 
 def test_a_near_miss_prints_digits_enough_to_tell_the_numbers_apart_and_the_tolerance():

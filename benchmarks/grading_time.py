@@ -72,8 +72,11 @@ with tempfile.TemporaryDirectory() as tmp:
     wrong = 0
     if expected is not None:
         for entry in book["students"]:
-            passes = expected[entry["student"]][1]
-            wrong += sum(r["passed"] != passes[r["exercise"]] for r in entry["results"])
+            kind, passes = expected[entry["student"]]
+            for r in entry["results"]:
+                if r["passed"] != passes[r["exercise"]]:
+                    wrong += 1
+                    print(f"wrong: {entry['student']} ({kind}) {r['exercise']}: {r['message'][:300]}")
     else:
         wrong = sum(e["passed"] != e["exercises"] for e in book["students"])
     print(f"{label}: {seconds:.1f} s, exit {run.returncode}, {wrong} grades wrong "

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from minigan.cli.outputs import check_file
-from minigan.exercises import gradebook, grader, measure, workspace
+from minigan.exercises import gradebook, grader, measure, sandbox, workspace
 from minigan.exercises.catalogue import by_set
 
 
@@ -108,6 +108,10 @@ def _grade(args) -> int:
         if getattr(args, option) is not None:
             check_file(getattr(args, option), f"exercises grade: --{option}",
                        "give a file in a folder you can write")
+    unboxed = sandbox.why_not()
+    if unboxed:
+        print(f"exercises grade: {unboxed}: the students' code runs without a sandbox, so one student is graded at "
+              "a time (see docs/teaching.md, 'Running students' code safely')", file=sys.stderr)
     start = time.perf_counter()
     book = gradebook.grade_class(folders, args.names, jobs=args.jobs, timeout=args.timeout,
                                  memory=args.memory << 20 if args.memory else None,

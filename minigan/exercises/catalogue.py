@@ -25,6 +25,14 @@ class Exercise:
     predict: str  # the question; then "measure:" and a command
 
     @property
+    def needs(self) -> str:
+        """"" for an exercise written in one function, else which it needs ("needs 3 functions written:
+        Adam._update, _adam_moments, _adam_direction"): the helpers a learner may not know to write."""
+        if len(self.targets) == 1:
+            return ""
+        return f"needs {len(self.targets)} functions written: " + ", ".join(t.split("::")[1] for t in self.targets)
+
+    @property
     def points(self) -> int:
         """What passing it is worth in a gradebook (``POINTS``, else its set's ``SET_POINTS``)."""
         return POINTS.get(self.name, SET_POINTS[self.set])

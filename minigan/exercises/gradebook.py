@@ -25,7 +25,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from minigan.exercises import grader, source, workspace
+from minigan.exercises import copies, grader, sandbox, source, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
 FIELDS = ("student", "exercise", "set", "passed", "points", "message")
@@ -114,6 +114,11 @@ def _normal_form(text: str, qualname: str):
         return None
     if fn is None:
         return None
+    return _node_form(fn)
+
+
+def _node_form(fn):
+    """``_normal_form`` of a ``FunctionDef`` node (left as it is)."""
     fn = copy.deepcopy(fn)  # (the parsed tree is shared)
     fn.name, fn.decorator_list, fn.returns = "f", [], None
     fn.body = source.body_statements(fn) or [ast.Pass()]
@@ -159,7 +164,9 @@ def _reference_form(path, qualname):
 
 def copied_reference(root, exercise) -> bool:
     """Is every function of ``exercise`` in the workspace ``root`` the library's own, up to the names of its
-    variables (equal syntax trees once names are normalised; comments, docstrings and layout never count)?"""
+    variables (equal syntax trees once names are normalised; comments, docstrings and layout never count),
+    wherever it sits: the function itself, or any function it reaches in the workspace, delegates followed and
+    one-expression helpers inlined (``copies.reach``)?"""
     for target in BY_NAME[exercise].targets:
         path, qualname = source.split_target(target)
         try:
@@ -168,8 +175,11 @@ def copied_reference(root, exercise) -> bool:
             return False
         with _PARSING:
             b = _reference_form(path, qualname)
-        a = _form(mine, qualname)
-        if a is None or a != b:
+        if _form(mine, qualname) == b:
+            continue
+        with _PARSING:
+            _, forms = copies.reach(root, target, _node_form)
+        if b not in forms:
             return False
     return True
 
@@ -218,6 +228,32 @@ def suspicious(root) -> list:
 
 
 # ----------------------------------------------------------------------------- grading
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text) -> str:
+    """``text`` as printable UTF-8 on one line: bytes that were not UTF-8 (a file name's ``\\xff``) and control
+    characters (newlines, a terminal's escape sequences, text-direction overrides) written as escapes."""
+    text = str(text)
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
+                        f"\\u{ord(m.group()):04x}", text)
+
+
+def _escaped(value):
+    """Every text in ``value`` (an entry: dicts, lists, texts, numbers) escaped."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {escape(k): _escaped(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(v) for v in value]
+    return value
+
+
 def _read_record(root: Path) -> tuple:
     """(the version that made the workspace or None, the passes its record claims, a note or None); never
     trusted for a grade, and a missing or unreadable record does not stop grading."""
@@ -283,11 +319,23 @@ def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, s
     if unconfirmed:
         flags.append(f"its record claims {len(unconfirmed)} pass{'es' if len(unconfirmed) > 1 else ''} the grader "
                      "did not confirm")
-    return {"student": name, "workspace": str(root), "made_by": made_by,
+    return _escaped({"student": name, "workspace": str(root), "made_by": made_by,
             "version_mismatch": made_by != workspace.VERSION, "record_note": note,
             "points": sum(r["points"] for r in rows), "max_points": sum(BY_NAME[r["exercise"]].points for r in rows),
             "passed": sum(r["passed"] for r in rows), "exercises": len(rows), "seconds": round(seconds, 2),
-            "copied_reference": copied, "record_claims_unconfirmed": unconfirmed, "flags": flags, "results": rows}
+            "copied_reference": copied, "record_claims_unconfirmed": unconfirmed, "flags": flags, "results": rows})
+
+
+def _failed_entry(root, name, names, error) -> dict:
+    """The row of a student the grader itself could not grade (its error, never the class's): no points, flagged."""
+    why = f"the grader could not grade this workspace ({type(error).__name__}: {str(error)[:300]})"
+    rows = [{"student": name, "exercise": n, "set": BY_NAME[n].set, "passed": False, "points": 0, "message": why}
+            for n in grader.resolve(names)]
+    return _escaped({"student": name, "workspace": str(Path(root).absolute()), "made_by": None,
+                     "version_mismatch": False, "record_note": None, "points": 0,
+                     "max_points": sum(BY_NAME[r["exercise"]].points for r in rows), "passed": 0,
+                     "exercises": len(rows), "seconds": 0.0, "copied_reference": [],
+                     "record_claims_unconfirmed": [], "flags": [why], "results": rows})
 
 
 def _journal(path) -> tuple:
@@ -316,8 +364,9 @@ def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=N
     seed of an earlier grading gets the same inputs).  With ``journal`` (a file), each graded student is appended
     there as it is done, and a grading that crashed resumes from it, on its seed, without grading anyone again."""
     folders = list(folders)
-    students = student_names(folders)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    students = [escape(s) for s in student_names(folders)]
+    unboxed = sandbox.why_not()
+    jobs = 1 if unboxed else max(1, jobs or os.cpu_count() or 1)  # (unboxed, a student could reach another)
     journal_seed, done = _journal(journal) if journal else (None, {})
     if journal_seed is not None:
         seed = journal_seed
@@ -330,10 +379,14 @@ def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=N
     lock = threading.Lock()
 
     def one(i):
-        key = str(Path(folders[i]).resolve())
+        key = escape(Path(folders[i]).resolve())
         entry = done.get(key)
         if entry is None:
-            entry = grade_student(folders[i], students[i], names, timeout, memory, seed)
+            try:
+                entry = grade_student(folders[i], students[i], names, timeout, memory, seed)
+            except Exception as e:  # noqa: BLE001 - one workspace the grader fails on is that student's row alone
+                entry = _failed_entry(folders[i], students[i], names, e)
+            entry["workspace"] = key
             if journal:
                 with lock, open(journal, "a", encoding="utf-8") as f:
                     f.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -343,13 +396,16 @@ def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=N
 
     with ThreadPoolExecutor(jobs) as pool:
         entries = list(pool.map(one, range(len(folders))))
-    pairs = similar_pairs(folders, students, names)
+    try:
+        pairs = similar_pairs(folders, students, names)
+    except Exception as e:  # noqa: BLE001 - never the gradebook's end: said in it instead
+        pairs, unboxed = [], (unboxed + "; " if unboxed else "") + f"the copy check failed ({type(e).__name__}: {e})"
     for a, b, shared, ratio in pairs:
         for entry in entries:
             other = b if entry["student"] == a else a if entry["student"] == b else None
             if other is not None:
                 entry["flags"] = entry["flags"] + [f"the same code as {other} in {shared} functions ({ratio:.0%})"]
-    return {"graded_by": workspace.VERSION,
+    return {"graded_by": workspace.VERSION, "sandbox": escape(unboxed) if unboxed else "bubblewrap",
             "graded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "exercises": [{"name": BY_NAME[n].name, "set": BY_NAME[n].set, "points": BY_NAME[n].points}
                           for n in grader.resolve(names)],
@@ -381,7 +437,7 @@ def similar_pairs(folders, students, names=None) -> list:
                 continue
             with _PARSING:
                 ref = _reference_form(path, qualname)
-            form = _form(text, qualname)
+                form, _ = copies.reach(folder, target, _node_form)  # (delegates followed, helpers inlined)
             if form is not None and form != ref:
                 mine[target] = hash(form)
         forms.append(mine)
@@ -419,16 +475,18 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 def cell(value):
     """A spreadsheet cell that is never run as a formula: text starting = + - @ tab or CR gets a leading '."""
     if isinstance(value, str):
-        value = " ".join(value.replace("\r", " ").split("\n"))
+        value = escape(value)
         if value.startswith(FORMULA):
             return "'" + value
     return value
 
 
-def _rows(book, header, row_of) -> str:
+def _rows(book, header, row_of, first=None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([cell(h) for h in header])
+    if first is not None:
+        writer.writerow([cell(v) for v in first])
     for entry in book["students"]:
         writer.writerow([cell(v) for v in row_of(entry)])
     return out.getvalue()
@@ -448,9 +506,12 @@ def csv_text(book) -> str:
 
 def canvas_text(book, assignment="minigan exercises") -> str:
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment's column
-    (the points) and a notes column Canvas shows as read-only; the student's folder name goes in SIS Login ID."""
+    (the points) and a notes column Canvas shows as read-only; the student's folder name goes in SIS Login ID.
+    The row after the header is "Points Possible": Canvas reads a new assignment's maximum there."""
+    most = sum(e["points"] for e in book["exercises"])
     return _rows(book, ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment, "Notes"],
-                 lambda e: [e["student"], "", "", e["student"], "", e["points"], " | ".join(e.get("flags", []))])
+                 lambda e: [e["student"], "", "", e["student"], "", e["points"], " | ".join(e.get("flags", []))],
+                 first=["Points Possible", "", "", "", "", most, ""])
 
 
 def moodle_text(book, item="minigan exercises") -> str:

@@ -6,8 +6,9 @@
   ``minigan/`` and a folder that holds only NumPy, then the standard library; no start-up file runs and the
   reference library is neither on the path nor openable (an audit hook refuses to open a file under it, to start
   a program or to fork past the exercise's own process).  Each exercise runs in a fork that records what the
-  learner's functions returned on the grader's inputs (``checks.base.ROLE = "student"``) and writes it as one
-  frame.
+  learner's functions returned on the grader's inputs, and the values each condition looks at
+  (``checks.base.ROLE = "student"``, the checks in the learner's build of ``split.py``: nothing expected,
+  nothing judged), and writes it as one frame.
 * ``"reference"``: in the grader's own trusted process, on the library: records what is expected.
 
 A frame is ``MAGIC``, 8 bytes of length, then an ``.npz`` (no pickles) holding ``meta`` (JSON) and the arrays.  Nothing

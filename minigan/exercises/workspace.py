@@ -262,6 +262,11 @@ def read_lectures(path) -> dict:
     return lectures
 
 
+def _hint(ex) -> str:
+    """The hint, with the functions an exercise needs written when it is more than one."""
+    return f"**Hint:** {ex.hint}" + (f"; it {ex.needs}." if ex.needs else ".")
+
+
 def exercises_markdown(solutions=False, lectures=None) -> str:
     """EXERCISES.md; ``lectures`` ({name: text}) replaces the catalogue's lecture of those exercises."""
     lectures = lectures or {}
@@ -282,7 +287,7 @@ def exercises_markdown(solutions=False, lectures=None) -> str:
             question, _, command = ex.predict.partition("measure: ")
             where = ", ".join(f"`{t.replace('::', '` → `')}`" for t in ex.targets)
             lines += [f"### {number}. `{ex.name}`", "", f"**Write:** {where}", "", f"**Task:** {ex.task}.", "",
-                      f"**Lecture:** {lectures.get(ex.name, ex.lecture).rstrip('.')}.", "", f"**Hint:** {ex.hint}.", "",
+                      f"**Lecture:** {lectures.get(ex.name, ex.lecture).rstrip('.')}.", "", _hint(ex), "",
                       f"**Predict, then measure:** {question.strip()}", "", "```", command.strip(), "```", "",
                       "Run it on your own code, with what you have not written yet running the reference: "
                       f"`python -m minigan exercises measure {ex.name}` (in this folder).", ""]

@@ -174,12 +174,17 @@ def test_a_wrong_answer_gets_one_line_with_input_expected_got_and_hint(tmp_path,
     assert main(["check", str(root), "add_backward"]) == 0
 
 
-def test_a_syntax_error_fails_every_exercise_asked_with_the_place(tmp_path):
+def test_a_syntax_error_costs_only_the_exercises_in_its_file_with_the_place(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
-    (root / "minigan" / "engine" / "ops" / "linalg.py").write_text("def broken(:\n")
-    results, _ = grader.grade(root, ["add_backward", "adam"], seed=SEED)
-    assert [p for _, p, _, _ in results] == [False, False]
-    assert "cannot be imported" in results[0][2] and "SyntaxError" in results[0][2]
+    (root / "minigan" / "engine" / "ops" / "linalg.py").write_text("def broken(:\n")  # (no exercise in it)
+    path = root / "minigan" / "engine" / "ops" / "elementwise.py"
+    path.write_text(path.read_text() + "\ndef broken(:\n")
+    line = len(path.read_text().splitlines())
+    flags = set()
+    results, _ = grader.grade(root, ["add_backward", "adam"], seed=SEED, flags=flags)
+    assert [p for _, p, _, _ in results] == [False, True]
+    assert f"elementwise.py does not compile (SyntaxError at line {line}" in results[0][2]
+    assert any("linalg.py does not compile (SyntaxError at line 1" in f for f in flags), flags
 
 
 def test_an_endless_loop_fails_that_exercise_only(tmp_path):

@@ -350,7 +350,9 @@ def test_canvas_and_moodle_gradebooks_have_one_row_per_student_in_their_import_f
     book = gradebook.grade_class(students, ["unbroadcast", "adam"], jobs=2, seed=SEED)
     canvas = list(csv.reader(gradebook.canvas_text(book).splitlines()))
     assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert len(canvas) == 1 + len(students)
+    assert len(canvas) == 2 + len(students)  # the header, "Points Possible", a row per student
+    assert canvas[1][0] == "Points Possible" and canvas[1][5] == str(book["students"][0]["max_points"])
+    assert [int(r[5]) for r in canvas[2:]] == [e["points"] for e in book["students"]]
     moodle = list(csv.DictReader(gradebook.moodle_text(book).splitlines()))
     assert list(moodle[0]) == ["Username", "minigan exercises", "Feedback"]
     assert [int(r["minigan exercises"]) for r in moodle] == [e["points"] for e in book["students"]]

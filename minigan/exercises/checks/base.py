@@ -69,6 +69,15 @@ def _fmt(v):
     return f"{float(v):.6g}" if np.ndim(v) == 0 else np.array2string(np.asarray(v), precision=4, threshold=8)
 
 
+def _apart(e, g) -> tuple:
+    """``e`` and ``g`` printed with the fewest significant digits (6 at least) that tell them apart."""
+    for digits in range(6, 18):
+        a, b = f"{float(e):.{digits}g}", f"{float(g):.{digits}g}"
+        if a != b:
+            return a, b
+    return repr(float(e)), repr(float(g))
+
+
 def _data(v):
     """What the learner's process hands back for a value: a float64 array, or None when it is not numbers."""
     try:
@@ -91,7 +100,10 @@ def compare(what, g, e, hint, rtol=1e-6, atol=1e-9):
         err = np.where(bad, np.nan_to_num(np.abs(g - e), nan=np.inf), -1.0)
         i = np.unravel_index(int(np.argmax(err)), e.shape) if e.ndim else ()
         at = f" at index {tuple(int(k) for k in i)}" if e.ndim else ""
-        return f"{what}:{at} expected {_fmt(e[i])}, got {_fmt(g[i])}; hint: {hint}"
+        want, have = _apart(e[i], g[i])
+        off = abs(float(g[i]) - float(e[i])) if np.isfinite(g[i]) and np.isfinite(e[i]) else float("inf")
+        return f"{what}:{at} expected {want}, got {have} (off by {off:.3g}; allowed {atol:g} + {rtol:g}·|expected|" \
+               f" = {atol + rtol * abs(float(e[i])):.3g}); hint: {hint}"
     return None
 
 
@@ -109,32 +121,71 @@ def close(what, got, expected, hint, rtol=1e-6, atol=1e-9):
         raise Fail(failure)
 
 
-def check(condition, message, hint):
-    if ROLE == "student":
-        RECORD.append(("check", " ".join(str(message).split())[:400], bool(condition), None))
-        return
+def check(condition, message, hint, site=None):
+    """``condition`` holds, or Fail.  (The learner's process never runs this: its build of the checks calls
+    ``observe`` instead, and the grader judges the condition: ``split.py``.)"""
     if ROLE == "reference":
-        RECORD.append(("check", "", True, {"hint": hint}))
+        RECORD.append(("check", "", True, {"hint": hint, "id": site}))
     if not condition:
         raise Fail(f"{message}; hint: {hint}")
+
+
+def _encode(v, depth=0):
+    """A value a condition looks at, as data for the grader (JSON), or, when it is no data, the truth of it."""
+    if v is None or isinstance(v, (bool, str)):
+        return v[:400] if isinstance(v, str) else v
+    if isinstance(v, (int, float, np.integer, np.floating, np.bool_)):
+        return v.item() if isinstance(v, np.generic) else v
+    if isinstance(v, np.dtype):
+        return {"dtype": str(v)}
+    if isinstance(v, type) and issubclass(v, np.generic):
+        return {"type": v.__name__}
+    if depth < 3 and isinstance(v, (list, tuple, set, frozenset)) and len(v) <= 64:
+        items = [_encode(x, depth + 1) for x in v]
+        if isinstance(v, list):
+            return items
+        if isinstance(v, tuple):
+            return {"tuple": items}
+        return {"set": items}
+    if isinstance(v, np.ndarray) and v.size <= 64 and v.dtype.kind in "biuf":
+        return {"array": v.tolist(), "dtype": str(v.dtype)}
+    try:
+        truth = bool(v)
+    except Exception:  # noqa: BLE001 - an array of many values, say
+        truth = None
+    return {"opaque": type(v).__name__[:60], "truth": truth}
+
+
+def _rec(seen, slot, value):
+    """(the learner's build of a condition) keep what ``value`` is at ``slot``; hand it on unchanged."""
+    seen[str(slot)] = _encode(value)
+    return value
+
+
+def observe(site, message, condition):
+    """(the learner's build of ``check``) record the values ``condition`` looks at; what it comes to is no one's."""
+    seen = {}
+    condition(seen)
+    RECORD.append(("check", " ".join(str(message).split())[:400], None, {"id": site, "leaves": seen}))
 
 
 def raises(what, error, fn, hint):
     try:
         fn()
-    except error:
-        outcome = None
-    except Exception as e:  # the wrong kind of error
-        outcome = f"{what}: expected {error.__name__}, got {type(e).__name__}: {e}"
+    except Exception as e:  # noqa: BLE001 - the kind is the grader's to judge (or, in place, below)
+        raised = e
     else:
-        outcome = f"{what}: expected {error.__name__}, nothing was raised"
-    if ROLE == "student":
-        RECORD.append(("raises", what, outcome is None, (outcome or "")[:400]))
+        raised = None
+    if ROLE == "student":  # what was raised, by its classes' names: the grader judges it
+        names = None if raised is None else [k.__name__ for k in type(raised).__mro__][:20]
+        RECORD.append(("raises", what, None, {"raised": names, "message": str(raised)[:300] if raised else ""}))
         return
     if ROLE == "reference":
-        RECORD.append(("raises", what, True, {"hint": hint}))
-    if outcome:
-        raise Fail(f"{outcome}; hint: {hint}")
+        RECORD.append(("raises", what, True, {"hint": hint, "error": error.__name__}))
+    if raised is None:
+        raise Fail(f"{what}: expected {error.__name__}, nothing was raised; hint: {hint}")
+    if not isinstance(raised, error):
+        raise Fail(f"{what}: expected {error.__name__}, got {type(raised).__name__}: {raised}; hint: {hint}")
 
 
 def _numeric_gradient(value, arrays, eps=1e-6):
@@ -171,7 +222,10 @@ def gradcheck(label, fn, arrays, hint, second_order=False, seed=0):
             return float((fn(*[T(a, grad=False) for a in arrs]).detach().numpy() * r).sum())
 
     analytic = autograd.grad(out, xs, grad_outputs=minigan.tensor(r), allow_unused=True)
-    numeric = _numeric_gradient(value, arrays)
+    if ROLE != "student":  # (expected values: never computed in the learner's process, see split.py)
+        numeric = _numeric_gradient(value, arrays)
+    else:
+        numeric = [None] * len(arrays)
     for name, a, n in zip(NAMES, analytic, numeric):
         close(f"{label}: d/d{name}", a, n, hint, rtol=1e-5, atol=1e-7)
     if not second_order:
@@ -186,9 +240,16 @@ def gradcheck(label, fn, arrays, hint, second_order=False, seed=0):
     xs = [T(a) for a in arrays]
     gs = autograd.grad(fn(*xs), xs, grad_outputs=minigan.tensor(r), create_graph=True, allow_unused=True)
     pairs = [(g, minigan.tensor(v)) for g, v in zip(gs, vs) if g is not None and g.requires_grad]
-    numeric2 = _numeric_gradient(first_order_dot, arrays)
+    if ROLE != "student":
+        numeric2 = _numeric_gradient(first_order_dot, arrays)
+    else:
+        numeric2 = [None] * len(arrays)
     if not pairs:
-        check(all(np.abs(n).max() < 1e-6 for n in numeric2),
+        if ROLE != "student":  # (the library's own answer: no second derivative here; the learner's took its path)
+            flat = all(np.abs(n).max() < 1e-6 for n in numeric2)
+        else:
+            flat = True
+        check(flat,
               f"{label}: under create_graph=True the gradient has no graph of its own, so no second derivative "
               "(it should not be 0 here)", hint + " (use self.saved_tensors and ops on grad, not plain arrays)")
         return

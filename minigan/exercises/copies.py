@@ -1,0 +1,204 @@
+"""Copies wherever they sit: the functions an exercise's code reaches in a workspace, and their normal forms.
+
+The copy check (``gradebook.copied_reference``, ``gradebook.similar_pairs``) compares functions once what never
+changes behaviour is taken out (``gradebook._normal_form``: names, docstrings, ``pass``, annotations, layout, the
+order of independent assignments).  A body moved elsewhere must not hide it: from an exercise's function this
+module follows every call to a function the workspace itself defines (in the same file, or imported from any
+module of the workspace's ``minigan/``, at the top of the file or inside the function, absolute or relative, by
+name or through a module's name), to ``DEPTH`` calls deep.  ``reach`` gives the forms of every function reached,
+and the form of the exercise's function with each helper whose body is one ``return EXPR`` inlined and, when what
+is left is a delegate (``return f(...)`` after imports), the form of the function it delegates to.
+
+Everything here is read, never run; files are opened without following links, as the grader's copy is.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from pathlib import Path
+
+from minigan.exercises import source, workspace
+
+DEPTH = 4  # calls followed from an exercise's function
+MOST = 40  # functions reached at most (a workspace full of helpers costs the check no more than this)
+FILE_LIMIT = 1 << 20  # bytes of one source read
+
+
+def _module_path(root: Path, module: str):
+    """The workspace file of ``module`` ("minigan.engine.ops._mine"), relative to ``root``, or None."""
+    if module != "minigan" and not module.startswith("minigan."):
+        return None
+    parts = module.split(".")
+    for rel in ("/".join(parts) + ".py", "/".join(parts) + "/__init__.py"):
+        if (root / rel).is_file() and not (root / rel).is_symlink():
+            return rel
+    return None
+
+
+def _absolute(path: str, node: ast.ImportFrom):
+    """The absolute module name of ``from ... import`` in the file ``path`` (minigan/x/y.py)."""
+    if not node.level:
+        return node.module or ""
+    package = path[:-3].split("/")
+    package = package[:-1] if package[-1] != "__init__" else package[:-1]
+    package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+    return ".".join(package + ([node.module] if node.module else []))
+
+
+class _Read:
+    """The workspace's files, each parsed once (a file that does not parse reaches nothing)."""
+
+    def __init__(self, root: Path):
+        self.root, self.trees = Path(root), {}
+
+    def tree(self, path: str):
+        if path not in self.trees:
+            try:
+                text = workspace.read_nofollow(self.root / path, FILE_LIMIT).decode("utf-8")
+                self.trees[path] = source.parse(text)
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+                self.trees[path] = None
+        return self.trees[path]
+
+    def names(self, path: str, body) -> dict:
+        """{name: (path, qualname) or ("module", path)} that ``body``'s imports and defs bind."""
+        bound = {}
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and body is self.tree(path).body:
+                bound[node.name] = (path, node.name)
+            elif isinstance(node, ast.ImportFrom):
+                module = _absolute(path, node)
+                for alias in node.names:
+                    sub = _module_path(self.root, f"{module}.{alias.name}")
+                    target = ("module", sub) if sub else (_module_path(self.root, module), alias.name)
+                    if target[0] is not None:
+                        bound[alias.asname or alias.name] = target
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    sub = _module_path(self.root, alias.name)
+                    if sub and alias.asname:
+                        bound[alias.asname] = ("module", sub)
+        return bound
+
+
+def _callees(read: _Read, path: str, fn) -> list:
+    """The workspace functions ``fn`` (in ``path``) calls: [(path, qualname)]."""
+    tree = read.tree(path)
+    bound = dict(read.names(path, tree.body))
+    bound.update(read.names(path, [n for n in ast.walk(fn) if isinstance(n, (ast.Import, ast.ImportFrom))]))
+    found = []
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        if isinstance(f, ast.Name) and f.id in bound and bound[f.id][0] != "module":
+            found.append(_resolve(read, bound[f.id]))
+        elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and bound.get(f.value.id, ("",))[0] \
+                == "module":
+            found.append(_resolve(read, (bound[f.value.id][1], f.attr)))
+    return found
+
+
+def _function(read: _Read, path: str, qualname: str):
+    tree = read.tree(path)
+    return source.find_function(tree, qualname) if tree is not None else None
+
+
+def _resolve(read: _Read, callee, hops=4):
+    """``callee`` (path, name) where the function is defined: a name a module imports from another is followed
+    there (re-exports: ``from .elementwise import value``)."""
+    for _ in range(hops):
+        path, name = callee
+        if path is None or read.tree(path) is None or _function(read, path, name) is not None or "." in name:
+            return callee
+        bound = read.names(path, read.tree(path).body).get(name)
+        if bound is None or bound[0] == "module" or bound == callee:
+            return callee
+        callee = bound
+    return callee
+
+
+def _one_expression(fn):
+    """The expression ``fn`` returns when its whole body is ``return EXPR`` with plain positional arguments."""
+    body = source.body_statements(fn)
+    args = fn.args
+    if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None and not (
+            args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or args.defaults):
+        return [a.arg for a in args.args], body[0].value
+    return None
+
+
+class _Inline(ast.NodeTransformer):
+    """Replace calls to one-expression helpers by their expression, arguments put in for parameters."""
+
+    def __init__(self, helpers):
+        self.helpers, self.changed = helpers, False
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, ast.Name) else \
+            node.func.attr if isinstance(node.func, ast.Attribute) else None
+        helper = self.helpers.get(name)
+        if helper is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            return node
+        params, expression = helper
+        if len(params) != len(node.args):
+            return node
+        given = dict(zip(params, node.args))
+
+        class Put(ast.NodeTransformer):
+            def visit_Name(self, n):
+                return copy.deepcopy(given[n.id]) if n.id in given and isinstance(n.ctx, ast.Load) else n
+
+        self.changed = True
+        return Put().visit(copy.deepcopy(expression))
+
+
+def _delegate(fn):
+    """The call ``fn`` is a delegate to (its body: imports, then ``return CALL`` or ``CALL``), or None."""
+    body = [s for s in source.body_statements(fn) if not isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass))]
+    if len(body) == 1 and isinstance(body[0], (ast.Return, ast.Expr)) and isinstance(body[0].value, ast.Call):
+        return body[0].value
+    return None
+
+
+def reach(root, target: str, form) -> tuple:
+    """(the effective form of ``target`` in the workspace ``root``, {the forms of every function it reaches})
+    where ``form(fn_node)`` is the normal form of a ``FunctionDef``.  The effective form is the function's own
+    with one-expression helpers inlined, or, for a delegate, the effective form of the function it calls."""
+    read = _Read(root)
+    path, qualname = source.split_target(target)
+    start = _function(read, path, qualname)
+    if start is None:
+        return None, set()
+    seen, order, todo = {(path, qualname)}, [(path, qualname, start)], [(path, start, 0)]
+    while todo and len(order) < MOST:
+        at, fn, depth = todo.pop(0)
+        if depth >= DEPTH:
+            continue
+        for callee in _callees(read, at, fn):
+            if callee in seen or len(order) >= MOST:
+                continue
+            seen.add(callee)
+            node = _function(read, *callee)
+            if node is not None:
+                order.append((*callee, node))
+                todo.append((callee[0], node, depth + 1))
+    forms = {form(node) for _, _, node in order}
+    helpers = {name.split(".")[-1]: _one_expression(node) for _, name, node in order[1:]}
+    helpers = {k: v for k, v in helpers.items() if v is not None}
+    effective, fn, at = None, start, path
+    for _ in range(DEPTH + 1):  # a delegate's delegate ...
+        inliner = _Inline(helpers)
+        inlined = inliner.visit(copy.deepcopy(fn))
+        call = _delegate(fn)
+        callees = _callees(read, at, fn) if call is not None else []
+        if call is not None and len(callees) == 1 and _function(read, *callees[0]) is not None \
+                and _one_expression(_function(read, *callees[0])) is None:
+            at, fn = callees[0][0], _function(read, *callees[0])
+            continue
+        effective = form(inlined)
+        forms.add(effective)
+        break
+    return effective, forms

@@ -285,18 +285,33 @@ def random_bits(shape, dtype, xp=None, gen=None):
 
 
 def permutation(n, xp=None, gen=None):
-    """A random permutation of range(n) as PyTorch's randperm_cpu: Fisher-Yates from the front, entry i swapped
-    with i + word % (n − i) (n from 2**32 // 20 up: the inside-out form, a 64-bit word % (i + 1) each)."""
-    g = stream(gen, np if xp is None else xp)
-    if n < 2**32 // 20:
-        perm, picks = list(range(n)), (g.u32(max(n - 1, 0)) % (n - np.arange(max(n - 1, 0), dtype=_U64))).tolist()
-        for i, z in enumerate(picks):  # (each swap needs the one before: the one loop left, over Python ints)
-            perm[i], perm[i + z] = perm[i + z], perm[i]
-    else:
+    """A random permutation of range(n) as PyTorch's randperm_cpu: Fisher-Yates from the front, step i swapping
+    entries i and t_i = i + word % (n − i) (n from 2**32 // 20 up: the inside-out form, a 64-bit word % (i + 1)
+    each, in a loop: its list alone would hold 2**28 entries)."""
+    g, out = stream(gen, np if xp is None else xp), (xp or backend.active_module())
+    if n >= 2**32 // 20:
         perm, picks = list(range(n)), (g.u64(n) % np.arange(1, n + 1, dtype=_U64)).tolist()
         for i, z in enumerate(picks):
             perm[i], perm[z] = perm[z], i
-    return (xp or backend.active_module()).asarray(np.array(perm, dtype=np.int64))
+        return out.asarray(np.array(perm, dtype=np.int64))
+    if n < 2:
+        return out.arange(n, dtype=np.int64)
+    steps = np.arange(n - 1)
+    t = steps + (g.u32(n - 1) % (n - steps).astype(_U64)).astype(np.int64)
+    # The swaps at once: entry i ends with what lay at t_i when step i began, and what lies at a place p is what the
+    # last step before that targeted p took from its own place then (p itself if none did). So the steps by target,
+    # each step's previous one with its target, and the chain of "what lay here" followed by pointer doubling.
+    order = np.argsort(t, kind="stable")
+    prev, same = np.full(n - 1, -1), t[order][1:] == t[order][:-1]
+    prev[order[1:][same]] = order[:-1][same]  # the step before with the same target
+    last, end = np.full(n, -1), np.append(~same, True)
+    last[t[order][end]] = order[end]  # the last step that targets each place
+    came = np.where(last[:-1] == steps, prev, last[:-1])  # the last step before i that targeted place i
+    held = np.append(np.where(came < 0, steps, came), n - 1 if last[-1] < 0 else last[-1])
+    while not np.array_equal(held[held], held):  # (what lay at place i when step i began: held[i], once settled)
+        held = held[held]
+    moved = np.where(prev >= 0, held[np.maximum(prev, 0)], t)
+    return out.asarray(np.append(np.where(t == steps, held[:-1], moved), held[-1]))
 
 
 def bernoulli(p, shape, dtype, xp=None, gen=None):

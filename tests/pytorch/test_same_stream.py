@@ -242,3 +242,30 @@ def test_data_utilities_draw_pytorchs_orders():
                   lib.cat([b for (b,) in data.DataLoader(ds, batch_size=6, shuffle=True, generator=g2)])]
         return lib.cat(parts)
     _both(6, orders)
+
+
+def _mlp_losses(lib):
+    """A tutorial's MLP, as written for PyTorch: seeded data, a shuffled DataLoader, dropout, SGD; its epoch losses."""
+    F = lib.nn.functional if lib is torch else MF
+    lib.manual_seed(42)
+    x = lib.randn(256, 20)
+    y = (x @ lib.randn(20, 3) + 0.5 * lib.randn(256, 3)).argmax(dim=1)
+    loader = lib.utils.data.DataLoader(lib.utils.data.TensorDataset(x, y), batch_size=32, shuffle=True)
+    fc1, drop, fc2 = lib.nn.Linear(20, 64), lib.nn.Dropout(0.2), lib.nn.Linear(64, 3)
+    opt = lib.optim.SGD(list(fc1.parameters()) + list(fc2.parameters()), lr=0.1, momentum=0.9)
+    losses = []
+    for _ in range(2):
+        total = 0.0
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = F.cross_entropy(fc2(drop(F.relu(fc1(xb)))), yb)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(xb)
+        losses.append(total / len(x))
+    return losses
+
+
+def test_a_tutorials_mlp_prints_pytorchs_losses():
+    """The same program under both names prints the same epoch losses (float32 products round apart by an ulp)."""
+    np.testing.assert_allclose(_mlp_losses(minigan), _mlp_losses(torch), rtol=1e-5)

@@ -8,16 +8,17 @@
 Each lesson runs as ``python demos/NN_name.py --out TMP`` in a process of its own, from another folder, on this
 checkout's minigan (first on ``PYTHONPATH``, before any installed one), with an empty classifier cache
 (``MINIGAN_CACHE``) unless ``--cache`` names one. Its CPU time is the user and system seconds the kernel counted for
-that process (``os.wait4``), the number ``/usr/bin/time`` prints: on a machine shared with other work the wall time
-grows with the load, the CPU time much less. Each entry records, besides ``cpu_seconds`` (user + system),
-``user_seconds``, ``system_seconds``, ``wall_seconds``, the page faults (``minor_faults``), the machine's one-minute
-load average before the run and its mean over the run (sampled every 2 s), its cores, the BLAS kernel set, what the
-cache held before the run (``cached``: its files; empty from a clean state), the commit and the date.
+that process (``os.wait4``), the number ``/usr/bin/time`` prints. On a machine shared with other work the wall time
+grows with the load, and so does the CPU time, less but much: the same lesson took more than twice the CPU time at a
+load of 10-13 on 2 cores than on a quiet machine (docs/performance.md, "The lessons' CPU time"). Each entry records,
+besides ``cpu_seconds`` (user + system), ``user_seconds``, ``system_seconds``, ``wall_seconds``, the page faults
+(``minor_faults``), the machine's one-minute load average before the run and its mean over the run (sampled every 2
+s), its cores, the BLAS kernel set, what the cache held before the run (``cached``: its files; empty from a clean
+state), the commit and the date.
 
 demos/README.md and README.md state these times; ``tests/product/test_stated_numbers.py`` checks every time they
 state against this record, so a lesson that gets slower (or faster) shows as a failing test until it is measured
-again. Run lessons one at a time on a machine as quiet as you can find, and read the recorded load: on 2 cores
-shared with a dozen other processes a lesson's CPU time came out about 2x its time on a quiet machine.
+again. Run lessons one at a time on a machine as quiet as you can find, and read the recorded load beside each time.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import time
 
 import minigan
 from minigan.cli.bench import workloads
-from minigan.cli.process import keep_freed_memory
+from minigan.process import keep_freed_memory
 
 
 def main():

@@ -59,9 +59,10 @@ RECIPES_28 = {
 
 
 # How long the reference CNN's first training takes on a 2-core CPU (one BLAS thread): the wait that
-# ``python -m minigan prepare`` moves ahead of a class. Measured: digits 20 s (demos/README.md), Fashion-MNIST
-# 5:47 (the first ``train dcgan --data fashion-mnist``); MNIST has the same size and recipe.
-FIRST_TRAINING = {"digits": "about 20 s", "fashion-mnist": "about 6 minutes", "mnist": "about 6 minutes"}
+# ``python -m minigan prepare`` moves ahead of a class. Measured: digits 11 s of CPU (demos/lesson_times.json,
+# tests/product/test_stated_numbers.py keeps it), Fashion-MNIST 5:47 (the first ``train dcgan --data
+# fashion-mnist``); MNIST has the same size and recipe.
+FIRST_TRAINING = {"digits": "about 11 s", "fashion-mnist": "about 6 minutes", "mnist": "about 6 minutes"}
 
 
 def recipe(kind: str = "cnn", dataset: str = "digits") -> dict:

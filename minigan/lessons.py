@@ -24,11 +24,16 @@ import time
 from pathlib import Path
 
 import minigan
+from minigan.process import keep_freed_memory
 from minigan.serialization import atomic_write
 
-# One BLAS thread, as `python -m minigan train` uses: the lessons' matrices are small, and on a busy machine
-# several BLAS threads spin against each other (a GAN step ran ~10x slower with the default on 2 loaded cores).
+# A lesson owns its process (a script, or a notebook's kernel), as `python -m minigan train` does, and sets it
+# as that command does. One BLAS thread: the lessons' matrices are small, and on a busy machine several BLAS
+# threads spin against each other (a GAN step ran ~10x slower with the default on 2 loaded cores). And malloc
+# keeps freed arrays (minigan/process.py): else a (512, 64) float32 array, 128 KB, goes back to the kernel when
+# freed and its next one faults in fresh pages; lesson 06 took 576,000 page faults a seed and 1.7x the CPU time.
 minigan.set_num_threads(1)
+keep_freed_memory()
 
 VERDICTS = ("holds", "holds partly", "does not hold here")
 

@@ -23,8 +23,8 @@ import sys
 
 from minigan.cli import attack, exercises, prepare, sample, train
 from minigan.cli.lab import cli as lab
-from minigan.cli.process import keep_freed_memory
 from minigan.engine.backend import set_num_threads
+from minigan.process import keep_freed_memory
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -88,7 +88,7 @@ def main(argv=None) -> int:
         return e.code if isinstance(e.code, int) else 2
     try:
         set_num_threads(args.threads)
-        keep_freed_memory()  # this process is minigan's: let malloc keep freed arrays for the next (process.py)
+        keep_freed_memory()  # this process is minigan's: let malloc keep freed arrays for the next (minigan/process.py)
         return int(args.run(args) or 0)
     except KeyboardInterrupt:  # a second Ctrl-C (train stops after the step on the first), or before training
         print("minigan: interrupted; files already written stay (train: its last periodic checkpoint.npz, "

@@ -61,7 +61,7 @@ from minigan.cli.bench.report import (
 )
 from minigan.cli.bench.workloads import BENCHMARKS, DEFAULT, RUN
 from minigan.cli.outputs import check_file
-from minigan.cli.process import keep_freed_memory
+from minigan.process import keep_freed_memory
 from minigan.serialization import atomic_write
 
 

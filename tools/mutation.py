@@ -1,0 +1,152 @@
+"""Mutation testing: how many small bugs, planted one at a time, do the tests catch?
+
+    python tools/mutation.py                        # the sample below, against the working tree's tests
+    python tools/mutation.py --tests-from 7a87b6a   # the same mutants against the tests of another commit
+    python tools/mutation.py --sample 40 --seed 1   # a quicker, smaller sample
+
+mutmut (``pip install mutmut``, 3.x) makes the mutants: each is one change to one function of the code below
+(``+`` for ``-``, ``<`` for ``<=``, a number plus one, a dropped argument...), switched on at run time.  A mutant is
+*killed* when a test fails with it on, *survives* when every test that runs the function still passes.  The score
+is killed / sampled: a survivor is a bug the tests would let through (or, now and then, a change that is no bug).
+
+Every mutant against the whole suite is hours on two cores, so this runs a FIXED, SEEDED SAMPLE of the mutants of
+each group (GROUPS: the engine's ops, the optimizers, the GAN losses, the attacks) against a TARGETED test command
+(TESTS: the engine wing and the library's tests of those files).  The same seed and sample on the same code give
+the same mutants, so two runs (before and after a change to the tests) compare like with like.  The work happens
+in a copy (build/mutation/, git-ignored): the tree itself is never mutated.  docs/testing.md, "Strength", has
+the scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# what is mutated, by group: the files of each (only functions are mutated: mutmut leaves module-level lines alone)
+GROUPS = {
+    "engine ops": sorted(str(p.relative_to(ROOT)) for p in (ROOT / "minigan/engine/ops").glob("*.py")
+                         if p.name != "__init__.py"),
+    "optimizers": [f"minigan/optim/{n}.py" for n in ("sgd", "rmsprop", "adam", "optimistic_adam", "optimistic_sgd")],
+    "GAN losses": [f"minigan/gans/{n}.py" for n in ("gan", "wgan", "wgan_gp", "began")],
+    "attacks": ["minigan/attacks/fgsm.py", "minigan/attacks/iterative.py"],
+}
+SAMPLE = {"engine ops": 100, "optimizers": 40, "GAN losses": 30, "attacks": 30}  # 200 mutants in all
+SEED = 92
+
+# the targeted test command: the engine wing, and the library's tests of the optimizers, GAN losses and attacks
+TESTS = ["tests/engine", "tests/library/test_optim.py", "tests/library/test_optim_arguments.py",
+         "tests/library/test_gans.py", "tests/library/test_wgan_gp.py", "tests/library/test_began.py",
+         "tests/library/test_r1.py", "tests/library/test_fgsm.py", "tests/library/test_attacks_iterative.py",
+         "tests/library/test_closed_forms.py"]  # (a path the tests lack, e.g. in an older commit, is left out)
+
+# tests that read minigan's source text (its size in lines), which mutmut's rewritten copy changes: not run
+IGNORED = ["tests/engine/test_size_budget.py"]
+
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout", -24: "timeout",
+          24: "timeout", 152: "timeout", 255: "timeout", None: "not run"}
+
+
+def prepare(work: Path, tests_from: str | None, tests: list[str], files: list[str]) -> list[str]:
+    """A fresh copy of minigan and its tests in ``work``, with mutmut's settings; returns the test paths kept."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "minigan", work / "minigan", ignore=ignore)
+    shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")
+    if tests_from:  # the tests as they were at that commit
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", tests_from, "tests"], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+    else:
+        shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    kept = [t for t in tests if (work / t).exists()]
+    (work / "setup.cfg").write_text(
+        "[mutmut]\nsource_paths=minigan\n"
+        + "only_mutate=\n" + "".join(f"    {f}\n" for f in files)
+        + "pytest_add_cli_args_test_selection=\n" + "".join(f"    {t}\n" for t in kept)
+        + "pytest_add_cli_args=\n    -p\n    no:randomly\n" + "".join(f"    --ignore={t}\n" for t in IGNORED))
+    return kept
+
+
+def mutants_of(work: Path, files: list[str]) -> dict[str, list[str]]:
+    """Every mutant's name, by file (from mutmut's records of the files it mutated)."""
+    names = {}
+    for f in files:
+        meta = work / "mutants" / (f + ".meta")
+        names[f] = sorted(json.loads(meta.read_text())["exit_code_by_key"]) if meta.exists() else []
+    return names
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tests-from", help="run the tests of this commit (git rev), not the working tree's")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--sample", type=int, help="mutants per group (default: SAMPLE, 200 in all)")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "mutation")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (mutmut's --max-children)")
+    parser.add_argument("--json", type=Path, help="write every sampled mutant's result here")
+    args = parser.parse_args(argv)
+    mutmut = [sys.executable, "-m", "mutmut"]
+    files = [f for group in GROUPS.values() for f in group]
+    kept = prepare(args.work, args.tests_from, TESTS, files)
+    print("tests:", " ".join(kept), flush=True)
+
+    # 1. make every mutant and learn which tests run which function (mutmut's "stats" run); the name matches no
+    # mutant, so mutmut stops there, its records written
+    subprocess.run(mutmut + ["run", "--max-children", str(args.jobs), "no.such.mutant"], cwd=args.work,
+                   capture_output=True)
+    by_file = mutants_of(args.work, files)
+    if not any(by_file.values()):
+        sys.exit("mutation: mutmut made no mutants (see build/mutation/mutants/)")
+
+    # 2. the seeded sample, group by group
+    rng, sample = random.Random(args.seed), {}
+    for group, group_files in GROUPS.items():
+        pool = sorted(n for f in group_files for n in by_file[f])
+        k = min(args.sample or SAMPLE[group], len(pool))
+        sample[group] = sorted(rng.sample(pool, k))
+        print(f"{group}: {k} of {len(pool)} mutants", flush=True)
+
+    # 3. run them
+    start = time.time()
+    names = [n for group in sample.values() for n in group]
+    subprocess.run(mutmut + ["run", "--max-children", str(args.jobs), *names], cwd=args.work,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.time() - start
+
+    # 4. the score
+    codes = {}
+    for f in files:
+        meta = args.work / "mutants" / (f + ".meta")
+        if meta.exists():
+            codes.update(json.loads(meta.read_text())["exit_code_by_key"])
+    results, total_killed, total = {}, 0, 0
+    for group, group_names in sample.items():
+        status = {n: STATUS.get(codes.get(n), f"exit {codes.get(n)}") for n in group_names}
+        killed = sum(s in ("killed", "timeout") for s in status.values())
+        total_killed, total = total_killed + killed, total + len(status)
+        results[group] = status
+        print(f"{group:12s} {killed:4d} / {len(status):3d} killed ({100 * killed / max(len(status), 1):.0f}%)")
+        for n, s in sorted(status.items()):
+            if s not in ("killed", "timeout"):
+                print(f"    {s:9s} {n}")
+    print(f"{'all':12s} {total_killed:4d} / {total:3d} killed ({100 * total_killed / max(total, 1):.0f}%), "
+          f"seed {args.seed}, {elapsed:.0f} s")
+    print("(see a mutant: cd build/mutation && python -m mutmut show NAME)")
+    if args.json:
+        args.json.write_text(json.dumps({"seed": args.seed, "tests": kept, "tests_from": args.tests_from,
+                                         "results": results}, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

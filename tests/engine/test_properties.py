@@ -18,6 +18,7 @@ returns (arrays, params) and a ``call(*tensors, **params)`` that applies the op.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -457,7 +458,7 @@ def registry():
 def test_every_op_has_a_row():
     """A new op needs a row in ROWS (and a module of minigan/engine/ops/ needs its place in MODULES)."""
     listed = {m.__name__.rsplit(".", 1)[1] for m in MODULES} | {"namespace", "__init__"}
-    assert {p.stem for p in __import__("pathlib").Path(engine_ops.__file__).parent.glob("*.py")} == listed
+    assert {p.stem for p in Path(engine_ops.__file__).parent.glob("*.py")} == listed
     missing, stale = registry() - set(ROWS), set(ROWS) - registry()
     assert not missing, f"ops without a row in tests/engine/test_properties.py: {sorted(c.__name__ for c in missing)}"
     assert not stale, f"rows for ops the engine no longer has: {sorted(c.__name__ for c in stale)}"
@@ -548,8 +549,12 @@ def test_gradients_accumulate_over_reuse(op, data, seed):
 @settings(max_examples=3)
 @given(data=st.data())
 def test_a_saved_value_changed_in_place_is_refused(op, data):
-    """Saved: backward raises, naming the op.  Not saved: the change is no business of this op's backward."""
+    """Saved: backward raises, naming the op.  Not saved: the change is no business of this op's backward, whose
+    gradients stay what they were."""
     row, xs, params = draw_row(data, op)
+    ts = leaves(xs)
+    row.call(*[t * 1.0 for t in ts], **params).sum().backward()
+    unchanged = [None if t.grad is None else t.grad.array.copy() for t in ts]
     for i in range(len(xs) + 1):  # each input, then the output
         ts = leaves(xs)
         inputs = [t * 1.0 for t in ts]  # not leaves: a leaf that requires grad may not change in place
@@ -568,6 +573,8 @@ def test_a_saved_value_changed_in_place_is_refused(op, data):
                 out.sum().backward()
         else:
             out.sum().backward()
+            for t, g in zip(ts, unchanged):
+                assert (t.grad is None) == (g is None) and (g is None or np.array_equal(t.grad.array, g))
 
 
 # ----------------------------------------------------------------------------- 5: the twins

@@ -32,6 +32,46 @@ def two_steps(opt_cls, g1=G1, g2=G2, **kwargs):
     return out
 
 
+# ----------------------------------------------------------------------------- the defaults
+DEFAULTS = {  # PyTorch's documented defaults, in its param_groups' order; OptimisticAdam's from Daskalakis et al.
+    optim.SGD: dict(lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False, foreach=None,
+                    differentiable=False, fused=None),
+    optim.RMSprop: dict(lr=1e-2, momentum=0, alpha=0.99, eps=1e-8, centered=False, weight_decay=0, capturable=False,
+                        foreach=None, maximize=False, differentiable=False),
+    optim.Adam: dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, maximize=False,
+                     foreach=None, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=False),
+    optim.AdamW: dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False,
+                      foreach=None, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=True),
+    optim.OptimisticAdam: dict(lr=1e-3, betas=(0.5, 0.9), eps=1e-8),
+}
+
+
+@pytest.mark.parametrize("opt_cls", list(DEFAULTS), ids=lambda c: c.__name__)
+def test_each_optimizer_starts_from_its_documented_defaults(opt_cls):
+    group = dict(opt_cls([minigan.tensor(np.zeros(2), requires_grad=True)]).param_groups[0])
+    group.pop("params")
+    assert list(group.items()) == list(DEFAULTS[opt_cls].items())
+    # and each one given is passed on: switches flipped, numbers halved (Nesterov kept off: it needs momentum > 0)
+    given = {k: not v if isinstance(v, bool) else v / 2 if isinstance(v, float) else v
+             for k, v in DEFAULTS[opt_cls].items() if k != "decoupled_weight_decay" or opt_cls is optim.Adam}
+    if opt_cls is optim.SGD:
+        given["nesterov"] = False
+    group = dict(opt_cls([minigan.tensor(np.zeros(2), requires_grad=True)], **given).param_groups[0])
+    group.pop("params")
+    assert group == {**DEFAULTS[opt_cls], **given}
+
+
+def test_the_trainers_start_from_their_papers_values():
+    G, D, opt_g, opt_d = nn.Linear(2, 1), nn.Linear(1, 1), None, None
+    gan = GAN(G, D, opt_g, opt_d, latent_dim=2)
+    assert (gan.k, gan.loss, gan.batch_size, gan.prior, gan.instance_noise, gan.r1) == (
+        1, "non-saturating", 64, "normal", 0.0, 0.0)
+    assert (WGAN(G, D, opt_g, opt_d, 2).n_critic, WGAN(G, D, opt_g, opt_d, 2).clip) == (5, 0.01)  # Arjovsky et al.
+    assert (WGANGP(G, D, opt_g, opt_d, 2).n_critic, WGANGP(G, D, opt_g, opt_d, 2).lam) == (5, 10.0)  # Gulrajani
+    began = BEGAN(G, D, opt_g, opt_d, 2)
+    assert (began.gamma, began.lambda_k, began.k) == (0.5, 0.001, 0.0)  # Berthelot et al.
+
+
 # ----------------------------------------------------------------------------- SGD (Sutskever et al. 2013, as PyTorch)
 def test_sgd_weight_decay_adds_lambda_theta_to_the_gradient():
     # g1 = 0.5 + 0.2·1 = 0.7: θ1 = 0.93;  g2 = −1 + 0.2·0.93 = −0.814: θ2 = 0.93 + 0.0814

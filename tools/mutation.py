@@ -3,6 +3,7 @@
     python tools/mutation.py                        # the sample below, against the working tree's tests
     python tools/mutation.py --tests-from 7a87b6a   # the same mutants against the tests of another commit
     python tools/mutation.py --sample 40 --seed 1   # a quicker, smaller sample
+    python tools/mutation.py --planted              # two bugs planted by hand: does the engine wing catch them?
 
 mutmut (``pip install mutmut``, 3.x) makes the mutants: each is one change to one function of the code below
 (``+`` for ``-``, ``<`` for ``<=``, a number plus one, a dropped argument...), switched on at run time.  A mutant is
@@ -50,6 +51,16 @@ TESTS = ["tests/engine", "tests/library/test_optim.py", "tests/library/test_opti
 # tests that read minigan's source text (its size in lines), which mutmut's rewritten copy changes: not run
 IGNORED = ["tests/engine/test_size_budget.py"]
 
+# two bugs planted by hand (file, the line as it is, the line with the bug), each run against the engine wing alone
+PLANTED = {
+    "a 1% error in binary_cross_entropy_with_logits's gradient": (
+        "minigan/engine/ops/loss.py", "        return (dx, -x * g if gt else None)\n",
+        "        return (dx if dx is None else dx * 1.01, -x * g if gt else None)\n"),
+    "batch norm's weight gradient off by a factor of σ": (
+        "minigan/engine/ops/norm.py", "        dgamma = sum_dy_xhat.reshape(-1) if need[1] else None\n",
+        "        dgamma = (sum_dy_xhat / inv_std).reshape(-1) if need[1] else None\n"),
+}
+
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout", -24: "timeout",
           24: "timeout", 152: "timeout", 255: "timeout", None: "not run"}
 
@@ -77,6 +88,23 @@ def prepare(work: Path, tests_from: str | None, tests: list[str], files: list[st
     return kept
 
 
+def planted(work: Path, tests_from: str | None) -> int:
+    """Plant each bug of PLANTED in a copy and run the engine wing on it (stopping at the first failure)."""
+    missed = 0
+    for bug, (path, line, wrong) in PLANTED.items():
+        prepare(work, tests_from, [], [])
+        source = (work / path).read_text()
+        if line not in source:
+            sys.exit(f"mutation: {path} no longer has the line to plant {bug!r} in; update PLANTED")
+        (work / path).write_text(source.replace(line, wrong))
+        run = subprocess.run([sys.executable, "-m", "pytest", "tests/engine", "-x", "-q", "-p", "no:randomly"],
+                             cwd=work, capture_output=True, text=True)
+        failed = [ln for ln in run.stdout.splitlines() if ln.startswith("FAILED")]
+        missed += not failed
+        print(f"{bug}: {'caught by ' + failed[0].split()[1] if failed else 'NOT CAUGHT'}", flush=True)
+    return missed
+
+
 def mutants_of(work: Path, files: list[str]) -> dict[str, list[str]]:
     """Every mutant's name, by file (from mutmut's records of the files it mutated)."""
     names = {}
@@ -94,7 +122,10 @@ def main(argv=None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "mutation")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (mutmut's --max-children)")
     parser.add_argument("--json", type=Path, help="write every sampled mutant's result here")
+    parser.add_argument("--planted", action="store_true", help="run the bugs of PLANTED, not mutmut's sample")
     args = parser.parse_args(argv)
+    if args.planted:
+        return planted(args.work, args.tests_from)
     mutmut = [sys.executable, "-m", "mutmut"]
     files = [f for group in GROUPS.values() for f in group]
     kept = prepare(args.work, args.tests_from, TESTS, files)

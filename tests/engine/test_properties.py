@@ -5,6 +5,8 @@ for each fused kernel (``@backend.fused``): what values and shapes its inputs ma
 broadcast shapes included where the op takes them) and how it is called.  Hypothesis draws inputs from that
 domain, and for every row:
 
+0. the value is the op's formula written plainly in NumPy (FORMULAS: all but the convolutions and pools, whose
+   adjoint pairs and gradients tie them down);
 1. the gradient matches central finite differences (``minigan.gradcheck``, float64);
 2. so does the gradient of the gradient (``minigan.gradgradcheck``: a backward run with ``create_graph=True``);
 3. gradients accumulate: an input used twice gets the sum of both uses, and two backward passes add up;
@@ -47,7 +49,7 @@ MODULES = (E, A, R, S, L, LS, C, N, P)
 
 
 # ----------------------------------------------------------------------------- drawing inputs
-def values(shape, lo=-2.0, hi=2.0, kinks=(), unique=False):
+def values(shape, lo=-2.0, hi=2.0, kinks=(), unique=False, zeros=False):
     """float64 arrays of ``shape`` in [lo, hi], at least 0.05 from each of ``kinks`` (where the op has no derivative,
     finite differences would straddle it), all different with ``unique``."""
     elements = st.floats(lo, hi, allow_nan=False, width=64)
@@ -55,6 +57,8 @@ def values(shape, lo=-2.0, hi=2.0, kinks=(), unique=False):
         elements = st.integers(int(lo * 100), int(hi * 100)).map(lambda v: v / 100)
     if kinks:
         elements = elements.filter(lambda v: all(abs(v - k) >= 0.05 for k in kinks))
+    if zeros:  # exact zeros too, often (a product's gradient has its own formula there)
+        elements = st.one_of(st.just(0.0), elements)
     return arrays(np.float64, shape, elements=elements, unique=unique)
 
 
@@ -103,8 +107,9 @@ def axis_of(draw, shape, tuples=True, none=True):
 
 
 @st.composite
-def reduction(draw, lo=-2.0, hi=2.0, kinks=(), shapes=ANY, unique=False, tuples=True, none=True, keepdims=True):
-    x = draw(values(draw(shapes), lo, hi, kinks, unique))
+def reduction(draw, lo=-2.0, hi=2.0, kinks=(), shapes=ANY, unique=False, tuples=True, none=True, keepdims=True,
+              zeros=False):
+    x = draw(values(draw(shapes), lo, hi, kinks, unique, zeros))
     params = {"axis": draw(axis_of(x.shape, tuples, none))}
     if keepdims:
         params["keepdims"] = draw(st.booleans())
@@ -409,7 +414,7 @@ ROWS = {
     R.Mean: Row(reduction(shapes=FULL), apply(R.Mean)),
     R.Max: Row(reduction(shapes=FULL, unique=True), apply(R.Max)),
     R.Norm2: Row(reduction(0.2, 2.0, shapes=FULL), apply(R.Norm2)),
-    R.Prod: Row(reduction(0.3, 1.5, shapes=FULL, tuples=False), apply(R.Prod)),
+    R.Prod: Row(reduction(0.3, 1.5, shapes=FULL, tuples=False, zeros=True), apply(R.Prod)),
     R.CumSum: Row(reduction(shapes=AXES, tuples=False, none=False, keepdims=False).map(
         lambda d: (d[0], dict(d[1], reverse=False))), apply(R.CumSum)),
     R.LogSumExp: Row(reduction(shapes=FULL), apply(R.LogSumExp)),
@@ -443,6 +448,54 @@ ROWS = {
     P.Pool2d: Row(pool(), apply(P.Pool2d)),
     P.Unpool2d: Row(pool(adjoint=True), apply(P.Unpool2d)),
     P.UpsampleNearest2d: Row(upsample(), apply(P.UpsampleNearest2d)),
+}
+
+
+def _reduced(loss, reduction):
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _lse(x, axis=None, keepdims=False):
+    return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
+
+
+# What each op's forward gives, written plainly in NumPy (the convolutions and pools: their adjoint pairs and
+# gradients tie them down); test_value_is_its_formula holds every op listed here to it.
+FORMULAS = {
+    E.Add: lambda a, b: a + b, E.Sub: lambda a, b: a - b, E.Mul: lambda a, b: a * b, E.Div: lambda a, b: a / b,
+    E.Neg: lambda a: -a, E.Exp: np.exp, E.Log: np.log, E.Sign: np.sign, E.Abs: np.abs,
+    E.Sqrt: lambda a, flat_at_zero: np.sqrt(a),
+    E.Pow: lambda a, b=None, number=None: a ** (b if number is None else number),
+    E.Clamp: lambda a, lo, hi: np.minimum(np.maximum(a, -np.inf if lo is None else lo), hi),
+    E.Fill: lambda a, b: np.broadcast_to(b, a.shape), E.Clone: lambda a, order: a, E.Cast: lambda a: a,
+    E.Maximum: np.maximum, E.Minimum: np.minimum, E.Where: lambda a, b, cond: np.where(cond, a, b),
+    E.ClampBy: lambda a, b, c=None, bounds="both": (np.minimum(a, b) if bounds == "max" else  # b: the bound given
+                                                     np.maximum(a, b) if c is None else np.clip(a, b, c)),
+    A.Sigmoid: _sigmoid, A.SigmoidBackward: lambda g, s: g * s * (1 - s), A.Tanh: np.tanh,
+    A.Step: lambda x: (x > 0) * 1.0, A.Select: lambda g, x, keep: np.where(keep, g, 0), A.ReLU: lambda x: x * (x > 0),
+    A.LeakyReLU: lambda x, negative_slope: np.where(x > 0, x, negative_slope * x),
+    A.Hardtanh: lambda x: np.clip(x, -1, 1), A.Threshold: lambda x, threshold, value: np.where(x > threshold, x, value),
+    A.Hardswish: lambda x: x * np.clip(x + 3, 0, 6) / 6, A.Softplus: lambda x: np.log1p(np.exp(x)),
+    R.Sum: np.sum, R.Mean: np.mean, R.Max: np.max, R.Prod: np.prod, R.LogSumExp: _lse,
+    R.Norm2: lambda x, axis, keepdims: np.sqrt((x * x).sum(axis=axis, keepdims=keepdims)),
+    R.CumSum: lambda x, axis, reverse: np.cumsum(x, axis=axis),
+    R.Softmax: lambda x, axis: np.exp(x) / np.exp(x).sum(axis=axis, keepdims=True),
+    R.LogSoftmax: lambda x, axis: x - _lse(x, axis, keepdims=True),
+    S.Reshape: np.reshape, S.BroadcastTo: np.broadcast_to, S.Transpose: np.transpose,
+    S.GetItem: lambda x, index: x[index[0]], S.Cat: lambda *xs, axis: np.concatenate(xs, axis),
+    S.Pad: lambda x, pad_width, value: np.pad(x, pad_width, constant_values=value),
+    L.MatMul: np.matmul, L.Linear: lambda x, w, b=0.0: x @ w.T + b,
+    L.Einsum: lambda *xs, subscripts, output: np.einsum(",".join(subscripts) + "->" + output, *xs),
+    LS.BCEWithLogits: lambda x, t, reduction: _reduced(-(t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x))),
+                                                      reduction),
+    LS.BCE: lambda p, t, reduction: _reduced(-(t * np.log(p) + (1 - t) * np.log(1 - p)), reduction),
+    LS.CrossEntropy: lambda x, labels, reduction: _reduced(_lse(x, 1) - x[np.arange(len(x)), labels], reduction),
+    LS.MSE: lambda x, y, reduction: _reduced((x - y) ** 2, reduction),
+    P.UpsampleNearest2d: lambda x, scale: x.repeat(scale[0], axis=2).repeat(scale[1], axis=3),
 }
 
 
@@ -493,6 +546,16 @@ def gradients(row, xs, params, weights):
 def draw_row(data, op):
     xs, params = data.draw(ROWS[op].inputs)
     return ROWS[op], xs, params
+
+
+# ----------------------------------------------------------------------------- 0: the value
+@pytest.mark.parametrize("op", list(FORMULAS), ids=[c.__name__ for c in FORMULAS])
+@settings(max_examples=5)
+@given(data=st.data())
+def test_value_is_its_formula(op, data):
+    row, xs, params = draw_row(data, op)
+    expected = FORMULAS[op](*xs, **params)
+    np.testing.assert_allclose(row.call(*leaves(xs), **params).array, expected, rtol=1e-12, atol=1e-12)
 
 
 # ----------------------------------------------------------------------------- 1, 2: derivatives of both orders

@@ -99,9 +99,11 @@ def planted(work: Path, tests_from: str | None) -> int:
         (work / path).write_text(source.replace(line, wrong))
         run = subprocess.run([sys.executable, "-m", "pytest", "tests/engine", "-x", "-q", "-p", "no:randomly"],
                              cwd=work, capture_output=True, text=True)
-        failed = [ln for ln in run.stdout.splitlines() if ln.startswith("FAILED")]
+        lines = run.stdout.splitlines()
+        failed = [ln for ln in lines if ln.startswith("FAILED")]
         missed += not failed
-        print(f"{bug}: {'caught by ' + failed[0].split()[1] if failed else 'NOT CAUGHT'}", flush=True)
+        print(f"{bug}: {'caught by ' + failed[0].split()[1] if failed else 'NOT CAUGHT'} ({lines[-1].strip('= ')})",
+              flush=True)
     return missed
 
 

@@ -408,3 +408,50 @@ def test_pgd_start_is_uniform_in_the_ball_and_inside_the_image_range():
     start = pgd(model, X, np.array([0, 1]), eps=0.2, step_size=0.0, steps=1).array
     assert np.all(np.abs(start - X) <= 0.2 + 1e-12) and np.all((start >= 0) & (start <= 1))
     assert not np.allclose(start, X)
+
+
+def test_an_untargeted_attack_without_labels_takes_the_models_own_answer():
+    """A one-logit model answers 1 where its logit is > 0 (here −1.285 and 0.635): y = None attacks those answers."""
+    model = linear_model(W1, B1)
+    np.testing.assert_allclose(bim(model, X, eps=0.1, steps=3).array, bim(model, X, np.array([0.0, 1.0]), eps=0.1,
+                                                                           steps=3).array, rtol=0)
+    np.testing.assert_allclose(bim(model, X, eps=0.1, steps=3).array,
+                               np.clip(X + 0.1 * np.array([[1.0], [-1.0]]) * np.sign(W1[0]), 0, 1), rtol=1e-12)
+
+
+def test_fgsm_follows_a_loss_function_given():
+    """J(logits, y) = Σ logits·c: ∇x J = Σ_k c_k·W_k, whatever y is."""
+    c = np.array([1.0, -1.0, 0.5])
+    got = fgsm(linear_model(), X, np.array([0, 1]), eps=0.05, clip=None,
+               loss=lambda v, y: (v * minigan.tensor(c)).sum())
+    np.testing.assert_allclose(got.array, X + 0.05 * np.sign(c @ W), rtol=1e-15)
+
+
+def test_an_attack_given_no_steps_names_them():
+    with pytest.raises(ValueError, match="steps"):
+        bim(linear_model(), X, np.array([0, 1]), steps=0)
+
+
+def test_instance_noise_adds_sigma_times_a_standard_normal(float64):
+    G, D, opt_g, opt_d = tiny_gan(0.0, 1.0, 0.0)
+    x = minigan.zeros(20000, 1)
+    for sigma in (1.0, 0.3):
+        noise = GAN(G, D, opt_g, opt_d, latent_dim=2, instance_noise=sigma).noisy(x).array
+        assert abs(noise.mean()) < 4 * sigma / math.sqrt(20000) and noise.std() == pytest.approx(sigma, rel=0.03)
+    assert GAN(G, D, opt_g, opt_d, latent_dim=2).noisy(x) is x  # σ = 0: x itself
+
+
+def test_sgd_restarts_the_momentum_of_a_parameter_given_twice_at_each_appearance():
+    """PyTorch's rule for a parameter listed twice (deprecated, warned): on the first step each appearance starts
+    its buffer, b ← g; later ones continue it, so the second appearance reads the buffer the first just moved."""
+    p = minigan.tensor(np.array([1.0]), requires_grad=True)
+    with pytest.warns(UserWarning, match="duplicate"):
+        opt = optim.SGD([p, p], lr=ETA, momentum=0.9)
+    p.grad = minigan.tensor(np.array([G1]))
+    opt.step()
+    assert p.item() == pytest.approx(1 - 2 * ETA * G1, rel=1e-15)  # two steps of b = g
+    p.grad = minigan.tensor(np.array([G2]))
+    opt.step()
+    b1 = 0.9 * G1 + G2
+    b2 = 0.9 * b1 + G2
+    assert p.item() == pytest.approx(1 - 2 * ETA * G1 - ETA * (b1 + b2), rel=1e-14)

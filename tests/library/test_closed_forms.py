@@ -455,3 +455,16 @@ def test_sgd_restarts_the_momentum_of_a_parameter_given_twice_at_each_appearance
     b1 = 0.9 * G1 + G2
     b2 = 0.9 * b1 + G2
     assert p.item() == pytest.approx(1 - 2 * ETA * G1 - ETA * (b1 + b2), rel=1e-14)
+
+
+def test_the_priors_a_view_draws_from_and_their_extents():
+    """p_z: U(−1, 1) in every coordinate (DCGAN's), whose square of half-width 1 holds all of it, or N(0, I), whose
+    square of half-width 2.5 holds 98.8% of each coordinate."""
+    from minigan.gans.gan import prior_draw, prior_extent
+    uniform = prior_draw("uniform", np.random.default_rng(0), (20000, 2))
+    normal = prior_draw("normal", np.random.default_rng(0), (20000, 2))
+    assert uniform.shape == normal.shape == (20000, 2)
+    assert uniform.min() >= -1 and uniform.max() < 1 and uniform.std() == pytest.approx(1 / math.sqrt(3), rel=0.02)
+    assert normal.std() == pytest.approx(1, rel=0.02) and normal.min() < -3
+    assert (prior_extent("uniform"), prior_extent("normal")) == (1.0, 2.5)
+    assert np.mean(np.abs(normal) <= 2.5) == pytest.approx(0.988, abs=0.005)

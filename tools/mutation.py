@@ -4,6 +4,7 @@
     python tools/mutation.py --tests-from 7a87b6a   # the same mutants against the tests of another commit
     python tools/mutation.py --sample 40 --seed 1   # a quicker, smaller sample
     python tools/mutation.py --planted              # two bugs planted by hand: does the engine wing catch them?
+    python tools/mutation.py --rerun build/before.json   # only the mutants an earlier run's tests let through
 
 mutmut (``pip install mutmut``, 3.x) makes the mutants: each is one change to one function of the code below
 (``+`` for ``-``, ``<`` for ``<=``, a number plus one, a dropped argument...), switched on at run time.  A mutant is
@@ -13,8 +14,11 @@ is killed / sampled: a survivor is a bug the tests would let through (or, now an
 Every mutant against the whole suite is hours on two cores, so this runs a FIXED, SEEDED SAMPLE of the mutants of
 each group (GROUPS: the engine's ops, the optimizers, the GAN losses, the attacks) against a TARGETED test command
 (TESTS: the engine wing and the library's tests of those files).  The same seed and sample on the same code give
-the same mutants, so two runs (before and after a change to the tests) compare like with like.  The work happens
-in a copy (build/mutation/, git-ignored): the tree itself is never mutated.  docs/testing.md, "Strength", has
+the same mutants, so two runs (before and after a change to the tests) compare like with like.  ``--rerun`` takes
+an earlier run's results (``--json``) and runs only the mutants its tests did not kill: when the tests have only
+grown since (no test removed or weakened), what the earlier ones killed the later ones kill too, and the score
+comes in a fraction of the time.  The work happens in a copy (build/mutation/, git-ignored): the tree itself is
+never mutated.  docs/testing.md, "Strength", has
 the scores.
 """
 
@@ -125,6 +129,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (mutmut's --max-children)")
     parser.add_argument("--json", type=Path, help="write every sampled mutant's result here")
     parser.add_argument("--planted", action="store_true", help="run the bugs of PLANTED, not mutmut's sample")
+    parser.add_argument("--rerun", type=Path, help="an earlier run's --json: run only the mutants it did not kill")
     args = parser.parse_args(argv)
     if args.planted:
         return planted(args.work, args.tests_from)
@@ -148,10 +153,19 @@ def main(argv=None) -> int:
         k = min(args.sample or SAMPLE[group], len(pool))
         sample[group] = sorted(rng.sample(pool, k))
         print(f"{group}: {k} of {len(pool)} mutants", flush=True)
+    earlier = {}
+    if args.rerun:  # the earlier run's sample, and what it killed (kept as killed)
+        while not args.rerun.exists():  # (that run may still be going: step 1 above overlaps its end)
+            time.sleep(30)
+        earlier = json.loads(args.rerun.read_text())["results"]
+        sample = {group: sorted(status) for group, status in earlier.items()}
+        print(f"rerun: {sum(s not in ('killed', 'timeout') for g in earlier.values() for s in g.values())} mutants "
+              f"{args.rerun} did not kill", flush=True)
 
     # 3. run them
     start = time.time()
-    names = [n for group in sample.values() for n in group]
+    names = [n for group in sample.values() for n in group
+             if earlier.get(group, {}).get(n) not in ("killed", "timeout")]
     subprocess.run(mutmut + ["run", "--max-children", str(args.jobs), *names], cwd=args.work,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elapsed = time.time() - start
@@ -164,7 +178,8 @@ def main(argv=None) -> int:
             codes.update(json.loads(meta.read_text())["exit_code_by_key"])
     results, total_killed, total = {}, 0, 0
     for group, group_names in sample.items():
-        status = {n: STATUS.get(codes.get(n), f"exit {codes.get(n)}") for n in group_names}
+        status = {n: earlier[group][n] if earlier.get(group, {}).get(n) in ("killed", "timeout") else
+                  STATUS.get(codes.get(n), f"exit {codes.get(n)}") for n in group_names}
         killed = sum(s in ("killed", "timeout") for s in status.values())
         total_killed, total = total_killed + killed, total + len(status)
         results[group] = status
@@ -177,7 +192,8 @@ def main(argv=None) -> int:
     print("(see a mutant: cd build/mutation && python -m mutmut show NAME)")
     if args.json:
         args.json.write_text(json.dumps({"seed": args.seed, "tests": kept, "tests_from": args.tests_from,
-                                         "results": results}, indent=1, ensure_ascii=False))
+                                         "rerun": str(args.rerun) if args.rerun else None, "results": results},
+                                        indent=1, ensure_ascii=False))
     return 0
 
 

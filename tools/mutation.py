@@ -130,18 +130,23 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="write every sampled mutant's result here")
     parser.add_argument("--planted", action="store_true", help="run the bugs of PLANTED, not mutmut's sample")
     parser.add_argument("--rerun", type=Path, help="an earlier run's --json: run only the mutants it did not kill")
+    parser.add_argument("--resume", action="store_true",
+                        help="go on in the work folder of an interrupted run: its mutants and which tests run what")
     args = parser.parse_args(argv)
     if args.planted:
         return planted(args.work, args.tests_from)
     mutmut = [sys.executable, "-m", "mutmut"]
     files = [f for group in GROUPS.values() for f in group]
-    kept = prepare(args.work, args.tests_from, TESTS, files)
+    resume = args.resume and (args.work / "mutants" / "mutmut-stats.json").exists()
+    kept = [t for t in TESTS if (args.work / t).exists()] if resume else prepare(args.work, args.tests_from, TESTS,
+                                                                                  files)
     print("tests:", " ".join(kept), flush=True)
 
     # 1. make every mutant and learn which tests run which function (mutmut's "stats" run); the name matches no
     # mutant, so mutmut stops there, its records written
-    subprocess.run(mutmut + ["run", "--max-children", str(args.jobs), "no.such.mutant"], cwd=args.work,
-                   capture_output=True)
+    if not resume:
+        subprocess.run(mutmut + ["run", "--max-children", str(args.jobs), "no.such.mutant"], cwd=args.work,
+                       capture_output=True)
     by_file = mutants_of(args.work, files)
     if not any(by_file.values()):
         sys.exit("mutation: mutmut made no mutants (see build/mutation/mutants/)")
@@ -164,7 +169,7 @@ def main(argv=None) -> int:
 
     # 3. run them
     start = time.time()
-    names = [n for group in sample.values() for n in group
+    names = [n for group, group_names in sample.items() for n in group_names
              if earlier.get(group, {}).get(n) not in ("killed", "timeout")]
     subprocess.run(mutmut + ["run", "--max-children", str(args.jobs), *names], cwd=args.work,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

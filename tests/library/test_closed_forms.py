@@ -21,9 +21,9 @@ from minigan.gans.wgan_gp import gradient_penalty
 ETA, G1, G2 = 0.1, 0.5, -1.0  # two steps from θ = 1 with gradients 0.5 then −1
 
 
-def two_steps(opt_cls, g1=G1, g2=G2, **kwargs):
+def two_steps(opt_cls, g1=G1, g2=G2, lr_tensor=False, **kwargs):
     p = minigan.tensor(np.array([1.0]), requires_grad=True)
-    opt = opt_cls([p], lr=ETA, **kwargs)
+    opt = opt_cls([p], lr=minigan.tensor(ETA) if lr_tensor else ETA, **kwargs)
     out = []
     for g in (g1, g2):
         p.grad = minigan.tensor(np.array([g]))
@@ -59,6 +59,15 @@ def test_each_optimizer_starts_from_its_documented_defaults(opt_cls):
     group = dict(opt_cls([minigan.tensor(np.zeros(2), requires_grad=True)], **given).param_groups[0])
     group.pop("params")
     assert group == {**DEFAULTS[opt_cls], **given}
+
+
+def test_adam_takes_a_tensor_lr_as_pytorch_does():
+    """A Tensor lr with foreach=True needs capturable=True (PyTorch's foreach kernels take a number otherwise)."""
+    lr = minigan.tensor(0.1)
+    with pytest.raises(ValueError, match="capturable=False and foreach=True"):
+        optim.Adam([minigan.tensor(np.zeros(1), requires_grad=True)], lr=lr, foreach=True)
+    optim.Adam([minigan.tensor(np.zeros(1), requires_grad=True)], lr=lr, foreach=True, capturable=True)
+    assert two_steps(optim.Adam, lr_tensor=True) == pytest.approx(adam_by_hand([G1, G2]), rel=1e-6)
 
 
 def test_the_trainers_start_from_their_papers_values():

@@ -5,8 +5,8 @@ for each fused kernel (``@backend.fused``): what values and shapes its inputs ma
 broadcast shapes included where the op takes them) and how it is called.  Hypothesis draws inputs from that
 domain, and for every row:
 
-0. the value is the op's formula written plainly in NumPy (FORMULAS: all but the convolutions and pools, whose
-   adjoint pairs and gradients tie them down);
+0. the value is the op's formula written plainly in NumPy (FORMULAS: all but the convolutions and Unpool2d,
+   whose adjoint pairs and gradients tie them down);
 1. the gradient matches central finite differences (``minigan.gradcheck``, float64);
 2. so does the gradient of the gradient (``minigan.gradgradcheck``: a backward run with ``create_graph=True``);
 3. gradients accumulate: an input used twice gets the sum of both uses, and two backward passes add up;
@@ -464,8 +464,19 @@ def _lse(x, axis=None, keepdims=False):
     return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
 
 
-# What each op's forward gives, written plainly in NumPy (the convolutions and pools: their adjoint pairs and
-# gradients tie them down); test_value_is_its_formula holds every op listed here to it.
+def _pool(x, mode, kernel_size, stride, padding, dilation, out_hw, argmax=None):
+    """Each window's maximum, or its mean over kh·kw (the windows never run past the padding here), one by one."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
+    padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf if mode == "max" else 0)
+    out = np.zeros(x.shape[:2] + out_hw)
+    for a, b in np.ndindex(out_hw):
+        window = padded[:, :, a * sh: a * sh + dh * (kh - 1) + 1: dh, b * sw: b * sw + dw * (kw - 1) + 1: dw]
+        out[:, :, a, b] = window.max(axis=(2, 3)) if mode == "max" else window.sum(axis=(2, 3)) / (kh * kw)
+    return out
+
+
+# What each op's forward gives, written plainly in NumPy (the convolutions and the pools' adjoint: their adjoint pairs
+# and gradients tie them down); test_value_is_its_formula holds every op listed here to it.
 FORMULAS = {
     E.Add: lambda a, b: a + b, E.Sub: lambda a, b: a - b, E.Mul: lambda a, b: a * b, E.Div: lambda a, b: a / b,
     E.Neg: lambda a: -a, E.Exp: np.exp, E.Log: np.log, E.Sign: np.sign, E.Abs: np.abs,
@@ -496,7 +507,7 @@ FORMULAS = {
     LS.BCE: lambda p, t, reduction: _reduced(-(t * np.log(p) + (1 - t) * np.log(1 - p)), reduction),
     LS.CrossEntropy: lambda x, labels, reduction: _reduced(_lse(x, 1) - x[np.arange(len(x)), labels], reduction),
     LS.MSE: lambda x, y, reduction: _reduced((x - y) ** 2, reduction),
-    P.UpsampleNearest2d: lambda x, scale: x.repeat(scale[0], axis=2).repeat(scale[1], axis=3),
+    P.Pool2d: _pool, P.UpsampleNearest2d: lambda x, scale: x.repeat(scale[0], axis=2).repeat(scale[1], axis=3),
 }
 
 

@@ -51,8 +51,9 @@ def test_each_optimizer_starts_from_its_documented_defaults(opt_cls):
     group = dict(opt_cls([minigan.tensor(np.zeros(2), requires_grad=True)]).param_groups[0])
     group.pop("params")
     assert list(group.items()) == list(DEFAULTS[opt_cls].items())
-    # and each one given is passed on: switches flipped, numbers halved (Nesterov kept off: it needs momentum > 0)
-    given = {k: not v if isinstance(v, bool) else v / 2 if isinstance(v, float) else v
+    # and each one given is passed on: switches flipped (None to False), numbers halved (Nesterov kept off: it needs
+    # momentum > 0)
+    given = {k: False if v is None else not v if isinstance(v, bool) else v / 2 if isinstance(v, float) else v
              for k, v in DEFAULTS[opt_cls].items() if k != "decoupled_weight_decay" or opt_cls is optim.Adam}
     if opt_cls is optim.SGD:
         given["nesterov"] = False

@@ -1,4 +1,4 @@
-"""The engine's properties: one row per op, and five things every op must do.
+"""The engine's properties: one row per op, and six things every op must do.
 
 ROWS below has one row for each op of the engine (each ``Node`` subclass in minigan/engine/ops/), and FUSED one
 for each fused kernel (``@backend.fused``): what values and shapes its inputs may take (its domain: 0-d, empty and
@@ -324,15 +324,18 @@ def pool(draw, adjoint=False):
     """Pool2d's (or, ``adjoint``, Unpool2d's) arguments: mode, a window's geometry, and for the max its offsets."""
     g = draw(geometry())
     mode = draw(st.sampled_from(["avg", "max"]))
+    assume(mode == "max" or g["dilation"] == (1, 1))  # (PyTorch's avg_pool2d has no dilation)
     n, c, h, w, out_hw = g["n"], g["c"], g["h"], g["w"], (g["ho"], g["wo"])
     params = dict(mode=mode, kernel_size=g["kernel"], stride=g["stride"], padding=g["padding"],
-                  dilation=g["dilation"], out_hw=out_hw)
+                  dilation=g["dilation"], out_hw=out_hw, count_include_pad=draw(st.booleans()))
     x = draw(values((n, c, h, w), unique=True))  # distinct values: a max with no ties
     if mode == "max":
         params["argmax"] = P._running_max(x, g["kernel"], g["stride"], g["padding"], g["dilation"], out_hw)[1]
     elif adjoint:
-        params["divisor"] = P._divisors(np, (h, w), g["kernel"], g["stride"], g["padding"], out_hw, True)
+        params["divisor"] = P._divisors(np, (h, w), g["kernel"], g["stride"], g["padding"], out_hw,
+                                        params["count_include_pad"])
     if adjoint:
+        del params["count_include_pad"]  # (Unpool2d is given the divisors)
         return (draw(values((n, c) + out_hw)),), dict(params, in_hw=(h, w))
     return (x,), params
 
@@ -452,26 +455,25 @@ ROWS = {
 }
 
 
-def _reduced(loss, reduction):
-    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
-
-
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
+_reduced = lambda loss, reduction: loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+_sigmoid = lambda x: 1 / (1 + np.exp(-x))
 
 
 def _lse(x, axis=None, keepdims=False):
     return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
 
 
-def _pool(x, mode, kernel_size, stride, padding, dilation, out_hw, argmax=None):
-    """Each window's maximum, or its mean over kh·kw (the windows never run past the padding here), one by one."""
+def _pool(x, mode, kernel_size, stride, padding, dilation, out_hw, count_include_pad, argmax=None):
+    """Each window's maximum, or its mean over kh·kw (or, not count_include_pad, over its pixels inside x)."""
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
     padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf if mode == "max" else 0)
+    inside = np.pad(np.ones(x.shape[2:]), ((ph, ph), (pw, pw)))
     out = np.zeros(x.shape[:2] + out_hw)
     for a, b in np.ndindex(out_hw):
-        window = padded[:, :, a * sh: a * sh + dh * (kh - 1) + 1: dh, b * sw: b * sw + dw * (kw - 1) + 1: dw]
-        out[:, :, a, b] = window.max(axis=(2, 3)) if mode == "max" else window.sum(axis=(2, 3)) / (kh * kw)
+        rows, cols = slice(a * sh, a * sh + dh * (kh - 1) + 1, dh), slice(b * sw, b * sw + dw * (kw - 1) + 1, dw)
+        count = kh * kw if count_include_pad else inside[rows, cols].sum()
+        window = padded[:, :, rows, cols]
+        out[:, :, a, b] = window.max(axis=(2, 3)) if mode == "max" else window.sum(axis=(2, 3)) / count
     return out
 
 
@@ -587,8 +589,9 @@ def test_second_derivative_matches_finite_differences(op, data):
     row, xs, params = draw_row(data, op)
     assume(row.second is True or row.second(params))
     ts = leaves(xs)
-    plain, recorded = (minigan.autograd.grad(row.call(*ts, **params).sum(), ts, create_graph=graph, allow_unused=True)
-                       for graph in (False, True))
+    w = minigan.tensor(np.random.default_rng(0).standard_normal(row.call(*ts, **params).shape))  # (not all ones:
+    plain, recorded = (minigan.autograd.grad((row.call(*ts, **params) * w).sum(), ts, create_graph=graph,  # a term
+                                             allow_unused=True) for graph in (False, True))  # may vanish for those)
     for a, b in zip(plain, recorded):
         assert (a is None) == (b is None) and (a is None or np.allclose(a.array, b.array, rtol=1e-12, atol=1e-12))
     assert minigan.gradgradcheck(lambda *ts: row.call(*ts, **params), leaves(xs), atol=1e-5, rtol=1e-3)
@@ -700,10 +703,6 @@ def slope(f, x, h=1e-6):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
 @st.composite
 def fused_args(draw, *ranges, shapes=FULL):
     shape = draw(shapes)
@@ -737,9 +736,9 @@ def batch_norm_dx_by_differences(x, dy, gamma, h=1e-6):
 
 # kernel: (its arguments' strategy, what it must give, written another way: a closed form or finite differences)
 FUSED = {
-    A._stable_sigmoid: (fused_args((-30, 30)), lambda x: sigmoid(x)),
-    A._sigmoid_grad: (fused_args((-2, 2), (-4, 4)).map(lambda a: (a[0], sigmoid(a[1]), a[1])),
-                      lambda g, s, x: g * slope(sigmoid, x)),
+    A._stable_sigmoid: (fused_args((-30, 30)), _sigmoid),
+    A._sigmoid_grad: (fused_args((-2, 2), (-4, 4)).map(lambda a: (a[0], _sigmoid(a[1]), a[1])),
+                      lambda g, s, x: g * slope(_sigmoid, x)),
     A._tanh_grad: (fused_args((-2, 2), (-2, 2)).map(lambda a: (a[0], np.tanh(a[1]), a[1])),
                    lambda g, t, x: g * slope(np.tanh, x)),
     A._relu_grad: (fused_args((-2, 2), (-2, 2)).map(lambda a: (a[0], np.maximum(a[1], 0), a[1])),
@@ -747,7 +746,7 @@ FUSED = {
     A._leaky_relu_grad: (fused_args((-2, 2), (-2, 2)).map(lambda a: (a[0], a[1], 0.2, 0.8)),
                          lambda g, x, s, _: g * slope(lambda v: np.where(v > 0, v, 0.2 * v), x)),
     LS._bce_with_logits: (fused_args((-8, 8), (0, 1)),
-                          lambda x, t: -(t * np.log(sigmoid(x)) + (1 - t) * np.log(1 - sigmoid(x)))),
+                          lambda x, t: -(t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x)))),
     LS._bce_with_logits_grad: (fused_args((-8, 8), (0, 1), (-2, 2)),
                                lambda x, t, g: g * slope(lambda v: LS._bce_with_logits(np, v, t), x)),
     LS._squared_difference: (fused_args((-2, 2), (-2, 2)), lambda x, y: (x - y) ** 2),

@@ -564,7 +564,7 @@ def draw_row(data, op):
 
 # ----------------------------------------------------------------------------- 0: the value
 @pytest.mark.parametrize("op", list(FORMULAS), ids=[c.__name__ for c in FORMULAS])
-@settings(max_examples=5)
+@settings(max_examples=12)
 @given(data=st.data())
 def test_value_is_its_formula(op, data):
     row, xs, params = draw_row(data, op)

@@ -6,7 +6,7 @@
     python tools/mutation.py --planted              # two bugs planted by hand: does the engine wing catch them?
     python tools/mutation.py --rerun build/before.json   # only the mutants an earlier run's tests let through
 
-mutmut (``pip install mutmut``, 3.x) makes the mutants: each is one change to one function of the code below
+mutmut (3.x: ``pip install -e ".[mutation]"``) makes the mutants: each is one change to one function of the code below
 (``+`` for ``-``, ``<`` for ``<=``, a number plus one, a dropped argument...), switched on at run time.  A mutant is
 *killed* when a test fails with it on, *survives* when every test that runs the function still passes.  The score
 is killed / sampled: a survivor is a bug the tests would let through (or, now and then, a change that is no bug).

@@ -162,6 +162,8 @@ def _from_host(array):
 
 def _binary(name):
     def op(self, other):
+        if not isinstance(other, ndarray) and getattr(other, "__array_ufunc__", 0) is None:
+            return NotImplemented  # (CuPy's rule, _should_use_rop: an object whose __array_ufunc__ is None answers)
         result = getattr(self._a, name)(_unwrap(other))
         if result is NotImplemented:
             return result

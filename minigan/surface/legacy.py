@@ -8,7 +8,8 @@ an array of another dtype, sizes) is copied or made new, by the engine's constru
   of another dtype, as PyTorch's (TypeError), for it cannot share it;
 - a storage (``t.storage()``, ``t.untyped_storage()``): a 1-D tensor over the whole of it; a typed storage must
   hold the constructor's dtype (PyTorch's RuntimeError otherwise), an untyped one is read as that dtype;
-- a NumPy (or CuPy) array of the constructor's dtype: a tensor on its memory, as ``from_numpy``.
+- a NumPy (or CuPy) array of the constructor's dtype, on the default device: a tensor on its memory, as
+  ``from_numpy``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def shares(data, dtype) -> bool:
     if isinstance(data, (engine.Tensor, _storage._Storage)):
         return True
     wanted = backend.np.dtype(dtype or backend.DEFAULT_DTYPE)
-    return backend.is_array(data) and data.dtype == wanted and not any(s < 0 for s in data.strides)
+    return backend.is_array(data) and data.dtype == wanted and not any(s < 0 for s in data.strides) and \
+        backend.get_array_module(data) is backend.active_module()  # (an array on another device than the
+    # default one is copied there, as before)
 
 
 def shared(name, data, dtype, from_numpy):

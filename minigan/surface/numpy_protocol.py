@@ -11,6 +11,8 @@ the graph, where PyTorch's is a TypeError (docs/pytorch.md says why).
 
 from __future__ import annotations
 
+import functools
+
 from minigan import storage as _storage
 from minigan.engine import backend
 from minigan.engine import tensor as engine
@@ -29,6 +31,17 @@ OPERATORS = {
     np.not_equal: ("__ne__", "__ne__"),
 }
 WRAPPED = ("__call__", "reduce", "accumulate", "reduceat")  # (NumPy wraps these results; outer's and at's it does not)
+
+
+class ArrayUfunc:
+    """``Tensor.__array_ufunc__``.  NumPy looks it up on the class and calls it with the tensor first (``array_ufunc``).
+    CuPy reads it from the tensor, and where it finds None hands an operator with a CuPy array first to the tensor's
+    own (``a * t`` is ``t.__rmul__(a)``): a GPU tensor answers None, as the engine's tensor answers on every device."""
+
+    def __get__(self, t, owner=None):
+        if t is None:
+            return array_ufunc
+        return None if backend.device_of(t.array) != "cpu" else functools.partial(array_ufunc, t)
 
 
 def array_ufunc(t, ufunc, method, *inputs, **kwargs):

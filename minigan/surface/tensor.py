@@ -465,8 +465,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
                              "t.detach().numpy()), or one number as loss.item() (losses.append(loss.item()))")
         return super().__array__(dtype, copy)
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        return _numpy.array_ufunc(self, ufunc, method, *inputs, **kwargs)
+    __array_ufunc__ = _numpy.ArrayUfunc()  # (None for a GPU tensor, as CuPy's operators ask: see there)
 
     def __array_wrap__(self, array, context=None, return_scalar=False):
         return _numpy.array_wrap(array)

@@ -13,6 +13,7 @@ import pytest
 
 import minigan
 import minigan.nn as nn
+from library.test_optim import two_steps as by_hand
 from minigan import optim
 from minigan.attacks import bim, fgsm, pgd
 from minigan.gans import BEGAN, GAN, WGAN, WGANGP
@@ -22,14 +23,8 @@ ETA, G1, G2 = 0.1, 0.5, -1.0  # two steps from θ = 1 with gradients 0.5 then �
 
 
 def two_steps(opt_cls, g1=G1, g2=G2, lr_tensor=False, **kwargs):
-    p = minigan.tensor(np.array([1.0]), requires_grad=True)
-    opt = opt_cls([p], lr=minigan.tensor(ETA) if lr_tensor else ETA, **kwargs)
-    out = []
-    for g in (g1, g2):
-        p.grad = minigan.tensor(np.array([g]))
-        opt.step()
-        out.append(float(p.array[0]))
-    return out
+    """θ after each of two steps from θ = 1 at lr ETA (a tensor lr with ``lr_tensor``): test_optim's walk."""
+    return by_hand(opt_cls, g1, g2, lr=minigan.tensor(ETA) if lr_tensor else ETA, **kwargs)
 
 
 # ----------------------------------------------------------------------------- the defaults

@@ -2,11 +2,16 @@
 
 import atexit
 import contextlib
+import dataclasses
 import gc
+import itertools
 import os
+import random
+import re
 import shutil
 import sys
 import tempfile
+import zlib
 
 # Bytecode is written and read beside the sources (__pycache__/, git-ignored), as Python does by default, even where
 # the environment sets PYTHONDONTWRITEBYTECODE (some CI images and this project's own machines do).  With it set,
@@ -228,30 +233,117 @@ def ulps(dtype, n: int = 4) -> float:
     return n * float(np.finfo(dtype).eps)
 
 
-# ----------------------------------------------------------------------------- exhaustive products: a slice by default
-# Whether this run builds the whole products (the `all-` cases).  They run only under -m slow; in a run whose mark
-# expression is pyproject.toml's default, "not slow", each would be made into a test item and then deselected
-# (about 13,600 items, 2 s of CPU in each pytest-xdist worker's collection), so there they are not built at all.  Any
-# other -m (slow, "", "slow and not gpu", ...) builds them as before.  Set by pytest_configure below, which pytest
-# calls before it imports a test module; ``left_out`` counts what was not built, for the run's summary.
+# ----------------------------------------------------------------------------- parity sweeps: a seeded slice by default
+# A comparison with PyTorch parametrized over ops x dtypes x shapes x ... is a sweep of thousands of cases; the
+# default run keeps a seeded slice of each (every value of every argument at least once), and the rest carry the
+# `parity` marker: `python -m pytest -m parity` runs them, and .ci/run runs them after the default line.  In a run
+# whose mark expression cannot select a parity case (pyproject.toml's default, "not slow and not parity"), the cases
+# left out are not made into test items at all (each item costs collection time in every pytest-xdist worker:
+# ~37,000 of them, ~20 CPU-s a worker); any -m that can select one builds them all.  Set by pytest_configure below,
+# which pytest calls before it imports a test module; ``left_out`` counts what was not built, for the run's summary.
 WHOLE_PRODUCTS = {"built": True, "left_out": 0}
+PARITY_BUDGET = 12  # the cases of one test function the default run keeps (before the cover), tests/pytorch
 
 
 def pytest_configure(config):
-    WHOLE_PRODUCTS["built"] = (config.getoption("markexpr", "") or "").strip() != "not slow"
+    WHOLE_PRODUCTS["built"] = may_select("parity", config.getoption("markexpr", "") or "")
+
+
+def may_select(mark: str, markexpr: str) -> bool:
+    """Whether the mark expression ``markexpr`` (pytest's -m) selects some test that carries ``mark``: tried with
+    ``mark`` set and each way of setting the expression's other names."""
+    if not markexpr.strip():
+        return True
+    from _pytest.mark.expression import Expression
+
+    try:
+        expression = Expression.compile(markexpr)
+    except Exception:  # pytest reports a bad -m itself
+        return True
+    names = sorted(set(re.findall(r"[A-Za-z_][\w.]*", markexpr)) - {"and", "or", "not", mark})[:12]
+    for values in itertools.product((False, True), repeat=len(names)):
+        given = {**dict(zip(names, values)), mark: True}
+        if expression.evaluate(lambda name, /, given=given, **kwargs: given.get(name, False)):
+            return True
+    return False
+
+
+def _value_key(value):
+    """What makes two cases' values of one argument the same value: numbers, strings, dtypes and names by their
+    value, tuples by their items, any other object by its identity (a lambda or a case object in a list)."""
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic, np.dtype, type)):
+        return (type(value).__name__, repr(value))
+    if isinstance(value, (tuple, list)):
+        return tuple(map(_value_key, value))
+    return ("object", id(value))
+
+
+def parity_slice(calls: list, budget: int, seed: str, key=None) -> list:
+    """The positions, in order, of the cases of one test the default run keeps: ``budget`` drawn at random from
+    ``calls`` (a generator seeded by ``seed``, the test's node id, so every machine and every pytest-xdist worker
+    draws the same), then, in order, each case that holds a value of an argument no chosen case holds yet, so every
+    value of every argument runs at least once.  ``key(call)``: the (argument, value) pairs of one case (default:
+    a pytest CallSpec's params)."""
+    key = key or (lambda call: [(name, _value_key(value)) for name, value in call.params.items()])
+    if len(calls) <= budget:
+        return list(range(len(calls)))
+    chosen = set(random.Random(zlib.crc32(seed.encode())).sample(range(len(calls)), budget))
+    seen = {pair for j in chosen for pair in key(calls[j])}
+    for j, call in enumerate(calls):
+        pairs = key(call)
+        if j not in chosen and any(pair not in seen for pair in pairs):
+            chosen.add(j)
+            seen.update(pairs)
+    return sorted(chosen)
+
+
+def budget_the_sweep(metafunc):
+    """Keep a seeded slice of a parametrized test's cases (parity_slice) in the default run and mark the rest
+    `parity`; not built at all where the run cannot select them.  Cases already marked `parity` stay so, and
+    the slice is drawn from the others (the same in a run that builds the marked ones and in one that does not);
+    a test given default_slice's cases keeps that choice; ``@pytest.mark.budget(n)`` sets a test's budget."""
+    calls = metafunc._calls  # pytest's planned cases, made into test items after this hook
+    if len(calls) <= PARITY_BUDGET or any(isinstance(mark.args[1], DefaultSlice) for mark in
+                                          metafunc.definition.iter_markers("parametrize") if len(mark.args) > 1):
+        return
+    mark = metafunc.definition.get_closest_marker("budget")
+    budget = mark.args[0] if mark is not None else PARITY_BUDGET
+    open_ = [j for j, call in enumerate(calls) if not any(m.name == "parity" for m in call.marks)]
+    if len(open_) <= budget:
+        return
+    kept = {open_[j] for j in parity_slice([calls[j] for j in open_], budget, metafunc.definition.nodeid)}
+    open_ = set(open_)
+    if not WHOLE_PRODUCTS["built"]:
+        WHOLE_PRODUCTS["left_out"] += len(open_) - len(kept)
+        metafunc._calls = [call for j, call in enumerate(calls) if j in kept or j not in open_]
+    else:
+        parity = pytest.mark.parity.mark
+        metafunc._calls = [dataclasses.replace(call, marks=[*call.marks, parity]) if j not in kept and j in open_
+                           else call for j, call in enumerate(calls)]
+
+
+class DefaultSlice(list):
+    """default_slice's cases: a test given them keeps that choice (budget_the_sweep leaves it alone)."""
+
+    def __add__(self, other):
+        return DefaultSlice(list(self) + list(other))
+
+    def __radd__(self, other):
+        return DefaultSlice(list(other) + list(self))
 
 
 def default_slice(cases, every: int, cover=()) -> list:
-    """An exhaustive product of cases (op x dtype x shape x ...) as the parameters of one test, parametrized twice:
-    a fixed slice in the default run (every ``every``-th case, plus the first case of any value a ``cover`` function
-    names that the slice would miss, so every op and every dtype runs at least once) and the whole product under
-    ``-m slow`` (ids ``all-...``; not built at all in a run that deselects every slow test, see WHOLE_PRODUCTS).
+    """An exhaustive product of cases (op x dtype x shape x ...) as the parameters of one test: a fixed slice in the
+    default run (every ``every``-th case, plus the first case of any value a ``cover`` function names that the
+    slice would miss, so every op and every dtype runs at least once) and the rest marked `parity` (run with
+    ``-m parity``; not built at all in a run that cannot select them, see WHOLE_PRODUCTS).
     ``cases``: tuples of the test's arguments, in a fixed order (the slice is the same on every machine and in every
-    pytest-xdist worker), or ``pytest.param``s (their marks and ids are kept).  A test's default ids are pytest's as
-    before.  ``cover="each"`` (alone or in the list): every value of every argument (by its repr) runs at least once.
+    pytest-xdist worker), or ``pytest.param``s (their marks and ids are kept).  The ids are pytest's as before.
+    ``cover="each"`` (alone or in the list): every value of every argument (by its repr) runs at least once.
 
     A sweep of thousands of generated cases of one function against PyTorch runs this way: a stride ``every`` that
-    shares no factor with the product's inner sizes walks through their combinations as it goes."""
+    shares no factor with the product's inner sizes walks through their combinations as it goes.  (A parametrized
+    test in tests/pytorch that does not call this gets a seeded slice of its own: budget_the_sweep.)"""
     cases = [case if isinstance(case, type(pytest.param())) else pytest.param(*case) if isinstance(case, tuple)
              else pytest.param(case) for case in cases]  # (a pytest.param keeps its marks and id in both)
     each = [lambda *values, i=i: repr(values[i]) for i in range(len(cases[0].values) if cases else 0)]
@@ -264,11 +356,11 @@ def default_slice(cases, every: int, cover=()) -> list:
                 chosen.add(j)
                 seen.add(key(*case.values))
     if not WHOLE_PRODUCTS["built"]:
-        WHOLE_PRODUCTS["left_out"] += len(cases)
-        return [cases[j] for j in sorted(chosen)]
-    return ([cases[j] for j in sorted(chosen)] +
-            [pytest.param(*case.values, marks=[*case.marks, pytest.mark.slow],
-                          id="all-" + (case.id or "-".join(map(_case_id, case.values)))) for case in cases])
+        WHOLE_PRODUCTS["left_out"] += len(cases) - len(chosen)
+        return DefaultSlice(cases[j] for j in sorted(chosen))
+    return DefaultSlice(case if j in chosen else
+                        pytest.param(*case.values, marks=[*case.marks, pytest.mark.parity], id=case.id)
+                        for j, case in enumerate(cases))
 
 
 def _case_id(value) -> str:
@@ -365,7 +457,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                                     "(python -m pytest -rs lists each)")
     if deselected:
         terminalreporter.write_line(f"{deselected:6,} deselected: by -m or -k (by default the long checks marked "
-                                    "slow; python -m pytest -m slow runs them)")
+                                    "slow, python -m pytest -m slow runs them, and the parity cases, see below)")
     if left_out:
-        terminalreporter.write_line(f"{left_out:6,} cases of exhaustive products not built: a slice of each ran "
-                                    "(python -m pytest -m slow builds and runs them all)")
+        terminalreporter.write_line(f"{left_out:6,} parity cases not built: a seeded slice of each sweep against "
+                                    "PyTorch ran (python -m pytest -m parity runs the rest)")

@@ -284,7 +284,7 @@ def parity_slice(calls: list, budget: int, seed: str, key=None) -> list:
     draws the same), then, in order, each case that holds a value of an argument no chosen case holds yet, so every
     value of every argument runs at least once.  ``key(call)``: the (argument, value) pairs of one case (default:
     a pytest CallSpec's params)."""
-    key = key or (lambda call: [(name, _value_key(value)) for name, value in call.params.items()])
+    key = key if key is not None else lambda call: [(name, _value_key(value)) for name, value in call.params.items()]
     if len(calls) <= budget:
         return list(range(len(calls)))
     chosen = set(random.Random(zlib.crc32(seed.encode())).sample(range(len(calls)), budget))
@@ -297,21 +297,39 @@ def parity_slice(calls: list, budget: int, seed: str, key=None) -> list:
     return sorted(chosen)
 
 
+# Every parametrized test of tests/pytorch is a sweep against PyTorch, and so is a test elsewhere marked budget(n) (a
+# lesson on the GPU's code path, each of a handful of notebooks): after pytest's own hooks (and a module's
+# pytest_generate_tests) have planned its cases, before they become items, the default run keeps a seeded slice.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_generate_tests(metafunc):
+    yield
+    budget_the_sweep(metafunc)
+
+
+PYTORCH_WING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch") + os.sep
+
+
 def budget_the_sweep(metafunc):
     """Keep a seeded slice of a parametrized test's cases (parity_slice) in the default run and mark the rest
     `parity`; not built at all where the run cannot select them.  Cases already marked `parity` stay so, and
     the slice is drawn from the others (the same in a run that builds the marked ones and in one that does not);
-    a test given default_slice's cases keeps that choice; ``@pytest.mark.budget(n)`` sets a test's budget."""
-    calls = metafunc._calls  # pytest's planned cases, made into test items after this hook
-    if len(calls) <= PARITY_BUDGET or any(isinstance(mark.args[1], DefaultSlice) for mark in
-                                          metafunc.definition.iter_markers("parametrize") if len(mark.args) > 1):
-        return
+    a test given default_slice's cases keeps that choice.  Every test of tests/pytorch, PARITY_BUDGET cases and
+    each value of each argument; elsewhere only a test marked ``@pytest.mark.budget(n)`` (``cover=False``: n
+    cases drawn, not each value: a sweep over lessons or notebooks whose every case is a value of its own)."""
     mark = metafunc.definition.get_closest_marker("budget")
+    if mark is None and not str(metafunc.definition.path).startswith(PYTORCH_WING):
+        return
+    calls = metafunc._calls  # pytest's planned cases, made into test items after this hook
     budget = mark.args[0] if mark is not None else PARITY_BUDGET
+    if len(calls) <= budget or any(isinstance(m.args[1], DefaultSlice) for m in
+                                   metafunc.definition.iter_markers("parametrize") if len(m.args) > 1):
+        return
     open_ = [j for j, call in enumerate(calls) if not any(m.name == "parity" for m in call.marks)]
     if len(open_) <= budget:
         return
-    kept = {open_[j] for j in parity_slice([calls[j] for j in open_], budget, metafunc.definition.nodeid)}
+    cover = mark.kwargs.get("cover", True) if mark is not None else True
+    kept = {open_[j] for j in parity_slice([calls[j] for j in open_], budget, metafunc.definition.nodeid,
+                                           key=None if cover else lambda call: [])}
     open_ = set(open_)
     if not WHOLE_PRODUCTS["built"]:
         WHOLE_PRODUCTS["left_out"] += len(open_) - len(kept)
@@ -409,6 +427,23 @@ def pytest_collection_finish(session):
     session.config.stash[LEFT_OUT] = WHOLE_PRODUCTS["left_out"]
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["left_out"] = WHOLE_PRODUCTS["left_out"]
+    SUITE["items"], SUITE["whole"] = len(session.items), the_readme_line(session.config)
+
+
+# What this process collected, and whether that is the README's line, the whole default suite (`python -m pytest`,
+# with or without -n auto): tests/pytorch/test_suite_counts.py compares it with benchmarks/results/test_line.json.
+SUITE = {"items": 0, "whole": False}
+DEFAULT_MARKS = "not slow and not parity"  # pyproject.toml's addopts
+
+
+def the_readme_line(config) -> bool:
+    """Whether this run collects the default suite whole: all of tests/, pyproject's -m, no -k, nothing left out."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    paths = {os.path.abspath(os.path.join(str(config.invocation_params.dir), arg.split("::")[0]))
+             for arg in config.args}
+    return (paths == {here} and (config.getoption("markexpr", "") or "").strip() == DEFAULT_MARKS
+            and not config.getoption("keyword", "") and not config.getoption("deselect", None)
+            and not config.getoption("ignore", None) and not config.getoption("ignore_glob", None))
 
 
 _left_out_by_workers = []

@@ -5,7 +5,7 @@ checks minigan's."""
 import os
 
 import pytest
-from conftest import SCRATCH, budget_the_sweep, fail_on, process_state, put_back
+from conftest import SCRATCH, fail_on, process_state, put_back
 from engine.helpers_strict_backend import device  # noqa: F401  (a fixture)
 
 from pytorch.oracle import HAVE_TORCH
@@ -42,11 +42,3 @@ def _leaves_pytorch_as_it_was():
     yield
     fail_on(put_back(before, TORCH_STATE))
 
-
-# Every parametrized test of this wing is a sweep against PyTorch: the default run keeps a seeded slice of its
-# cases that holds every value of every argument, the rest run under -m parity (tests/conftest.py, parity_slice).
-# After pytest's own hooks (and a module's pytest_generate_tests) have planned the cases, before they become items.
-@pytest.hookimpl(hookwrapper=True)
-def pytest_generate_tests(metafunc):
-    yield
-    budget_the_sweep(metafunc)

@@ -34,7 +34,7 @@ def counts(output: str) -> dict:
     """pytest's last line (``= 9,012 passed, 340 skipped, 3 xfailed in 201.34s (0:03:21) =``) and pytest-xdist's
     item count (``2 workers [9355 items]``), as numbers."""
     last = [line for line in output.splitlines() if re.match(r"^=+ .* in [\d.]+s", line)][-1]
-    found = {word: int(n.replace(",", "")) for n, word in re.findall(r"([\d,]+) (\w+)", last)}
+    found = {word: int(n.replace(",", "")) for n, word in re.findall(r"(\d[\d,]*) (\w+)", last)}
     found = {("errors" if w == "error" else "warnings" if w == "warning" else w): n for w, n in found.items()}
     items = re.search(r"\d+ workers? \[(\d+) items?\]", output)
     return {"items": int(items.group(1)) if items else None, **{w: found.get(w, 0) for w in COUNTED}}

@@ -264,8 +264,8 @@ def ulps(dtype, n: int = 4) -> float:
 # default run keeps a seeded slice of each (every value of every argument at least once), and the rest carry the
 # `parity` marker: `python -m pytest -m parity` runs them, and .ci/run runs them after the default line.  In a run
 # whose mark expression cannot select a parity case (pyproject.toml's default, "not slow and not parity"), the cases
-# left out are not made into test items at all (each item costs collection time in every pytest-xdist worker:
-# ~37,000 of them, ~20 CPU-s a worker); any -m that can select one builds them all.  Set by pytest_configure below,
+# left out are not made into test items at all (each item costs collection time in every pytest-xdist worker, and
+# they are ~61,000); any -m that can select one builds them all.  Set by pytest_configure below,
 # which pytest calls before it imports a test module; ``left_out`` counts what was not built, for the run's summary.
 WHOLE_PRODUCTS = {"built": True, "left_out": 0}
 PARITY_BUDGET = 12  # the cases of one test function the default run keeps (before the cover), tests/pytorch
@@ -405,16 +405,6 @@ def default_slice(cases, every: int, cover=()) -> list:
     return DefaultSlice(case if j in chosen else
                         pytest.param(*case.values, marks=[*case.marks, pytest.mark.parity], id=case.id)
                         for j, case in enumerate(cases))
-
-
-def _case_id(value) -> str:
-    """A short id for one argument of a case: its text for numbers, strings and dtypes, a function's name; never an
-    object's address (the workers must collect the same ids)."""
-    if isinstance(value, (list, tuple)):
-        return "(" + ",".join(map(_case_id, value)) + ")"
-    if value is None or isinstance(value, (str, int, float, np.generic, np.dtype)):
-        return str(value)
-    return getattr(value, "__name__", type(value).__name__)
 
 
 # ----------------------------------------------------------------------------- the run explains its own skips

@@ -7,6 +7,7 @@ applies depends on whether PyTorch is installed."""
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import conftest
 import pytest
@@ -56,8 +57,10 @@ def test_the_default_marks_are_pyprojects():
     assert f"-m '{conftest.DEFAULT_MARKS}'" in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(not conftest.SUITE["whole"], reason="counts the suite only in a run of the README's line")
 def test_the_suite_collects_about_what_the_record_says():
+    # (asked when the test runs: collection, which sets it, is over by then; a skipif would read it at import)
+    if not conftest.SUITE["whole"]:
+        pytest.skip("counts the suite only in a run of the README's line")
     entry = _record()["with PyTorch" if HAVE_TORCH else "without PyTorch"]
     items = conftest.SUITE["items"]
     assert abs(items - entry["items"]) <= DRIFT * entry["items"], \
@@ -68,3 +71,19 @@ def test_a_stated_time_reads_as_minutes_and_seconds():
     entry = {"passed": 9012, "xfailed": 0, "skipped": 340, "wall_s": 201.4, "load_before": [2.04, 1, 1]}
     assert stated(entry) == ["9,012 passed", "340 skipped", "3 min 21 s", "load 2.0"]
     assert stated({**entry, "xfailed": 3, "wall_s": 59.6})[1:4] == ["3 xfailed", "340 skipped", "1 min 0 s"]
+
+
+def _config(args, **options):
+    given = {"markexpr": conftest.DEFAULT_MARKS, "keyword": "", "deselect": None, "ignore": None,
+             "ignore_glob": None, **options}
+    return SimpleNamespace(args=args, invocation_params=SimpleNamespace(dir=ROOT),
+                           getoption=lambda name, default=None: given.get(name, default))
+
+
+def test_the_readme_line_is_told_from_a_part_of_the_suite():
+    assert conftest.the_readme_line(_config(["tests"]))
+    assert conftest.the_readme_line(_config([str(ROOT / "tests")]))
+    assert not conftest.the_readme_line(_config(["tests/engine"]))
+    assert not conftest.the_readme_line(_config(["tests"], keyword="slice"))
+    assert not conftest.the_readme_line(_config(["tests"], markexpr="parity"))
+    assert not conftest.the_readme_line(_config(["tests"], deselect=["tests/test_test_layout.py"]))

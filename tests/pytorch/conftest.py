@@ -41,4 +41,3 @@ def _leaves_pytorch_as_it_was():
     before = process_state(TORCH_STATE)
     yield
     fail_on(put_back(before, TORCH_STATE))
-

@@ -2,11 +2,16 @@
 
 import atexit
 import contextlib
+import dataclasses
 import gc
+import itertools
 import os
+import random
+import re
 import shutil
 import sys
 import tempfile
+import zlib
 
 # Bytecode is written and read beside the sources (__pycache__/, git-ignored), as Python does by default, even where
 # the environment sets PYTHONDONTWRITEBYTECODE (some CI images and this project's own machines do).  With it set,
@@ -254,30 +259,135 @@ def ulps(dtype, n: int = 4) -> float:
     return n * float(np.finfo(dtype).eps)
 
 
-# ----------------------------------------------------------------------------- exhaustive products: a slice by default
-# Whether this run builds the whole products (the `all-` cases).  They run only under -m slow; in a run whose mark
-# expression is pyproject.toml's default, "not slow", each would be made into a test item and then deselected
-# (about 13,600 items, 2 s of CPU in each pytest-xdist worker's collection), so there they are not built at all.  Any
-# other -m (slow, "", "slow and not gpu", ...) builds them as before.  Set by pytest_configure below, which pytest
-# calls before it imports a test module; ``left_out`` counts what was not built, for the run's summary.
+# ----------------------------------------------------------------------------- parity sweeps: a seeded slice by default
+# A comparison with PyTorch parametrized over ops x dtypes x shapes x ... is a sweep of thousands of cases; the
+# default run keeps a seeded slice of each (every value of every argument at least once), and the rest carry the
+# `parity` marker: `python -m pytest -m parity` runs them, and .ci/run runs them after the default line.  In a run
+# whose mark expression cannot select a parity case (pyproject.toml's default, "not slow and not parity"), the cases
+# left out are not made into test items at all (each item costs collection time in every pytest-xdist worker, and
+# they are ~61,000); any -m that can select one builds them all.  Set by pytest_configure below,
+# which pytest calls before it imports a test module; ``left_out`` counts what was not built, for the run's summary.
 WHOLE_PRODUCTS = {"built": True, "left_out": 0}
+PARITY_BUDGET = 12  # the cases of one test function the default run keeps (before the cover), tests/pytorch
 
 
 def pytest_configure(config):
-    WHOLE_PRODUCTS["built"] = (config.getoption("markexpr", "") or "").strip() != "not slow"
+    WHOLE_PRODUCTS["built"] = may_select("parity", config.getoption("markexpr", "") or "")
+
+
+def may_select(mark: str, markexpr: str) -> bool:
+    """Whether the mark expression ``markexpr`` (pytest's -m) selects some test that carries ``mark``: tried with
+    ``mark`` set and each way of setting the expression's other names."""
+    if not markexpr.strip():
+        return True
+    from _pytest.mark.expression import Expression
+
+    try:
+        expression = Expression.compile(markexpr)
+    except Exception:  # pytest reports a bad -m itself
+        return True
+    names = sorted(set(re.findall(r"[A-Za-z_][\w.]*", markexpr)) - {"and", "or", "not", mark})[:12]
+    for values in itertools.product((False, True), repeat=len(names)):
+        given = {**dict(zip(names, values)), mark: True}
+        if expression.evaluate(lambda name, /, given=given, **kwargs: given.get(name, False)):
+            return True
+    return False
+
+
+def _value_key(value):
+    """What makes two cases' values of one argument the same value: numbers, strings, dtypes and names by their
+    value, tuples by their items, any other object by its identity (a lambda or a case object in a list)."""
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic, np.dtype, type)):
+        return (type(value).__name__, repr(value))
+    if isinstance(value, (tuple, list)):
+        return tuple(map(_value_key, value))
+    return ("object", id(value))
+
+
+def parity_slice(calls: list, budget: int, seed: str, key=None) -> list:
+    """The positions, in order, of the cases of one test the default run keeps: ``budget`` drawn at random from
+    ``calls`` (a generator seeded by ``seed``, the test's node id, so every machine and every pytest-xdist worker
+    draws the same), then, in order, each case that holds a value of an argument no chosen case holds yet, so every
+    value of every argument runs at least once.  ``key(call)``: the (argument, value) pairs of one case (default:
+    a pytest CallSpec's params)."""
+    key = key if key is not None else lambda call: [(name, _value_key(value)) for name, value in call.params.items()]
+    if len(calls) <= budget:
+        return list(range(len(calls)))
+    chosen = set(random.Random(zlib.crc32(seed.encode())).sample(range(len(calls)), budget))
+    seen = {pair for j in chosen for pair in key(calls[j])}
+    for j, call in enumerate(calls):
+        pairs = key(call)
+        if j not in chosen and any(pair not in seen for pair in pairs):
+            chosen.add(j)
+            seen.update(pairs)
+    return sorted(chosen)
+
+
+# Every parametrized test of tests/pytorch is a sweep against PyTorch, and so is a test elsewhere marked budget(n) (a
+# lesson on the GPU's code path, each of a handful of notebooks): after pytest's own hooks (and a module's
+# pytest_generate_tests) have planned its cases, before they become items, the default run keeps a seeded slice.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_generate_tests(metafunc):
+    yield
+    budget_the_sweep(metafunc)
+
+
+PYTORCH_WING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch") + os.sep
+
+
+def budget_the_sweep(metafunc):
+    """Keep a seeded slice of a parametrized test's cases (parity_slice) in the default run and mark the rest
+    `parity`; not built at all where the run cannot select them.  Cases already marked `parity` stay so, and
+    the slice is drawn from the others (the same in a run that builds the marked ones and in one that does not);
+    a test given default_slice's cases keeps that choice.  Every test of tests/pytorch, PARITY_BUDGET cases and
+    each value of each argument; elsewhere only a test marked ``@pytest.mark.budget(n)`` (``cover=False``: n
+    cases drawn, not each value: a sweep over lessons or notebooks whose every case is a value of its own)."""
+    mark = metafunc.definition.get_closest_marker("budget")
+    if mark is None and not str(metafunc.definition.path).startswith(PYTORCH_WING):
+        return
+    calls = metafunc._calls  # pytest's planned cases, made into test items after this hook
+    budget = mark.args[0] if mark is not None else PARITY_BUDGET
+    if len(calls) <= budget or any(isinstance(m.args[1], DefaultSlice) for m in
+                                   metafunc.definition.iter_markers("parametrize") if len(m.args) > 1):
+        return
+    open_ = [j for j, call in enumerate(calls) if not any(m.name == "parity" for m in call.marks)]
+    if len(open_) <= budget:
+        return
+    cover = mark.kwargs.get("cover", True) if mark is not None else True
+    kept = {open_[j] for j in parity_slice([calls[j] for j in open_], budget, metafunc.definition.nodeid,
+                                           key=None if cover else lambda call: [])}
+    open_ = set(open_)
+    if not WHOLE_PRODUCTS["built"]:
+        WHOLE_PRODUCTS["left_out"] += len(open_) - len(kept)
+        metafunc._calls = [call for j, call in enumerate(calls) if j in kept or j not in open_]
+    else:
+        parity = pytest.mark.parity.mark
+        metafunc._calls = [dataclasses.replace(call, marks=[*call.marks, parity]) if j not in kept and j in open_
+                           else call for j, call in enumerate(calls)]
+
+
+class DefaultSlice(list):
+    """default_slice's cases: a test given them keeps that choice (budget_the_sweep leaves it alone)."""
+
+    def __add__(self, other):
+        return DefaultSlice(list(self) + list(other))
+
+    def __radd__(self, other):
+        return DefaultSlice(list(other) + list(self))
 
 
 def default_slice(cases, every: int, cover=()) -> list:
-    """An exhaustive product of cases (op x dtype x shape x ...) as the parameters of one test, parametrized twice:
-    a fixed slice in the default run (every ``every``-th case, plus the first case of any value a ``cover`` function
-    names that the slice would miss, so every op and every dtype runs at least once) and the whole product under
-    ``-m slow`` (ids ``all-...``; not built at all in a run that deselects every slow test, see WHOLE_PRODUCTS).
+    """An exhaustive product of cases (op x dtype x shape x ...) as the parameters of one test: a fixed slice in the
+    default run (every ``every``-th case, plus the first case of any value a ``cover`` function names that the
+    slice would miss, so every op and every dtype runs at least once) and the rest marked `parity` (run with
+    ``-m parity``; not built at all in a run that cannot select them, see WHOLE_PRODUCTS).
     ``cases``: tuples of the test's arguments, in a fixed order (the slice is the same on every machine and in every
-    pytest-xdist worker), or ``pytest.param``s (their marks and ids are kept).  A test's default ids are pytest's as
-    before.  ``cover="each"`` (alone or in the list): every value of every argument (by its repr) runs at least once.
+    pytest-xdist worker), or ``pytest.param``s (their marks and ids are kept).  The ids are pytest's as before.
+    ``cover="each"`` (alone or in the list): every value of every argument (by its repr) runs at least once.
 
     A sweep of thousands of generated cases of one function against PyTorch runs this way: a stride ``every`` that
-    shares no factor with the product's inner sizes walks through their combinations as it goes."""
+    shares no factor with the product's inner sizes walks through their combinations as it goes.  (A parametrized
+    test in tests/pytorch that does not call this gets a seeded slice of its own: budget_the_sweep.)"""
     cases = [case if isinstance(case, type(pytest.param())) else pytest.param(*case) if isinstance(case, tuple)
              else pytest.param(case) for case in cases]  # (a pytest.param keeps its marks and id in both)
     each = [lambda *values, i=i: repr(values[i]) for i in range(len(cases[0].values) if cases else 0)]
@@ -290,21 +400,11 @@ def default_slice(cases, every: int, cover=()) -> list:
                 chosen.add(j)
                 seen.add(key(*case.values))
     if not WHOLE_PRODUCTS["built"]:
-        WHOLE_PRODUCTS["left_out"] += len(cases)
-        return [cases[j] for j in sorted(chosen)]
-    return ([cases[j] for j in sorted(chosen)] +
-            [pytest.param(*case.values, marks=[*case.marks, pytest.mark.slow],
-                          id="all-" + (case.id or "-".join(map(_case_id, case.values)))) for case in cases])
-
-
-def _case_id(value) -> str:
-    """A short id for one argument of a case: its text for numbers, strings and dtypes, a function's name; never an
-    object's address (the workers must collect the same ids)."""
-    if isinstance(value, (list, tuple)):
-        return "(" + ",".join(map(_case_id, value)) + ")"
-    if value is None or isinstance(value, (str, int, float, np.generic, np.dtype)):
-        return str(value)
-    return getattr(value, "__name__", type(value).__name__)
+        WHOLE_PRODUCTS["left_out"] += len(cases) - len(chosen)
+        return DefaultSlice(cases[j] for j in sorted(chosen))
+    return DefaultSlice(case if j in chosen else
+                        pytest.param(*case.values, marks=[*case.marks, pytest.mark.parity], id=case.id)
+                        for j, case in enumerate(cases))
 
 
 # ----------------------------------------------------------------------------- the run explains its own skips
@@ -343,6 +443,23 @@ def pytest_collection_finish(session):
     session.config.stash[LEFT_OUT] = WHOLE_PRODUCTS["left_out"]
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["left_out"] = WHOLE_PRODUCTS["left_out"]
+    SUITE["items"], SUITE["whole"] = len(session.items), the_readme_line(session.config)
+
+
+# What this process collected, and whether that is the README's line, the whole default suite (`python -m pytest`,
+# with or without -n auto): tests/pytorch/test_suite_counts.py compares it with benchmarks/results/test_line.json.
+SUITE = {"items": 0, "whole": False}
+DEFAULT_MARKS = "not slow and not parity"  # pyproject.toml's addopts
+
+
+def the_readme_line(config) -> bool:
+    """Whether this run collects the default suite whole: all of tests/, pyproject's -m, no -k, nothing left out."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    paths = {os.path.abspath(os.path.join(str(config.invocation_params.dir), arg.split("::")[0]))
+             for arg in config.args}
+    return (paths == {here} and (config.getoption("markexpr", "") or "").strip() == DEFAULT_MARKS
+            and not config.getoption("keyword", "") and not config.getoption("deselect", None)
+            and not config.getoption("ignore", None) and not config.getoption("ignore_glob", None))
 
 
 _left_out_by_workers = []
@@ -391,7 +508,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                                     "(python -m pytest -rs lists each)")
     if deselected:
         terminalreporter.write_line(f"{deselected:6,} deselected: by -m or -k (by default the long checks marked "
-                                    "slow; python -m pytest -m slow runs them)")
+                                    "slow, python -m pytest -m slow runs them, and the parity cases, see below)")
     if left_out:
-        terminalreporter.write_line(f"{left_out:6,} cases of exhaustive products not built: a slice of each ran "
-                                    "(python -m pytest -m slow builds and runs them all)")
+        terminalreporter.write_line(f"{left_out:6,} parity cases not built: a seeded slice of each sweep against "
+                                    "PyTorch ran (python -m pytest -m parity runs the rest)")

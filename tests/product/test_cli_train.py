@@ -66,6 +66,7 @@ def test_writes_metrics_pictures_and_checkpoint(tmp_path):
     assert ckpt["step"] == 20 and ckpt["trainer"]["step"] == 20
 
 
+@pytest.mark.budget(2, cover=False)  # two algorithms drawn by default, all four under -m parity
 @pytest.mark.parametrize("algorithm,data", [("gan", "ring:4"), ("wgan", "grid:3"), ("wgan-gp", "ring:4"),
                                             ("began", "ring:4")])
 def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, trained, algorithm, data):

@@ -632,6 +632,8 @@ DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
 EVALUATES_DIGITS = {"13_input_dropout"}  # the lessons above whose evaluation reads digits with the reference CNN
 
 
+# Three lessons drawn by default, every one under -m parity (each also runs on NumPy above)
+@pytest.mark.budget(3, cover=False)
 @pytest.mark.parametrize("name", DEVICE_RUNS)
 def test_a_lesson_runs_on_the_gpus_code_path(name, tmp_path, request):
     """`MINIGAN_BACKEND=cupy python demos/NN_name.py`: the lesson builds its tensors on the device, and hands
@@ -657,6 +659,7 @@ CELL_LESSONS = ["01_autograd_tour", "02_backward_step_by_step", "03_why_topologi
                 "04_accumulation_and_in_place", "05_detach"]  # written as top-level cells: run whole
 
 
+@pytest.mark.budget(2, cover=False)  # two drawn by default, all five under -m parity
 @pytest.mark.parametrize("name", CELL_LESSONS)
 def test_a_cell_lesson_runs_on_the_gpus_code_path(name, tmp_path):
     """The same for a lesson written as top-level cells, run top to bottom (its "try it" cell included)."""

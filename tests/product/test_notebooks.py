@@ -104,6 +104,7 @@ def check_teaches_cell_by_cell(nb, script):
     assert tries[0] + 1 < len(nb.cells) and nb.cells[tries[0] + 1].cell_type == "code", "Try it needs its code cell"
 
 
+@pytest.mark.budget(2, cover=False)  # two notebooks drawn by default, every fast one under -m parity
 @pytest.mark.parametrize("script", [s for s in SCRIPTS if s.stem in FAST], ids=lambda s: s.stem)
 def test_fast_notebook_runs_top_to_bottom_with_figures_inline(script, tmp_path, monkeypatch):
     nb = execute(script, tmp_path, monkeypatch, timeout=120)

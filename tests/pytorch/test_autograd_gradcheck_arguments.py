@@ -78,7 +78,7 @@ FLAG_SETS = list(itertools.product([False, True], repeat=4))
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # (PyTorch warns of an input that is not float64)
-# Every 13th case by default (and each func with each inputs, forward AD checked and not), all under -m slow
+# Every 13th case by default (and each func with each inputs, forward AD checked and not), the rest under -m parity
 @pytest.mark.parametrize("func, inputs, flags", default_slice(
     [pytest.param(func, inputs, flags, id=f"{func}-{inputs}-{''.join('TF'[not v] for v in flags)}")
      for func in FUNCS for inputs in INPUTS for flags in FLAG_SETS], 13,
@@ -108,7 +108,7 @@ GRADGRAD_CASES = [pytest.param(func, inputs, outputs, flags, id=f"{func}-{inputs
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 # Every 23rd case by default (and each func with each inputs and grad_outputs, forward-over-reverse checked and not
-# with each func), all under -m slow
+# with each func), the rest under -m parity
 @pytest.mark.parametrize("func, inputs, grad_outputs, flags", default_slice(GRADGRAD_CASES, 23, cover=(
     "each", lambda func, inputs, outputs, flags: (func, inputs, outputs),
     lambda func, inputs, outputs, flags: (func, flags[0]))))

@@ -39,7 +39,7 @@ def _call(lib, name, d, geometry, module):
         return e
 
 
-# Every 7th case by default (and each divisor, input, geometry and form), all under -m slow
+# Every 7th case by default (and each divisor, input, geometry and form), the rest under -m parity
 @pytest.mark.parametrize("d, name, geometry, module", default_slice(
     [pytest.param(d, name, geometry, module, id=f"{d!r}-{name}-{','.join(f'{k}={v}' for k, v in geometry.items())}-"
                   f"{'AvgPool2d' if module else 'function'}")

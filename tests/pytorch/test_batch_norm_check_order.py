@@ -49,7 +49,7 @@ CASES = [c for c in itertools.product(["float64", "float32", "float16", "int64",
          if not (c[1] == "float32" and c[0] == "float16" and c[5])]  # (left: the module's docstring)
 
 
-# Every 47th case by default (and each value of each of the case's eight parts), all under -m slow (a stride of 3
+# Every 47th case by default (and each value of each of the case's eight parts), the rest under -m parity (a stride of 3
 # had left eps at 1e-5 in every case, its product's innermost size being 3)
 @pytest.mark.parametrize("case", default_slice([pytest.param(c, id=str(i)) for i, c in enumerate(CASES)], 47,
                                                cover=[lambda case, i=i: repr(case[i]) for i in range(8)]))

@@ -34,7 +34,7 @@ def _call(lib, name, form, dtypes):
         return e
 
 
-# Every 5th case by default (and each value of each argument, each op in each form), all under -m slow
+# Every 5th case by default (and each value of each argument, each op in each form), the rest under -m parity
 @pytest.mark.parametrize("name, form, dtypes", default_slice(
     CASES, 5, cover=["each", lambda name, form, dtypes: (name, form)]))
 def test_operands_of_several_dtypes_as_pytorch(name, form, dtypes):

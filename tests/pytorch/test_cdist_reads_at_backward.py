@@ -46,7 +46,7 @@ def _grads(lib, p, mode, written, rows, order, touching):
     return [np.zeros(0) if g is None else g.detach().numpy() for g in grads]
 
 
-# Every 5th case by default (and each value of each argument), all under -m slow
+# Every 5th case by default (and each value of each argument), the rest under -m parity
 @pytest.mark.parametrize("p, mode, written, rows, order, touching", default_slice(CASES, 17, cover="each"))
 def test_cdist_reads_x1_and_x2_when_backward_runs(p, mode, written, rows, order, touching):
     with np.errstate(all="ignore"):

@@ -55,6 +55,7 @@ def test_construction_warns_as_pytorch(build, dtype):
         assert _told(minigan, build, dtype) == _told(torch, build, dtype)
 
 
+@pytest.mark.budget(1, cover=False)  # a fresh interpreter each: one drawn by default, all under -m parity
 @pytest.mark.parametrize("build", sorted(SHARED_READ_ONLY))
 def test_pytorch_warns_for_a_shared_read_only_array_in_a_fresh_process(build):
     """The oracle for the cases above, each in a new interpreter, where PyTorch's warn-once has not fired yet."""

@@ -60,7 +60,7 @@ def _grads(lib, dims, batch, layout, geometry, bias, written, order):
     return [np.zeros(0) if g is None else g.detach().numpy() for g in grads]
 
 
-# Every 5th case by default (and each value of each argument), all under -m slow
+# Every 5th case by default (and each value of each argument), the rest under -m parity
 @pytest.mark.parametrize("dims, batch, layout, geometry, bias, written, order", default_slice(CASES, 17, cover="each"))
 def test_conv_transpose_reads_its_input_when_backward_runs(dims, batch, layout, geometry, bias, written, order):
     want, got = (_grads(lib, dims, batch, layout, geometry, bias, written, order) for lib in (torch, minigan))

@@ -63,7 +63,7 @@ def _doors(lib, size, dtype):
 CASES = [(door, size, dtype) for size, dtype in itertools.product(SIZES, DTYPES) for door in _doors(torch, size, dtype)]
 
 
-# Every 5th case by default (and each door, size and dtype), all under -m slow
+# Every 5th case by default (and each door, size and dtype), the rest under -m parity
 @pytest.mark.parametrize("door,size,dtype", default_slice(
     [pytest.param(d, s, t, id=f"{d}-{'x'.join(map(str, s))}-{t}") for d, s, t in CASES], 5, cover="each"))
 def test_a_size_past_memory_is_refused_with_pytorchs_class(door, size, dtype):

@@ -140,7 +140,7 @@ CASES = [pytest.param(seed, n, id=f"{n}ops-{seed}", marks=[pytest.mark.xfail(
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # (NumPy's on ∞ − ∞ in the sums below: warnings are not
 # what this test compares)
 # Every 11th seed by default (and each count of operands with each of its seeds' layouts and infinite values, and
-# the open xfails), all under -m slow
+# the open xfails), the rest under -m parity
 @pytest.mark.parametrize("seed, operands", default_slice(CASES, 11, cover=(
     lambda seed, n: (n, seed % 12), lambda seed, n: (seed, n) if (seed, n) in SIZE_ONE_STRIDES else None)))
 def test_layout_values_and_gradients_match_pytorch(seed, operands):
@@ -165,7 +165,7 @@ EQUATIONS = ["ij,jk->ik", "ij,ij->ij", "ij->", "ij,k->", "ij->ji", "ii->i", "i,j
              "ij,jk", "ii", "i,i->", "...i,...i->...", "ij,jk,kl->il", "i,i,i->i", "ij,j->i", "ik,jk->ijk"]
 
 
-# Every 11th case by default (and each equation, each pair of dtypes), all under -m slow
+# Every 11th case by default (and each equation, each pair of dtypes), the rest under -m parity
 @pytest.mark.parametrize("equation, first, second", default_slice(
     [(e, a, b) for e in EQUATIONS for a in DTYPES for b in DTYPES], 11,
     cover=("each", lambda e, a, b: (a, b))))

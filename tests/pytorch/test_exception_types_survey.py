@@ -603,7 +603,7 @@ def _call(case):
     return name if dtype in DTYPES else case
 
 
-# Every 7th case by default (and each call, each dtype), all under -m slow
+# Every 7th case by default (and each call, each dtype), the rest under -m parity
 @pytest.mark.parametrize("case", default_slice(list(CASES), 7, cover=(_call, lambda case: case.rpartition(", ")[2]
                                                                          if case.rpartition(", ")[2] in DTYPES
                                                                          else None)))

@@ -63,8 +63,8 @@ CASES = CASES[::5] + [c for c in itertools.product(
     ["finite", "inf", "nan"], [0, 1, 2], [False, True]) if c[4] is not None or c[5] == "finite"]
 
 
-# Every 23rd case by default (and each value of each of the case's eight parts, each op with each shape), all under
-# -m slow
+# Every 23rd case by default (and each value of each of the case's eight parts, each op with each shape), the rest
+# under -m parity
 @pytest.mark.parametrize("case", default_slice(
     [pytest.param(c, id=str(i)) for i, c in enumerate(CASES)], 23,
     cover=[*(lambda case, i=i: repr(case[i]) for i in range(8)), lambda case: (case[0], case[1])]))

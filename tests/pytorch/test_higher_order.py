@@ -317,7 +317,7 @@ def _arrays(case):
 
 def _on_each_backend(cases):
     """(backend, case) for xp_backend (indirect): every case on NumPy and on CuPy where there is a GPU; on the strict
-    stand-in (the GPU's code path on the CPU) every 4th case by default and all of them under -m slow."""
+    stand-in (the GPU's code path on the CPU) every 4th case by default and the rest under -m parity."""
     cupy = BACKENDS[2]
     return ([pytest.param("numpy", c, id=f"numpy-{c.name}") for c in cases] +
             default_slice([pytest.param("strict", c, id=f"strict-{c.name}") for c in cases], 4) +

@@ -114,7 +114,7 @@ CASES = [(op.__name__.lstrip("_"), shape, dim, index, grads)
          for op, (shape, dim), index, grads in itertools.product(OPS, SHAPES, INDICES, GRADS)]
 
 
-# 2,376 cases: every 7th by default (each op, shape, index and choice of leaves among them), all under -m slow
+# 2,376 cases: every 7th by default (each op, shape, index and choice of leaves among them), the rest under -m parity
 @pytest.mark.parametrize("name,shape,dim,index,grads", default_slice(
     CASES, 23, cover=(lambda n, s, d, i, g: n, lambda n, s, d, i, g: (s, d), lambda n, s, d, i, g: str(i),
                      lambda n, s, d, i, g: g)))

@@ -61,7 +61,7 @@ CASES = [c for k in (1, 2) for c in itertools.product(INDICES, repeat=k)
 CASES += [("T", "i", "T"), ("i", "F", "k"), ("T", "T", "T"), ("m", "T", "i"), ("F", "F", "-i")]
 
 
-# Every 5th case by default (and each value of each argument), all under -m slow
+# Every 5th case by default (and each value of each argument), the rest under -m parity
 @pytest.mark.parametrize("indices, values, accumulate, form", default_slice(
     [pytest.param(indices, values, accumulate, form, id=f"{'-'.join(indices)}-{values}-{accumulate}-{form}")
      for indices in CASES for values in VALUES for accumulate in [False, True]

@@ -75,7 +75,7 @@ CASES += [((2, 3, 4), "float64", ("running_mean", "running_var"), None, ("weight
            eps, False) for u in (True, False) for eps in (1e-5, 0.0)]
 
 
-# Every 17th case by default (and each value of each of the case's ten parts), all under -m slow
+# Every 17th case by default (and each value of each of the case's ten parts), the rest under -m parity
 @pytest.mark.parametrize("case", default_slice([pytest.param(c, id=str(i)) for i, c in enumerate(CASES)], 17,
                                                cover=[lambda case, i=i: repr(case[i]) for i in range(10)]))
 def test_instance_norm_with_running_statistics(case):

@@ -70,7 +70,7 @@ BINARY = {
 }
 
 
-# each op by each dtype: every 5th by default (every op and every dtype among them), all under -m slow
+# each op by each dtype: every 5th by default (every op and every dtype among them), the rest under -m parity
 @pytest.mark.parametrize("name, dtype", default_slice(
     itertools.product(UNARY, DTYPES), 5, cover=(lambda name, dtype: name, lambda name, dtype: dtype)))
 def test_a_pointwise_op_refuses_the_dtypes_pytorchs_kernel_refuses(name, dtype):
@@ -83,8 +83,8 @@ def test_an_empty_tensor_is_refused_too(name, dtype):  # (PyTorch checks the dty
     _same(lambda L: UNARY[name](L, _tensor(L, dtype)[:0]))
 
 
-# each op by each pair of dtypes: every 7th by default (every op, and every dtype on each side, among them), all
-# under -m slow
+# each op by each pair of dtypes: every 7th by default (every op, and every dtype on each side, among them), the rest
+# under -m parity
 @pytest.mark.parametrize("name, dtype, other", default_slice(
     itertools.product(BINARY, ["bool", "uint8", "int32", "int64", "float64"], ["bool", "int64", "int32", "float32",
                                                                                "float64"]), 7,

@@ -169,7 +169,7 @@ SQUEEZED = pytest.mark.xfail(strict=True, reason="squeeze(2) of a channels-last 
 
 
 # Every 13th case by default (and each op batched and not, each layout with requires_grad and without, and the two
-# known squeeze differences), all under -m slow
+# known squeeze differences), the rest under -m parity
 @pytest.mark.parametrize("name, layout, requires_grad", default_slice([
     pytest.param(n, lay, rg, marks=SQUEEZED) if n == "adaptive_avg_pool1d_global" and lay in ("channels-last",
                                                                                               "transposed")

@@ -40,8 +40,8 @@ def _seen(lib, layer, cast, attribute, default):
         lib.set_default_dtype(before)
 
 
-# Every 5th case by default (and each layer, cast, attribute and default dtype, each layer with each cast), all under
-# -m slow
+# Every 5th case by default (and each layer, cast, attribute and default dtype, each layer with each cast), the rest
+# under -m parity
 @pytest.mark.parametrize("layer, cast, attribute, default", default_slice(
     [pytest.param(layer, cast, attribute, default, id=f"{layer}-{cast}-{attribute}-{default}")
      for layer in sorted(LAYERS) for cast in sorted(CASTS) for attribute in sorted(ATTRIBUTES)

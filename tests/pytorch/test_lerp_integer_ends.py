@@ -37,7 +37,7 @@ def _run(lib, a, b, w, form):
     return got
 
 
-# Every 5th case by default (and each value of each argument), all under -m slow
+# Every 5th case by default (and each value of each argument), the rest under -m parity
 @pytest.mark.parametrize("a, b, w, form", default_slice([pytest.param(*c, id="-".join(c)) for c in CASES], 17,
                                                         cover="each"))
 def test_lerp_of_integer_ends_as_pytorchs(a, b, w, form):

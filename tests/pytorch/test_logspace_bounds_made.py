@@ -23,7 +23,7 @@ def _call(lib, start, end, steps, dtype):
         return e
 
 
-# Every 7th case by default (and each bound at each end, each steps and dtype), all under -m slow
+# Every 7th case by default (and each bound at each end, each steps and dtype), the rest under -m parity
 @pytest.mark.parametrize("start, end, steps, dtype", default_slice(
     [pytest.param(start, end, steps, dtype, id=f"{start!r}-{end!r}-{steps}-{dtype}")
      for start in BOUNDS for end in BOUNDS for steps in [0, 1, 2, 3]

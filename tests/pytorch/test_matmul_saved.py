@@ -116,7 +116,7 @@ def _same(want, got):
                for w, g in zip(want[2], got[2]))
 
 
-# Every 7th case by default (and each pair of ranks, each choice of operands requiring grad), all under -m slow
+# Every 7th case by default (and each pair of ranks, each choice of operands requiring grad), the rest under -m parity
 @pytest.mark.parametrize("da,db,grads", default_slice(
     [pytest.param(da, db, grads, id=f"{da}-{db}-{name}") for da, db in itertools.product(range(1, 5), range(1, 5))
      for grads, name in [((True, False), "a"), ((False, True), "b"), ((True, True), "both")]], 7,

@@ -71,7 +71,7 @@ def _run(lib, name, shape, input_grad, weight, second, ones=False):
 
 
 # Every 23rd case by default (and each norm with each shape, each input's requires_grad, and each weight with each
-# second order), all under -m slow
+# second order), the rest under -m parity
 @pytest.mark.parametrize("name,shape,input_grad,weight,second", default_slice([
     case for case in itertools.product(CALLS, SHAPES, [True, False], [None, "plain", "grad"],
                                        ["input", "bias", "both"])

@@ -52,7 +52,7 @@ TENSOR_ONLY = ["atan2", "arctan2", "hypot", "logaddexp", "logical_and", "logical
                "maximum", "fmod"]
 
 
-# 360 cases: every 7th by default (every dtype, form, number and op among them), all under -m slow
+# 360 cases: every 7th by default (every dtype, form, number and op among them), the rest under -m parity
 @pytest.mark.parametrize("dtype, form, number, op", default_slice(
     itertools.product(["int64", "float32", "float64"], ["f(x, n)", "f(n, x)", "x.f(n)", "x.f_(n)"], [2, 2.0, True],
                       TENSOR_ONLY), 7, cover=[lambda *case, i=i: repr(case[i]) for i in range(4)]))
@@ -80,7 +80,7 @@ POW_FORMS = {"x ** y": lambda x, y, n: x ** y, "pow(x, y)": lambda x, y, n: x.po
              "x **= y": lambda x, y, n: x.__ipow__(y)}
 
 
-# 192 cases: every 5th by default (every number, dtype and form among them), all under -m slow
+# 192 cases: every 5th by default (every number, dtype and form among them), the rest under -m parity
 @pytest.mark.parametrize("number, other, form", default_slice(
     itertools.product([True, False, 2, 2.0], DTYPES, POW_FORMS), 5,
     cover=[lambda *case, i=i: repr(case[i]) for i in range(3)]))
@@ -97,7 +97,7 @@ INPLACE = {"add_": lambda x, y: x.add_(y), "sub_": lambda x, y: x.sub_(y), "mul_
            "//=": lambda x, y: x.__ifloordiv__(y), "**=": lambda x, y: x.__ipow__(y), "-=": lambda x, y: x.__isub__(y)}
 
 
-# 832 cases: every 7th by default (every op, and every dtype on each side, among them), all under -m slow
+# 832 cases: every 7th by default (every op, and every dtype on each side, among them), the rest under -m parity
 @pytest.mark.parametrize("op, pair", default_slice(
     itertools.product(INPLACE, itertools.product(DTYPES, DTYPES)), 7,
     cover=(lambda op, pair: op, lambda op, pair: pair[0], lambda op, pair: pair[1])))

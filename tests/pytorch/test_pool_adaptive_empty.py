@@ -48,7 +48,7 @@ def _run(lib, op, shape, size, dtype, rg):
     return "ok", result, g.numpy()
 
 
-# Every 17th case by default (and each op with each of its shapes, sizes and dtypes), all under -m slow
+# Every 17th case by default (and each op with each of its shapes, sizes and dtypes), the rest under -m parity
 @pytest.mark.parametrize("op,shape,size,dtype,rg", default_slice(CASES, 17, cover=(
     "each", lambda op, shape, size, dtype, rg: (op, shape), lambda op, shape, size, dtype, rg: (op, repr(size)),
     lambda op, shape, size, dtype, rg: (op, dtype, rg))))

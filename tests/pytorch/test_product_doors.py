@@ -70,7 +70,7 @@ def _door_cases():
             for n in SHAPES for k in range(len(SHAPES[n])) for d in DTYPE_PAIRS]
 
 
-# every 5th case by default (every door, rank and pair of dtypes among them), all under -m slow
+# every 5th case by default (every door, rank and pair of dtypes among them), the rest under -m parity
 @pytest.mark.parametrize("name, k, dtypes", default_slice(
     _door_cases(), 5, cover=(lambda name, k, dtypes: name, lambda name, k, dtypes: (name, k),
                              lambda name, k, dtypes: dtypes)))
@@ -144,7 +144,7 @@ def _empty_cases():
             for door in MATMUL_DOORS for shapes in EMPTY_BATCHED + EMPTY_FOLDED for d in MATMUL_DTYPES]
 
 
-# every 5th case by default (every door, pair of shapes and pair of dtypes among them), all under -m slow
+# every 5th case by default (every door, pair of shapes and pair of dtypes among them), the rest under -m parity
 @pytest.mark.parametrize("door, shapes, dtypes", default_slice(
     _empty_cases(), 5, cover=(lambda door, shapes, dtypes: door, lambda door, shapes, dtypes: shapes,
                               lambda door, shapes, dtypes: dtypes)))

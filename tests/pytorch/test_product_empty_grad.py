@@ -51,7 +51,7 @@ def _call(lib, name, shapes, alpha, beta, rg):
 
 
 # Every 8th case by default (the inner 5 x 3 x 7 of alpha, beta and which operands require grad shares no factor with
-# 8), and each op with each of its shapes and each requires-grad pattern; all under -m slow
+# 8), and each op with each of its shapes and each requires-grad pattern; the rest under -m parity
 @pytest.mark.parametrize("name, shapes, alpha, beta, rg", default_slice(
     list(_cases()), 23, cover=["each", lambda name, shapes, *_: (name, shapes), lambda name, *rest: (name, rest[-1])]))
 def test_products_of_nothing_record_pytorchs_gradients(name, shapes, alpha, beta, rg):

@@ -54,7 +54,7 @@ def _run(lib, name, shapes, kw, fills):
     return [out.detach().numpy()] + [np.zeros(s) if g is None else g.numpy() for g, s in zip(grads, shapes)]
 
 
-# Every 5th case by default (and each value of each argument, each op with each of its shapes), all under -m slow
+# Every 5th case by default (and each value of each argument, each op with each of its shapes), the rest under -m parity
 @pytest.mark.parametrize("name, shapes, kw, fills", default_slice(
     CASES, 5, cover=["each", lambda name, shapes, kw, fills: (name, shapes)]))
 def test_scales_in_pytorchs_order(name, shapes, kw, fills):

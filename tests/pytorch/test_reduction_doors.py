@@ -135,7 +135,7 @@ def _differences(calls, arrays, gradient=True):
 
 
 # Each reduction's doors on one input a case: every 5th (reduction, input) by default (and each reduction on a float,
-# an integer and a bool input, each input), all under -m slow
+# an integer and a bool input, each input), the rest under -m parity
 @pytest.mark.parametrize("name, array", default_slice(
     [pytest.param(n, a, marks=[AMINMAX_GRAD] if n == "aminmax" else []) for n in REDUCTIONS for a in ARRAYS], 5,
     cover=("each", lambda n, a: (n, ARRAYS[a].dtype.kind))))

@@ -50,7 +50,7 @@ CASES = [c for c in itertools.product([(2, 5), (3,), (2, 3, 4), (0, 4), (2, 0)],
          if not (c[1] in ("int64", "bool") and (c[4] or c[5]))]
 
 
-# Every 23rd case by default (and each value of each of the case's six parts), all under -m slow
+# Every 23rd case by default (and each value of each of the case's six parts), the rest under -m parity
 @pytest.mark.parametrize("case", default_slice([pytest.param(c, id=str(i)) for i, c in enumerate(CASES)], 23,
                                                cover=[lambda case, i=i: repr(case[i]) for i in range(6)]))
 def test_rms_norm_against_pytorch(case):

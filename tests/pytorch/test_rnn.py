@@ -63,7 +63,7 @@ GRID = list(itertools.product(["RNN", "RNN-relu", "LSTM", "GRU"], [False, True],
 
 
 @needs_torch
-# 256 cases: every 5th by default (each value of each option among them), all under -m slow
+# 256 cases: every 5th by default (each value of each option among them), the rest under -m parity
 @pytest.mark.parametrize("kind, batch_first, layers, bidirectional, bias, batching, state", default_slice(
     [pytest.param(*case, id="-".join(map(str, case))) for case in GRID], 5,
     cover=[lambda *case, i=i: case[i] for i in range(7)]))

@@ -257,12 +257,12 @@ def _cases():
 
 CASES = list(_cases())
 # The default suite runs each op with all its differentiable operands requiring grad, every 7th such case (and each
-# op, each operand and the output changed); all of them, and the other choices of operands, run under -m slow.
+# op, each operand and the output changed); all of them, and the other choices of operands, run under -m parity.
 EVERY = {name: tuple(k for k, token in enumerate(spec.split()) if not token.endswith("!")) for name, (_, spec) in
          OPS.items()}
 PARAMS = default_slice([pytest.param(*case, id=f"{case[0]}-{''.join(map(str, case[1]))}-{case[2]}") for case in CASES
                         if case[1] == EVERY[case[0]]], 7, cover=("each",)) + [
-    pytest.param(*case, id=f"{case[0]}-{''.join(map(str, case[1]))}-{case[2]}", marks=pytest.mark.slow)
+    pytest.param(*case, id=f"{case[0]}-{''.join(map(str, case[1]))}-{case[2]}", marks=pytest.mark.parity)
     for case in CASES if case[1] != EVERY[case[0]]]
 
 
@@ -323,7 +323,7 @@ def _no_grad_view(lib, view, base, use):
         return "RuntimeError", out.requires_grad
 
 
-# Every 5th case by default (and each view, each base with each use), all under -m slow
+# Every 5th case by default (and each view, each base with each use), the rest under -m parity
 @pytest.mark.parametrize("view, base, use", default_slice(
     [(view, base, use) for view in VIEWS for base in ["leaf", "non-leaf"] for use in ["backward", "grad", "later op"]],
     5, cover=("each", lambda view, base, use: (base, use))))
@@ -357,7 +357,7 @@ DATA_CASES = [(name, k) for name, (code, spec) in OPS.items() for k in range(len
               if not (name.endswith("_") or "inplace" in name or name.startswith("setitem"))]
 
 
-# Every 5th case by default (and each op), all under -m slow
+# Every 5th case by default (and each op), the rest under -m parity
 @pytest.mark.parametrize("name, k", default_slice([pytest.param(n, k, id=f"{n}-{k}", marks=[AMINMAX_GRAD] if n ==
                                                                 "aminmax" else []) for n, k in DATA_CASES], 5,
                                                   cover=(lambda n, k: n,)))

@@ -31,7 +31,7 @@ def _outcome(lib, dtype, index, value):
     return np.asarray(x.tolist(), dtype=np.float64).tolist()
 
 
-# 756 cases: every 7th by default (every dtype, index kind and scalar among them), all under -m slow
+# 756 cases: every 7th by default (every dtype, index kind and scalar among them), the rest under -m parity
 @pytest.mark.parametrize("dtype, index, value", default_slice(
     itertools.product(DTYPES, INDEXES, SCALARS), 7,
     cover=(lambda dtype, index, value: dtype, lambda dtype, index, value: index,

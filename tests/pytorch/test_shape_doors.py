@@ -88,11 +88,13 @@ def _builtin(cls):
     return next(c for c in cls.__mro__ if c.__module__ == "builtins")
 
 
+# Each door on each input: a seeded slice by default that holds every door and every input, the rest under -m parity
+@pytest.mark.parametrize("x_name", NAMES)
 @pytest.mark.parametrize("name", list(CALLS))
-def test_shape_doors_as_pytorch(name):
+def test_shape_doors_as_pytorch(name, x_name):
     found = []
     for k, call in enumerate(CALLS[name]):
-        for x_name, dim in itertools.product(NAMES, DIMS):
+        for dim in DIMS:
             theirs, ours = _outcome(torch, name, k, call, x_name, dim), _outcome(minigan, name, k, call, x_name, dim)
             where = f"{name} #{k} on {x_name}, dim {dim}"
             if theirs[0] != ours[0]:
@@ -104,7 +106,7 @@ def test_shape_doors_as_pytorch(name):
             elif len(theirs[1]) != len(ours[1]) or any(
                     a[1:] != b[1:] or not np.array_equal(a[0], b[0]) for a, b in zip(theirs[1], ours[1])):
                 found.append(f"{where}: PyTorch {[a[1:] for a in theirs[1]]}, minigan {[b[1:] for b in ours[1]]}")
-    assert not found, f"{len(found)} calls of {name} differ from PyTorch, e.g.\n" + "\n".join(found[:10])
+    assert not found, f"{len(found)} calls of {name} on {x_name} differ from PyTorch, e.g.\n" + "\n".join(found[:10])
 
 
 @pytest.mark.parametrize("name", ["tensor_split", "hsplit", "vsplit", "dsplit"])

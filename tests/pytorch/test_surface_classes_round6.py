@@ -86,7 +86,7 @@ def test_bincount_refusals_and_dtypes(values, weights, minlength):
 LINEAR_DTYPES = ["int64", "int32", "int16", "int8", "uint8", "bool", "float64"]
 
 
-# Every 11th case by default (and each value, each pair of dtypes with each bias), all under -m slow
+# Every 11th case by default (and each value, each pair of dtypes with each bias), the rest under -m parity
 @pytest.mark.parametrize("pair, shapes, bias", default_slice(
     [(pair, shapes, bias) for pair in [(d, d) for d in LINEAR_DTYPES] + [("int64", "int32"), ("int32", "float64"),
                                                                          ("float64", "int64")]
@@ -141,7 +141,7 @@ LERP_DTYPES = ["float32", "float64", "float16", "int64", "bool"]
 
 
 # Every 11th case by default (and each value, each pair of dtypes, each door with each choice of dimensioned ends),
-# all under -m slow
+# the rest under -m parity
 @pytest.mark.parametrize("door, dims, dtype, wdtype", default_slice(
     [(door, dims, dtype, wdtype) for door in ["torch.lerp", "Tensor.lerp", "Tensor.lerp_"]
      for dims in [(0, 0, 0), (1, 1, 0), (0, 1, 0), (1, 0, 0), (0, 0, 1)] for dtype in ["float32", "float16", "float64"]

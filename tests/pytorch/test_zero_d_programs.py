@@ -11,13 +11,14 @@ import pytest
 pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 from pytorch import surface_programs as sp  # noqa: E402
+from pytorch import surface_programs_draw  # noqa: E402
 
 
 @pytest.fixture
 def zero_d(monkeypatch):
     # (the generator draws each tensor's shape and dtype from these module lists: here 0-d four times in five)
-    monkeypatch.setattr(sp, "SHAPES", [()] * 4 + [(3,)])
-    monkeypatch.setattr(sp, "DTYPES", ["float32"] * 6 + ["float64", "int64"])
+    monkeypatch.setattr(surface_programs_draw, "SHAPES", [()] * 4 + [(3,)])
+    monkeypatch.setattr(surface_programs_draw, "DTYPES", ["float32"] * 6 + ["float64", "int64"])
 
 
 def _sweep(start, stop):

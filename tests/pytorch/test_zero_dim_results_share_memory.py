@@ -62,7 +62,7 @@ def _run(lib, dtype, name, view):
     return shares, before, r.item(), str(r.dtype).split(".")[-1]
 
 
-# every 7th case by default (every dtype, op and view door among them), all under -m slow
+# every 7th case by default (every dtype, op and view door among them), the rest under -m parity
 @pytest.mark.parametrize("dtype,name,view", default_slice(
     _cases(), 7, cover=(lambda dtype, name, view: dtype, lambda dtype, name, view: name,
                         lambda dtype, name, view: view)))

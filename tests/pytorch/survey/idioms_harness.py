@@ -33,7 +33,8 @@ else:
 
 SNIPPETS = []
 FILES = ["tensors", "autograd", "nn", "loss_optim", "data_io_gan", "misc", "modules", "data_more", "more",
-         "programs", "batch3", "batch4", "batch5"]  # tests/pytorch/survey/idioms_<name>.py
+         "programs", "batch3", "batch3_b", "batch3_c", "batch4", "batch4_b", "batch4_c", "batch5",
+         "batch5_b", "batch5_c"]  # tests/pytorch/survey/idioms_<name>.py
 
 
 def load_programs():

@@ -71,8 +71,7 @@ CASES = list(itertools.product(["none", "mean", "sum"], OUTERS, ["both", "input"
 
 
 # Every 11th case by default (and each reduction with each outer function and each dtype, each choice of leaves with
-# each dtype and weighting), the rest under -m parity: a reduced case runs its 39 entries one at a time as well, to
-# third order
+# each dtype and weighting), the rest with -m parity; a reduced case runs its 39 entries one at a time, to third order
 @pytest.mark.parametrize(("reduction", "outer", "which", "weighted", "dtype"), default_slice(CASES, 11, cover=(
     lambda r, o, wh, we, d: (r, o), lambda r, o, wh, we, d: (r, d), lambda r, o, wh, we, d: (wh, d, we))))
 def test_bce_input_gradient_differentiated_in_its_upstream_is_pytorchs(reduction, outer, which, weighted, dtype):

@@ -58,8 +58,7 @@ def _run(lib, shape, n, dim, extra, dtype_name, door):
     return out
 
 
-# 1,260 cases: every 7th by default (every shape, n, prepend/append, dtype and door among them), the rest under -m
-# parity
+# 1,260 cases: every 7th by default (every shape, n, prepend/append, dtype and door among them); -m parity: the rest
 @pytest.mark.parametrize("shape, n, extra, dtype, door", default_slice(
     itertools.product(SHAPES, [-1, 0, 1, 2, 3], EXTRA, ["float64", "int64", "bool"], ["function", "method"]), 23,
     cover=[lambda *case, i=i: str(case[i]) for i in range(5)]))

@@ -65,8 +65,7 @@ def _run(lib, op, sizes, how, beta, dtype, form):
     return record
 
 
-# Every 17th case by default (and each op with each of its sizes, layouts, betas, dtypes and forms), the rest under
-# -m parity
+# Every 17th case by default (and each op with each of its sizes, layouts, betas, dtypes and forms); -m parity: the rest
 @pytest.mark.parametrize("op,sizes,how,beta,dtype,form", default_slice(CASES, 17, cover=(
     "each", lambda op, sizes, how, beta, dtype, form: (op, sizes), lambda op, sizes, how, beta, dtype, form: (op, how),
     lambda op, sizes, how, beta, dtype, form: (op, beta, dtype, form))), ids=str)

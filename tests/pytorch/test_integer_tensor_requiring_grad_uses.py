@@ -88,8 +88,7 @@ def _outcome(L, fill, dtype, use):
     return str(r.dtype).split(".")[-1], r.requires_grad
 
 
-# each use by each fill by each dtype: every 7th by default (every use, fill and dtype among them), the rest under -m
-# parity
+# each use by each fill by each dtype: every 7th by default (every use, fill and dtype among them); -m parity: the rest
 @pytest.mark.parametrize("use, fill, dtype", default_slice(
     itertools.product(USES, FILLS, ["int64", "int32", "uint8", "bool"]), 7,
     cover=(lambda use, fill, dtype: use, lambda use, fill, dtype: fill, lambda use, fill, dtype: dtype)))

@@ -48,8 +48,7 @@ VECTOR_DOORS = {
 }
 
 
-# Each door by each order: 280 cases, every 7th by default (every door and every order among them), the rest under -m
-# parity
+# Each door by each order: 280 cases, every 7th by default (every door and every order among them); -m parity: the rest
 DOOR_ORDERS = default_slice(itertools.product(VECTOR_DOORS, ORDERS), 7,
                             cover=(lambda door, order: door, lambda door, order: repr(order)))
 

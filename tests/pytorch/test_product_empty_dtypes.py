@@ -63,8 +63,7 @@ def _call(lib, name, shapes, dtypes, kw, form):
     return str(r.dtype).split(".")[-1], tuple(r.shape), r.numpy().astype(np.float64).tolist()
 
 
-# Every 7th case by default (and each op with each of its shapes, each dtype triple, scale and form), the rest under
-# -m parity
+# Every 7th case by default (and each op with each of its shapes, each dtype triple, scale and form), rest -m parity
 @pytest.mark.parametrize("name, shapes, dtypes, kw, form", default_slice(
     [pytest.param(*case.values, form, marks=case.marks) for case in CASES for form in ["function", "method"]], 23,
     cover=["each", lambda name, shapes, *_: (name, shapes)]))

@@ -14,6 +14,7 @@ multiply-add, which leaves the rounding of μ·a (PyTorch's noise, ~1e-5 in floa
 
 import itertools
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -23,7 +24,6 @@ import minigan
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
-RNG = np.random.default_rng(65)
 WEIGHTS = {"finite": np.array([-1.5, 0.5, 2.0, 0.0, 1.0, -0.25]), "inf": np.array([np.inf, -1.0, -np.inf, 2.0, 0.5, 1]),
            "nan": np.array([1.0, np.nan, 0.5, -2.0, np.inf, 0.0])}
 
@@ -70,7 +70,7 @@ CASES = CASES[::5] + [c for c in itertools.product(
     cover=[*(lambda case, i=i: repr(case[i]) for i in range(8)), lambda case: (case[0], case[1])]))
 def test_group_and_instance_norm_against_pytorch(case):
     op, shape, dtype, groups, wdtype, wkind, special, grad = case
-    values = np.round(RNG.normal(size=shape) * 3, 2)
+    values = np.round(np.random.default_rng([65, zlib.crc32(repr(case).encode())]).normal(size=shape) * 3, 2)
     if special and values.size >= 3:
         values.reshape(-1)[[0, -1]] = [np.inf, -np.inf] if special == 1 else [np.nan, 5.0]
     values = values > 0 if dtype == "bool" else values
@@ -88,6 +88,19 @@ def test_group_and_instance_norm_against_pytorch(case):
     if per_group == 1:
         return  # (PyTorch's fused multiply-add noise: the module's docstring)
     tol = 1e-10 if dtype == "float64" and wdtype != "float32" else 2e-4
+    exact = None  # (float32: PyTorch's float64 answer, where a group of few entries cancels and float32 rounds far)
     for key in ("out", "grads"):
-        for a, b in zip(*(v if key == "grads" else [v] for v in (got.get(key, []), expected.get(key, [])))):
-            np.testing.assert_allclose(a, b, rtol=tol, atol=tol, equal_nan=True, err_msg=f"{where}: {key}")
+        for i, (a, b) in enumerate(zip(*(v if key == "grads" else [v] for v in (got.get(key, []),
+                                                                                expected.get(key, []))))):
+            try:
+                np.testing.assert_allclose(a, b, rtol=tol, atol=tol, equal_nan=True, err_msg=f"{where}: {key}")
+            except AssertionError:
+                if tol == 1e-10:
+                    raise
+                with np.errstate(all="ignore"):
+                    exact = exact or _run(torch, op, shape, "float64", groups, wdtype and "float64", wkind,
+                                          values, grad)
+                    truth = (exact[key][i] if key == "grads" else exact[key])
+                    # within PyTorch's own float32 error of the float64 answer (twice it), or within tol of it
+                    assert np.all((np.abs(a - truth) <= np.maximum(2 * np.abs(b - truth), tol * (1 + np.abs(truth))))
+                                  | (np.isnan(a) & np.isnan(b))), f"{where}: {key}: {a} vs {b}, float64 {truth}"

@@ -268,7 +268,7 @@ def ulps(dtype, n: int = 4) -> float:
 # they are ~61,000); any -m that can select one builds them all.  Set by pytest_configure below,
 # which pytest calls before it imports a test module; ``left_out`` counts what was not built, for the run's summary.
 WHOLE_PRODUCTS = {"built": True, "left_out": 0}
-PARITY_BUDGET = 12  # the cases of one test function the default run keeps (before the cover), tests/pytorch
+PARITY_BUDGET = 8  # the cases of one test function the default run keeps (before the cover), tests/pytorch
 
 
 def pytest_configure(config):

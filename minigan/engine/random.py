@@ -203,9 +203,9 @@ def _scaled(x, std, mean):
     return _fma32(x, np.float32(std), np.float32(mean)) if x.dtype == np.float32 else _fma(x, std, mean)
 
 
-_LOG_P = [np.float32(c) for c in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1,
-                                  1.4249322787E-1, -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1,
-                                  3.3333331174E-1)]
+_LOG_P = [float(np.float32(c)) for c in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1,
+                                         1.4249322787E-1, -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1,
+                                         3.3333331174E-1)]  # (float32 values, Python floats: cheaper beside arrays)
 _LOG_Q1, _LOG_Q2, _SQRT_HALF = np.float32(-2.12194440e-4), np.float32(0.693359375), np.float32(0.707106781186547524)
 
 
@@ -223,8 +223,8 @@ def _cephes_log(x):
 
 _FOUR_OVER_PI, _DP1, _DP2, _DP3 = (np.float32(c) for c in (1.27323954473516, -0.78515625,
                                                            -2.4187564849853515625e-4, -3.77489497744594108e-8))
-_SIN_P = [np.float32(c) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_COS_P = [np.float32(c) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
+_SIN_P = [float(np.float32(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
+_COS_P = [float(np.float32(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
 
 
 def _cephes_sincos(x):

@@ -47,7 +47,11 @@ def cases(R, f32=np.float32):
         if hasattr(R, "bernoulli"):
             return lambda: R.bernoulli(1 - p, shape, f32, np)
         return lambda: (R.rand(shape, f32, np) >= p).astype(f32)
-    return {
+    floor = {} if not hasattr(R, "Twister") else {  # the mt19937 words alone (PyTorch's stream only)
+        "words alone: 16,384 64-bit (the dropout mask's)": (lambda: R.stream(None, np).u64(16384), 100),
+        "words alone: 50,176 32-bit (rand(64, 784)'s)": (lambda: R.stream(None, np).u32(50176), 50),
+    }
+    return floor | {
         "manual_seed (and the stream made)": (lambda: (R.manual_seed(5), R.generator(np)), 2000),
         "randn(64, 2), the ring recipe's noise": (lambda: R.randn((64, 2), f32, np), 300),
         "randn(64, 100), DCGAN's noise": (lambda: R.randn((64, 100), f32, np), 100),
@@ -116,9 +120,9 @@ def main():
         draws["torch"] = {name: (fn, draws["tree"][name][1]) for name, fn in torch_cases(torch).items()}
     results = []
     for case in draws["tree"]:
-        times = {name: [] for name in draws}
+        times = {name: [] for name in draws if case in draws[name]}
         for r in range(args.rounds):  # alternating, the order reversed every other round
-            for name in draws if r % 2 == 0 else list(draws)[::-1]:
+            for name in times if r % 2 == 0 else list(times)[::-1]:
                 times[name].append(timed(*draws[name][case]))
         results.append({"name": case, "us": {name: statistics.median(t) for name, t in times.items()}})
     step = gan_step(modules, args.rounds)
@@ -137,10 +141,12 @@ def main():
               + " | ".join(f"{r['ratios'][f'tree/{n}']:.2f}" if n in us else "" for n in names if n != "tree")
               + " |")
     if args.json:
+        git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        tree = git("rev-parse", "--short", "HEAD") + (" + changes" if git("status", "--porcelain", "minigan") else "")
         Path(args.json).write_text(json.dumps({"machine": info, "threads": {"numpy_blas_threads": 1,
                                    "torch_threads": 1 if torch else None}, "command": " ".join(sys.argv),
-                                   "minigan": minigan.__file__, "rounds": args.rounds, "results": results},
-                                   indent=1) + "\n")
+                                   "tree": tree, "minigan": minigan.__file__, "rounds": args.rounds,
+                                   "results": results}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

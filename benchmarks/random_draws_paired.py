@@ -4,7 +4,7 @@ own sampler beside them, alternating, CPU time, medians of the rounds.  A GAN st
 its two noise draws made by each revision's module in turn, gives the scale.
 
     env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \\
-        python benchmarks/random_draws_paired.py [REV ...] [--rounds 9] [--json benchmarks/results/cpu/NAME.json]
+        python benchmarks/random_draws_paired.py [REV ...] [--rounds 9] [--gan-rounds 30] [--json FILE]
 
 Each revision's module is loaded from git beside the working tree's engine (its backend, its errors), so what
 differs is random.py alone.  A mask is drawn as that revision's dropout drew it: U[0, 1) >= p before PyTorch's
@@ -106,6 +106,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("revs", nargs="*", default=[BEFORE])
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--gan-rounds", type=int, default=30, help="rounds of 10 GAN steps each")
     parser.add_argument("--json", help="write the results there")
     args = parser.parse_args()
     try:
@@ -125,8 +126,9 @@ def main():
             for name in times if r % 2 == 0 else list(times)[::-1]:
                 times[name].append(timed(*draws[name][case]))
         results.append({"name": case, "us": {name: statistics.median(t) for name, t in times.items()}})
-    step = gan_step(modules, args.rounds)
-    results.append({"name": "GAN step, ring recipe, batch 64 (its two noise draws by each)", "us": step})
+    step = gan_step(modules, args.gan_rounds)
+    results.append({"name": f"GAN step, ring recipe, batch 64 (its two noise draws by each; {args.gan_rounds} rounds)",
+                    "us": step})
     info["loadavg_end"] = os.getloadavg()
     names = list(draws)
     print(f"load average {info['loadavg_start'][0]:.1f} at the start, {info['loadavg_end'][0]:.1f} at the end "

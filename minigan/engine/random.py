@@ -38,7 +38,6 @@ class Twister:
 
     def __init__(self, seed=DEFAULT_SEED, bits=None):
         self.bits, self.mt, self.normal, self._numpy = bits or np.random.MT19937(0), bits is None, None, None
-        self.legacy = np.random.RandomState(self.bits) if self.mt else None  # (the same words: see u64)
         self.initial_seed = int(seed)
         if bits is None:
             self.manual_seed(seed)
@@ -56,7 +55,7 @@ class Twister:
     def u64(self, n):
         if self.mt and n >= 1024:  # (NumPy's legacy randint over all of uint64 is MT19937's next64, high word
             # first: these words in one C loop, faster a word than random_raw's joined here, after ~6 µs of checks)
-            return self.legacy.randint(0, 2**64, int(n), dtype=np.uint64)
+            return np.random.RandomState(self.bits).randint(0, 2**64, int(n), dtype=np.uint64)
         words = self.u32(2 * n)
         return (words[0::2] << _32) | words[1::2]
 

@@ -153,8 +153,7 @@ def uniform(shape, dtype=None, low=0.0, high=1.0, xp=None, gen=None):
     if dtype == np.float64:
         x = doubles(n, g) if unit else _fma(doubles(n, g), float(high) - float(low), float(low))
     else:
-        lo, hi = np.float32(low), np.float32(high)
-        x = floats(n, g) if unit else _fma32(floats(n, g), hi - lo, lo)
+        x = floats(n, g) if unit else _fma32(floats(n, g), np.float32(high) - np.float32(low), np.float32(low))
     x = x.astype(dtype, copy=False)
     if not unit or dtype == np.float16:  # (below 1 - 2**-24 rounds up to 1 only in half)
         x[x == dtype.type(high)] = dtype.type(low)
@@ -294,8 +293,10 @@ def integers(shape, dtype, low, high, xp=None, gen=None):
     if low is None:
         return _out(g.u64(n).view(np.int64), shape, dtype, xp)
     span = high - low
-    words = g.u64(n) if span >= 2**28 else g.u32(n)
-    return _out((words % _U64(span)).view(np.int64) + np.int64(low), shape, dtype, xp)
+    if span >= 2**28:
+        return _out((g.u64(n) % _U64(span)).view(np.int64) + np.int64(low), shape, dtype, xp)
+    words = g.u32(n).astype(np.uint32)  # (a 32-bit division: some 5x faster in NumPy than a 64-bit one)
+    return _out(words % np.uint32(span) + np.int64(low), shape, dtype, xp)
 
 
 def randint(low, high, shape, xp=None, gen=None):
@@ -327,7 +328,7 @@ def permutation(n, xp=None, gen=None):
     if n < 2:
         return out.arange(n, dtype=np.int64)
     steps = np.arange(n - 1)
-    t = steps + (g.u32(n - 1) % (n - steps).astype(_U64)).astype(np.int64)
+    t = steps + g.u32(n - 1).astype(np.uint32) % (n - steps).astype(np.uint32)  # (in 32 bits: see integers)
     # The swaps at once: entry i ends with what lay at t_i when step i began, and what lies at a place p is what the
     # last step before that targeted p took from its own place then (p itself if none did). So the steps by target,
     # each step's previous one with its target, and the chain of "what lay here" followed by pointer doubling.

@@ -155,7 +155,7 @@ def uniform(shape, dtype=None, low=0.0, high=1.0, xp=None, gen=None):
     else:
         x = floats(n, g) if unit else _fma32(floats(n, g), np.float32(high) - np.float32(low), np.float32(low))
     x = x.astype(dtype, copy=False)
-    if not unit or dtype == np.float16:  # (below 1 - 2**-24 rounds up to 1 only in half)
+    if not unit or dtype == np.float16:  # (U[0, 1) is at most 1 − 2**-24: only half rounds it up to 1)
         x[x == dtype.type(high)] = dtype.type(low)
     return _out(x, shape, dtype, xp)
 
@@ -195,7 +195,8 @@ def _split(a):
 
 
 def _scaled(x, std, mean):
-    """x·std + mean rounded once in x's dtype (the normal kernels' last step); a plain sum when std is 1."""
+    """x·std + mean rounded once in x's dtype (the normal kernels' last step); a plain sum when std is 1 (x·1 is
+    exact, so the multiply-add is x + mean rounded once)."""
     if std == 1:
         return x + x.dtype.type(mean)
     return _fma32(x, np.float32(std), np.float32(mean)) if x.dtype == np.float32 else _fma(x, std, mean)

@@ -8,10 +8,11 @@ dropped: two noise draws, a batch's indices and three (128, 64) masks) and a ste
 
     env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \\
         python benchmarks/random_draws_paired.py [REV ...] [--rounds 9] [--gan-rounds 30] [--dropout-rounds 100]
-                                                 [--json FILE]
+                                                 [--clocked-rounds 20] [--json FILE]
 
 A step's ratio is also given round by round (the tree's time over each revision's, measured next to each other),
-with the quartiles of those ratios: the spread the load leaves.
+with the quartiles of those ratios: the spread the load leaves; then, in rounds apart, the CPU time the step's draws
+take inside it, by function (``--clocked-rounds``).
 
 Each revision's module is loaded from git beside the working tree's engine (its backend, its errors), so what
 differs is random.py alone.  A mask is drawn as that revision's dropout drew it: U[0, 1) >= p before PyTorch's
@@ -126,9 +127,38 @@ def paired_steps(modules, rounds, step, homes, reps=10):
         for home in homes:
             home.random = random
     us = {name: statistics.median(t) for name, t in times.items()}
-    spread = {f"tree/{name}": [round(q, 4) for q in statistics.quantiles(
-        [a / b for a, b in zip(times["tree"], t)], n=4)] for name, t in times.items() if name != "tree"}
+    quartiles = lambda x: statistics.quantiles(x, n=4) if len(x) > 1 else x * 3
+    spread = {f"tree/{name}": [round(q, 4) for q in quartiles([a / b for a, b in zip(times["tree"], t)])]
+              for name, t in times.items() if name != "tree"}
     return us, spread
+
+
+class Clocked:
+    """A module whose draws add their CPU time and count into ``spent``, by function: what a step's draws cost
+    inside the step (its caches, its load), not alone."""
+
+    def __init__(self, R, spent):
+        self.R, self.spent = R, spent
+
+    def __getattr__(self, name):
+        f = getattr(self.R, name)
+        if not callable(f) or isinstance(f, type):
+            return f
+
+        def clocked(*args, **kwargs):
+            start = time.process_time()
+            out = f(*args, **kwargs)
+            self.spent[name] = self.spent.get(name, 0.0) + time.process_time() - start
+            return out
+        return clocked
+
+
+def draws_in_step(modules, make, rounds):
+    """CPU µs a step spends in each module's draws, by function, over ``rounds`` rounds of 10 steps."""
+    spent = {name: {} for name in modules}
+    make({name: Clocked(R if hasattr(R, "bernoulli") else RandMask(R), spent[name])  # (a mask as the step's)
+          for name, R in modules.items()}, rounds)
+    return {name: {f: round(t / (rounds * 10) * 1e6, 1) for f, t in s.items()} for name, s in spent.items()}
 
 
 DROPOUT = importlib.import_module("minigan.functional.dropout")  # (the package's ``dropout`` is the function)
@@ -190,6 +220,8 @@ def main():
     parser.add_argument("--gan-rounds", type=int, default=30, help="rounds of 10 GAN steps each")
     parser.add_argument("--dropout-rounds", type=int, default=100,
                         help="rounds of 10 steps each of the two training steps with dropout")
+    parser.add_argument("--clocked-rounds", type=int, default=20,
+                        help="rounds of 10 steps each that time the draws inside each step (0: none)")
     parser.add_argument("--json", help="write the results there")
     args = parser.parse_args()
     try:
@@ -217,6 +249,8 @@ def main():
     for make, name, rounds in steps:
         us, spread = make(modules, rounds)
         results.append({"name": f"{name}; {rounds} rounds)", "us": us, "round_ratio_quartiles": spread})
+        if args.clocked_rounds:
+            results[-1]["draws_us_per_step"] = draws_in_step(modules, make, args.clocked_rounds)
     info["loadavg_end"] = os.getloadavg()
     names = list(draws)
     print(f"load average {info['loadavg_start'][0]:.1f} at the start, {info['loadavg_end'][0]:.1f} at the end "
@@ -234,6 +268,9 @@ def main():
         if "round_ratio_quartiles" in r:
             print(f"{r['name']}: the round-by-round ratio's quartiles " + "; ".join(
                 f"{k} {q[0]:.3f} / {q[1]:.3f} / {q[2]:.3f}" for k, q in r["round_ratio_quartiles"].items()))
+            for n, drawn in r.get("draws_us_per_step", {}).items():
+                print(f"    its draws by {n}, CPU µs a step ({args.clocked_rounds} rounds apart): {sum(drawn.values()):,.0f}"
+                      f" = " + " + ".join(f"{f} {t:,.0f}" for f, t in drawn.items()))
     if args.json:
         git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
         tree = git("rev-parse", "--short", "HEAD") + (" + changes" if git("status", "--porcelain", "minigan") else "")
@@ -241,6 +278,7 @@ def main():
                                    "torch_threads": 1 if torch else None}, "command": " ".join(sys.argv),
                                    "tree": tree, "minigan": minigan.__file__, "rounds": args.rounds,
                                    "gan_rounds": args.gan_rounds, "dropout_rounds": args.dropout_rounds,
+                                   "clocked_rounds": args.clocked_rounds,
                                    "results": results}, indent=1) + "\n")
 
 

@@ -269,8 +269,8 @@ def main():
             print(f"{r['name']}: the round-by-round ratio's quartiles " + "; ".join(
                 f"{k} {q[0]:.3f} / {q[1]:.3f} / {q[2]:.3f}" for k, q in r["round_ratio_quartiles"].items()))
             for n, drawn in r.get("draws_us_per_step", {}).items():
-                print(f"    its draws by {n}, CPU µs a step ({args.clocked_rounds} rounds apart): {sum(drawn.values()):,.0f}"
-                      f" = " + " + ".join(f"{f} {t:,.0f}" for f, t in drawn.items()))
+                print(f"    its draws by {n}, CPU µs a step ({args.clocked_rounds} rounds apart): "
+                      f"{sum(drawn.values()):,.0f} = " + " + ".join(f"{f} {t:,.0f}" for f, t in drawn.items()))
     if args.json:
         git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
         tree = git("rev-parse", "--short", "HEAD") + (" + changes" if git("status", "--porcelain", "minigan") else "")

@@ -29,7 +29,7 @@ from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
 
 DEFAULT_SEED = 67280421310721  # a new torch.Generator's seed
-_U64 = np.uint64
+_U64, _32 = np.uint64, np.uint64(32)
 
 
 class Twister:
@@ -50,11 +50,14 @@ class Twister:
 
     def u32(self, n):
         raw = self.bits.random_raw(int(n))
-        return raw if self.mt else raw >> _U64(32)
+        return raw if self.mt else raw >> _32
 
     def u64(self, n):
+        if self.mt and n >= 1024:  # (NumPy's legacy randint over all of uint64 is MT19937's next64, high word
+            # first: these words in one C loop, faster a word than random_raw's joined here, after ~6 µs of checks)
+            return np.random.RandomState(self.bits).randint(0, 2**64, int(n), dtype=np.uint64)
         words = self.u32(2 * n)
-        return (words[0::2] << _U64(32)) | words[1::2]
+        return (words[0::2] << _32) | words[1::2]
 
     @property
     def numpy(self):
@@ -107,6 +110,10 @@ def generator(xp=None):
 
 
 # ----------------------------------------------------------------------------- the transforms
+# Constants are made once, here: a NumPy scalar made inside a sampler is made again at every draw.
+_MASK24, _MASK53, _STEP24 = _U64(2**24 - 1), _U64(2**53 - 1), np.float32(2**-24)
+
+
 def _libm(name):
     """The C library's ``math.<name>`` over an array of doubles: NumPy's own SIMD log, log1p and exp differ from it
     in the last bit now and then, and PyTorch's doubles are the C library's."""
@@ -118,13 +125,14 @@ _log, _log1p, _exp = _libm("log"), _libm("log1p"), _libm("exp")
 
 
 def floats(n, gen=None):
-    """n uniforms in [0, 1) as PyTorch's ``uniform_real_distribution<float>``: 24 bits of a word, in float32."""
-    return (stream(gen).u32(n) & _U64(2**24 - 1)).astype(np.float32) * np.float32(2**-24)
+    """n uniforms in [0, 1) as PyTorch's ``uniform_real_distribution<float>``: 24 bits of a word, in float32 (exact:
+    an integer below 2**24 times 2**-24; read as int64, which NumPy turns into floats faster than uint64)."""
+    return (stream(gen).u32(n) & _MASK24).view(np.int64).astype(np.float32) * _STEP24
 
 
 def doubles(n, gen=None):
     """n uniforms in [0, 1) as ``uniform_real_distribution<double>``: 53 bits of a 64-bit word."""
-    return (stream(gen).u64(n) & _U64(2**53 - 1)).astype(np.float64) * 2.0**-53
+    return (stream(gen).u64(n) & _MASK53).view(np.int64).astype(np.float64) * 2.0**-53
 
 
 def _floating(dtype, what):
@@ -141,14 +149,14 @@ def uniform(shape, dtype=None, low=0.0, high=1.0, xp=None, gen=None):
     """U[low, high) as PyTorch's uniform kernel: computed in float32 (float64 for doubles), cast to the dtype, and a
     value rounded up to ``high`` there given as ``low``."""
     dtype, n = _floating(dtype or backend.DEFAULT_DTYPE, "uniform"), math.prod(shape)
-    g = stream(gen, xp)
+    g, unit = stream(gen, xp), (low, high) == (0, 1)  # (unit: x·1 + 0 is x)
     if dtype == np.float64:
-        x = _fma(doubles(n, g), float(high) - float(low), float(low))
+        x = doubles(n, g) if unit else _fma(doubles(n, g), float(high) - float(low), float(low))
     else:
-        lo, hi = np.float32(low), np.float32(high)
-        x = floats(n, g) if (low, high) == (0, 1) else _fma32(floats(n, g), hi - lo, lo)  # (x·1 + 0 is x)
-    x = x.astype(dtype)
-    x[x == dtype.type(high)] = dtype.type(low)
+        x = floats(n, g) if unit else _fma32(floats(n, g), np.float32(high) - np.float32(low), np.float32(low))
+    x = x.astype(dtype, copy=False)
+    if not unit or dtype == np.float16:  # (U[0, 1) is at most 1 − 2**-24: only half rounds it up to 1)
+        x[x == dtype.type(high)] = dtype.type(low)
     return _out(x, shape, dtype, xp)
 
 
@@ -160,6 +168,15 @@ def rand(shape, dtype=None, xp=None, gen=None):
 def _fma32(a, b, c):
     """a·b + c of float32 values rounded once, as a fused multiply-add: exact in float64, then rounded."""
     return (np.multiply(a, b, dtype=np.float64) + c).astype(np.float32)
+
+
+def _horner(coefficients, x):
+    """c0·x^k + c1·x^(k-1) + ... + ck in float32 by Horner's rule, each step a fused multiply-add (x in float64 once:
+    the product of two float32 values is exact there)."""
+    x, y = x.astype(np.float64), coefficients[0]
+    for c in coefficients[1:]:
+        y = (y * x + c).astype(np.float32).astype(np.float64)  # (back to float64: no mixed-dtype product next)
+    return y.astype(np.float32)
 
 
 def _fma(a, b, c):
@@ -177,48 +194,62 @@ def _split(a):
     return hi, a - hi
 
 
+def _scaled(x, std, mean):
+    """x·std + mean rounded once in x's dtype (the normal kernels' last step); a plain sum when std is 1 (x·1 is
+    exact, so the multiply-add is x + mean rounded once)."""
+    if std == 1:
+        return x + x.dtype.type(mean)
+    return _fma32(x, np.float32(std), np.float32(mean)) if x.dtype == np.float32 else _fma(x, std, mean)
+
+
+_LOG_P = [float(np.float32(c)) for c in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1,
+                                         1.4249322787E-1, -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1,
+                                         3.3333331174E-1)]  # (float32 values, Python floats: cheaper beside arrays)
+_LOG_Q1, _LOG_Q2, _SQRT_HALF = np.float32(-2.12194440e-4), np.float32(0.693359375), np.float32(0.707106781186547524)
+
+
 def _cephes_log(x):
     """log of float32 x > 0 as avx_mathfun's log256_ps (Cephes' logf): x = m·2^e, m in [√½, √2), a polynomial;
     each product that a sum takes fused with it (multiply-adds, as the compiled kernel has them)."""
-    bits = x.view(np.int32)
-    e = ((bits >> 23) - 126).astype(np.float32)
-    m = ((bits & ~0x7F800000) | 0x3F000000).view(np.float32)  # in [0.5, 1)
-    small = m < np.float32(0.707106781186547524)
-    e -= small.astype(np.float32)
-    m = (m - np.float32(1)) + np.where(small, m, np.float32(0))
-    z, y = m * m, np.full_like(m, 7.0376836292E-2)
-    for p in (-1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
-              2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1):
-        y = _fma32(y, m, np.float32(p))
-    y = _fma32(-z, np.float32(0.5), _fma32(y * m, z, e * np.float32(-2.12194440e-4)))
-    return _fma32(e, np.float32(0.693359375), m + y)
+    m, e = np.frexp(x)  # m in [0.5, 1)
+    small = m < _SQRT_HALF  # (then 2m and e − 1)
+    e = (e - small).astype(np.float32)
+    m = m + m * small - np.float32(1)  # m − 1 or 2m − 1, both exact
+    z = m * m
+    y = _fma32(_horner(_LOG_P, m) * m, z, e * _LOG_Q1) - z * np.float32(0.5)  # (−z·½ + y: z·½ is exact, a sum)
+    return (m + y) + e * _LOG_Q2  # (e·0.693359375 is exact: at most 5 bits times 9, so the multiply-add is a sum)
+
+
+_FOUR_OVER_PI, _DP1, _DP2, _DP3 = (np.float32(c) for c in (1.27323954473516, -0.78515625,
+                                                           -2.4187564849853515625e-4, -3.77489497744594108e-8))
+_SIN_P = [float(np.float32(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
+_COS_P = [float(np.float32(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
 
 
 def _cephes_sincos(x):
     """(sin x, cos x) of float32 x >= 0 as avx_mathfun's sincos256_ps (Cephes' sinf and cosf): x reduced by π/4
     in three parts, then one polynomial near 0 for sin and one for cos, chosen and signed by the octant."""
-    j = ((x * np.float32(1.27323954473516)).astype(np.int32) + 1) & ~1
+    j = ((x * _FOUR_OVER_PI).astype(np.int32) + 1) & ~1
     y = j.astype(np.float32)
-    for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
-        x = _fma32(y, np.float32(dp), x)
-    z, f = x * x, np.float32
-    c = _fma32(_fma32(f(2.443315711809948E-005), z, f(-1.388731625493765E-003)), z, f(4.166664568298827E-002)) * z
-    c = _fma32(c, z, -(z * f(0.5))) + f(1)
-    s = _fma32(_fma32(_fma32(f(-1.9515295891E-4), z, f(8.3321608736E-3)), z, f(-1.6666654611E-1)) * z, x, x)
+    x = _fma32(y, _DP3, (x + y * _DP1) + y * _DP2)  # (y·DP1, y·DP2 are exact: y < 16, DP1 and DP2 of 8 and 11 bits)
+    z = x * x
+    c = _fma32(_horner(_COS_P, z) * z, z, -(z * np.float32(0.5))) + np.float32(1)
+    s = _fma32(_horner(_SIN_P, z) * z, x, x)
     near = (j & 2) == 0
     sin, cos = np.where(near, s, c), np.where(near, c, s)
     return np.where(j & 4, -sin, sin), np.where((j - 2) & 4, cos, -cos)
 
 
-def _box_muller_16(u, mean, std):
-    """PyTorch's normal_fill_16 on rows of 16 uniforms: (1 − u[j], u[j+8]) → the normals at j and j + 8."""
+def _box_muller_16(u):
+    """PyTorch's normal_fill_16 on rows of 16 uniforms: (1 − u[j], u[j+8]) → the standard normals at j and j + 8."""
     u1, u2 = 1 - u[:, :8], u[:, 8:]
-    if u.dtype == np.float32:  # (the AVX2 kernel: float32 throughout, the last step a fused multiply-add)
+    if u.dtype == np.float32:  # (the AVX2 kernel: float32 throughout)
         sin, cos = _cephes_sincos(np.float32(2 * math.pi) * u2)
         radius = np.sqrt(np.float32(-2) * _cephes_log(u1))
-        return _fma32(np.concatenate([radius * cos, radius * sin], axis=1), np.float32(std), np.float32(mean))
-    radius, theta = np.sqrt(-2 * _log(u1)), 2 * math.pi * u2
-    return _fma(np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1), float(std), float(mean))
+    else:
+        radius, theta = np.sqrt(-2 * _log(u1)), 2 * math.pi * u2
+        sin, cos = np.sin(theta), np.cos(theta)
+    return np.concatenate([radius * cos, radius * sin], axis=1)
 
 
 def _normal_pairs(n, g):
@@ -240,14 +271,13 @@ def normal(shape, dtype=None, mean=0.0, std=1.0, xp=None, gen=None, contiguous=T
     dtype, n = _floating(dtype or backend.DEFAULT_DTYPE, "normal"), math.prod(shape)
     g = stream(gen, xp)
     if n < 16 or not contiguous:
-        return _out(_fma(_normal_pairs(n, g), float(std), float(mean)), shape, dtype, xp)
+        return _out(_scaled(_normal_pairs(n, g), std, mean), shape, dtype, xp)
     full, tail = n // 16 * 16, 16 if n % 16 else 0
     wide = dtype == np.float64
     u = (doubles if wide else floats)((n if dtype != np.float16 else full) + tail, g)  # (half: only whole blocks)
-    x = _box_muller_16(u[:full].reshape(-1, 16), mean, std).ravel()
-    if tail:
-        x = np.concatenate([x[:n - 16], _box_muller_16(u[-16:].reshape(1, 16), mean, std).ravel()])
-    return _out(x, shape, dtype, xp)
+    rows = u[:full].reshape(-1, 16) if not tail else np.concatenate([u[:full], u[-16:]]).reshape(-1, 16)
+    x = _scaled(_box_muller_16(rows), std, mean).ravel()  # (the tail's block is the last row, written last)
+    return _out(x if not tail else np.concatenate([x[:n - 16], x[-16:]]), shape, dtype, xp)
 
 
 def randn(shape, dtype=None, xp=None, gen=None):
@@ -264,8 +294,10 @@ def integers(shape, dtype, low, high, xp=None, gen=None):
     if low is None:
         return _out(g.u64(n).view(np.int64), shape, dtype, xp)
     span = high - low
-    words = g.u64(n) if span >= 2**28 else g.u32(n)
-    return _out((words % _U64(span)).view(np.int64) + np.int64(low), shape, dtype, xp)
+    if span >= 2**28:
+        return _out((g.u64(n) % _U64(span)).view(np.int64) + np.int64(low), shape, dtype, xp)
+    words = g.u32(n).astype(np.uint32)  # (a 32-bit division: some 5x faster in NumPy than a 64-bit one)
+    return _out(words % np.uint32(span) + np.int64(low), shape, dtype, xp)
 
 
 def randint(low, high, shape, xp=None, gen=None):
@@ -297,19 +329,21 @@ def permutation(n, xp=None, gen=None):
     if n < 2:
         return out.arange(n, dtype=np.int64)
     steps = np.arange(n - 1)
-    t = steps + (g.u32(n - 1) % (n - steps).astype(_U64)).astype(np.int64)
+    t = steps + g.u32(n - 1).astype(np.uint32) % (n - steps).astype(np.uint32)  # (in 32 bits: see integers)
     # The swaps at once: entry i ends with what lay at t_i when step i began, and what lies at a place p is what the
     # last step before that targeted p took from its own place then (p itself if none did). So the steps by target,
     # each step's previous one with its target, and the chain of "what lay here" followed by pointer doubling.
-    order = np.argsort(t, kind="stable")
-    prev, same = np.full(n - 1, -1), t[order][1:] == t[order][:-1]
+    order = np.argsort(t.astype(np.uint16) if n <= 2**16 else t, kind="stable")  # (16 bits: NumPy's radix sort)
+    by_target = t[order]
+    prev, same = np.full(n - 1, -1), by_target[1:] == by_target[:-1]
     prev[order[1:][same]] = order[:-1][same]  # the step before with the same target
     last, end = np.full(n, -1), np.append(~same, True)
-    last[t[order][end]] = order[end]  # the last step that targets each place
+    last[by_target[end]] = order[end]  # the last step that targets each place
     came = np.where(last[:-1] == steps, prev, last[:-1])  # the last step before i that targeted place i
     held = np.append(np.where(came < 0, steps, came), n - 1 if last[-1] < 0 else last[-1])
-    while not np.array_equal(held[held], held):  # (what lay at place i when step i began: held[i], once settled)
-        held = held[held]
+    further = held[held]
+    while not np.array_equal(further, held):  # (what lay at place i when step i began: held[i], once settled)
+        held, further = further, further[further]
     moved = np.where(prev >= 0, held[np.maximum(prev, 0)], t)
     return out.asarray(np.append(np.where(t == steps, held[:-1], moved), held[-1]))
 

@@ -37,8 +37,8 @@ def same_class(fn, torch, minigan, one_line=True):
 # call refused, else ("ran", what it gave) (some sweeps say "raise" and "ok").  PyTorch's own exception classes and
 # minigan's subclass Python's built-in ones, and the built-in class is what a program can catch alike.
 def builtin_class(error):
-    """The built-in exception class ``error`` is an instance of."""
-    return next(c for c in type(error).__mro__ if c.__module__ == "builtins")
+    """The built-in exception class ``error`` (an exception, or an exception class) is an instance (a subclass) of."""
+    return next(c for c in (error if isinstance(error, type) else type(error)).__mro__ if c.__module__ == "builtins")
 
 
 def refused_alike(got, expected, where) -> bool:

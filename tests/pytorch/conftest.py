@@ -5,9 +5,10 @@ checks minigan's."""
 import os
 
 import pytest
-from conftest import SCRATCH, fail_on, process_state, put_back
+from conftest import PROCESS_STATE, SCRATCH, fail_on, process_state, put_back
 from engine.helpers_strict_backend import device  # noqa: F401  (a fixture)
 
+import minigan
 from pytorch.oracle import HAVE_TORCH
 
 # PyTorch's compiler names its cache folder in the environment the first time a test reaches it (torch.compile,
@@ -34,10 +35,13 @@ if HAVE_TORCH:
         "PyTorch's deterministic algorithms": (torch.are_deterministic_algorithms_enabled,
                                                torch.use_deterministic_algorithms),
     }
+EVERY_STATE = {**PROCESS_STATE, **TORCH_STATE}
 
 
 @pytest.fixture(autouse=True)
-def _leaves_pytorch_as_it_was():
-    before = process_state(TORCH_STATE)
+def _leaves_the_process_as_it_was():
+    """tests/conftest.py's check (seed 0 first, minigan's and the process's settings after), with PyTorch's."""
+    minigan.manual_seed(0)
+    before = process_state(EVERY_STATE)
     yield
-    fail_on(put_back(before, TORCH_STATE))
+    fail_on(put_back(before, EVERY_STATE))

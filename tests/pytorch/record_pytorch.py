@@ -3,9 +3,9 @@
 ``python tests/pytorch/record_pytorch.py [family ...]`` (PyTorch installed) asks PyTorch again and rewrites
 tests/pytorch/pytorch_records/<family>.json: the PyTorch version, then what PyTorch gave for each case, in a fixed order
 (a diff of the file shows what a new PyTorch changed).  The tests named tests/test_recorded_*.py read the files
-and run without PyTorch.  Where PyTorch is installed, each family's own PyTorch test asks PyTorch once more and
-compares with the file (``stale``), so a record that no longer says what PyTorch says fails there: CI installs
-the oracle.
+and run without PyTorch.  Where PyTorch is installed, tests/pytorch/test_records_are_pytorchs.py asks PyTorch once
+more for each family and compares with the file (``stale``), so a record that no longer says what PyTorch says fails
+there: CI installs the oracle.
 
 Families (each a function of PyTorch giving {case: answer}):
   survey_programs   what each program of tests/pytorch/survey/ gives back under PyTorch (the harness's plain form:

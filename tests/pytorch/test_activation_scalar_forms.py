@@ -17,6 +17,7 @@ import pytest
 
 import minigan
 import minigan.functional as MF
+from pytorch.exception_oracle import builtin_class as _builtin
 from pytorch.oracle import CLAMP_NAN_BOUND
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -79,10 +80,6 @@ def _forms(number):
 
 REFUSED_FORMS = [("0-d tensor requiring grad", lambda lib: lib.tensor(0.5, dtype=lib.float64, requires_grad=True)),
                  ("tensor of one entry", lambda lib: lib.tensor([0.5], dtype=lib.float64))]
-
-
-def _builtin(cls):
-    return next(t for t in cls.__mro__ if t.__module__ == "builtins")
 
 
 def _run(lib, call, make, dtype):

@@ -18,6 +18,7 @@ import pytest
 from conftest import default_slice
 
 import minigan
+from pytorch.exception_oracle import builtin_class as _builtin
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -62,10 +63,6 @@ def test_cdist_reads_x1_and_x2_when_backward_runs(p, mode, written, rows, order,
 # kernel's float16): every mode and p by dtype pairs by empty or not; an empty input is not computed (x1's dtype).
 DTYPES = [("int64", "int64"), ("float32", "float64"), ("float64", "float32"), ("int64", "float64"),
           ("float64", "int64"), ("float16", "float16"), ("bool", "bool"), ("float32", "float32")]
-
-
-def _builtin(error):
-    return next(t for t in type(error).__mro__ if t.__module__ == "builtins")
 
 
 @pytest.mark.parametrize("mode", ["use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"])

@@ -1,23 +1,13 @@
 """PyTorch's type promotion against PyTorch where a record cannot say it (tests/pytorch/test_recorded_dtype_promotion.py
-compares result_type, the operators, where and the functions of integer tensors over every pair of dtypes with
-PyTorch's recorded answers, without PyTorch): the record is PyTorch's, a tensor infers its dtype as PyTorch's, and
-div takes a rounding mode."""
+compares result_type, the operators, where and the functions of integer tensors over every pair of dtypes with PyTorch's
+recorded answers, without PyTorch; that the record is PyTorch's: tests/pytorch/test_records_are_pytorchs.py): a tensor
+infers its dtype as PyTorch's, and div takes a rounding mode."""
 
 import pytest
 
 import minigan
-from pytorch import record_pytorch
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
-
-
-def test_the_recorded_results_are_pytorchs():
-    differences = record_pytorch.stale("dtype_promotion")
-    if differences is None:
-        pytest.skip(f"the record is PyTorch {record_pytorch.load('dtype_promotion')['pytorch']}'s; "
-                    f"this is PyTorch {torch.__version__}")
-    assert not differences, "\n".join(differences[:40]) + ("\n(python tests/pytorch/record_pytorch.py rewrites the "
-                                                           "record)")
 
 
 def test_tensor_infers_its_dtype_as_pytorch():

@@ -1,7 +1,7 @@
 """F.interpolate against PyTorch where a record cannot say it (tests/pytorch/test_recorded_interpolate_modes.py compares
-every mode at sizes that grow, shrink and do not divide with PyTorch's recorded values and gradients, without
-PyTorch): the record is PyTorch's, nearest picks PyTorch's pixel at every size, and the deprecated upsample
-functions warn and interpolate."""
+every mode at sizes that grow, shrink and do not divide with PyTorch's recorded values and gradients, without PyTorch;
+that the record is PyTorch's: tests/pytorch/test_records_are_pytorchs.py): nearest picks PyTorch's pixel at every size,
+and the deprecated upsample functions warn and interpolate."""
 
 import itertools
 import warnings
@@ -11,21 +11,10 @@ import pytest
 
 import minigan
 import minigan.functional as F
-from pytorch import record_pytorch
 from pytorch.oracle import cpu_capability
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 rng = np.random.default_rng(0)
-
-
-def test_the_recorded_results_are_pytorchs():
-    """The record that tests/pytorch/test_recorded_interpolate_modes.py compares every mode and size with."""
-    differences = record_pytorch.stale("interpolate_modes")
-    if differences is None:
-        pytest.skip(f"the record is PyTorch {record_pytorch.load('interpolate_modes')['pytorch']}'s; "
-                    f"this is PyTorch {torch.__version__}")
-    assert not differences, "\n".join(differences[:40]) + ("\n(python tests/pytorch/record_pytorch.py rewrites the "
-                                                           "record)")
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -1,6 +1,6 @@
-"""The nn surface against PyTorch: the record of every module class's repr is PyTorch's
-(tests/pytorch/test_recorded_module_reprs.py compares minigan's with it, without PyTorch), the softmax modules' implicit
-dim, InstanceNorm1d/2d as two classes with PyTorch's input checks, and two optimizer idioms
+"""The nn surface against PyTorch (tests/pytorch/test_recorded_module_reprs.py compares every module class's repr with
+PyTorch's recorded one, without PyTorch; that the record is PyTorch's: tests/pytorch/test_records_are_pytorchs.py): the
+softmax modules' implicit dim, InstanceNorm1d/2d as two classes with PyTorch's input checks, and two optimizer idioms
 (zero_grad(set_to_none=False) in place, a single Tensor as a group's params).
 
 (Its torch-free tests: tests/library/test_nn_surface_repr.py.)"""
@@ -12,19 +12,8 @@ import pytest
 
 import minigan
 from minigan import nn
-from pytorch import record_pytorch
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
-
-
-def test_the_recorded_prints_are_pytorchs():
-    """The record that tests/pytorch/test_recorded_module_reprs.py compares every module class's print with."""
-    differences = record_pytorch.stale("module_reprs")
-    if differences is None:
-        pytest.skip(f"the record is PyTorch {record_pytorch.load('module_reprs')['pytorch']}'s; "
-                    f"this is PyTorch {torch.__version__}")
-    assert not differences, "\n".join(differences[:40]) + ("\n(python tests/pytorch/record_pytorch.py rewrites the "
-                                                           "record)")
 
 
 def test_multihead_attention_out_proj_is_a_linear_named_as_pytorchs():

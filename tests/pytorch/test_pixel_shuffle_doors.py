@@ -7,12 +7,9 @@ import pytest
 
 import minigan
 import minigan.functional as MF
+from pytorch.exception_oracle import builtin_class as _builtin
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
-
-
-def _builtin(cls):
-    return next(t for t in cls.__mro__ if t.__module__ == "builtins")
 
 
 @pytest.mark.parametrize("name", ["pixel_shuffle", "pixel_unshuffle"])

@@ -2,7 +2,7 @@
 values, result dtypes (PyTorch's promotion), refusals of floating operands (minigan's in one line), Python numbers
 on either side, in place.  PyTorch's answers are read from tests/pytorch/pytorch_records/bitwise.json
 (tests/pytorch/record_pytorch.py runs the same programs on PyTorch), so this runs without PyTorch; where PyTorch is
-installed, tests/pytorch/test_bitwise.py checks that the record is what PyTorch gives."""
+installed, tests/pytorch/test_records_are_pytorchs.py checks that the record is what PyTorch gives."""
 
 import itertools
 import operator

@@ -79,7 +79,7 @@ METHODS = {
 ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (the samplers: tests/pytorch/test_same_stream.py)
              "random_", "exponential_", "geometric_", "cauchy_", "log_normal_",  # (and the bitwise ones, which take
              "bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_not_",  # integers and bools only: tests/
-             "bitwise_left_shift_", "bitwise_right_shift_",  # test_bitwise.py compares them with PyTorch)
+             "bitwise_left_shift_", "bitwise_right_shift_",  # test_recorded_bitwise.py compares them with a record)
              "index_put_",  # (tests/pytorch/test_pytorch_idioms.py)
              "floor_divide_", "detach_",  # (below: floor_divide_ has no derivative; detach_ cuts the graph)
              "resize_", "resize_as_",  # (tests/pytorch/test_legacy_new_resize.py: shapes and memory, no derivative)

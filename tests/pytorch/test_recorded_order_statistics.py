@@ -1,10 +1,9 @@
 """median, kthvalue, quantile (every interpolation, q a number or a tensor, keepdim), cummax/cummin,
 logcumsumexp, nansum/nanmean and aminmax give PyTorch's values, indices, dtypes and gradients, as recorded in
 tests/pytorch/pytorch_records/order_statistics.json (tests/pytorch/record_pytorch.py runs the same programs on PyTorch),
-so this
-runs without PyTorch; where PyTorch is installed, tests/pytorch/test_order_statistics.py checks that the record is what
-PyTorch gives.  With tied values PyTorch's choice of index (and so where the gradient goes) is unspecified; the
-values still agree."""
+so this runs without PyTorch; where PyTorch is installed, tests/pytorch/test_records_are_pytorchs.py checks that the
+record is what PyTorch gives.  With tied values PyTorch's choice of index (and so where the gradient goes) is
+unspecified; the values still agree."""
 
 import numpy as np
 import pytest

@@ -3,7 +3,7 @@ same here (``F.mse_loss(input=a, target=b)``, ``nn.MSELoss(None, None, "sum")``)
 torch.nn.functional and every class of torch.nn and torch.optim that minigan also has, against PyTorch's names as
 recorded in tests/pytorch/pytorch_records/signatures.json (tests/pytorch/record_pytorch.py), so without PyTorch; where
 PyTorch is
-installed, tests/pytorch/test_signatures.py checks that the record is what PyTorch says."""
+installed, tests/pytorch/test_records_are_pytorchs.py checks that the record is what PyTorch says."""
 
 import inspect
 

@@ -1,9 +1,9 @@
 """Every elementwise function at the special values (±0, ±1, ±∞, NaN, tiny and huge numbers) gives what PyTorch
 gave: the value, and the gradient wherever the input is a number; and reductions and losses at ties, infinities
 and zeros.  PyTorch's answers are read from tests/pytorch/pytorch_records/special_values.json
-(tests/pytorch/record_pytorch.py
-runs the same programs on PyTorch), so this runs without PyTorch; where PyTorch is installed,
-tests/pytorch/test_special_values.py checks that the record is what PyTorch gives (within the same tolerances).
+(tests/pytorch/record_pytorch.py runs the same programs on PyTorch), so this runs without PyTorch; where PyTorch is
+installed, tests/pytorch/test_records_are_pytorchs.py checks that the record is what PyTorch gives (within the same
+tolerances).
 
 Not compared: the gradient at a NaN input (the loss is NaN already, and PyTorch's masks decide it one function
 at a time: relu passes the gradient, leaky_relu multiplies it by the slope, hardsigmoid drops it), and the sign of

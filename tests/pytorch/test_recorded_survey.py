@@ -3,7 +3,7 @@ of (tests/pytorch/survey/idioms_*.py), run on minigan give back what they gave o
 dtypes, Python types, the kind of exception.  PyTorch's results are read from
 tests/pytorch/pytorch_records/survey_programs.json (tests/pytorch/record_pytorch.py), so this runs without PyTorch;
 where PyTorch
-is installed, tests/pytorch/test_pytorch_survey.py checks that the record is what PyTorch gives.
+is installed, tests/pytorch/test_records_are_pytorchs.py checks that the record is what PyTorch gives.
 
 The programs that still differ are listed below with the reason, each a deliberate difference or one not provided
 (docs/pytorch.md lists them); they are strict xfails, so one that starts to agree fails here until it leaves the

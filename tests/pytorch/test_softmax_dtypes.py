@@ -11,6 +11,7 @@ import pytest
 
 import minigan
 import minigan.functional as MF
+from pytorch.exception_oracle import builtin_class as _builtin
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -36,10 +37,6 @@ def _outcome(lib, fn, shape, dtype, dim, out_dtype):
     except Exception as e:  # noqa: BLE001
         return type(e)
     return (str(y.dtype).split(".")[-1], tuple(y.shape), np.asarray(y.numpy(), dtype=float).round(12).tolist())
-
-
-def _builtin(cls):
-    return next(t for t in cls.__mro__ if t.__module__ == "builtins")
 
 
 @pytest.mark.parametrize("door", sorted(DOORS))

@@ -126,14 +126,12 @@ def _describe(exc, fail_type):
 
 
 class Context:
-    """What a check may ask: the reference of a target (in the learner's process, the function as it runs there:
-    the learner's, or the library's where the learner has not written it yet)."""
+    """What a check is handed (``check_<name>(ctx)``): nothing of the library.  A check that compares with what the
+    library's own code gives runs the code under test in both processes; the library's run, in the grader's
+    process, is the expected value (no reference is run in the learner's process, not even the learner's own)."""
 
     def __init__(self, functions):
         self._functions = functions
-
-    def reference(self, target):
-        return self._functions[target]
 
 
 def _run_checks(name, checks, features, seed):

@@ -97,6 +97,66 @@ def test_checks_rewritten_from_the_workspaces_init_pass_nothing_unsolved(tmp_pat
     assert [n for n, p, _, _ in results if p] == [], results
 
 
+# Appended to the workspace's minigan/__init__.py: STATES, never observes, what each condition looks at.  Each module
+# of the checks the learner's process makes gets an `observe` that tries every yes/no for the values a condition
+# records (as values with no data, only a truth, which is all the grader reads of a Tensor or a node) until the
+# condition, as the learner's build computes it, holds, and records that; a `raises` that claims every error.  No
+# knowledge of the exercise is needed: it beats any check of a known yes/no fact (a flag inside `no_grad()`, a
+# parameter's `requires_grad` inside `frozen(D)`), so only values the right code computes on the grader's numbers
+# (``close``) stop it.
+OBSERVATION_FORGER = textwrap.dedent('''
+    import builtins as _b
+    _real_exec = _b.exec
+    def _forged_observe(space, real):
+        def observe(site, message, condition):
+            record, kept = real.__globals__["RECORD"], space.get("_rec")
+            found = {}
+            for bits in _b.range(1 << 10):  # (minigan has a range, a bool ... of its own)
+                def rec(o, k, v, bits=bits):
+                    truth = _b.bool(bits >> _b.int(k) & 1)
+                    o[_b.str(k)] = {"opaque": "stated", "truth": truth}
+                    return truth
+                space["_rec"], seen = rec, {}
+                try:
+                    if condition(seen):
+                        found = seen
+                        break
+                except Exception:
+                    pass
+                finally:
+                    space["_rec"] = kept
+            record.append(("check", _b.str(message), None, {"id": site, "leaves": found}))
+        return observe
+    def _exec(code, space=None, *rest):
+        _real_exec(code, space, *rest) if space is not None else _real_exec(code)
+        if _b.isinstance(space, _b.dict) and _b.callable(space.get("observe")) and "_rec" in space \
+                and "RECORD" not in space:  # (each module of an exercise set, never base itself)
+            record = space["observe"].__globals__["RECORD"]
+            names = ["ValueError", "GraphError", "AnomalyError", "RuntimeError", "KeyError", "Exception"]
+            def raises(what, error, fn, hint, *a, **k):
+                record.append(("raises", what, None, {"raised": names, "message": ""}))
+            space["observe"], space["raises"] = _forged_observe(space, space["observe"]), raises
+    _b.exec = _exec
+''')
+
+
+def test_observations_stated_instead_of_observed_pass_nothing_unsolved(tmp_path):
+    passed = []
+    for broken in ("no_grad", "frozen"):  # (one workspace each: nn.Linear's set-up runs under no_grad())
+        root = workspace.start(tmp_path / broken, solutions=True)
+        init = root / "minigan" / "__init__.py"
+        init.write_text(init.read_text() + OBSERVATION_FORGER)
+        if broken == "no_grad":
+            enter, leave = BY_NAME["no_grad"].targets
+            _set(root, enter, "return self")  # grad mode never changes
+            _set(root, leave, "return False")
+        else:
+            set_body(root, "frozen", "yield module")  # nothing frozen
+        results, _ = grader.grade(root, [broken, "unbroadcast"], timeout=10, seed=SEED)
+        passed += [n for n, p, _, _ in results if p]
+    assert passed == ["unbroadcast", "unbroadcast"], passed  # (the forger lets a solved exercise pass)
+
+
 # Started at import: finds every other grading process in /proc (by the runner's text in its command line) and
 # SIGKILLs it, again and again for 20 s.
 KILLER = textwrap.dedent('''

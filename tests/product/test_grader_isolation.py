@@ -14,6 +14,7 @@ before its fix.
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
@@ -308,6 +309,74 @@ def test_reference_bodies_moved_into_a_module_of_ones_own_are_flagged_as_a_copy(
     entry = gradebook.grade_student(root, "mover", names, timeout=10, seed=SEED)
     assert entry["passed"] == 4, entry["results"]
     assert sorted(entry["copied_reference"]) == sorted(names), entry["flags"]
+
+
+def _split_backprop(honest=False):
+    """walk.py's backprop in three helpers of several statements each: the library's statements moved as they are
+    (a copy), or, ``honest``, a step of the walk written anew (a solution of one's own, split the same way)."""
+    path, qualname = source.split_target(BY_NAME["backprop"].targets[0])
+    fn = source.find_function(source.parse(workspace.library_text(path)), qualname)
+    body = source.body_statements(fn)
+    begin, switch, guard = body[0], body[1], body[2]
+    walk, hooks = guard.body[0].body  # (with errstate: try: for fn in order: ..., for leaf in grads: ...)
+    visit = ast.unparse(walk.body)
+    if honest:
+        visit = textwrap.dedent('''
+            g = grads.get(fn) if fn in keep else grads.pop(fn, None)
+            if g is not None:
+                _step(fn, g, grads, watch, anomaly)
+            if not retain_graph:
+                fn.free()
+        ''')
+    indent = lambda text, n: textwrap.indent(text, " " * n)  # noqa: E731
+    helpers = (f"\n\ndef _begin(seeds, create_graph):\n{indent(ast.unparse([begin, switch]), 4)}\n"
+               "    return grads, anomaly, recording\n"
+               f"\n\ndef _visit(fn, grads, keep, watch, anomaly, retain_graph):\n{indent(visit, 4)}\n"
+               f"\n\ndef _leaf_hooks(grads):\n{indent(ast.unparse(hooks), 4)}\n")
+    if honest:
+        helpers += textwrap.dedent('''
+
+
+            def _step(fn, g, grads, watch, anomaly):
+                fn.check_saved()
+                if fn.hooks:
+                    g = run_hooks(fn.hooks, g)
+                keeper = fn.retained() if fn.retained is not None else None
+                if keeper is not None:
+                    keeper._keep_grad(g)
+                shares = fn.backward(g)
+                if watch is not None:
+                    watch(fn, g, shares)
+                for edge, share in zip(fn.edges, shares):
+                    if anomaly:
+                        check_finite(type(fn).__name__, "backward", share, fn.created_at)
+                    if edge is None or share is None:
+                        continue
+                    grads[edge] = grads[edge] + share if edge in grads else share
+        ''')
+    calls = textwrap.dedent('''
+        grads, anomaly, recording = _begin(seeds, create_graph)
+        with backend.np.errstate(all="ignore"):
+            try:
+                for fn in order:
+                    _visit(fn, grads, keep, watch, anomaly, retain_graph)
+                _leaf_hooks(grads)
+            finally:
+                _mode.grad_enabled = recording
+        return grads
+    ''')
+    return path, qualname, calls, helpers
+
+
+@pytest.mark.parametrize("honest", [False, True], ids=["copy", "honest"])
+def test_a_body_split_into_helpers_of_several_statements_is_a_copy_only_when_it_is_one(tmp_path, honest):
+    root = workspace.start(tmp_path / "ws")
+    path, qualname, calls, helpers = _split_backprop(honest)
+    set_body(root, "backprop", calls)
+    (root / path).write_text((root / path).read_text() + helpers)
+    entry = gradebook.grade_student(root, "splitter", ["backprop"], timeout=10, seed=SEED)
+    assert entry["passed"] == 1, entry["results"]  # (both are working solutions)
+    assert entry["copied_reference"] == ([] if honest else ["backprop"]), entry["flags"]
 
 
 def test_canvas_csv_has_the_points_possible_row_canvas_reads_the_maximum_from():

@@ -209,10 +209,11 @@ def check_gan_train_step(ctx):
     gan = GAN(G, D, minigan.optim.SGD(G.parameters(), lr=0.1), minigan.optim.SGD(D.parameters(), lr=2.0),
               latent_dim=1, batch_size=2048)
     eye = np.eye(4, dtype=np.float32)
-    for _ in range(150):
+    for _ in range(60):  # (converged by 50: the largest error over 20 seeds of the data is 0.013 at 60 steps, 0.012
+        # at 150; at 30, 0.016)
         gan.train_step(lambda m: minigan.tensor(eye[data.choice(4, size=m, p=p)]))
     d = 1 / (1 + np.exp(-D.weight.detach().numpy().ravel()))
-    close("D(x) on 4 points after 150 D steps with G fixed, p_data = [.4 .3 .2 .1], p_g = [.1 .2 .3 .4] "
+    close("D(x) on 4 points after 60 D steps with G fixed, p_data = [.4 .3 .2 .1], p_g = [.1 .2 .3 .4] "
           "(the optimal D is p_data/(p_data + p_g))", d, p / (p + q), hint, rtol=0, atol=0.04)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import hashlib
 from pathlib import Path
 
 from minigan.exercises import source, workspace
@@ -28,6 +29,8 @@ from minigan.exercises import source, workspace
 DEPTH = 4  # calls followed from an exercise's function
 MOST = 40  # functions reached at most (a workspace full of helpers costs the check no more than this)
 FILE_LIMIT = 1 << 20  # bytes of one source read
+FORMS_KEPT = 1 << 15  # normal forms kept (by the file's hash and the function's name)
+_FORMS = {}
 
 
 def _module_path(root: Path, module: str):
@@ -55,19 +58,46 @@ class _Read:
     """The workspace's files, each parsed once (a file that does not parse reaches nothing)."""
 
     def __init__(self, root: Path):
-        self.root, self.trees = Path(root), {}
+        self.root, self.trees, self.hashes, self.bound, self.modules = Path(root), {}, {}, {}, {}
+
+    def module_path(self, module: str):
+        if module not in self.modules:
+            self.modules[module] = _module_path(self.root, module)
+        return self.modules[module]
 
     def tree(self, path: str):
         if path not in self.trees:
             try:
-                text = workspace.read_nofollow(self.root / path, FILE_LIMIT).decode("utf-8")
-                self.trees[path] = source.parse(text)
+                data = workspace.read_nofollow(self.root / path, FILE_LIMIT)
+                self.trees[path] = source.parse(data.decode("utf-8"))
+                self.hashes[path] = hashlib.sha256(data).digest()
             except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
                 self.trees[path] = None
         return self.trees[path]
 
+    def form(self, path: str, qualname: str, node, form):
+        """``form(node)`` of the function ``qualname`` of ``path``, kept by the file's hash: a file many
+        workspaces share (or many exercises reach) is normalised once."""
+        key = (self.hashes.get(path), qualname, form)
+        if key[0] is None:
+            return form(node)
+        if key not in _FORMS:
+            if len(_FORMS) >= FORMS_KEPT:
+                _FORMS.clear()
+            _FORMS[key] = form(node)
+        return _FORMS[key]
+
     def names(self, path: str, body) -> dict:
         """{name: (path, qualname) or ("module", path)} that ``body``'s imports and defs bind."""
+        whole = self.tree(path) is not None and body is self.tree(path).body
+        if whole and path in self.bound:
+            return self.bound[path]
+        bound = self._names(path, body)
+        if whole:
+            self.bound[path] = bound
+        return bound
+
+    def _names(self, path: str, body) -> dict:
         bound = {}
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and body is self.tree(path).body:
@@ -75,13 +105,13 @@ class _Read:
             elif isinstance(node, ast.ImportFrom):
                 module = _absolute(path, node)
                 for alias in node.names:
-                    sub = _module_path(self.root, f"{module}.{alias.name}")
-                    target = ("module", sub) if sub else (_module_path(self.root, module), alias.name)
+                    sub = self.module_path(f"{module}.{alias.name}")
+                    target = ("module", sub) if sub else (self.module_path(module), alias.name)
                     if target[0] is not None:
                         bound[alias.asname or alias.name] = target
             elif isinstance(node, ast.Import):
                 for alias in node.names:
-                    sub = _module_path(self.root, alias.name)
+                    sub = self.module_path(alias.name)
                     if sub and alias.asname:
                         bound[alias.asname] = ("module", sub)
         return bound
@@ -293,6 +323,12 @@ def _aliases(fn):
     return fn
 
 
+def _calls(fn) -> set:
+    """The names ``fn`` calls (``f(...)``, ``m.f(...)``: the last name)."""
+    return {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(fn)
+            if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
+
+
 def _delegate(fn):
     """The call ``fn`` is a delegate to (its body: imports, then ``return CALL`` or ``CALL``), or None."""
     body = [s for s in source.body_statements(fn) if not isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass))]
@@ -301,10 +337,11 @@ def _delegate(fn):
     return None
 
 
-def reach(root, target: str, form) -> tuple:
+def reach(root, target: str, form, every=True) -> tuple:
     """(the effective form of ``target`` in the workspace ``root``, {the forms of every function it reaches})
     where ``form(fn_node)`` is the normal form of a ``FunctionDef``.  The effective form is the function's own
-    with one-expression helpers inlined, or, for a delegate, the effective form of the function it calls."""
+    with its helpers inlined, or, for a delegate, the effective form of the function it calls.  With ``every``
+    false the set holds the effective form alone (all a comparison between students needs)."""
     read = _Read(root)
     path, qualname = source.split_target(target)
     start = _function(read, path, qualname)
@@ -323,13 +360,19 @@ def reach(root, target: str, form) -> tuple:
             if node is not None:
                 order.append((*callee, node))
                 todo.append((callee[0], node, depth + 1))
-    forms = {form(node) for _, _, node in order}
+    forms = {read.form(p, q, node, form) for p, q, node in order} if every else set()  # (not every: the
+    # effective form alone, all a comparison between students needs)
     helpers = {name.split(".")[-1]: _one_expression(node) for _, name, node in order[1:]}
     helpers = {k: v for k, v in helpers.items() if v is not None}
     bodies = {name.split(".")[-1]: _statements_helper(node) for _, name, node in order[1:]}
     bodies = {k: v for k, v in bodies.items() if v is not None and k not in helpers}
-    effective, fn, at = None, start, path
+    effective, fn, at, name = None, start, path, qualname
     for _ in range(DEPTH + 1):  # a delegate's delegate ...
+        if not _calls(fn) & (set(helpers) | set(bodies)):  # nothing to inline: its own form
+            effective = read.form(at, name, fn, form)
+            if _delegate(fn) is None:
+                forms.add(effective)
+                break
         inlined, statements = copy.deepcopy(fn), _InlineStatements(bodies)
         for _ in range(DEPTH):  # helpers of several statements (a helper's helpers too), then one-expression ones
             statements.changed = False
@@ -341,7 +384,7 @@ def reach(root, target: str, form) -> tuple:
         callees = _callees(read, at, fn) if call is not None else []
         if call is not None and len(callees) == 1 and _function(read, *callees[0]) is not None \
                 and _one_expression(_function(read, *callees[0])) is None:
-            at, fn = callees[0][0], _function(read, *callees[0])
+            (at, name), fn = callees[0], _function(read, *callees[0])
             continue
         effective = form(inlined)
         forms.add(effective)

@@ -14,8 +14,8 @@ At about 1.2 CPU-seconds a complete student (measured under load: docs/teaching.
 about 6 CPU-minutes, about 3 to 4 minutes on two idle cores.  The machine's load is printed before and after
 (``os.getloadavg``): on a shared machine the clock overstates what two free cores take.  (CPU-seconds are not
 printed: a sandbox's processes are reaped inside it, so they never reach this process's ``RUSAGE_CHILDREN``;
-``perf stat -e task-clock python benchmarks/grading_time.py ...`` counts the whole tree.)  Timing lives here, not in the tests, where a loaded
-machine would fail them at random.
+``perf stat -e task-clock python benchmarks/grading_time.py ...`` counts the whole tree.)  Timing lives here,
+not in the tests, where a loaded machine would fail them at random.
 """
 
 import argparse

@@ -242,3 +242,21 @@ def test_the_exercise_sent_ahead_of_a_failed_verdict_runs_again_with_the_library
                               record=False)
     assert [(n, p) for n, p, _, _ in results] == [("unbroadcast", False), ("add_backward", True),
                                                    ("sub_backward", True)], results
+
+
+def _payload(meta, raw=b""):
+    head = json.dumps(meta).encode()
+    return grader.FORMAT + len(head).to_bytes(4, "big") + head + raw
+
+
+def test_a_frame_holds_json_and_number_arrays_and_nothing_else_is_read():
+    import numpy as np
+    a = np.arange(6, dtype=np.float64).reshape(2, 3)
+    meta, arrays = grader._parse(_payload({"name": "x", "arrays_": [["<f8", [2, 3]]]}, a.tobytes()))
+    assert meta == {"name": "x"} and np.array_equal(arrays["a0"], a)
+    for spec, raw in ((["|O", [1]], bytes(8)),  # an object array (a pickle's way in): no frame
+                      (["<f8", [4]], bytes(16)),  # more than the payload holds
+                      (["<f8", [-1]], bytes(8)), (["V8", [1]], bytes(8)), (["(2,)<f8", [1]], bytes(16)),
+                      (["<f8", [1 << 62, 4]], bytes(8))):
+        assert grader._parse(_payload({"name": "x", "arrays_": [spec]}, raw)) == (None, None), spec
+    assert grader._parse(b"PK\x03\x04" + bytes(40)) == (None, None)  # (an .npz, as frames were: no longer read)

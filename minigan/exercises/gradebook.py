@@ -177,11 +177,38 @@ def copied_reference(root, exercise) -> bool:
             b = _reference_form(path, qualname)
         if _form(mine, qualname) == b:
             continue
-        with _PARSING:
-            _, forms = copies.reach(root, target, _node_form)
-        if b not in forms:
+        if not _reached(root, target, mine)[2]:
             return False
     return True
+
+
+_REACHED = {}  # (workspace, target, sha256 of its file) → what copies.reach found (_reached): the copy check and
+REACHED_KEPT = 1 << 16  # the class's pairs both read it, the second time for nothing
+
+
+def _reached(root, target, text, every=True) -> tuple:
+    """(the hash of the effective form of ``target`` in the workspace ``root`` or None, is that the library's
+    form, is any function it reaches the library's (as it is, or with the library's helpers inlined as the
+    workspace's are); None when not ``every``: not looked at), ``text`` being the target's file."""
+    key = (str(Path(root).resolve()), target, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+    if key not in _REACHED or (every and _REACHED[key][2] is None):
+        path, qualname = source.split_target(target)
+        with _PARSING:
+            effective, forms = copies.reach(root, target, _node_form, every)
+            ref = _reference_form(path, qualname)
+        copied = (ref in forms or _reference_effective_form(target) in forms) if every else None
+        if len(_REACHED) >= REACHED_KEPT:
+            _REACHED.clear()
+        _REACHED[key] = (None if effective is None else hash(effective), effective == ref, copied)
+    return _REACHED[key]
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_effective_form(target):
+    """The library's function with its own helpers inlined as a workspace's are (``copies.reach``): a copy split
+    into helpers, once inlined, is compared with it."""
+    with _PARSING:
+        return copies.reach(workspace.REPO, target, _node_form)[0]
 
 
 # ----------------------------------------------------------------------------- code that reaches for the grader
@@ -435,11 +462,10 @@ def similar_pairs(folders, students, names=None) -> list:
                 continue  # the starter file or the library's: nothing of the student's own here (no parsing)
             if source.is_stub(text, qualname) if _parses(text) else True:
                 continue
-            with _PARSING:
-                ref = _reference_form(path, qualname)
-                form, _ = copies.reach(folder, target, _node_form)  # (delegates followed, helpers inlined)
-            if form is not None and form != ref:
-                mine[target] = hash(form)
+            form, is_reference, _ = _reached(folder, target, text, every=False)  # (delegates followed, helpers
+            # inlined; the copy check of a student already graded has it)
+            if form is not None and not is_reference:
+                mine[target] = form
         forms.append(mine)
     pairs = []
     for i in range(len(folders)):

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import binascii
 import functools
-import io
 import json
 import marshal
 import os
@@ -251,12 +250,29 @@ def _frames(read_end, deadline, on_frame, proc, budget=256 << 20):
     return "deadline"
 
 
+FORMAT = b"MGF1"  # (runner.FORMAT) a payload: this, 4 bytes of the meta's length, the meta (JSON), the arrays' bytes
+
+
 def _parse(payload):
+    """(meta, {"a0": array, ...}) of a frame's payload, or (None, None) for anything that is not one: every array
+    a number kind (no object, no record), its bytes inside the payload."""
     try:
-        with np.load(io.BytesIO(payload), allow_pickle=False) as z:
-            meta = json.loads(bytes(z["meta"].astype(np.uint8)).decode())
-            arrays = {k: np.asarray(z[k]) for k in z.files if k != "meta"}
-        return (meta, arrays) if isinstance(meta, dict) else (None, None)
+        if payload[:4] != FORMAT:
+            return None, None
+        size = int.from_bytes(payload[4:8], "big")
+        meta = json.loads(payload[8:8 + size].decode())
+        if not isinstance(meta, dict):
+            return None, None
+        specs, at, arrays = meta.pop("arrays_", []), 8 + size, {}
+        for i, (dtype, shape) in enumerate(specs if isinstance(specs, list) else ()):
+            dtype, shape = np.dtype(str(dtype)), tuple(int(n) for n in shape)
+            count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+            if dtype.kind not in "biuf" or dtype.fields or dtype.subdtype or min(shape, default=0) < 0 or count < 0 or \
+                    at + count * dtype.itemsize > len(payload):
+                return None, None
+            arrays[f"a{i}"] = np.frombuffer(payload, dtype, count, at).reshape(shape)
+            at += count * dtype.itemsize
+        return meta, arrays
     except Exception:  # noqa: BLE001 - anything the learner's process wrote: not a frame, ignored
         return None, None
 
@@ -441,12 +457,14 @@ def _student_env(home) -> dict:
 
 
 def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, peeks=None):
-    """Grade ``run`` in order in one learner's process, one exercise at a time: the next is sent once the last is
-    judged (``judge(name, meta, arrays)`` → passed).  The library's code of the targets in ``handed`` runs there;
-    an exercise judged failed joins ``handed`` (its verdict is final, so its code helps nothing but the exercises
-    that use it).  An exercise still running ``peeks[name]`` seconds after its start is asked where it is: found
-    in a function of an exercise not judged yet, it is set aside (ended, no verdict) and run again from its start
-    once that one is judged.  Returns (the exercise running when the process died or None, why)."""
+    """Grade ``run`` in order in one learner's process, one exercise at a time: the next is sent as soon as the last
+    has handed back its record, and runs while that one is judged (``judge(name, meta, arrays)`` → passed).  The
+    library's code of the targets in ``handed`` runs there; an exercise judged failed joins ``handed`` (its verdict
+    is final, so its code helps nothing but the exercises that use it), and the one sent ahead of its verdict is
+    set aside (ended, no verdict) and runs again with that code.  An exercise still running ``peeks[name]``
+    seconds after its start is asked where it is: found in a function of an exercise not judged yet, it is set
+    aside and run again from its start once that one is judged.  Returns (the exercise running when the process
+    died or None, why)."""
     global _NUMPY
     with _LOCK:
         if _NUMPY is None:
@@ -484,10 +502,15 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
 
     def finish(name, meta, arrays):
         seen.add(name)
+        state["current"] = None
+        send_next()  # the next one runs while this one is judged: no round trip per exercise in the common case
         if not judge(name, meta, arrays):
             handed.update(BY_NAME[name].targets)
-        state["current"] = None
-        send_next()
+            ahead = state["current"]
+            if ahead is not None:  # it ran with this one's code: ended with no verdict, and run again with the
+                state["queue"].insert(0, ahead)  # library's (the same verdicts as judging before sending)
+                state["aside"], state["current"], state["deadline"] = ahead, None, time.perf_counter() + 15
+                say({"aside": ahead})
 
     def on_frame(meta, arrays):
         name, event = meta.get("name"), meta.get("event")

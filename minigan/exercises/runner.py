@@ -11,12 +11,11 @@
   nothing judged), and writes it as one frame.
 * ``"reference"``: in the grader's own trusted process, on the library: records what is expected.
 
-A frame is ``MAGIC``, 8 bytes of length, then an ``.npz`` (no pickles) holding ``meta`` (JSON) and the arrays.  Nothing
-in a frame is a verdict: ``grader.py`` compares the two records itself.
+A frame is ``MAGIC``, 8 bytes of length, then ``FORMAT``, the meta (JSON) and the arrays' raw bytes (no pickles).
+Nothing in a frame is a verdict: ``grader.py`` compares the two records itself.
 """
 
 import binascii
-import io
 import json
 import marshal
 import os
@@ -33,23 +32,23 @@ MAGIC = b"\x00minigan-frame\x00"  # where a frame starts: what else lands on the
 
 def _frame(fd, meta, arrays=()):
     import numpy as np
-    buffer = io.BytesIO()
-    named = {f"a{i}": a for i, a in enumerate(arrays)}
-    np.savez(buffer, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **named)
-    data = buffer.getvalue()
+    specs, chunks = [], []
+    for a in arrays:  # (raw bytes after the meta: np.savez's zip and np.load's header parsing cost more than the
+        a = np.ascontiguousarray(a)  # checks of a small exercise)
+        specs.append([a.dtype.str, list(a.shape)])
+        chunks.append(a.tobytes())
+    head = json.dumps(dict(meta, arrays_=specs) if specs else meta).encode()
+    data = FORMAT + len(head).to_bytes(4, "big") + head + b"".join(chunks)
     if len(data) > FRAME_LIMIT:
-        data = _too_big(meta)
+        small = json.dumps({"name": meta.get("name"), "error": "the values it returned are too large to hand back"})
+        data = FORMAT + len(small.encode()).to_bytes(4, "big") + small.encode()
     data = MAGIC + len(data).to_bytes(8, "big") + data
     while data:
         data = data[os.write(fd, data):]
 
 
-def _too_big(meta):
-    import numpy as np
-    buffer = io.BytesIO()
-    small = {"name": meta.get("name"), "error": "the values it returned are too large to hand back"}
-    np.savez(buffer, meta=np.frombuffer(json.dumps(small).encode(), dtype=np.uint8))
-    return buffer.getvalue()
+FORMAT = b"MGF1"  # a frame's payload: this, 4 bytes of the meta's length, the meta (JSON; "arrays_": [[dtype, shape],
+# ...] for the arrays a0, a1, ... that follow it, raw, in order); never a pickle
 
 
 WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -126,14 +125,12 @@ def _describe(exc, fail_type):
 
 
 class Context:
-    """What a check may ask: the reference of a target (in the learner's process, the function as it runs there:
-    the learner's, or the library's where the learner has not written it yet)."""
+    """What a check is handed (``check_<name>(ctx)``): nothing of the library.  A check that compares with what the
+    library's own code gives runs the code under test in both processes; the library's run, in the grader's
+    process, is the expected value (no reference is run in the learner's process, not even the learner's own)."""
 
     def __init__(self, functions):
         self._functions = functions
-
-    def reference(self, target):
-        return self._functions[target]
 
 
 def _run_checks(name, checks, features, seed):
@@ -247,6 +244,9 @@ def _grade_in_fork(name, job, checks, functions, data_fd, state, peek=None, comm
     deadline, status, aside = start + job["timeout"], None, False
     peek = start + peek if peek else None
     listen = commands[0] if commands else None
+    if listen is not None and b"\n" in commands[1]:  # (a word the grader sent before this exercise was read)
+        aside, more = _aside(commands, name, read=False)
+        listen = listen if more else None
     while status is None and not aside and time.perf_counter() < deadline:
         done, st = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -292,12 +292,12 @@ def _grade_in_fork(name, job, checks, functions, data_fd, state, peek=None, comm
         _frame(data_fd, {"name": name, "event": "died", "why": _status(status)})
 
 
-def _aside(commands, name) -> tuple:
+def _aside(commands, name, read=True) -> tuple:
     """(did the grader ask to set ``name`` aside, may it still): reads what the grader sent; a line that is not
     that question is the next exercise (the grader judged this one from its frame before its fork was seen to
     end): it stays in the buffer for ``main``."""
     fd, buffer = commands
-    chunk = os.read(fd, 1 << 16)
+    chunk = os.read(fd, 1 << 16) if read else b""
     buffer += chunk
     if b"\n" not in buffer:
         return False, bool(chunk)

@@ -26,6 +26,9 @@ import functools
 import numpy as np
 
 ROLE_NAMES = ("ROLE", "base.ROLE")
+# what judges, never in the learner's build: ``check`` (its calls become ``observe``), ``compare`` and what prints a
+# difference, and the finite differences that give expected gradients
+GRADER_ONLY = ("check", "compare", "_apart", "_numeric_gradient")
 
 
 def _role_test(test):
@@ -108,11 +111,35 @@ class _Build(ast.NodeTransformer):
         keep = node.body if (role == "student") == self.learner else node.orelse
         return keep or [ast.Pass()]
 
+    def generic_visit(self, node):
+        node = super().generic_visit(node)
+        if self.learner:  # what follows a return or raise never runs: left out (the judging half of close, say)
+            for field in ("body", "orelse", "finalbody"):
+                body = getattr(node, field, None)
+                if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+                    ends = [i for i, s in enumerate(body) if isinstance(s, (ast.Return, ast.Raise))]
+                    if ends:
+                        setattr(node, field, body[:ends[0] + 1])
+        return node
+
+    def visit_FunctionDef(self, node):
+        if self.learner and self.module == "base" and node.name in GRADER_ONLY:
+            return None
+        return self.generic_visit(node)
+
+    def visit_ImportFrom(self, node):
+        if self.learner and node.module == "base" and node.level == 1:
+            node.names = [a for a in node.names if a.name not in GRADER_ONLY] or [ast.alias(name="ROLE")]
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         site = f"{self.module}:{node.lineno}:{node.col_offset}"
         if _is(node, "close") and self.learner and len(node.args) >= 2:
             return ast.copy_location(_call("close", node.args[0], node.args[1], ast.Constant(None),
+                                           ast.Constant(None)), node)
+        if _is(node, "same") and self.learner and len(node.args) >= 2:
+            return ast.copy_location(_call("same", node.args[0], node.args[1], ast.Constant(None),
                                            ast.Constant(None)), node)
         if _is(node, "check") and len(node.args) >= 3:
             if not self.learner:

@@ -70,6 +70,10 @@ def _differs(r, s, arrays, ref_arrays, hint):
             g = None
         return checks.compare(r["label"], g, ref_arrays[f"a{r['array']}"], hint, more["rtol"], more["atol"])
     more = s.get("more") if isinstance(s.get("more"), dict) else {}
+    if r["kind"] == "same":  # data that is no array of numbers (keys, names): equal, as the library's
+        want, got = r["more"]["value"], more.get("value")
+        if got != want:
+            return f"{r['label'][:200]}: expected {str(want)[:200]}, got {str(got)[:200]}; hint: {hint}"
     if r["kind"] == "check":  # the condition, judged here on the values the learner's process recorded
         if not split.judge(checks_texts(), (r.get("more") or {}).get("id"), more.get("leaves")):
             return f"{str(s.get('label'))[:400]}; hint: {hint}"

@@ -14,6 +14,7 @@ before its fix.
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
@@ -95,6 +96,66 @@ def test_checks_rewritten_from_the_workspaces_init_pass_nothing_unsolved(tmp_pat
     names = ["no_grad", "frozen", "add_backward", "sub_backward"]
     results, _ = grader.grade(root, names, timeout=10, seed=SEED)
     assert [n for n, p, _, _ in results if p] == [], results
+
+
+# Appended to the workspace's minigan/__init__.py: STATES, never observes, what each condition looks at.  Each module
+# of the checks the learner's process makes gets an `observe` that tries every yes/no for the values a condition
+# records (as values with no data, only a truth, which is all the grader reads of a Tensor or a node) until the
+# condition, as the learner's build computes it, holds, and records that; a `raises` that claims every error.  No
+# knowledge of the exercise is needed: it beats any check of a known yes/no fact (a flag inside `no_grad()`, a
+# parameter's `requires_grad` inside `frozen(D)`), so only values the right code computes on the grader's numbers
+# (``close``) stop it.
+OBSERVATION_FORGER = textwrap.dedent('''
+    import builtins as _b
+    _real_exec = _b.exec
+    def _forged_observe(space, real):
+        def observe(site, message, condition):
+            record, kept = real.__globals__["RECORD"], space.get("_rec")
+            found = {}
+            for bits in _b.range(1 << 10):  # (minigan has a range, a bool ... of its own)
+                def rec(o, k, v, bits=bits):
+                    truth = _b.bool(bits >> _b.int(k) & 1)
+                    o[_b.str(k)] = {"opaque": "stated", "truth": truth}
+                    return truth
+                space["_rec"], seen = rec, {}
+                try:
+                    if condition(seen):
+                        found = seen
+                        break
+                except Exception:
+                    pass
+                finally:
+                    space["_rec"] = kept
+            record.append(("check", _b.str(message), None, {"id": site, "leaves": found}))
+        return observe
+    def _exec(code, space=None, *rest):
+        _real_exec(code, space, *rest) if space is not None else _real_exec(code)
+        if _b.isinstance(space, _b.dict) and _b.callable(space.get("observe")) and "_rec" in space \
+                and "RECORD" not in space:  # (each module of an exercise set, never base itself)
+            record = space["observe"].__globals__["RECORD"]
+            names = ["ValueError", "GraphError", "AnomalyError", "RuntimeError", "KeyError", "Exception"]
+            def raises(what, error, fn, hint, *a, **k):
+                record.append(("raises", what, None, {"raised": names, "message": ""}))
+            space["observe"], space["raises"] = _forged_observe(space, space["observe"]), raises
+    _b.exec = _exec
+''')
+
+
+def test_observations_stated_instead_of_observed_pass_nothing_unsolved(tmp_path):
+    passed = []
+    for broken in ("no_grad", "frozen"):  # (one workspace each: nn.Linear's set-up runs under no_grad())
+        root = workspace.start(tmp_path / broken, solutions=True)
+        init = root / "minigan" / "__init__.py"
+        init.write_text(init.read_text() + OBSERVATION_FORGER)
+        if broken == "no_grad":
+            enter, leave = BY_NAME["no_grad"].targets
+            _set(root, enter, "return self")  # grad mode never changes
+            _set(root, leave, "return False")
+        else:
+            set_body(root, "frozen", "yield module")  # nothing frozen
+        results, _ = grader.grade(root, [broken, "unbroadcast"], timeout=10, seed=SEED)
+        passed += [n for n, p, _, _ in results if p]
+    assert passed == ["unbroadcast", "unbroadcast"], passed  # (the forger lets a solved exercise pass)
 
 
 # Started at import: finds every other grading process in /proc (by the runner's text in its command line) and
@@ -248,6 +309,74 @@ def test_reference_bodies_moved_into_a_module_of_ones_own_are_flagged_as_a_copy(
     entry = gradebook.grade_student(root, "mover", names, timeout=10, seed=SEED)
     assert entry["passed"] == 4, entry["results"]
     assert sorted(entry["copied_reference"]) == sorted(names), entry["flags"]
+
+
+def _split_backprop(honest=False):
+    """walk.py's backprop in three helpers of several statements each: the library's statements moved as they are
+    (a copy), or, ``honest``, a step of the walk written anew (a solution of one's own, split the same way)."""
+    path, qualname = source.split_target(BY_NAME["backprop"].targets[0])
+    fn = source.find_function(source.parse(workspace.library_text(path)), qualname)
+    body = source.body_statements(fn)
+    begin, switch, guard = body[0], body[1], body[2]
+    walk, hooks = guard.body[0].body  # (with errstate: try: for fn in order: ..., for leaf in grads: ...)
+    visit = ast.unparse(walk.body)
+    if honest:
+        visit = textwrap.dedent('''
+            g = grads.get(fn) if fn in keep else grads.pop(fn, None)
+            if g is not None:
+                _step(fn, g, grads, watch, anomaly)
+            if not retain_graph:
+                fn.free()
+        ''')
+    indent = lambda text, n: textwrap.indent(text, " " * n)  # noqa: E731
+    helpers = (f"\n\ndef _begin(seeds, create_graph):\n{indent(ast.unparse([begin, switch]), 4)}\n"
+               "    return grads, anomaly, recording\n"
+               f"\n\ndef _visit(fn, grads, keep, watch, anomaly, retain_graph):\n{indent(visit, 4)}\n"
+               f"\n\ndef _leaf_hooks(grads):\n{indent(ast.unparse(hooks), 4)}\n")
+    if honest:
+        helpers += textwrap.dedent('''
+
+
+            def _step(fn, g, grads, watch, anomaly):
+                fn.check_saved()
+                if fn.hooks:
+                    g = run_hooks(fn.hooks, g)
+                keeper = fn.retained() if fn.retained is not None else None
+                if keeper is not None:
+                    keeper._keep_grad(g)
+                shares = fn.backward(g)
+                if watch is not None:
+                    watch(fn, g, shares)
+                for edge, share in zip(fn.edges, shares):
+                    if anomaly:
+                        check_finite(type(fn).__name__, "backward", share, fn.created_at)
+                    if edge is None or share is None:
+                        continue
+                    grads[edge] = grads[edge] + share if edge in grads else share
+        ''')
+    calls = textwrap.dedent('''
+        grads, anomaly, recording = _begin(seeds, create_graph)
+        with backend.np.errstate(all="ignore"):
+            try:
+                for fn in order:
+                    _visit(fn, grads, keep, watch, anomaly, retain_graph)
+                _leaf_hooks(grads)
+            finally:
+                _mode.grad_enabled = recording
+        return grads
+    ''')
+    return path, qualname, calls, helpers
+
+
+@pytest.mark.parametrize("honest", [False, True], ids=["copy", "honest"])
+def test_a_body_split_into_helpers_of_several_statements_is_a_copy_only_when_it_is_one(tmp_path, honest):
+    root = workspace.start(tmp_path / "ws")
+    path, qualname, calls, helpers = _split_backprop(honest)
+    set_body(root, "backprop", calls)
+    (root / path).write_text((root / path).read_text() + helpers)
+    entry = gradebook.grade_student(root, "splitter", ["backprop"], timeout=10, seed=SEED)
+    assert entry["passed"] == 1, entry["results"]  # (both are working solutions)
+    assert entry["copied_reference"] == ([] if honest else ["backprop"]), entry["flags"]
 
 
 def test_canvas_csv_has_the_points_possible_row_canvas_reads_the_maximum_from():

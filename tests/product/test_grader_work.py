@@ -165,8 +165,10 @@ def test_an_endless_loop_an_earlier_exercise_runs_into_costs_one_time_limit_not_
     assert [(n, p) for n, p, _, _ in results] == [("backprop", True), ("exp_backward", False), ("log_backward", True)]
     assert "longer than 4 s" in results[1][2]
     # backprop, found inside exp_backward's function well past the library's time, is set aside (no verdict),
-    # exp_backward is judged first and meets the time limit alone, then backprop runs again from its start
-    assert [e for e in events if e[0] in ("aside", "timeout")] == [("aside", "backprop"), ("timeout", "exp_backward")]
+    # exp_backward is judged first and meets the time limit alone, then backprop runs again from its start: sent
+    # while exp_backward was judged, it is set aside once more when exp_backward fails (it ran with that code)
+    assert [e for e in events if e[0] in ("aside", "timeout")] == [("aside", "backprop"), ("timeout", "exp_backward"),
+                                                                   ("aside", "backprop")], events
 
 
 def test_setting_an_exercise_aside_never_changes_a_verdict(tmp_path, monkeypatch):
@@ -228,3 +230,33 @@ def test_a_class_is_graded_on_the_seed_it_is_given_and_its_journal_keeps_it(tmp_
     seeds.clear()
     gradebook.grade_class(folders, ["unbroadcast"], jobs=1)  # no seed: one drawn for the class
     assert len(set(seeds)) == 1 and isinstance(seeds[0], int)
+
+
+def test_the_exercise_sent_ahead_of_a_failed_verdict_runs_again_with_the_librarys_code(tmp_path):
+    """The next exercise starts while the last is judged; when the last fails, the one sent ahead ran with its
+    code, so it is set aside and runs again with the library's: add_backward passes with the library's
+    unbroadcast, and would fail with this one (which sums over nothing)."""
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "unbroadcast", "return grad")
+    results, _ = grader.grade(root, ["unbroadcast", "add_backward", "sub_backward"], timeout=10, seed=SEED,
+                              record=False)
+    assert [(n, p) for n, p, _, _ in results] == [("unbroadcast", False), ("add_backward", True),
+                                                   ("sub_backward", True)], results
+
+
+def _payload(meta, raw=b""):
+    head = json.dumps(meta).encode()
+    return grader.FORMAT + len(head).to_bytes(4, "big") + head + raw
+
+
+def test_a_frame_holds_json_and_number_arrays_and_nothing_else_is_read():
+    import numpy as np
+    a = np.arange(6, dtype=np.float64).reshape(2, 3)
+    meta, arrays = grader._parse(_payload({"name": "x", "arrays_": [["<f8", [2, 3]]]}, a.tobytes()))
+    assert meta == {"name": "x"} and np.array_equal(arrays["a0"], a)
+    for spec, raw in ((["|O", [1]], bytes(8)),  # an object array (a pickle's way in): no frame
+                      (["<f8", [4]], bytes(16)),  # more than the payload holds
+                      (["<f8", [-1]], bytes(8)), (["V8", [1]], bytes(8)), (["(2,)<f8", [1]], bytes(16)),
+                      (["<f8", [1 << 62, 4]], bytes(8))):
+        assert grader._parse(_payload({"name": "x", "arrays_": [spec]}, raw)) == (None, None), spec
+    assert grader._parse(b"PK\x03\x04" + bytes(40)) == (None, None)  # (an .npz, as frames were: no longer read)

@@ -7,8 +7,11 @@ copy and they only RECORD the values got, and in the grader's own process on the
 is expected; ``grader.decide`` compares the two.  The checks are the ones minigan's own tests use: float64
 gradients against central differences (first and second order), results against closed forms (optimizer
 trajectories in every branch, the optimal discriminator, the penalty of a linear critic), and, when asked
-(``check --torch``) and installed, PyTorch as an extra oracle for the optimizers.  ``ctx.reference(target)``
-gives the function as it runs there, to compare whole training steps run from the same seed.
+(``check --torch``) and installed, PyTorch as an extra oracle for the optimizers.  Whole training steps and PGD's
+restarts are compared with the library's own run from the same seed: ``close(what, got, got, ...)`` there, whose
+expected value is what the grader's process, on the library, records (nothing runs a reference in the learner's
+process).  Every exercise hands back values computed from the grader's seed (``rn``, ``rng``), never only facts a
+process could state without computing them (a yes/no, a number fixed in the check's text).
 
 One module per exercise set of ``catalogue.SETS`` (``autodiff``, ``ops``, ``optim``, ``gans``, ``attacks``), the
 features built on an exercise in ``features``, and what they are all made of in ``base`` (which also holds the
@@ -41,7 +44,7 @@ from .autodiff import (
     check_topological_order,
     check_unbroadcast,
 )
-from .base import RECORD, Fail, check, close, compare, gradcheck, raises, reset, set_seed
+from .base import RECORD, Fail, check, close, compare, gradcheck, raises, reset, same, set_seed
 from .features import FEATURES
 from .gans import (
     check_cgan_conditioning,
@@ -91,7 +94,8 @@ from .optim import (
     check_sgd,
 )
 
-__all__ = ["Fail", "RECORD", "set_seed", "reset", "compare", "close", "check", "raises", "gradcheck", "FEATURES",
+__all__ = ["Fail", "RECORD", "set_seed", "reset", "compare", "close", "same", "check", "raises", "gradcheck",
+           "FEATURES",
            "check_unbroadcast", "check_node_apply", "check_topological_order", "check_backprop", "check_accumulate",
            "check_prune", "check_detach", "check_no_grad", "check_add_backward", "check_sub_backward",
            "check_mul_backward", "check_div_backward", "check_pow_backward", "check_exp_backward",

@@ -51,8 +51,13 @@ def check_input_gradient(ctx):
     check(all(p.grad is None for p in model.parameters()), "the attack filled a parameter's .grad", hint +
           " (autograd.grad, not backward)")
     g = input_gradient(model, x)
-    z = x @ model[-1].weight.detach().numpy().T + model[-1].bias.detach().numpy()
-    close("∇ₓJ with y None (the model's own predictions)", g, _ce_input_gradient(model, x, z.argmax(axis=1)), hint)
+    close("∇ₓJ with y None (the model's own predictions)", g, _ce_input_gradient(model, x, _predictions(model, x)),
+          hint)
+
+
+def _predictions(model, x):
+    """The classes a linear classifier predicts for ``x``."""
+    return (x @ model[-1].weight.detach().numpy().T + model[-1].bias.detach().numpy()).argmax(axis=1)
 
 
 def check_fgsm(ctx):
@@ -60,12 +65,11 @@ def check_fgsm(ctx):
     hint = "x' = clip(x + ε·sign(∇ₓJ)) with ∇ₓJ from input_gradient; a Tensor with no graph"
     model = _classifier()
     x, y = rng(1).uniform(size=(6, 4)), np.array([0, 1, 2, 1, 0, 2])
-    g = _ce_input_gradient(model, x, y)
     for eps, clip in ((0.1, (0.0, 1.0)), (0.3, None), (0.0, (0.0, 1.0)), (0.5, (0.2, 0.8))):
         adv = fgsm(model, x, y, eps=eps, clip=clip)
         expected = None
         if base.ROLE != "student":  # (an expected value: never computed in the learner's process, split.py)
-            expected = x + eps * np.sign(g)
+            expected = x + eps * np.sign(_ce_input_gradient(model, x, y))
             if clip is not None:
                 expected = np.clip(expected, *clip)
         close(f"fgsm(x, eps={eps}, clip={clip}) for a linear classifier", adv, expected, hint)
@@ -96,50 +100,51 @@ def check_sign_step(ctx):
     hint = "x_adv + α·sign(∇ₓJ(x_adv, y)), with −α when targeted"
     model = _classifier()
     x, y = rng(1).uniform(size=(5, 4)), np.array([0, 1, 2, 1, 0])
-    g = _ce_input_gradient(model, x, y)
     for targeted in (False, True):
         got = _sign_step(model, x, y, 0.03, targeted, None, "sign_step")
-        close(f"one sign step of α = 0.03, targeted={targeted}", got, x + (-0.03 if targeted else 0.03) * np.sign(g),
-              hint)
+        close(f"one sign step of α = 0.03, targeted={targeted}", got,
+              x + (-0.03 if targeted else 0.03) * np.sign(_ce_input_gradient(model, x, y)), hint)
 
 
 def _two_class(seed=0):
-    model = _classifier(seed, classes=2, features=6)
-    return model, np.sign(model[-1].weight.detach().numpy()[1] - model[-1].weight.detach().numpy()[0])
+    return _classifier(seed, classes=2, features=6)
+
+
+def _uphill(model, y):
+    """Per example, the sign of the direction in which the loss of a linear 2-class model rises: towards the other
+    class."""
+    d = np.sign(model[-1].weight.detach().numpy()[1] - model[-1].weight.detach().numpy()[0])
+    return np.where(np.asarray(y)[:, None] == 0, d, -d)
 
 
 def check_bim(ctx):
     from minigan.attacks import bim
     hint = "x' = x; steps times: x' = project(_sign_step(...), x, eps, clip); labels (or predictions on the clean x) " \
            "fixed once"
-    model, d = _two_class()
+    model = _two_class()
     x = rng(1).uniform(0.3, 0.7, size=(4, 6))
     y = np.array([0, 0, 1, 1])
-    direction = np.where(y[:, None] == 0, d, -d)  # up the loss of the true class: towards the other one
     got = bim(model, x, y, eps=0.1, step_size=0.04, steps=5, clip=(0.0, 1.0))
     close("bim on a linear 2-class model (the loss rises along a fixed direction: x' = x + ε·sign)", got,
-          np.clip(x + 0.1 * direction, 0, 1), hint + " (project after every step)")
+          np.clip(x + 0.1 * _uphill(model, y), 0, 1), hint + " (project after every step)")
     got = bim(model, x, y, eps=0.1, step_size=0.1, steps=1, clip=None)
-    close("bim with one step of α = ε is FGSM", got, x + 0.1 * direction, hint)
-    z = x @ model[-1].weight.detach().numpy().T + model[-1].bias.detach().numpy()
-    pred = z.argmax(axis=1)
+    close("bim with one step of α = ε is FGSM", got, x + 0.1 * _uphill(model, y), hint)
     got = bim(model, x, eps=3.0, step_size=1.0, steps=6, clip=None)
     close("bim with y None and a large ε: the predictions on the CLEAN x stay the labels", got,
-          x + 3.0 * np.where(pred[:, None] == 0, d, -d), hint + " (predicted_labels once, before the first step)")
+          x + 3.0 * _uphill(model, _predictions(model, x)), hint + " (predicted_labels once, before the first step)")
 
 
 def check_pgd(ctx):
     from minigan.attacks import pgd
     hint = "x⁰ = project(x + U(−ε, ε)) (random.rand·2ε − ε) when random_start; then steps of project(_sign_step(...))"
-    model, d = _two_class()
+    model = _two_class()
     x = rng(1).uniform(0.3, 0.7, size=(4, 6))
     y = np.array([0, 0, 1, 1])
-    direction = np.where(y[:, None] == 0, d, -d)
     got = pgd(model, x, y, eps=0.1, step_size=0.05, steps=6, random_start=False, clip=(0.0, 1.0))
-    close("pgd without random start on a linear 2-class model", got, np.clip(x + 0.1 * direction, 0, 1), hint)
+    close("pgd without random start on a linear 2-class model", got, np.clip(x + 0.1 * _uphill(model, y), 0, 1), hint)
     got = pgd(model, x, y, eps=0.1, step_size=0.05, steps=6, clip=(0.0, 1.0))
     close("pgd from a random start on a linear 2-class model (enough steps to reach the corner)", got,
-          np.clip(x + 0.1 * direction, 0, 1), hint + " (project after every step)")
+          np.clip(x + 0.1 * _uphill(model, y), 0, 1), hint + " (project after every step)")
     big = np.full((400, 6), 0.5)
     minigan.manual_seed(4)
     start = pgd(model, big, np.zeros(400, dtype=np.int64), eps=0.2, step_size=0.0, steps=1,
@@ -153,43 +158,47 @@ def check_pgd(ctx):
     model3 = _classifier(1)
     for kw in ({"restarts": 3}, {"restarts": 2, "targeted": True}):
         labels = np.array([0, 1, 2, 2, 1, 0])
-        minigan.manual_seed(9)
-        expected = ctx.reference("minigan/attacks/iterative.py::pgd")(model3, x3, labels, eps=0.2, step_size=0.05,
-                                                                        steps=3, **kw)
-        minigan.manual_seed(9)
-        close(f"pgd(eps=0.2, steps=3, {kw}) from the same seed as the reference", pgd(model3, x3, labels, eps=0.2,
-              step_size=0.05, steps=3, **kw), expected, hint + " (per example keep the restart with the highest loss, "
-              "the lowest when targeted)")
+        minigan.manual_seed(int(rng(9).integers(1 << 30)))
+        got = pgd(model3, x3, labels, eps=0.2, step_size=0.05, steps=3, **kw)
+        close(f"pgd(eps=0.2, steps=3, {kw}) from the same seed as the library's", got, got, hint + " (per example "
+              "keep the restart with the highest loss, the lowest when targeted)")
 
 
 def check_adversarial_loss(ctx):
-    from minigan.attacks import fgsm
     from minigan.attacks.adversarial_training import adversarial_loss
-    from minigan.attacks.fgsm import input_gradient
     hint = "x' = fgsm(model, x, y, eps, clip) (θ fixed); α·CE(model(x), y) + (1 − α)·CE(model(x'), y)"
     model = _classifier()
     x, y = rng(1).uniform(size=(6, 4)), np.array([0, 1, 2, 1, 0, 2])
     loss = adversarial_loss(model, x, y, eps=0.2, alpha=0.3)
-    adv = fgsm(model, x, y, eps=0.2)
-    expected = 0.3 * F.cross_entropy(model(minigan.tensor(x)), y) + 0.7 * F.cross_entropy(model(adv), y)
-    close("adversarial_loss(eps=0.2, alpha=0.3)", loss, expected.item(), hint)
+    close("adversarial_loss(eps=0.2, alpha=0.3)", loss, _adversarial_loss(model, x, y, 0.2, 0.3)[0], hint)
     loss.backward()
-    grads = [p.grad.detach().numpy().copy() for p in model.parameters()]
-    for p in model.parameters():
-        p.grad = None
-    expected.backward()
-    for (name, p), g in zip(model.named_parameters(), grads):
-        close(f"d adversarial_loss / d {name} (x' a constant)", g, p.grad, hint)
+    for name, p in model.named_parameters():
+        close(f"d adversarial_loss / d {name} (x' a constant)", p.grad,
+              _adversarial_loss(model, x, y, 0.2, 0.3)[1][name], hint)
     eps = np.array([0.0, 0.1, 0.2, 0.3, 0.0, 0.5])
     loss = adversarial_loss(model, x, y, eps=eps, alpha=0.5)
-    sign = np.sign(input_gradient(model, x, y).detach().numpy())
-    adv = minigan.tensor(np.clip(x + eps[:, None] * sign, 0, 1))
-    expected = 0.5 * F.cross_entropy(model(minigan.tensor(x)), y) + 0.5 * F.cross_entropy(model(adv), y)
-    close("adversarial_loss with one ε per example", loss, expected.item(), hint)
+    close("adversarial_loss with one ε per example", loss, _adversarial_loss(model, x, y, eps, 0.5)[0], hint)
+
+
+def _adversarial_loss(model, x, y, eps, alpha):
+    """(α·CE(model(x), y) + (1 − α)·CE(model(x'), y), its gradients {name: array}) with x' FGSM's step from the
+    closed-form input gradient of the linear classifier (its parameters as they are now, .grad left alone)."""
+    lin = model[-1]
+    held = [(p, p.grad) for p in model.parameters()]
+    eps = np.asarray(eps, dtype=np.float64)
+    eps = eps[:, None] if eps.ndim else eps
+    adv = minigan.tensor(np.clip(x + eps * np.sign(_ce_input_gradient(model, x, y)), 0, 1))
+    for p in model.parameters():
+        p.grad = None
+    loss = alpha * F.cross_entropy(lin(minigan.tensor(x)), y) + (1 - alpha) * F.cross_entropy(lin(adv), y)
+    loss.backward()
+    grads = {name: p.grad.detach().numpy().copy() for name, p in model.named_parameters()}
+    for p, g in held:
+        p.grad = g
+    return loss.item(), grads
 
 
 def check_pgd_adversarial_loss(ctx):
-    from minigan.attacks import pgd
     from minigan.attacks.adversarial_training import pgd_adversarial_loss
     hint = "x* = pgd(model, x, y, eps, ...); CE(model(x*), y), mixed as α·CE(model(x), y) + (1 − α)·CE(model(x*), y)"
     model = _classifier()
@@ -197,14 +206,20 @@ def check_pgd_adversarial_loss(ctx):
     for alpha in (0.0, 0.4):
         minigan.manual_seed(5)
         loss = pgd_adversarial_loss(model, x, y, eps=0.2, step_size=0.05, steps=3, alpha=alpha)
-        minigan.manual_seed(5)
-        x_star = pgd(model, x, y, eps=0.2, step_size=0.05, steps=3)
-        expected = (1 - alpha) * F.cross_entropy(model(x_star), y).item()
-        if alpha:
-            expected += alpha * F.cross_entropy(model(minigan.tensor(x)), y).item()
-        close(f"pgd_adversarial_loss(eps=0.2, steps=3, alpha={alpha}) against PGD from the same seed", loss, expected,
-              hint)
+        close(f"pgd_adversarial_loss(eps=0.2, steps=3, alpha={alpha}) against PGD from the same seed", loss,
+              _pgd_loss(model, x, y, alpha), hint)
         loss.backward()
         check(model[-1].weight.grad is not None, "pgd_adversarial_loss(...).backward() gave the weights no gradient",
               hint)
         model.zero_grad()
+
+
+def _pgd_loss(model, x, y, alpha):
+    """(1 − α)·CE(model(x*), y) + α·CE(model(x), y), x* PGD's from the seed pgd_adversarial_loss was run from."""
+    from minigan.attacks import pgd
+    minigan.manual_seed(5)
+    x_star = pgd(model, x, y, eps=0.2, step_size=0.05, steps=3)
+    expected = (1 - alpha) * F.cross_entropy(model(x_star), y).item()
+    if alpha:
+        expected += alpha * F.cross_entropy(model(minigan.tensor(x)), y).item()
+    return expected

@@ -121,6 +121,18 @@ def close(what, got, expected, hint, rtol=1e-6, atol=1e-9):
         raise Fail(failure)
 
 
+def same(what, got, expected, hint):
+    """``got`` is the same data as ``expected`` (names, keys, orders: what ``close`` cannot compare), or Fail.  In
+    the learner's process only ``got`` is recorded (as ``close``'s value); the grader compares."""
+    if ROLE == "student":
+        RECORD.append(("same", what, None, {"value": _encode(got)}))
+        return
+    if ROLE == "reference":
+        RECORD.append(("same", what, None, {"hint": hint, "value": _encode(expected)}))
+    if _encode(got) != _encode(expected):
+        raise Fail(f"{what}: expected {_encode(expected)!r:.200}, got {_encode(got)!r:.200}; hint: {hint}")
+
+
 def check(condition, message, hint, site=None):
     """``condition`` holds, or Fail.  (The learner's process never runs this: its build of the checks calls
     ``observe`` instead, and the grader judges the condition: ``split.py``.)"""

@@ -12,6 +12,7 @@ from .base import (
     check,
     close,
     raises,
+    rn,
 )
 
 
@@ -72,29 +73,30 @@ def feature_anomaly_backward(ctx):
 def feature_hooks(ctx):
     hint = "step 2 of the walk: a node's output hooks (fn.hooks, run_hooks) replace its gradient before it goes " \
            "on or is retained; step 9: a leaf's hooks run once, on the whole gradient it got"
-    x = T([1.0, 2.0])
+    x = T(rn(2, seed=51))
     y = x * 2.0
     y.register_hook(lambda g: g * 3.0)
     (y * y).sum().backward()  # d/dy = 2y, the hook makes it 6y; d/dx = 12y = 24x
     close("x.grad for y = 2x with a hook g ↦ 3g on y, loss = sum(y²)", x.grad, 24 * x.detach().numpy(), hint)
     seen = []
-    x = T([0.5, -1.0])
+    x = T(rn(2, seed=52))
     y = x.sin()
     y.register_hook(lambda g: seen.append(g.detach().numpy().copy()))
     ((y * 2.0).sum() + (y * y).sum()).backward()
     check(len(seen) == 1, f"a hook on a tensor used twice ran {len(seen)} times; expected once, on the sum of both "
           "gradients", hint)
     close("the gradient a hook on y = sin(x) saw (y used twice)", seen[0], 2.0 + 2 * np.sin(x.detach().numpy()), hint)
-    w = T([1.0, 2.0])
+    w, c = T([1.0, 2.0]), minigan.tensor(rn(2, seed=53))
     w.register_hook(lambda g: g + 1.0)
-    ((w * 3.0).sum() + (w * 2.0).sum()).backward()
-    close("w.grad with a hook g ↦ g + 1 on the leaf w (used twice)", w.grad, [6.0, 6.0], hint + " (once, on the sum)")
+    ((w * 3.0).sum() + (w * c).sum()).backward()
+    close("w.grad for sum(3w) + sum(c·w) with a hook g ↦ g + 1 on the leaf w (used twice)", w.grad,
+          3.0 + rn(2, seed=53) + 1.0, hint + " (once, on the sum)")
 
 
 def feature_retain_grad(ctx):
     hint = "step 3 of the walk: a node whose output asked for retain_grad() (fn.retained) keeps the gradient that " \
            "reached it, after its hooks"
-    x = T([1.0, 2.0])
+    x = T(rn(2, seed=54))
     a = x * 1.0
     a.retain_grad()
     a.mul_(3.0)
@@ -141,11 +143,12 @@ def feature_autograd_grad(ctx):
     h = x.exp()
     y = (h * h).sum() + h.sum()
     gh, gx = autograd.grad(y, (h, x), retain_graph=True)
-    hv = np.exp(x.detach().numpy())
-    close("autograd.grad(sum(h²) + sum(h), (h, x)) for h = exp(x): d/dh", gh, 2 * hv + 1, hint)
-    close("... d/dx", gx, (2 * hv + 1) * hv, hint)
+    close("autograd.grad(sum(h²) + sum(h), (h, x)) for h = exp(x): d/dh", gh, 2 * np.exp(x.detach().numpy()) + 1,
+          hint)
+    close("... d/dx", gx, (2 * np.exp(x.detach().numpy()) + 1) * np.exp(x.detach().numpy()), hint)
     y.backward(inputs=[x])
-    close("x.grad after y.backward(inputs=[x])", x.grad, (2 * hv + 1) * hv, hint)
+    close("x.grad after y.backward(inputs=[x])", x.grad, (2 * np.exp(x.detach().numpy()) + 1) *
+          np.exp(x.detach().numpy()), hint)
 
 
 def feature_schedulers(ctx):

@@ -13,6 +13,7 @@ from . import base
 from .base import (
     check,
     close,
+    rn,
 )
 
 
@@ -51,10 +52,14 @@ def _compare_trajectory(label, cls, torch_name, closed_form, hint, **kw):
     got = _trajectory(cls, base.GRADS, THETA0, **kw)
     close(f"{label}: θ after each of 6 steps (gradients of 3 scales), {kw}", got, closed_form(**kw), hint,
           rtol=1e-9, atol=1e-12)
-    if base.USE_TORCH and torch_name:  # (the learner's process has no PyTorch: there the oracle is its own value)
-        oracle = _torch_trajectory(torch_name, base.GRADS, THETA0, **kw)
-        close(f"{label} against torch.optim.{torch_name}, {kw}", got, got if oracle is None else oracle, hint,
+    if base.USE_TORCH and torch_name:  # (the grader's process: PyTorch's trajectory, or its own if not installed)
+        close(f"{label} against torch.optim.{torch_name}, {kw}", got, _torch_or(got, torch_name, kw), hint,
               rtol=1e-7, atol=1e-10)
+
+
+def _torch_or(got, torch_name, kw):
+    oracle = _torch_trajectory(torch_name, base.GRADS, THETA0, **kw)
+    return got if oracle is None else oracle
 
 
 def _sgd_closed(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
@@ -72,17 +77,17 @@ def _sgd_closed(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.
 def check_optimizer_step(ctx):
     hint = "loop over param_groups and their params, counting i for every parameter; skip p.grad None; " \
            "self._update(p, self._gradient(i, p), self.state[i], group) under no_grad"
-    p0, p1, p2 = (nn.Parameter(np.array(v, dtype=np.float64)) for v in ([1.0, 2.0], [3.0], [-1.0, 0.5]))
+    v, g = _step_inputs()  # (the grader's numbers: starting values, then the gradients of two steps)
+    p0, p1, p2 = (nn.Parameter(a.copy()) for a in v)
     opt = minigan.optim.SGD([{"params": [p0, p1]}, {"params": [p2], "lr": 0.5}], lr=0.1, momentum=0.9)
-    p0.grad, p2.grad = minigan.tensor(np.array([1.0, -1.0])), minigan.tensor(np.array([2.0, 2.0]))
+    p0.grad, p2.grad = minigan.tensor(g[0]), minigan.tensor(g[1])
     opt.step()  # p1 has no gradient yet: skipped
-    p0.grad, p1.grad, p2.grad = (minigan.tensor(np.array(g)) for g in ([0.5, 0.5], [4.0], [-1.0, 3.0]))
+    p0.grad, p1.grad, p2.grad = minigan.tensor(g[2]), minigan.tensor(g[3]), minigan.tensor(g[4])
     opt.step()
-    close("p0 after 2 momentum steps (group lr 0.1)", p0, np.array([1.0, 2.0]) - 0.1 * (np.array([1.0, -1.0])
-          + (0.9 * np.array([1.0, -1.0]) + np.array([0.5, 0.5]))), hint)
-    close("p1 (no .grad at the first step, then 4: one plain first momentum step)", p1, [3.0 - 0.1 * 4.0], hint)
+    close("p0 after 2 momentum steps (group lr 0.1)", p0, v[0] - 0.1 * (g[0] + (0.9 * g[0] + g[2])), hint)
+    close("p1 (no .grad at the first step, then one: one plain first momentum step)", p1, v[1] - 0.1 * g[3], hint)
     close("p2 after 2 momentum steps (its own group, lr 0.5, its own momentum buffer)", p2,
-          np.array([-1.0, 0.5]) - 0.5 * (np.array([2.0, 2.0]) + (0.9 * np.array([2.0, 2.0]) + np.array([-1.0, 3.0]))),
+          v[2] - 0.5 * (g[1] + (0.9 * g[1] + g[4])),
           hint + " (the state of the i-th parameter is self.state[i], i counting the skipped ones too)")
     check(p0.requires_grad and p0.grad_fn is None, "after step() the parameter is no longer a leaf that requires "
           "grad (the update was recorded)", hint + " (update under no_grad())")
@@ -105,6 +110,11 @@ def check_optimizer_step(ctx):
     minigan.optim.SGD([up], lr=0.5, maximize=True).step()
     close("a maximize=True step along +grad (lr 0.5, grad 1 at 2)", up, [2.5], hint + " (maximize: step along −g)")
     close("p.grad after a maximize=True step (left as it was)", up.grad, [1.0], hint + " (−g as a new array)")
+
+
+def _step_inputs():
+    return [rn(2, seed=61), rn(1, seed=62), rn(2, seed=63)], [rn(*s, seed=64 + i) for i, s in
+                                                             enumerate(((2,), (2,), (2,), (1,), (2,)))]
 
 
 def check_sgd(ctx):

@@ -59,7 +59,11 @@ from minigan.engine.grad_mode import _anomaly, _mode, _user_frame, check_finite
 def namespace(x):
     """The array functions for ``x``: NumPy or CuPy for an array, minigan's Tensor namespace
     (``minigan.engine.ops.namespace``, found through the Array API's ``__array_namespace__``) for a Tensor."""
-    if isinstance(x, backend.PLAIN_TYPES):  # an array or a NumPy scalar
+    return backend.MODULE_OF.get(type(x)) or _namespace_of(x)  # (an array's module, found by its exact type)
+
+
+def _namespace_of(x):
+    if isinstance(x, backend.PLAIN_TYPES):  # an array of a subclass of NumPy's
         return backend.get_array_module(x)
     return x.__array_namespace__()
 

@@ -24,6 +24,17 @@ from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
 
 
+class _LeftOut:
+    """The default of an argument whose absence a method tells from any value given, None too."""
+
+    def __repr__(self):
+        return "<left out>"
+
+
+# x.sum(): dim and keepdim left out (a library above the engine tells x.sum(keepdim=True) from x.sum(None, True))
+LEFT_OUT = _LeftOut()
+
+
 class TensorMethods:
     """The methods a PyTorch user calls on a tensor, beyond the engine's (see minigan/engine/tensor.py)."""
 
@@ -210,8 +221,16 @@ class TensorMethods:
 
     # ------------------------------------------------------------------ methods
     # Reductions take PyTorch's names (dim=, keepdim=) and NumPy's (axis=, keepdims=) for the same thing.
-    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-        """The sum (along ``dim``); integers and bools sum as int64, as PyTorch's, or as ``dtype``."""
+    def sum(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+        """The sum of every entry (``x.sum()``); integers and bools sum as int64, as PyTorch's.  Along ``dim``, or
+        as ``dtype``: ``_sum_along``, where a library above the engine adds its own forms."""
+        if dim is keepdim is LEFT_OUT and dtype is axis is keepdims is None:  # x.sum(), the common case
+            return reduction.Sum.apply(self.astype("int64") if self.array.dtype.kind in "biu" else self)
+        return self._sum_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+    def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):
+        """The sum along ``dim`` (None, left out: every entry), as ``dtype`` (integers and bools: int64)."""
+        dim, keepdim = None if dim is LEFT_OUT else dim, False if keepdim is LEFT_OUT else keepdim
         axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
         integer = self.array.dtype.kind in "biu"  # (the array's: one step fewer than minigan.Tensor's dtype)
         x = self.astype(dtype) if dtype is not None else self.astype("int64") if integer else self

@@ -19,6 +19,7 @@ from minigan.engine import backend, checks
 from minigan.engine.dtypes import result_type
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.graph import namespace
 from minigan.engine.inplace import VIEW_KINDS, InPlace, follow_retained
 from minigan.engine.methods import TensorMethods
 from minigan.engine.ops import elementwise, linalg
@@ -331,7 +332,7 @@ class Tensor(InPlace, TensorMethods):
             if self.array.size != 1:
                 raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
                                  "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
-            ones = backend.get_array_module(self.array).ones_like(self.array)  # (its shape, dtype and device)
+            ones = namespace(self.array).ones_like(self.array)  # (its shape, dtype and device)
             return self._make(ones) if create_graph else ones
         if not isinstance(gradient, Tensor):
             gradient = self._make(checks.to_array(_unwrap(gradient), self.dtype, self.device, infer=True))

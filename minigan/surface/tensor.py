@@ -385,14 +385,15 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
     def mm(self, mat2):
         return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 
-    def sum(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+    def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):  # (x.sum() is the engine's alone:
+        # PyTorch's other forms, checked here)
         if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.keepdim_needs_dim("sum", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         dim = reductions.every_dim(dim)  # (PyTorch's dim=(): every dim)
         if dtype is not None:  # (no integer dtype= of an input recording a gradient: reductions.in_dtype)
             reductions.in_dtype("sum", self, dtype, dim=dim if axis is None else axis)
-        return super().sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+        return super()._sum_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
     def argmax(self, dim=None, keepdim=False, *, axis=None):
         return super(Tensor, surface_sorting.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)

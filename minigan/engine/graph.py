@@ -290,8 +290,8 @@ class Node:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
         ``edges``, ``needs_input_grad`` and ``sequence_nr`` stay, so that a second walk (backward, autograd.grad)
         finds the graph, in its order, and names this node; ``retained`` too (the output's ``retains_grad``)."""
-        self.__dict__ = {"edges": self.edges, "needs_input_grad": self.needs_input_grad, "sequence_nr": self.sequence_nr,
-                         "retained": self.retained, "freed": True}
+        self.__dict__ = {"edges": self.edges, "needs_input_grad": self.needs_input_grad,
+                         "sequence_nr": self.sequence_nr, "retained": self.retained, "freed": True}
 
 
 class RemovableHandle:

@@ -1,0 +1,373 @@
+"""Random numbers drawn as PyTorch's CPU generator draws them, so a seed gives PyTorch's numbers.
+
+The generator (PyTorch's CPUGeneratorImpl): a Mersenne Twister, mt19937 (Matsumoto and Nishimura, 1998), seeded
+with the low 32 bits of the seed by ``init_genrand`` (NumPy's ``MT19937`` with its legacy seeding is the same
+engine, and ``random_raw`` gives its 32-bit words), plus the second normal of the last Box-Muller pair, kept for the
+next draw.  A 64-bit word is two 32-bit ones, the first the high half.
+
+The transforms from words to numbers, and how many words each op takes in which order, are PyTorch's
+(aten/src/ATen/core/TransformationHelper.h and DistributionsHelper.h; the CPU kernels in
+aten/src/ATen/native/cpu/DistributionTemplates.h; randperm_cpu in aten/src/ATen/native/TensorFactories.cpp):
+  uniform    float: (24 low bits of a word) / 2**24; double: (53 low bits of a 64-bit word) / 2**53; x·(b−a)+a
+  normal     16 or more entries, contiguous: uniforms in blocks of 16, Box-Muller on (1−u[j], u[j+8]), the floats'
+             log, sin and cos as the AVX2 kernel computes them (Cephes' polynomials, avx_mathfun.h); else one
+             double pair (u1, u2) per two normals: r = √(−2·log1p(−u2)), r·cos(2πu1) now and r·sin(2πu1) kept
+  integers   word % range + low (a 64-bit word once the range reaches 2**28)
+  randperm   Fisher-Yates, swapping entry i with i + word % (n − i)
+Every sampler draws the whole array's words at once (NumPy, no loop per number) and writes the array module
+``xp``'s array: on the GPU (CuPy) the draws come from a stream of the GPU's own (PCG64DXSM, its words the high 32
+bits), as PyTorch's CUDA generator is another stream than the CPU's.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from minigan.engine import backend
+from minigan.engine.backend import np
+from minigan.engine.errors import DtypeError
+
+DEFAULT_SEED = 67280421310721  # a new torch.Generator's seed
+_U64 = np.uint64
+
+
+class Twister:
+    """PyTorch's CPU generator: mt19937's words (``u32``, ``u64``) and the kept normal (``normal``: None or a
+    float).  Another NumPy bit generator can stand in (``bits``), its words the high half of its 64-bit draws."""
+
+    def __init__(self, seed=DEFAULT_SEED, bits=None):
+        self.bits, self.mt, self.normal, self._numpy = bits or np.random.MT19937(0), bits is None, None, None
+        self.initial_seed = int(seed)
+        if bits is None:
+            self.manual_seed(seed)
+
+    def manual_seed(self, seed):
+        """Seed as PyTorch's ``mt19937(seed)``: init_genrand of its low 32 bits (the whole seed is kept)."""
+        self.initial_seed, self.normal = int(seed), None
+        self.bits._legacy_seeding(int(seed) & 0xFFFFFFFF)
+        return self
+
+    def u32(self, n):
+        raw = self.bits.random_raw(int(n))
+        return raw if self.mt else raw >> _U64(32)
+
+    def u64(self, n):
+        words = self.u32(2 * n)
+        return (words[0::2] << _U64(32)) | words[1::2]
+
+    @property
+    def numpy(self):
+        """A ``numpy.random.Generator`` on the same stream (minigan's own data helpers draw with NumPy's methods)."""
+        if self._numpy is None:
+            self._numpy = np.random.Generator(self.bits)
+        return self._numpy
+
+
+class Generator:
+    """What ``generator=`` takes: a random stream of its own, ``twister``.  PyTorch's Generator, with its seeds and
+    state, is ``minigan.Generator`` (minigan/surface/generator.py), built on this one."""
+
+    twister: Twister
+
+
+_default = Twister(int(np.random.SeedSequence().entropy) % 2**64)  # unseeded: one from the OS, as PyTorch's
+_gpu: dict = {}
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the host's stream (PyTorch's CPU numbers) and the GPU's (when first used)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) and not hasattr(seed, "__index__") or seed < 0:
+        raise ValueError(f"manual_seed: got {seed!r}, expected a non-negative integer")
+    _default.manual_seed(int(seed))
+    _gpu.clear()
+
+
+def stream(gen=None, xp=None) -> Twister:
+    """The stream to draw from: ``gen``'s (a minigan Generator, or a numpy.random.Generator's bits) or, without one,
+    minigan's: the host's, or the GPU's for CuPy arrays."""
+    if gen is None:
+        if (xp or backend.active_module()) is np:
+            return _default
+        if "cupy" not in _gpu:
+            _gpu["cupy"] = Twister(bits=np.random.PCG64DXSM(_default.initial_seed))
+        return _gpu["cupy"]
+    if isinstance(gen, Twister):
+        return gen
+    if isinstance(gen, Generator):
+        return gen.twister
+    if isinstance(gen, np.random.Generator):
+        return Twister(bits=gen.bit_generator)
+    raise TypeError(f"generator must be a minigan.Generator (or a numpy.random.Generator), got {type(gen).__name__}")
+
+
+def generator(xp=None):
+    """minigan's stream for module ``xp`` as a ``numpy.random.Generator`` (for the data helpers' own draws)."""
+    return stream(None, xp).numpy
+
+
+# ----------------------------------------------------------------------------- the transforms
+def _libm(name):
+    """The C library's ``math.<name>`` over an array of doubles: NumPy's own SIMD log, log1p and exp differ from it
+    in the last bit now and then, and PyTorch's doubles are the C library's."""
+    f = np.frompyfunc(getattr(math, name), 1, 1)
+    return lambda x: f(x).astype(np.float64)
+
+
+_log, _log1p, _exp = _libm("log"), _libm("log1p"), _libm("exp")
+
+
+def floats(n, gen=None):
+    """n uniforms in [0, 1) as PyTorch's ``uniform_real_distribution<float>``: 24 bits of a word, in float32."""
+    return (stream(gen).u32(n) & _U64(2**24 - 1)).astype(np.float32) * np.float32(2**-24)
+
+
+def doubles(n, gen=None):
+    """n uniforms in [0, 1) as ``uniform_real_distribution<double>``: 53 bits of a 64-bit word."""
+    return (stream(gen).u64(n) & _U64(2**53 - 1)).astype(np.float64) * 2.0**-53
+
+
+def _floating(dtype, what):
+    if np.dtype(dtype).kind != "f":
+        raise DtypeError(f"{what} samples are floating-point: not implemented for dtype {np.dtype(dtype)}")
+    return np.dtype(dtype)
+
+
+def _out(values, shape, dtype, xp):
+    return (xp or backend.active_module()).asarray(values.reshape(tuple(shape)).astype(dtype, copy=False))
+
+
+def uniform(shape, dtype=None, low=0.0, high=1.0, xp=None, gen=None):
+    """U[low, high) as PyTorch's uniform kernel: computed in float32 (float64 for doubles), cast to the dtype, and a
+    value rounded up to ``high`` there given as ``low``."""
+    dtype, n = _floating(dtype or backend.DEFAULT_DTYPE, "uniform"), math.prod(shape)
+    g = stream(gen, xp)
+    if dtype == np.float64:
+        x = _fma(doubles(n, g), float(high) - float(low), float(low))
+    else:
+        lo, hi = np.float32(low), np.float32(high)
+        x = floats(n, g) if (low, high) == (0, 1) else _fma32(floats(n, g), hi - lo, lo)  # (x·1 + 0 is x)
+    x = x.astype(dtype)
+    x[x == dtype.type(high)] = dtype.type(low)
+    return _out(x, shape, dtype, xp)
+
+
+def rand(shape, dtype=None, xp=None, gen=None):
+    """Uniform samples in [0, 1) of ``shape``."""
+    return uniform(shape, dtype, 0.0, 1.0, xp, gen)
+
+
+def _fma32(a, b, c):
+    """a·b + c of float32 values rounded once, as a fused multiply-add: exact in float64, then rounded."""
+    return (np.multiply(a, b, dtype=np.float64) + c).astype(np.float32)
+
+
+def _fma(a, b, c):
+    """a·b + c of doubles rounded once: Dekker's exact product and Knuth's exact sum (Ogita, Rump and Oishi, 2005)."""
+    a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
+    p, (ah, al), (bh, bl) = a * b, _split(a), _split(b)
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # p + e is a·b exactly
+    s = p + c
+    v = s - p
+    return s + (((p - (s - v)) + (c - v)) + e)  # s + (the sum's rounding error + e)
+
+
+def _split(a):
+    hi = a * 134217729.0 - (a * 134217729.0 - a)  # 2**27 + 1: Veltkamp's split into two halves of 26 bits
+    return hi, a - hi
+
+
+def _cephes_log(x):
+    """log of float32 x > 0 as avx_mathfun's log256_ps (Cephes' logf): x = m·2^e, m in [√½, √2), a polynomial;
+    each product that a sum takes fused with it (multiply-adds, as the compiled kernel has them)."""
+    bits = x.view(np.int32)
+    e = ((bits >> 23) - 126).astype(np.float32)
+    m = ((bits & ~0x7F800000) | 0x3F000000).view(np.float32)  # in [0.5, 1)
+    small = m < np.float32(0.707106781186547524)
+    e -= small.astype(np.float32)
+    m = (m - np.float32(1)) + np.where(small, m, np.float32(0))
+    z, y = m * m, np.full_like(m, 7.0376836292E-2)
+    for p in (-1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
+              2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1):
+        y = _fma32(y, m, np.float32(p))
+    y = _fma32(-z, np.float32(0.5), _fma32(y * m, z, e * np.float32(-2.12194440e-4)))
+    return _fma32(e, np.float32(0.693359375), m + y)
+
+
+def _cephes_sincos(x):
+    """(sin x, cos x) of float32 x >= 0 as avx_mathfun's sincos256_ps (Cephes' sinf and cosf): x reduced by π/4
+    in three parts, then one polynomial near 0 for sin and one for cos, chosen and signed by the octant."""
+    j = ((x * np.float32(1.27323954473516)).astype(np.int32) + 1) & ~1
+    y = j.astype(np.float32)
+    for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
+        x = _fma32(y, np.float32(dp), x)
+    z, f = x * x, np.float32
+    c = _fma32(_fma32(f(2.443315711809948E-005), z, f(-1.388731625493765E-003)), z, f(4.166664568298827E-002)) * z
+    c = _fma32(c, z, -(z * f(0.5))) + f(1)
+    s = _fma32(_fma32(_fma32(f(-1.9515295891E-4), z, f(8.3321608736E-3)), z, f(-1.6666654611E-1)) * z, x, x)
+    near = (j & 2) == 0
+    sin, cos = np.where(near, s, c), np.where(near, c, s)
+    return np.where(j & 4, -sin, sin), np.where((j - 2) & 4, cos, -cos)
+
+
+def _box_muller_16(u, mean, std):
+    """PyTorch's normal_fill_16 on rows of 16 uniforms: (1 − u[j], u[j+8]) → the normals at j and j + 8."""
+    u1, u2 = 1 - u[:, :8], u[:, 8:]
+    if u.dtype == np.float32:  # (the AVX2 kernel: float32 throughout, the last step a fused multiply-add)
+        sin, cos = _cephes_sincos(np.float32(2 * math.pi) * u2)
+        radius = np.sqrt(np.float32(-2) * _cephes_log(u1))
+        return _fma32(np.concatenate([radius * cos, radius * sin], axis=1), np.float32(std), np.float32(mean))
+    radius, theta = np.sqrt(-2 * _log(u1)), 2 * math.pi * u2
+    return _fma(np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1), float(std), float(mean))
+
+
+def _normal_pairs(n, g):
+    """n standard normals by ``normal_distribution<double>``: the kept one first, then r·cos, r·sin of new pairs;
+    an odd one out keeps its r·sin for the next draw."""
+    first, g.normal = ([g.normal], None) if g.normal is not None and n else ([], g.normal)
+    m = n - len(first)
+    u = doubles(2 * ((m + 1) // 2), g).reshape(-1, 2)
+    r, theta = np.sqrt(-2.0 * _log1p(-u[:, 1])), 2 * math.pi * u[:, 0]
+    pairs = np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1).ravel()
+    if m % 2:
+        g.normal = float(pairs[-1])
+    return np.concatenate([np.asarray(first, dtype=np.float64), pairs[:m]])
+
+
+def normal(shape, dtype=None, mean=0.0, std=1.0, xp=None, gen=None, contiguous=True):
+    """N(mean, std²) as PyTorch's normal kernel: 16 or more entries of a contiguous tensor by blocks of 16 (the
+    last block drawn anew over the tail, when 16 does not divide the size), fewer or a strided tensor by pairs."""
+    dtype, n = _floating(dtype or backend.DEFAULT_DTYPE, "normal"), math.prod(shape)
+    g = stream(gen, xp)
+    if n < 16 or not contiguous:
+        return _out(_fma(_normal_pairs(n, g), float(std), float(mean)), shape, dtype, xp)
+    full, tail = n // 16 * 16, 16 if n % 16 else 0
+    wide = dtype == np.float64
+    u = (doubles if wide else floats)((n if dtype != np.float16 else full) + tail, g)  # (half: only whole blocks)
+    x = _box_muller_16(u[:full].reshape(-1, 16), mean, std).ravel()
+    if tail:
+        x = np.concatenate([x[:n - 16], _box_muller_16(u[-16:].reshape(1, 16), mean, std).ravel()])
+    return _out(x, shape, dtype, xp)
+
+
+def randn(shape, dtype=None, xp=None, gen=None):
+    """Standard normal samples of ``shape`` (``normal`` with mean 0 and std 1)."""
+    if np.dtype(dtype or backend.DEFAULT_DTYPE).kind != "f" and math.prod(shape) == 0:
+        return (xp or backend.active_module()).zeros(tuple(shape), dtype)  # (an empty draw has any dtype)
+    return normal(shape, dtype, 0.0, 1.0, xp, gen)
+
+
+def integers(shape, dtype, low, high, xp=None, gen=None):
+    """PyTorch's ``random_(low, high)``: word % (high − low) + low, a 64-bit word once the range reaches 2**28;
+    ``low=None``: the whole int64 range, one 64-bit word each."""
+    n, g = math.prod(shape), stream(gen, xp)
+    if low is None:
+        return _out(g.u64(n).view(np.int64), shape, dtype, xp)
+    span = high - low
+    words = g.u64(n) if span >= 2**28 else g.u32(n)
+    return _out((words % _U64(span)).view(np.int64) + np.int64(low), shape, dtype, xp)
+
+
+def randint(low, high, shape, xp=None, gen=None):
+    """Integers uniform in [low, high) (int64)."""
+    return integers(shape, np.int64, low, high, xp, gen)
+
+
+def random_bits(shape, dtype, xp=None, gen=None):
+    """PyTorch's ``random_()``: a bool is a word's last bit; an integer word % (its largest + 1), a 64-bit word for
+    int64; a float word % (2**digits + 1), a 64-bit word for float64."""
+    dtype, n, g = np.dtype(dtype), math.prod(shape), stream(gen, xp)
+    if dtype.kind == "b":
+        return _out(g.u32(n) & _U64(1), shape, dtype, xp)
+    wide = dtype in (np.int64, np.float64)
+    top = int(np.iinfo(dtype).max) + 1 if dtype.kind in "iu" else 2 ** (np.finfo(dtype).nmant + 1) + 1
+    return _out((g.u64(n) if wide else g.u32(n)) % _U64(top), shape, dtype, xp)
+
+
+def permutation(n, xp=None, gen=None):
+    """A random permutation of range(n) as PyTorch's randperm_cpu: Fisher-Yates from the front, step i swapping
+    entries i and t_i = i + word % (n − i) (n from 2**32 // 20 up: the inside-out form, a 64-bit word % (i + 1)
+    each, in a loop: its list alone would hold 2**28 entries)."""
+    g, out = stream(gen, np if xp is None else xp), (xp or backend.active_module())
+    if n >= 2**32 // 20:
+        perm, picks = list(range(n)), (g.u64(n) % np.arange(1, n + 1, dtype=_U64)).tolist()
+        for i, z in enumerate(picks):
+            perm[i], perm[z] = perm[z], i
+        return out.asarray(np.array(perm, dtype=np.int64))
+    if n < 2:
+        return out.arange(n, dtype=np.int64)
+    steps = np.arange(n - 1)
+    t = steps + (g.u32(n - 1) % (n - steps).astype(_U64)).astype(np.int64)
+    # The swaps at once: entry i ends with what lay at t_i when step i began, and what lies at a place p is what the
+    # last step before that targeted p took from its own place then (p itself if none did). So the steps by target,
+    # each step's previous one with its target, and the chain of "what lay here" followed by pointer doubling.
+    order = np.argsort(t, kind="stable")
+    prev, same = np.full(n - 1, -1), t[order][1:] == t[order][:-1]
+    prev[order[1:][same]] = order[:-1][same]  # the step before with the same target
+    last, end = np.full(n, -1), np.append(~same, True)
+    last[t[order][end]] = order[end]  # the last step that targets each place
+    came = np.where(last[:-1] == steps, prev, last[:-1])  # the last step before i that targeted place i
+    held = np.append(np.where(came < 0, steps, came), n - 1 if last[-1] < 0 else last[-1])
+    while not np.array_equal(held[held], held):  # (what lay at place i when step i began: held[i], once settled)
+        held = held[held]
+    moved = np.where(prev >= 0, held[np.maximum(prev, 0)], t)
+    return out.asarray(np.append(np.where(t == steps, held[:-1], moved), held[-1]))
+
+
+def bernoulli(p, shape, dtype, xp=None, gen=None):
+    """1 where a uniform is below p, as ``bernoulli_distribution``: a double uniform for a number p or float64
+    probabilities, a float one for float32 or float16 probabilities (``p``: a number, or an array of ``shape``)."""
+    n, g = math.prod(shape), stream(gen, xp)
+    p = backend.asnumpy(p) if backend.is_array(p) else p
+    if not isinstance(p, np.ndarray):  # (u = k / 2**53 < p: k < ⌈p·2**53⌉, compared as integers)
+        return _out((g.u64(n) & _U64(2**53 - 1)) < _U64(math.ceil(p * 2**53)), shape, dtype, xp)
+    if p.dtype != np.float64:
+        return _out(floats(n, g) < p.reshape(-1).astype(np.float32), shape, dtype, xp)
+    return _out(doubles(n, g) < p.reshape(-1), shape, dtype, xp)
+
+
+def exponential(shape, dtype, lambd=1.0, xp=None, gen=None):
+    """−log1p(−u) / λ for double uniforms u (PyTorch's CPU exponential)."""
+    return _out(-1.0 / lambd * _log1p(-doubles(math.prod(shape), stream(gen, xp))), shape, dtype, xp)
+
+
+def geometric(shape, dtype, p, xp=None, gen=None):
+    """⌈log u / log1p(−p)⌉ for double uniforms u: the number of trials up to the first success."""
+    return _out(np.ceil(np.log(doubles(math.prod(shape), stream(gen, xp))) / math.log1p(-p)), shape, dtype, xp)
+
+
+def cauchy(shape, dtype, median=0.0, sigma=1.0, xp=None, gen=None):
+    """median + σ·tan(π(u − ½)) for double uniforms u."""
+    u = doubles(math.prod(shape), stream(gen, xp))
+    return _out(_fma(sigma, np.tan(math.pi * (u - 0.5)), median), shape, dtype, xp)
+
+
+def log_normal(shape, dtype, mean=1.0, std=2.0, xp=None, gen=None):
+    """exp of N(mean, std²) normals drawn by pairs (PyTorch's lognormal_distribution<double>)."""
+    return _out(_exp(_fma(_normal_pairs(math.prod(shape), stream(gen, xp)), std, mean)), shape, dtype, xp)
+
+
+# ----------------------------------------------------------------------------- checkpoints
+def _state(g):
+    return {"bits": g.bits.state, "seed": g.initial_seed if g.mt else None, "normal": g.normal}
+
+
+def get_rng_state():
+    """The state of every stream made so far (for checkpoints)."""
+    return {"numpy": _state(_default), **{k: _state(g) for k, g in _gpu.items()}}
+
+
+def set_rng_state(state) -> None:
+    if state.get("cupy") is not None:
+        backend._require_cupy()  # (a GPU stream is restored only where there is a GPU)
+    for key, st in state.items():
+        if st is None:  # (a checkpoint written before the device's stream could be kept)
+            continue
+        if st.get("bit_generator") == "PCG64" and key == "numpy":  # (from when the host's stream was PCG64)
+            warnings.warn("set_rng_state: this random state comes from an earlier minigan (PCG64); the random "
+                          "numbers go on from the current stream", UserWarning, stacklevel=2)
+            continue
+        g = stream(None, np) if key == "numpy" else stream(None, backend._require_cupy())
+        st = st if "bits" in st else {"bits": st, "seed": None, "normal": None}  # (the GPU's, before: its bits)
+        g.bits.state, g.normal = st["bits"], st["normal"]
+        g.initial_seed = g.initial_seed if st["seed"] is None else st["seed"]

@@ -1,5 +1,5 @@
 """The draws a GAN step and a dropout layer make, paired in one process: 7a87b6a's generator (NumPy's PCG64:
-``standard_normal``, ``random`` and ``permutation`` as minigan/engine/random.py called them) against PyTorch's CPU
+``standard_normal``, ``random`` and ``permutation`` as minigan/surface/random.py called them) against PyTorch's CPU
 generator as minigan draws it now (mt19937's words and PyTorch's transforms), alternating, CPU time, with a GAN step
 of the ring recipe for scale (its two noise draws are part of it).
 
@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from minigan.engine import random
+from minigan.surface import random
 
 
 def timed(fn, reps):

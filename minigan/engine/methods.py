@@ -310,31 +310,6 @@ class TensorMethods:
         variance = self.var(dim, unbiased, keepdim, correction=correction, axis=axis)
         return elementwise.Sqrt.apply(variance, flat_at_zero=True)
 
-    def norm(self, p="fro", dim=None, keepdim=False):
-        """The vector p-norm over ``dim`` (all elements by default): 2 ("fro"), 1, inf, or any p > 0.
-
-        The 2-norm has its own op, whose gradient at 0 is 0 (as PyTorch), where √(Σx²) composed of
-        sqrt and sum would give 0·∞ = NaN: a gradient penalty evaluates it at ∇D(x̂), which can be 0.
-        """
-        p = 2 if p == "fro" else p
-        if not checks.is_number(p) or not p > 0:
-            raise ValueError(f"norm: p must be 'fro' or a number > 0 (inf for the largest |x|), got {p!r}")
-        p = float(p)  # (a NumPy scalar is a number, as in PyTorch: a float32 one must not promote x)
-        x, axis = self._floating("norm"), checks.normalize_axis(dim, self.ndim, "norm")
-        if p == 2:
-            return reduction.Norm2.apply(x, axis=axis, keepdims=keepdim)
-        if p == float("inf"):
-            return reduction.Max.apply(x.abs(), axis=axis, keepdims=keepdim, amax=True)  # (PyTorch's: amax's gradient)
-        if p == 1:
-            return x.abs().sum(axis=axis, keepdims=keepdim)
-        # PyTorch's subgradients, where the slopes below are ∞ and a product with 0 would be NaN: an element
-        # at 0 gets 0 (|x|^p at 0, p < 1), and so does a norm of 0 (the root t^(1/p) at t = 0)
-        a = x.abs()
-        at_zero = a.detach() == 0
-        total = (a.masked_fill(at_zero, 1.0) ** p).masked_fill(at_zero, 0.0).sum(axis=axis, keepdims=keepdim)
-        zero = total.detach() == 0
-        return (total.masked_fill(zero, 1.0) ** (1.0 / p)).masked_fill(zero, 0.0)
-
     def exp(self):
         return elementwise.Exp.apply(self._as_float())
 

@@ -426,19 +426,8 @@ class Tensor(InPlace, TensorMethods):
             return NotImplemented
         other = self._matmul_operand(other)
         checks.check_matmul(self.array.shape, other.array.shape)
-        # PyTorch's batched path (other of 3 dims or more; self of 3 or more, or of 2 not requiring grad) multiplies
-        # an empty operand with no check of the dtypes (its other paths check them): bmm's zeros, in other's dtype
-        if other.array.ndim >= 3 and self.ndim >= 2 + self.requires_grad and 0 in (self.array.size, other.array.size):
-            if self.requires_grad and is_grad_enabled() and other.array.dtype.kind != "f":  # (PyTorch records it)
-                raise GraphError(f"matmul: autograd does not support a {other.dtype} result of an operand that "
-                                 "requires grad, as PyTorch's; give both operands one floating dtype")
-            return linalg.MatMul.apply(self.astype(other.dtype), other)
         self._matmul_dtypes(other)
-        if self.array.ndim < 3 and other.array.ndim < 3:  # (dot, mv, mm: PyTorch saves the operands themselves)
-            return linalg.MatMul.apply(self, other)
-        need = (self.requires_grad and is_grad_enabled(), other.requires_grad and is_grad_enabled())
-        copied = linalg.saved_copies(self.array, other.array, need)  # (PyTorch's folded or flattened copies)
-        return linalg.MatMul.apply(self.clone() if copied[0] else self, other.clone() if copied[1] else other)
+        return linalg.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else self._matmul_operand(other) @ self

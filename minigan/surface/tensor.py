@@ -382,6 +382,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
         out._counter = self._version_counter()  # (as detach's: the same memory and versions, no base, no graph)
         return out
 
+    def __matmul__(self, other):
+        return products.matmul_operator(self, other)  # (PyTorch's empty batches and saved copies, then the engine's)
+
     def mm(self, mat2):
         return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 

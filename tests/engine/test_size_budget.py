@@ -26,8 +26,9 @@ WING = ROOT / "engine"
 WING_BUDGET = 2920  # 2920 when PyTorch's random numbers left for minigan/surface/random.py (224 lines: mt19937 and
 # PyTorch's transforms are PyTorch's rule, not the textbook's, and nothing in the engine draws) and Tensor.norm's
 # orders for the surface's norms (18 lines), while x.sum(), the walk's optional steps and the one constructor
-# _make added 12 (2,919 then); 3165 when randperm's Fisher-Yates swaps were made at once (pointer doubling, 11 lines: 2.4x
-# faster than the loop over the swaps); 3150 when the random numbers became PyTorch's CPU generator (engine/random.py,
+# _make added 12 (2,919 then);
+# 3165 when randperm's Fisher-Yates swaps were made at once (pointer doubling, 11 lines: 2.4x faster than the loop
+# over the swaps); 3150 when the random numbers became PyTorch's CPU generator (engine/random.py,
 # 63 lines to 211: mt19937's words and PyTorch's transforms to each distribution, so a seed gives PyTorch's numbers);
 # 3300 until two ops became nodes of their own so as to give PyTorch's gradients: clamp with
 # tensor bounds (ClampBy: the bounds operands, NaN and PyTorch's masks) and prod (Prod: PyTorch's backward, NaN and

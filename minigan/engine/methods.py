@@ -10,13 +10,11 @@ Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``
 
 from __future__ import annotations
 
-import copy
 import math
 import operator
 from collections import namedtuple
 
 from minigan.engine import backend, checks, grad_mode
-from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.graph import RemovableHandle
 from minigan.engine.ops import activation, elementwise
@@ -111,31 +109,6 @@ class TensorMethods:
     def astype(self, dtype):
         dtype = backend.np.dtype(dtype)
         return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
-
-    def type(self, dtype=None):
-        """``type()``: the legacy type name ("minigan.FloatTensor"); ``type(minigan.LongTensor)``,
-        ``type("torch.DoubleTensor")`` or ``type(dtype)``: a cast copy."""
-        if dtype is None:
-            name = next((n for n, d in TYPE_NAMES.items() if d == self.dtype), str(self.dtype))
-            return f"minigan.{'cuda.' if self.device.type == 'cuda' else ''}{name}"
-        device = getattr(dtype, "device", None)  # a legacy type names a device too, as in PyTorch
-        if isinstance(dtype, str) and dtype.rpartition(".")[2] in TYPE_NAMES:
-            device, dtype = "cuda" if ".cuda." in dtype else "cpu", TYPE_NAMES[dtype.rpartition(".")[2]]
-        out = self.to(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
-        return out if device in (None, self.device) else out.to(device)
-
-    def __deepcopy__(self, memo):
-        """``copy.deepcopy``, as PyTorch's: a leaf gives a new leaf with a copy of its data, its requires_grad, name
-        and a copy of its ``.grad`` (not its hooks); a tensor an op made refuses, for its graph cannot be copied."""
-        if self.grad_fn is not None:
-            raise GraphError("deepcopy: only tensors created explicitly by the user (graph leaves) can be deep-copied, "
-                             "as in PyTorch; copy the values with x.detach().clone()")
-        if id(self) not in memo:
-            memo[id(self)] = new = self._new(self.array.copy(), self.requires_grad)
-            new.name = self.name
-            if self.grad is not None:
-                new.grad = copy.deepcopy(self.grad, memo)
-        return memo[id(self)]
 
     def clone(self):
         """A copy with its own memory, still in the graph (the gradient flows back to this tensor)."""

@@ -103,8 +103,7 @@ class Tensor(InPlace, TensorMethods):
         t = object.__new__(cls.plain)  # (the fields _setup declares, in its order, set here without a call: every
         # op's result is made here; tests/engine/test_tensor_fields.py checks the two lists are one)
         t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = out, None, requires_grad, None, None, None
-        t._counter = None
-        t._base, t._view_fn, t._view_version, t._view_kind = None, (), 0, ""
+        t._counter, t._base, t._view_fn, t._view_version, t._view_kind = None, None, (), 0, ""
         if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base
                                                              or _shares_memory(out, source.array)):
             t._base = source if source._base is None else source._base

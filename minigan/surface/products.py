@@ -426,7 +426,7 @@ def matmul_operator(x, other):
     multiplies an empty operand with no check of the dtypes (its other paths check them): bmm's zeros, in other's
     dtype.  And where an operand has 3 dims or more, what it saves for the other's gradient is a new copy where its
     reshape to mm or bmm cannot be a view (saved_copies): a later in-place change of the operand is not refused at
-    backward then, and never reaches the gradient."""
+    backward then, and never reaches the gradient.  The rest is the engine's ``@``: its checks, then MatMul."""
     if type(other) in checks.SEQUENCES:
         return NotImplemented
     other = x._matmul_operand(other)
@@ -436,12 +436,12 @@ def matmul_operator(x, other):
             raise GraphError(f"matmul: autograd does not support a {other.dtype} result of an operand that "
                              "requires grad, as PyTorch's; give both operands one floating dtype")
         return linalg.MatMul.apply(x.astype(other.dtype), other)
+    x._matmul_dtypes(other)
     if x.array.ndim >= 3 or other.array.ndim >= 3:  # (dot, mv, mm: PyTorch saves the operands themselves)
-        x._matmul_dtypes(other)
         need = (x.requires_grad and is_grad_enabled(), other.requires_grad and is_grad_enabled())
         copied = saved_copies(x.array, other.array, need)  # (PyTorch's folded or flattened copies)
         x, other = x.clone() if copied[0] else x, other.clone() if copied[1] else other
-    return Tensor.__matmul__(x, other)  # (the engine's: its checks, then the product)
+    return linalg.MatMul.apply(x, other)  # (the engine's @ past its checks, made above)
 
 
 def saved_copies(a, b, need):

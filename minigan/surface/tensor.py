@@ -382,8 +382,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
         out._counter = self._version_counter()  # (as detach's: the same memory and versions, no base, no graph)
         return out
 
-    def __matmul__(self, other):
-        return products.matmul_operator(self, other)  # (PyTorch's empty batches and saved copies, then the engine's)
+    __matmul__ = products.matmul_operator  # (PyTorch's empty batches and saved copies, then the engine's product)
 
     def mm(self, mat2):
         return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)

@@ -1,4 +1,4 @@
-"""The draws a GAN step and a dropout layer make, paired in one process: engine/random.py of earlier revisions (by
+"""The draws a GAN step and a dropout layer make, paired in one process: the random module of earlier revisions (by
 default fa8197f7^, the generator before PyTorch's stream: NumPy's PCG64) against the working tree's, and PyTorch's
 own sampler beside them, alternating, CPU time, medians of the rounds.  Whole training steps give the scale, every
 draw in them made by each revision's module in turn: a GAN step of the ring recipe (batch 64, its two noise draws),
@@ -33,19 +33,24 @@ import numpy as np
 
 import minigan
 from minigan.cli.bench.report import machine_info
-from minigan.engine import random
+from minigan.surface import random
 
 BEFORE = "fa8197f7^"  # the last revision whose host stream was NumPy's PCG64
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def module_at(rev):
-    """engine/random.py as it was at ``rev``, as a module of its own."""
-    source = subprocess.run(["git", "show", f"{rev}:minigan/engine/random.py"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout
+    """The random module as it was at ``rev`` (minigan/surface/random.py, engine/random.py before it moved), as a
+    module of its own."""
+    for path in ("minigan/surface/random.py", "minigan/engine/random.py"):
+        shown = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, capture_output=True, text=True)
+        if shown.returncode == 0:
+            break
+    else:
+        raise SystemExit(f"{rev} has no random module (minigan/surface/random.py or minigan/engine/random.py)")
     spec = importlib.util.spec_from_loader(f"random_at_{rev}", loader=None)
     module = importlib.util.module_from_spec(spec)
-    exec(compile(source, f"{rev}:minigan/engine/random.py", "exec"), module.__dict__)
+    exec(compile(shown.stdout, f"{rev}:{path}", "exec"), module.__dict__)
     return module
 
 

@@ -27,9 +27,10 @@ import torch
 import torch.nn.functional as TF
 
 from minigan import nn
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.gans import models
 from minigan.gans.recipes import build_experiment, learning_rates
+from minigan.surface import random
 
 
 # ----------------------------------------------------------------------------- modules

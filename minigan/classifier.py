@@ -29,12 +29,13 @@ from pathlib import Path
 import minigan.arguments as arguments
 import minigan.functional as F
 from minigan import nn
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 from minigan.optim import Adam
 from minigan.progress import Report
 from minigan.serialization import load, save
+from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 from minigan.utils.data import DataLoader, TensorDataset
 

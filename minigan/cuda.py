@@ -4,7 +4,8 @@
 """
 
 from minigan import accelerator
-from minigan.engine import backend, random
+from minigan.engine import backend
+from minigan.surface import random
 from minigan.toplevel import LegacyConstructor
 
 

@@ -16,7 +16,7 @@ import string
 import warnings
 
 from minigan import _dtype, functional
-from minigan.engine import backend, checks, random
+from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.grad_mode import _DecoratorContextManager, is_grad_enabled, set_grad_enabled
@@ -30,6 +30,7 @@ from minigan.surface import (
     pointwise,
     printing,
     products,
+    random,
     reductions,
     sampling,
     shapes,

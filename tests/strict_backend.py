@@ -256,7 +256,7 @@ def _wrap_function(fn, owner=None):
 
 
 _NO_KERNEL = {"empty", "empty_like", "get", "item", "tolist", "normal", "standard_normal", "random", "integers",
-              "uniform"}  # allocation only; the random draws are made on the host (engine/random.py)
+              "uniform"}  # allocation only; the random draws are made on the host (surface/random.py)
 _ALWAYS = {"copy", "fill", "sort", "partition", "put", "matmul"}  # always write memory (also in place: no result)
 
 

@@ -32,10 +32,11 @@ import minigan.functional as F
 from minigan import autograd, nn
 from minigan.attacks.fgsm import check_eps, input_gradient
 from minigan.attacks.iterative import project as project_ball
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import enable_grad, no_grad
 from minigan.optim import Adam
+from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
 

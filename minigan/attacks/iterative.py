@@ -39,8 +39,9 @@ import math
 import minigan.arguments as arguments
 import minigan.functional as F
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
+from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
 

@@ -18,9 +18,10 @@ import os
 
 from minigan import classifier
 from minigan.attacks.adversarial_training import train_adversarially, train_pgd
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.progress import Report
 from minigan.serialization import load, save
+from minigan.surface import random
 
 # Measured on the digits (reference CNN, 98.9% clean; adversarial seeds 0, 1, 2): 40 epochs of J̃ at
 # lr 2e-3 decaying linearly to 0, ε_train = 1.2 × the largest test ε, half of the examples at ε_train

@@ -24,9 +24,10 @@ import time
 import minigan.functional as F
 from minigan.attacks.fgsm import _as_input, check_eps, fgsm
 from minigan.attacks.iterative import pgd
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
+from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
 ATTACKS = ("fgsm", "pgd10", "pgd40")

@@ -48,8 +48,9 @@ from minigan.cli import summary
 from minigan.cli.outputs import check_cache
 from minigan.cli.runfolder import RunFolder
 from minigan.data import MAX_CLASSES, load_image_dataset
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.backend import np
+from minigan.surface import random
 
 DATA_HELP = ("digits (bundled 8x8), fashion-mnist, mnist ($MINIGAN_DATA/mnist) or idx:PATH "
              "(an MNIST-format folder, any image size)")

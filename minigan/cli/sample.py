@@ -21,10 +21,11 @@ from pathlib import Path
 
 import minigan.arguments as arguments
 from minigan.cli.outputs import check_file
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.serialization import load
+from minigan.surface import random
 
 # The settings build_experiment takes by name; every other entry of a run's config is a recipe override.
 NAMED = ("algorithm", "data", "seed", "backend", "optimizer", "loss", "batch_size")

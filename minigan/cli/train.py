@@ -55,11 +55,12 @@ from minigan.cli import summary
 from minigan.cli.lab.settings import NUMBERS, SettingsError, check_number
 from minigan.cli.outputs import check_cache, check_file, check_folder
 from minigan.cli.runfolder import RunFolder, read_text
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.gans.gan import DEFAULT_LOSS, LOSSES, PRIORS, generator_loss_row
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
 from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, read_checkpoint, windowed_losses
 from minigan.serialization import save
+from minigan.surface import random
 
 # The files a run writes into its folder (--force removes them before a new run starts there).
 RUN_FILES = ("checkpoint.npz", "metrics.json", "samples.png", "losses.png", "training.gif", "training.mp4",

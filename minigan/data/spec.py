@@ -17,8 +17,8 @@ import stat
 from dataclasses import dataclass
 
 from minigan.data.idx import SCALES, load_idx_folder
-from minigan.engine import random
 from minigan.engine.backend import np
+from minigan.surface import random
 
 DATA_HELP = ('"ring", "grid", "ring:K", "grid:K", "csv:PATH" (your own 2-D points, one x,y row each), "digits", '
              '"fashion-mnist", "mnist" or "idx:PATH"')

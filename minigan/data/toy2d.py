@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from minigan.arguments import positive_float, positive_int
-from minigan.engine import random
 from minigan.engine.backend import np
+from minigan.surface import random
 
 ACCEPTED_SPECS = '"ring", "grid", "ring:K", "grid:K", "digits", "idx:PATH"'
 

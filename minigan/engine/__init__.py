@@ -3,8 +3,7 @@
 Read it from the ground up (each file imports only those before it):
 
 * ``errors.py``, ``threads.py`` (BLAS threads), ``backend.py`` (the only file that imports NumPy or CuPy),
-  ``random.py`` (seeded generators and samplers, drawn with backend's NumPy), ``dtypes.py``, ``checks.py`` (every
-  argument check, at the door a user comes in by);
+  ``dtypes.py``, ``checks.py`` (every argument check, at the door a user comes in by);
 * ``grad_mode.py`` (no_grad and friends), ``graph.py`` (the node: run forward, record, saved values and versions);
 * ``ops/`` (forward and backward side by side, the derivative in a one-line comment);
 * ``walk.py`` (topological order and the backward walk, in numbered steps);

@@ -9,8 +9,8 @@ This module also owns:
     (``minigan.randn``, layer initialisation, data batches),
   * minigan's matrix products (``matmul``, run with the BLAS threads of ``threads.py``).
 
-Random numbers live in ``random.py`` (it draws with this module's NumPy, so it stands above it) and BLAS threads
-in ``threads.py`` (whose old names here still work).
+BLAS threads live in ``threads.py`` (whose old names here still work); random numbers, PyTorch's CPU generator, in
+minigan/surface/random.py, above the engine (it draws with this module's NumPy).
 """
 
 from __future__ import annotations
@@ -134,6 +134,8 @@ PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((_cupy.ndarray,) if _cupy is not
 # isinstance's two failed checks (2% of an op).  An array of a subclass (a memmap) becomes a plain one at the door.
 _SCALAR_TYPES = frozenset(numpy.sctypeDict.values())  # every concrete NumPy scalar type
 ARRAY_TYPES = _SCALAR_TYPES | {numpy.ndarray} | ({_cupy.ndarray} if _cupy is not None else set())
+# The module of each of ARRAY_TYPES, looked up by an array's exact type (graph.namespace)
+MODULE_OF = dict.fromkeys(_SCALAR_TYPES | {numpy.ndarray}, numpy) | ({_cupy.ndarray: _cupy} if _cupy else {})
 GPU_ARRAYS = _cupy is not None  # can an array be a GPU's?  (If not, no op needs to ask where its inputs live.)
 
 
@@ -421,11 +423,12 @@ def set_device_module(module, scatter_add=None):
     as CuPy's do, so CuPy's code path runs on machines without a GPU.  ``scatter_add`` is its
     ``cupyx.scatter_add``.  Give back the returned module (with no ``scatter_add``) to undo.
     """
-    global _cupy, PLAIN_TYPES, ARRAY_TYPES, GPU_ARRAYS, _device_scatter_add
+    global _cupy, PLAIN_TYPES, ARRAY_TYPES, MODULE_OF, GPU_ARRAYS, _device_scatter_add
     previous, _cupy = _cupy, module
     GPU_ARRAYS = module is not None
     PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((module.ndarray,) if module is not None else ())
     ARRAY_TYPES = _SCALAR_TYPES | {numpy.ndarray} | ({module.ndarray} if module is not None else set())
+    MODULE_OF = dict.fromkeys(_SCALAR_TYPES | {numpy.ndarray}, numpy) | ({module.ndarray: module} if module else {})
     _device_scatter_add = scatter_add or _cupy_scatter_add
     return previous
 

@@ -59,7 +59,11 @@ from minigan.engine.grad_mode import _anomaly, _mode, _user_frame, check_finite
 def namespace(x):
     """The array functions for ``x``: NumPy or CuPy for an array, minigan's Tensor namespace
     (``minigan.engine.ops.namespace``, found through the Array API's ``__array_namespace__``) for a Tensor."""
-    if isinstance(x, backend.PLAIN_TYPES):  # an array or a NumPy scalar
+    return backend.MODULE_OF.get(type(x)) or _namespace_of(x)  # (an array's module, found by its exact type)
+
+
+def _namespace_of(x):
+    if isinstance(x, backend.PLAIN_TYPES):  # an array of a subclass of NumPy's
         return backend.get_array_module(x)
     return x.__array_namespace__()
 
@@ -169,16 +173,15 @@ class Node:
             needs.append(not constant and (t._requires_grad or t._base is not None and t._base._requires_grad))
             edges.append((t._ctx or (t if t._requires_grad else None)) if needs[-1] else None)  # (a leaf that keeps no
             # gradient, a view made under no_grad, gets none from this node, even once it comes to keep one: PyTorch's)
-        needs = tuple(needs)
         record = True in needs and _mode.grad_enabled
-        fn.needs_input_grad = needs if record else None
+        fn.needs_input_grad = tuple(needs) if record else None
         if backend.GPU_ARRAYS:  # (CuPy is there: one device, or a clear error naming the op)
             arrays = backend.arrays_of(cls.__name__.lower(), arrays)
         # step 2: forward on the arrays, the result a tensor (a view of its input for a view op)
         out = fn.forward(*arrays, **params)
         out = fn.adjusted(out, arrays, params) if RESULT_ADJUSTMENTS and out.ndim > 1 else out  # (the layer above's
         # rules for how a result lies in memory, where it declared some: RESULT_ADJUSTMENTS)
-        result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params, arrays)
+        result = like._make(out, record, inputs[0] if cls.is_view else None, cls, params, arrays)
         # step 3: record the node as the result's history
         if record:
             fn.record(inputs, tuple(edges), arrays, out, result)
@@ -287,10 +290,8 @@ class Node:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
         ``edges``, ``needs_input_grad`` and ``sequence_nr`` stay, so that a second walk (backward, autograd.grad)
         finds the graph, in its order, and names this node; ``retained`` too (the output's ``retains_grad``)."""
-        kept = self.edges, self.needs_input_grad, self.sequence_nr, self.retained
-        self.__dict__.clear()
-        self.edges, self.needs_input_grad, self.sequence_nr, self.retained = kept
-        self.freed = True
+        self.__dict__ = {"edges": self.edges, "needs_input_grad": self.needs_input_grad,
+                         "sequence_nr": self.sequence_nr, "retained": self.retained, "freed": True}
 
 
 class RemovableHandle:

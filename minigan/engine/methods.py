@@ -10,18 +10,27 @@ Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``
 
 from __future__ import annotations
 
-import copy
 import math
 import operator
 from collections import namedtuple
 
 from minigan.engine import backend, checks, grad_mode
-from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.graph import RemovableHandle
 from minigan.engine.ops import activation, elementwise
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
+
+
+class _LeftOut:
+    """The default of an argument whose absence a method tells from any value given, None too."""
+
+    def __repr__(self):
+        return "<left out>"
+
+
+# x.sum(): dim and keepdim left out (a library above the engine tells x.sum(keepdim=True) from x.sum(None, True))
+LEFT_OUT = _LeftOut()
 
 
 class TensorMethods:
@@ -100,31 +109,6 @@ class TensorMethods:
     def astype(self, dtype):
         dtype = backend.np.dtype(dtype)
         return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
-
-    def type(self, dtype=None):
-        """``type()``: the legacy type name ("minigan.FloatTensor"); ``type(minigan.LongTensor)``,
-        ``type("torch.DoubleTensor")`` or ``type(dtype)``: a cast copy."""
-        if dtype is None:
-            name = next((n for n, d in TYPE_NAMES.items() if d == self.dtype), str(self.dtype))
-            return f"minigan.{'cuda.' if self.device.type == 'cuda' else ''}{name}"
-        device = getattr(dtype, "device", None)  # a legacy type names a device too, as in PyTorch
-        if isinstance(dtype, str) and dtype.rpartition(".")[2] in TYPE_NAMES:
-            device, dtype = "cuda" if ".cuda." in dtype else "cpu", TYPE_NAMES[dtype.rpartition(".")[2]]
-        out = self.to(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
-        return out if device in (None, self.device) else out.to(device)
-
-    def __deepcopy__(self, memo):
-        """``copy.deepcopy``, as PyTorch's: a leaf gives a new leaf with a copy of its data, its requires_grad, name
-        and a copy of its ``.grad`` (not its hooks); a tensor an op made refuses, for its graph cannot be copied."""
-        if self.grad_fn is not None:
-            raise GraphError("deepcopy: only tensors created explicitly by the user (graph leaves) can be deep-copied, "
-                             "as in PyTorch; copy the values with x.detach().clone()")
-        if id(self) not in memo:
-            memo[id(self)] = new = self._new(self.array.copy(), self.requires_grad)
-            new.name = self.name
-            if self.grad is not None:
-                new.grad = copy.deepcopy(self.grad, memo)
-        return memo[id(self)]
 
     def clone(self):
         """A copy with its own memory, still in the graph (the gradient flows back to this tensor)."""
@@ -210,8 +194,16 @@ class TensorMethods:
 
     # ------------------------------------------------------------------ methods
     # Reductions take PyTorch's names (dim=, keepdim=) and NumPy's (axis=, keepdims=) for the same thing.
-    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-        """The sum (along ``dim``); integers and bools sum as int64, as PyTorch's, or as ``dtype``."""
+    def sum(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+        """The sum of every entry (``x.sum()``); integers and bools sum as int64, as PyTorch's.  Along ``dim``, or
+        as ``dtype``: ``_sum_along``, where a library above the engine adds its own forms."""
+        if dim is keepdim is LEFT_OUT and dtype is axis is keepdims is None:  # x.sum(), the common case
+            return reduction.Sum.apply(self.astype("int64") if self.array.dtype.kind in "biu" else self)
+        return self._sum_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+    def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):
+        """The sum along ``dim`` (None, left out: every entry), as ``dtype`` (integers and bools: int64)."""
+        dim, keepdim = None if dim is LEFT_OUT else dim, False if keepdim is LEFT_OUT else keepdim
         axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
         integer = self.array.dtype.kind in "biu"  # (the array's: one step fewer than minigan.Tensor's dtype)
         x = self.astype(dtype) if dtype is not None else self.astype("int64") if integer else self
@@ -290,31 +282,6 @@ class TensorMethods:
         std = 0 (as PyTorch's), not NaN."""
         variance = self.var(dim, unbiased, keepdim, correction=correction, axis=axis)
         return elementwise.Sqrt.apply(variance, flat_at_zero=True)
-
-    def norm(self, p="fro", dim=None, keepdim=False):
-        """The vector p-norm over ``dim`` (all elements by default): 2 ("fro"), 1, inf, or any p > 0.
-
-        The 2-norm has its own op, whose gradient at 0 is 0 (as PyTorch), where √(Σx²) composed of
-        sqrt and sum would give 0·∞ = NaN: a gradient penalty evaluates it at ∇D(x̂), which can be 0.
-        """
-        p = 2 if p == "fro" else p
-        if not checks.is_number(p) or not p > 0:
-            raise ValueError(f"norm: p must be 'fro' or a number > 0 (inf for the largest |x|), got {p!r}")
-        p = float(p)  # (a NumPy scalar is a number, as in PyTorch: a float32 one must not promote x)
-        x, axis = self._floating("norm"), checks.normalize_axis(dim, self.ndim, "norm")
-        if p == 2:
-            return reduction.Norm2.apply(x, axis=axis, keepdims=keepdim)
-        if p == float("inf"):
-            return reduction.Max.apply(x.abs(), axis=axis, keepdims=keepdim, amax=True)  # (PyTorch's: amax's gradient)
-        if p == 1:
-            return x.abs().sum(axis=axis, keepdims=keepdim)
-        # PyTorch's subgradients, where the slopes below are ∞ and a product with 0 would be NaN: an element
-        # at 0 gets 0 (|x|^p at 0, p < 1), and so does a norm of 0 (the root t^(1/p) at t = 0)
-        a = x.abs()
-        at_zero = a.detach() == 0
-        total = (a.masked_fill(at_zero, 1.0) ** p).masked_fill(at_zero, 0.0).sum(axis=axis, keepdims=keepdim)
-        zero = total.detach() == 0
-        return (total.masked_fill(zero, 1.0) ** (1.0 / p)).masked_fill(zero, 0.0)
 
     def exp(self):
         return elementwise.Exp.apply(self._as_float())

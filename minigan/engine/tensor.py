@@ -19,6 +19,7 @@ from minigan.engine import backend, checks
 from minigan.engine.dtypes import result_type
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.graph import namespace
 from minigan.engine.inplace import VIEW_KINDS, InPlace, follow_retained
 from minigan.engine.methods import TensorMethods
 from minigan.engine.ops import elementwise, linalg
@@ -72,16 +73,6 @@ class Tensor(InPlace, TensorMethods):
         # changed: "multi-output" (made by split, unbind or chunk) and "no_grad" (made under no_grad), and their views
         self._view_kind = ""
 
-    @classmethod
-    def _make(cls, data, requires_grad=False):
-        """Fast constructor for results: no copy, no checks (a NumPy scalar becomes a 0-d array).  The result's class
-        is ``Tensor.plain``, one class attribute: this Tensor, until the PyTorch surface (minigan/surface/tensor.py)
-        sets it, once, to minigan.Tensor, its subclass.  So engine ops on surface tensors give surface tensors, a
-        subclass such as ``nn.Parameter`` gives plain ones, and the engine never imports the surface."""
-        t = object.__new__(cls.plain)
-        t._setup(data, requires_grad)  # (every field of a tensor is set in _setup, and only there)
-        return t
-
     def _new(self, data, requires_grad=False):
         """A new plain tensor of this tensor's kind holding ``data`` (how code that does not import this module
         makes a tensor)."""
@@ -96,20 +87,23 @@ class Tensor(InPlace, TensorMethods):
             x._sync_view()
         return x
 
-    def _result(self, out, requires_grad, source, op, params, arrays=()):
-        """An op's result, computed from ``arrays``.  A 0-d result stays an array (NumPy gives a scalar, which cannot
-        change in place), of NumPy 2's dtype on NumPy 1.x too.  When ``source`` is given (a view op), a result sharing
-        its memory becomes its view."""
+    @classmethod
+    def _make(cls, out, requires_grad=False, source=None, op=None, params=(), arrays=()):
+        """A tensor holding the array ``out``, with no copy and no checks: how the engine makes every tensor, an op's
+        result included (computed from ``arrays`` by ``op`` with ``params``).  A 0-d result stays an array (NumPy
+        gives a scalar, which cannot change in place), of NumPy 2's dtype on NumPy 1.x too.  When ``source`` is given
+        (a view op), a result sharing its memory becomes its view.  The result's class is ``Tensor.plain``: this
+        Tensor, until the PyTorch surface (minigan/surface/tensor.py) sets it, once, to minigan.Tensor, its subclass;
+        so engine ops on surface tensors give surface tensors, a subclass such as ``nn.Parameter`` gives plain ones,
+        and the engine never imports the surface."""
         if isinstance(out, _NUMPY_SCALAR):
             out = backend.np.asarray(out)
         if _PROMOTES_0D_BY_VALUE and out.ndim == 0 and out.dtype == "float64" and "dtype" not in params:
             out = _as_numpy_2_promotes(out, arrays)  # (a cast to float64 names its dtype)
-        t = object.__new__(self.plain)  # (_make's work without its two calls, which showed in op_overhead of
-        # benchmarks/paired_trees.py: every op's result is made here; the same fields as _setup's, in its order,
-        # which tests/engine/test_tensor_fields.py checks)
+        t = object.__new__(cls.plain)  # (the fields _setup declares, in its order, set here without a call: every
+        # op's result is made here; tests/engine/test_tensor_fields.py checks the two lists are one)
         t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = out, None, requires_grad, None, None, None
-        t._counter = None
-        t._base, t._view_fn, t._view_version, t._view_kind = None, (), 0, ""
+        t._counter, t._base, t._view_fn, t._view_version, t._view_kind = None, None, (), 0, ""
         if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base
                                                              or _shares_memory(out, source.array)):
             t._base = source if source._base is None else source._base
@@ -285,9 +279,6 @@ class Tensor(InPlace, TensorMethods):
         """
         if self._base is not None and self._view_version != self._counter[0]:  # a view whose base changed in place
             self._sync_view()  # gets its current history
-        if not self.requires_grad:
-            raise GraphError("backward: this tensor does not require grad (no input had requires_grad=True, "
-                             "or it was computed under no_grad() / from .detach())")
         seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
         order = topological_order([self._ctx] if self._ctx is not None else [])
         retain_graph = create_graph if retain_graph is None else retain_graph
@@ -325,13 +316,15 @@ class Tensor(InPlace, TensorMethods):
         """The gradient backward starts from: ones for a one-element output, else the one given.  A view that requires
         grad only as its base does, with no history of its own (made under no_grad, or before its base came to require
         grad), has no grad_fn, and PyTorch starts no backward from it."""
-        if self._ctx is None and self._base is not None and not self._requires_grad:
-            raise GraphError(f"{op}: this view has no grad_fn (made under no_grad?); take the view with gradients on")
+        if self._ctx is None and not self._requires_grad:  # no history, and no gradient of its own
+            raise GraphError(f"{op}: this view has no grad_fn (made under no_grad?); take the view with gradients on"
+                             if self.requires_grad else f"{op}: this tensor does not require grad (no input had "
+                             "requires_grad=True, or it was computed under no_grad() / from .detach())")
         if gradient is None:
             if self.array.size != 1:
                 raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
                                  "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
-            ones = backend.get_array_module(self.array).ones_like(self.array)  # (its shape, dtype and device)
+            ones = namespace(self.array).ones_like(self.array)  # (its shape, dtype and device)
             return self._make(ones) if create_graph else ones
         if not isinstance(gradient, Tensor):
             gradient = self._make(checks.to_array(_unwrap(gradient), self.dtype, self.device, infer=True))
@@ -370,12 +363,12 @@ class Tensor(InPlace, TensorMethods):
         a number with a floating tensor, a NumPy scalar of its dtype, which the op takes as a constant (no Tensor is
         made for it).  ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a float."""
         dtype = self.array.dtype
-        if isinstance(other, (float, int)) and dtype.kind == "f":  # the common cases first: x * 0.5 keeps x's dtype
-            other = dtype.type(other)
-            return (other, self) if reflected else (self, other)
         if isinstance(other, Tensor) and other.array.dtype == dtype and (op != "div" or dtype.kind == "f"):
-            if other.array.shape != self.array.shape:
+            if other.array.shape != self.array.shape:  # the common cases first: two tensors of one dtype, ...
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+            return (other, self) if reflected else (self, other)
+        if isinstance(other, (float, int)) and dtype.kind == "f":  # ... and a number: x * 0.5 keeps x's dtype
+            other = dtype.type(other)
             return (other, self) if reflected else (self, other)
         other = checks.number(other)  # (np.float16(2) is the number 2.0: x_int * it is float32, as x_int * 2.0)
         number = isinstance(other, (bool, int, float))
@@ -432,19 +425,8 @@ class Tensor(InPlace, TensorMethods):
             return NotImplemented
         other = self._matmul_operand(other)
         checks.check_matmul(self.array.shape, other.array.shape)
-        # PyTorch's batched path (other of 3 dims or more; self of 3 or more, or of 2 not requiring grad) multiplies
-        # an empty operand with no check of the dtypes (its other paths check them): bmm's zeros, in other's dtype
-        if other.array.ndim >= 3 and self.ndim >= 2 + self.requires_grad and 0 in (self.array.size, other.array.size):
-            if self.requires_grad and is_grad_enabled() and other.array.dtype.kind != "f":  # (PyTorch records it)
-                raise GraphError(f"matmul: autograd does not support a {other.dtype} result of an operand that "
-                                 "requires grad, as PyTorch's; give both operands one floating dtype")
-            return linalg.MatMul.apply(self.astype(other.dtype), other)
         self._matmul_dtypes(other)
-        if self.array.ndim < 3 and other.array.ndim < 3:  # (dot, mv, mm: PyTorch saves the operands themselves)
-            return linalg.MatMul.apply(self, other)
-        need = (self.requires_grad and is_grad_enabled(), other.requires_grad and is_grad_enabled())
-        copied = linalg.saved_copies(self.array, other.array, need)  # (PyTorch's folded or flattened copies)
-        return linalg.MatMul.apply(self.clone() if copied[0] else self, other.clone() if copied[1] else other)
+        return linalg.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else self._matmul_operand(other) @ self

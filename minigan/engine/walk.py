@@ -28,7 +28,7 @@ from operator import attrgetter
 
 from minigan.engine import backend
 from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
-from minigan.engine.graph import Node
+from minigan.engine.graph import Node, value
 
 
 def topological_order(roots) -> list:
@@ -64,16 +64,11 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 g = grads.get(fn) if fn in keep else grads.pop(fn, None)
                 if g is not None:
                     fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
-                    if fn.hooks:  # step 2: the output's register_hook functions, each may replace the gradient
-                        g = run_hooks(fn.hooks, g)  # (autograd.grad of this output: before them, as PyTorch's)
-                    if fn.retained is not None and fn.retained() is not None:  # step 3: retain_grad()
-                        fn.retained()._keep_grad(g)
+                    if fn.hooks or fn.retained is not None:  # steps 2 and 3: the output's hooks, its retain_grad()
+                        g = output_hooks(fn, g)
                     input_grads = fn.backward(g)  # step 4: the op's own chain rule
-                    if watch is not None:  # step 5: a watcher sees the step
-                        watch(fn, g, input_grads)
-                    if anomaly:  # step 6: detect_anomaly()
-                        for gi in input_grads:
-                            check_finite(type(fn).__name__, "backward", gi, fn.created_at)
+                    if watch is not None or anomaly:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
+                        look(fn, g, input_grads, watch, anomaly)
                     for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
                         if edge is not None and gi is not None:
                             grads[edge] = grads[edge] + gi if edge in grads else gi
@@ -86,6 +81,26 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
         finally:
             _mode.grad_enabled = recording
     return grads
+
+
+def output_hooks(fn, g):
+    """Steps 2 and 3 of the walk at node ``fn``: its output's register_hook functions, each of which may replace the
+    gradient (autograd.grad of this output gets it before them, as PyTorch's), then retain_grad() keeps it."""
+    if fn.hooks:
+        g = run_hooks(fn.hooks, g)
+    if fn.retained is not None and fn.retained() is not None:
+        fn.retained()._keep_grad(g)
+    return g
+
+
+def look(fn, g, input_grads, watch, anomaly):
+    """Steps 5 and 6 of the walk at node ``fn``: a watcher sees the step; under detect_anomaly() each gradient
+    ``fn``'s backward returned is checked, a NaN or ∞ raising with the line that ran the op."""
+    if watch is not None:
+        watch(fn, g, input_grads)
+    if anomaly:
+        for gi in input_grads:
+            check_finite(type(fn).__name__, "backward", gi, fn.created_at)
 
 
 def run_hooks(hooks: dict, g):
@@ -157,9 +172,8 @@ def accumulate(grads: dict, seeds: dict) -> None:
         for leaf, g in grads.items():
             if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since, or a view that
                 continue  # requires grad only through its base, made under no_grad: no .grad, as PyTorch's)
-            array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
-            if id(g) in shared or getattr(array, "base", None) is not None:
-                g = g.copy() if array is g else g.clone()
+            if id(g) in shared or getattr(value(g), "base", None) is not None:  # (value(g): g's array)
+                g = g.copy() if value(g) is g else g.clone()
             shared.add(id(g))
             leaf._add_grad(g)
             for hook in list(post_accumulate[id(leaf)].values()) if id(leaf) in post_accumulate else ():

@@ -91,7 +91,7 @@ EXERCISES = (
              "made it, None for a leaf; it also brings a view up to date), then t.array and t.requires_grad, and its "
              "edge is t.grad_fn or t when it requires grad; record = some input requires grad and _mode.grad_enabled; "
              "fn.needs_input_grad = the tuple of needs if record else None; out = fn.forward(*arrays, **params); "
-             "result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params); if record: "
+             "result = like._make(out, record, inputs[0] if cls.is_view else None, cls, params); if record: "
              "fn.record(inputs, tuple(edges), arrays, out, result); if _anomaly.enabled: fn.check_forward(result)",
              "Predict whether (x * 2).grad_fn is None inside `with mg.no_grad():`. measure: "
              + PY + 'x = mg.ones(2, requires_grad=True)\nwith mg.no_grad(): print((x * 2).grad_fn)"'),

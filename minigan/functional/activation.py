@@ -8,12 +8,12 @@ import functools
 import math
 import warnings
 
-from minigan.engine import backend, checks, random
+from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor
-from minigan.surface import operands, parity
+from minigan.surface import operands, parity, random
 from minigan.surface import unary as U
 from minigan.surface.elu import ELU
 from minigan.surface.node_view import shown_as

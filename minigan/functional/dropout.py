@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import warnings
 
-from minigan.engine import backend, checks, random
+from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import elementwise as E
 from minigan.functional._common import _float, _into, _tensor
+from minigan.surface import random
 from minigan.surface.random_doors import laid_out
 from minigan.surface.tensor import Tensor
 

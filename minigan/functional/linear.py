@@ -12,7 +12,7 @@ from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.dropout import dropout
 from minigan.functional.flash_attention import FlashAttention
 from minigan.surface.node_view import shown_as
-from minigan.surface.products import view_of_product
+from minigan.surface.products import saved_copies, view_of_product
 from minigan.surface.tensor import Tensor
 
 
@@ -66,9 +66,9 @@ def linear(input, weight, bias=None):
     if 0 in sx or 0 in sw:  # (nothing to multiply: the product of matmul, whose shapes may be empty; the bias added
         out = input @ weight.T  # into it as with entries, never growing it)
         return out if bias is None else _added_into(out, bias, weight)
-    # PyTorch's matmul(input, weight.T) saves input's rows folded (see linalg.saved_copies): a copy for some layouts
+    # PyTorch's matmul(input, weight.T) saves input's rows folded (see products.saved_copies): a copy for some layouts
     need = (False, len(sx) > 2 and is_grad_enabled() and weight.requires_grad)
-    if need[1] and L.saved_copies(input.array, weight.array.T, need)[0]:
+    if need[1] and saved_copies(input.array, weight.array.T, need)[0]:
         input = input.clone()
     if bias is None:
         return L.Linear.apply(input, weight)

@@ -25,9 +25,9 @@ from __future__ import annotations
 import minigan.arguments as arguments
 import minigan.functional as F
 from minigan.arguments import positive_int
-from minigan.engine import random
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import GAN, frozen, full_like
+from minigan.surface import random
 from minigan.surface.tensor import Tensor
 
 

@@ -41,8 +41,9 @@ from contextlib import contextmanager
 import minigan.functional as F
 from minigan import autograd
 from minigan.arguments import non_negative_float, positive_int
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
+from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
 # The generator's losses, one row each (the command line's --loss, the lab's menu and the equilibrium report read

@@ -30,7 +30,7 @@ from minigan import optim
 from minigan.arguments import non_negative_float
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.began import BEGAN
@@ -49,6 +49,7 @@ from minigan.gans.models import (
 )
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
+from minigan.surface import random
 from minigan.surface.tensor import from_numpy
 
 ALGORITHMS = ("gan", "wgan", "wgan-gp", "began", "cgan")

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import math
 
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.serialization import load
+from minigan.surface import random
 
 # What checkpoint() writes; read_checkpoint() checks for each before reading any.
 CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint_every", "evals", "history")

@@ -35,8 +35,9 @@ import math
 
 from minigan import autograd
 from minigan.arguments import positive_int
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.gans.gan import AdversarialTrainer, frozen
+from minigan.surface import random
 from minigan.surface.tensor import from_numpy
 
 

@@ -21,11 +21,11 @@ import math
 import sys
 import warnings
 
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.grad_mode import no_grad
 from minigan.surface import missing as _missing
-from minigan.surface import operands, sampling
+from minigan.surface import operands, random, sampling
 from minigan.surface.tensor import Tensor, from_numpy
 
 

@@ -1,6 +1,6 @@
 """PyTorch's ``Generator`` and ``default_generator``: a random stream seeded with ``manual_seed(s)`` (which returns
 it) and passed as ``generator=`` to the samplers and the data utilities, whose state ``get_state()`` gives as a uint8
-Tensor and ``set_state`` takes back.  The stream is PyTorch's CPU generator (minigan/engine/random.py), so a seed
+Tensor and ``set_state`` takes back.  The stream is PyTorch's CPU generator (minigan/surface/random.py), so a seed
 gives PyTorch's numbers, and the state is PyTorch's bytes: a state from ``torch.get_rng_state()`` goes on here.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 import numbers
 import struct
 
-from minigan.engine import random
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
+from minigan.surface import random
 
 # PyTorch's CPUGeneratorImplState, little-endian: the seed, mt19937's words left before it twists again, whether it
 # was seeded, the next word's index, its 624 words (each in 64 bits), a kept double normal (x, y, rho, valid: y is
@@ -66,7 +66,7 @@ class Generator(random.Generator):
     67280421310721.
 
     ``default_generator`` (what ``manual_seed`` returns) is one too, whose stream is minigan's seeded one
-    (minigan/engine/random.py); seeding it seeds the GPU's stream as well."""
+    (minigan/surface/random.py); seeding it seeds the GPU's stream as well."""
 
     def __init__(self, device="cpu"):
         self.device, self.twister = str(device), random.Twister(random.DEFAULT_SEED)

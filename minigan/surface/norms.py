@@ -21,7 +21,7 @@ from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.graph import Node, namespace, unbroadcast, value
 from minigan.engine.ops.activation import Step
-from minigan.engine.tensor import Tensor as EngineTensor
+from minigan.engine.ops.reduce import Norm2
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 from minigan.surface.reductions import widened
@@ -73,8 +73,10 @@ def _vector_norm(x, ord, axes, keepdim, dim, fn):
         return NonzeroCount.apply(x, axes=axes, keepdim=keepdim)
     if math.isinf(ord):
         return InfNorm.apply(x, largest=ord > 0, axes=axes, keepdim=keepdim)
-    if ord in (1, 2):  # the engine's norms (its 2-norm is an op of its own)
-        return EngineTensor.norm(x, ord, axes, keepdim)
+    if ord == 2:  # the engine's 2-norm, an op of its own: its gradient at 0 is 0 (as PyTorch's), where √(Σx²) of
+        return Norm2.apply(x, axis=axes, keepdims=keepdim)  # sqrt and sum would give 0·∞ = NaN
+    if ord == 1:
+        return x.abs().sum(axis=axes, keepdims=keepdim)
     return VectorNorm.apply(x, p=ord, axes=axes, keepdim=keepdim, summed=x.ndim == 0 and _dims(dim) is not None)
 
 

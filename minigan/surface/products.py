@@ -271,9 +271,9 @@ def inner(input, other):
     if x.shape[-1] != y.shape[-1]:  # (the product below would broadcast a 1 against any size)
         raise ShapeError(f"inner: the last dims must match, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     if is_grad_enabled():  # (PyTorch's inner is a tensordot: an mm of each one's leading axes folded, saved for the
-        # other's gradient, a copy where they do not fold as a view: see linalg.saved_copies)
-        x = x.clone() if y.requires_grad and linalg.folds_to_copy(x.array, x.shape[-1]) else x
-        y = y.clone() if x.requires_grad and linalg.folds_to_copy(y.array, y.shape[-1]) else y
+        # other's gradient, a copy where they do not fold as a view: see saved_copies)
+        x = x.clone() if y.requires_grad and folds_to_copy(x.array, x.shape[-1]) else x
+        y = y.clone() if x.requires_grad and folds_to_copy(y.array, y.shape[-1]) else y
     products = x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y
     return view_of_product(products.sum(-1, dtype=products.dtype))  # (in the operands' dtype: int32 stays int32)
 
@@ -416,6 +416,56 @@ def einsum_letters(equation, xs):
     if builtins.len(set(output)) < builtins.len(output) or builtins.any(c not in sizes for c in output):
         raise DomainError(f"einsum: the output of {equation!r} must name each of the inputs' letters at most once")
     return inputs, output
+
+
+# ------------------------------------ x @ y as PyTorch's _matmul_impl runs it
+
+def matmul_operator(x, other):
+    """``x @ other`` (minigan.Tensor's ``__matmul__``): the engine's product, with what PyTorch's _matmul_impl adds
+    that a program can see.  Its batched path (other of 3 dims or more; x of 3 or more, or of 2 not requiring grad)
+    multiplies an empty operand with no check of the dtypes (its other paths check them): bmm's zeros, in other's
+    dtype.  And where an operand has 3 dims or more, what it saves for the other's gradient is a new copy where its
+    reshape to mm or bmm cannot be a view (saved_copies): a later in-place change of the operand is not refused at
+    backward then, and never reaches the gradient.  The rest is the engine's ``@``: its checks, then MatMul."""
+    if type(other) in checks.SEQUENCES:
+        return NotImplemented
+    other = x._matmul_operand(other)
+    checks.check_matmul(x.array.shape, other.array.shape)
+    if other.array.ndim >= 3 and x.ndim >= 2 + x.requires_grad and 0 in (x.array.size, other.array.size):
+        if x.requires_grad and is_grad_enabled() and other.array.dtype.kind != "f":  # (PyTorch records it)
+            raise GraphError(f"matmul: autograd does not support a {other.dtype} result of an operand that "
+                             "requires grad, as PyTorch's; give both operands one floating dtype")
+        return linalg.MatMul.apply(x.astype(other.dtype), other)
+    x._matmul_dtypes(other)
+    if x.array.ndim >= 3 or other.array.ndim >= 3:  # (dot, mv, mm: PyTorch saves the operands themselves)
+        need = (x.requires_grad and is_grad_enabled(), other.requires_grad and is_grad_enabled())
+        copied = saved_copies(x.array, other.array, need)  # (PyTorch's folded or flattened copies)
+        x, other = x.clone() if copied[0] else x, other.clone() if copied[1] else other
+    return linalg.MatMul.apply(x, other)  # (the engine's @ past its checks, made above)
+
+
+def saved_copies(a, b, need):
+    """Which of the arrays a, b (with ``need``: does each need a gradient) PyTorch's matmul saves for the other's
+    gradient as a new copy, not as a view, so that an in-place change of it after the product is not refused at
+    backward and never reaches the gradient: where the reshape it hands to mm or bmm cannot be a view (its
+    ``_matmul_impl``).  Of 1 or 2 dims each: none.  One of 3 or more and the other of 1 or 2 (or a batch of 1 the
+    other lacks, which it squeezes away) whose gradient is needed: the larger, its batch folded into rows.  Both
+    batched: each, expanded to the common batch and flattened into one batch axis."""
+    if True not in need:
+        return False, False
+    if a.ndim == b.ndim == 3 and a.shape[0] != b.shape[0]:  # a batch of 1 whose gradient is needed: squeezed away
+        a, b = (a[0], b) if a.shape[0] == 1 and need[0] else (a, b[0]) if b.shape[0] == 1 and need[1] else (a, b)
+    if b.ndim < 3:  # mm (or mv) of a, its batch folded into rows
+        return need[1] and folds_to_copy(a, a.shape[-1]), False
+    if a.ndim < 3:  # mm of b's transpose (mT), its batch folded into rows
+        return False, need[0] and folds_to_copy(b.swapaxes(-1, -2), b.shape[-2])
+    batch, xp = backend.broadcast_shapes(a.shape[:-2], b.shape[:-2]), backend.get_array_module(a)  # bmm
+    return tuple(n and folds_to_copy(xp.broadcast_to(x, batch + x.shape[-2:]), *x.shape[-2:])
+                 for x, n in ((a, need[1]), (b, need[0])))
+
+
+def folds_to_copy(x, *last):  # does reshaping x to (-1, *last) copy it? (never when empty: PyTorch's view then)
+    return x.size > 0 and not backend.get_array_module(x).may_share_memory(x.reshape((-1,) + last), x)
 
 
 # ------------------------------------ the free functions minigan.matmul, minigan.cross, ... (toplevel.py: behind out=)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import warnings
 
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.errors import DomainError, DtypeError
+from minigan.surface import random
 from minigan.surface.sampling import uniform_range
 
 
@@ -61,7 +62,7 @@ def laid_out(array, draw):
 
 
 class TensorSamplers:
-    """The in-place samplers of ``torch.Tensor``, each drawing as PyTorch's CPU kernel (minigan/engine/random.py)."""
+    """The in-place samplers of ``torch.Tensor``, each drawing as PyTorch's CPU kernel (minigan/surface/random.py)."""
 
     __slots__ = ()
 

@@ -8,7 +8,7 @@ import builtins
 import math
 from collections import namedtuple
 
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, methods
 from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, value
@@ -408,16 +408,10 @@ def _as_product_dtype(x, dtype, fn):
     return x.astype(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
 
 
-class _LeftOut:
-    """The default of an argument whose absence PyTorch's overloads tell from any value given, None too."""
-
-    def __repr__(self):
-        return "<left out>"
-
-
 # x.sum(keepdim=True) and x.max(dim=None) are PyTorch's TypeErrors, x.sum(None, True) and x.max() are not: the doors
-# of sum, mean, prod, max, min and median default dim and keepdim to LEFT_OUT to tell them apart.
-LEFT_OUT = _LeftOut()
+# of sum, mean, prod, max, min and median default dim and keepdim to LEFT_OUT (the engine's: its sum's default) to
+# tell them apart.
+LEFT_OUT = methods.LEFT_OUT
 
 
 def given(value, default):

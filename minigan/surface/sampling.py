@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import builtins
 
-from minigan.engine import backend, checks, random
+from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
+from minigan.surface import random
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 

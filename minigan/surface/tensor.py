@@ -382,17 +382,20 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
         out._counter = self._version_counter()  # (as detach's: the same memory and versions, no base, no graph)
         return out
 
+    __matmul__ = products.matmul_operator  # (PyTorch's empty batches and saved copies, then the engine's product)
+
     def mm(self, mat2):
         return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 
-    def sum(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+    def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):  # (x.sum() is the engine's alone:
+        # PyTorch's other forms, checked here)
         if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.keepdim_needs_dim("sum", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         dim = reductions.every_dim(dim)  # (PyTorch's dim=(): every dim)
         if dtype is not None:  # (no integer dtype= of an input recording a gradient: reductions.in_dtype)
             reductions.in_dtype("sum", self, dtype, dim=dim if axis is None else axis)
-        return super().sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+        return super()._sum_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
     def argmax(self, dim=None, keepdim=False, *, axis=None):
         return super(Tensor, surface_sorting.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)
@@ -409,7 +412,14 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
             if library.removesuffix(".cuda") not in ("torch", "minigan") or name not in TYPE_NAMES:
                 raise ValueError(f"type: invalid type: {dtype!r}; give a dtype (x.type(minigan.float64)) or a legacy "
                                  f"name such as 'torch.FloatTensor' (one of {', '.join(TYPE_NAMES)})")
-        return super().type(dtype)
+        if dtype is None:  # the legacy type name ("minigan.FloatTensor")
+            name = next((n for n, d in TYPE_NAMES.items() if d == self.dtype), str(self.dtype))
+            return f"minigan.{'cuda.' if self.device.type == 'cuda' else ''}{name}"
+        device = getattr(dtype, "device", None)  # a legacy type names a device too, as in PyTorch
+        if isinstance(dtype, str):  # type(minigan.LongTensor), type("torch.DoubleTensor") or type(dtype): a cast copy
+            device, dtype = "cuda" if ".cuda." in dtype else "cpu", TYPE_NAMES[dtype.rpartition(".")[2]]
+        out = self.to(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
+        return out if device in (None, self.device) else out.to(device)
 
     def copy_(self, other, non_blocking=False):  # (other=: PyTorch's name by keyword; its parser knows no src=)
         return super().copy_(other)
@@ -517,10 +527,19 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
     def __deepcopy__(self, memo):
         """``copy.deepcopy``, as PyTorch's: a leaf gives a new leaf on a copy of its storage (views deep-copied
         together share the copy, as they shared the storage), with its offset and strides, its requires_grad, name
-        and a copy of its ``.grad``; a tensor an op made refuses (the engine's deepcopy says why)."""
+        and a copy of its ``.grad`` (not its hooks); a tensor an op made refuses, for its graph cannot be copied."""
+        if self.grad_fn is not None:  # (its graph cannot be copied)
+            raise GraphError("deepcopy: only tensors created explicitly by the user (graph leaves) can be deep-copied, "
+                             "as in PyTorch; copy the values with x.detach().clone()")
         layout = _storage.layout(self.array)
-        if self.grad_fn is not None or layout is None or id(self) in memo:
-            return super().__deepcopy__(memo)
+        if id(self) in memo:
+            return memo[id(self)]
+        if layout is None:  # (a GPU or an empty array: a copy of its values)
+            memo[id(self)] = new = self._new(self.array.copy(), self.requires_grad)
+            new.name = self.name
+            if self.grad is not None:
+                new.grad = copy.deepcopy(self.grad, memo)
+            return new
         storage, offset, shape, strides = layout
         key = ("storage", id(_storage.root(self.array)))  # (the memory's owner: alive while self is)
         if key not in memo:

@@ -26,10 +26,11 @@ import sys
 import warnings
 from typing import Generic, TypeVar
 
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.errors import DatasetError, DimensionError, ShapeError
 from minigan.functional import stack
 from minigan.surface import missing as _missing
+from minigan.surface import random
 from minigan.surface.sampling import multinomial
 from minigan.surface.tensor import Tensor, share_array, tensor
 

@@ -23,8 +23,15 @@ WING = ROOT / "engine"
 # the door checks, dtypes and errors.  3,162 lines when the wing was made (from autograd/graph.py, engine.py,
 # grad_mode.py, ops/, _tensor.py, _tensor_methods.py, backend.py, checks.py, dtypes.py and errors.py, whose
 # separate budgets it replaces).
-WING_BUDGET = 3165  # 3165 when randperm's Fisher-Yates swaps were made at once (pointer doubling, 11 lines: 2.4x
-# faster than the loop over the swaps); 3150 when the random numbers became PyTorch's CPU generator (engine/random.py,
+WING_BUDGET = 2875  # 2875 when PyTorch's matmul rules (its empty batched path, the operands it saves as copies: 23
+# lines) left the engine's @ for minigan.Tensor's (surface/products.py), and Tensor.type's legacy names and
+# deepcopy's rules (19) for minigan.Tensor's type and __deepcopy__, which extended them;
+# 2920 when PyTorch's random numbers left for minigan/surface/random.py (224 lines: mt19937 and
+# PyTorch's transforms are PyTorch's rule, not the textbook's, and nothing in the engine draws) and Tensor.norm's
+# orders for the surface's norms (18 lines), while x.sum(), the walk's optional steps and the one constructor
+# _make added 12 (2,919 then);
+# 3165 when randperm's Fisher-Yates swaps were made at once (pointer doubling, 11 lines: 2.4x faster than the loop
+# over the swaps); 3150 when the random numbers became PyTorch's CPU generator (engine/random.py,
 # 63 lines to 211: mt19937's words and PyTorch's transforms to each distribution, so a seed gives PyTorch's numbers);
 # 3300 until two ops became nodes of their own so as to give PyTorch's gradients: clamp with
 # tensor bounds (ClampBy: the bounds operands, NaN and PyTorch's masks) and prod (Prod: PyTorch's backward, NaN and

@@ -15,8 +15,9 @@ import minigan
 import minigan.functional as F
 import minigan.nn as nn
 from minigan.__main__ import main
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.metrics import frechet_distance, mixture_metrics, mode_metrics
+from minigan.surface import random
 
 
 # ----------------------------------------------------------------------------- the stand-in is strict

@@ -1,5 +1,5 @@
-"""Every field of a tensor is declared in ``Tensor._setup``; ``Tensor._result``, which makes every op's result, sets the
-same fields itself (the calls of ``_make`` showed in the op_overhead benchmark).  This keeps the two lists one list."""
+"""Every field of a tensor is declared in ``Tensor._setup``; ``Tensor._make``, which makes every op's result, sets the
+same fields itself (a call of ``_setup`` showed in the op_overhead benchmark).  This keeps the two lists one list."""
 
 import ast
 import inspect
@@ -25,7 +25,7 @@ def _assigned(function, name):
 
 def test_an_ops_result_gets_every_field_setup_declares_in_its_order():
     declared = _assigned(Tensor._setup, "self")
-    assert declared == _assigned(Tensor._result, "t")
+    assert declared == _assigned(Tensor._make, "t")
     assert set(declared) | {"__weakref__"} == set(Tensor.__slots__)
 
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import minigan
 import minigan.functional as F
-from minigan.engine import random
 from minigan.engine.errors import ShapeError
+from minigan.surface import random
 
 
 # ----------------------------------------------------------------------------- naive references (float64)

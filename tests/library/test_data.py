@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minigan.data import digits, idx, toy2d
-from minigan.engine import random
 from minigan.engine.backend import np
+from minigan.surface import random
 
 
 # ----------------------------------------------------------------------------- toy2d

@@ -72,7 +72,7 @@ def test_float32_and_budget_and_clip_and_loss_goes_up(xp_backend):
     model = SmallNet().to("cuda" if xp_backend is not np else "cpu")
     model.eval()
     x = minigan.rand(32, 6)
-    y = minigan.engine.random.randint(0, 3, (32,), xp=xp_backend)
+    y = minigan.surface.random.randint(0, 3, (32,), xp=xp_backend)
     eps = 0.1
     x_adv = fgsm(model, x, y, eps)
     assert x_adv.dtype == np.float32 and x_adv.device == x.device

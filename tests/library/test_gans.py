@@ -13,7 +13,7 @@ import pytest
 import minigan
 import minigan.functional as F
 from minigan import optim
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.gans import CGAN, GAN, WGAN
 from minigan.gans.models import (
     DCGANDiscriminator,
@@ -22,6 +22,7 @@ from minigan.gans.models import (
     MLPGenerator,
     PackedDiscriminator,
 )
+from minigan.surface import random
 from minigan.surface.tensor import Tensor
 
 LATENT = 4

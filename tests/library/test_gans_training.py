@@ -6,10 +6,11 @@ import math
 
 import pytest
 
-from minigan.engine import backend, random
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, check_checkpoint
+from minigan.surface import random
 
 
 def metrics(evals):

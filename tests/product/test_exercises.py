@@ -300,7 +300,7 @@ PUBLIC_NODE_APPLY = '''    @classmethod
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None
         out = fn.forward(*arrays, **params)
-        result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
+        result = like._make(out, record, inputs[0] if cls.is_view else None, cls, params)
         if record:
             fn.record(inputs, tuple(edges), arrays, out, result)
         if _anomaly.enabled:
@@ -312,12 +312,12 @@ PUBLIC_NODE_APPLY = '''    @classmethod
 def test_node_apply_can_be_written_with_the_names_its_hint_gives(tmp_path):
     hint = BY_NAME["node_apply"].hint
     for name in ("_first_tensor(inputs)", "backend.ARRAY_TYPES", "t.grad_fn", "t.array", "t.requires_grad",
-                 "_mode.grad_enabled", "fn.needs_input_grad", "fn.forward", "like._result(", "fn.record(",
+                 "_mode.grad_enabled", "fn.needs_input_grad", "fn.forward", "like._make(", "fn.record(",
                  "_anomaly.enabled", "fn.check_forward"):
         assert name in hint, name
     used = {n.attr for n in ast.walk(ast.parse("class C:\n" + PUBLIC_NODE_APPLY))
             if isinstance(n, ast.Attribute) and n.attr.startswith("_")}
-    assert used <= {"_result"}, used  # no private field: _input, _base, _ctx, _requires_grad are not needed
+    assert used <= {"_make"}, used  # no private field: _input, _base, _ctx, _requires_grad are not needed
     root = workspace.start(tmp_path / "ws", solutions=True)
     file = root / "minigan" / "engine" / "graph.py"
     file.write_text(source.replace_function(file.read_text(), "Node.apply", PUBLIC_NODE_APPLY))

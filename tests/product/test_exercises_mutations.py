@@ -68,7 +68,7 @@ SHORT_NODE_APPLY = '''    @classmethod
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None
         out = fn.forward(*arrays, **params)
-        result = like._result(out, record, None, cls, params)
+        result = like._make(out, record, None, cls, params)
         if record:
             fn.record(inputs, tuple([(t._ctx or t) if t._requires_grad else None for t in inputs]), arrays, out, result)
         return result
@@ -84,7 +84,7 @@ MUTATIONS = [
     ("node_apply", [("record = True in needs and _mode.grad_enabled", "record = True in needs")],
      "records under no_grad"),
     ("node_apply", [("fn.record(inputs, tuple(edges), arrays, out, result)", "pass")], "never records the node"),
-    ("node_apply", [("fn.needs_input_grad = needs if record",
+    ("node_apply", [("fn.needs_input_grad = tuple(needs) if record",
                      "fn.needs_input_grad = tuple(True for _ in needs) if record")],
      "every input needs a gradient"),
     ("node_apply", [(None, SHORT_NODE_APPLY)], "12 lines: no anomaly check, no view bookkeeping"),
@@ -102,23 +102,23 @@ MUTATIONS = [
     ("backprop", [("recording, _mode.grad_enabled = _mode.grad_enabled, create_graph",
                   "recording, _mode.grad_enabled = _mode.grad_enabled, False")],
      "create_graph ignored"),
-    ("backprop", [("if fn.retained is not None and fn.retained() is not None:", "if False:")],
-     "retain_grad ignored"),
+    ("backprop", [("if fn.hooks or fn.retained is not None:", "if fn.hooks:")], "retain_grad ignored"),
     ("backprop", [("if edge is not None and gi is not None:", "if gi is not None:")], "gradients into constants"),
     ("backprop", [("g = grads.get(fn) if fn in keep else grads.pop(fn, None)", "g = grads.pop(fn, None)")],
      "forgets the gradients of the nodes in keep"),
-    ("backprop", [("                if fn.hooks:", "                if False:")], "skips the tensor hooks"),
-    ("backprop", [("                if anomaly:", "                if False:")], "skips the anomaly check"),
+    ("backprop", [("if fn.hooks or fn.retained is not None:", "if fn.retained is not None:")],
+     "skips the tensor hooks"),
+    ("backprop", [("if watch is not None or anomaly:", "if watch is not None:")], "skips the anomaly check"),
     ("accumulate", [("        else:\n            self._grad.array += g.array",
                      "        else:\n            self._grad = self._grad + g")],
      "a new .grad every time (PyTorch adds in place)", "minigan/engine/tensor.py::Tensor._add_grad"),
     ("accumulate", [("        elif self._grad.requires_grad or g.requires_grad:\n"
                      "            self._grad = self._grad + g\n", "")],
      "in place under create_graph too", "minigan/engine/tensor.py::Tensor._add_grad"),
-    ("accumulate", [('if id(g) in shared or getattr(array, "base", None) is not None:', "if False:")],
+    ("accumulate", [('if id(g) in shared or getattr(value(g), "base", None) is not None:', "if False:")],
      "never copies a shared gradient"),
-    ("accumulate", [('if id(g) in shared or getattr(array, "base", None) is not None:',
-                     'if getattr(array, "base", None) is not None:')], "copies views only"),
+    ("accumulate", [('if id(g) in shared or getattr(value(g), "base", None) is not None:',
+                     'if getattr(value(g), "base", None) is not None:')], "copies views only"),
     ("prune", [("fn.needs_input_grad = tuple([n and w for n, w in zip(fn.needs_input_grad, wanted)])", "pass")],
      "needs_input_grad not narrowed"),
     ("prune", [("if True in wanted:", "if True:")], "keeps nodes that lead to no target"),

@@ -235,10 +235,10 @@ def _animation(mix, frames=3, algorithm="gan"):
 
 def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d():
     from minigan.data.toy2d import parse_dataset
-    from minigan.engine import random
     from minigan.engine.grad_mode import no_grad
     from minigan.gans.animate import TrainingAnimation
     from minigan.gans.recipes import build_experiment
+    from minigan.surface import random
 
     # (seed 2: with PyTorch's stream, seed 1 puts one arrow's point within h of a kink on each side, where the
     # gradient matches neither one-sided difference; seeds 2 to 4 pass as seed 1 did with the PCG64 stream)

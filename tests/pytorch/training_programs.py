@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import minigan
-from minigan.engine import random as engine_random
+from minigan.surface import random as minigan_random
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -136,7 +136,7 @@ def builtin_of(e):
 def run(prog, lib, seed):
     """The program's record under ``lib``, in float64; the default dtype and the random state are put back."""
     T = NS(lib)
-    rng = lib if lib is torch else engine_random  # (minigan's state lives in its engine: no top-level door)
+    rng = lib if lib is torch else minigan_random  # (minigan's state lives in surface/random.py: no top-level door)
     dtype, state = lib.get_default_dtype(), rng.get_rng_state()
     lib.set_default_dtype(lib.float64)
     R = Rec(T, seed)

@@ -17,7 +17,7 @@ first ones tried were these, downloaded as they are published:
 stand-in for the MNIST reader of TensorFlow's old tutorials that some PyTorch programs load their data with. For the
 minigan run, minigan's modules are put in ``sys.modules`` under PyTorch's names, so the program's ``import torch``
 gets minigan. Both runs draw the same random numbers with nothing added: after the same seed minigan's generator
-draws PyTorch's CPU numbers itself (minigan/engine/random.py), so a program's initial weights, noise, shuffling,
+draws PyTorch's CPU numbers itself (minigan/surface/random.py), so a program's initial weights, noise, shuffling,
 dropout masks and multinomial samples are the same in both runs and its printed numbers can be compared to float32
 noise.
 

@@ -28,7 +28,7 @@ from minigan.cli.lab.settings import (
     parse_points,
 )
 from minigan.cli.runfolder import name_and_kind, read_text
-from minigan.engine import random
+from minigan.surface import random
 
 DELAYS_MS = (0, 50, 100, 250, 500, 1000)  # slow motion: the pause between two frames
 COMMANDS = ("state", "runs", "play", "pause", "step", "speed", "reset", "change", "extend", "save", "open")

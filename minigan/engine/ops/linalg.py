@@ -32,30 +32,6 @@ class MatMul(Node):
         return da, db
 
 
-def saved_copies(a, b, need):
-    """Which of the arrays a, b (with ``need``: does each need a gradient) PyTorch's matmul saves for the other's
-    gradient as a new copy, not as a view, so that an in-place change of it after the product is not refused at
-    backward and never reaches the gradient: where the reshape it hands to mm or bmm cannot be a view (its
-    ``_matmul_impl``).  Of 1 or 2 dims each: none.  One of 3 or more and the other of 1 or 2 (or a batch of 1 the
-    other lacks, which it squeezes away) whose gradient is needed: the larger, its batch folded into rows.  Both
-    batched: each, expanded to the common batch and flattened into one batch axis."""
-    if True not in need:
-        return False, False
-    if a.ndim == b.ndim == 3 and a.shape[0] != b.shape[0]:  # a batch of 1 whose gradient is needed: squeezed away
-        a, b = (a[0], b) if a.shape[0] == 1 and need[0] else (a, b[0]) if b.shape[0] == 1 and need[1] else (a, b)
-    if b.ndim < 3:  # mm (or mv) of a, its batch folded into rows
-        return need[1] and folds_to_copy(a, a.shape[-1]), False
-    if a.ndim < 3:  # mm of b's transpose (mT), its batch folded into rows
-        return False, need[0] and folds_to_copy(b.swapaxes(-1, -2), b.shape[-2])
-    batch, xp = backend.broadcast_shapes(a.shape[:-2], b.shape[:-2]), backend.get_array_module(a)  # bmm
-    return tuple(n and folds_to_copy(xp.broadcast_to(x, batch + x.shape[-2:]), *x.shape[-2:])
-                 for x, n in ((a, need[1]), (b, need[0])))
-
-
-def folds_to_copy(x, *last):  # does reshaping x to (-1, *last) copy it? (never when empty: PyTorch's view then)
-    return x.size > 0 and not backend.get_array_module(x).may_share_memory(x.reshape((-1,) + last), x)
-
-
 class Linear(Node):
     """y = x Wᵀ + b with W of shape (out, in), as in PyTorch; one fused op instead of three."""
 

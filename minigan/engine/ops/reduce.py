@@ -10,9 +10,9 @@ from minigan.engine.graph import Node, namespace, select, value
 
 def _keep(grad, in_shape, axis, keepdims):
     """Reshape a reduced gradient so it broadcasts against the input (size-1 reduced axes)."""
-    if not in_shape:  # a 0-d input (NumPy accepts axis 0 or -1 for it): the gradient is a scalar too
-        return grad.reshape(())
-    if keepdims or axis is None and grad.ndim == 0:
+    if axis is None and grad.ndim == 0 or not in_shape:  # every entry reduced (or a 0-d input, NumPy taking axis 0
+        return grad.reshape(())  # or -1 for it): a scalar, which broadcasts as it is
+    if keepdims:
         return grad if grad.ndim == len(in_shape) else grad.reshape((1,) * len(in_shape))
     axes = range(len(in_shape)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
     shape = list(in_shape)

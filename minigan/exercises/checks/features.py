@@ -36,7 +36,7 @@ def feature_anomaly_forward(ctx):
 
 
 def feature_views(ctx):
-    hint = "Node.apply hands like._result the input a view op looks at (inputs[0] if cls.is_view else None): that " \
+    hint = "Node.apply hands like._make the input a view op looks at (inputs[0] if cls.is_view else None): that " \
            "makes reshape, transpose and indexing views whose in-place changes reach their base and its history"
     x = T([[1.0, 2.0], [3.0, 4.0]])
     a = x * 1.0

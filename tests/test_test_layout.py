@@ -117,11 +117,11 @@ def _head(path: Path):
     text = path.read_text(encoding="utf-8")
     if not SPELLS_A_TORCH_IMPORT.search(text):
         return ast.Module(body=[], type_ignores=[])
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")  # (not splitlines: a form feed, which it splits at, ends no line of Python's)
     first = text.count("\n", 0, text.find("importorskip")) + 1 if "importorskip" in text else len(lines) + 1
     for end in range(first, min(first + 30, len(lines)) + 1):
         try:
-            head = ast.parse("".join(lines[:end]), filename=str(path))
+            head = ast.parse("\n".join(lines[:end]) + "\n", filename=str(path))
         except SyntaxError:  # the lines end inside a statement
             continue
         skips = [k for k, node in enumerate(head.body) if _is_skip(node)]

@@ -88,8 +88,7 @@ def test_no_module_outside_the_pytorch_wing_names_the_oracle():
 def _torch_imports_before_the_skip(tree) -> list:
     found = []
     for node in tree.body:
-        text = ast.unparse(node)
-        if "importorskip" in text and "torch" in text:
+        if _is_skip(node):
             return found  # nothing after the skip counts (unparsing every later statement cost ~4 s of CPU a run)
         names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                  [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
@@ -98,10 +97,43 @@ def _torch_imports_before_the_skip(tree) -> list:
     return found
 
 
+def _is_skip(node) -> bool:
+    text = ast.unparse(node)
+    return "importorskip" in text and "torch" in text
+
+
+# what every `import torch...` and `from torch...` statement matches (and more: a match only means "parse and see"):
+# "import", then names, dots, commas, `as`, spaces and line continuations, then "torch"; "from", dots, then "torch"
+SPELLS_A_TORCH_IMPORT = re.compile(r"\bimport\b[\w\s.,\\]*?\btorch\b|\bfrom\b[\s.\\]*\btorch\b")
+
+
+def _head(path: Path):
+    """The module's tree as far as _torch_imports_before_the_skip reads it: its top-level statements up to the
+    skip, parsed from the lines before it, not the whole module (3.3 MB in tests/pytorch: 3.7 CPU-s to parse).
+    The lines up to a statement parse to the statements the whole module's parse begins with wherever that
+    statement is complete there: one followed by another, or a simple one (no body below it to go on).  A module
+    where this is not found (no skip, or one under a `def`) is parsed whole; one with nothing that could be an
+    import of torch (SPELLS_A_TORCH_IMPORT) has none to find."""
+    text = path.read_text(encoding="utf-8")
+    if not SPELLS_A_TORCH_IMPORT.search(text):
+        return ast.Module(body=[], type_ignores=[])
+    lines = text.split("\n")  # (not splitlines: a form feed, which it splits at, ends no line of Python's)
+    first = text.count("\n", 0, text.find("importorskip")) + 1 if "importorskip" in text else len(lines) + 1
+    for end in range(first, min(first + 30, len(lines)) + 1):
+        try:
+            head = ast.parse("\n".join(lines[:end]) + "\n", filename=str(path))
+        except SyntaxError:  # the lines end inside a statement
+            continue
+        skips = [k for k, node in enumerate(head.body) if _is_skip(node)]
+        if skips and (skips[0] < len(head.body) - 1 or not hasattr(head.body[skips[0]], "body")):
+            return head
+    return _read(path)
+
+
 def test_no_test_module_imports_torch_before_skipping_without_it():
     # the modules pytest imports as it collects (the programs and the survey are run by the tests, not imported)
     offenders = {p.relative_to(TESTS).as_posix(): lines for p in sorted((TESTS / "pytorch").glob("*.py"))
-                 if (lines := _torch_imports_before_the_skip(_read(p)))}
+                 if (lines := _torch_imports_before_the_skip(_head(p)))}
     assert offenders == {}, f"import torch before pytest.importorskip('torch') (module: line): {offenders}"
 
 
@@ -120,6 +152,21 @@ def test_the_checks_see_each_way_to_the_oracle():
                   'pytest.raises(TypeError, match="torch")', 'load("torchvision_like")',
                   'assert "torch.Tensor" in repr(x)', "from library.helpers_nn import make"):
         assert not names_the_oracle(ast.parse(plain)), plain
+
+
+def test_the_head_of_a_module_finds_what_its_whole_tree_does(tmp_path):
+    skip = 'torch = pytest.importorskip("torch")\n'
+    for text, lines in [
+            ("import pytest\nimport torch\n" + skip, [2]),
+            ("import pytest\n" + skip + "import torch\n", []),
+            ('"""skipped by importorskip, below"""\nimport os, \\\n    torch.nn\n' + skip, [2]),
+            ("import pytest\ndef f():\n    " + skip + "import torch\n", []),  # (a def that skips is the skip)
+            ("import pytest\nx = 1; from torch import nn\nif True:\n    " + skip + "    y = 2\nimport torch\n",
+             [2]),
+            ("import pytest\nimport torch\n", [2]), ("import torchvision\nx = 'torch'\n", [])]:
+        path = tmp_path / "test_module.py"
+        path.write_text(text)
+        assert _torch_imports_before_the_skip(_head(path)) == _torch_imports_before_the_skip(_read(path)) == lines, text
 
 
 def test_no_test_file_is_over_800_lines():

@@ -44,23 +44,41 @@ def _tree(module: str) -> ast.Module:
     return ast.parse(MODULES[module].read_text(encoding="utf-8"))
 
 
-def _imports(module: str) -> set:
-    found = set()
+def _read(module: str) -> dict:
+    """What the tests below read from ``module``'s tree, in one walk: the minigan modules it imports, the top-level
+    names of the other modules it imports (in a function too), and the lines of its ``.train_step(...)`` calls and of
+    its dicts laid out as a checkpoint."""
+    imports, external, steps, layouts = set(), set(), [], []
     for node in ast.walk(_tree(module)):
         if isinstance(node, ast.Import):
-            found.update(_resolve(a.name) for a in node.names if a.name.startswith("minigan"))
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("minigan") and not node.level:
-            for a in node.names:  # ``from minigan import nn`` imports the module minigan.nn
-                found.add(_resolve(f"{node.module}.{a.name}"))
-    found.discard(None)
-    found.discard(module)
-    return found
+            imports.update(_resolve(a.name) for a in node.names if a.name.startswith("minigan"))
+            external.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module.startswith("minigan"):
+                for a in node.names:  # ``from minigan import nn`` imports the module minigan.nn
+                    imports.add(_resolve(f"{node.module}.{a.name}"))
+            external.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "train_step":
+            steps.append(node.lineno)
+        elif isinstance(node, ast.Dict):  # a checkpoint: the trainer's state beside the random generators'
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            if {"trainer", "rng", "history"} <= keys:
+                layouts.append(node.lineno)
+    imports.discard(None)
+    imports.discard(module)
+    return {"imports": imports, "external": external - {"minigan"}, "train_step": steps, "layouts": layouts}
 
 
 @functools.cache
+def _package() -> dict:
+    """Each module's _read, read when a test first asks (not while the suite is collected): the package is parsed
+    once for all the tests here (a parse of it costs ~1.5 CPU-s), and its trees are not kept."""
+    return {m: _read(m) for m in MODULES}
+
+
 def _graph() -> dict:
-    """Each module's minigan imports, read when a test first asks (not while the suite is collected)."""
-    return {m: _imports(m) for m in MODULES}
+    """Each module's minigan imports."""
+    return {m: facts["imports"] for m, facts in _package().items()}
 
 
 def _face(module: str) -> bool:
@@ -108,13 +126,7 @@ def test_the_engine_imports_nothing_outside_it():
 
 def _external_imports(module: str) -> set:
     """The top-level names of the modules outside minigan that ``module`` imports (in a function too)."""
-    names = set()
-    for node in ast.walk(_tree(module)):
-        if isinstance(node, ast.Import):
-            names.update(a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module.split(".")[0])
-    return names - {"minigan"}
+    return _package()[module]["external"]
 
 
 def test_only_backend_imports_numpy_or_cupy_in_the_engine():
@@ -167,16 +179,8 @@ LOOP_HOME = "minigan.gans.training"
 
 
 def test_one_training_loop_and_one_checkpoint_layout():
-    steppers, layouts, cli = {}, {}, set(_cli_modules())
-    for module in MODULES:
-        for node in ast.walk(_tree(module)):
-            if (module in cli and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "train_step"):
-                steppers.setdefault(module, []).append(node.lineno)
-            if isinstance(node, ast.Dict):  # a checkpoint: the trainer's state beside the random generators'
-                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
-                if {"trainer", "rng", "history"} <= keys:
-                    layouts.setdefault(module, []).append(node.lineno)
+    steppers = {m: _package()[m]["train_step"] for m in _cli_modules() if _package()[m]["train_step"]}
+    layouts = {m: facts["layouts"] for m, facts in _package().items() if facts["layouts"]}
     assert not steppers, f"the command line steps a trainer itself (use {LOOP_HOME}.TrainingLoop): {steppers}"
     assert set(layouts) == {LOOP_HOME}, f"the checkpoint is laid out outside {LOOP_HOME}: {layouts}"
 

@@ -19,8 +19,9 @@
 # more; in between, about the same). The claim holds when both happen, does not hold when neither does, and holds
 # partly when one of them does.
 #
-# **Run time:** about 55 s of CPU (twelve seeds × two optimizers), from a clean state, one BLAS thread (about the
-# wall time on a quiet 2-core machine; 70–90 s of CPU and 5.5–7 minutes of wall time measured on one heavily shared).
+# **Run time:** 70 s of CPU (twelve seeds × two optimizers), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 10` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: one GAN, two optimizers

@@ -15,9 +15,9 @@
 # The claim holds when it drifts back on at least 4 of the 5 seeds and ends within 2 points of 50%; holds partly when
 # it drifts back on at least 2 of the 5 seeds (toward 50%, not to it, as the lecture warns); does not hold otherwise.
 #
-# **Run time:** about 70 s of CPU (five seeds of 3,000 steps), measured from a clean state, one BLAS thread (about
-# the wall time on a quiet 2-core machine; 26 minutes on one heavily shared with other jobs). The try-it cell adds
-# about 25 s.
+# **Run time:** 146 s of CPU (five seeds of 3,000 steps), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 11` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: the ring GAN and a probe of D

@@ -20,8 +20,9 @@
 # when the batch-32 G covers most of the data on every seed. In between, where only part of the data is covered on
 # fewer than 1/4 of the seeds or the larger batch does not spread wider, it holds partly.
 #
-# **Run time:** about 65 s of CPU (ten seeds × two batch sizes), from a clean state, one BLAS thread (about the wall
-# time on a quiet 2-core machine; 80–90 s of CPU and 6.5 minutes of wall time measured on one heavily shared).
+# **Run time:** 176 s of CPU (ten seeds × two batch sizes), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 12` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: the ring and two batch sizes

@@ -17,8 +17,9 @@
 # of n diamonds.
 # Run it cell by cell: each cell prints what it found.
 #
-# **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; under a second on one shared with other jobs).
+# **Run time:** 1 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 03`
+# measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
+# shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: a diamond and a chain of diamonds

@@ -13,8 +13,9 @@
 # **The rule.** The claim holds when the trained D lies within 0.05 of D* on average (where the densities matter)
 # on at least 4 of the 5 seeds, and V(D*, G) = −log 4 at p_g = p_data.
 #
-# **Run time:** about 8 s of CPU (five seeds), measured from a clean state, one BLAS thread (about the wall time
-# on a quiet 2-core machine; 1.7 minutes on one heavily shared with other jobs).
+# **Run time:** 19 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 06` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: two densities we know exactly

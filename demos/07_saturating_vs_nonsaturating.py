@@ -18,8 +18,9 @@
 # non-saturating G does. The claim holds when it shows on at least 4 of the 5 seeds; holds partly when only the
 # gradient part does; does not hold otherwise.
 #
-# **Run time:** about 40 s of CPU (five seeds), measured from a clean state, one BLAS thread (about the wall time
-# on a quiet 2-core machine; 13 minutes on one heavily shared with other jobs).
+# **Run time:** 69 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 07` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %%
 """Lesson 07: why the generator minimises −log D(G(z)) rather than log(1 − D(G(z)))."""

@@ -14,8 +14,9 @@
 # rounding, so one sample of data is enough (the rule: zero loss on the hyperbola to 1e-20, a zero gradient and
 # Hessian eigenvalues of opposite signs at the origin).
 #
-# **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; 2 s on one shared with other jobs).
+# **Run time:** 1 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 08`
+# measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
+# shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: a two-weight autoencoder

@@ -14,8 +14,9 @@
 # the numbers are exact to rounding (the rule: every GD step's factor within 1e-9 of √(1 + η²), and OMD ending at
 # less than half its starting distance).
 #
-# **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; 1 s on one shared with other jobs).
+# **Run time:** 2 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 09`
+# measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
+# shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: the smallest game

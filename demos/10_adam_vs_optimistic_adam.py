@@ -19,8 +19,9 @@
 # more; in between, about the same). The claim holds when both happen, does not hold when neither does, and holds
 # partly when one of them does.
 #
-# **Run time:** about 55 s of CPU (twelve seeds × two optimizers), from a clean state, one BLAS thread (about the
-# wall time on a quiet 2-core machine; 70–90 s of CPU and 5.5–7 minutes of wall time measured on one heavily shared).
+# **Run time:** 143 s of CPU (twelve seeds × two optimizers), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 10` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: one GAN, two optimizers
@@ -281,12 +282,13 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## Try it
 #
-# Adam's trouble is collapse, not a lack of steps: on the seeds where it collapsed it sits on one to three modes, and
-# which seeds collapse is fragile. Run one more seed below (`one_seed(12)`, about 5 s) and see which kind of Adam run
-# it is on your machine. When this lesson was written, seed 12 was a good Adam run with OpenBLAS's own kernels (8/8
-# modes, reverse KL 0.371) and a total collapse with its Haswell kernels (1/8 modes, reverse KL 2.079 = log 8): the
-# same seed and the same engine, only the rounding differed. Optimistic Adam covered 8/8 modes on both (0.023 and
-# 0.019). Or add `steps=400` to see both optimizers half-way.
+# Adam's trouble is collapse, not a lack of steps: on the seeds where it collapsed it covers at most one mode (seeds 0
+# and 11), and which seeds collapse is fragile. Run one more seed below (`one_seed(12)`, about 5 s) and see which kind
+# of Adam run it is on your machine. When this lesson was written (before minigan's random numbers became PyTorch's,
+# so with other draws for the same seed), seed 12 was a good Adam run with OpenBLAS's own kernels (8/8 modes, reverse
+# KL 0.371) and a total collapse with its Haswell kernels (1/8 modes, reverse KL 2.079 = log 8): the same seed and the
+# same engine, only the rounding differed. Optimistic Adam covered 8/8 modes on both (0.023 and 0.019). Or add
+# `steps=400` to see both optimizers half-way.
 
 # %%
 if __name__ == "__main__":

@@ -15,9 +15,9 @@
 # The claim holds when it drifts back on at least 4 of the 5 seeds and ends within 2 points of 50%; holds partly when
 # it drifts back on at least 2 of the 5 seeds (toward 50%, not to it, as the lecture warns); does not hold otherwise.
 #
-# **Run time:** about 70 s of CPU (five seeds of 3,000 steps), measured from a clean state, one BLAS thread (about
-# the wall time on a quiet 2-core machine; 26 minutes on one heavily shared with other jobs). The try-it cell adds
-# about 25 s.
+# **Run time:** 146 s of CPU (five seeds of 3,000 steps), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 11` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: the ring GAN and a probe of D
@@ -245,9 +245,9 @@ if __name__ == "__main__":
 # ## Try it
 #
 # Does a longer run bring the staying seeds back? Train seed 0 (which stays near its peak at 3,000 steps) for 6,000
-# steps below, about 25 s. Expect G to go on spreading its samples over the modes and D's accuracy to fall back
-# after a later peak (when this lesson was written: a peak of 80% near step 2,525, 69% in the last fifth, reverse
-# KL 0.54 against 0.91 at 3,000 steps): toward 50%, still not to it.
+# steps below, about 25 s. Expect G to go on spreading its samples over the modes and D's accuracy to fall back after
+# a later peak (when this lesson was written, before minigan's random numbers became PyTorch's: a peak of 80% near
+# step 2,525, 69% in the last fifth, reverse KL 0.54 against 0.91 at 3,000 steps): toward 50%, still not to it.
 
 # %%
 if __name__ == "__main__":

@@ -17,9 +17,10 @@
 # the same seed's run without dropout. The claim holds when it does on all 3 seeds, holds partly on 2 of 3, does not
 # hold here on fewer (or when a generator collapsed, so that the border noise measures nothing).
 #
-# **Run time:** about 50 s of CPU (three seeds × two arms, and the reference classifier trained once), measured from
-# a clean state, one BLAS thread (about the wall time on a quiet 2-core machine; 4 to 21 minutes on one heavily
-# shared with other jobs). The try-it cell adds about 10 s.
+# **Run time:** 105 s of CPU (three seeds × two arms, and the reference classifier trained once), from a clean
+# state with one BLAS thread, as `python demos/lesson_times.py 13` measured it (demos/lesson_times.json, which
+# records the machine's load and the wall time beside it: on a shared machine both grow; a quiet one takes
+# less).
 
 # %% [markdown]
 # ## Set up: three measures of generated digits
@@ -262,7 +263,8 @@ if __name__ == "__main__":
 # ## Try it
 #
 # Drop more of D's input: with `p=0.8` D sees a fifth of each image, so it judges coarser features. Expect a D that
-# is easier to fool: no cleaner border, and a larger Fréchet distance (on seed 0 when this lesson was written:
+# is easier to fool: no cleaner border, and a larger Fréchet distance (on seed 0 when this lesson was written, before
+# minigan's random numbers became PyTorch's:
 # border noise 0.169, Fréchet distance 397, against 0.164 and 308 at p=0.5 and 0.169 and 217 without dropout).
 # One seed, about 10 s.
 

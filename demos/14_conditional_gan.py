@@ -12,8 +12,9 @@
 # with their true label and once with a wrong one, and compares D's scores; then it does the same for 4 more seeds
 # and states the verdict the seeds agree on.
 #
-# **Run time:** about 35 s of CPU for the 5 seeds (measured: 32 s with OpenBLAS's own kernels, 41 s with Haswell's;
-# demos/numbers.json), one BLAS thread: about the wall time on a quiet 2-core machine, far longer on a busy one.
+# **Run time:** 68 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 14` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: a conditional GAN on the digits

@@ -25,8 +25,9 @@
 # fraction (negative = the estimate falls as quality rises); the verdict counts the seeds on which each estimate is
 # a learning curve. What it measured is in the lesson index (demos/README.md, lesson 15) and demos/numbers.json.
 #
-# **Run time:** about a minute of CPU for the 10 runs (measured: 64 s with the Haswell kernels; demos/numbers.json),
-# one BLAS thread: about the wall time on a quiet 2-core machine, far longer on a busy one.
+# **Run time:** 120 s of CPU (five seeds × two critics), from a clean state with one BLAS thread, as `python
+# demos/lesson_times.py 15` measured it (demos/lesson_times.json, which records the machine's load and the wall
+# time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: a narrower ring and two critics

@@ -18,8 +18,9 @@
 # and diversity per γ, whatever they turn out to be, and states the verdict a majority of the seeds gives. What it
 # measured is in the lesson index (demos/README.md, lesson 16) and demos/numbers.json.
 #
-# **Run time:** about 2 minutes of CPU for the 9 runs (3 γ × 3 seeds, about 12 s each; demos/numbers.json), one BLAS
-# thread: about the wall time on a quiet 2-core machine, far longer on a busy one.
+# **Run time:** 147 s of CPU (three seeds × three values of γ), from a clean state with one BLAS thread, as
+# `python demos/lesson_times.py 16` measured it (demos/lesson_times.json, which records the machine's load and
+# the wall time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: BEGAN on a narrower ring

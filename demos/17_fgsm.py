@@ -15,9 +15,10 @@
 # (0, 1, 2: the seed orders the minibatches and draws the random ε), attacks them again, and also attacks them with
 # the examples crafted on the undefended model (a check for gradient masking).
 #
-# **Run time:** about a minute and a half of CPU: the reference CNN once (about 20 s, then cached) and three
-# adversarial fine-tunings (about 20 s each); demos/numbers.json has the measured time. One BLAS thread: about the
-# wall time on a quiet 2-core machine, far longer on a busy one.
+# **Run time:** 135 s of CPU (the reference CNN trained once, then three adversarial fine-tunings), from a clean
+# state with one BLAS thread, as `python demos/lesson_times.py 17` measured it (demos/lesson_times.json, which
+# records the machine's load and the wall time beside it: on a shared machine both grow; a quiet one takes
+# less).
 
 # %% [markdown]
 # ## Set up: the digits and a classifier worth fooling

@@ -31,9 +31,9 @@
 # states the verdict the majority of the seeds gives. What it measured is in the lesson index (demos/README.md,
 # lesson 18) and demos/numbers.json.
 #
-# **Run time:** with each seed's CNNs cached, about 85 s of CPU for the 3 seeds (the attacks; demos/numbers.json);
-# the first run also trains them (seeds 1 and 2 their own CNN first) and fine-tunes 3 copies per seed, the PGD one
-# the longest: several minutes of CPU a seed, announced as it goes. One BLAS thread.
+# **Run time:** 453 s of CPU (each seed's CNNs trained and fine-tuned, then attacked), from a clean state with
+# one BLAS thread, as `python demos/lesson_times.py 18` measured it (demos/lesson_times.json, which records the
+# machine's load and the wall time beside it: on a shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: four CNNs

@@ -20,9 +20,10 @@
 # (3 GANs, 3 twins) and states the verdict the majority of the seeds gives. What it measured is in the lesson index
 # (demos/README.md, lesson 19) and demos/numbers.json.
 #
-# **Run time:** about 50 s of CPU a seed, 2.5 minutes for the 3 seeds, training the 3 digits DCGANs included
-# (cached for lesson 20; a later run only trains the twins and attacks). One BLAS thread: about the wall time on a
-# quiet 2-core machine, far longer on a busy one.
+# **Run time:** 207 s of CPU (three seeds, each training a digits DCGAN, cached for lesson 20), from a clean
+# state with one BLAS thread, as `python demos/lesson_times.py 19` measured it (demos/lesson_times.json, which
+# records the machine's load and the wall time beside it: on a shared machine both grow; a quiet one takes
+# less).
 
 # %% [markdown]
 # ## Set up: a probe of a real-vs-fake network

@@ -26,8 +26,10 @@
 # (seeds 0, 1, 2: lesson 19's, cached) and states the verdict the majority of the seeds gives. What it measured is
 # in the lesson index (demos/README.md, lesson 20) and demos/numbers.json.
 #
-# **Run time:** about 15 s of CPU a seed, 45 s for the 3 seeds, with the 3 digits DCGANs and the reference CNN
-# cached (lessons 19 and 17 train them the first time; without them this lesson trains them). One BLAS thread.
+# **Run time:** 266 s of CPU (three seeds; from a clean state it first trains the digits DCGANs and the reference
+# CNN, which lessons 19 and 17 cache), from a clean state with one BLAS thread, as `python demos/lesson_times.py
+# 20` measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
+# shared machine both grow; a quiet one takes less).
 
 # %% [markdown]
 # ## Set up: a generator, a classifier, and test digits

@@ -2,6 +2,7 @@
 
     python demos/lesson_numbers.py            # every lesson (the sum of the times demos/README.md gives)
     python demos/lesson_numbers.py 06 17      # only these lessons (the others' entries are kept)
+    python demos/lesson_numbers.py 10 --figures   # and publish this run's figure (refresh_figures.py's job)
     OPENBLAS_CORETYPE=Haswell python demos/lesson_numbers.py 17 --pool   # add a second kernel set's run to 17's
 
 Each lesson runs at its default settings with an empty classifier cache of its own (a lesson that needs the
@@ -196,14 +197,34 @@ def results_of(script: Path, out_dir: Path) -> dict:
     return {k: v for k, v in variables.items() if not k.startswith("_") and k.isidentifier() and k.islower()}
 
 
-def measure(script: Path, out_dir: Path) -> dict:
-    """Run one lesson at its defaults: {"verdict", "verdict_line", "numbers", "spreads"}."""
+def measure(script: Path, out_dir: Path, figures: bool = False) -> dict:
+    """Run one lesson at its defaults: {"verdict", "verdict_line", "numbers", "spreads"}. With ``figures``, the
+    same run's key figure (and animation) is published to demos/figures/ as ``refresh_figures.py`` would."""
     tee = _Tee(sys.stdout)
     with contextlib.redirect_stdout(tee):
         result = results_of(script, out_dir)
     line = find_verdict(result, tee.copy.getvalue())
+    if figures:
+        publish_figure(script, result)
     return {"verdict": outcome_of(line) if line else None, "verdict_line": line,
             "numbers": flatten(result), "spreads": spreads(result)}
+
+
+def publish_figure(script: Path, result: dict) -> None:
+    """Copy the key figure of this run (its result's "figure", and "gif") into demos/figures/, with its alternative
+    text, as ``python demos/refresh_figures.py NN`` does after a run of its own: the figure shows the numbers
+    recorded."""
+    spec = importlib.util.spec_from_file_location("refresh_figures", DEMOS / "refresh_figures.py")
+    refresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(refresh)
+    if result.get("figure") is None:
+        print(f"{script.name}: no key figure to publish")
+        return
+    print(f"wrote {refresh.publish(result['figure'], script.stem).relative_to(DEMOS.parent)}")
+    if result.get("gif") is not None:
+        target = refresh.FIGURES / f"{script.stem}.gif"
+        target.write_bytes(Path(result["gif"]).read_bytes())
+        print(f"wrote {target.relative_to(DEMOS.parent)}")
 
 
 def _runs_of(entry: dict) -> list[dict]:
@@ -272,13 +293,13 @@ def pool_from(numbers: list[str], other: Path) -> dict:
     return stored
 
 
-def regenerate(numbers: list[str], cache: str | None = None, pooled: bool = False) -> dict:
+def regenerate(numbers: list[str], cache: str | None = None, pooled: bool = False, figures: bool = False) -> dict:
     for number in numbers:
         script = lesson(number)
         with tempfile.TemporaryDirectory() as tmp:
             os.environ["MINIGAN_CACHE"] = cache or str(Path(tmp) / "cache")  # a clean state: nothing trained yet
             wall, cpu = time.perf_counter(), time.process_time()
-            found = measure(script, Path(tmp) / "out")
+            found = measure(script, Path(tmp) / "out", figures)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         run = {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "kernels": kernels(), **found}
         stored = json.loads(NUMBERS.read_text()) if NUMBERS.exists() else {}  # read now: kept entries stay current
@@ -346,13 +367,15 @@ def main(argv=None) -> int:
     p.add_argument("--pool-from", default=None, metavar="FILE",
                    help="measure nothing: pool these lessons' entries in FILE (written with --numbers) into the index")
     p.add_argument("--numbers", default=None, metavar="FILE", help=f"the index to write (default {NUMBERS})")
+    p.add_argument("--figures", action="store_true",
+                   help="publish each run's key figure to demos/figures/ (then refresh_figures.py --alt-only)")
     args = p.parse_args(argv)
     NUMBERS = Path(args.numbers) if args.numbers else NUMBERS
     numbers = args.numbers_ or [s.name[:2] for s in sorted(DEMOS.glob("[0-9][0-9]_*.py"))]
     if args.pool_from:
         pool_from(numbers, Path(args.pool_from))
     else:
-        regenerate(numbers, args.cache, args.pool)
+        regenerate(numbers, args.cache, args.pool, args.figures)
     return 0
 
 

@@ -1,7 +1,9 @@
 """Measure what each lesson costs as a learner runs it, and record it: demos/lesson_times.json.
 
-    python demos/lesson_times.py              # every lesson, one at a time, each from a clean state
+    python demos/lesson_times.py              # every lesson and the reference CNN, one at a time, each from a
+                                              # clean state; then the pages are rewritten from the record
     python demos/lesson_times.py 06 12 17     # only these (the others' entries are kept)
+    python demos/lesson_times.py --pages      # measure nothing: rewrite the pages from the record
     python demos/lesson_times.py 18 20 --cache ~/.cache/minigan   # with what earlier lessons trained kept
     python demos/lesson_times.py cnn          # the reference CNN's first training alone (lessons 17-20 wait on it)
 
@@ -16,9 +18,12 @@ besides ``cpu_seconds`` (user + system), ``user_seconds``, ``system_seconds``, `
 s), its cores, the BLAS kernel set, what the cache held before the run (``cached``: its files; empty from a clean
 state), the commit and the date.
 
-demos/README.md and README.md state these times; ``tests/product/test_stated_numbers.py`` checks every time they
-state against this record, so a lesson that gets slower (or faster) shows as a failing test until it is measured
-again. Run lessons one at a time on a machine as quiet as you can find, and read the recorded load beside each time.
+demos/README.md, README.md and each lesson's "Run time" paragraph state these times, and
+``minigan.classifier.FIRST_TRAINING`` the reference CNN's; after measuring, this command rewrites each of them from
+the record (``pages``: only the numbers; the words around them are the pages' own), and so do the notebooks
+(demos/make_notebooks.py). ``tests/product/test_stated_numbers.py`` checks every time they state against this record,
+so a lesson that gets slower (or faster) shows as a failing test until it is measured again. Run lessons one at a
+time on a machine as quiet as you can find, and read the recorded load beside each time.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -50,6 +56,7 @@ def lesson(number: str) -> Path:
 
 def kernels() -> str | None:
     """OpenBLAS's core type for NumPy here (threadpoolctl's ``architecture``), and ``OPENBLAS_CORETYPE`` if set."""
+    import numpy  # noqa: F401  (loads the BLAS the lessons use, so that threadpoolctl can name its kernels)
     from threadpoolctl import threadpool_info
 
     core = next((lib.get("architecture") for lib in threadpool_info() if lib.get("user_api") == "blas"), None)
@@ -99,15 +106,146 @@ def measure(command: list[str], cache: str | None, log: Path, lesson_run: bool =
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
+# ----------------------------------------------------------------------------- the pages that state the times
+INDEX = DEMOS / "README.md"
+README = ROOT / "README.md"
+CLASSIFIER = ROOT / "minigan" / "classifier.py"
+EARLIER = "not yet timed as a script"  # an entry carried over from demos/numbers.json's in-process timing
+CPU = r"(?:under 1 s|\d+(?:\.\d+)? s)(?=\s+of\s+CPU)"  # how a page states a CPU time, before "of CPU"
+
+
+def stated_cpu(seconds: float) -> str:
+    """How a page states a CPU time from the record: under 1 s, else whole seconds."""
+    return "under 1 s" if seconds < 1 else f"{seconds:.0f} s"
+
+
+def stated_time(entry: dict) -> str:
+    """A lesson's CPU time as the index's table gives it: the time, and what was cached when it was measured (or
+    that it is the earlier in-process timing, not yet measured by this command)."""
+    if "source" in entry:
+        return f"{stated_cpu(entry['cpu_seconds'])}, {EARLIER}"
+    return stated_cpu(entry["cpu_seconds"]) + (", models cached" if entry["cached"] else "")
+
+
+def load_stated(times: dict) -> dict:
+    """The load and wall-to-CPU ratios the index states: the range over the lessons of 5 s of CPU or more that
+    this command measured."""
+    long = [e for k, e in times.items() if k[:2].isdigit() and e["cpu_seconds"] >= 5 and "source" not in e]
+    loads = sorted(e["load_mean"] for e in long)
+    ratios = sorted(e["wall_seconds"] / e["cpu_seconds"] for e in long)
+    return {"low": round(loads[0]), "high": round(loads[-1]), "cores": max(e["cores"] for e in long),
+            "ratio_low": f"{ratios[0]:.1f}", "ratio_high": f"{ratios[-1]:.1f}"}
+
+
+def _words(phrase: str) -> str:
+    """A regex for ``phrase`` (already a regex) whose spaces match any run of white space (a page wraps lines)."""
+    return phrase.replace(" ", r"\s+")
+
+
+def index_page(text: str, times: dict) -> str:
+    """demos/README.md with every time it states taken from ``times``: the table's CPU column, each lesson's
+    **Time:** sentence, the load they ran under, the first lesson's time and the reference CNN's."""
+    stems = {k[:2]: k for k in times if k[:2].isdigit()}
+
+    def row(m):
+        return m.group(1) + stated_time(times[m.group(3)]) + " |"
+
+    text = re.sub(r"^(\| (\d\d) \| \[.*?\]\((\d\d_\w+)\.py\) \|.*\| )[^|]+ \|$", row, text, flags=re.M)
+
+    def section(m):
+        stem = stems[m.group(1)]
+        return re.sub(r"(\*\*Time:\*\*\s+)" + CPU, lambda t: t.group(1) + stated_cpu(
+            times[stem]["cpu_seconds"]), m.group(0), count=1)
+
+    text = re.sub(r"^## (\d\d) · .*?(?=^## |\Z)", section, text, flags=re.M | re.S)
+    load = load_stated(times)
+    text = re.sub(_words(r"one-minute load average of \d+–\d+ on \d+ cores, where the wall time was "
+                         r"\d+(?:\.\d)?–\d+(?:\.\d)?×"),
+                  lambda m: _keep_breaks(m.group(0), f"one-minute load average of {load['low']}–{load['high']} on "
+                                                    f"{load['cores']} cores, where the wall time was "
+                                                    f"{load['ratio_low']}–{load['ratio_high']}×"), text)
+    first = stated_cpu(times["01_autograd_tour"]["cpu_seconds"])
+    text = re.sub(r"(start here: )" + CPU, lambda m: m.group(1) + first, text)
+    cnn = f"{times[CNN]['cpu_seconds']:.0f}"
+    return re.sub(_words(r"(about )\d+( s (?:of CPU )?on a 2-core CPU)"), lambda m: m.group(1) + cnn + m.group(2),
+                  text)
+
+
+def _keep_breaks(old: str, new: str) -> str:
+    """``new`` with a line break wherever ``old`` had one between the same words (a page keeps its wrapping)."""
+    breaks = [len(old[:i].split()) for i, c in enumerate(old) if c == "\n"]
+    words = new.split(" ")
+    return "".join(w + ("\n" if i + 1 in breaks else " ") for i, w in enumerate(words)).rstrip(" ")
+
+
+def readme_page(text: str, times: dict) -> str:
+    first = stated_cpu(times["01_autograd_tour"]["cpu_seconds"])
+    return re.sub(r"(runs the first lesson \()" + CPU, lambda m: m.group(1) + first, text)
+
+
+def lesson_page(text: str, entry: dict) -> str:
+    """A lesson's script with the CPU time of its "**Run time:**" paragraph taken from its record."""
+    return re.sub(r"(\*\*Run time:\*\*\s+)" + CPU, lambda m: m.group(1) + stated_cpu(
+        entry["cpu_seconds"]), text, count=1)
+
+
+def classifier_page(text: str, times: dict) -> str:
+    """minigan/classifier.py with FIRST_TRAINING's digits CNN time taken from the reference CNN's record."""
+    return re.sub(r'(FIRST_TRAINING = \{"digits": "about )\d+( s")',
+                  lambda m: m.group(1) + f"{times[CNN]['cpu_seconds']:.0f}" + m.group(2), text)
+
+
+def pages(times: dict) -> dict:
+    """{path: its text rewritten from ``times``} for every page that states a time (each lesson's script too)."""
+    found = {INDEX: index_page(INDEX.read_text(encoding="utf-8"), times),
+             README: readme_page(README.read_text(encoding="utf-8"), times),
+             CLASSIFIER: classifier_page(CLASSIFIER.read_text(encoding="utf-8"), times)}
+    for script in sorted(DEMOS.glob("[0-9][0-9]_*.py")):
+        if script.stem in times:
+            found[script] = lesson_page(script.read_text(encoding="utf-8"), times[script.stem])
+    return found
+
+
+def write_pages(times: dict) -> list[Path]:
+    """Rewrite every page from ``times``; the notebooks of the lessons whose script changed are written again."""
+    changed = []
+    for path, text in pages(times).items():
+        if path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    scripts = [p for p in changed if p.parent == DEMOS and p.suffix == ".py"]
+    if scripts:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("make_notebooks", DEMOS / "make_notebooks.py")
+        make = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(make)
+        changed += [make.write(script) for script in scripts]
+    return changed
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("which", nargs="*", metavar="NN",
-                   help="two-digit lesson numbers, or 'cnn' for the reference CNN (default: every lesson)")
+                   help="two-digit lesson numbers, or 'cnn' for the reference CNN (default: every lesson and the "
+                        "reference CNN)")
     p.add_argument("--cache", default=None,
                    help="use (and keep) this classifier cache instead of an empty one: a lesson after the models it "
                         "needs were trained (each entry lists what the cache held)")
+    p.add_argument("--pages", action="store_true",
+                   help="measure nothing: rewrite the times the pages state from demos/lesson_times.json")
+    p.add_argument("--no-pages", action="store_true", help="measure, record, and leave the pages as they are")
     args = p.parse_args(argv)
-    which = args.which or [s.name[:2] for s in sorted(DEMOS.glob("[0-9][0-9]_*.py"))]
+    if not args.pages:
+        measure_all(args.which or [s.name[:2] for s in sorted(DEMOS.glob("[0-9][0-9]_*.py"))] + ["cnn"], args.cache)
+    if not args.no_pages:
+        changed = write_pages(json.loads(TIMES.read_text()))
+        print("rewrote " + (", ".join(str(c.relative_to(ROOT)) for c in changed) or "nothing: every page states "
+                            "the recorded times"))
+    return 0
+
+
+def measure_all(which: list[str], cache_dir: str | None) -> None:
     for item in which:
         if item == "cnn":
             name, command = CNN, [sys.executable, "-c", TRAIN_CNN]
@@ -116,9 +254,9 @@ def main(argv=None) -> int:
             name, command = script.stem, [sys.executable, str(script)]
         log = Path(tempfile.gettempdir()) / f"lesson_times_{name}.log"
         cache = None
-        if args.cache:
-            Path(args.cache).expanduser().mkdir(parents=True, exist_ok=True)
-            cache = str(Path(args.cache).expanduser())
+        if cache_dir:
+            Path(cache_dir).expanduser().mkdir(parents=True, exist_ok=True)
+            cache = str(Path(cache_dir).expanduser())
         entry = measure(command, cache, log, lesson_run=item != "cnn")
         stored = json.loads(TIMES.read_text()) if TIMES.exists() else {}  # read now: kept entries stay current
         stored[name] = entry
@@ -126,7 +264,6 @@ def main(argv=None) -> int:
         print(f"{name}: {entry['cpu_seconds']} s of CPU ({entry['user_seconds']} user, {entry['system_seconds']} "
               f"system), {entry['wall_seconds']} s wall, load {entry['load_before']} before and "
               f"{entry['load_mean']} on average, on {entry['cores']} cores; output in {log}", flush=True)
-    return 0
 
 
 if __name__ == "__main__":

@@ -156,3 +156,47 @@ def test_lesson_times_counts_the_childs_cpu_and_refuses_a_failed_run(tmp_path):
     assert (tmp_path / "log").read_text().strip() == str(ROOT / "minigan" / "__init__.py")  # this checkout's
     with pytest.raises(SystemExit, match="exit code 3"):
         lesson_times.measure([sys.executable, "-c", "raise SystemExit(3)"], None, tmp_path / "log", lesson_run=False)
+
+
+def _run_time_paragraph(stem: str) -> str:
+    """The lesson's "**Run time:**" paragraph, its comment marks removed, on one line."""
+    text = (ROOT / "demos" / f"{stem}.py").read_text(encoding="utf-8")
+    found = re.findall(r"^# \*\*Run time:\*\*(.*?)(?=^#\s*$|^\s*$)", text, re.M | re.S)
+    assert len(found) == 1, f"{stem}: one **Run time:** paragraph, found {len(found)}"
+    return " ".join(found[0].replace("\n#", " ").split())
+
+
+def test_each_lessons_run_time_paragraph_states_its_measured_cpu_time_and_no_other_time():
+    for stem in LESSONS:
+        sentence = _run_time_paragraph(stem)
+        cpu = re.findall(r"(under 1 s|\d+(?:\.\d+)? s) of CPU", sentence)
+        assert cpu == [stated_cpu(TIMES[stem]["cpu_seconds"])], f"{stem}: {sentence}"
+        rest = re.sub(r"(under 1 s|\d+(?:\.\d+)? s) of CPU", "", sentence)
+        other = re.findall(r"\d[\d,.]*\s*(?:s|seconds?|minutes?|min|hours?)\b", rest)
+        assert not other and "wall time was" not in rest, f"{stem}: a time not in the record: {sentence}"
+        assert f"demos/lesson_times.py {stem[:2]}" in sentence, f"{stem}: names the command that measured it"
+
+
+def test_the_pages_are_what_lesson_times_writes_from_the_record():
+    """`python demos/lesson_times.py --pages` rewrites nothing: every page states the recorded times."""
+    lesson_times = _lesson_times()
+    for path, text in lesson_times.pages(TIMES).items():
+        assert path.read_text(encoding="utf-8") == text, f"{path}: run python demos/lesson_times.py --pages"
+
+
+def test_lesson_times_rewrites_every_stated_time_from_a_changed_record():
+    lesson_times = _lesson_times()
+    changed = {k: dict(v) for k, v in TIMES.items()}
+    changed["10_adam_vs_optimistic_adam"].update(cpu_seconds=987.0, user_seconds=986.0, system_seconds=1.0)
+    changed["01_autograd_tour"].update(cpu_seconds=0.4)
+    changed["reference_cnn"].update(cpu_seconds=42.0)
+    pages = {path.name if path.parent.name != "demos" or path.suffix == ".py" else "index": text
+             for path, text in lesson_times.pages(changed).items()}
+    index = " ".join(pages["index"].split())
+    assert "| 987 s |" in pages["index"] or "| 987 s, " in pages["index"]
+    assert re.search(r"## 10 · .*?\*\*Time:\*\* 987 s of CPU", index)
+    assert "start here: under 1 s of CPU" in index and "about 42 s on a 2-core CPU" in index
+    assert "runs the first lesson (under 1 s of CPU)" in " ".join(pages["README.md"].split())
+    assert '"digits": "about 42 s"' in pages["classifier.py"]
+    assert "**Run time:** 987 s of CPU" in pages["10_adam_vs_optimistic_adam.py"]
+    assert "**Run time:** under 1 s of CPU" in pages["01_autograd_tour.py"]

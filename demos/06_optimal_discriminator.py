@@ -13,7 +13,7 @@
 # **The rule.** The claim holds when the trained D lies within 0.05 of D* on average (where the densities matter)
 # on at least 4 of the 5 seeds, and V(D*, G) = −log 4 at p_g = p_data.
 #
-# **Run time:** 19 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
+# **Run time:** 12 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 06` measured it (demos/lesson_times.json, which records the machine's load and the wall
 # time beside it: on a shared machine both grow; a quiet one takes less).
 

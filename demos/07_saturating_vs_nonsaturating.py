@@ -18,7 +18,7 @@
 # non-saturating G does. The claim holds when it shows on at least 4 of the 5 seeds; holds partly when only the
 # gradient part does; does not hold otherwise.
 #
-# **Run time:** 69 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
+# **Run time:** 53 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 07` measured it (demos/lesson_times.json, which records the machine's load and the wall
 # time beside it: on a shared machine both grow; a quiet one takes less).
 

@@ -14,7 +14,7 @@
 # the numbers are exact to rounding (the rule: every GD step's factor within 1e-9 of √(1 + η²), and OMD ending at
 # less than half its starting distance).
 #
-# **Run time:** 2 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 09`
+# **Run time:** 1 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 09`
 # measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
 # shared machine both grow; a quiet one takes less).
 

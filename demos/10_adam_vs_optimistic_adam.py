@@ -19,7 +19,7 @@
 # more; in between, about the same). The claim holds when both happen, does not hold when neither does, and holds
 # partly when one of them does.
 #
-# **Run time:** 143 s of CPU (twelve seeds × two optimizers), from a clean state with one BLAS thread, as `python
+# **Run time:** 107 s of CPU (twelve seeds × two optimizers), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 10` measured it (demos/lesson_times.json, which records the machine's load and the wall
 # time beside it: on a shared machine both grow; a quiet one takes less).
 

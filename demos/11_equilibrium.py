@@ -15,7 +15,7 @@
 # The claim holds when it drifts back on at least 4 of the 5 seeds and ends within 2 points of 50%; holds partly when
 # it drifts back on at least 2 of the 5 seeds (toward 50%, not to it, as the lecture warns); does not hold otherwise.
 #
-# **Run time:** 146 s of CPU (five seeds of 3,000 steps), from a clean state with one BLAS thread, as `python
+# **Run time:** 112 s of CPU (five seeds of 3,000 steps), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 11` measured it (demos/lesson_times.json, which records the machine's load and the wall
 # time beside it: on a shared machine both grow; a quiet one takes less).
 

@@ -20,7 +20,7 @@
 # when the batch-32 G covers most of the data on every seed. In between, where only part of the data is covered on
 # fewer than 1/4 of the seeds or the larger batch does not spread wider, it holds partly.
 #
-# **Run time:** 176 s of CPU (ten seeds × two batch sizes), from a clean state with one BLAS thread, as `python
+# **Run time:** 124 s of CPU (ten seeds × two batch sizes), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 12` measured it (demos/lesson_times.json, which records the machine's load and the wall
 # time beside it: on a shared machine both grow; a quiet one takes less).
 

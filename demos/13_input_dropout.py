@@ -17,7 +17,7 @@
 # the same seed's run without dropout. The claim holds when it does on all 3 seeds, holds partly on 2 of 3, does not
 # hold here on fewer (or when a generator collapsed, so that the border noise measures nothing).
 #
-# **Run time:** 105 s of CPU (three seeds × two arms, and the reference classifier trained once), from a clean
+# **Run time:** 76 s of CPU (three seeds × two arms, and the reference classifier trained once), from a clean
 # state with one BLAS thread, as `python demos/lesson_times.py 13` measured it (demos/lesson_times.json, which
 # records the machine's load and the wall time beside it: on a shared machine both grow; a quiet one takes
 # less).

@@ -12,7 +12,7 @@
 # with their true label and once with a wrong one, and compares D's scores; then it does the same for 4 more seeds
 # and states the verdict the seeds agree on.
 #
-# **Run time:** 68 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
+# **Run time:** 53 s of CPU (five seeds), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 14` measured it (demos/lesson_times.json, which records the machine's load and the wall
 # time beside it: on a shared machine both grow; a quiet one takes less).
 

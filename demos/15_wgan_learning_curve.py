@@ -25,7 +25,7 @@
 # fraction (negative = the estimate falls as quality rises); the verdict counts the seeds on which each estimate is
 # a learning curve. What it measured is in the lesson index (demos/README.md, lesson 15) and demos/numbers.json.
 #
-# **Run time:** 120 s of CPU (five seeds × two critics), from a clean state with one BLAS thread, as `python
+# **Run time:** 91 s of CPU (five seeds × two critics), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 15` measured it (demos/lesson_times.json, which records the machine's load and the wall
 # time beside it: on a shared machine both grow; a quiet one takes less).
 

@@ -18,7 +18,7 @@
 # and diversity per γ, whatever they turn out to be, and states the verdict a majority of the seeds gives. What it
 # measured is in the lesson index (demos/README.md, lesson 16) and demos/numbers.json.
 #
-# **Run time:** 147 s of CPU (three seeds × three values of γ), from a clean state with one BLAS thread, as
+# **Run time:** 112 s of CPU (three seeds × three values of γ), from a clean state with one BLAS thread, as
 # `python demos/lesson_times.py 16` measured it (demos/lesson_times.json, which records the machine's load and
 # the wall time beside it: on a shared machine both grow; a quiet one takes less).
 

@@ -15,7 +15,7 @@
 # (0, 1, 2: the seed orders the minibatches and draws the random ε), attacks them again, and also attacks them with
 # the examples crafted on the undefended model (a check for gradient masking).
 #
-# **Run time:** 135 s of CPU (the reference CNN trained once, then three adversarial fine-tunings), from a clean
+# **Run time:** 107 s of CPU (the reference CNN trained once, then three adversarial fine-tunings), from a clean
 # state with one BLAS thread, as `python demos/lesson_times.py 17` measured it (demos/lesson_times.json, which
 # records the machine's load and the wall time beside it: on a shared machine both grow; a quiet one takes
 # less).

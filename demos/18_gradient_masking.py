@@ -31,7 +31,7 @@
 # states the verdict the majority of the seeds gives. What it measured is in the lesson index (demos/README.md,
 # lesson 18) and demos/numbers.json.
 #
-# **Run time:** 453 s of CPU (each seed's CNNs trained and fine-tuned, then attacked), from a clean state with
+# **Run time:** 438 s of CPU (each seed's CNNs trained and fine-tuned, then attacked), from a clean state with
 # one BLAS thread, as `python demos/lesson_times.py 18` measured it (demos/lesson_times.json, which records the
 # machine's load and the wall time beside it: on a shared machine both grow; a quiet one takes less).
 

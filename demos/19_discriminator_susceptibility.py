@@ -20,7 +20,7 @@
 # (3 GANs, 3 twins) and states the verdict the majority of the seeds gives. What it measured is in the lesson index
 # (demos/README.md, lesson 19) and demos/numbers.json.
 #
-# **Run time:** 207 s of CPU (three seeds, each training a digits DCGAN, cached for lesson 20), from a clean
+# **Run time:** 205 s of CPU (three seeds, each training a digits DCGAN, cached for lesson 20), from a clean
 # state with one BLAS thread, as `python demos/lesson_times.py 19` measured it (demos/lesson_times.json, which
 # records the machine's load and the wall time beside it: on a shared machine both grow; a quiet one takes
 # less).

@@ -26,7 +26,7 @@
 # (seeds 0, 1, 2: lesson 19's, cached) and states the verdict the majority of the seeds gives. What it measured is
 # in the lesson index (demos/README.md, lesson 20) and demos/numbers.json.
 #
-# **Run time:** 266 s of CPU (three seeds; from a clean state it first trains the digits DCGANs and the reference
+# **Run time:** 230 s of CPU (three seeds; from a clean state it first trains the digits DCGANs and the reference
 # CNN, which lessons 19 and 17 cache), from a clean state with one BLAS thread, as `python demos/lesson_times.py
 # 20` measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
 # shared machine both grow; a quiet one takes less).

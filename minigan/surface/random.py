@@ -221,20 +221,22 @@ class _Float32Fma:
     def __init__(self, shape):
         self.t, self.r = np.empty(shape), np.empty(shape, np.float32)
 
-    def rounded(self):
+    def rounded(self, again=True):
+        """t rounded to float32, in r; in t too where ``again`` (a product to come)."""
         self.r[...] = self.t
-        self.t[...] = self.r
+        if again:
+            self.t[...] = self.r
         return self.r
 
-    def horner(self, coefficients, x):
+    def horner(self, coefficients, x, again=True):
         """c0·x^k + c1·x^(k-1) + ... + ck by Horner's rule, each step a fused multiply-add (x: float64, of float32
         values; the coefficients Python floats, or arrays that broadcast against t)."""
         np.multiply(x, coefficients[0], out=self.t)
-        for step, c in enumerate(coefficients[1:]):
-            if step:
+        for step, c in enumerate(coefficients[1:], 2):
+            if step > 2:
                 self.t *= x
             self.t += c
-            self.rounded()
+            self.rounded(again or step < len(coefficients))
         return self.r
 
 
@@ -257,7 +259,7 @@ def _cephes_log(x):
     fma.rounded()  # the polynomial times m, rounded
     fma.t *= z.astype(np.float64)
     fma.t += (e * _LOG_Q1).astype(np.float64)
-    y = fma.rounded()  # fma(p·m, z, e·Q1)
+    y = fma.rounded(again=False)  # fma(p·m, z, e·Q1)
     z *= np.float32(0.5)
     y -= z  # (−z·½ + y: z·½ is exact, a sum)
     y += m
@@ -281,10 +283,10 @@ def _cephes_sincos(x):
     reduced.t[...] = y
     reduced.t *= float(_DP3)
     reduced.t += x.astype(np.float64)
-    x = reduced.rounded()  # fma(y, DP3, x)
+    x = reduced.rounded(again=False)  # fma(y, DP3, x)
     z = x * x
     fma, z64 = _Float32Fma((2,) + x.shape), z.astype(np.float64)
-    p = fma.horner(_SINCOS_P, z64)
+    p = fma.horner(_SINCOS_P, z64, again=False)
     p *= z
     # sin: fma(p·z, x, x); cos: fma(p·z, z, −z·½) + 1: the rows of fma(p·z, (x, z), (x, −z·½)), cos's plus 1
     fma.t[...] = p
@@ -293,7 +295,7 @@ def _cephes_sincos(x):
     fma.t[0] += x64
     fma.t[1] *= z64
     fma.t[1] -= z64 * 0.5
-    sc = fma.rounded()
+    sc = fma.rounded(again=False)
     sc[1] += np.float32(1)
     sc = np.where((j & 2) == 0, sc, sc[::-1])  # the octants 2 and 6 swap sin and cos
     signs = j + _SIGN_OCTANTS  # sin < 0 in the octants 4 and 6, cos in 2 and 4: bit 2 of j, of j + 2

@@ -22,11 +22,8 @@ FORMS = {"bmm": lambda lib, a, b: lib.bmm(a, b), "method": lambda lib, a, b: a.b
 def _outcome(lib, form, sa, sb, dtype):
     a = lib.tensor(np.arange(np.prod(sa)).reshape(sa) % 5, dtype=getattr(lib, dtype))
     b = lib.tensor(np.arange(np.prod(sb)).reshape(sb) % 3, dtype=getattr(lib, dtype))
-    try:
-        r = FORMS[form](lib, a, b)
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        return e
-    return str(r.dtype).split(".")[-1], tuple(r.shape), r.numpy().tolist()
+    r = outcome(lambda: FORMS[form](lib, a, b))
+    return r if isinstance(r, Exception) else (str(r.dtype).split(".")[-1], tuple(r.shape), r.numpy().tolist())
 
 
 @pytest.mark.parametrize(("form", "shapes", "dtype"), list(itertools.product(sorted(FORMS), SHAPES,

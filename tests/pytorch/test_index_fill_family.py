@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -29,18 +30,16 @@ def _run(lib, dtype, shape, dim, index, value, in_place, self_grad):
          "tensor that requires grad": lambda: lib.tensor(2.5, dtype=lib.float64, requires_grad=True),
          "1-d tensor": lambda: lib.tensor([2.5], dtype=lib.float64), "int tensor": lambda: lib.tensor(3)}.get(
         value, lambda: value)()
-    try:
-        out = x.clone().index_fill_(dim, idx, v) if in_place else x.index_fill(dim, idx, v)
-    except Exception as e:  # noqa: BLE001  (the class is compared)
-        return "refused", e
+    out = outcome(lambda: x.clone().index_fill_(dim, idx, v) if in_place else x.index_fill(dim, idx, v))
+    if isinstance(out, Exception):
+        return ("refused", out)
     result = (str(out.dtype).split(".")[-1], out.requires_grad, np.asarray(out.detach().tolist(), dtype=float).tolist())
     if not out.requires_grad:
         return result
     wanted = [t for t in (leaf, v) if isinstance(t, lib.Tensor) and t.requires_grad]
-    try:
-        grads = lib.autograd.grad(out.sum(), wanted)
-    except Exception as e:  # noqa: BLE001
-        return result, ("backward refused", e)
+    grads = outcome(lambda: lib.autograd.grad(out.sum(), wanted))
+    if isinstance(grads, Exception):
+        return (result, ("backward refused", grads))
     return result, [np.asarray(g.tolist()).tolist() for g in grads]
 
 

@@ -61,7 +61,7 @@ def same_outcome(got, expected, where):
         assert got == expected, f"{where}: {got} vs PyTorch's {expected}"
 
 
-# ----------------------------------------------------------------------------- a tensor, or the refusal, in each library
+# ---------------------------------------------------------------------------- a tensor, or the refusal, in each library
 # The commonest sweep runs one call in each library and compares what came back: the tensor, or the exception.
 def outcome(fn, *args, **kwargs):
     """``fn(*args, **kwargs)``'s result, or the exception it raised."""

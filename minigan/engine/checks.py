@@ -225,7 +225,6 @@ def check_clamp(lo, hi) -> dict:
     return {"lo": lo, "hi": hi}
 
 
-# ----------------------------------------------------------------------------- leaky_relu
 # ----------------------------------------------------------------------------- conv2d, conv_transpose2d
 def pair(value, name: str, op: str, minimum: int) -> tuple:
     """An int or an (h, w) pair of ints (or PyTorch's list of one, for both), each at least ``minimum``, as (h, w)."""
@@ -237,30 +236,6 @@ def pair(value, name: str, op: str, minimum: int) -> tuple:
         if v < minimum:
             raise DomainError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return (int(pair_[0]), int(pair_[1]))
-
-
-# ----------------------------------------------------------------------------- pooling
-def check_pool2d(op, x_shape, kernel_size, stride, padding, dilation=1, ceil_mode=False) -> dict:
-    """A pool's door: (N, C, H, W) input, kernel/stride/padding/dilation as (h, w) pairs (stride defaults to the
-    kernel, as in PyTorch), padding at most half the kernel, and at least one window.  Adds PyTorch's output size
-    out_hw: ⌊(H + 2·pad − d·(k − 1) − 1) / stride⌋ + 1, or with ceil_mode rounded up unless that last window
-    would start past the input and its left padding."""
-    if len(x_shape) != 4:
-        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
-    kernel = pair(kernel_size, "kernel_size", op, 1)
-    stride = kernel if stride is None or stride in ([], ()) else pair(stride, "stride", op, 1)  # ([]: the default)
-    padding, dilation = pair(padding, "padding", op, 0), pair(dilation, "dilation", op, 1)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise DomainError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
-    out, span = [], [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]  # a dilated window's extent
-    for n, e, s, p in zip(x_shape[2:], span, stride, padding):
-        o = (n + 2 * p - e + (s - 1 if ceil_mode else 0)) // s + 1
-        out.append(o - 1 if ceil_mode and (o - 1) * s >= n + p else o)
-    if min(out) < 1:
-        h, w = x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1]
-        raise ShapeError(f"{op}: kernel {span[0]}×{span[1]} is larger than the padded input {h}×{w} "
-                         f"(input {x_shape}, padding {padding}, dilation {dilation})")
-    return {"kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation, "out_hw": tuple(out)}
 
 
 # ----------------------------------------------------------------------------- tensor data, operands

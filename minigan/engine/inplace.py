@@ -176,8 +176,6 @@ class InPlace:
         return self._in_place("div_", elementwise.Div.apply, other, update=operator.itruediv)
 
     def clamp_(self, min=None, max=None):
-        if isinstance(min, TensorMethods) or isinstance(max, TensorMethods):  # bounds per element: clamp's result,
-            return self._in_place("clamp_", lambda x, lo, hi: x.clamp(lo, hi), min, max)  # written in (its operands)
         bounds = checks.check_clamp(min, max)
         return self._in_place("clamp_", elementwise.Clamp.apply, update=lambda a: elementwise.clip(a, **bounds, out=a),
                               **bounds)

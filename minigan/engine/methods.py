@@ -10,12 +10,10 @@ Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``
 
 from __future__ import annotations
 
-import math
 import operator
-from collections import namedtuple
 
-from minigan.engine import backend, checks, grad_mode
-from minigan.engine.errors import DtypeError, GraphError, ShapeError
+from minigan.engine import backend, checks
+from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.graph import RemovableHandle
 from minigan.engine.ops import activation, elementwise
 from minigan.engine.ops import reduce as reduction
@@ -63,17 +61,9 @@ class TensorMethods:
         return (out.copy() if copy else out) if dtype is None else out.astype(dtype)  # np.array(t, copy=True) owns it
 
     # ------------------------------------------------------------------ conversion
-    def numpy(self, *, force=False):
-        """The data as a NumPy array, sharing this CPU tensor's memory, as PyTorch's (a change to one shows in
-        the other).  As in PyTorch, a tensor that requires grad must be detached first (changes through the array
-        would bypass autograd), and a GPU tensor copied to the host first (``.cpu()``); ``force=True`` does both."""
-        if force:
-            return backend.asnumpy(self.array)  # detached, and a host copy of a GPU tensor's array
-        if self.requires_grad and grad_mode.is_grad_enabled():  # (under no_grad PyTorch hands it over)
-            raise GraphError("numpy(): the tensor requires grad; use tensor.detach().numpy() instead")
-        if self.device.type != "cpu":
-            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the "
-                            "tensor to host memory first.")
+    def numpy(self):
+        """The data as a NumPy array (a CPU tensor's shares its memory: a change to one shows in the other; a GPU
+        tensor's is a copy on the host).  (minigan.Tensor's refuses what PyTorch's refuses: surface/forms.py.)"""
         return backend.asnumpy(self.array)
 
     def item(self):
@@ -85,16 +75,9 @@ class TensorMethods:
     def tolist(self):
         return backend.asnumpy(self.array).tolist()
 
-    def to(self, *args, device=None, dtype=None):
-        """``to("cuda")``, ``to(minigan.float64)``, ``to(device, dtype)``, ``to(other)``: a moved and/or cast
-        tensor (this one when nothing changes); differentiable (the gradient moves and casts back)."""
-        for a in args:
-            if isinstance(a, TensorMethods):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, (str, backend.Device)):
-                device = a
-            else:
-                dtype = a
+    def to(self, device=None, dtype=None):
+        """``to("cuda")``, ``to(dtype=float64)``: a moved and/or cast tensor (this one when nothing changes);
+        differentiable (the gradient moves and casts back).  (``to(dtype)``, ``to(other)``: minigan.Tensor's.)"""
         cast = dtype is not None and backend.np.dtype(dtype) != self.dtype  # (to an integer or bool dtype it records
         out = (self if backend.is_floating(dtype) else self.detach()).astype(dtype) if cast else self  # nothing, even
         # of an integer tensor that requires grad, whose ops refuse an integer result (Node.record): PyTorch's _to_copy)
@@ -121,7 +104,7 @@ class TensorMethods:
         return self.astype(backend.np.float64)
 
     def long(self):
-        return self.to(backend.np.int64)
+        return self.to(dtype=backend.np.int64)
 
     def contiguous(self):
         """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
@@ -141,7 +124,6 @@ class TensorMethods:
     def matmul(self, other):
         return self @ self._matmul_operand(other)
 
-    mm = matmul
     # comparisons give bool tensors and are never differentiated
     def _compare(self, other, name):
         a, b = self.array, self._operand(checks.number(other), name).array  # (np.int16(-2): the number -2)
@@ -180,13 +162,6 @@ class TensorMethods:
 
     __hash__ = object.__hash__
 
-    def __contains__(self, element):
-        """``v in x``: whether some entry of x equals v (a number, or a tensor compared elementwise), as PyTorch."""
-        if not isinstance(element, (int, float, bool, type(self))):
-            raise DtypeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
-                            f"{type(element).__name__}")
-        return bool((self == element).any())
-
     def __iter__(self):
         if self.array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
@@ -211,58 +186,34 @@ class TensorMethods:
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         axis, keepdims = _dim("mean", dim, axis), _keepdim(keepdim, keepdims)
-        x = self if dtype is None else self.to(dtype)
+        x = self if dtype is None else self.to(dtype=dtype)
         return reduction.Mean.apply(x, axis=checks.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
 
-    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        """``max()``: the largest element.  ``max(dim)``: PyTorch's ``(values, indices)`` along ``dim``.
-        ``max(axis=d)``: NumPy's meaning, the values only.  ``max(other)``: the elementwise maximum."""
-        if isinstance(dim, TensorMethods):
-            return maximum(self, dim)
-        return self._extreme("max", dim, keepdim, axis, keepdims)
+    def max(self, axis=None, keepdims=False):
+        """The largest element (along ``axis``, NumPy's meaning: the values), ties sharing its gradient.
+        (``max(dim)``'s values and indices, and ``max(other)``, are minigan.Tensor's: surface/forms.py.)"""
+        return self._extreme("max", axis, keepdims)
 
-    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        """As ``max``: ``min(dim)`` gives ``(values, indices)``, ``min(axis=d)`` the values."""
-        if isinstance(dim, TensorMethods):
-            return minimum(self, dim)
-        return self._extreme("min", dim, keepdim, axis, keepdims)
+    def min(self, axis=None, keepdims=False):
+        return self._extreme("min", axis, keepdims)
 
-    def _extreme(self, op, dim, keepdim, axis, keepdims):
-        keepdims = _keepdim(keepdim, keepdims)
-        if dim is None:  # everything, or NumPy's axis=: the values, ties sharing the gradient
-            axis = checks.normalize_axis(axis, self.ndim, op)
-            checks.check_nonempty(self.array, op, axis)
-            return reduction.Max.apply(self, axis=axis, keepdims=keepdims, smallest=op == "min")  # (no −x: it would
-            # wrap around for bools and unsigned integers)
-        dim = checks.normalize_axis(_dim(op, dim, axis), max(self.ndim, 1), op, single=True)
-        checks.check_nonempty(self.array, op, dim)
-        xp = backend.get_array_module(self.array)
-        a = self.array.reshape(1) if self.ndim == 0 else self.array
-        index = (a.argmax if op == "max" else a.argmin)(axis=dim)  # the first extreme, as PyTorch
-        picks = list(xp.ogrid[tuple(slice(n) for n in a.shape[:dim] + (1,) + a.shape[dim + 1:])])
-        picks[dim] = xp.expand_dims(index, dim)
-        values = (self.reshape(1) if self.ndim == 0 else self)[tuple(picks)]  # the gradient goes to that element
-        if not keepdim or self.ndim == 0:  # (a copy of its own, as PyTorch's, not a view of the entries read)
-            values = values.reshape(self.shape[:dim] + self.shape[dim + 1:]).clone()
-        else:
-            index = xp.expand_dims(index, dim)
-        return (MaxResult if op == "max" else MinResult)(values, self._make(index.astype(backend.np.int64)))
+    def _extreme(self, op, axis, keepdims):
+        axis = checks.normalize_axis(axis, self.ndim, op)
+        checks.check_nonempty(self.array, op, axis)
+        return reduction.Max.apply(self, axis=axis, keepdims=bool(keepdims), smallest=op == "min")  # (no −x: it would
+        # wrap around for bools and unsigned integers)
 
-    def argmax(self, dim=None, keepdim=False, *, axis=None):
-        """Indices of the maxima (an int64 tensor; no gradient); the first one where there are ties."""
-        return self._arg("argmax", dim, keepdim, axis)
+    def argmax(self, axis=None):
+        """The index of the largest element (along ``axis``): an int64 tensor, no gradient; the first of ties."""
+        return self._arg("argmax", axis)
 
-    def argmin(self, dim=None, keepdim=False, *, axis=None):
-        return self._arg("argmin", dim, keepdim, axis)
+    def argmin(self, axis=None):
+        return self._arg("argmin", axis)
 
-    def _arg(self, op, dim, keepdim, axis):
-        dim = _dim(op, dim, axis)
-        dim = None if dim is None else checks.normalize_axis(dim, max(self.ndim, 1), op, single=True)
-        checks.check_nonempty(self.array, op, dim)
-        out = getattr(self.array, op)(axis=dim)
-        if keepdim and self.ndim:  # (a 0-d tensor's result stays 0-d)
-            out = out.reshape((1,) * self.ndim) if dim is None else backend.get_array_module(out).expand_dims(out, dim)
-        return self._make(out.astype(backend.np.int64))
+    def _arg(self, op, axis):
+        axis = None if axis is None else checks.normalize_axis(axis, max(self.ndim, 1), op, single=True)
+        checks.check_nonempty(self.array, op, axis)
+        return self._make(getattr(self.array, op)(axis=axis).astype(backend.np.int64))
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """The variance over ``dim``: the squared deviations' sum divided by n − correction (1, PyTorch's default,
@@ -300,20 +251,10 @@ class TensorMethods:
         return self.clone() if self.dtype.kind == "b" else elementwise.Sign.apply(self)  # a bool is its own sign
 
     def clamp(self, min=None, max=None):
-        if isinstance(min, TensorMethods) or isinstance(max, TensorMethods):  # bounds per element: operands
-            if not all(b is None or isinstance(b, TensorMethods) for b in (min, max)):
-                raise TypeError("clamp: min and max must be both tensors (or None) or both numbers, as in PyTorch; "
-                                "make the number a tensor: minigan.full_like(x, value)")
-            x, lo = (self, None) if min is None else self._pair(min, "clamp")  # (in one dtype, PyTorch's promotion)
-            x, hi = (x, None) if max is None else x._pair(max, "clamp")
-            lo = lo if lo is None or lo.dtype == x.dtype else lo.astype(x.dtype)
-            bounds = "max" if min is None else "min" if max is None else "both"
-            return elementwise.ClampBy.apply(x, *[b for b in (lo, hi) if b is not None], bounds=bounds)
+        """Each value clipped to [min, max] (numbers; either may be None).  (Tensor bounds: minigan.Tensor's.)"""
         x = self.astype(backend.DEFAULT_DTYPE) if self.dtype.kind in "biu" and any(
             isinstance(b, float) for b in (min, max)) else self  # a float bound makes an integer tensor float32
         return elementwise.Clamp.apply(x, **checks.check_clamp(min, max))
-
-    clip = clamp
 
     def sigmoid(self):
         return activation.Sigmoid.apply(self._as_float())
@@ -326,14 +267,10 @@ class TensorMethods:
             raise DtypeError("relu: bool tensors are not supported (nor in PyTorch); use x.float() or x.long()")
         return activation.ReLU.apply(self)
 
-    def softmax(self, dim=-1, dtype=None, *, axis=None):
-        """exp(x) / Σ exp(x) along ``dim`` (``dtype``: computed in that dtype, as PyTorch's).  The dim is checked
-        first; an empty input of any dtype is given back as it is, as PyTorch's, which runs no kernel on it."""
+    def softmax(self, dim=-1, *, axis=None):
+        """exp(x) / Σ exp(x) along ``dim``."""
         axis = checks.normalize_axis(_dim("softmax", dim if axis is None else None, axis), self.ndim, "softmax", True)
-        x = self if dtype is None else self.to(dtype)
-        if x.numel() == 0 and not backend.is_floating(x.dtype):
-            return x.clone()
-        return reduction.Softmax.apply(x._floating("softmax"), axis=axis)
+        return reduction.Softmax.apply(self._floating("softmax"), axis=axis)
 
     def register_hook(self, hook) -> RemovableHandle:
         """Call ``hook(grad)`` each time the gradient with respect to this tensor is computed (a leaf's once a
@@ -374,28 +311,17 @@ class TensorMethods:
         """The number of elements (NumPy's ``.size``)."""
         return int(self.array.size)
 
-    nelement = numel
-
     def dim(self) -> int:
         """The number of dimensions (``.ndim``)."""
         return self.array.ndim
 
-    def reshape(self, *sizes, shape=None):  # (shape=: PyTorch's name, by keyword)
-        shape = sizes if shape is None else (shape,)
+    def reshape(self, *shape):
         return shaping.Reshape.apply(self, shape=checks.normalize_shape(shape, self.numel(), self.array.shape))
 
     def view(self, *shape):
-        """A view of this tensor's memory in another shape: refused, as in PyTorch, where the layout a view op gave
-        it would need a copy (a transposed matrix flattened, say).  (A computed tensor's layout is NumPy's, which can
-        differ from PyTorch's: there, as ``reshape``, it copies.)"""
-        out = self.reshape(*shape)
-        base = self._base
-        if base is not None and base.array.flags.c_contiguous and self.numel() > 1 and \
-                not backend.get_array_module(self.array).may_share_memory(out.array, self.array):
-            raise ShapeError(f"view: a tensor of shape {self.array.shape} laid out with strides "
-                             f"{tuple(s // self.array.itemsize for s in self.array.strides)} cannot be viewed as "
-                             f"{tuple(out.shape)} without a copy; use .reshape(...) (or .contiguous().view(...))")
-        return out
+        """This tensor in another shape (``reshape``: a view of its memory where the layout allows, else a copy;
+        minigan.Tensor's refuses the copy, as PyTorch's)."""
+        return self.reshape(*shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
         """Merge dimensions start_dim..end_dim into one of their sizes' product (not -1: empty ones infer none)."""
@@ -432,10 +358,7 @@ class TensorMethods:
             order[d_] = s_
         return self.permute(*[o if o is not None else next(rest) for o in order])
 
-    moveaxis = movedim
-
-    def permute(self, *order, dims=None):  # (dims=: PyTorch's name, by keyword)
-        dims = order if dims is None else (dims,)
+    def permute(self, *dims):
         return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim, "permute"))
 
     def swapaxes(self, axis0, axis1):
@@ -446,19 +369,13 @@ class TensorMethods:
         axis = checks.normalize_axis(axis, self.ndim + 1, "unsqueeze", single=True)
         return shaping.Reshape.apply(self, shape=self.shape[:axis] + (1,) + self.shape[axis:])
 
-    def expand(self, *sizes, size=None, implicit=False):
-        """A broadcast view of this tensor at ``sizes`` (-1 keeps a size), as PyTorch (``size=`` its name by keyword;
-        ``implicit`` is PyTorch's internal flag, with no effect on the result)."""
-        sizes = sizes if size is None else (size,)
-        sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
-        lead = len(sizes) - self.ndim
-        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
-        if lead < 0 or min(shape, default=0) < 0 or any(n not in (m, 1) for n, m in zip(self.shape, shape[lead:])):
-            raise ShapeError(f"expand: cannot expand a tensor of shape {self.array.shape} to {sizes}; "
+    def expand(self, *sizes):
+        """A broadcast view of this tensor at ``sizes`` (its size-1 dimensions repeated, new ones in front)."""
+        shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
+        if len(shape) < self.ndim or any(n not in (m, 1) for n, m in zip(self.shape, shape[len(shape) - self.ndim:])):
+            raise ShapeError(f"expand: cannot expand a tensor of shape {self.array.shape} to {shape}; "
                              "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
-        if math.prod(shape) >= 2**63:  # (NumPy's ValueError; PyTorch's: TypeError for a size past int64, else Runtime)
-            raise (TypeError if max(shape) >= 2**63 else ShapeError)(f"expand: {sizes} holds more than int64 counts")
-        if shape == self.shape:  # a view all the same (a writable one), as PyTorch's
+        if shape == self.shape:  # a view all the same (a writable one)
             return shaping.Reshape.apply(self, shape=shape)
         return shaping.BroadcastTo.apply(self, shape=shape)
 
@@ -474,11 +391,6 @@ def _dim(op, dim, axis):
 
 def _keepdim(keepdim, keepdims):
     return bool(keepdim if keepdims is None else keepdims)
-
-
-# What max(dim) and min(dim) return, as PyTorch's torch.return_types.max/min: (values, indices).
-MaxResult = namedtuple("max", ["values", "indices"])
-MinResult = namedtuple("min", ["values", "indices"])
 
 
 def maximum(a, b):

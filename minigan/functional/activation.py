@@ -13,8 +13,7 @@ from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, D
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor
-from minigan.surface import activations as pieces
-from minigan.surface import operands, parity, random
+from minigan.surface import operands, parity, pieces, random
 from minigan.surface import unary as U
 from minigan.surface.elu import ELU
 from minigan.surface.node_view import shown_as

@@ -44,6 +44,7 @@ from minigan.surface import (
 )
 from minigan.surface import numpy_protocol as _numpy
 from minigan.surface import sorting as surface_sorting
+from minigan.surface.forms import TensorForms
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
@@ -96,7 +97,7 @@ class Size(tuple):
         return f"minigan.Size({list(self)})"
 
 
-class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSamplers, MissingMethods):
+class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSamplers, MissingMethods):
     """``Tensor(data)``: an n-d array that remembers how it was computed (``minigan.tensor(data)`` is the usual way
     to make one).
 
@@ -305,7 +306,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
         if len(axes) != self.ndim:  # (a RuntimeError, as PyTorch's)
             raise ShapeError(f"permute: {len(axes)} dims given, {tuple(axes)}, for a tensor of {self.ndim} dims; give "
                              "each of its dims once")
-        return super().permute(*order, dims=dims)
+        return super().permute(*given)
 
     def transpose(self, *dims, dim0=None, dim1=None):
         """``transpose(0, 1)`` or ``transpose(dim0=0, dim1=1)`` (and NumPy's forms, the engine's)."""
@@ -498,13 +499,6 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
     grad_fn = property(engine.Tensor.grad_fn.fget, lambda self, value: _read_only(
         self, "grad_fn", "x = x.detach() to cut it from the graph"), doc="The node that made this tensor, or None.")
     T = T.setter(lambda self, value: _read_only(self, "T", "x = x.t() to keep the transpose, or x.copy_(v.t())"))
-
-    def __contains__(self, element):  # (what is no tensor or number: PyTorch's class, a RuntimeError)
-        if not isinstance(element, (int, float, bool, engine.Tensor)):
-            raise RuntimeError(f"`v in x`: a tensor holds numbers; v is a {type(element).__name__} "
-                               "(Tensor.__contains__ takes a tensor or a number, as PyTorch's): compare a number, or "
-                               "x.tolist() to find other things")
-        return super().__contains__(element)
 
     def __delitem__(self, index):  # (without it, Python's answer is a bare AttributeError: '__delitem__')
         raise TypeError("Tensor does not support deleting items, as PyTorch's: a tensor's size is fixed; keep the "

@@ -44,9 +44,9 @@ from minigan.engine.ops import norm as N
 from minigan.engine.ops import pool as P
 from minigan.engine.ops import reduce as R
 from minigan.engine.ops import shape as S
-from minigan.surface import activations as SA
 from minigan.surface import einsum_plan as SE
 from minigan.surface import factors as SF
+from minigan.surface import pieces as SA
 
 MODULES = (E, A, R, S, L, LS, C, N, P)
 MOVED = (SA, SE, SF)  # ops that left the engine for the surface (only its doors call them): rows of their own still
@@ -402,7 +402,7 @@ ROWS = {
     E.Maximum: Row(distinct_pair(), apply(E.Maximum)),
     E.Minimum: Row(distinct_pair(), apply(E.Minimum)),
     E.Where: Row(where(), apply(E.Where)),
-    E.ClampBy: Row(clamp_by(), apply(E.ClampBy)),
+    SA.ClampBy: Row(clamp_by(), apply(SA.ClampBy)),
     # activations
     A.Sigmoid: Row(unary(-4, 4), apply(A.Sigmoid)),
     A.SigmoidBackward: Row(same_shape(2, ((-2, 2), (0.05, 0.95))), apply(A.SigmoidBackward)),
@@ -491,7 +491,7 @@ FORMULAS = {
     E.Clamp: lambda a, lo, hi: np.minimum(np.maximum(a, -np.inf if lo is None else lo), hi),
     E.Fill: lambda a, b: np.broadcast_to(b, a.shape), E.Clone: lambda a, order: a, E.Cast: lambda a: a,
     E.Maximum: np.maximum, E.Minimum: np.minimum, E.Where: lambda a, b, cond: np.where(cond, a, b),
-    E.ClampBy: lambda a, b, c=None, bounds="both": (np.minimum(a, b) if bounds == "max" else  # b: the bound given
+    SA.ClampBy: lambda a, b, c=None, bounds="both": (np.minimum(a, b) if bounds == "max" else  # b: the bound given
                                                      np.maximum(a, b) if c is None else np.clip(a, b, c)),
     A.Sigmoid: _sigmoid, A.SigmoidBackward: lambda g, s: g * s * (1 - s), A.Tanh: np.tanh,
     A.Step: lambda x: (x > 0) * 1.0, A.Select: lambda g, x, keep: np.where(keep, g, 0), A.ReLU: lambda x: x * (x > 0),

@@ -272,23 +272,3 @@ class Where(Node):
         (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
         return (unbroadcast(select(self.cond, grad), sa) if need_a else None,
                 unbroadcast(select(~self.cond, grad), sb) if need_b else None)
-
-
-class ClampBy(Node):
-    """a clipped by tensor bounds (broadcast): min(max(a, lo), hi), NaN where any of them is NaN, as PyTorch's clamp
-    with tensor bounds.  ``bounds`` names the ones given ("min", "max" or "both": then b is lo and c is hi)."""
-
-    def forward(self, a, b, c=None, bounds="both"):
-        xp = backend.get_array_module(a, b)
-        (lo, hi), self.bounds = ((None, b) if bounds == "max" else (b, c)), bounds
-        self.save_for_backward(a, b, c)  # (all of them, as PyTorch's: the masks are made from them in backward)
-        out = a if lo is None else xp.maximum(a, lo)
-        return out if hi is None else xp.minimum(out, hi)
-
-    def backward(self, grad):  # d/da = 1 where lo ≤ a ≤ hi, d/dlo = 1 where a < lo < hi, d/dhi = 1 where hi < a or lo
-        a, b, c = [t if t is None else value(t) for t in self.saved_tensors]
-        lo, hi = (None, b) if self.bounds == "max" else (b, c)  # where each input is the result: PyTorch's masks (all
-        masks = ((a >= lo, a < lo) if hi is None else (a <= hi, a > hi) if lo is None else  # False where a is NaN)
-                 ((a >= lo) & (a <= hi), (a < lo) & (lo < hi), (a > hi) | (hi < lo)))
-        return tuple([unbroadcast(select(m, grad), t.shape) if need else None
-                      for m, t, need in zip(masks, (a, b, c), self.needs_input_grad)])

@@ -9,8 +9,6 @@ commands, stand above the engine: minigan/arguments.py.)
 
 from __future__ import annotations
 
-import warnings
-
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, GraphError, IndexOutOfRange, ShapeError
@@ -247,8 +245,8 @@ def no_negative_strides(array):
 
 def to_array(data, dtype=None, device=None, copy=True, infer=False):
     """Turn user data into a backend array.  An array keeps its dtype; Python numbers become float32
-    (``Tensor(data)``, PyTorch's legacy constructor), or with ``infer`` (``tensor(data)``) bool, int64 or
-    float32 by what they are, as ``torch.tensor`` does."""
+    (``Tensor(data)``), or with ``infer`` (``tensor(data)``) bool, int64 or float32 by what they are.  (Nested lists
+    of tensors and NumPy scalars are read first by minigan.Tensor's doors: minigan/surface/data.py.)"""
     if backend.is_array(data) or backend.is_numpy_scalar(data):
         xp = backend.module_for_device(device) if device is not None else None
         if xp is None:
@@ -265,12 +263,8 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
     else:
         xp = backend.module_for_device(device) if device is not None else backend.active_module()
-        list_dtype, tensors, needs_grad = _read_list(data)
-        if needs_grad:  # the values leave the graph: PyTorch warns
-            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior. "
-                          "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
         try:
-            host = backend.np.asarray(_values(data) if tensors else data)
+            host = backend.np.asarray(data)
         except ValueError as e:  # nested lists of unequal lengths: a ValueError, as PyTorch's
             raise ShapeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e}); nested lists must "
                              "have equal lengths") from None
@@ -281,53 +275,10 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
                             "expected numbers, (nested) lists of numbers, or a NumPy/CuPy array")
         inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
             else None
-        if infer and list_dtype is not None:  # [np.float64(1.5), 2.0]: NumPy scalars and tensors keep their dtypes
-            inferred = list_dtype
         arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
-
-
-def _values(data):
-    """Nested lists with each Tensor in them replaced by a host copy of its number: ``tensor([t0, t1])`` reads the
-    values as PyTorch's does (its item(): a tensor of shape (1,) or (1, 1) adds no dimension), also of tensors that
-    require grad or live on the GPU (which ``np.asarray`` refuses)."""
-    if isinstance(data, (list, tuple)):
-        return [_values(item) for item in data]
-    return backend.asnumpy(data.array).reshape(()) if backend.is_array(getattr(data, "array", None)) else data
-
-
-def _numbers(data):
-    """The numbers of nested lists and tuples, in order."""
-    if isinstance(data, (list, tuple)):
-        for item in data:
-            yield from _numbers(item)
-    else:
-        yield data
-
-
-def _read_list(data):
-    """One walk over nested lists: ``torch.tensor``'s dtype for them when they hold NumPy scalars or tensors (else
-    None: NumPy's kind decides), whether they hold a tensor, and whether one of those requires grad.  The dtype: the
-    highest kind present wins (bool < int < float), promoted within that kind only, a Python float counting as the
-    default float dtype and a Python int as int64: [np.float32(1), 2.0] is float32, [np.int32(1), 2.0] too."""
-    np = backend.np
-    by_kind, typed, tensors, needs_grad = {"b": [], "i": [], "f": []}, False, False, False
-    for x in _numbers(data):
-        tensor = backend.is_array(getattr(x, "array", None))
-        if isinstance(x, np.generic) or tensor or not isinstance(x, (bool, int, float)) and backend.is_array(x):
-            typed, tensors = True, tensors or tensor  # (np.float64 is a Python float too; an array, its dtype)
-            needs_grad = needs_grad or (tensor and x.requires_grad)
-            by_kind["b" if x.dtype.kind == "b" else "i" if x.dtype.kind in "iu" else "f"].append(np.dtype(x.dtype))
-        elif isinstance(x, bool):  # before int: a bool is an int too
-            by_kind["b"].append(np.dtype(np.bool_))
-        elif isinstance(x, int):
-            by_kind["i"].append(np.dtype(np.int64))
-        elif isinstance(x, float):
-            by_kind["f"].append(np.dtype(backend.DEFAULT_DTYPE))
-    dtype = next(np.result_type(*by_kind[k]) for k in "fib" if by_kind[k]) if typed else None
-    return dtype, tensors, needs_grad
 
 
 def are_sizes(args) -> bool:

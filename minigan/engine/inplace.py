@@ -23,10 +23,6 @@ from minigan.engine.methods import TensorMethods
 from minigan.engine.ops import elementwise
 from minigan.engine.ops import shape as shaping
 
-# The ops PyTorch lets write into an expanded tensor, whose entries share memory (it checks the others for "internal
-# overlap" and refuses): each sets values, so an element shared by several entries is written where the op writes.
-# (x[i] = v is PyTorch's index_put_ for index arrays, which writes a copy here, and a copy_ into x[i] otherwise.)
-SETS_VALUES = {"fill_", "masked_fill_", "index_fill_", "index_put_", "tril_", "triu_", "threshold(inplace=True)"}
 VIEW_KINDS = {"multi-output": "one of those split, unbind or chunk returned, or a view of one",
               "no_grad": "made under no_grad", "Function": "an autograd.Function returned as its input or a view of it"}
 
@@ -57,15 +53,12 @@ class InPlace:
         place = self.array if target is None else target  # the memory written: all of it, or x[index]'s
         if not getattr(place.flags, "writeable", True):
             raise GraphError(f"{op}: this tensor's memory is a read-only NumPy array; change a .clone() instead")
-        if repeats(place) and (op not in SETS_VALUES or op == "fill_" and isinstance(operands[0], TensorMethods)):
-            raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
-                             "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")
+        given = operands
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
             operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
         target_shape, tensors = place.shape, [o for o in operands if isinstance(o, TensorMethods)]
-        for o in tensors:  # (PyTorch reads a fill's 0-d value as a number, and makes addmm_'s product, first)
-            if not (op == "addmm_" or op in ("fill_", "masked_fill_", "index_fill_") and o.ndim == 0):
-                refuse_overlap(op, place, o.array, op == "setitem")
+        self._refuse_place(op, place, given, tensors)
+        for o in tensors:
             if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
                 continue
             written = backend.broadcast_shapes(target_shape, o.shape, op=op)
@@ -112,6 +105,10 @@ class InPlace:
             if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
                 self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
         return self  # (a tensor's history is brought up to date when next used: Tensor._input)
+
+    def _refuse_place(self, op, place, given, tensors):
+        """What a library above the engine refuses to write in place (minigan.Tensor: where PyTorch refuses, an
+        operand sharing some of the memory written, an expanded tensor: surface/overlap.py); the engine, nothing."""
 
     def _place_operand(self, value, op, grad_mode):
         """An in-place op's operand as a tensor: a number takes this tensor's dtype (as in ``_operand``)."""
@@ -216,34 +213,3 @@ def follow_retained(old, new) -> None:
     version, as PyTorch's, and no longer for the old one."""
     if old is not None and old.retained is not None:
         new.retained, old.retained = old.retained, None
-
-
-def refuse_overlap(op, a, b, setitem=False, whole=False, what="the value read") -> None:
-    """Refuse an in-place op whose operand ``b`` shares memory with the array ``a`` it writes, as PyTorch refuses it:
-    some, but not all, of it for the elementwise ops (add_, copy_, x[i] = v), any of it (``whole``) for the ops that
-    write where an index says (scatter_, index_add_, x[index tensor] = v: PyTorch's assert_no_overlap).  PyTorch's
-    test: only arrays without gaps or repeats are compared (others run), the very same array aside; the same bytes with
-    the same strides count as all.  (``x[i] = v`` first broadcasts v to x[i]'s shape: size-1 axes do not count.)"""
-    xp = backend.get_array_module(a)  # (b may be a host scalar, the number given to fill_ or add_: no view)
-    if a is not b and (not isinstance(b, xp.ndarray) or not xp.may_share_memory(a, b) or not (_dense(a) and _dense(b))
-                       or setitem and not whole and b.size != a.size):  # (a value broadcast to x[i]: not checked)
-        return
-    a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
-    if whole or (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides):
-        raise GraphError(f"{op}: {what} shares {'' if whole else 'some, but not all, '}memory with the tensor written "
-                         "(a view of it); PyTorch refuses this too: pass a .clone() of it")
-
-
-def _dense(a) -> bool:
-    """Are ``a``'s elements packed, each once (some order of its axes is C-contiguous)?"""
-    step = a.itemsize
-    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
-        if stride != step:
-            return False
-        step *= n
-    return True
-
-
-def _address(a) -> int:
-    """Where an array's first element lives (NumPy's or CuPy's array interface)."""
-    return (a.__cuda_array_interface__ if hasattr(a, "__cuda_array_interface__") else a.__array_interface__)["data"][0]

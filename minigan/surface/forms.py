@@ -18,6 +18,7 @@ from minigan.engine.errors import GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.methods import _dim, maximum, minimum
 from minigan.engine.tensor import Tensor
+from minigan.surface.overlap import refuse_place
 from minigan.surface.pieces import ClampBy
 
 # What max(dim) and min(dim) return, as PyTorch's torch.return_types.max/min: (values, indices).
@@ -29,6 +30,9 @@ class TensorForms:
     """PyTorch's argument forms of the engine's methods (see the module's docstring)."""
 
     __slots__ = ()
+
+    def _refuse_place(self, op, place, given, tensors):  # (in place: what PyTorch refuses to write)
+        refuse_place(op, place, given, tensors)
 
     def numpy(self, *, force=False):
         """The data as a NumPy array, sharing this CPU tensor's memory, as PyTorch's (a change to one shows in

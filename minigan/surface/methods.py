@@ -23,6 +23,7 @@ from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
 from minigan.engine.tensor import Tensor as EngineTensor
 from minigan.surface import creation, operands, pointwise, products, reductions, sampling, scaled, shapes
+from minigan.surface import data as data_
 from minigan.surface import unary as U
 
 
@@ -641,8 +642,8 @@ class TensorMath:
                           "or sourceTensor.detach().clone().requires_grad_(True), rather than "
                           "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
         data = creation.numbers_fit("new_tensor", data, dtype or self.dtype)
-        t = self._make(checks.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
-                                       infer=True))
+        t = self._make(data_.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
+                                      infer=True))
         return t.requires_grad_(True) if requires_grad else t
 
     new_empty = new_zeros

@@ -42,6 +42,7 @@ from minigan.surface import (
     scaled,
     variance,
 )
+from minigan.surface import data as data_
 from minigan.surface import numpy_protocol as _numpy
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.forms import TensorForms
@@ -127,6 +128,8 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
         if not checks.are_sizes(data):  # (data: its Python numbers must fit the dtype, as tensor(data)'s)
             data = (creation.numbers_fit("Tensor", data[0], dtype or backend.DEFAULT_DTYPE),) if len(data) == 1 \
                 else data
+            data = (data_.read(data[0])[0],) if len(data) == 1 and isinstance(data[0], (list, tuple)) else data  # (lists
+            # of tensors: their numbers)
             return super().__init__(*data, requires_grad=requires_grad, dtype=dtype, device=device)
         creation.allocated("Tensor", tuple(int(n) for n in data), dtype, lambda: super(Tensor, self).__init__(
             *data, requires_grad=requires_grad, dtype=dtype, device=device))  # (Tensor(2, 3): zeros, refused past
@@ -625,8 +628,8 @@ def tensor(data, *, requires_grad=False, dtype=None, device=None, pin_memory=Fal
                       "sourceTensor.detach().clone().requires_grad_(True), rather than minigan.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
     data = creation.numbers_fit("tensor", data, dtype)  # (Python numbers past the dtype: PyTorch's refusals)
-    t = Tensor._make(checks.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
-                                     infer=True))
+    t = Tensor._make(data_.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
+                                    infer=True))
     return t.requires_grad_(True) if requires_grad else t
 
 

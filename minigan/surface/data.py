@@ -1,4 +1,5 @@
-"""How a tensor's doors read Python data as torch.tensor reads it: nested lists holding tensors and NumPy scalars.
+"""How a tensor's doors read Python data as torch.tensor reads it: nested lists holding tensors and NumPy scalars (and
+``host_array``, the other way: a host NumPy array of a tensor, for code that measures or plots).
 
 The engine's ``checks.to_array`` reads an array, or nested lists of numbers by NumPy's kinds (bool, int64, the default
 float).  PyTorch's doors also take a list holding tensors (``tensor([t0, t1])``: each one's number, with a warning
@@ -71,3 +72,17 @@ def _read_list(data):
             by_kind["f"].append(np.dtype(backend.DEFAULT_DTYPE))
     dtype = next(np.result_type(*by_kind[k]) for k in "fib" if by_kind[k]) if typed else None
     return dtype, tensors, needs_grad
+
+
+def host_array(x, fn: str, name: str, dtype=backend.np.float64):
+    """A host NumPy array (of ``dtype``; None keeps it) from a Tensor, a NumPy/CuPy array or a list: the other way,
+    for code that measures or plots on the CPU (metrics, viz); ``fn`` and ``name`` go into the error."""
+    if not backend.is_array(x) and hasattr(x, "array") and not isinstance(x, (list, tuple)):
+        x = x.array  # a minigan Tensor
+    try:
+        a = backend.asnumpy(x)
+    except Exception as e:
+        raise TypeError(f"{fn}: got {name} of type {type(x).__name__}, expected an array or a Tensor") from e
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: got {name} of dtype {a.dtype}, expected real numbers")
+    return a.astype(dtype) if dtype is not None else a

@@ -128,8 +128,8 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
         if not checks.are_sizes(data):  # (data: its Python numbers must fit the dtype, as tensor(data)'s)
             data = (creation.numbers_fit("Tensor", data[0], dtype or backend.DEFAULT_DTYPE),) if len(data) == 1 \
                 else data
-            data = (data_.read(data[0])[0],) if len(data) == 1 and isinstance(data[0], (list, tuple)) else data  # (lists
-            # of tensors: their numbers)
+            if len(data) == 1 and isinstance(data[0], (list, tuple)):  # (lists of tensors: their numbers)
+                data = (data_.read(data[0])[0],)
             return super().__init__(*data, requires_grad=requires_grad, dtype=dtype, device=device)
         creation.allocated("Tensor", tuple(int(n) for n in data), dtype, lambda: super(Tensor, self).__init__(
             *data, requires_grad=requires_grad, dtype=dtype, device=device))  # (Tensor(2, 3): zeros, refused past

@@ -21,9 +21,9 @@ import weakref
 
 from minigan import _dtype
 from minigan import storage as _storage
+from minigan._dtype import TYPE_NAMES
 from minigan.engine import backend, checks, walk
 from minigan.engine import tensor as engine
-from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import RemovableHandle

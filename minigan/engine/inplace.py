@@ -167,9 +167,7 @@ class InPlace:
     def mul_(self, other):
         return self._in_place("mul_", elementwise.Mul.apply, other, update=operator.imul)
 
-    def div_(self, other, *, rounding_mode=None):
-        if rounding_mode is not None:  # a rounded quotient: the method form in minigan/surface/inplace.py
-            return self.divide_(other, rounding_mode=rounding_mode)
+    def div_(self, other):
         return self._in_place("div_", elementwise.Div.apply, other, update=operator.itruediv)
 
     def clamp_(self, min=None, max=None):

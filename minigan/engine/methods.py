@@ -86,9 +86,6 @@ class TensorMethods:
         device = backend.device_type(device)  # (a second GPU is refused here, even for a tensor already on the GPU)
         return out if out.device.type == device else shaping.ToDevice.apply(out, device=device)
 
-    def cpu(self):
-        return self.to("cpu")
-
     def astype(self, dtype):
         dtype = backend.np.dtype(dtype)
         return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
@@ -99,12 +96,6 @@ class TensorMethods:
 
     def float(self):
         return self.astype(backend.np.float32)
-
-    def double(self):
-        return self.astype(backend.np.float64)
-
-    def long(self):
-        return self.to(dtype=backend.np.int64)
 
     def contiguous(self):
         """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
@@ -248,7 +239,7 @@ class TensorMethods:
 
     def sign(self):
         """-1, 0 or 1 elementwise; its derivative is 0 wherever it exists (kept in the graph, as PyTorch)."""
-        return self.clone() if self.dtype.kind == "b" else elementwise.Sign.apply(self)  # a bool is its own sign
+        return elementwise.Sign.apply(self)
 
     def clamp(self, min=None, max=None):
         """Each value clipped to [min, max] (numbers; either may be None).  (Tensor bounds: minigan.Tensor's.)"""
@@ -263,8 +254,6 @@ class TensorMethods:
         return activation.Tanh.apply(self._as_float())
 
     def relu(self):
-        if self.dtype.kind == "b":  # an integer tensor stays integer (max(x, 0)), as in PyTorch
-            raise DtypeError("relu: bool tensors are not supported (nor in PyTorch); use x.float() or x.long()")
         return activation.ReLU.apply(self)
 
     def softmax(self, dim=-1, *, axis=None):

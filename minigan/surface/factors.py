@@ -1,11 +1,11 @@
-"""The product of a tensor's entries (``prod``) and the running sum (``cumsum``): ops built as the engine builds its own
-(minigan/engine/ops/reduce.py, whose ``_keep`` they share), which only the surface's doors call
-(minigan/surface/reductions.py).
+"""The product of a tensor's entries (``prod``), the running sum (``cumsum``) and log Σ exp (``logsumexp``): ops built
+as the engine builds its own (minigan/engine/ops/reduce.py, whose ``_keep`` and ``_shift`` they share), which only the
+surface's doors call (minigan/surface/reductions.py, methods.py).
 """
 
 from minigan.engine import backend
 from minigan.engine.graph import Node, namespace
-from minigan.engine.ops.reduce import _keep
+from minigan.engine.ops.reduce import _keep, _shift
 
 
 class Prod(Node):
@@ -61,3 +61,27 @@ class CumSum(Node):
 
     def backward(self, grad):  # out_i = Σ_{k≤i} x_k, so dL/dx_k = Σ_{i≥k} dL/dout_i: the running sum from the end
         return (CumSum.apply(grad, axis=self.axis, reverse=not self.reverse),)
+
+
+def _squeezed(shape, axis):
+    axes = range(len(shape)) if axis is None else axis if isinstance(axis, tuple) else (axis,)
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+class LogSumExp(Node):
+    def forward(self, x, axis=None, keepdims=False):
+        xp = backend.get_array_module(x)
+        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
+        m = _shift(x, axis)
+        m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
+        with backend.np.errstate(divide="ignore"):  # log 0 = −inf: the sum of nothing, or of e^(−inf)
+            out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
+        out = out if keepdims else out.reshape(_squeezed(x.shape, axis))
+        self.save_for_backward(x, out)
+        return out
+
+    def backward(self, grad):  # d logΣe^x / dx_i = e^(x_i − lse) = softmax(x)_i
+        x, out = self.saved_tensors
+        keep = (grad, out)
+        grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in keep)
+        return (grad * namespace(grad).exp(x - out),)

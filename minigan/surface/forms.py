@@ -14,7 +14,7 @@ import math
 from collections import namedtuple
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import GraphError, ShapeError
+from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.methods import _dim, maximum, minimum
 from minigan.engine.tensor import Tensor
@@ -120,6 +120,17 @@ class TensorForms:
         if isinstance(min, Tensor) or isinstance(max, Tensor):  # bounds per element: clamp's result, written in
             return self._in_place("clamp_", lambda x, lo, hi: x.clamp(lo, hi), min, max)
         return super().clamp_(min, max)
+
+    def div_(self, other, *, rounding_mode=None):  # (a rounded quotient: divide_, surface/inplace.py)
+        return super().div_(other) if rounding_mode is None else self.divide_(other, rounding_mode=rounding_mode)
+
+    def relu(self):  # (an integer tensor stays integer, max(x, 0), as PyTorch's; a bool one has no kernel there)
+        if self.dtype.kind == "b":
+            raise DtypeError("relu: bool tensors are not supported (nor in PyTorch); use x.float() or x.long()")
+        return super().relu()
+
+    def sign(self):  # (a bool is its own sign: a copy)
+        return self.clone() if self.dtype.kind == "b" else super().sign()
 
     def softmax(self, dim=-1, dtype=None, *, axis=None):
         """``dtype``: computed in that dtype, as PyTorch's.  The dim is checked first; an empty input of any dtype is

@@ -22,7 +22,7 @@ from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
 from minigan.engine.tensor import Tensor as EngineTensor
-from minigan.surface import creation, operands, pointwise, products, reductions, sampling, scaled, shapes
+from minigan.surface import creation, factors, operands, pointwise, products, reductions, sampling, scaled, shapes
 from minigan.surface import data as data_
 from minigan.surface import unary as U
 
@@ -97,7 +97,7 @@ class TensorMath:
         axis, keepdims = reductions.every_dim(_dim("logsumexp", dim, axis)), _keepdim(keepdim, keepdims)  # (dim=():
         # every dim, as PyTorch's sum and its logsumexp with keepdim=True; without, PyTorch's own shape check fails)
         axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
-        return reduction.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
+        return factors.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
 
     def leaky_relu(self, negative_slope=0.01):
         slope = check_slope(negative_slope)

@@ -122,7 +122,7 @@ adjust_results({
     elementwise.Pow: _pow, elementwise.Where: _where, activation.LeakyReLU: _as_first, elementwise.Clamp: _clamped,
     pieces.Hardtanh: _clamped,
     reduce.Sum: _row_major, reduce.Mean: _row_major, reduce.Max: _row_major, reduce.Norm2: _row_major,
-    factors.Prod: _row_major, factors.CumSum: _row_major, reduce.LogSumExp: _row_major, reduce.Softmax: _row_major,
+    factors.Prod: _row_major, factors.CumSum: _row_major, factors.LogSumExp: _row_major, reduce.Softmax: _row_major,
     reduce.LogSoftmax: _row_major, shape.Cat: _row_major, shape.Pad: _row_major, linalg.MatMul: _row_major,
     linalg.Linear: _row_major, loss.BCEWithLogits: _loss_as(1), loss.BCE: _loss_as(0), loss.MSE: _loss_as(0, 1),
     Joined: _its_own,  # (cat of channels-last inputs, written straight into their layout: surface/layout.py)

@@ -291,7 +291,7 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
     def __rpow__(self, base):  # (2 ** x: pow's door too, where an integer x may hold negative exponents)
         if type(base) in checks.SEQUENCES:
             return NotImplemented
-        return pointwise.pow(base, self) if isinstance(base, int) else super().__rpow__(base)
+        return pointwise.pow(base, self) if isinstance(base, int) else pointwise.powered(base, self)
 
     def __rtruediv__(self, other):  # (2 / x is x.reciprocal() * 2, as PyTorch's Tensor.__rtruediv__: 1/x first, which
         if type(other) in checks.SEQUENCES:  # rounds otherwise than 2/x, and its derivative -grad·(r·r) then ·2)
@@ -439,15 +439,15 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
 
     def double(self, *, memory_format=None):
         creation.only_defaults("double", memory_format=memory_format)
-        return self._copy_in(super().double(), memory_format)
+        return self._copy_in(self.astype(backend.np.float64), memory_format)
 
     def long(self, *, memory_format=None):
         creation.only_defaults("long", memory_format=memory_format)
-        return self._copy_in(super().long(), memory_format)
+        return self._copy_in(self.to(dtype=backend.np.int64), memory_format)  # (no graph: an integer result)
 
     def cpu(self, *, memory_format=None):
         creation.only_defaults("cpu", memory_format=memory_format)
-        return self._copy_in(super().cpu(), memory_format)
+        return self._copy_in(self.to("cpu"), memory_format)
 
     def contiguous(self, *, memory_format=creation.contiguous_format):  # (PyTorch's: a format, by keyword)
         creation.a_memory_format("contiguous", memory_format)

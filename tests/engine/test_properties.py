@@ -425,7 +425,7 @@ ROWS = {
     SF.Prod: Row(reduction(0.3, 1.5, shapes=FULL, tuples=False, zeros=True), apply(SF.Prod)),
     SF.CumSum: Row(reduction(shapes=AXES, tuples=False, none=False, keepdims=False).map(
         lambda d: (d[0], dict(d[1], reverse=False))), apply(SF.CumSum)),
-    R.LogSumExp: Row(reduction(shapes=FULL), apply(R.LogSumExp)),
+    SF.LogSumExp: Row(reduction(shapes=FULL), apply(SF.LogSumExp)),
     R.Softmax: Row(reduction(shapes=AXES, tuples=False, none=False, keepdims=False), apply(R.Softmax)),
     R.LogSoftmax: Row(reduction(shapes=AXES, tuples=False, none=False, keepdims=False), apply(R.LogSoftmax)),
     # shapes
@@ -499,7 +499,7 @@ FORMULAS = {
     SA.Hardtanh: lambda x: np.clip(x, -1, 1),
     SA.Threshold: lambda x, threshold, value: np.where(x > threshold, x, value),
     SA.Hardswish: lambda x: x * np.clip(x + 3, 0, 6) / 6, A.Softplus: lambda x: np.log1p(np.exp(x)),
-    R.Sum: np.sum, R.Mean: np.mean, R.Max: np.max, SF.Prod: np.prod, R.LogSumExp: _lse,
+    R.Sum: np.sum, R.Mean: np.mean, R.Max: np.max, SF.Prod: np.prod, SF.LogSumExp: _lse,
     R.Norm2: lambda x, axis, keepdims: np.sqrt((x * x).sum(axis=axis, keepdims=keepdims)),
     SF.CumSum: lambda x, axis, reverse: np.cumsum(x, axis=axis),
     R.Softmax: lambda x, axis: np.exp(x) / np.exp(x).sum(axis=axis, keepdims=True),

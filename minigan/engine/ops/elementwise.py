@@ -64,25 +64,16 @@ class Neg(Node):
         return (-grad,)
 
 
-def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a number, not a tensor's values).
-    # A number b of -0.5 is 1/sqrt(a) (−∞ at −0, NaN at −∞, where C's pow gives +∞ and +0), 0.5 sqrt (NumPy's ** too);
-    # a tensor b is C's pow throughout, where NumPy's power takes sqrt for a broadcast 0.5 (NaN at −∞, −0 at −0: C's
-    # pow gives +∞ and +0, |a| there)
-    if not isinstance(a, backend.PLAIN_TYPES):
-        return a**b  # (a Tensor, under create_graph: its own Pow node gives this)
-    xp = namespace(a)
-    if number and b in (3, -2) and a.dtype.itemsize > 2:  # PyTorch's kernel multiplies for these, where C's pow
-        return a * a * a if b == 3 else 1 / (a * a)  # rounds once (float16: pow of the float32 value, NumPy's too)
-    out = 1 / xp.sqrt(a) if number and b == -0.5 else a**b
-    return out if number or not (b == 0.5).any() else xp.where((b == 0.5) & ((a == -xp.inf) | (a == 0)), abs(a), out)
-
-
 class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
+    @staticmethod
+    def power(a, b, number):  # a ** b (number: b is a number, not a tensor's values; a subclass may round it as a
+        return a**b  # library's kernels do: minigan.Tensor's Pow, surface/pointwise.py)
+
     def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
-        out = power(a, b, number) if a.dtype != bool else a | ~b  # (x ** True is x, x ** False all True: PyTorch's)
+        out = self.power(a, b, number) if a.dtype != bool else a | ~b  # (bools: x ** True is x, x ** False all True)
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
@@ -99,7 +90,7 @@ class Pow(Node):
             number = isinstance(self.inputs[1], backend.np.generic)
             e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
             # look like one: PyTorch's kernels for a number, or for a tensor)
-            da = zeros(grad) if number and e == 0 else grad * (b * power(a, e - 1, number))
+            da = zeros(grad) if number and e == 0 else grad * (b * self.power(a, e - 1, number))
             da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
         if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
             # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max, the 2-norm, logsumexp, and the softmax pair built on them.
+"""Reductions: sum, mean, max, the 2-norm, and the softmax pair.
 
 ``axis`` follows NumPy: None (all axes), an int, or a tuple of ints; ``keepdims`` too.
 Backward first restores the reduced axes as size 1 (``_keep``) and then broadcasts.
@@ -87,30 +87,6 @@ def _shift(x, axis):
     """The max over ``axis`` (kept as size 1), subtracted before exp so that it cannot overflow;
     an empty tensor has no max and needs no shift (its softmax is empty, as in PyTorch)."""
     return x.max(axis=axis, keepdims=True) if x.size else x.dtype.type(0)
-
-
-def _squeezed(shape, axis):
-    axes = range(len(shape)) if axis is None else axis if isinstance(axis, tuple) else (axis,)
-    return tuple(n for i, n in enumerate(shape) if i not in axes)
-
-
-class LogSumExp(Node):
-    def forward(self, x, axis=None, keepdims=False):
-        xp = backend.get_array_module(x)
-        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        m = _shift(x, axis)
-        m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
-        with backend.np.errstate(divide="ignore"):  # log 0 = −inf: the sum of nothing, or of e^(−inf)
-            out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
-        out = out if keepdims else out.reshape(_squeezed(x.shape, axis))
-        self.save_for_backward(x, out)
-        return out
-
-    def backward(self, grad):  # d logΣe^x / dx_i = e^(x_i − lse) = softmax(x)_i
-        x, out = self.saved_tensors
-        keep = (grad, out)
-        grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in keep)
-        return (grad * namespace(grad).exp(x - out),)
 
 
 class Softmax(Node):

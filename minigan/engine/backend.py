@@ -178,7 +178,7 @@ def device_type(device) -> str:
     GPU and unknown names are refused."""
     if isinstance(device, str) and device in ("numpy", "gpu", "cupy"):  # (minigan's names of its backends)
         return "cpu" if device == "numpy" else "cuda"
-    device = device if isinstance(device, Device) else Device(device)  # (a name PyTorch refuses raises there)
+    device = device if isinstance(device, Device) else Device(device)  # (an unknown name raises there)
     if device.type == "cuda" and device.index not in (None, 0):
         raise BackendError(f"to: minigan runs on one GPU, cuda:0; got {str(device)!r} (choose the GPU with the "
                            "CUDA_VISIBLE_DEVICES environment variable)")
@@ -221,7 +221,7 @@ class Device:
     def __hash__(self):
         return hash(str(self))
 
-    def __enter__(self):  # `with device("cuda"):` the factories make new tensors there until the block ends (PyTorch's)
+    def __enter__(self):  # `with device("cuda"):` the factories make new tensors there until the block ends
         xp = module_for_device(self)  # (refused without CuPy, or for a second GPU, as every door to a device)
         _active.setdefault("outer", []).append(_active["xp"])
         _active["xp"] = xp

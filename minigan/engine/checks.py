@@ -93,7 +93,7 @@ def normalize_index(items, tensor):
         axis += _axes_used(it)
         out.append(it)
     arrays = [it for it in out if backend.is_array(it) and it.ndim]  # index arrays, which NumPy broadcasts together:
-    if len(arrays) > 1:  # checked here, so that the error is PyTorch's IndexError whatever NumPy's version raises
+    if len(arrays) > 1:  # checked here, so that the error is one IndexError whatever NumPy's version raises
         shapes = [(int(a.sum()),) if backend.is_bool(a.dtype) else a.shape for a in arrays]  # (a mask: its count)
         try:
             backend.broadcast_shapes(*shapes)
@@ -101,7 +101,7 @@ def normalize_index(items, tensor):
             raise DimensionError(f"getitem: the index arrays, of shapes {', '.join(map(str, shapes))}, cannot be "
                                  "broadcast together (as in PyTorch); give them shapes that broadcast") from None
     if not advanced and Ellipsis not in out:
-        out.append(Ellipsis)  # NumPy's x[0, 1] is a copy, x[0, 1, ...] a (0-d) view; PyTorch's x[0, 1] is a view
+        out.append(Ellipsis)  # NumPy's x[0, 1] is a copy, x[0, 1, ...] a (0-d) view; a tensor's x[0, 1] is a view
     return (tuple(out), advanced)
 
 
@@ -167,15 +167,15 @@ def normalize_axis(axis, ndim, op, single=False):
                                  f"(expected {-max(ndim, 1)} to {max(ndim, 1) - 1})")
         out.append(a % max(ndim, 1))
     if len(set(out)) != len(out):
-        raise ShapeError(f"{op}: repeated axis in {axis!r}")  # (PyTorch's RuntimeError; a ValueError too)
-    if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it, as in PyTorch
+        raise ShapeError(f"{op}: repeated axis in {axis!r}")  # (a RuntimeError and a ValueError)
+    if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it
         return None
     return tuple(out) if many else out[0]
 
 
 def not_bool(x, other):
-    """``other``, the second operand of x − other (or x itself for −x), refused where either is a bool, as PyTorch
-    refuses it (a bool tensor or a Python bool: np.True_ is the number 1.0 to PyTorch, which x − 1.0 takes)."""
+    """``other``, the second operand of x − other (or x itself for −x), refused where either is a bool (a bool tensor
+    or a Python bool; np.True_ is the number 1.0, which x − 1.0 takes): a difference of truth values is ^, not −."""
     if x.dtype.kind == "b" or isinstance(other, bool) or hasattr(other, "_ctx") and other.dtype == np.bool_:
         raise DtypeError("the `-` operator with a bool tensor or a bool is not supported; use `^` or logical_xor() "
                          "for a difference and `~` or logical_not() to invert a mask")
@@ -184,7 +184,7 @@ def not_bool(x, other):
 
 def bool_power(x, other, reflected=False):
     """``other``, the exponent of x ** other (the base of other ** x, reflected), refused where both are bool and the
-    exponent is a tensor: PyTorch's pow has a bool kernel only for a bool tensor to a bool number (x ** True is x).
+    exponent is a tensor: a bool tensor is raised to a bool number only (x ** True is x).
     A NumPy scalar comes as the number it is (checks.number): x ** np.True_ is x ** 1.0."""
     if x.dtype.kind == "b" and (isinstance(other, bool) if reflected else getattr(other, "dtype", None) == np.bool_):
         raise DtypeError("pow: not provided for a bool exponent tensor, as in PyTorch (\"pow\" not implemented for "
@@ -214,7 +214,7 @@ def check_matmul(sa, sb) -> None:
 
 # ----------------------------------------------------------------------------- clamp
 def check_clamp(lo, hi) -> dict:
-    """clamp's bounds: numbers (or None, not both).  min > max is allowed, as in PyTorch: every value becomes max."""
+    """clamp's bounds: numbers (or None, not both).  min > max is allowed: every value becomes max."""
     if lo is None and hi is None:
         raise DomainError("clamp: at least one of min and max must be given (not None)")
     for name, v in (("min", lo), ("max", hi)):
@@ -225,7 +225,7 @@ def check_clamp(lo, hi) -> dict:
 
 # ----------------------------------------------------------------------------- conv2d, conv_transpose2d
 def pair(value, name: str, op: str, minimum: int) -> tuple:
-    """An int or an (h, w) pair of ints (or PyTorch's list of one, for both), each at least ``minimum``, as (h, w)."""
+    """An int or an (h, w) pair of ints (or a list of one, for both), each at least ``minimum``, as (h, w)."""
     many = isinstance(value, (tuple, list)) and len(value) in (1, 2)
     pair_ = tuple(value) * (3 - len(value)) if many else (value, value)  # ([2]: (2, 2))
     for v in pair_:
@@ -238,7 +238,7 @@ def pair(value, name: str, op: str, minimum: int) -> tuple:
 
 # ----------------------------------------------------------------------------- tensor data, operands
 def no_negative_strides(array):
-    """PyTorch takes no array with a negative stride (``a[::-1]``): its strides are never negative."""
+    """No array with a negative stride (``a[::-1]``) is taken: a tensor's strides are never negative."""
     if any(s < 0 for s in getattr(array, "strides", ())):
         raise ValueError("an array with a negative stride (a[::-1]) is not taken, as in PyTorch; pass a.copy()")
 
@@ -256,7 +256,7 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
         no_negative_strides(data)
         same = backend.get_array_module(data) is xp and backend.is_array(data)
         arr = (data.copy(order="C" if backend.repeats(data) else "K") if copy else data) if same else xp.asarray(
-            backend.asnumpy(data))  # (a copy in the array's own layout, as PyTorch's: tensor(a.T) is transposed; a
+            backend.asnumpy(data))  # (a copy in the array's own layout: tensor(a.T) is transposed; a
         # broadcast one is row-major)
         arr = backend.plain_array(arr)  # (a memmap: a plain array on the same memory)
         if arr.dtype.kind in "OUSVMmc":
@@ -265,7 +265,7 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
         xp = backend.module_for_device(device) if device is not None else backend.active_module()
         try:
             host = backend.np.asarray(data)
-        except ValueError as e:  # nested lists of unequal lengths: a ValueError, as PyTorch's
+        except ValueError as e:  # nested lists of unequal lengths: a ValueError
             raise ShapeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e}); nested lists must "
                              "have equal lengths") from None
         except TypeError as e:
@@ -282,8 +282,7 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
 
 
 def are_sizes(args) -> bool:
-    """``Tensor(64, 1)``: every positional argument an integer, not a tensor or an array (PyTorch's sizes, not
-    data)."""
+    """``Tensor(64, 1)``: every positional argument an integer, not a tensor or an array (sizes, not data)."""
     return len(args) > 0 and all(is_integer(n) and not backend.is_array(getattr(n, "array", n)) for n in args)
 
 
@@ -295,7 +294,7 @@ def legacy_sizes(sizes, dtype, device):
 
 
 def one_argument(args):
-    if not args:  # Tensor(): PyTorch's legacy empty tensor
+    if not args:  # Tensor(): the legacy constructor's empty tensor
         return []
     if len(args) != 1:
         raise TypeError(f"Tensor: expected Tensor(data) or Tensor(*sizes) with int sizes, got {len(args)} "
@@ -311,27 +310,27 @@ def check_broadcast(op, a, b):
                              "expected shapes that are equal, or 1, in each trailing axis (NumPy broadcasting)")
 
 
-# ----------------------------------------------------------------------------- what PyTorch takes as an int or a number
+# ----------------------------------------------------------------------------- what is taken as an int or a number
 def is_integer(value) -> bool:
-    """Whether PyTorch takes ``value`` as an int (a size, a dim, a count): what has ``__index__`` (an int, a NumPy
+    """Whether ``value`` is taken as an int (a size, a dim, a count): what has ``__index__`` (an int, a NumPy
     integer, a 0-d integer tensor or array), not a bool."""
     return hasattr(type(value), "__index__") and not isinstance(value, (bool, np.bool_)) and \
         getattr(value, "dtype", np.dtype(int)).kind in "iu" and getattr(value, "ndim", 0) == 0
 
 
-# What an operator answers NotImplemented for (PyTorch's operators do): Python's sequences are not operands.  Asked
+# What an operator answers NotImplemented for: Python's sequences are not operands.  Asked
 # as ``type(x) in SEQUENCES``, a third of isinstance's cost on every op (a subclass is refused by the op's door).
 SEQUENCES = frozenset({list, tuple, range, str, bytes, bytearray})
 
 
 def is_number(value) -> bool:
-    """Whether PyTorch takes ``value`` as a number (a rate, a probability, a p): an int or a float, Python's or a
-    NumPy scalar (np.float32(0.5), np.int64(2), and np.True_, which PyTorch reads as 1.0); not a Python bool."""
+    """Whether ``value`` is taken as a number (a rate, a probability, a p): an int or a float, Python's or a NumPy
+    scalar (np.float32(0.5), np.int64(2), and np.True_, read as 1.0); not a Python bool."""
     return isinstance(value, (int, float, np.integer, np.floating, np.bool_)) and not isinstance(value, bool)
 
 
 def number(value):
-    """A NumPy scalar as the Python number PyTorch reads it as: an integer one as an int, a floating or bool one as
+    """A NumPy scalar as the Python number it holds: an integer one as an int, a floating or bool one as
     a float (np.True_ is 1.0, as ``torch.mul(x, np.True_)`` shows); anything else as it is."""
     return value if not isinstance(value, np.generic) else int(value) if value.dtype.kind in "iu" else float(value)
 
@@ -340,7 +339,7 @@ def differentiable(op, inputs) -> tuple:
     """``inputs`` of autograd.grad / backward(inputs=...): a Tensor or a non-empty sequence of Tensors, each
     requiring grad; returned as a tuple."""
     items = (inputs,) if hasattr(inputs, "_ctx") else tuple(inputs)
-    if not items or not all(hasattr(t, "_ctx") for t in items):  # (PyTorch's RuntimeError)
+    if not items or not all(hasattr(t, "_ctx") for t in items):  # (a RuntimeError)
         raise RuntimeError(f"{op}: inputs must be a Tensor or a non-empty sequence of Tensors")
     for i, t in enumerate(items):
         if not t._input(t).requires_grad:  # (a view whose base changed in place: its current history first)

@@ -8,7 +8,7 @@ from minigan.engine.backend import np
 
 
 def _kind(dtype) -> int:
-    """A dtype's category, in PyTorch's order: 0 bool, 1 integer, 2 floating."""
+    """A dtype's category, in order: 0 bool, 1 integer, 2 floating."""
     return {"b": 0, "i": 1, "u": 1}.get(dtype.kind, 2)
 
 

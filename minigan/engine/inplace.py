@@ -1,6 +1,6 @@
 """In-place ops: ``x.add_(y)``, ``x[i] = v``, ``x += 1``, and the rules that keep gradients right when a tensor changes.
 
-PyTorch's rules.  Under no_grad() an in-place op simply changes the array (how an optimizer moves a parameter).
+The rules.  Under no_grad() an in-place op simply changes the array (how an optimizer moves a parameter).
 On a leaf that requires grad, or a view of one, it is refused outside no_grad() (the change could not be
 differentiated).  Otherwise it is recorded as the out-of-place op on the tensor's current history, and the
 tensor's history moves to the new node; nodes recorded before keep the producer they saw (their ``edges``).  A
@@ -35,14 +35,14 @@ class InPlace:
     def _in_place(self, op, fn, *operands, update=None, target=None, cast=False, **params):
         """``self = fn(self, *operands, **params)``, written into this tensor's own array.  Without a graph,
         ``update(array, *arrays)`` does it in a floating tensor's memory (NumPy's in-place operators; its operands
-        are made tensors first); otherwise fn's result is copied in.  As in PyTorch, a result must keep the tensor's
+        are made tensors first); otherwise fn's result is copied in.  A result must keep the tensor's
         kind (no float into an integer tensor), unless the op is a copy (``cast``: fill_, copy_, x[i] = v)."""
         grad_mode = is_grad_enabled()
         if grad_mode and self._base is not None and target is not None and not params["index"][1]:  # x[i] = v writes
-            self._input(self)  # through a new view of x, whose making asks for x's history first (PyTorch's)
+            self._input(self)  # through a new view of x, whose making asks for x's history first
         leaf = self if self._base is None else self._base
         # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
-        # as a leaf, as in PyTorch; so does a view of a leaf that detach_() took out of the graph since.)
+        # as a leaf; so does a view of a leaf that detach_() took out of the graph since.)
         if grad_mode and self.requires_grad and (leaf._ctx is None or self._ctx is None):
             what = "a leaf tensor" if leaf is self or self._ctx is None else "a view of a leaf tensor"
             raise GraphError(f"{op}: {what} that requires grad (shape {leaf.array.shape}) cannot be changed in place "
@@ -78,14 +78,14 @@ class InPlace:
                              "change those in place while gradients are recorded; change a .clone() of it, or use an "
                              "out-of-place op")
         # The node's input is this tensor's current value and history; a copy, since the values are about
-        # to change and the node may need them (PyTorch saves "original self" the same way).
+        # to change and the node may need them ("original self").
         # (A view's history is made afresh from its base's, as PyTorch's CopySlices reads it: hooks registered on the
         # view's old history stay there.)
         before = self._make(self.array.copy(), self.requires_grad)
         fresh = self._base is not None and self._base.requires_grad
         before._ctx = shaping._view(self._base, self._view_fn)._ctx if fresh else self._ctx
         result = fn(before, *operands, **params)
-        if result._ctx is None:  # an op with no derivative (floor_divide_): PyTorch's backward would raise later
+        if result._ctx is None:  # an op with no derivative (floor_divide_): a backward would fail later
             raise GraphError(f"{op}: has no derivative, so it cannot change a tensor that requires grad while "
                              "gradients are recorded; do it under minigan.no_grad(), or on a .detach()")
         self._write(op, result, cast)
@@ -99,7 +99,7 @@ class InPlace:
         else:  # the base's new history: its old values with the view's part replaced by the result
             base = self._base
             copies = ExpandedCopySlices if repeats(self.array) else shaping.CopySlices  # (an expanded view's
-            copied = copies.apply(base, result, view_fn=self._view_fn)  # backward refuses, as PyTorch's)
+            copied = copies.apply(base, result, view_fn=self._view_fn)  # backward refuses)
             follow_retained(base._ctx, copied._ctx)
             base._ctx, base._requires_grad = copied._ctx, True
             if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
@@ -117,12 +117,12 @@ class InPlace:
         if backend.is_array(value) and not grad_mode and backend.device_of(value) == backend.device_of(self.array):
             return self._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
         if not backend.is_array(value):  # a number (a NumPy scalar is the number it holds: np.True_ is 1.0); a list
-            return self._operand(checks.number(value), op)  # or tuple is refused there, as PyTorch refuses it
+            return self._operand(checks.number(value), op)  # or tuple is refused there
         return self._make(checks.to_array(value, None, self.device))
 
     def _write(self, op, result, cast):
-        """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""
-        if not cast and not (backend.np.can_cast(result.dtype, self.dtype, "same_kind")  # PyTorch's can_cast: not a
+        """Copy an in-place op's result into this tensor's memory, if its dtype may go there."""
+        if not cast and not (backend.np.can_cast(result.dtype, self.dtype, "same_kind")  # (can_cast: not a
                              or result.dtype.kind + self.dtype.kind == "iu"):  # float into an integer, nor into a bool
             raise DtypeError(f"{op}: a {result.dtype} result cannot go in a {self.dtype} tensor; compute out of place")
         if result.shape != self.shape:
@@ -133,7 +133,7 @@ class InPlace:
         self.array[where] = result.array[where]
 
     def __setitem__(self, index, value):
-        """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
+        """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast):
         the gradient to ``value`` is the gradient read at ``index``, to x's old values 0 there."""
         items = index if isinstance(index, tuple) else (index,)
         items = tuple(it.array if isinstance(it, TensorMethods) else it for it in items)
@@ -141,10 +141,10 @@ class InPlace:
         where, target = index[0], self.array[index[0]]
         if not isinstance(value, (int, float)):
             value = self._place_operand(value, "setitem", is_grad_enabled())
-            extra = value.ndim - target.ndim  # leading size-1 axes of value go, as in PyTorch: z[1] = tensor([4.])
+            extra = value.ndim - target.ndim  # leading size-1 axes of value go: z[1] = tensor([4.])
             if extra > 0 and all(n == 1 for n in value.shape[:extra]):
                 value = value.reshape(value.shape[extra:])
-        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is PyTorch's fill_ or copy_ (x's old values get
+        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is fill_ or copy_ (x's old values get
             # zeros); a number into an expanded x is its copy_, refused
             return (self.copy_ if repeats(self.array) or not isinstance(value, (int, float)) else self.fill_)(value)
         move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
@@ -208,6 +208,6 @@ class ExpandedCopySlices(shaping.CopySlices):
 
 def follow_retained(old, new) -> None:
     """retain_grad() follows a tensor changed in place (or a view whose base was): its gradient is kept for the new
-    version, as PyTorch's, and no longer for the old one."""
+    version, and no longer for the old one."""
     if old is not None and old.retained is not None:
         new.retained, old.retained = old.retained, None

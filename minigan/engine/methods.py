@@ -3,9 +3,9 @@ activations, shapes, hooks.
 
 Each method is a door: it checks its arguments (engine/checks.py) and hands over to an op (engine/ops/).  The
 engine's ``Tensor`` (engine/tensor.py: value, graph, operators, in-place ops and versions, backward) inherits
-them from ``TensorMethods``; the rest of PyTorch's methods are minigan.Tensor's (minigan/surface/tensor.py).
-Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``keepdim``) and NumPy's (``axis``,
-``keepdims``).
+them from ``TensorMethods``.  Their arguments are NumPy's (``axis``, ``keepdims``; ``dim`` and ``keepdim`` name the
+same where a method takes them); PyTorch's other forms (``x.max(1)``'s values and indices, ``x.to(other)``,
+``x.expand(-1, 4)``) and the rest of its methods are minigan.Tensor's (minigan/surface/forms.py, tensor.py).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ LEFT_OUT = _LeftOut()
 
 
 class TensorMethods:
-    """The methods a PyTorch user calls on a tensor, beyond the engine's (see minigan/engine/tensor.py)."""
+    """The methods a lesson calls on a tensor, beyond the engine's (see minigan/engine/tensor.py)."""
 
     __slots__ = ()
 
@@ -57,7 +57,7 @@ class TensorMethods:
         return int(self.item())
 
     def __array__(self, dtype=None, copy=None):
-        out = self.numpy()  # as PyTorch: np.asarray(t) refuses what t.numpy() refuses (requires grad, a GPU's)
+        out = self.numpy()  # np.asarray(t) is t.numpy(), refusals included
         return (out.copy() if copy else out) if dtype is None else out.astype(dtype)  # np.array(t, copy=True) owns it
 
     # ------------------------------------------------------------------ conversion
@@ -80,7 +80,7 @@ class TensorMethods:
         differentiable (the gradient moves and casts back).  (``to(dtype)``, ``to(other)``: minigan.Tensor's.)"""
         cast = dtype is not None and backend.np.dtype(dtype) != self.dtype  # (to an integer or bool dtype it records
         out = (self if backend.is_floating(dtype) else self.detach()).astype(dtype) if cast else self  # nothing, even
-        # of an integer tensor that requires grad, whose ops refuse an integer result (Node.record): PyTorch's _to_copy)
+        # of an integer tensor that requires grad, whose ops refuse an integer result (Node.record))
         if device is None:
             return out
         device = backend.device_type(device)  # (a second GPU is refused here, even for a tensor already on the GPU)
@@ -98,10 +98,10 @@ class TensorMethods:
         return self.astype(backend.np.float32)
 
     def contiguous(self):
-        """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
+        """This tensor when its memory is C-contiguous, else a copy that is (a new tensor, in the graph)."""
         return self if self.array.flags.c_contiguous else elementwise.Clone.apply(self, order="C")
 
-    # The method forms PyTorch code also uses (``img.mul(0.5).add(0.5)``): the operators' ops, called as they call
+    # The method forms of the operators (``img.mul(0.5).add(0.5)``): the operators' ops, called as they call
     # them, so that a list or tuple is refused naming the method (an operator answers NotImplemented: Python's error)
     def add(self, other, alpha=1):
         return elementwise.Add.apply(*self._pair(other if alpha == 1 else other * alpha, "add"))
@@ -143,9 +143,9 @@ class TensorMethods:
     def ne(self, other):
         return self._compare(other, "ne")
 
-    # `(pred == labels).sum()` compares elements, as in PyTorch and NumPy.  A tensor still hashes by
-    # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too (as PyTorch).
-    def __eq__(self, other):  # `t == None`, `t == [1, 2]`, `t == "a"` are False, as PyTorch's (NotImplemented: Python's
+    # `(pred == labels).sum()` compares elements, as in NumPy.  A tensor still hashes by
+    # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too.
+    def __eq__(self, other):  # `t == None`, `t == [1, 2]`, `t == "a"` are False (NotImplemented: Python's
         return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self.eq(other)
 
     def __ne__(self, other):  # answer, "not the same object"; isinstance: a Size or a namedtuple too)
@@ -159,10 +159,10 @@ class TensorMethods:
         return (self[i] for i in range(self.array.shape[0]))
 
     # ------------------------------------------------------------------ methods
-    # Reductions take PyTorch's names (dim=, keepdim=) and NumPy's (axis=, keepdims=) for the same thing.
+    # Reductions take dim= and keepdim=, or NumPy's names for them, axis= and keepdims=.
     def sum(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
-        """The sum of every entry (``x.sum()``); integers and bools sum as int64, as PyTorch's.  Along ``dim``, or
-        as ``dtype``: ``_sum_along``, where a library above the engine adds its own forms."""
+        """The sum of every entry (``x.sum()``); integers and bools sum as int64 (no small dtype overflows).  Along
+        ``dim``, or as ``dtype``: ``_sum_along``, where a library above the engine adds its own forms."""
         if dim is keepdim is LEFT_OUT and dtype is axis is keepdims is None:  # x.sum(), the common case
             return reduction.Sum.apply(self.astype("int64") if self.array.dtype.kind in "biu" else self)
         return self._sum_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
@@ -207,21 +207,21 @@ class TensorMethods:
         return self._make(getattr(self.array, op)(axis=axis).astype(backend.np.int64))
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
-        """The variance over ``dim``: the squared deviations' sum divided by n − correction (1, PyTorch's default,
-        or ``unbiased=False`` for 0, NumPy's)."""
+        """The variance over ``dim``: the squared deviations' sum divided by n − correction (1 by default, Bessel's
+        correction, or ``unbiased=False`` for 0, NumPy's)."""
         x, axis = self._floating("var"), checks.normalize_axis(_dim("var", dim, axis), self.ndim, "var")
         mean = x.mean(axis=axis, keepdims=True)
         n = self.numel() // max(mean.numel(), 1)  # values per mean
         d = x - (mean + (x - mean).mean(axis=axis, keepdims=True))  # (the mean refined once: a constant sample's
-        # deviations are exactly 0, as PyTorch's Welford algorithm gives them, where a mean that rounds leaves 1e-16)
+        # deviations are exactly 0, as a running (Welford) mean gives them, where a mean that rounds leaves 1e-16)
         correction = int(bool(unbiased)) if correction is None else correction
         total, dof = (d * d).sum(axis=axis, keepdims=keepdim), n - correction
         return total / dof if dof > 0 and n else total * float("inf" if n else "nan")  # n ≤ correction: ∞ (NaN for
-        # 0/0); no entries: NaN whatever the correction, as PyTorch
+        # 0/0); no entries: NaN whatever the correction
 
     def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
-        """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch), whose gradient is 0 where
-        std = 0 (as PyTorch's), not NaN."""
+        """The standard deviation: ``var(...).sqrt()`` (n − 1 by default), whose gradient is 0 where std = 0,
+        not NaN."""
         variance = self.var(dim, unbiased, keepdim, correction=correction, axis=axis)
         return elementwise.Sqrt.apply(variance, flat_at_zero=True)
 
@@ -238,7 +238,8 @@ class TensorMethods:
         return elementwise.Sqrt.apply(self._as_float())
 
     def sign(self):
-        """-1, 0 or 1 elementwise; its derivative is 0 wherever it exists (kept in the graph, as PyTorch)."""
+        """-1, 0 or 1 elementwise; its derivative is 0 wherever it exists (kept in the graph: a second derivative
+        through |a| is 0)."""
         return elementwise.Sign.apply(self)
 
     def clamp(self, min=None, max=None):
@@ -279,7 +280,7 @@ class TensorMethods:
         return RemovableHandle(self._ctx.hooks, on_gradient)
 
     def _as_float(self, op=None):
-        """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
+        """The input of a function of real numbers: an integer or bool tensor is computed in float32."""
         return self if backend.is_floating(self.dtype) else self.float()
 
     def _floating(self, op):
@@ -291,7 +292,7 @@ class TensorMethods:
     # ------------------------------------------------------------------ shape
     def size(self, dim=None):
         """The shape (``size()``: ``x.shape``, a ``minigan.Size`` with ``numel()`` on a minigan.Tensor), or the
-        length of one dimension (``size(d)``), as PyTorch."""
+        length of one dimension (``size(d)``)."""
         if dim is None:
             return self.shape
         return self.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]
@@ -315,15 +316,15 @@ class TensorMethods:
     def flatten(self, start_dim=0, end_dim=-1):
         """Merge dimensions start_dim..end_dim into one of their sizes' product (not -1: empty ones infer none)."""
         start, end = (checks.normalize_axis(d, self.ndim, "flatten", single=True) for d in (start_dim, end_dim))
-        if start > end:  # (PyTorch's RuntimeError; a ValueError too)
+        if start > end:  # (a RuntimeError and a ValueError)
             raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape "
                              f"{self.array.shape}")
-        if self.ndim == 0 or start == end:  # a 0-d tensor becomes (1,); nothing to merge: the tensor itself, as
-            return self.reshape(1) if self.ndim == 0 else self  # PyTorch returns it
+        if self.ndim == 0 or start == end:  # a 0-d tensor becomes (1,); nothing to merge: the tensor itself, no
+            return self.reshape(1) if self.ndim == 0 else self  # copy
         return self.reshape(*self.shape[:start], self.shape[start:end + 1].numel(), *self.shape[end + 1:])
 
     def transpose(self, *dims):
-        """``transpose(d0, d1)`` swaps two dimensions (PyTorch); ``transpose()`` reverses them all
+        """``transpose(d0, d1)`` swaps two dimensions; ``transpose()`` reverses them all
         and ``transpose(axes)`` with a full permutation permutes them (NumPy)."""
         if len(dims) == 2:
             d0, d1 = (checks.normalize_axis(d, self.ndim, "transpose", single=True) for d in dims)
@@ -372,7 +373,7 @@ class TensorMethods:
 
 
 def _dim(op, dim, axis):
-    """PyTorch's ``dim`` and NumPy's ``axis`` name the same argument: take whichever was given."""
+    """``dim`` and NumPy's ``axis`` name the same argument: take whichever was given."""
     if axis is not None and dim is not None:
         raise TypeError(f"{op}: got dim={dim!r} and axis={axis!r}; they name the same argument, give one")
     return dim if axis is None else axis
@@ -384,8 +385,8 @@ def _keepdim(keepdim, keepdims):
 
 def maximum(a, b):
     """The elementwise maximum (``torch.maximum``, ``a.max(b)``): NaN where either is; where a == b each gets half
-    the gradient, as in PyTorch."""
-    return elementwise.Maximum.apply(*a._pair(b, "maximum"))  # one dtype, by PyTorch's promotion
+    the gradient (a subgradient at the kink)."""
+    return elementwise.Maximum.apply(*a._pair(b, "maximum"))  # one dtype (dtypes.result_type)
 
 
 def minimum(a, b):

@@ -53,7 +53,7 @@ class Div(Node):
         a, b = self.saved_tensors
         (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
         db = unbroadcast(-grad * ((a / b) / b), value(y).shape) if need_b else None  # (a/b first: b² may overflow;
-        return unbroadcast(grad / b, value(x).shape) if need_a else None, db  # b's first, as PyTorch's: its nodes)
+        return unbroadcast(grad / b, value(x).shape) if need_a else None, db  # b's first: its nodes)
 
 
 class Neg(Node):
@@ -120,8 +120,8 @@ class Log(Node):
 
 
 class Sign(Node):
-    """−1, 0 or 1, and 0 at NaN (as PyTorch, where NumPy gives NaN). Its derivative is 0 wherever it exists,
-    and, as in PyTorch, it stays in the graph: a second derivative through |a| is 0, not "does not require grad"."""
+    """−1, 0 or 1, and 0 at NaN (where NumPy gives NaN). Its derivative is 0 wherever it exists, and it stays in the
+    graph: a second derivative through |a| is 0, not "does not require grad"."""
 
     def forward(self, a):
         xp = backend.get_array_module(a)
@@ -136,7 +136,7 @@ class Abs(Node):
         self.save_for_backward(a)
         return abs(a)
 
-    def backward(self, grad):  # d|a|/da = sign(a)  (0 at a = 0, like PyTorch)
+    def backward(self, grad):  # d|a|/da = sign(a)  (0 at a = 0: a subgradient)
         (a,) = self.saved_tensors
         return (grad * Sign.apply(a),)
 
@@ -160,7 +160,7 @@ class Sqrt(Node):
 
 
 def clip(a, lo=None, hi=None, out=None):
-    """Array ``a`` clipped to [lo, hi] (into ``out``, ``a`` itself for clamp_), by PyTorch's and NumPy 2's rules."""
+    """Array ``a`` clipped to [lo, hi] (into ``out``, ``a`` itself for clamp_), by NumPy 2's rules."""
     xp = backend.get_array_module(a)
     if lo != lo or hi != hi:  # a NaN bound (NaN is the one number unequal to itself) gives NaN everywhere, where
         # NumPy 1.x's clip ignored it (with a DeprecationWarning)
@@ -199,7 +199,7 @@ class Fill(Node):
         xp = backend.get_array_module(a)
         return xp.broadcast_to(xp.asarray(b), a.shape).astype(a.dtype)  # (b may be a number: CuPy's wants an array)
 
-    def backward(self, grad):  # d/da = 0 (a zero gradient, as PyTorch's), d/db = 1 (summed over the broadcast)
+    def backward(self, grad):  # d/da = 0 (a zero gradient), d/db = 1 (summed over the broadcast)
         need_a, need_b = self.needs_input_grad
         return zeros(grad) if need_a else None, unbroadcast(grad, self.shape_b) if need_b else None
 
@@ -235,7 +235,7 @@ class Maximum(Node):
 
     def forward(self, a, b):
         xp = backend.get_array_module(a, b)
-        self.save_for_backward(a, b)  # (both, as PyTorch's: the masks are made from them in backward)
+        self.save_for_backward(a, b)  # (both: the masks are made from them in backward)
         return xp.maximum(a, b) if self.largest else xp.minimum(a, b)
 
     def backward(self, grad):  # d/da = 1 where a is the result, ½ at a tie, 0 where b is; d/db likewise

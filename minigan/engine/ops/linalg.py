@@ -33,7 +33,7 @@ class MatMul(Node):
 
 
 class Linear(Node):
-    """y = x Wᵀ + b with W of shape (out, in), as in PyTorch; one fused op instead of three."""
+    """y = x Wᵀ + b with W of shape (out, in); one fused op instead of three."""
 
     def forward(self, x, weight, bias=None):
         need = self.needs_input_grad or (False, False)

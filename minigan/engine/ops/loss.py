@@ -65,7 +65,7 @@ def _bce_with_logits_grad(xp, x, t, g):  # dℓ/dx = (σ(x) − t)·g
 
 
 class BCE(Node):
-    """Binary cross-entropy on probabilities p ∈ [0, 1]; each log is clamped at −100 (as PyTorch does)
+    """Binary cross-entropy on probabilities p ∈ [0, 1]; each log is clamped at −100
     so p = 0 or 1 gives a large finite loss instead of inf."""
 
     def forward(self, p, t, reduction="mean"):
@@ -74,7 +74,7 @@ class BCE(Node):
         self.reduction = reduction
         with backend.np.errstate(divide="ignore"):  # log 0 = −∞ (then −100), without NumPy's warning
             log_p, log_1mp = xp.maximum(xp.log(p), -100), xp.maximum(xp.log1p(-p), -100)
-        return apply_reduction((t - 1) * log_1mp - t * log_p, reduction)  # (PyTorch's: +0)
+        return apply_reduction((t - 1) * log_1mp - t * log_p, reduction)  # (+0 where t is 0 or 1)
 
     def backward(self, grad):  # dℓ/dp = (p − t) / max(p(1 − p), ε = float32 1e-12, PyTorch's), dℓ/dt = −logit p
         p, t = self.saved_tensors
@@ -82,7 +82,7 @@ class BCE(Node):
         g = _reduce_grad(grad, p.shape, self.reduction, p.dtype)
         gp, gt = self.needs_input_grad
         dp = g * (p - t) / xp.clip(p * (1 - p), p.dtype.type(backend.np.float32(1e-12)), None) if gp else None
-        dt = -g * xp.log(p / (1 - p)) if gt else None  # −logit p, not clamped (as PyTorch's): ±∞ at p = 1 or 0
+        dt = -g * xp.log(p / (1 - p)) if gt else None  # −logit p, not clamped: ±∞ at p = 1 or 0
         return dp, dt
 
 

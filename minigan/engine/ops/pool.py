@@ -1,6 +1,6 @@
 """Pooling and nearest upsampling of image batches (N, C, H, W), as ``torch.nn.functional``.
 
-Window geometry is dilated conv2d's, with PyTorch's ceil_mode (the door, F.max_pool2d's ``check_pool2d``, works it out):
+Window geometry is dilated conv2d's, with ceil_mode (the door, F.max_pool2d's ``check_pool2d``, works it out):
 H_out = ⌊(H + 2·pad_h − d_h·(kh − 1) − 1) / stride_h⌋ + 1, rounded up instead with ceil_mode as long as the last
 window still starts inside the input or its left padding (likewise W).
 
@@ -79,7 +79,7 @@ def _running_max(x, kernel_size, stride, padding, dilation, out_hw):
         v, valid = _window(x_pad, i, j, out_hw, stride), _window(inside, i, j, out_hw, stride)
         better = valid & ((v > out) | xp.isnan(v) | ~found)
         out, argmax, found = xp.where(better, v, out), xp.where(better, k, argmax), found | valid
-    lowest = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min  # a window with no pixel: PyTorch's start
+    lowest = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min  # a window with no pixel: the start
     return xp.where(found, out, lowest), argmax
 
 

@@ -33,7 +33,7 @@ class Sum(Node):
 class Mean(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        # the mean of nothing is NaN (as PyTorch), without NumPy's "mean of empty slice" warning; a NaN of x's
+        # the mean of nothing is NaN, without NumPy's "mean of empty slice" warning; a NaN of x's
         # floating dtype, since NumPy 1.x made a 0-d float32 sum plus a Python NaN a float64
         nan = x.dtype.type("nan") if x.dtype.kind in "fc" else float("nan")
         out = x.mean(axis=axis, keepdims=keepdims) if x.size else x.sum(axis=axis, keepdims=keepdims) + nan
@@ -76,7 +76,7 @@ class Norm2(Node):
         self.zero = _keep(out == 0, x.shape, axis, keepdims)  # a constant mask: where ‖x‖ = 0
         return out
 
-    def backward(self, grad):  # d‖x‖/dx_i = x_i / ‖x‖, taken as 0 where ‖x‖ = 0 (a subgradient, as PyTorch)
+    def backward(self, grad):  # d‖x‖/dx_i = x_i / ‖x‖, taken as 0 where ‖x‖ = 0 (a subgradient)
         x, out = self.saved_tensors
         grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in (grad, out))
         return (grad * namespace(grad).where(self.zero, 0, x / out),)  # (x / 0, masked: a second order there is
@@ -85,7 +85,7 @@ class Norm2(Node):
 
 def _shift(x, axis):
     """The max over ``axis`` (kept as size 1), subtracted before exp so that it cannot overflow;
-    an empty tensor has no max and needs no shift (its softmax is empty, as in PyTorch)."""
+    an empty tensor has no max and needs no shift (its softmax is empty)."""
     return x.max(axis=axis, keepdims=True) if x.size else x.dtype.type(0)
 
 

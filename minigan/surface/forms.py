@@ -31,8 +31,7 @@ class TensorForms:
 
     __slots__ = ()
 
-    def _refuse_place(self, op, place, given, tensors):  # (in place: what PyTorch refuses to write)
-        refuse_place(op, place, given, tensors)
+    _refuse_place = refuse_place  # (in place: what PyTorch refuses to write, one call)
 
     def numpy(self, *, force=False):
         """The data as a NumPy array, sharing this CPU tensor's memory, as PyTorch's (a change to one shows in

@@ -1,7 +1,7 @@
 """What PyTorch refuses to write in place: an operand sharing some, but not all, of the memory written, and an expanded
 tensor whose entries share memory (written only by the ops that set values).  The engine's in-place rule
 (minigan/engine/inplace.py) records the change and bumps the version; minigan.Tensor asks ``refuse_place`` first,
-through the engine's ``_refuse_place`` (surface/forms.py), and the surface's own in-place doors ask
+as the engine's ``_refuse_place`` (minigan.Tensor's method: surface/forms.py), and the surface's own in-place doors ask
 ``refuse_overlap`` for the operands they read.
 """
 
@@ -17,10 +17,10 @@ from minigan.engine.errors import GraphError
 SETS_VALUES = {"fill_", "masked_fill_", "index_fill_", "index_put_", "tril_", "triu_", "threshold(inplace=True)"}
 
 
-def refuse_place(op, place, given, tensors) -> None:
-    """Refuse to write ``place`` (the array an in-place op writes) as PyTorch refuses: an expanded place, unless the op
-    sets values (fill_ a number: ``given``, the operands as given); an operand tensor sharing some of its memory
-    (PyTorch reads a fill's 0-d value as a number, and makes addmm_'s product, first)."""
+def refuse_place(x, op, place, given, tensors) -> None:
+    """Refuse to write ``place`` (the array of ``x`` an in-place op writes) as PyTorch refuses: an expanded place,
+    unless the op sets values (fill_ a number: ``given``, the operands as given); an operand tensor sharing some of
+    its memory (PyTorch reads a fill's 0-d value as a number, and makes addmm_'s product, first)."""
     if repeats(place) and (op not in SETS_VALUES or op == "fill_" and hasattr(given[0], "_ctx")):
         raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
                          "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")

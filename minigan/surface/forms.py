@@ -26,6 +26,19 @@ MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
 
 
+def device_and_dtype(args, device=None, dtype=None) -> tuple:
+    """``to``'s positional arguments (a tensor's or a module's), each by what it is: a tensor gives its device and
+    dtype, a name or a device a device, anything else a dtype; returns (device, dtype)."""
+    for a in args:
+        if isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        elif isinstance(a, (str, backend.Device)):
+            device = a
+        else:
+            dtype = a
+    return device, dtype
+
+
 class TensorForms:
     """PyTorch's argument forms of the engine's methods (see the module's docstring)."""
 
@@ -47,14 +60,7 @@ class TensorForms:
     def to(self, *args, device=None, dtype=None):
         """``to("cuda")``, ``to(minigan.float64)``, ``to(device, dtype)``, ``to(other)``: each argument by what it
         is (a tensor gives its device and dtype, a name or device a device, anything else a dtype)."""
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, (str, backend.Device)):
-                device = a
-            else:
-                dtype = a
-        return super().to(device=device, dtype=dtype)
+        return super().to(*device_and_dtype(args, device, dtype))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """``max()``: the largest element.  ``max(dim)``: PyTorch's ``(values, indices)`` along ``dim``.

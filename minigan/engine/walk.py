@@ -28,7 +28,7 @@ from operator import attrgetter
 
 from minigan.engine import backend
 from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
-from minigan.engine.graph import Node, value
+from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, value
 
 
 def topological_order(roots) -> list:
@@ -66,7 +66,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                     fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
                     if fn.hooks or fn.retained is not None:  # steps 2 and 3: the output's hooks, its retain_grad()
                         g = output_hooks(fn, g)
-                    input_grads = fn.backward(g)  # step 4: the op's own chain rule
+                    input_grads = fn.backward(g) if not create_graph else adjusted_backward(fn, g)  # step 4: the
+                    # op's own chain rule (under create_graph, then the layer above's rules for it: adjusted_backward)
                     if watch is not None or anomaly:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
                         look(fn, g, input_grads, watch, anomaly)
                     for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
@@ -81,6 +82,13 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
         finally:
             _mode.grad_enabled = recording
     return grads
+
+
+def adjusted_backward(fn, g):
+    """Step 4 of the walk under create_graph: ``fn``'s own backward, then, for a Tensor gradient, what the layer above
+    the engine declared for its gradients (graph.GRADIENT_ADJUSTMENTS, by ``fn``'s class), where it declared some."""
+    adjust = None if backend.is_array(g) else GRADIENT_ADJUSTMENTS.get(type(fn))
+    return fn.backward(g) if adjust is None else adjust(fn, g, fn.backward(g))
 
 
 def output_hooks(fn, g):

@@ -66,8 +66,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                     fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
                     if fn.hooks or fn.retained is not None:  # steps 2 and 3: the output's hooks, its retain_grad()
                         g = output_hooks(fn, g)
-                    input_grads = fn.backward(g) if not create_graph else adjusted_backward(fn, g)  # step 4: the
-                    # op's own chain rule (under create_graph, then the layer above's rules for it: adjusted_backward)
+                    input_grads = adjusted_backward(fn, g) if _mode.grad_enabled else fn.backward(g)  # step 4: the
+                    # op's own chain rule (under create_graph, grad mode on, then the layer above's rules for it)
                     if watch is not None or anomaly:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
                         look(fn, g, input_grads, watch, anomaly)
                     for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share

@@ -202,13 +202,14 @@ def _read_as_convolution_backward(node, grad, grads):
     """A convolution's gradients under create_graph (``grads``, from the engine's backward of ``node``), as PyTorch
     gives them.  A node of the first kind (conv2d's or conv_transpose2d's own, or one a plain node's backward made):
     each gradient read from the input and the weight it saved (minigan/surface/reading.py), and the convolutions its
-    backward made are plain.  A plain node's gradients are the engine's, convolutions of the first kind."""
+    backward made are plain, each gradient's node shown as PyTorch's (ConvolutionBackwardBackward0).  A plain node's
+    gradients are the engine's, convolutions of the first kind."""
     if node in _PLAIN:
         return grads
     for g in grads:  # (∂x and ∂W are results of the engine's convolutions; ∂b, a sum, is not)
         if g is not None and isinstance(g._ctx, _CONVOLUTIONS):
             _PLAIN.add(g._ctx)
-    return read_from_saved(node, grads)
+    return tuple([shown_as(g, "ConvolutionBackwardBackward0") for g in read_from_saved(node, grads)])
 
 
 _CONVOLUTIONS = (C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight)

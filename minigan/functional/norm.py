@@ -101,7 +101,7 @@ def _read_as_batch_norm_backward(node, grad, grads):
     if node.training:
         x = node.saved_tensors[0]
         if (x.array.mean(axis=node.axes, keepdims=True) != node.mean).any():  # (x's μ is not forward's: written)
-            node.normalize = functools.partial(_statistics_as_saved, node)  # (this call's statistics, the instance's)
+            node.normalize = functools.partial(_statistics_as_saved, node)  # (for this call only: the engine asks it)
             try:
                 grads = node.backward(grad)
             finally:

@@ -10,20 +10,26 @@ own (its conv and batch-norm subclasses of the engine's nodes did, under create_
 adjustments).
 """
 
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 import minigan
 from minigan import optim
-from minigan.engine import backend
+from minigan.engine import backend, graph
 from minigan.engine.graph import Node
+from minigan.engine.ops import conv as C
+from minigan.engine.ops import norm as N
 from minigan.gans import GAN, WGANGP
 from minigan.gans.models import DCGANDiscriminator, DCGANGenerator
 from minigan.surface import random
 
 ROOT = Path(minigan.__file__).resolve().parent
+# PyTorch's double-backward reading, by node class: the engine's convolutions and batch norm, and nothing else
+ADJUSTED = {C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight, N.BatchNorm}
 
 
 
@@ -77,3 +83,41 @@ def test_the_steps_run_conv_transposed_conv_batch_norm_and_a_second_order(runs):
 def test_every_backward_that_runs_is_defined_in_the_engine(runs):
     outside = {run for seen in runs.values() for run in seen if not run[0].startswith("engine/")}
     assert not outside, sorted(outside)
+
+
+def test_the_surface_adjusts_the_engines_convolutions_and_batch_norm_and_the_engine_alone_nothing():
+    """The engine alone leaves GRADIENT_ADJUSTMENTS empty: under create_graph the weight gradient of a convolution
+    whose input and upstream are constants is the textbook's, which does not require grad; with the surface, the same
+    engine node's reads the weight too, as PyTorch's convolution_backward, and requires grad."""
+    code = textwrap.dedent("""
+        import numpy as np
+        from minigan.engine import Tensor, graph
+        from minigan.engine.ops.conv import Conv2d
+        w = Tensor(np.ones((2, 1, 2, 2)), requires_grad=True)
+        y = Conv2d.apply(Tensor(np.ones((1, 1, 3, 3))), w)
+        y.backward(Tensor(np.ones((1, 2, 2, 2))), create_graph=True)
+        print(graph.GRADIENT_ADJUSTMENTS == {}, w.grad.requires_grad)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT.parent, timeout=120)
+    assert out.stdout.split() == ["True", "False"], out.stderr
+    assert set(graph.GRADIENT_ADJUSTMENTS) == ADJUSTED
+    w = minigan.ones(2, 1, 2, 2, dtype=minigan.float64, requires_grad=True)
+    y = C.Conv2d.apply(minigan.ones(1, 1, 3, 3, dtype=minigan.float64), w)
+    (dw,) = minigan.autograd.grad(y, (w,), minigan.ones(1, 2, 2, 2, dtype=minigan.float64), create_graph=True)
+    assert dw.requires_grad and dw.tolist() == [[[[4.0, 4.0], [4.0, 4.0]]]] * 2
+    assert type(y.grad_fn) is C.Conv2d
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_the_walk_asks_the_adjustments_under_create_graph_only(create_graph):
+    asked = []
+    adjust = graph.GRADIENT_ADJUSTMENTS[N.BatchNorm]
+    graph.GRADIENT_ADJUSTMENTS[N.BatchNorm] = lambda node, grad, grads: asked.append(node) or adjust(node, grad, grads)
+    try:
+        x = minigan.randn(4, 3, 2, 2, requires_grad=True)
+        y = minigan.nn.functional.batch_norm(x, None, None, training=True)
+        (y * y).sum().backward(create_graph=create_graph)
+    finally:
+        graph.GRADIENT_ADJUSTMENTS[N.BatchNorm] = adjust
+    assert [type(n) for n in asked] == ([N.BatchNorm] if create_graph else [])
+    assert x.grad.requires_grad == create_graph

@@ -195,7 +195,7 @@ def _dtypes(op, x, weight, bias, kernel, onednn):
 # ones recorded, whose backward runs; the rule below, installed in the engine's GRADIENT_ADJUSTMENTS, reads each
 # node's gradients as PyTorch's kind of node gives them, so every order reads as PyTorch's does.  First order: the
 # engine's backward alone (the walk asks only under create_graph).
-_PLAIN = weakref.WeakSet()  # the convolutions a first-kind node's backward made: parts of PyTorch's convolution_backward
+_PLAIN = weakref.WeakSet()  # the convolutions a first-kind node's backward made (its convolution_backward's parts)
 
 
 def _read_as_convolution_backward(node, grad, grads):

@@ -204,12 +204,7 @@ class Node:
             return
         self.inputs, self.edges, self.sequence_nr = inputs, edges, next(RECORDED)  # (its inputs' nodes: smaller)
         if self.saved_arrays:
-            saved = []  # (a loop: on Python 3.11 a comprehension is a call of its own, which showed in op_overhead
-            for a in self.saved_arrays:  # of benchmarks/paired_trees.py)
-                saved.append(a if a is None else _record(a, inputs, arrays, out, result))
-            self.saved = tuple(saved)
-            if out.dtype != result.array.dtype:  # (NumPy 1.x: _result cast a 0-d float64 out; backward reads the cast)
-                self.saved_arrays = tuple(result.array if a is out else a for a in self.saved_arrays)
+            self.saved = tuple([None if a is None else _record(a, inputs, arrays, out, result) for a in self.saved_arrays])
         result._ctx = self
 
     def adjusted(self, out, arrays, params):
@@ -250,19 +245,20 @@ class Node:
         """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk asks
         before each node's backward, whether or not that backward reads them (a node that keeps masks made from its
         inputs saves the inputs too, so that a change to them is refused where PyTorch's saved copy refuses it)."""
+        if self.freed or self.saved and any(s is not None and s[1][0] != s[2] for s in self.saved):
+            raise GraphError(self._saved_error())
+
+    def _saved_error(self) -> str:
+        """What check_saved says: that the graph was freed, or which saved value changed, and what to do."""
         if self.freed:
-            raise GraphError(f"backward: trying to go through the graph a second time (at {type(self).__name__}), but "
-                             "its saved values were freed by the first backward; call backward(retain_graph=True) the "
-                             "first time")
-        for s in self.saved:
-            if s is not None and s[1][0] != s[2]:
-                array, counter, version, tensor = s
-                what = "its output" if tensor is None else next(
-                    (f"its input {i}" for i, t in enumerate(self.inputs or ()) if t is tensor), "a saved tensor")
-                raise GraphError(f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the "
-                                 f"gradient, but it was then modified in place (version {counter[0]}, saved at version "
-                                 f"{version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after "
-                                 "backward()")
+            return (f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its "
+                    "saved values were freed by the first backward; call backward(retain_graph=True) the first time")
+        array, counter, version, tensor = next(s for s in self.saved if s is not None and s[1][0] != s[2])
+        what = "its output" if tensor is None else next(
+            (f"its input {i}" for i, t in enumerate(self.inputs or ()) if t is tensor), "a saved tensor")
+        return (f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, but it "
+                f"was then modified in place (version {counter[0]}, saved at version {version}); use an out-of-place "
+                "op (y = y + 1, not y += 1) or make the change after backward()")
 
     def _input(self, t):
         """A saved input (under create_graph) with the history it had when saved, as PyTorch's saved tensors keep it:

@@ -28,15 +28,6 @@ from minigan.engine.ops import shape as shaping
 from minigan.engine.walk import accumulate, backprop, backward_into, retain, topological_order
 
 _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
-_PROMOTES_0D_BY_VALUE = backend.np.__version__.startswith("1.")  # NumPy 1.x: a 0-d float32 and 0.5 give a float64
-
-
-def _as_numpy_2_promotes(out, arrays):
-    """A 0-d float64 ``out`` computed from ``arrays`` in NumPy 2's (and PyTorch's) dtype.  NumPy 1.x promotes by value
-    where every operand is 0-d, so an op's own constant widened a 0-d float32 or float16 (1 / a, a select against 0):
-    when no floating input is a float64, the result takes the widest floating input's dtype."""
-    widest = max((a.dtype for a in arrays if a.dtype.kind == "f"), key=lambda d: d.itemsize, default=out.dtype)
-    return out if widest.itemsize == 8 else out.astype(widest)
 
 
 class Tensor(InPlace, TensorMethods):
@@ -91,15 +82,12 @@ class Tensor(InPlace, TensorMethods):
     def _make(cls, out, requires_grad=False, source=None, op=None, params=(), arrays=()):
         """A tensor holding the array ``out``, with no copy and no checks: how the engine makes every tensor, an op's
         result included (computed from ``arrays`` by ``op`` with ``params``).  A 0-d result stays an array (NumPy
-        gives a scalar, which cannot change in place), of NumPy 2's dtype on NumPy 1.x too.  When ``source`` is given
-        (a view op), a result sharing its memory becomes its view.  The result's class is ``Tensor.plain``: this
-        Tensor, until the PyTorch surface (minigan/surface/tensor.py) sets it, once, to minigan.Tensor, its subclass;
-        so engine ops on surface tensors give surface tensors, a subclass such as ``nn.Parameter`` gives plain ones,
-        and the engine never imports the surface."""
-        if isinstance(out, _NUMPY_SCALAR):
-            out = backend.np.asarray(out)
-        if _PROMOTES_0D_BY_VALUE and out.ndim == 0 and out.dtype == "float64" and "dtype" not in params:
-            out = _as_numpy_2_promotes(out, arrays)  # (a cast to float64 names its dtype)
+        gives a scalar, which cannot change in place).  When ``source`` is given (a view op), a result sharing its
+        memory becomes its view.  The result's class is ``Tensor.plain``: this Tensor, until the PyTorch surface
+        (minigan/surface/tensor.py) sets it, once, to minigan.Tensor, its subclass; so engine ops on surface tensors
+        give surface tensors, a subclass such as ``nn.Parameter`` gives plain ones, and the engine never imports the
+        surface."""
+        out = backend.np.asarray(out) if isinstance(out, _NUMPY_SCALAR) else out
         t = object.__new__(cls.plain)  # (the fields _setup declares, in its order, set here without a call: every
         # op's result is made here; tests/engine/test_tensor_fields.py checks the two lists are one)
         t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = out, None, requires_grad, None, None, None
@@ -280,10 +268,10 @@ class Tensor(InPlace, TensorMethods):
         if self._base is not None and self._view_version != self._counter[0]:  # a view whose base changed in place
             self._sync_view()  # gets its current history
         seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
-        order = topological_order([self._ctx] if self._ctx is not None else [])
         retain_graph = create_graph if retain_graph is None else retain_graph
         if inputs is not None:  # only into these tensors' .grad
             return backward_into(seeds, checks.differentiable("backward", inputs), retain_graph, create_graph)
+        order = topological_order([self._ctx] if self._ctx is not None else [])
         accumulate(backprop(seeds, order, retain_graph, create_graph), seeds)
 
     def _add_grad(self, g) -> None:
@@ -320,12 +308,12 @@ class Tensor(InPlace, TensorMethods):
             raise GraphError(f"{op}: this view has no grad_fn (made under no_grad?); take the view with gradients on"
                              if self.requires_grad else f"{op}: this tensor does not require grad (no input had "
                              "requires_grad=True, or it was computed under no_grad() / from .detach())")
-        if gradient is None:
-            if self.array.size != 1:
-                raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
-                                 "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
+        if gradient is None and self.array.size == 1:  # a one-element output (a loss): d(out)/d(out) = 1
             ones = namespace(self.array).ones_like(self.array)  # (its shape, dtype and device)
             return self._make(ones) if create_graph else ones
+        if gradient is None:
+            raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
+                             "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
         if not isinstance(gradient, Tensor):
             gradient = self._make(checks.to_array(_unwrap(gradient), self.dtype, self.device, infer=True))
         if gradient.shape != self.shape:

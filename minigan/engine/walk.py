@@ -49,6 +49,8 @@ def topological_order(roots) -> list:
     return sorted(found, key=attrgetter("sequence_nr"), reverse=True)
 
 
+@backend.np.errstate(all="ignore")  # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: PyTorch's backward of
+# sqrt at 0, of x·y at ∞ is ±∞ or NaN, silently (the user's setting is back after it)
 def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, keep=(), watch=None) -> dict:
     """The chain rule over ``order``: {node or leaf: gradient} from ``seeds`` (the same kind of dict).
 
@@ -56,30 +58,27 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
     when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
     grads, anomaly = dict(seeds), _anomaly.enabled
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph  # under create_graph, backward's ops are recorded
-    # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: PyTorch's backward of sqrt at 0, of x·y at ∞ is ±∞ or
-    # NaN, silently (the user's setting is back after it)
-    with backend.np.errstate(all="ignore"):
-        try:
-            for fn in order:
-                g = grads.get(fn) if fn in keep else grads.pop(fn, None)
-                if g is not None:
-                    fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
-                    if fn.hooks or fn.retained is not None:  # steps 2 and 3: the output's hooks, its retain_grad()
-                        g = output_hooks(fn, g)
-                    input_grads = fn.backward(g)  # step 4: the op's own chain rule
-                    if watch is not None or anomaly:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
-                        look(fn, g, input_grads, watch, anomaly)
-                    for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
-                        if edge is not None and gi is not None:
-                            grads[edge] = grads[edge] + gi if edge in grads else gi
-                if not retain_graph:  # step 8: free what forward saved
-                    fn.free()
-            for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (a detach_()ed leaf's
-                if not isinstance(leaf, Node) and leaf._hooks and (leaf._requires_grad or leaf._base is None):  # too;
-                # none for a view that keeps no gradient: see accumulate)
-                    grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
-        finally:
-            _mode.grad_enabled = recording
+    try:
+        for fn in order:
+            g = grads.get(fn) if fn in keep else grads.pop(fn, None)
+            if g is not None:
+                fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
+                if fn.hooks or fn.retained is not None:  # steps 2 and 3: the output's hooks, its retain_grad()
+                    g = output_hooks(fn, g)
+                input_grads = fn.backward(g)  # step 4: the op's own chain rule
+                if watch is not None or anomaly:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
+                    look(fn, g, input_grads, watch, anomaly)
+                for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
+                    if edge is not None and gi is not None:
+                        grads[edge] = grads[edge] + gi if edge in grads else gi
+            if not retain_graph:  # step 8: free what forward saved
+                fn.free()
+        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (a detach_()ed leaf's
+            if not isinstance(leaf, Node) and leaf._hooks and (leaf._requires_grad or leaf._base is None):  # too;
+            # none for a view that keeps no gradient: see accumulate)
+                grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
+    finally:
+        _mode.grad_enabled = recording
     return grads
 
 
@@ -162,22 +161,28 @@ def backward_into(seeds: dict, inputs, retain_graph=False, create_graph=False) -
 post_accumulate: dict = {}
 
 
+@backend.np.errstate(all="ignore")  # (∞ + (−∞) over two backward calls is NaN, silently, as PyTorch's)
 def accumulate(grads: dict, seeds: dict) -> None:
     """leaf.grad += g for every leaf in ``grads`` (what ``Tensor.backward`` does with the walk's result).
 
-    A gradient that another leaf or the seed also holds, or a view of another array, is copied
-    first, so that changing one ``.grad`` in place can never change another."""
+    The plain case first: a leaf's first gradient, an array of the leaf's own kind and dtype that is no view and
+    that no seed or other leaf holds, becomes its ``.grad`` as it is.  Otherwise a gradient that another leaf or the
+    seed also holds, or a view of another array, is copied first, so that changing one ``.grad`` in place can never
+    change another, and ``_add_grad`` adds it in (in place, as PyTorch's; a new sum under create_graph)."""
     shared = set(map(id, seeds.values()))
-    with backend.np.errstate(all="ignore"):  # (∞ + (−∞) over two backward calls is NaN, silently, as PyTorch's)
-        for leaf, g in grads.items():
-            if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since, or a view that
-                continue  # requires grad only through its base, made under no_grad: no .grad, as PyTorch's)
+    for leaf, g in grads.items():
+        if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since, or a view that requires
+            continue  # grad only through its base, made under no_grad: no .grad, as PyTorch's)
+        if (leaf._grad is None and type(g) is type(leaf.array) and g.dtype == leaf.array.dtype and g.base is None
+                and id(g) not in shared and id(leaf) not in post_accumulate):  # the plain case
+            leaf._grad = leaf._make(g)
+        else:
             if id(g) in shared or getattr(value(g), "base", None) is not None:  # (value(g): g's array)
                 g = g.copy() if value(g) is g else g.clone()
-            shared.add(id(g))
             leaf._add_grad(g)
             for hook in list(post_accumulate[id(leaf)].values()) if id(leaf) in post_accumulate else ():
                 hook(leaf)  # (its register_post_accumulate_grad_hook functions, now that .grad holds the sum)
+        shared.add(id(g))
 
 
 def retain(tensor) -> None:

@@ -157,9 +157,10 @@ class Node:
     def apply(cls, *inputs, **params):
         """Run the op.  On arrays it only computes (that is how a first-order backward calls other
         ops); on tensors it also records the node when a gradient may be needed."""
-        fn = cls()
-        like = inputs[0] if type(inputs[0]) not in backend.ARRAY_TYPES else _first_tensor(inputs)
-        if like is None:  # plain arrays in: plain array out, nothing recorded
+        # the node, and the input whose class makes the result (None: plain arrays in, a plain array out, nothing
+        # recorded)
+        fn, like = cls(), (inputs[0] if type(inputs[0]) not in backend.ARRAY_TYPES else _first_tensor(inputs))
+        if like is None:
             return fn.adjusted(fn.forward(*inputs, **params), inputs, params)
         # step 1: one pass over the inputs: each one's array, whether its gradient is needed, and where that gradient
         # will go (its producer now: a node, or the leaf itself).  A constant (an array, or a NumPy number such as the 2
@@ -202,10 +203,10 @@ class Node:
                                  "an integer tensor that requires grad, as PyTorch's; use that tensor's .detach()")
             result._requires_grad = False
             return
-        self.inputs, self.edges, self.sequence_nr = inputs, edges, next(RECORDED)  # (its inputs' nodes: smaller)
+        result._ctx, self.inputs, self.edges, self.sequence_nr = self, inputs, edges, next(RECORDED)  # (its inputs'
+        # nodes have smaller numbers)
         if self.saved_arrays:
             self.saved = tuple([None if a is None else _record(a, inputs, arrays, out, result) for a in self.saved_arrays])
-        result._ctx = self
 
     def adjusted(self, out, arrays, params):
         """``out`` as the layer above the engine adjusts this op's result (RESULT_ADJUSTMENTS, found for this class
@@ -236,8 +237,11 @@ class Node:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph.  (The walk has
         checked them before it called backward: check_saved.)  Records past forward's (minigan/surface/saved.py's)
         are only checked."""
-        if not _mode.grad_enabled:  # first order: plain arrays
-            return self.saved_arrays
+        return self.saved_arrays if not _mode.grad_enabled else self._saved_as_tensors()  # (first order: arrays)
+
+    def _saved_as_tensors(self) -> tuple:
+        """The saved values under create_graph: each input as the Tensor it was (``_input``), the output as a handle
+        on it (``_output``), None as None."""
         return tuple([None if s is None else self._input(s[3]) if s[3] is not None else self._output(s)
                       for s in self.saved[:len(self.saved_arrays)]])
 
@@ -325,11 +329,9 @@ def _record(array, inputs, arrays, out, result):
     if array is out or array is result.array:
         counter = result._version_counter()
         return (result.array, counter, counter[0], None)
-    for t, a in zip(inputs, arrays):
-        if a is array:  # an input: a tensor, or a constant (the 2 of x * 2)
-            counter = _CONSTANT if type(t) in backend.ARRAY_TYPES else t._version_counter()
-            return (array, counter, counter[0], t)
-    return (array, _CONSTANT, 0, array)  # a constant (a mask, say): it stays a plain array
+    t = next((t for t, a in zip(inputs, arrays) if a is array), array)  # the input it is: a tensor, or a constant
+    counter = _CONSTANT if t is array else t._version_counter()  # (the 2 of x * 2; a mask made in forward: itself)
+    return (array, counter, counter[0], t)
 
 
 _CONSTANT = (0,)  # the version counter of a constant, which nothing changes in place

@@ -268,11 +268,9 @@ class Tensor(InPlace, TensorMethods):
         if self._base is not None and self._view_version != self._counter[0]:  # a view whose base changed in place
             self._sync_view()  # gets its current history
         seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
-        retain_graph = create_graph if retain_graph is None else retain_graph
         if inputs is not None:  # only into these tensors' .grad
             return backward_into(seeds, checks.differentiable("backward", inputs), retain_graph, create_graph)
-        order = topological_order([self._ctx] if self._ctx is not None else [])
-        accumulate(backprop(seeds, order, retain_graph, create_graph), seeds)
+        accumulate(backprop(seeds, topological_order(seeds), retain_graph, create_graph), seeds)
 
     def _add_grad(self, g) -> None:
         """``.grad += g`` in this tensor's dtype: in place, as PyTorch's (whoever holds ``.grad`` sees the sum),
@@ -304,13 +302,13 @@ class Tensor(InPlace, TensorMethods):
         """The gradient backward starts from: ones for a one-element output, else the one given.  A view that requires
         grad only as its base does, with no history of its own (made under no_grad, or before its base came to require
         grad), has no grad_fn, and PyTorch starts no backward from it."""
+        if gradient is None and self.array.size == 1 and (self._ctx is not None or self._requires_grad):  # a loss:
+            ones = namespace(self.array).ones_like(self.array)  # d(out)/d(out) = 1 (of its shape, dtype and device)
+            return self._make(ones) if create_graph else ones
         if self._ctx is None and not self._requires_grad:  # no history, and no gradient of its own
             raise GraphError(f"{op}: this view has no grad_fn (made under no_grad?); take the view with gradients on"
                              if self.requires_grad else f"{op}: this tensor does not require grad (no input had "
                              "requires_grad=True, or it was computed under no_grad() / from .detach())")
-        if gradient is None and self.array.size == 1:  # a one-element output (a loss): d(out)/d(out) = 1
-            ones = namespace(self.array).ones_like(self.array)  # (its shape, dtype and device)
-            return self._make(ones) if create_graph else ones
         if gradient is None:
             raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
                              "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
@@ -350,11 +348,11 @@ class Tensor(InPlace, TensorMethods):
         """The two operands of a binary op in one dtype, by PyTorch's promotion (dtypes.result_type): tensors, or for
         a number with a floating tensor, a NumPy scalar of its dtype, which the op takes as a constant (no Tensor is
         made for it).  ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a float."""
-        dtype = self.array.dtype
-        if isinstance(other, Tensor) and other.array.dtype == dtype and (op != "div" or dtype.kind == "f"):
-            if other.array.shape != self.array.shape:  # the common cases first: two tensors of one dtype, ...
+        if isinstance(other, Tensor) and other.array.dtype == self.array.dtype and self.array.dtype.kind == "f":
+            if other.array.shape != self.array.shape:  # the common cases first: two tensors of one float dtype, ...
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return (other, self) if reflected else (self, other)
+        dtype = self.array.dtype
         if isinstance(other, (float, int)) and dtype.kind == "f":  # ... and a number: x * 0.5 keeps x's dtype
             other = dtype.type(other)
             return (other, self) if reflected else (self, other)

@@ -40,7 +40,7 @@ def topological_order(roots) -> list:
     the one with the largest sequence number (engine.cpp's ready queue), which is always the newest node left.
     The order matters in floating point: a value used along several paths sums the gradients they bring in the
     order their nodes ran, and (a + b) + c rounds differently from (c + b) + a."""
-    found, seen = list(dict.fromkeys(roots)), set(roots)
+    found, seen = [fn for fn in dict.fromkeys(roots) if isinstance(fn, Node)], set(roots)  # (a leaf root: no node)
     for fn in found:  # every node reachable along edges: the list grows as the loop reads it (no recursion, any depth)
         for e in fn.edges:
             if isinstance(e, Node) and e not in seen:
@@ -56,7 +56,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
 
     Returns the gradient that reached each leaf, and each node in ``keep``.  ``watch(node, gradient, shares)``,
     when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
-    grads, anomaly = dict(seeds), _anomaly.enabled
+    grads, retain_graph = dict(seeds), create_graph if retain_graph is None else retain_graph  # (None: as PyTorch,
+    # keep the graph when a second order will be taken)
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph  # under create_graph, backward's ops are recorded
     try:
         for fn in order:
@@ -66,17 +67,16 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 if fn.hooks or fn.retained is not None:  # steps 2 and 3: the output's hooks, its retain_grad()
                     g = output_hooks(fn, g)
                 input_grads = fn.backward(g)  # step 4: the op's own chain rule
-                if watch is not None or anomaly:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
-                    look(fn, g, input_grads, watch, anomaly)
+                if watch is not None or _anomaly.enabled:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
+                    look(fn, g, input_grads, watch, _anomaly.enabled)
                 for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
                     if edge is not None and gi is not None:
                         grads[edge] = grads[edge] + gi if edge in grads else gi
             if not retain_graph:  # step 8: free what forward saved
                 fn.free()
-        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (a detach_()ed leaf's
-            if not isinstance(leaf, Node) and leaf._hooks and (leaf._requires_grad or leaf._base is None):  # too;
-            # none for a view that keeps no gradient: see accumulate)
-                grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
+        for leaf in [key for key in grads if not isinstance(key, Node) and key._hooks]:  # step 9: a leaf's hooks,
+            if leaf._requires_grad or leaf._base is None:  # once, on the whole gradient it got (a detach_()ed leaf's
+                grads[leaf] = run_hooks(leaf._hooks, grads[leaf])  # too; none for a view that keeps no gradient)
     finally:
         _mode.grad_enabled = recording
     return grads
@@ -171,12 +171,11 @@ def accumulate(grads: dict, seeds: dict) -> None:
     change another, and ``_add_grad`` adds it in (in place, as PyTorch's; a new sum under create_graph)."""
     shared = set(map(id, seeds.values()))
     for leaf, g in grads.items():
-        if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since, or a view that requires
-            continue  # grad only through its base, made under no_grad: no .grad, as PyTorch's)
-        if (leaf._grad is None and type(g) is type(leaf.array) and g.dtype == leaf.array.dtype and g.base is None
-                and id(g) not in shared and id(leaf) not in post_accumulate):  # the plain case
-            leaf._grad = leaf._make(g)
-        else:
+        if (leaf._requires_grad and leaf._grad is None and type(g) is type(leaf.array) and g.base is None
+                and g.dtype == leaf.array.dtype and id(g) not in shared and id(leaf) not in post_accumulate):
+            leaf._grad = leaf._make(g)  # the plain case
+        elif leaf._requires_grad:  # (not for a leaf detach_()ed since, nor a view that requires grad only through its
+            # base, made under no_grad: no .grad, as PyTorch's)
             if id(g) in shared or getattr(value(g), "base", None) is not None:  # (value(g): g's array)
                 g = g.copy() if value(g) is g else g.clone()
             leaf._add_grad(g)

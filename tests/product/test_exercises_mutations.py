@@ -108,7 +108,7 @@ MUTATIONS = [
      "forgets the gradients of the nodes in keep"),
     ("backprop", [("if fn.hooks or fn.retained is not None:", "if fn.retained is not None:")],
      "skips the tensor hooks"),
-    ("backprop", [("if watch is not None or anomaly:", "if watch is not None:")], "skips the anomaly check"),
+    ("backprop", [("if watch is not None or _anomaly.enabled:", "if watch is not None:")], "skips the anomaly check"),
     ("accumulate", [("        else:\n            self._grad.array += g.array",
                      "        else:\n            self._grad = self._grad + g")],
      "a new .grad every time (PyTorch adds in place)", "minigan/engine/tensor.py::Tensor._add_grad"),

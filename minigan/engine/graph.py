@@ -249,8 +249,9 @@ class Node:
         """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk asks
         before each node's backward, whether or not that backward reads them (a node that keeps masks made from its
         inputs saves the inputs too, so that a change to them is refused where PyTorch's saved copy refuses it)."""
-        if self.freed or self.saved and any(s is not None and s[1][0] != s[2] for s in self.saved):
-            raise GraphError(self._saved_error())
+        for s in self.saved:  # (a freed node holds one record, FREED, that no version matches)
+            if s is not None and s[1][0] != s[2]:
+                raise GraphError(self._saved_error())
 
     def _saved_error(self) -> str:
         """What check_saved says: that the graph was freed, or which saved value changed, and what to do."""
@@ -289,8 +290,9 @@ class Node:
     def free(self) -> None:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
         ``edges``, ``needs_input_grad`` and ``sequence_nr`` stay, so that a second walk (backward, autograd.grad)
-        finds the graph, in its order, and names this node; ``retained`` too (the output's ``retains_grad``)."""
-        self.__dict__ = {"edges": self.edges, "needs_input_grad": self.needs_input_grad,
+        finds the graph, in its order, and names this node; ``retained`` too (the output's ``retains_grad``).  The
+        saved records become ``FREED``, which check_saved refuses."""
+        self.__dict__ = {"edges": self.edges, "needs_input_grad": self.needs_input_grad, "saved": FREED,
                          "sequence_nr": self.sequence_nr, "retained": self.retained, "freed": True}
 
 
@@ -326,12 +328,16 @@ def _first_tensor(inputs):
 def _record(array, inputs, arrays, out, result):
     """The record of one array given to save_for_backward: (array, version counter, version now, the input it is, or
     None for the output).  An input is known by the array forward was handed (``arrays``)."""
-    if array is out or array is result.array:
+    for t, a in zip(inputs, arrays):
+        if a is array:  # an input: a tensor, or a constant (the 2 of x * 2)
+            counter = _CONSTANT if type(t) in backend.ARRAY_TYPES else t._version_counter()
+            return (array, counter, counter[0], t)
+    if array is out or array is result.array:  # the output
         counter = result._version_counter()
         return (result.array, counter, counter[0], None)
-    t = next((t for t, a in zip(inputs, arrays) if a is array), array)  # the input it is: a tensor, or a constant
-    counter = _CONSTANT if t is array else t._version_counter()  # (the 2 of x * 2; a mask made in forward: itself)
-    return (array, counter, counter[0], t)
+    return (array, _CONSTANT, 0, array)  # a constant (a mask, say): it stays a plain array
 
 
 _CONSTANT = (0,)  # the version counter of a constant, which nothing changes in place
+FREED = ((None, (1,), 0, None),)  # what free() leaves of a node's saved records: one whose version never matches, so
+# that check_saved refuses a second walk through a freed node as it refuses a stale value

@@ -64,11 +64,10 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
             if g is not None:
                 fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
-                if fn.hooks or fn.retained is not None:  # steps 2 and 3: the output's hooks, its retain_grad()
-                    g = output_hooks(fn, g)
-                input_grads = fn.backward(g)  # step 4: the op's own chain rule
-                if watch is not None or _anomaly.enabled:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
-                    look(fn, g, input_grads, watch, _anomaly.enabled)
+                if fn.hooks or fn.retained is not None or watch is not None or _anomaly.enabled:  # (the optional steps
+                    input_grads = watched_backward(fn, g, watch)  # around step 4: hooks, retain_grad(), watchers)
+                else:
+                    input_grads = fn.backward(g)  # step 4: the op's own chain rule
                 for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
                     if edge is not None and gi is not None:
                         grads[edge] = grads[edge] + gi if edge in grads else gi
@@ -82,24 +81,23 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
     return grads
 
 
-def output_hooks(fn, g):
-    """Steps 2 and 3 of the walk at node ``fn``: its output's register_hook functions, each of which may replace the
-    gradient (autograd.grad of this output gets it before them, as PyTorch's), then retain_grad() keeps it."""
+def watched_backward(fn, g, watch):
+    """Steps 2 to 6 of the walk at node ``fn``, where its output has hooks or asked for retain_grad(), or the walk
+    is watched: the output's register_hook functions, each of which may replace the gradient (autograd.grad of this
+    output gets it before them, as PyTorch's) (step 2); retain_grad() keeps it (step 3); the node's backward (step 4);
+    a watcher sees the step (step 5); under detect_anomaly() each gradient the backward returned is checked, a NaN
+    or ∞ raising with the line that ran the op (step 6)."""
     if fn.hooks:
         g = run_hooks(fn.hooks, g)
     if fn.retained is not None and fn.retained() is not None:
         fn.retained()._keep_grad(g)
-    return g
-
-
-def look(fn, g, input_grads, watch, anomaly):
-    """Steps 5 and 6 of the walk at node ``fn``: a watcher sees the step; under detect_anomaly() each gradient
-    ``fn``'s backward returned is checked, a NaN or ∞ raising with the line that ran the op."""
+    input_grads = fn.backward(g)
     if watch is not None:
         watch(fn, g, input_grads)
-    if anomaly:
+    if _anomaly.enabled:
         for gi in input_grads:
             check_finite(type(fn).__name__, "backward", gi, fn.created_at)
+    return input_grads
 
 
 def run_hooks(hooks: dict, g):

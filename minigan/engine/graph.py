@@ -186,9 +186,7 @@ class Node:
         # step 3: record the node as the result's history
         if record:
             fn.record(inputs, tuple(edges), arrays, out, result)
-        if _anomaly.enabled:
-            fn.check_forward(result)
-        return result
+        return result if not _anomaly.enabled else fn.check_forward(result)  # (under detect_anomaly(): checked)
 
     def record(self, inputs, edges, arrays, out, result) -> None:
         """Make this node ``result``'s history: its inputs, the producer of each (``edges``), and a record of each
@@ -206,7 +204,9 @@ class Node:
         result._ctx, self.inputs, self.edges, self.sequence_nr = self, inputs, edges, next(RECORDED)  # (its inputs'
         # nodes have smaller numbers)
         if self.saved_arrays:
-            self.saved = tuple([None if a is None else _record(a, inputs, arrays, out, result) for a in self.saved_arrays])
+            self.saved = []  # a record of each saved array (None stays None); a loop: on Python 3.11 a comprehension
+            for a in self.saved_arrays:  # is a call of its own, which showed in benchmarks/paired_trees.py
+                self.saved.append(None if a is None else _record(a, inputs, arrays, out, result))
 
     def adjusted(self, out, arrays, params):
         """``out`` as the layer above the engine adjusts this op's result (RESULT_ADJUSTMENTS, found for this class
@@ -222,10 +222,11 @@ class Node:
             self.saved_arrays = tuple(new if a is out else a for a in self.saved_arrays)
         return new
 
-    def check_forward(self, result) -> None:
-        """Under detect_anomaly(): note the user's line that ran the op; raise on a NaN/inf result."""
+    def check_forward(self, result):
+        """Under detect_anomaly(): note the user's line that ran the op; raise on a NaN/inf result, else return it."""
         self.created_at = _user_frame()
         check_finite(type(self).__name__, "forward output", result.array, self.created_at)
+        return result
 
     # -- saving values for backward
     def save_for_backward(self, *arrays) -> None:
@@ -246,9 +247,10 @@ class Node:
                       for s in self.saved[:len(self.saved_arrays)]])
 
     def check_saved(self) -> None:
-        """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk asks
-        before each node's backward, whether or not that backward reads them (a node that keeps masks made from its
-        inputs saves the inputs too, so that a change to them is refused where PyTorch's saved copy refuses it)."""
+        """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk's step
+        1 (written out there), before each node's backward, whether or not that backward reads them (a node that keeps
+        masks made from its inputs saves the inputs too, so that a change to them is refused where PyTorch's saved
+        copy refuses it); also asked by whatever reads saved values outside the walk (a Function's saved_tensors)."""
         for s in self.saved:  # (a freed node holds one record, FREED, that no version matches)
             if s is not None and s[1][0] != s[2]:
                 raise GraphError(self._saved_error())

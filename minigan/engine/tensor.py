@@ -92,17 +92,23 @@ class Tensor(InPlace, TensorMethods):
         # op's result is made here; tests/engine/test_tensor_fields.py checks the two lists are one)
         t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = out, None, requires_grad, None, None, None
         t._counter, t._base, t._view_fn, t._view_version, t._view_kind = None, None, (), 0, ""
-        if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base
-                                                             or _shares_memory(out, source.array)):
-            t._base = source if source._base is None else source._base
-            t._view_fn = source._view_fn + ((op, params),)
-            t._counter = source._version_counter()
-            t._view_version = t._counter[0]
-            t._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
+        return t if source is None else t._view_of(source, op, params)
+
+    def _view_of(self, source, op, params):
+        """This result of the view op ``op`` (with ``params``) on ``source``, made a view of source's base where it
+        shares source's memory (a view op may copy: reshape of a transposed array); returned."""
+        out = self.array
+        if out.base is not None and (out.base is source.array or out.base is source.array.base
+                                     or _shares_memory(out, source.array)):
+            self._base = source if source._base is None else source._base
+            self._view_fn = source._view_fn + ((op, params),)
+            self._counter = source._version_counter()
+            self._view_version = self._counter[0]
+            self._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
             # (made under no_grad, or before its base came to require grad: as PyTorch's, a leaf that requires grad as
             # its base does (the requires_grad property, and an op's needs in Node.apply), through which no gradient
             # flows: its own flag, which decides whether a gradient stops in its .grad, stays off till requires_grad_())
-        return t
+        return self
 
     def _sync_view(self):
         """A view whose base changed in place: its history becomes the view ops applied to the base's

@@ -28,6 +28,7 @@ from operator import attrgetter
 
 from minigan.engine import backend
 from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
+from minigan.engine.errors import GraphError
 from minigan.engine.graph import Node, value
 
 
@@ -63,7 +64,9 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
         for fn in order:
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
             if g is not None:
-                fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
+                for s in fn.saved:  # step 1: what forward saved is still there (not FREED), unchanged, or it raises
+                    if s is not None and s[1][0] != s[2]:  # (Node.check_saved: the same test)
+                        raise GraphError(fn._saved_error())
                 if fn.hooks or fn.retained is not None or watch is not None or _anomaly.enabled:  # (the optional steps
                     input_grads = watched_backward(fn, g, watch)  # around step 4: hooks, retain_grad(), watchers)
                 else:

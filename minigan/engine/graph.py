@@ -38,7 +38,7 @@ node was recorded (``edges``: a node, a leaf Tensor, or None for a constant), as
 does; an in-place op recorded later makes a new node and moves the tensor's history to it, and
 re-routes nothing recorded before.  A version counter guards the saved values: each Tensor counts
 the in-place changes made to its array (shared with its views); a saved value is a small record
-(array, counter, version then), and ``saved_tensors`` raises when one changed since.
+(array, counter, version then), and the walk raises when one changed since (``check_saved``).
 
 **What a learner prints** (``y.grad_fn``, ``.next_functions``, ``.name()``) is PyTorch's view of these nodes, added
 above the engine by minigan/surface/node_view.py: ``next_functions`` shows the same edges as PyTorch's
@@ -135,8 +135,9 @@ class Node:
     inputs = None            # the inputs (tensors, or constants as given): their shapes for a backward, the graph
     # for drawing it (viz); the walk follows edges
     needs_input_grad = None  # per input: is its gradient needed? (None: nothing is recorded)
-    saved = ()               # per array given to save_for_backward, a small record (a tuple): (array, the
-    # version counter of the tensor holding it, its version then, that tensor: an input, or None for the output)
+    saved = ()               # per array given to save_for_backward, a small record (a tuple; record makes a list
+    # of them): (array, the version counter of the tensor holding it, its version then, that tensor: an input, or None
+    # for the output); after free(), FREED
     saved_arrays = ()        # what forward gave save_for_backward (turned into `saved` by apply)
     retained = None          # a weak reference to the output, when retain_grad() asked to keep its gradient
     hooks = None             # {handle id: function of the output's gradient}, from the output's register_hook

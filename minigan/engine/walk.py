@@ -27,8 +27,8 @@ import weakref
 from operator import attrgetter
 
 from minigan.engine import backend
-from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
 from minigan.engine.errors import GraphError
+from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
 from minigan.engine.graph import Node, value
 
 
@@ -67,8 +67,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 for s in fn.saved:  # step 1: what forward saved is still there (not FREED), unchanged, or it raises
                     if s is not None and s[1][0] != s[2]:  # (Node.check_saved: the same test)
                         raise GraphError(fn._saved_error())
-                if fn.hooks or fn.retained is not None or watch is not None or _anomaly.enabled:  # (the optional steps
-                    input_grads = watched_backward(fn, g, watch)  # around step 4: hooks, retain_grad(), watchers)
+                if fn.hooks or fn.retained is not None or watch is not None or _anomaly.enabled:  # steps 2 to 6:
+                    input_grads = watched_backward(fn, g, watch)  # the output's hooks, retain_grad(), a watcher...
                 else:
                     input_grads = fn.backward(g)  # step 4: the op's own chain rule
                 for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share

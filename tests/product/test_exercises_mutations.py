@@ -88,7 +88,7 @@ MUTATIONS = [
                      "fn.needs_input_grad = tuple(True for _ in needs) if record")],
      "every input needs a gradient"),
     ("node_apply", [(None, SHORT_NODE_APPLY)], "12 lines: no anomaly check, no view bookkeeping"),
-    ("node_apply", [("        if _anomaly.enabled:\n            fn.check_forward(result)\n", "")],
+    ("node_apply", [("return result if not _anomaly.enabled else fn.check_forward(result)", "return result")],
      "skips the anomaly check"),
     ("node_apply", [("inputs[0] if cls.is_view else None", "None")], "skips the view bookkeeping"),
     ("topological_order", [(", reverse=True)", ")")], "oldest first (producers first)"),

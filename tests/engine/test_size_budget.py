@@ -112,6 +112,12 @@ def test_a_small_backward_stays_in_the_engine_and_enters_few_functions():
     assert len(entered) <= READING_PATH_CALLS, entered
 
 
+# On NumPy 1.x the parity layer undoes NumPy 1.x's promotion of 0-d operands by value in each result the engine makes
+# (minigan.Tensor._make calls parity.numpy_2_promotes): not the engine's path, left out there
+NUMPY_1_RULE = {"surface/tensor.py::_make", "surface/parity.py::numpy_2_promotes"} if backend.np.__version__.startswith(
+    "1.") else set()
+
+
 def functions_entered_by_a_small_backward(device_module=None):
     """The minigan functions that ``sigmoid(w * x).backward()`` enters, by file and name.
 
@@ -129,7 +135,9 @@ def functions_entered_by_a_small_backward(device_module=None):
         def profile(frame, event, arg):
             code = frame.f_code
             if event == "call" and code.co_filename.startswith(str(ROOT)) and not code.co_name.startswith("<"):
-                entered.append(f"{Path(code.co_filename).relative_to(ROOT)}::{code.co_name}")
+                name = f"{Path(code.co_filename).relative_to(ROOT)}::{code.co_name}"
+                if name not in NUMPY_1_RULE:
+                    entered.append(name)
 
         sys.setprofile(profile)
         try:

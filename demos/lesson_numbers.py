@@ -140,12 +140,13 @@ def kernels() -> dict:
     """The kernel set numbers are measured on: the backend, the BLAS and OpenBLAS's core type (threadpoolctl)."""
     from threadpoolctl import threadpool_info
 
+    from minigan import cuda
     from minigan.engine import backend
 
     found = {"backend": backend.backend_name(), "blas": None, "core": None,
              "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE") or None}
     if found["backend"] == "cupy":  # the numbers come from the GPU's kernels
-        found["gpu"] = backend.gpu_name()
+        found["gpu"] = cuda.get_device_name()
     for lib in threadpool_info():
         if lib.get("user_api") == "blas":
             found["blas"] = f"{lib.get('internal_api')} {lib.get('version')}"

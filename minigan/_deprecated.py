@@ -10,8 +10,8 @@ import math
 import warnings
 
 from minigan import linalg
+from minigan._dtype import TYPE_NAMES
 from minigan.engine import backend, checks
-from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import ShapeError
 from minigan.surface import creation, operands
 from minigan.surface.creation import _made, _xp

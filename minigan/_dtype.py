@@ -100,3 +100,24 @@ int16 = short = of("int16")
 int32 = int = of("int32")  # noqa: A001
 int64 = long = of("int64")
 bool = of("bool")  # noqa: A001
+
+
+# The legacy tensor type names (``x.type()``, ``minigan.FloatTensor``) and their NumPy dtypes.
+TYPE_NAMES = {name: backend.np.dtype(numpy_name) for name, numpy_name in (
+    ("FloatTensor", "float32"), ("DoubleTensor", "float64"), ("HalfTensor", "float16"), ("ByteTensor", "uint8"),
+    ("CharTensor", "int8"), ("ShortTensor", "int16"), ("IntTensor", "int32"), ("LongTensor", "int64"),
+    ("BoolTensor", "bool"))}
+
+
+def common_dtype(tensors):
+    """The dtype several tensors with dimensions promote to, as ``torch.cat``'s: the highest category among them
+    (bool < integer < floating), then NumPy's promotion of the dtypes of that category (float32 and int64 give
+    float32, float32 and float64 give float64)."""
+    dtypes = [backend.np.dtype(t.dtype) for t in tensors]
+    top = max(_category(d) for d in dtypes)
+    return backend.np.result_type(*[d for d in dtypes if _category(d) == top])
+
+
+def _category(numpy_dtype) -> int:
+    """A dtype's category, in PyTorch's order: 0 bool, 1 integer, 2 floating."""
+    return {"b": 0, "i": 1, "u": 1}.get(numpy_dtype.kind, 2)

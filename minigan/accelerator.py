@@ -21,7 +21,8 @@ def current_accelerator(check_available: bool = False):
 
 
 def device_count() -> int:
-    return backend.gpu_count()
+    """How many GPUs CuPy sees (0 without CuPy)."""
+    return backend._require_cupy().cuda.runtime.getDeviceCount() if is_available() else 0
 
 
 def current_device_index() -> int:
@@ -39,8 +40,8 @@ def set_device_index(device) -> None:
 
 def synchronize(device=None) -> None:
     """Wait until the GPU has finished its queued work (nothing to wait for without one)."""
-    if is_available():
-        backend.synchronize()
+    if is_available():  # (timing code calls it before reading a clock)
+        backend._require_cupy().cuda.Stream.null.synchronize()
 
 
 __all__ = ["is_available", "current_accelerator", "device_count", "current_device_index", "set_device_index",

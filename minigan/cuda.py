@@ -15,7 +15,7 @@ def is_available() -> bool:
 
 
 def device_count() -> int:
-    return backend.gpu_count()
+    return accelerator.device_count()
 
 
 def current_device() -> int:
@@ -33,12 +33,14 @@ def set_device(device) -> None:
 def get_device_name(device=None) -> str:
     """The GPU's name, e.g. "NVIDIA H100 80GB HBM3" (``device``: 0, "cuda" or "cuda:0", minigan's one GPU)."""
     accelerator.set_device_index(device)  # refuses another index
-    return backend.gpu_name()
+    name = backend._require_cupy().cuda.runtime.getDeviceProperties(0)["name"]  # (as its driver reports it)
+    return name.decode() if isinstance(name, bytes) else str(name)
 
 
 def memory_allocated(device=None) -> int:
     """Bytes of GPU memory that tensors hold now (not the memory CuPy keeps cached for reuse); 0 without a GPU."""
-    return backend.gpu_memory_allocated()
+    return int(backend._require_cupy().get_default_memory_pool().used_bytes()) if is_available() else 0  # (CuPy's
+    # pool: in use, not what it keeps cached)
 
 
 def manual_seed(seed: int) -> None:
@@ -51,13 +53,14 @@ manual_seed_all = manual_seed
 
 def synchronize() -> None:
     """Wait until the GPU has finished its queued work (nothing to wait for without one)."""
-    if is_available():
-        backend.synchronize()
+    accelerator.synchronize()
 
 
 def empty_cache() -> None:
     """Release the GPU memory CuPy keeps cached for reuse, as ``torch.cuda.empty_cache`` (nothing without a GPU)."""
-    backend.free_gpu_cache()
+    if is_available():  # (CuPy's cached, unused GPU memory, back to the driver)
+        backend._require_cupy().get_default_memory_pool().free_all_blocks()
+        backend._require_cupy().get_default_pinned_memory_pool().free_all_blocks()
 
 
 FloatTensor = LegacyConstructor("FloatTensor", device="cuda")

@@ -21,8 +21,8 @@ import math
 import warnings
 
 from minigan import _dtype
+from minigan._dtype import TYPE_NAMES
 from minigan.engine import backend
-from minigan.engine.dtypes import TYPE_NAMES
 
 _warned: list = []  # storage() has warned (PyTorch warns once a process)
 _STORAGE_NAMES = {backend.np.dtype(dtype): name.replace("Tensor", "Storage") for name, dtype in TYPE_NAMES.items()}

@@ -16,8 +16,8 @@ import string
 import warnings
 
 from minigan import _dtype, functional
+from minigan._dtype import TYPE_NAMES
 from minigan.engine import backend, checks
-from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.grad_mode import _DecoratorContextManager, is_grad_enabled, set_grad_enabled
 from minigan.engine.grad_mode import decorated as _decorated

@@ -26,8 +26,9 @@ import os
 from pathlib import Path
 
 import minigan.arguments as arguments
-from minigan.engine.backend import asnumpy, host_array, np
+from minigan.engine.backend import asnumpy, np
 from minigan.serialization import atomic_write
+from minigan.surface.data import host_array
 
 _INSTALL = "pip install 'minigan[demos]'"
 

@@ -54,38 +54,10 @@ def cupy_available() -> bool:
         return False
 
 
-def gpu_count() -> int:
-    """How many GPUs CuPy sees (0 without CuPy)."""
-    return _cupy.cuda.runtime.getDeviceCount() if cupy_available() else 0
-
-
-def gpu_name() -> str:
-    """The GPU's name as its driver reports it (e.g. "NVIDIA H100 80GB HBM3")."""
-    name = _require_cupy().cuda.runtime.getDeviceProperties(0)["name"]
-    return name.decode() if isinstance(name, bytes) else str(name)
-
-
-def gpu_memory_allocated() -> int:
-    """Bytes of GPU memory that arrays hold now (CuPy's pool: in use, not what it keeps cached); 0 without a GPU."""
-    return int(_cupy.get_default_memory_pool().used_bytes()) if cupy_available() else 0
-
-
-def synchronize() -> None:
-    """Wait for the GPU's queued work (timing code calls it before reading a clock)."""
-    _require_cupy().cuda.Stream.null.synchronize()
-
-
 def set_default_dtype(dtype) -> None:
     """Make ``dtype`` (float32 or float64) the dtype of new floating tensors (``minigan.set_default_dtype``)."""
     global DEFAULT_DTYPE
     DEFAULT_DTYPE = numpy.dtype(dtype).type
-
-
-def free_gpu_cache() -> None:
-    """Give CuPy's cached, unused GPU memory back to the driver (nothing to free without a GPU)."""
-    if cupy_available():
-        _cupy.get_default_memory_pool().free_all_blocks()
-        _cupy.get_default_pinned_memory_pool().free_all_blocks()
 
 
 def _require_cupy():
@@ -206,7 +178,7 @@ def device_type(device) -> str:
     GPU and unknown names are refused."""
     if isinstance(device, str) and device in ("numpy", "gpu", "cupy"):  # (minigan's names of its backends)
         return "cpu" if device == "numpy" else "cuda"
-    device = device if isinstance(device, Device) else Device(device)  # (a name PyTorch refuses raises there)
+    device = device if isinstance(device, Device) else Device(device)  # (an unknown name raises there)
     if device.type == "cuda" and device.index not in (None, 0):
         raise BackendError(f"to: minigan runs on one GPU, cuda:0; got {str(device)!r} (choose the GPU with the "
                            "CUDA_VISIBLE_DEVICES environment variable)")
@@ -249,7 +221,7 @@ class Device:
     def __hash__(self):
         return hash(str(self))
 
-    def __enter__(self):  # `with device("cuda"):` the factories make new tensors there until the block ends (PyTorch's)
+    def __enter__(self):  # `with device("cuda"):` the factories make new tensors there until the block ends
         xp = module_for_device(self)  # (refused without CuPy, or for a second GPU, as every door to a device)
         _active.setdefault("outer", []).append(_active["xp"])
         _active["xp"] = xp
@@ -274,22 +246,6 @@ def asnumpy(array):
     """A host NumPy array for any NumPy/CuPy array (or scalar, or Tensor): the explicit way to the host."""
     array = getattr(array, "array", array)  # a minigan Tensor: its array (NumPy will not convert a GPU one)
     return _cupy.asnumpy(array) if _cupy is not None and isinstance(array, _cupy.ndarray) else numpy.asarray(array)
-
-
-def host_array(x, fn: str, name: str, dtype=numpy.float64):
-    """A host NumPy array (of ``dtype``; None keeps it) from a Tensor, a NumPy/CuPy array or a list.
-
-    For code that measures or plots on the CPU (metrics, viz); ``fn`` and ``name`` go into the error.
-    """
-    if not is_array(x) and hasattr(x, "array") and not isinstance(x, (list, tuple)):
-        x = x.array  # a minigan Tensor
-    try:
-        a = asnumpy(x)
-    except Exception as e:
-        raise TypeError(f"{fn}: got {name} of type {type(x).__name__}, expected an array or a Tensor") from e
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"{fn}: got {name} of dtype {a.dtype}, expected real numbers")
-    return a.astype(dtype) if dtype is not None else a
 
 
 def asarray(data, dtype=None, xp=None):

@@ -9,8 +9,6 @@ commands, stand above the engine: minigan/arguments.py.)
 
 from __future__ import annotations
 
-import warnings
-
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, GraphError, IndexOutOfRange, ShapeError
@@ -95,7 +93,7 @@ def normalize_index(items, tensor):
         axis += _axes_used(it)
         out.append(it)
     arrays = [it for it in out if backend.is_array(it) and it.ndim]  # index arrays, which NumPy broadcasts together:
-    if len(arrays) > 1:  # checked here, so that the error is PyTorch's IndexError whatever NumPy's version raises
+    if len(arrays) > 1:  # checked here, so that the error is one IndexError whatever NumPy's version raises
         shapes = [(int(a.sum()),) if backend.is_bool(a.dtype) else a.shape for a in arrays]  # (a mask: its count)
         try:
             backend.broadcast_shapes(*shapes)
@@ -103,7 +101,7 @@ def normalize_index(items, tensor):
             raise DimensionError(f"getitem: the index arrays, of shapes {', '.join(map(str, shapes))}, cannot be "
                                  "broadcast together (as in PyTorch); give them shapes that broadcast") from None
     if not advanced and Ellipsis not in out:
-        out.append(Ellipsis)  # NumPy's x[0, 1] is a copy, x[0, 1, ...] a (0-d) view; PyTorch's x[0, 1] is a view
+        out.append(Ellipsis)  # NumPy's x[0, 1] is a copy, x[0, 1, ...] a (0-d) view; a tensor's x[0, 1] is a view
     return (tuple(out), advanced)
 
 
@@ -169,15 +167,15 @@ def normalize_axis(axis, ndim, op, single=False):
                                  f"(expected {-max(ndim, 1)} to {max(ndim, 1) - 1})")
         out.append(a % max(ndim, 1))
     if len(set(out)) != len(out):
-        raise ShapeError(f"{op}: repeated axis in {axis!r}")  # (PyTorch's RuntimeError; a ValueError too)
-    if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it, as in PyTorch
+        raise ShapeError(f"{op}: repeated axis in {axis!r}")  # (a RuntimeError and a ValueError)
+    if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it
         return None
     return tuple(out) if many else out[0]
 
 
 def not_bool(x, other):
-    """``other``, the second operand of x − other (or x itself for −x), refused where either is a bool, as PyTorch
-    refuses it (a bool tensor or a Python bool: np.True_ is the number 1.0 to PyTorch, which x − 1.0 takes)."""
+    """``other``, the second operand of x − other (or x itself for −x), refused where either is a bool (a bool tensor
+    or a Python bool; np.True_ is the number 1.0, which x − 1.0 takes): a difference of truth values is ^, not −."""
     if x.dtype.kind == "b" or isinstance(other, bool) or hasattr(other, "_ctx") and other.dtype == np.bool_:
         raise DtypeError("the `-` operator with a bool tensor or a bool is not supported; use `^` or logical_xor() "
                          "for a difference and `~` or logical_not() to invert a mask")
@@ -186,7 +184,7 @@ def not_bool(x, other):
 
 def bool_power(x, other, reflected=False):
     """``other``, the exponent of x ** other (the base of other ** x, reflected), refused where both are bool and the
-    exponent is a tensor: PyTorch's pow has a bool kernel only for a bool tensor to a bool number (x ** True is x).
+    exponent is a tensor: a bool tensor is raised to a bool number only (x ** True is x).
     A NumPy scalar comes as the number it is (checks.number): x ** np.True_ is x ** 1.0."""
     if x.dtype.kind == "b" and (isinstance(other, bool) if reflected else getattr(other, "dtype", None) == np.bool_):
         raise DtypeError("pow: not provided for a bool exponent tensor, as in PyTorch (\"pow\" not implemented for "
@@ -216,7 +214,7 @@ def check_matmul(sa, sb) -> None:
 
 # ----------------------------------------------------------------------------- clamp
 def check_clamp(lo, hi) -> dict:
-    """clamp's bounds: numbers (or None, not both).  min > max is allowed, as in PyTorch: every value becomes max."""
+    """clamp's bounds: numbers (or None, not both).  min > max is allowed: every value becomes max."""
     if lo is None and hi is None:
         raise DomainError("clamp: at least one of min and max must be given (not None)")
     for name, v in (("min", lo), ("max", hi)):
@@ -225,10 +223,9 @@ def check_clamp(lo, hi) -> dict:
     return {"lo": lo, "hi": hi}
 
 
-# ----------------------------------------------------------------------------- leaky_relu
 # ----------------------------------------------------------------------------- conv2d, conv_transpose2d
 def pair(value, name: str, op: str, minimum: int) -> tuple:
-    """An int or an (h, w) pair of ints (or PyTorch's list of one, for both), each at least ``minimum``, as (h, w)."""
+    """An int or an (h, w) pair of ints (or a list of one, for both), each at least ``minimum``, as (h, w)."""
     many = isinstance(value, (tuple, list)) and len(value) in (1, 2)
     pair_ = tuple(value) * (3 - len(value)) if many else (value, value)  # ([2]: (2, 2))
     for v in pair_:
@@ -239,41 +236,17 @@ def pair(value, name: str, op: str, minimum: int) -> tuple:
     return (int(pair_[0]), int(pair_[1]))
 
 
-# ----------------------------------------------------------------------------- pooling
-def check_pool2d(op, x_shape, kernel_size, stride, padding, dilation=1, ceil_mode=False) -> dict:
-    """A pool's door: (N, C, H, W) input, kernel/stride/padding/dilation as (h, w) pairs (stride defaults to the
-    kernel, as in PyTorch), padding at most half the kernel, and at least one window.  Adds PyTorch's output size
-    out_hw: ⌊(H + 2·pad − d·(k − 1) − 1) / stride⌋ + 1, or with ceil_mode rounded up unless that last window
-    would start past the input and its left padding."""
-    if len(x_shape) != 4:
-        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
-    kernel = pair(kernel_size, "kernel_size", op, 1)
-    stride = kernel if stride is None or stride in ([], ()) else pair(stride, "stride", op, 1)  # ([]: the default)
-    padding, dilation = pair(padding, "padding", op, 0), pair(dilation, "dilation", op, 1)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise DomainError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
-    out, span = [], [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]  # a dilated window's extent
-    for n, e, s, p in zip(x_shape[2:], span, stride, padding):
-        o = (n + 2 * p - e + (s - 1 if ceil_mode else 0)) // s + 1
-        out.append(o - 1 if ceil_mode and (o - 1) * s >= n + p else o)
-    if min(out) < 1:
-        h, w = x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1]
-        raise ShapeError(f"{op}: kernel {span[0]}×{span[1]} is larger than the padded input {h}×{w} "
-                         f"(input {x_shape}, padding {padding}, dilation {dilation})")
-    return {"kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation, "out_hw": tuple(out)}
-
-
 # ----------------------------------------------------------------------------- tensor data, operands
 def no_negative_strides(array):
-    """PyTorch takes no array with a negative stride (``a[::-1]``): its strides are never negative."""
+    """No array with a negative stride (``a[::-1]``) is taken: a tensor's strides are never negative."""
     if any(s < 0 for s in getattr(array, "strides", ())):
         raise ValueError("an array with a negative stride (a[::-1]) is not taken, as in PyTorch; pass a.copy()")
 
 
 def to_array(data, dtype=None, device=None, copy=True, infer=False):
     """Turn user data into a backend array.  An array keeps its dtype; Python numbers become float32
-    (``Tensor(data)``, PyTorch's legacy constructor), or with ``infer`` (``tensor(data)``) bool, int64 or
-    float32 by what they are, as ``torch.tensor`` does."""
+    (``Tensor(data)``), or with ``infer`` (``tensor(data)``) bool, int64 or float32 by what they are.  (Nested lists
+    of tensors and NumPy scalars are read first by minigan.Tensor's doors: minigan/surface/data.py.)"""
     if backend.is_array(data) or backend.is_numpy_scalar(data):
         xp = backend.module_for_device(device) if device is not None else None
         if xp is None:
@@ -283,20 +256,16 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
         no_negative_strides(data)
         same = backend.get_array_module(data) is xp and backend.is_array(data)
         arr = (data.copy(order="C" if backend.repeats(data) else "K") if copy else data) if same else xp.asarray(
-            backend.asnumpy(data))  # (a copy in the array's own layout, as PyTorch's: tensor(a.T) is transposed; a
+            backend.asnumpy(data))  # (a copy in the array's own layout: tensor(a.T) is transposed; a
         # broadcast one is row-major)
         arr = backend.plain_array(arr)  # (a memmap: a plain array on the same memory)
         if arr.dtype.kind in "OUSVMmc":
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
     else:
         xp = backend.module_for_device(device) if device is not None else backend.active_module()
-        list_dtype, tensors, needs_grad = _read_list(data)
-        if needs_grad:  # the values leave the graph: PyTorch warns
-            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior. "
-                          "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
         try:
-            host = backend.np.asarray(_values(data) if tensors else data)
-        except ValueError as e:  # nested lists of unequal lengths: a ValueError, as PyTorch's
+            host = backend.np.asarray(data)
+        except ValueError as e:  # nested lists of unequal lengths: a ValueError
             raise ShapeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e}); nested lists must "
                              "have equal lengths") from None
         except TypeError as e:
@@ -306,58 +275,14 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
                             "expected numbers, (nested) lists of numbers, or a NumPy/CuPy array")
         inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
             else None
-        if infer and list_dtype is not None:  # [np.float64(1.5), 2.0]: NumPy scalars and tensors keep their dtypes
-            inferred = list_dtype
         arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
 
 
-def _values(data):
-    """Nested lists with each Tensor in them replaced by a host copy of its number: ``tensor([t0, t1])`` reads the
-    values as PyTorch's does (its item(): a tensor of shape (1,) or (1, 1) adds no dimension), also of tensors that
-    require grad or live on the GPU (which ``np.asarray`` refuses)."""
-    if isinstance(data, (list, tuple)):
-        return [_values(item) for item in data]
-    return backend.asnumpy(data.array).reshape(()) if backend.is_array(getattr(data, "array", None)) else data
-
-
-def _numbers(data):
-    """The numbers of nested lists and tuples, in order."""
-    if isinstance(data, (list, tuple)):
-        for item in data:
-            yield from _numbers(item)
-    else:
-        yield data
-
-
-def _read_list(data):
-    """One walk over nested lists: ``torch.tensor``'s dtype for them when they hold NumPy scalars or tensors (else
-    None: NumPy's kind decides), whether they hold a tensor, and whether one of those requires grad.  The dtype: the
-    highest kind present wins (bool < int < float), promoted within that kind only, a Python float counting as the
-    default float dtype and a Python int as int64: [np.float32(1), 2.0] is float32, [np.int32(1), 2.0] too."""
-    np = backend.np
-    by_kind, typed, tensors, needs_grad = {"b": [], "i": [], "f": []}, False, False, False
-    for x in _numbers(data):
-        tensor = backend.is_array(getattr(x, "array", None))
-        if isinstance(x, np.generic) or tensor or not isinstance(x, (bool, int, float)) and backend.is_array(x):
-            typed, tensors = True, tensors or tensor  # (np.float64 is a Python float too; an array, its dtype)
-            needs_grad = needs_grad or (tensor and x.requires_grad)
-            by_kind["b" if x.dtype.kind == "b" else "i" if x.dtype.kind in "iu" else "f"].append(np.dtype(x.dtype))
-        elif isinstance(x, bool):  # before int: a bool is an int too
-            by_kind["b"].append(np.dtype(np.bool_))
-        elif isinstance(x, int):
-            by_kind["i"].append(np.dtype(np.int64))
-        elif isinstance(x, float):
-            by_kind["f"].append(np.dtype(backend.DEFAULT_DTYPE))
-    dtype = next(np.result_type(*by_kind[k]) for k in "fib" if by_kind[k]) if typed else None
-    return dtype, tensors, needs_grad
-
-
 def are_sizes(args) -> bool:
-    """``Tensor(64, 1)``: every positional argument an integer, not a tensor or an array (PyTorch's sizes, not
-    data)."""
+    """``Tensor(64, 1)``: every positional argument an integer, not a tensor or an array (sizes, not data)."""
     return len(args) > 0 and all(is_integer(n) and not backend.is_array(getattr(n, "array", n)) for n in args)
 
 
@@ -369,7 +294,7 @@ def legacy_sizes(sizes, dtype, device):
 
 
 def one_argument(args):
-    if not args:  # Tensor(): PyTorch's legacy empty tensor
+    if not args:  # Tensor(): the legacy constructor's empty tensor
         return []
     if len(args) != 1:
         raise TypeError(f"Tensor: expected Tensor(data) or Tensor(*sizes) with int sizes, got {len(args)} "
@@ -385,27 +310,27 @@ def check_broadcast(op, a, b):
                              "expected shapes that are equal, or 1, in each trailing axis (NumPy broadcasting)")
 
 
-# ----------------------------------------------------------------------------- what PyTorch takes as an int or a number
+# ----------------------------------------------------------------------------- what is taken as an int or a number
 def is_integer(value) -> bool:
-    """Whether PyTorch takes ``value`` as an int (a size, a dim, a count): what has ``__index__`` (an int, a NumPy
+    """Whether ``value`` is taken as an int (a size, a dim, a count): what has ``__index__`` (an int, a NumPy
     integer, a 0-d integer tensor or array), not a bool."""
     return hasattr(type(value), "__index__") and not isinstance(value, (bool, np.bool_)) and \
         getattr(value, "dtype", np.dtype(int)).kind in "iu" and getattr(value, "ndim", 0) == 0
 
 
-# What an operator answers NotImplemented for (PyTorch's operators do): Python's sequences are not operands.  Asked
+# What an operator answers NotImplemented for: Python's sequences are not operands.  Asked
 # as ``type(x) in SEQUENCES``, a third of isinstance's cost on every op (a subclass is refused by the op's door).
 SEQUENCES = frozenset({list, tuple, range, str, bytes, bytearray})
 
 
 def is_number(value) -> bool:
-    """Whether PyTorch takes ``value`` as a number (a rate, a probability, a p): an int or a float, Python's or a
-    NumPy scalar (np.float32(0.5), np.int64(2), and np.True_, which PyTorch reads as 1.0); not a Python bool."""
+    """Whether ``value`` is taken as a number (a rate, a probability, a p): an int or a float, Python's or a NumPy
+    scalar (np.float32(0.5), np.int64(2), and np.True_, read as 1.0); not a Python bool."""
     return isinstance(value, (int, float, np.integer, np.floating, np.bool_)) and not isinstance(value, bool)
 
 
 def number(value):
-    """A NumPy scalar as the Python number PyTorch reads it as: an integer one as an int, a floating or bool one as
+    """A NumPy scalar as the Python number it holds: an integer one as an int, a floating or bool one as
     a float (np.True_ is 1.0, as ``torch.mul(x, np.True_)`` shows); anything else as it is."""
     return value if not isinstance(value, np.generic) else int(value) if value.dtype.kind in "iu" else float(value)
 
@@ -414,7 +339,7 @@ def differentiable(op, inputs) -> tuple:
     """``inputs`` of autograd.grad / backward(inputs=...): a Tensor or a non-empty sequence of Tensors, each
     requiring grad; returned as a tuple."""
     items = (inputs,) if hasattr(inputs, "_ctx") else tuple(inputs)
-    if not items or not all(hasattr(t, "_ctx") for t in items):  # (PyTorch's RuntimeError)
+    if not items or not all(hasattr(t, "_ctx") for t in items):  # (a RuntimeError)
         raise RuntimeError(f"{op}: inputs must be a Tensor or a non-empty sequence of Tensors")
     for i, t in enumerate(items):
         if not t._input(t).requires_grad:  # (a view whose base changed in place: its current history first)

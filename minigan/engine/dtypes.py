@@ -1,30 +1,14 @@
-"""dtype names as PyTorch spells them (``minigan.float32``, ``minigan.long``...), which are NumPy dtypes,
-and PyTorch's type promotion (``result_type``).
-
-This module holds only names, so that ``float``, ``int`` and ``bool`` may be shadowed here without
-changing what the builtins mean in code that runs (``minigan/__init__.py`` imports them the same way).
+"""The dtype of a binary op's result (``result_type``): NumPy's dtypes, promoted by category and by how each operand
+was given (a tensor with dimensions, a 0-d tensor, a Python number), so that a number never widens a tensor of its own
+category.  (The dtypes' names, ``minigan.float32``..., and the legacy type names are minigan/_dtype.py's.)
 """
 
 from minigan.engine import backend
 from minigan.engine.backend import np
 
-float16 = half = np.dtype("float16")
-float32 = np.dtype("float32")
-float64 = double = np.dtype("float64")
-uint8 = np.dtype("uint8")
-int8 = np.dtype("int8")
-int16 = short = np.dtype("int16")
-int32 = np.dtype("int32")
-int64 = long = np.dtype("int64")
-bool_ = np.dtype("bool")
-
-# The legacy tensor type names (``x.type()``, ``minigan.FloatTensor``) and their dtypes.
-TYPE_NAMES = {"FloatTensor": float32, "DoubleTensor": float64, "HalfTensor": float16, "ByteTensor": uint8,
-              "CharTensor": int8, "ShortTensor": int16, "IntTensor": int32, "LongTensor": int64,
-              "BoolTensor": bool_}
 
 def _kind(dtype) -> int:
-    """A dtype's category, in PyTorch's order: 0 bool, 1 integer, 2 floating."""
+    """A dtype's category, in order: 0 bool, 1 integer, 2 floating."""
     return {"b": 0, "i": 1, "u": 1}.get(dtype.kind, 2)
 
 
@@ -40,7 +24,7 @@ def result_type(a, b):
     operands = []
     for x in (a, b):
         if isinstance(x, (bool, int, float)):  # bool first: it is also an int
-            dtype = bool_ if isinstance(x, bool) else int64 if isinstance(x, int) else np.dtype(backend.DEFAULT_DTYPE)
+            dtype = np.dtype(bool if isinstance(x, bool) else "int64" if isinstance(x, int) else backend.DEFAULT_DTYPE)
             operands.append((2, dtype))
         else:
             operands.append((0 if x.ndim else 1, np.dtype(x.dtype)))
@@ -52,13 +36,4 @@ def result_type(a, b):
     raise AssertionError("unreachable: some operand has the top category")  # pragma: no cover
 
 
-def common_dtype(tensors):
-    """The dtype several tensors with dimensions promote to, as ``torch.cat``'s: the highest category among them
-    (bool < integer < floating), then NumPy's promotion of the dtypes of that category (float32 and int64 give
-    float32, float32 and float64 give float64)."""
-    top = max(_kind(np.dtype(t.dtype)) for t in tensors)
-    return np.result_type(*[np.dtype(t.dtype) for t in tensors if _kind(np.dtype(t.dtype)) == top])
-
-
-__all__ = ["float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64",
-           "long", "bool_", "TYPE_NAMES", "result_type", "common_dtype"]
+__all__ = ["result_type"]

@@ -1,6 +1,6 @@
 """In-place ops: ``x.add_(y)``, ``x[i] = v``, ``x += 1``, and the rules that keep gradients right when a tensor changes.
 
-PyTorch's rules.  Under no_grad() an in-place op simply changes the array (how an optimizer moves a parameter).
+The rules.  Under no_grad() an in-place op simply changes the array (how an optimizer moves a parameter).
 On a leaf that requires grad, or a view of one, it is refused outside no_grad() (the change could not be
 differentiated).  Otherwise it is recorded as the out-of-place op on the tensor's current history, and the
 tensor's history moves to the new node; nodes recorded before keep the producer they saw (their ``edges``).  A
@@ -23,10 +23,6 @@ from minigan.engine.methods import TensorMethods
 from minigan.engine.ops import elementwise
 from minigan.engine.ops import shape as shaping
 
-# The ops PyTorch lets write into an expanded tensor, whose entries share memory (it checks the others for "internal
-# overlap" and refuses): each sets values, so an element shared by several entries is written where the op writes.
-# (x[i] = v is PyTorch's index_put_ for index arrays, which writes a copy here, and a copy_ into x[i] otherwise.)
-SETS_VALUES = {"fill_", "masked_fill_", "index_fill_", "index_put_", "tril_", "triu_", "threshold(inplace=True)"}
 VIEW_KINDS = {"multi-output": "one of those split, unbind or chunk returned, or a view of one",
               "no_grad": "made under no_grad", "Function": "an autograd.Function returned as its input or a view of it"}
 
@@ -39,14 +35,14 @@ class InPlace:
     def _in_place(self, op, fn, *operands, update=None, target=None, cast=False, **params):
         """``self = fn(self, *operands, **params)``, written into this tensor's own array.  Without a graph,
         ``update(array, *arrays)`` does it in a floating tensor's memory (NumPy's in-place operators; its operands
-        are made tensors first); otherwise fn's result is copied in.  As in PyTorch, a result must keep the tensor's
+        are made tensors first); otherwise fn's result is copied in.  A result must keep the tensor's
         kind (no float into an integer tensor), unless the op is a copy (``cast``: fill_, copy_, x[i] = v)."""
         grad_mode = is_grad_enabled()
         if grad_mode and self._base is not None and target is not None and not params["index"][1]:  # x[i] = v writes
-            self._input(self)  # through a new view of x, whose making asks for x's history first (PyTorch's)
+            self._input(self)  # through a new view of x, whose making asks for x's history first
         leaf = self if self._base is None else self._base
         # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
-        # as a leaf, as in PyTorch; so does a view of a leaf that detach_() took out of the graph since.)
+        # as a leaf; so does a view of a leaf that detach_() took out of the graph since.)
         if grad_mode and self.requires_grad and (leaf._ctx is None or self._ctx is None):
             what = "a leaf tensor" if leaf is self or self._ctx is None else "a view of a leaf tensor"
             raise GraphError(f"{op}: {what} that requires grad (shape {leaf.array.shape}) cannot be changed in place "
@@ -57,15 +53,12 @@ class InPlace:
         place = self.array if target is None else target  # the memory written: all of it, or x[index]'s
         if not getattr(place.flags, "writeable", True):
             raise GraphError(f"{op}: this tensor's memory is a read-only NumPy array; change a .clone() instead")
-        if repeats(place) and (op not in SETS_VALUES or op == "fill_" and isinstance(operands[0], TensorMethods)):
-            raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
-                             "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")
+        given = operands
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
             operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
         target_shape, tensors = place.shape, [o for o in operands if isinstance(o, TensorMethods)]
-        for o in tensors:  # (PyTorch reads a fill's 0-d value as a number, and makes addmm_'s product, first)
-            if not (op == "addmm_" or op in ("fill_", "masked_fill_", "index_fill_") and o.ndim == 0):
-                refuse_overlap(op, place, o.array, op == "setitem")
+        self._refuse_place(op, place, given, tensors)
+        for o in tensors:
             if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
                 continue
             written = backend.broadcast_shapes(target_shape, o.shape, op=op)
@@ -85,14 +78,14 @@ class InPlace:
                              "change those in place while gradients are recorded; change a .clone() of it, or use an "
                              "out-of-place op")
         # The node's input is this tensor's current value and history; a copy, since the values are about
-        # to change and the node may need them (PyTorch saves "original self" the same way).
+        # to change and the node may need them ("original self").
         # (A view's history is made afresh from its base's, as PyTorch's CopySlices reads it: hooks registered on the
         # view's old history stay there.)
         before = self._make(self.array.copy(), self.requires_grad)
         fresh = self._base is not None and self._base.requires_grad
         before._ctx = shaping._view(self._base, self._view_fn)._ctx if fresh else self._ctx
         result = fn(before, *operands, **params)
-        if result._ctx is None:  # an op with no derivative (floor_divide_): PyTorch's backward would raise later
+        if result._ctx is None:  # an op with no derivative (floor_divide_): a backward would fail later
             raise GraphError(f"{op}: has no derivative, so it cannot change a tensor that requires grad while "
                              "gradients are recorded; do it under minigan.no_grad(), or on a .detach()")
         self._write(op, result, cast)
@@ -106,12 +99,16 @@ class InPlace:
         else:  # the base's new history: its old values with the view's part replaced by the result
             base = self._base
             copies = ExpandedCopySlices if repeats(self.array) else shaping.CopySlices  # (an expanded view's
-            copied = copies.apply(base, result, view_fn=self._view_fn)  # backward refuses, as PyTorch's)
+            copied = copies.apply(base, result, view_fn=self._view_fn)  # backward refuses)
             follow_retained(base._ctx, copied._ctx)
             base._ctx, base._requires_grad = copied._ctx, True
             if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
                 self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
         return self  # (a tensor's history is brought up to date when next used: Tensor._input)
+
+    def _refuse_place(self, op, place, given, tensors):
+        """What a library above the engine refuses to write in place (minigan.Tensor: where PyTorch refuses, an
+        operand sharing some of the memory written, an expanded tensor: surface/overlap.py); the engine, nothing."""
 
     def _place_operand(self, value, op, grad_mode):
         """An in-place op's operand as a tensor: a number takes this tensor's dtype (as in ``_operand``)."""
@@ -120,12 +117,12 @@ class InPlace:
         if backend.is_array(value) and not grad_mode and backend.device_of(value) == backend.device_of(self.array):
             return self._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
         if not backend.is_array(value):  # a number (a NumPy scalar is the number it holds: np.True_ is 1.0); a list
-            return self._operand(checks.number(value), op)  # or tuple is refused there, as PyTorch refuses it
+            return self._operand(checks.number(value), op)  # or tuple is refused there
         return self._make(checks.to_array(value, None, self.device))
 
     def _write(self, op, result, cast):
-        """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""
-        if not cast and not (backend.np.can_cast(result.dtype, self.dtype, "same_kind")  # PyTorch's can_cast: not a
+        """Copy an in-place op's result into this tensor's memory, if its dtype may go there."""
+        if not cast and not (backend.np.can_cast(result.dtype, self.dtype, "same_kind")  # (can_cast: not a
                              or result.dtype.kind + self.dtype.kind == "iu"):  # float into an integer, nor into a bool
             raise DtypeError(f"{op}: a {result.dtype} result cannot go in a {self.dtype} tensor; compute out of place")
         if result.shape != self.shape:
@@ -136,7 +133,7 @@ class InPlace:
         self.array[where] = result.array[where]
 
     def __setitem__(self, index, value):
-        """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
+        """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast):
         the gradient to ``value`` is the gradient read at ``index``, to x's old values 0 there."""
         items = index if isinstance(index, tuple) else (index,)
         items = tuple(it.array if isinstance(it, TensorMethods) else it for it in items)
@@ -144,10 +141,10 @@ class InPlace:
         where, target = index[0], self.array[index[0]]
         if not isinstance(value, (int, float)):
             value = self._place_operand(value, "setitem", is_grad_enabled())
-            extra = value.ndim - target.ndim  # leading size-1 axes of value go, as in PyTorch: z[1] = tensor([4.])
+            extra = value.ndim - target.ndim  # leading size-1 axes of value go: z[1] = tensor([4.])
             if extra > 0 and all(n == 1 for n in value.shape[:extra]):
                 value = value.reshape(value.shape[extra:])
-        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is PyTorch's fill_ or copy_ (x's old values get
+        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is fill_ or copy_ (x's old values get
             # zeros); a number into an expanded x is its copy_, refused
             return (self.copy_ if repeats(self.array) or not isinstance(value, (int, float)) else self.fill_)(value)
         move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
@@ -170,14 +167,10 @@ class InPlace:
     def mul_(self, other):
         return self._in_place("mul_", elementwise.Mul.apply, other, update=operator.imul)
 
-    def div_(self, other, *, rounding_mode=None):
-        if rounding_mode is not None:  # a rounded quotient: the method form in minigan/surface/inplace.py
-            return self.divide_(other, rounding_mode=rounding_mode)
+    def div_(self, other):
         return self._in_place("div_", elementwise.Div.apply, other, update=operator.itruediv)
 
     def clamp_(self, min=None, max=None):
-        if isinstance(min, TensorMethods) or isinstance(max, TensorMethods):  # bounds per element: clamp's result,
-            return self._in_place("clamp_", lambda x, lo, hi: x.clamp(lo, hi), min, max)  # written in (its operands)
         bounds = checks.check_clamp(min, max)
         return self._in_place("clamp_", elementwise.Clamp.apply, update=lambda a: elementwise.clip(a, **bounds, out=a),
                               **bounds)
@@ -215,37 +208,6 @@ class ExpandedCopySlices(shaping.CopySlices):
 
 def follow_retained(old, new) -> None:
     """retain_grad() follows a tensor changed in place (or a view whose base was): its gradient is kept for the new
-    version, as PyTorch's, and no longer for the old one."""
+    version, and no longer for the old one."""
     if old is not None and old.retained is not None:
         new.retained, old.retained = old.retained, None
-
-
-def refuse_overlap(op, a, b, setitem=False, whole=False, what="the value read") -> None:
-    """Refuse an in-place op whose operand ``b`` shares memory with the array ``a`` it writes, as PyTorch refuses it:
-    some, but not all, of it for the elementwise ops (add_, copy_, x[i] = v), any of it (``whole``) for the ops that
-    write where an index says (scatter_, index_add_, x[index tensor] = v: PyTorch's assert_no_overlap).  PyTorch's
-    test: only arrays without gaps or repeats are compared (others run), the very same array aside; the same bytes with
-    the same strides count as all.  (``x[i] = v`` first broadcasts v to x[i]'s shape: size-1 axes do not count.)"""
-    xp = backend.get_array_module(a)  # (b may be a host scalar, the number given to fill_ or add_: no view)
-    if a is not b and (not isinstance(b, xp.ndarray) or not xp.may_share_memory(a, b) or not (_dense(a) and _dense(b))
-                       or setitem and not whole and b.size != a.size):  # (a value broadcast to x[i]: not checked)
-        return
-    a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
-    if whole or (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides):
-        raise GraphError(f"{op}: {what} shares {'' if whole else 'some, but not all, '}memory with the tensor written "
-                         "(a view of it); PyTorch refuses this too: pass a .clone() of it")
-
-
-def _dense(a) -> bool:
-    """Are ``a``'s elements packed, each once (some order of its axes is C-contiguous)?"""
-    step = a.itemsize
-    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
-        if stride != step:
-            return False
-        step *= n
-    return True
-
-
-def _address(a) -> int:
-    """Where an array's first element lives (NumPy's or CuPy's array interface)."""
-    return (a.__cuda_array_interface__ if hasattr(a, "__cuda_array_interface__") else a.__array_interface__)["data"][0]

@@ -4,7 +4,8 @@ weight checks of several losses.
 
 from __future__ import annotations
 
-from minigan.engine import backend, dtypes
+from minigan._dtype import common_dtype
+from minigan.engine import backend
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.surface import pointwise
 from minigan.surface.layout import laid_out
@@ -32,7 +33,7 @@ def _floats(op, *named, integers=False, bools=False) -> list:
     where it is floating (an integer target beside a float input); where all are integers, the default float dtype
     if PyTorch's ops turn them into one (``integers``; ``bools`` too), else refused as ``_float`` refuses."""
     tensors = [_tensor(x, op, name) for x, name in named]
-    common = dtypes.common_dtype(tensors)
+    common = common_dtype(tensors)
     if not backend.is_floating(common):
         if not (integers and (bools or common.kind != "b")):
             for t, (_, name) in zip(tensors, named):

@@ -13,7 +13,7 @@ from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, D
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor
-from minigan.surface import operands, parity, random
+from minigan.surface import operands, parity, pieces, random
 from minigan.surface import unary as U
 from minigan.surface.elu import ELU
 from minigan.surface.node_view import shown_as
@@ -358,7 +358,7 @@ def _hardtanh(x, lo, hi):  # (hardtanh's body, the kernel hardtanh_ calls too: n
     if dtype != x.dtype:  # (a limit beyond the input's own range clips nothing)
         info = backend.np.iinfo(x.dtype)
         lo, hi = min(max(lo, int(info.min)), int(info.max)), min(max(hi, int(info.min)), int(info.max))
-    return activation.Hardtanh.apply(x, lo=lo, hi=hi)
+    return pieces.Hardtanh.apply(x, lo=lo, hi=hi)
 
 
 def relu6(input, inplace=False):
@@ -379,7 +379,7 @@ def hardswish(input, inplace=False):
     """x · relu6(x + 3) / 6 (Howard et al. 2019, MobileNetV3)."""
     if inplace:
         return _into(input, "hardswish", lambda t: hardswish(t))
-    return activation.Hardswish.apply(_float(input, "hardswish"))
+    return pieces.Hardswish.apply(_float(input, "hardswish"))
 
 
 def logsigmoid(input):
@@ -511,7 +511,7 @@ def _threshold(x, limit, value):  # (threshold's body: PyTorch names its paramet
     x = _integer_or_float(x, "threshold")
     t, v = (_in_dtype("threshold", n, _scalar("threshold", n, a), x.dtype) for n, a in (("threshold", limit),
                                                                                       ("value", value)))
-    return activation.Threshold.apply(x, threshold=t, value=v)
+    return pieces.Threshold.apply(x, threshold=t, value=v)
 
 
 # PyTorch's in-place spellings of the activations: each is the function with inplace=True.

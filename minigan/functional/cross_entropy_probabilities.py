@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 
-from minigan.engine.ops import loss as LS
+from minigan.functional import loss_doors
 
 
 def cross_entropy_probabilities(op, input, target, weight, reduction, label_smoothing):
     """The loss of ``input`` (floating, 1 or more dims) against ``target`` (floating, the same shape): arguments
     checked by the door (``weight``: None or C entries; ``label_smoothing`` in [0, 1])."""
-    LS.check_same_shape(op, input, target)
+    loss_doors.check_same_shape(op, input, target)
     dim = 0 if input.ndim == 1 else 1
     classes = input.shape[dim]
     if label_smoothing > 0:  # (ε / C is ∞ for no classes, as PyTorch's double division: no entry reads it)

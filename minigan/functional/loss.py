@@ -16,7 +16,15 @@ from minigan.functional._common import _float, _floats, _number, _tensor, where
 from minigan.functional.activation import _LogSigmoid, logsigmoid
 from minigan.functional.cross_entropy_probabilities import cross_entropy_probabilities
 from minigan.functional.distance import pairwise_distance
-from minigan.functional.loss_doors import check, refused_at_backward, refused_at_second_order
+from minigan.functional.loss_doors import (
+    check,
+    check_labels,
+    check_probabilities,
+    check_reduction,
+    check_same_shape,
+    refused_at_backward,
+    refused_at_second_order,
+)
 from minigan.surface import parity
 from minigan.surface import pointwise as surface_pointwise
 from minigan.surface import unary as U
@@ -131,9 +139,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     positives more (as PyTorch's, (1 − t)·x + (1 + (p − 1)·t)·softplus(−x))."""
     op = "binary_cross_entropy_with_logits"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
-    LS.check_same_shape(op, _tensor(input, op, "logits"), _tensor(target, op, "target"))  # (sizes first: PyTorch's
+    check_same_shape(op, _tensor(input, op, "logits"), _tensor(target, op, "target"))  # (sizes first: PyTorch's
     input, target = _float(input, op, "logits"), _float(target, op, "target")  # ValueError, before the dtypes)
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     if weight is None and pos_weight is None:  # (a GAN's every step: no optional tensor to check or read)
         return _in_dtype(LS.BCEWithLogits.apply(input, target, reduction=reduction), target)
     check(op, weight=weight, pos_weight=pos_weight)
@@ -183,14 +191,14 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     element's loss."""
     op = "binary_cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
-    LS.check_same_shape(op, _tensor(input, op), _tensor(target, op, "target"))  # (sizes first, as PyTorch's)
+    check_same_shape(op, _tensor(input, op), _tensor(target, op, "target"))  # (sizes first, as PyTorch's)
     input, target = _float(input, op, "input"), _float(target, op, "target")
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     check(op, weight=weight)
     if input.dtype != target.dtype:  # (PyTorch's kernel takes one dtype)
         raise DtypeError(f"{op}: input is {input.dtype} but target is {target.dtype}; expected one dtype (convert the "
                          f"target with target.to({input.dtype}))")
-    LS.check_probabilities(op, input.array)
+    check_probabilities(op, input.array)
     if target.numel() and not bool(((target.array >= 0) & (target.array <= 1)).all()):  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: target must hold probabilities in [0, 1] (PyTorch refuses others too), got values "
                           "outside it or NaN; clamp the target, or use soft labels in [0, 1]")
@@ -257,7 +265,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input.numel() == 0:  # (an empty log_softmax has no entry whose dtype it refuses: the sizes come first)
         _check_batch(op, input, target)
     input = _float(input, op, "logits")
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     if label_smoothing > 1:  # (PyTorch's first check, with samples or none)
         raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
                           f"{label_smoothing!r}")
@@ -278,7 +286,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not soft and weight is None and not label_smoothing:
         y = _labels(target, op, input)
         if not bool((y == ignore_index).any()):  # the fused op, when no label is ignored
-            LS.check_labels(op, y, input.shape[1], input.shape[0])  # (a copy of the logits to the node: PyTorch's
+            check_labels(op, y, input.shape[1], input.shape[0])  # (a copy of the logits to the node: PyTorch's
             # saves its log_softmax, not them, so a change to them in place later is not refused)
             return LS.CrossEntropy.apply(input.clone() if input.requires_grad else input, labels=y, reduction=reduction)
     log_p, classes = input.log_softmax(1), input.shape[1]
@@ -305,7 +313,7 @@ def _no_samples(input, reduction, label_smoothing):
 
 def _probabilities(op, input, target, weight, reduction, label_smoothing):
     """cross_entropy against class probabilities, its arguments checked in PyTorch's order."""
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     if label_smoothing > 1:
         raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
                           f"{label_smoothing!r}")  # (no door's check: PyTorch composes this loss of differentiable
@@ -353,7 +361,7 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
     if scores.ndim == 1:
         rows, shape = scores.unsqueeze(0), ()
         if soft:
-            LS.check_same_shape(op, scores, labels)
+            check_same_shape(op, scores, labels)
             labels = labels.unsqueeze(0)
         else:
             y = _labels(labels, op, scores)
@@ -371,7 +379,7 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
             options["weight"] = weight.reshape(-1)
         rows, shape = scores.movedim(1, -1).reshape(-1, scores.shape[1]), (scores.shape[0],) + scores.shape[2:]
         if soft:
-            LS.check_same_shape(op, scores, labels)
+            check_same_shape(op, scores, labels)
             labels = labels.movedim(1, -1).reshape(-1, scores.shape[1])
         else:
             y = _labels(labels, op, scores)
@@ -447,7 +455,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         return _weighted("mse_loss", squares, input, target, weight, reduction)
     input = _float_beside(input, target, "mse_loss")
     input, target = _broadcast_pair("mse_loss", input, _regression_target(target, input, "mse_loss"))
-    LS.check_reduction("mse_loss", reduction)
+    check_reduction("mse_loss", reduction)
     return LS.MSE.apply(input, target, reduction=reduction)
 
 
@@ -466,7 +474,7 @@ def _weighted(op, unweighted, input, target, weight, reduction, mean_over_weight
     broadcast, before anything else is (PyTorch's order)."""
     x, t = _tensor(input, op), _tensor(target, op, "target")
     checks.check_broadcast(op, x, t)
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     weight = _tensor(weight, op, "weight")
     if weight.shape != x.shape:  # (the input's own size, before it met the target's, as PyTorch checks it)
         raise ValueError(f"{op}: weight must have the input's size {tuple(x.shape)}, got {tuple(weight.shape)}")
@@ -485,7 +493,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     ignore_index = _ignore_index(op, ignore_index)
     _check_batch(op, _tensor(input, op), target)  # (the sizes first, then the dtype: PyTorch's order)
     input = _float(input, op)
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     if input.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
         loss = _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
         return saves(loss, input)  # (PyTorch's node saves its input, and the weight: see below)
@@ -503,7 +511,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     if weight is not None:
         return _weighted(op, lambda: _difference(op, input, target, op).abs(), input, target, weight, reduction)
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     loss = _difference(op, input, target, op).abs()
     if reduction == "mean" and not backend.is_floating(loss.dtype):  # (PyTorch's mean() takes no integers)
         raise DtypeError(f"{op}: integer input and target give an integer loss, whose mean PyTorch refuses; give "
@@ -520,7 +528,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         return shown_as(l1_loss(input, target, reduction=reduction), "SmoothL1LossBackward0")
     x = _float_beside(input, target, op)
     x, y = _broadcast_pair(op, x, _regression_target(target, x, op))
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     if any(isinstance(t, Tensor) and t.dtype.kind == "b" for t in (input, target)):
         x, y = (refused_at_second_order(t, DtypeError, f"{op}: its second derivative subtracts the bool operand "
                                         "(PyTorch's `-` refuses bool); convert it with .float() first") for t in (x, y))
@@ -689,7 +697,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if backend.broadcast_shapes(tuple(x.shape), tuple(y.shape)) != x.shape:  # (PyTorch writes the loss into a
         raise ShapeError(f"{op}: target of shape {tuple(y.shape)} does not broadcast to the input's shape "  # tensor
                          f"{tuple(x.shape)}; give it the input's shape")  # of the input's shape and dtype)
-    LS.check_reduction(op, reduction)
+    check_reduction(op, reduction)
     promoted = dtypes.result_type(x, y)  # (an integer or bool target is read in x's dtype, as PyTorch's kernel reads
     # it)
     loss = _SoftMargin.apply(x, y if y.dtype == promoted else y.to(promoted), reduction=reduction)

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from minigan.engine import grad_mode
-from minigan.engine.errors import DtypeError, GraphError, ShapeError
+from minigan.engine import backend, grad_mode
+from minigan.engine.errors import DomainError, DtypeError, GraphError, IndexOutOfRange, ShapeError
 from minigan.engine.graph import Node
 from minigan.engine.tensor import Tensor
 
@@ -107,3 +107,45 @@ class RefusedAtSecondOrder(Node):
 def refused_at_second_order(x, error, message):
     """``x`` (an operand that requires grad; else ``x`` itself), whose gradient cannot be differentiated again."""
     return RefusedAtSecondOrder.apply(x, error=error, message=message) if x.requires_grad else x
+
+
+# The checks every loss door shares: shapes, the reduction, probabilities, class labels.
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_same_shape(op, x, t, names=("input", "target")):
+    if x.shape != t.shape:
+        raise ShapeError(
+            f"{op}: {names[0]} has shape {tuple(x.shape)} but {names[1]} has shape {tuple(t.shape)}; they must be "
+            "equal (reshape the target, e.g. target.reshape(input.shape), rather than relying on broadcasting)"
+        )
+
+
+def check_reduction(op, reduction):
+    if reduction not in REDUCTIONS:
+        raise DomainError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def check_probabilities(op, p):
+    xp = backend.get_array_module(p)
+    if p.size and not bool(((p >= 0) & (p <= 1)).all()):
+        raise DomainError(
+            f"{op}: input must hold probabilities in [0, 1], got values in [{float(xp.nanmin(p)):.4g}, "
+            f"{float(xp.nanmax(p)):.4g}]{' and NaN' if bool(xp.isnan(p).any()) else ''}; "
+            "for logits use binary_cross_entropy_with_logits"
+        )
+
+
+def check_labels(op, labels, num_classes, n_expected=None):
+    """Labels must be an integer array of values in [0, num_classes)."""
+    if not backend.is_integer(labels.dtype):
+        raise DtypeError(f"{op}: labels must be an integer array, got dtype {labels.dtype}")
+    if n_expected is not None and labels.shape != (n_expected,):
+        raise ShapeError(f"{op}: expected labels of shape ({n_expected},) for {n_expected} rows, got {labels.shape}")
+    if labels.size:
+        lo, hi = int(labels.min()), int(labels.max())
+        if lo < 0 or hi >= num_classes:
+            bad = lo if lo < 0 else hi
+            raise IndexOutOfRange(
+                f"{op}: label {bad} is out of range for {num_classes} classes (expected 0..{num_classes - 1})"
+            )

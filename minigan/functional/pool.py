@@ -59,10 +59,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
                            new=True)
-    params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
+    params = check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
     if not return_indices:
         return laid_out(P.Pool2d.apply(read_by_backward(input), mode="max", **params), input)
-    indices = P.max_positions(input.array, **params)  # (the values: the pool's own maxima, −∞ for no pixel)
+    indices = max_positions(input.array, **params)  # (the values: the pool's own maxima, −∞ for no pixel)
     return (laid_out(P.Pool2d.apply(read_by_backward(input), mode="max", **params), input),
             laid_out(Tensor._make(indices), input))
 
@@ -85,7 +85,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
         return _integer_mean(avg_pool2d, input, *args)
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(avg_pool2d, input, *args, new=True)
-    params = checks.check_pool2d("avg_pool2d", input.array.shape, kernel_size, stride, padding, 1, ceil_mode)
+    params = check_pool2d("avg_pool2d", input.array.shape, kernel_size, stride, padding, 1, ceil_mode)
     return laid_out(P.Pool2d.apply(read_by_backward(input), mode="avg", count_include_pad=bool(count_include_pad),
                                    divisor=divisor_override, **params), input)
 
@@ -294,16 +294,16 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if input.ndim != 3:
         raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
     one = lambda v: _single("max_pool1d", v)  # an int, or PyTorch's 1-tuple
-    params = checks.check_pool2d("max_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
-                                 (1, one(kernel_size)),
-                                 None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
+    params = check_pool2d("max_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
+                          (1, one(kernel_size)),
+                          None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
                                  ceil_mode)
     # (PyTorch's own 1-D kernel, row-major, runs unless indices or a gradient are asked for; else its 2-D one)
     keeps = return_indices or (input.requires_grad and is_grad_enabled())
     if not return_indices:  # (the 2-D kernel's result is viewed as (N, C, L); the 1-D kernel's is new memory)
         out = P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", **params)
         return laid_out(out, input).squeeze(2) if keeps else laid_out(out.squeeze(2), input, False)
-    indices = P.max_positions(input.array[:, :, None], **params)
+    indices = max_positions(input.array[:, :, None], **params)
     out = P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", **params)
     return laid_out(out, input).squeeze(2), laid_out(Tensor._make(indices), input).squeeze(2)
 
@@ -320,9 +320,46 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if input.ndim != 3:
         raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
     one = lambda v: _single("avg_pool1d", v)  # an int, or PyTorch's 1-tuple
-    params = checks.check_pool2d("avg_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
-                                 (1, one(kernel_size)),
-                                 None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
+    params = check_pool2d("avg_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
+                          (1, one(kernel_size)),
+                          None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
     return laid_out(P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="avg",
                                    count_include_pad=bool(count_include_pad), **params), input).squeeze(2)  # (a view
     # of the 2-D kernel's result, as PyTorch's)
+
+
+# ----------------------------------------------------------------------------- the pools' geometry, at their doors
+def check_pool2d(op, x_shape, kernel_size, stride, padding, dilation=1, ceil_mode=False) -> dict:
+    """A pool's door: (N, C, H, W) input, kernel/stride/padding/dilation as (h, w) pairs (stride defaults to the
+    kernel, as in PyTorch), padding at most half the kernel, and at least one window.  Adds PyTorch's output size
+    out_hw: ⌊(H + 2·pad − d·(k − 1) − 1) / stride⌋ + 1, or with ceil_mode rounded up unless that last window
+    would start past the input and its left padding."""
+    if len(x_shape) != 4:
+        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
+    kernel = checks.pair(kernel_size, "kernel_size", op, 1)
+    stride = kernel if stride is None or stride in ([], ()) else checks.pair(stride, "stride", op, 1)  # ([]: default)
+    padding, dilation = checks.pair(padding, "padding", op, 0), checks.pair(dilation, "dilation", op, 1)
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise DomainError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
+    out, span = [], [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]  # a dilated window's extent
+    for n, e, s, p in zip(x_shape[2:], span, stride, padding):
+        o = (n + 2 * p - e + (s - 1 if ceil_mode else 0)) // s + 1
+        out.append(o - 1 if ceil_mode and (o - 1) * s >= n + p else o)
+    if min(out) < 1:
+        h, w = x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1]
+        raise ShapeError(f"{op}: kernel {span[0]}×{span[1]} is larger than the padded input {h}×{w} "
+                         f"(input {x_shape}, padding {padding}, dilation {dilation})")
+    return {"kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation, "out_hw": tuple(out)}
+
+
+def max_positions(x, kernel_size, stride, padding, dilation, out_hw):
+    """Where each window's first maximum is, for max_pool's return_indices: its index into the flattened H·W
+    input plane (PyTorch's), offset k = i·kw + j of window (a, b) being row a·s_h − p_h + i·d_h, column
+    b·s_w − p_w + j·d_w."""
+    xp = backend.get_array_module(x)
+    _, k = P._running_max(x, kernel_size, stride, padding, dilation, out_hw)
+    (ho, wo), (sh, sw), (ph, pw), (dh, dw), kw = out_hw, stride, padding, dilation, kernel_size[1]
+    rows, cols = xp.arange(ho)[:, None] * sh - ph + k // kw * dh, xp.arange(wo) * sw - pw + k % kw * dw
+    # (a window with no pixel, k = 0: PyTorch's index is of its first row and column at or past 0)
+    rows, cols = (v + xp.maximum(d - 1 - v, 0) // d * d for v, d in ((rows, dh), (cols, dw)))
+    return rows * x.shape[3] + cols

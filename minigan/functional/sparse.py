@@ -7,7 +7,7 @@ from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, GraphError, IndexOutOfRange, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled, no_grad
-from minigan.engine.ops import loss as LS
+from minigan.functional import loss_doors
 from minigan.functional._common import _tensor, where
 from minigan.surface.node_view import shown_as
 from minigan.surface.norms import vector_norm
@@ -60,7 +60,7 @@ def one_hot(input, num_classes=-1):
         raise DomainError(f"one_hot: num_classes={num_classes} holds no class; pass a positive count (or -1: the "
                           "largest label + 1)")
     num_classes = int(y.max()) + 1 if num_classes == -1 else int(num_classes)
-    LS.check_labels("one_hot", y, num_classes)
+    loss_doors.check_labels("one_hot", y, num_classes)
     xp = backend.get_array_module(y)
     return Tensor._make(xp.eye(num_classes, dtype=backend.np.int64)[y])
 

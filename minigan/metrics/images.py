@@ -26,8 +26,9 @@ may also be (N, 64) rows); pass ``value_range=(-1, 1)`` for a tanh generator and
 from __future__ import annotations
 
 from minigan import arguments
-from minigan.engine.backend import host_array, np
+from minigan.engine.backend import np
 from minigan.metrics.manifold import manifold_metrics
+from minigan.surface.data import host_array
 
 # k of the k-NN balls: 3 for precision and recall (Kynkäänniemi et al. 2019), 5 for density and coverage
 # (Naeem et al. 2020), the papers' own choices.

@@ -29,7 +29,8 @@ rows so that an (N, M) distance matrix never has to exist at once. Balls are clo
 
 from __future__ import annotations
 
-from minigan.engine.backend import host_array, np
+from minigan.engine.backend import np
+from minigan.surface.data import host_array
 
 # Rows of generated (or real) features per block: a block of distances is (BLOCK_ROWS, N) float64.
 BLOCK_ROWS = 1024

@@ -18,7 +18,8 @@ Everything is computed on the host in float64; NumPy arrays, CuPy arrays and min
 
 from __future__ import annotations
 
-from minigan.engine.backend import host_array, np
+from minigan.engine.backend import np
+from minigan.surface.data import host_array
 
 
 def mode_metrics(samples, modes, std: float, threshold: float = 3.0, min_count: int = 1) -> dict:

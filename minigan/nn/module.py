@@ -37,6 +37,7 @@ from minigan.nn.parameter import (  # noqa: F401 - Parameter's family, where it 
 )
 from minigan.surface import missing as _missing
 from minigan.surface import tensor as surface_tensor
+from minigan.surface.forms import device_and_dtype
 from minigan.surface.missing_class_names import ModuleNamesNotProvided
 from minigan.surface.tensor import Tensor
 
@@ -625,13 +626,7 @@ class Module(ModuleNamesNotProvided):
         """Move every parameter and buffer (and gradient) to a device and/or cast the floating ones to a
         dtype, in place, as PyTorch: ``to("cuda")``, ``to(minigan.device(...))``, ``to(minigan.float64)``, or
         ``to(other_tensor)`` (its device and dtype); ``non_blocking`` changes nothing (a copy ends as it returns)."""
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, (str, backend.Device)):
-                device = a
-            else:
-                dtype = a
+        device, dtype = device_and_dtype(args, device, dtype)
         dtype = None if dtype is None else backend.np.dtype(dtype)
         if dtype is not None and not backend.is_floating(dtype):
             raise TypeError(f"Module.to: only floating dtypes can be given to a module, got {dtype}")

@@ -18,9 +18,9 @@ from __future__ import annotations
 from minigan.engine import backend, checks
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError, GraphError
-from minigan.engine.ops.elementwise import ClampBy
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import fits
+from minigan.surface.pieces import ClampBy
 
 
 def _kind(value) -> int:

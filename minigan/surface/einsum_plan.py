@@ -19,7 +19,7 @@ from __future__ import annotations
 import string
 
 from minigan.engine import backend
-from minigan.engine.ops import linalg as L
+from minigan.engine.graph import Node, namespace, select, unbroadcast, value
 from minigan.engine.ops import shape as S
 from minigan.surface.products import bmm
 
@@ -72,7 +72,7 @@ def diagonal(x, letters):
     second = next(k for k, c in enumerate(letters) if letters.index(c) < k)
     names = list(string.ascii_letters[:x.ndim])  # (one letter an axis: a letter repeated later stays apart here)
     names[second] = names[letters.index(letters[second])]
-    return L.Einsum.apply(x, subscripts=("".join(names),), output="".join(names[:second] + names[second + 1:]))
+    return Einsum.apply(x, subscripts=("".join(names),), output="".join(names[:second] + names[second + 1:]))
 
 
 def sumproduct_pair(left, right, sum_dims):
@@ -168,3 +168,56 @@ def _summable(a, b, axes, kept, counts):
                 b_sums.append(dim)
                 counts[c] = 0
     return sum_dims, a_sums, b_sums
+
+
+class Einsum(Node):
+    """NumPy's einsum over subscripts of single letters (``subscripts``: one string per operand, ``output``; the door
+    has written any ``...`` as letters).  The gradient to each operand is another einsum: the output's gradient
+    and the other operands, contracted back to that operand's letters.  A result NumPy gives as a view of the one
+    operand ('ij->ji', 'ii->i') is a view of it, as PyTorch's einsum returns (a permute or a diagonal)."""
+
+    is_view = True
+
+    def forward(self, *operands, subscripts, output):
+        self.subscripts, self.output, self.shapes = subscripts, output, [a.shape for a in operands]
+        need = self.needs_input_grad or (False,) * len(operands)  # operand j is read by the others' gradients only
+        self.save_for_backward(*[a if True in need[:j] + need[j + 1:] else None for j, a in enumerate(operands)])
+        return backend.get_array_module(*operands).einsum(",".join(subscripts) + "->" + output, *operands)
+
+    def backward(self, grad):  # d(Σ Π A_k)/dA_k = the same sum over the other factors, with grad for the output
+        saved, grads = self.saved_tensors, []
+        for k, need in enumerate(self.needs_input_grad):
+            if not need:
+                grads.append(None)
+                continue
+            letters, shape = self.subscripts[k], self.shapes[k]
+            others = [j for j in range(len(self.subscripts)) if j != k]
+            unique = "".join(dict.fromkeys(letters))  # each letter once, in the order of first appearance
+            reached = set(self.output).union(*(self.subscripts[j] for j in others))
+            g = Einsum.apply(grad, *(saved[j] for j in others), output="".join(c for c in unique if c in reached),
+                             subscripts=(self.output, *(self.subscripts[j] for j in others)))
+            # A letter only this operand had was summed over: its gradient is the same all along it (a size-1
+            # axis here, broadcast below, as is one the other operands had at size 1); where this operand's size-1
+            # axis was broadcast against the others, its gradient sums over that axis.
+            size, sizes = dict(zip(letters, shape)), iter(g.shape)
+            kept = tuple(next(sizes) if c in reached else 1 for c in unique)
+            g = unbroadcast(g.reshape(kept), tuple(min(k, size[c]) for k, c in zip(kept, unique)))
+            summed = dict(zip(unique, g.shape))
+            first = tuple(summed[c] if letters.index(c) == i else 1 for i, c in enumerate(letters))
+            g = namespace(g).broadcast_to(g.reshape(first), shape)
+            if len(unique) < len(letters):  # a repeated letter read a diagonal: the gradient goes there, 0 elsewhere
+                g = select(_diagonal_mask(letters, shape, backend.get_array_module(value(grad))), g)
+            grads.append(g)
+        return tuple(grads)
+
+
+def _diagonal_mask(letters, shape, xp):
+    """True where every repeated letter's positions hold equal indices (the entries an einsum like 'ii' reads)."""
+    mask = xp.ones(shape, dtype=bool)
+    for i, c in enumerate(letters):
+        j = letters.index(c)
+        if j < i:  # a later appearance of c: its index must equal the first one's
+            index = [xp.arange(n).reshape([n if a == axis else 1 for a in range(len(shape))])
+                     for axis, n in ((j, shape[j]), (i, shape[i]))]
+            mask &= index[0] == index[1]
+    return mask

@@ -14,6 +14,7 @@ from minigan.engine.graph import Node
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
+from minigan.surface import data as data_
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import name as node_name
 from minigan.surface.node_view import shown_as
@@ -24,7 +25,7 @@ from minigan.surface.saved import saves
 def _index_array(index, like):
     """An index as an array on ``like``'s device (PyTorch's index tensors; a list or array too), its dtype unchecked:
     each door checks it where PyTorch does, and raises PyTorch's class for it."""
-    return index.array if isinstance(index, Tensor) else checks.to_array(index, None, like.device, infer=True)
+    return index.array if isinstance(index, Tensor) else data_.to_array(index, None, like.device, infer=True)
 
 
 def _integer(array, fn, kinds=("int64", "int32"), error=DtypeError):

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from minigan.engine import backend, checks
 from minigan.engine.grad_mode import is_grad_enabled
-from minigan.engine.inplace import refuse_overlap
 from minigan.engine.tensor import Tensor
 from minigan.surface import indexing, scaled
 from minigan.surface.no_derivative import no_derivative, renamed
 from minigan.surface.operands import _t
+from minigan.surface.overlap import refuse_overlap
 
 
 class TensorInPlace:

@@ -22,7 +22,8 @@ from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
 from minigan.engine.tensor import Tensor as EngineTensor
-from minigan.surface import creation, operands, pointwise, products, reductions, sampling, scaled, shapes
+from minigan.surface import creation, factors, operands, pointwise, products, reductions, sampling, scaled, shapes
+from minigan.surface import data as data_
 from minigan.surface import unary as U
 
 
@@ -96,7 +97,7 @@ class TensorMath:
         axis, keepdims = reductions.every_dim(_dim("logsumexp", dim, axis)), _keepdim(keepdim, keepdims)  # (dim=():
         # every dim, as PyTorch's sum and its logsumexp with keepdim=True; without, PyTorch's own shape check fails)
         axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
-        return reduction.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
+        return factors.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
 
     def leaky_relu(self, negative_slope=0.01):
         slope = check_slope(negative_slope)
@@ -641,8 +642,8 @@ class TensorMath:
                           "or sourceTensor.detach().clone().requires_grad_(True), rather than "
                           "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
         data = creation.numbers_fit("new_tensor", data, dtype or self.dtype)
-        t = self._make(checks.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
-                                       infer=True))
+        t = self._make(data_.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
+                                      infer=True))
         return t.requires_grad_(True) if requires_grad else t
 
     new_empty = new_zeros

@@ -10,8 +10,8 @@ import warnings
 from minigan.engine import backend
 from minigan.engine.errors import DtypeError, GraphError
 from minigan.engine.grad_mode import is_grad_enabled
-from minigan.engine.inplace import refuse_overlap
 from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the check needs nothing of the surface)
+from minigan.surface.overlap import refuse_overlap
 
 # The functions whose PyTorch kernels write into an ``out`` whose entries share memory (an expanded tensor) without
 # asking; every other function refuses such an ``out``, as PyTorch's do (tests/pytorch/test_out_overlap.py measures

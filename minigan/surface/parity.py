@@ -26,6 +26,7 @@ from __future__ import annotations
 from minigan.engine import backend
 from minigan.engine.graph import adjust_results
 from minigan.engine.ops import activation, elementwise, linalg, loss, reduce, shape
+from minigan.surface import factors, pieces
 from minigan.surface.layout import Joined
 
 
@@ -136,11 +137,11 @@ def _loss_as(*which):  # reduction="none": laid out as the operands its kernel w
 
 adjust_results({
     elementwise.Add: _as_operands, elementwise.Sub: _as_operands, elementwise.Mul: _as_operands,
-    elementwise.Div: _as_operands, elementwise.Maximum: _as_operands, elementwise.ClampBy: _as_operands,
+    elementwise.Div: _as_operands, elementwise.Maximum: _as_operands, pieces.ClampBy: _as_operands,
     elementwise.Pow: _pow, elementwise.Where: _where, activation.LeakyReLU: _as_first, elementwise.Clamp: _clamped,
-    activation.Hardtanh: _clamped,
+    pieces.Hardtanh: _clamped,
     reduce.Sum: _row_major, reduce.Mean: _row_major, reduce.Max: _row_major, reduce.Norm2: _row_major,
-    reduce.Prod: _row_major, reduce.CumSum: _row_major, reduce.LogSumExp: _row_major, reduce.Softmax: _row_major,
+    factors.Prod: _row_major, factors.CumSum: _row_major, factors.LogSumExp: _row_major, reduce.Softmax: _row_major,
     reduce.LogSoftmax: _row_major, shape.Cat: _row_major, shape.Pad: _row_major, linalg.MatMul: _row_major,
     linalg.Linear: _row_major, loss.BCEWithLogits: _loss_as(1), loss.BCE: _loss_as(0), loss.MSE: _loss_as(0, 1),
     Joined: _its_own,  # (cat of channels-last inputs, written straight into their layout: surface/layout.py)

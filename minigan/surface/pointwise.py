@@ -624,10 +624,36 @@ def pow(input, exponent):
         fits("pow", exponent, input.dtype)  # refuses, where NumPy's power wraps around)
     if integer_base and _negative_integers(exponent):
         return _integer_power(input, exponent)
-    out = Tensor.__pow__(input, exponent) if isinstance(input, Tensor) else Tensor.__rpow__(_t(exponent, "pow"), input)
+    out = powered(input, exponent if isinstance(input, Tensor) else _t(exponent, "pow"))
     if _is_bool(exponent) and isinstance(input, Tensor) and input.requires_grad:  # d/da = b·a^(b−1): PyTorch's
         return _bool_refused(out, "pow", "subtracts 1 from", input, exponent)  # b − 1 refuses a bool tensor
     return out
+
+
+class Pow(E.Pow):
+    """The engine's a ** b, computed as PyTorch's kernels compute it (the backward's b·a^(b−1) too)."""
+
+    @staticmethod
+    def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a number, not a tensor's values)
+        # A number b of -0.5 is 1/sqrt(a) (−∞ at −0, NaN at −∞, where C's pow gives +∞ and +0), 0.5 sqrt (NumPy's **
+        # too); a tensor b is C's pow throughout, where NumPy's power takes sqrt for a broadcast 0.5 (NaN at −∞, −0 at
+        # −0: C's pow gives +∞ and +0, |a| there)
+        if not isinstance(a, backend.PLAIN_TYPES):
+            return a**b  # (a Tensor, under create_graph: its own Pow node gives this)
+        xp = backend.get_array_module(a)
+        if number and b in (3, -2) and a.dtype.itemsize > 2:  # PyTorch's kernel multiplies for these, where C's pow
+            return a * a * a if b == 3 else 1 / (a * a)  # rounds once (float16: pow of the float32 value, NumPy's too)
+        out = 1 / xp.sqrt(a) if number and b == -0.5 else a**b
+        return out if number or not (b == 0.5).any() else xp.where((b == 0.5) & ((a == -xp.inf) | (a == 0)),
+                                                                   xp.abs(a), out)
+
+
+def powered(input, exponent):
+    """input ** exponent (one of them a tensor) in one dtype, by Pow: the engine's ``**``, PyTorch's kernels."""
+    if isinstance(input, Tensor):
+        return Pow.apply(*input._pair(checks.bool_power(input, checks.number(exponent)), "pow"),
+                         tensor_exponent=isinstance(exponent, Tensor))
+    return Pow.apply(*exponent._pair(checks.bool_power(exponent, input, reflected=True), "pow", reflected=True))
 
 
 def _negative_integers(exponent) -> bool:

@@ -8,8 +8,8 @@ import builtins
 import string
 import warnings
 
+from minigan._dtype import common_dtype
 from minigan.engine import backend, checks
-from minigan.engine.dtypes import common_dtype
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import namespace

@@ -127,7 +127,11 @@ _log, _log1p, _exp = _libm("log"), _libm("log1p"), _libm("exp")
 def floats(n, gen=None):
     """n uniforms in [0, 1) as PyTorch's ``uniform_real_distribution<float>``: 24 bits of a word, in float32 (exact:
     an integer below 2**24 times 2**-24; read as int64, which NumPy turns into floats faster than uint64)."""
-    return (stream(gen).u32(n) & _MASK24).view(np.int64).astype(np.float32) * _STEP24
+    words = stream(gen).u32(n)
+    words &= _MASK24
+    u = words.view(np.int64).astype(np.float32)
+    u *= _STEP24
+    return u
 
 
 def doubles(n, gen=None):
@@ -170,15 +174,6 @@ def _fma32(a, b, c):
     return (np.multiply(a, b, dtype=np.float64) + c).astype(np.float32)
 
 
-def _horner(coefficients, x):
-    """c0·x^k + c1·x^(k-1) + ... + ck in float32 by Horner's rule, each step a fused multiply-add (x in float64 once:
-    the product of two float32 values is exact there)."""
-    x, y = x.astype(np.float64), coefficients[0]
-    for c in coefficients[1:]:
-        y = (y * x + c).astype(np.float32).astype(np.float64)  # (back to float64: no mixed-dtype product next)
-    return y.astype(np.float32)
-
-
 def _fma(a, b, c):
     """a·b + c of doubles rounded once: Dekker's exact product and Knuth's exact sum (Ogita, Rump and Oishi, 2005)."""
     a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
@@ -196,59 +191,134 @@ def _split(a):
 
 def _scaled(x, std, mean):
     """x·std + mean rounded once in x's dtype (the normal kernels' last step); a plain sum when std is 1 (x·1 is
-    exact, so the multiply-add is x + mean rounded once)."""
+    exact, so the multiply-add is x + mean rounded once), made in x (a fresh array) itself."""
     if std == 1:
-        return x + x.dtype.type(mean)
+        x += x.dtype.type(mean)  # (mean 0 too: −0 + 0 is +0, as the kernel's x·1 + 0)
+        return x
     return _fma32(x, np.float32(std), np.float32(mean)) if x.dtype == np.float32 else _fma(x, std, mean)
 
 
 _LOG_P = [float(np.float32(c)) for c in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1,
                                          1.4249322787E-1, -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1,
                                          3.3333331174E-1)]  # (float32 values, Python floats: cheaper beside arrays)
-_LOG_Q1, _LOG_Q2, _SQRT_HALF = np.float32(-2.12194440e-4), np.float32(0.693359375), np.float32(0.707106781186547524)
+_LOG_Q1, _LOG_Q2 = np.float32(-2.12194440e-4), np.float32(0.693359375)
+_FOUR_OVER_PI, _DP1, _DP2, _DP3 = (np.float32(c) for c in (1.27323954473516, -0.78515625,
+                                                           -2.4187564849853515625e-4, -3.77489497744594108e-8))
+_SINCOS_P = np.array([[-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1],  # sin's, then cos's
+                      [2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002]],
+                     np.float32).astype(np.float64).T[:, :, None]  # (step, polynomial, 1): a step of both
+_TWO_PI32, _SIGN_OCTANTS = np.float32(2 * math.pi), np.array([[0], [2]], np.int32)
+
+
+class _Float32Fma:
+    """Fused multiply-adds of float32 values, a·b + c rounded once, in a float64 work array ``t`` (and ``r``, the
+    rounded values in float32) of one shape: a product of two float32 values is exact in float64, so a step is a
+    float64 product and sum, then the rounding to float32, kept in ``t`` too for the next product.  In place, with
+    no temporaries, all operands of one dtype (NumPy's mixed float32-float64 paths, ``where=`` and ``dtype=`` are
+    some 2-4x slower a call; assignment between the arrays casts fastest): a Box-Muller pass on a few thousand
+    numbers is some 90 NumPy calls, and their count, not their size, is its time."""
+
+    def __init__(self, shape):
+        self.t, self.r = np.empty(shape), np.empty(shape, np.float32)
+
+    def rounded(self, again=True):
+        """t rounded to float32, in r; in t too where ``again`` (a product to come)."""
+        self.r[...] = self.t
+        if again:
+            self.t[...] = self.r
+        return self.r
+
+    def horner(self, coefficients, x, again=True):
+        """c0·x^k + c1·x^(k-1) + ... + ck by Horner's rule, each step a fused multiply-add (x: float64, of float32
+        values; the coefficients Python floats, or arrays that broadcast against t)."""
+        np.multiply(x, coefficients[0], out=self.t)
+        for step, c in enumerate(coefficients[1:], 2):
+            if step > 2:
+                self.t *= x
+            self.t += c
+            self.rounded(again or step < len(coefficients))
+        return self.r
 
 
 def _cephes_log(x):
-    """log of float32 x > 0 as avx_mathfun's log256_ps (Cephes' logf): x = m·2^e, m in [√½, √2), a polynomial;
-    each product that a sum takes fused with it (multiply-adds, as the compiled kernel has them)."""
-    m, e = np.frexp(x)  # m in [0.5, 1)
-    small = m < _SQRT_HALF  # (then 2m and e − 1)
-    e = (e - small).astype(np.float32)
-    m = m + m * small - np.float32(1)  # m − 1 or 2m − 1, both exact
+    """log of float32 x > 0 (normal) as avx_mathfun's log256_ps (Cephes' logf): x = m·2^e, m in [√½, √2), a
+    polynomial; each product that a sum takes fused with it (multiply-adds, as the compiled kernel has them).
+    m and e from x's bits (musl's logf): adding 1 − √½'s mantissa carries into the exponent exactly when the
+    mantissa is at least √½'s, so e is the sum's exponent and m the mantissa put back above √½."""
+    bits = x.view(np.int32) + np.int32(0x3F800000 - 0x3F3504F3)
+    e = (bits >> 23).astype(np.float32)
+    e -= np.float32(127)
+    bits &= np.int32(0x7FFFFF)
+    bits += np.int32(0x3F3504F3)
+    m = bits.view(np.float32)
+    m -= np.float32(1)  # m − 1, exact
+    fma, m64 = _Float32Fma(x.shape), m.astype(np.float64)
     z = m * m
-    y = _fma32(_horner(_LOG_P, m) * m, z, e * _LOG_Q1) - z * np.float32(0.5)  # (−z·½ + y: z·½ is exact, a sum)
-    return (m + y) + e * _LOG_Q2  # (e·0.693359375 is exact: at most 5 bits times 9, so the multiply-add is a sum)
-
-
-_FOUR_OVER_PI, _DP1, _DP2, _DP3 = (np.float32(c) for c in (1.27323954473516, -0.78515625,
-                                                           -2.4187564849853515625e-4, -3.77489497744594108e-8))
-_SIN_P = [float(np.float32(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_COS_P = [float(np.float32(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
+    fma.horner(_LOG_P, m64)
+    fma.t *= m64
+    fma.rounded()  # the polynomial times m, rounded
+    fma.t *= z.astype(np.float64)
+    fma.t += (e * _LOG_Q1).astype(np.float64)
+    y = fma.rounded(again=False)  # fma(p·m, z, e·Q1)
+    z *= np.float32(0.5)
+    y -= z  # (−z·½ + y: z·½ is exact, a sum)
+    y += m
+    e *= _LOG_Q2
+    y += e  # (e·0.693359375 is exact: at most 5 bits times 9, so the multiply-add is a sum)
+    return y
 
 
 def _cephes_sincos(x):
-    """(sin x, cos x) of float32 x >= 0 as avx_mathfun's sincos256_ps (Cephes' sinf and cosf): x reduced by π/4
-    in three parts, then one polynomial near 0 for sin and one for cos, chosen and signed by the octant."""
-    j = ((x * _FOUR_OVER_PI).astype(np.int32) + 1) & ~1
+    """(sin x, cos x), the two rows of one array, of float32 x >= 0 as avx_mathfun's sincos256_ps (Cephes' sinf and
+    cosf): x reduced by π/4 in three parts, then one polynomial near 0 for sin and one for cos (evaluated as two
+    rows), chosen by the octant j and signed by it: a sign flipped as the kernel flips it, by its bit."""
+    shape, x = x.shape, x.ravel()
+    j = (x * _FOUR_OVER_PI).astype(np.int32)
+    j += 1
+    j &= ~1
     y = j.astype(np.float32)
-    x = _fma32(y, _DP3, (x + y * _DP1) + y * _DP2)  # (y·DP1, y·DP2 are exact: y < 16, DP1 and DP2 of 8 and 11 bits)
+    x = x + y * _DP1
+    x += y * _DP2  # (y·DP1, y·DP2 are exact: y < 16, DP1 and DP2 of 8 and 11 bits)
+    reduced = _Float32Fma(x.shape)
+    reduced.t[...] = y
+    reduced.t *= float(_DP3)
+    reduced.t += x.astype(np.float64)
+    x = reduced.rounded(again=False)  # fma(y, DP3, x)
     z = x * x
-    c = _fma32(_horner(_COS_P, z) * z, z, -(z * np.float32(0.5))) + np.float32(1)
-    s = _fma32(_horner(_SIN_P, z) * z, x, x)
-    near = (j & 2) == 0
-    sin, cos = np.where(near, s, c), np.where(near, c, s)
-    return np.where(j & 4, -sin, sin), np.where((j - 2) & 4, cos, -cos)
+    fma, z64 = _Float32Fma((2,) + x.shape), z.astype(np.float64)
+    p = fma.horner(_SINCOS_P, z64, again=False)
+    p *= z
+    # sin: fma(p·z, x, x); cos: fma(p·z, z, −z·½) + 1: the rows of fma(p·z, (x, z), (x, −z·½)), cos's plus 1
+    fma.t[...] = p
+    x64 = x.astype(np.float64)
+    fma.t[0] *= x64
+    fma.t[0] += x64
+    fma.t[1] *= z64
+    fma.t[1] -= z64 * 0.5
+    sc = fma.rounded(again=False)
+    sc[1] += np.float32(1)
+    sc = np.where((j & 2) == 0, sc, sc[::-1])  # the octants 2 and 6 swap sin and cos
+    signs = j + _SIGN_OCTANTS  # sin < 0 in the octants 4 and 6, cos in 2 and 4: bit 2 of j, of j + 2
+    signs &= 4
+    signs <<= 29  # (bit 2 to the sign bit, 31)
+    sc.view(np.int32)[...] ^= signs
+    return sc.reshape((2,) + shape)
 
 
 def _box_muller_16(u):
     """PyTorch's normal_fill_16 on rows of 16 uniforms: (1 − u[j], u[j+8]) → the standard normals at j and j + 8."""
     u1, u2 = 1 - u[:, :8], u[:, 8:]
     if u.dtype == np.float32:  # (the AVX2 kernel: float32 throughout)
-        sin, cos = _cephes_sincos(np.float32(2 * math.pi) * u2)
-        radius = np.sqrt(np.float32(-2) * _cephes_log(u1))
-    else:
-        radius, theta = np.sqrt(-2 * _log(u1)), 2 * math.pi * u2
-        sin, cos = np.sin(theta), np.cos(theta)
+        sin_cos = _cephes_sincos(_TWO_PI32 * u2)
+        radius = _cephes_log(u1)
+        radius *= np.float32(-2)
+        np.sqrt(radius, out=radius)
+        out = np.empty(u.shape, np.float32)  # (rows, 16): r·cos in the first 8, r·sin in the last 8
+        np.multiply(radius, sin_cos[1], out=out[:, :8])  # (two products: cheaper than one broadcast over both)
+        np.multiply(radius, sin_cos[0], out=out[:, 8:])
+        return out
+    radius, theta = np.sqrt(-2 * _log(u1)), 2 * math.pi * u2
+    sin, cos = np.sin(theta), np.cos(theta)
     return np.concatenate([radius * cos, radius * sin], axis=1)
 
 
@@ -354,7 +424,9 @@ def bernoulli(p, shape, dtype, xp=None, gen=None):
     n, g = math.prod(shape), stream(gen, xp)
     p = backend.asnumpy(p) if backend.is_array(p) else p
     if not isinstance(p, np.ndarray):  # (u = k / 2**53 < p: k < ⌈p·2**53⌉, compared as integers)
-        return _out((g.u64(n) & _U64(2**53 - 1)) < _U64(math.ceil(p * 2**53)), shape, dtype, xp)
+        words = g.u64(n)
+        words &= _MASK53
+        return _out(words < _U64(math.ceil(p * 2**53)), shape, dtype, xp)
     if p.dtype != np.float64:
         return _out(floats(n, g) < p.reshape(-1).astype(np.float32), shape, dtype, xp)
     return _out(doubles(n, g) < p.reshape(-1), shape, dtype, xp)

@@ -14,7 +14,7 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import reduce as R
 from minigan.engine.tensor import Tensor
-from minigan.surface import creation
+from minigan.surface import creation, factors
 from minigan.surface.indexing import _along
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
@@ -399,7 +399,7 @@ def cumsum(input, dim, *, dtype=None):
         x = in_dtype("cumsum", x, dtype, bools=False)
     elif x.dtype.kind in "biu":
         x = x.astype(backend.np.int64)
-    return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
+    return factors.CumSum.apply(x, axis=d) if x.ndim else x.clone()
 
 
 def _as_product_dtype(x, dtype, fn):
@@ -451,7 +451,7 @@ def prod(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None):
     return Prod.apply(x, axis=d, keepdims=bool(keepdim) and d is not None)
 
 
-class Prod(R.Prod):
+class Prod(factors.Prod):
     """The engine's product, whose backward with a 0 among the factors is, under create_graph, PyTorch's
     prod_safe_zeros_backward as it is written: the others' product of each factor is the running product from the
     left times the one from the right (cumprod), so its second derivative is cumprod's, NaN and ∞ included (a NaN
@@ -513,7 +513,7 @@ class Cumprod(Node):
         if x.shape[axis] == 1 or 0 in x.shape:  # (one factor, or no entries at all: the gradient passes through,
             return (grad,)  # as PyTorch's)
         if not self.zeros:
-            return (R.CumSum.apply(out * grad, axis=axis, reverse=True) / x,)
+            return (factors.CumSum.apply(out * grad, axis=axis, reverse=True) / x,)
         return (_cumprod_grad_masked(x, out, grad, axis) if isinstance(x, backend.PLAIN_TYPES) else
                 _cumprod_grad_products(x, grad, axis),)
 
@@ -525,7 +525,7 @@ def _cumprod_grad_masked(x, out, g, axis):
     zeros_so_far = xp.cumsum(x == 0, axis=axis)
     before = zeros_so_far == 0
     with backend.np.errstate(divide="ignore", invalid="ignore"):
-        early = R.CumSum.apply(xp.where(before, out * g, 0), axis=axis, reverse=True) / x
+        early = factors.CumSum.apply(xp.where(before, out * g, 0), axis=axis, reverse=True) / x
     first_span = zeros_so_far == 1
     first = xp.argmax(first_span, axis=axis, keepdims=True)  # the first zero's index (0 where there is none)
     at_first = (xp.arange(x.shape[axis]).reshape((-1,) + (1,) * (x.ndim - axis - 1)) == first) & first_span

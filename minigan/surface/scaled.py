@@ -21,11 +21,11 @@ import math
 from minigan.engine import backend, checks, dtypes
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
-from minigan.engine.inplace import refuse_overlap
 from minigan.engine.tensor import Tensor
 from minigan.surface import pointwise
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import NUMBERS, fits, in_dtype, is_scalar, number
+from minigan.surface.overlap import refuse_overlap
 
 
 def _refuse(fn, given, takes, how):

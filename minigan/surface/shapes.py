@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import builtins
 
+from minigan._dtype import common_dtype
 from minigan.engine import backend, checks
-from minigan.engine.dtypes import common_dtype
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S

@@ -21,9 +21,9 @@ import weakref
 
 from minigan import _dtype
 from minigan import storage as _storage
+from minigan._dtype import TYPE_NAMES
 from minigan.engine import backend, checks, walk
 from minigan.engine import tensor as engine
-from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import RemovableHandle
@@ -42,8 +42,10 @@ from minigan.surface import (
     scaled,
     variance,
 )
+from minigan.surface import data as data_
 from minigan.surface import numpy_protocol as _numpy
 from minigan.surface import sorting as surface_sorting
+from minigan.surface.forms import TensorForms
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
@@ -96,7 +98,7 @@ class Size(tuple):
         return f"minigan.Size({list(self)})"
 
 
-class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSamplers, MissingMethods):
+class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSamplers, MissingMethods):
     """``Tensor(data)``: an n-d array that remembers how it was computed (``minigan.tensor(data)`` is the usual way
     to make one).
 
@@ -126,6 +128,8 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
         if not checks.are_sizes(data):  # (data: its Python numbers must fit the dtype, as tensor(data)'s)
             data = (creation.numbers_fit("Tensor", data[0], dtype or backend.DEFAULT_DTYPE),) if len(data) == 1 \
                 else data
+            if len(data) == 1 and isinstance(data[0], (list, tuple)):  # (lists of tensors: their numbers)
+                data = (data_.read(data[0])[0],)
             return super().__init__(*data, requires_grad=requires_grad, dtype=dtype, device=device)
         creation.allocated("Tensor", tuple(int(n) for n in data), dtype, lambda: super(Tensor, self).__init__(
             *data, requires_grad=requires_grad, dtype=dtype, device=device))  # (Tensor(2, 3): zeros, refused past
@@ -293,7 +297,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
     def __rpow__(self, base):  # (2 ** x: pow's door too, where an integer x may hold negative exponents)
         if type(base) in checks.SEQUENCES:
             return NotImplemented
-        return pointwise.pow(base, self) if isinstance(base, int) else super().__rpow__(base)
+        return pointwise.pow(base, self) if isinstance(base, int) else pointwise.powered(base, self)
 
     def __rtruediv__(self, other):  # (2 / x is x.reciprocal() * 2, as PyTorch's Tensor.__rtruediv__: 1/x first, which
         if type(other) in checks.SEQUENCES:  # rounds otherwise than 2/x, and its derivative -grad·(r·r) then ·2)
@@ -311,7 +315,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
         if len(axes) != self.ndim:  # (a RuntimeError, as PyTorch's)
             raise ShapeError(f"permute: {len(axes)} dims given, {tuple(axes)}, for a tensor of {self.ndim} dims; give "
                              "each of its dims once")
-        return super().permute(*order, dims=dims)
+        return super().permute(*given)
 
     def transpose(self, *dims, dim0=None, dim1=None):
         """``transpose(0, 1)`` or ``transpose(dim0=0, dim1=1)`` (and NumPy's forms, the engine's)."""
@@ -441,15 +445,15 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
 
     def double(self, *, memory_format=None):
         creation.only_defaults("double", memory_format=memory_format)
-        return self._copy_in(super().double(), memory_format)
+        return self._copy_in(self.astype(backend.np.float64), memory_format)
 
     def long(self, *, memory_format=None):
         creation.only_defaults("long", memory_format=memory_format)
-        return self._copy_in(super().long(), memory_format)
+        return self._copy_in(self.to(dtype=backend.np.int64), memory_format)  # (no graph: an integer result)
 
     def cpu(self, *, memory_format=None):
         creation.only_defaults("cpu", memory_format=memory_format)
-        return self._copy_in(super().cpu(), memory_format)
+        return self._copy_in(self.to("cpu"), memory_format)
 
     def contiguous(self, *, memory_format=creation.contiguous_format):  # (PyTorch's: a format, by keyword)
         creation.a_memory_format("contiguous", memory_format)
@@ -504,13 +508,6 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSampl
     grad_fn = property(engine.Tensor.grad_fn.fget, lambda self, value: _read_only(
         self, "grad_fn", "x = x.detach() to cut it from the graph"), doc="The node that made this tensor, or None.")
     T = T.setter(lambda self, value: _read_only(self, "T", "x = x.t() to keep the transpose, or x.copy_(v.t())"))
-
-    def __contains__(self, element):  # (what is no tensor or number: PyTorch's class, a RuntimeError)
-        if not isinstance(element, (int, float, bool, engine.Tensor)):
-            raise RuntimeError(f"`v in x`: a tensor holds numbers; v is a {type(element).__name__} "
-                               "(Tensor.__contains__ takes a tensor or a number, as PyTorch's): compare a number, or "
-                               "x.tolist() to find other things")
-        return super().__contains__(element)
 
     def __delitem__(self, index):  # (without it, Python's answer is a bare AttributeError: '__delitem__')
         raise TypeError("Tensor does not support deleting items, as PyTorch's: a tensor's size is fixed; keep the "
@@ -637,8 +634,8 @@ def tensor(data, *, requires_grad=False, dtype=None, device=None, pin_memory=Fal
                       "sourceTensor.detach().clone().requires_grad_(True), rather than minigan.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
     data = creation.numbers_fit("tensor", data, dtype)  # (Python numbers past the dtype: PyTorch's refusals)
-    t = Tensor._make(checks.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
-                                     infer=True))
+    t = Tensor._make(data_.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
+                                    infer=True))
     return t.requires_grad_(True) if requires_grad else t
 
 

@@ -23,7 +23,12 @@ WING = ROOT / "engine"
 # the door checks, dtypes and errors.  3,162 lines when the wing was made (from autograd/graph.py, engine.py,
 # grad_mode.py, ops/, _tensor.py, _tensor_methods.py, backend.py, checks.py, dtypes.py and errors.py, whose
 # separate budgets it replaces).
-WING_BUDGET = 2875  # 2875 when PyTorch's matmul rules (its empty batched path, the operands it saves as copies: 23
+WING_BUDGET = 2498  # 2498 when PyTorch's rules left for the parity layer above (376 lines): the ops only the
+# surface's doors call (hardtanh, threshold, hardswish, einsum, prod, cumsum, logsumexp, clamp's tensor bounds), the
+# loss and pool doors' checks (F.*), PyTorch's forms of the engine's methods (max(dim), to(other), expand(-1), view's
+# refusal: surface/forms.py), its refusals of shared memory in place (surface/overlap.py), torch.tensor's reading of
+# lists (surface/data.py), pow's kernels, the legacy type names and the GPU's housekeeping (minigan.cuda);
+# 2875 when PyTorch's matmul rules (its empty batched path, the operands it saves as copies: 23
 # lines) left the engine's @ for minigan.Tensor's (surface/products.py), and Tensor.type's legacy names and
 # deepcopy's rules (19) for minigan.Tensor's type and __deepcopy__, which extended them;
 # 2920 when PyTorch's random numbers left for minigan/surface/random.py (224 lines: mt19937 and
@@ -101,7 +106,7 @@ def test_no_forward_or_backward_checks_its_arguments():
     for path in sorted((WING / "ops").glob("*.py")):
         tree = ast.parse(path.read_text())
         raises = [f"{path.name}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Raise)]
-        assert not raises or path.name == "loss.py", raises
+        assert not raises, raises
 
 
 def test_a_small_backward_stays_in_the_engine_and_enters_few_functions():

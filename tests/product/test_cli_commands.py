@@ -18,14 +18,9 @@ from minigan.__main__ import main
 from minigan.cli import summary
 from minigan.cli import train as train_cli
 from minigan.engine.backend import np
+from product.helpers_cli import one_line
 
 TINY = ["--eval-every", "2", "--batch-size", "16", "--no-progress"]
-
-
-def one_line(capsys) -> str:
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    return err
 
 
 # ----------------------------------------------------------------------------- sample

@@ -20,18 +20,13 @@ from minigan.__main__ import main
 from minigan.cli.runfolder import hold_folder
 from minigan.engine.backend import np
 from minigan.serialization import load, save
+from product.helpers_cli import one_line
 
 BASE = ["--seed", "3", "--eval-every", "10", "--no-progress", "--batch-size", "16"]
 
 
 def train(out, *extra, steps=20):
     return main(["train", *extra, *BASE, "--steps", str(steps), "--out", str(out)])
-
-
-def one_line(capsys):
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1, err
-    return err
 
 
 def metrics(out):

@@ -11,12 +11,7 @@ from minigan import classifier
 from minigan.__main__ import main
 from minigan.cli import prepare
 from minigan.cli import train as train_cli
-
-
-def one_line(capsys) -> str:
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    return err
+from product.helpers_cli import one_line
 
 
 class Worked(Exception):

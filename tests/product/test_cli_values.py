@@ -10,12 +10,7 @@ import pytest
 
 from minigan.__main__ import main
 from minigan.cli.lab.settings import SettingsError, check_points, parse_points
-
-
-def one_line(capsys) -> str:
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    return err
+from product.helpers_cli import one_line
 
 
 def _csv(path, bad):

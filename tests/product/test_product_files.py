@@ -20,12 +20,7 @@ from minigan.cli.lab import server as lab_server
 from minigan.cli.lab.server import serve
 from minigan.cli.lab.session import LabSession
 from minigan.cli.lab.settings import SettingsError, check_run_name
-
-
-def one_line(capsys) -> str:
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    return err
+from product.helpers_cli import one_line
 
 
 @pytest.fixture

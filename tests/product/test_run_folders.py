@@ -18,6 +18,7 @@ from minigan.__main__ import main
 from minigan.data.idx import IDXFormatError, load_idx_folder, read_idx, write_idx
 from minigan.engine.backend import np
 from minigan.serialization import load, save
+from product.helpers_cli import one_line
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="links, FIFOs and flock are POSIX")
 
@@ -26,12 +27,6 @@ TINY = ["--data", "ring:4", "--eval-every", "2", "--batch-size", "16", "--no-pro
 
 def train(out, *extra, steps=4):
     return main(["train", "gan", *TINY, "--steps", str(steps), *extra, "--out", str(out)])
-
-
-def one_line(capsys) -> str:
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    return err
 
 
 # ----------------------------------------------------------------------------- a fresh run refuses

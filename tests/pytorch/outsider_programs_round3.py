@@ -14,10 +14,22 @@ None. ``DIFFERS`` names the programs that differ from PyTorch on purpose, with t
 
 import copy
 import math
+import warnings
 
 import numpy as np
 
-PROGRAMS = {}
+
+def registry():
+    """A corpus's table of programs, by name, and the decorator that enters a program in it."""
+    programs = {}
+
+    def program(fn):
+        programs[fn.__name__] = fn
+        return fn
+    return programs, program
+
+
+PROGRAMS, program = registry()
 # name -> why minigan's result differs from PyTorch's: each a difference docs/pytorch.md documents
 DIFFERS = {
     "function_save_for_backward": "type(y.grad_fn).__name__ is minigan's node class, BackwardFunction for a "
@@ -29,9 +41,6 @@ DIFFERS = {
     "load_state_dict_casts_dtype": "load_state_dict refuses integer (and non-finite) values for a float parameter, "
                                    "where PyTorch's copy_ casts them (docs/guarantees.md; docs/pytorch.md)",
 }
-def program(fn):
-    PROGRAMS[fn.__name__] = fn
-    return fn
 
 
 class Caught:
@@ -149,6 +158,16 @@ def run(fn, torch):
         return normalize(fn(torch))
     except Exception as exc:  # noqa: BLE001 - an uncaught exception is a result too
         return Raised(exc)
+
+
+def agree(fn, torch, minigan):
+    """``fn`` runs under PyTorch, and under minigan it gives what it gives under PyTorch (their warnings silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs, mine = run(fn, torch), run(fn, minigan)
+    assert not isinstance(theirs, Raised), f"the program fails under PyTorch: {theirs!r}"
+    difference = compare(mine, theirs)
+    assert difference is None, difference
 
 
 # ------------------------------------------------------------------------------------------- custom autograd.Function

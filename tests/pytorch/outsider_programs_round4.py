@@ -13,14 +13,11 @@ persistent, ``named_parameters`` prefixes, ``apply`` with init functions, ``clip
 
 import math
 
-from pytorch.outsider_programs_round3 import Raised, caught, compare, data, fill_, run  # noqa: F401 - the harness
+from pytorch.outsider_programs_round3 import Raised, caught, compare, data, fill_, registry, run  # noqa: F401 - the harness
 
-PROGRAMS = {}
+PROGRAMS, program = registry()
 # name -> why minigan's result differs from PyTorch's: each a difference docs/pytorch.md documents
 DIFFERS = {}
-def program(fn):
-    PROGRAMS[fn.__name__] = fn
-    return fn
 
 
 def text(torch, obj):

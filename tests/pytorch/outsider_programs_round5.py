@@ -23,9 +23,9 @@ import math
 
 import numpy as np
 
-from pytorch.outsider_programs_round3 import Raised, caught, compare, data, fill_, run  # noqa: F401 - the harness
+from pytorch.outsider_programs_round3 import Raised, caught, compare, data, fill_, registry, run  # noqa: F401 - the harness
 
-PROGRAMS = {}
+PROGRAMS, program = registry()
 # name -> why minigan's result differs from PyTorch's: each a difference docs/pytorch.md documents
 DIFFERS = {
     "optimizer_state_dict_holds_the_live_state": "optimizer.state_dict() is a snapshot (its entries copies), where "
@@ -34,9 +34,6 @@ DIFFERS = {
     "resize_a_uint8_image_batch": "interpolate refuses a uint8 image for bilinear and bicubic, which PyTorch resizes "
                                   "in fixed point (docs/pytorch.md, torch.nn.functional.interpolate)",
 }
-def program(fn):
-    PROGRAMS[fn.__name__] = fn
-    return fn
 
 
 def same(torch, array, dtype=None):

@@ -426,11 +426,6 @@ def _constant(values):
     return bool(np.all((values == values.flat[0]) & np.isfinite(values)))  # (finite: NaN and ±∞ are compared)
 
 
-def _primary_dtype(p):
-    return p["tensors"][p["self"][1]]["dtype"] if p["self"] is not None else \
-        (p["tensors"][0]["dtype"] if p["tensors"] else "")
-
-
 def _zero_d_mask_index(p):
     """Whether index_put's indices (a list of tensors) hold a 0-d bool tensor."""
     return p["name"] in ("index_put", "index_put_") and any(

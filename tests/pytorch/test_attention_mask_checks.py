@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import minigan
-from pytorch.exception_oracle import refused_alike
+from pytorch.exception_oracle import outcome, refused_alike
 from pytorch.oracle import pytorch_older_than, pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -27,11 +27,8 @@ def _run(lib, mask, causal, dtype, shapes):
     rng = np.random.default_rng(0)
     q, k, v = (lib.tensor(rng.standard_normal(s), dtype=dt) for s in (qs, ks, (2, 3, 4)))
     m = None if mask is None else lib.tensor(rng.standard_normal((3, 3)) > 0).to(getattr(lib, mask))
-    try:
-        out = lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m, is_causal=causal)
-    except Exception as e:  # noqa: BLE001 (the class is compared)
-        return "raised", e
-    return "ran", (tuple(out.shape), np.asarray(out.tolist()))
+    out = outcome(lambda: lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m, is_causal=causal))
+    return ("raised", out) if isinstance(out, Exception) else ("ran", (tuple(out.shape), np.asarray(out.tolist())))
 
 
 # No query rows and a mask of a dtype the inputs take: the empty result before the mask's sizes and is_causal are read,

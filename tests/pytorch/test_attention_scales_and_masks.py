@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 from pytorch.oracle import vector_lanes
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -116,10 +117,9 @@ def _masked(lib, rank, shape, kind, dropout_p):
     q = lib.tensor(rng.normal(size=(2, 2, 3, 4)[4 - rank:]), dtype=lib.float64, requires_grad=True)
     mask = lib.tensor(rng.random(shape) < 0.7) if kind == "bool" else lib.tensor(rng.normal(size=shape),
                                                                                  dtype=lib.float64)
-    try:
-        out = lib.nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=mask, dropout_p=dropout_p)
-    except Exception as e:  # noqa: BLE001
-        return e
+    out = outcome(lambda: lib.nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=mask, dropout_p=dropout_p))
+    if isinstance(out, Exception):
+        return out
     if dropout_p:
         return tuple(out.shape)
     return [out.detach().numpy(), lib.autograd.grad(out.sum(), q)[0].numpy()]

@@ -6,6 +6,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 from pytorch.oracle import pytorch_since  # noqa: E402
 
 
@@ -36,10 +37,9 @@ CASES = [pytest.param(case, marks=[EMPTY_INPUTS] if case.startswith("grad_inputs
 
 def _outcome(lib, case):
     x, calls = _calls(lib)
-    try:
-        result = calls[case]()
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        return type(e)
+    result = outcome(lambda: calls[case]())
+    if isinstance(result, Exception):
+        return type(result)
     result = [None if t is None else t.tolist() for t in result] if isinstance(result, tuple) else result
     return result, None if x.grad is None else x.grad.tolist()
 

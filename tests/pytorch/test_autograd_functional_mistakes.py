@@ -12,6 +12,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 X = np.array([0.3, -1.2])
 Y = np.array([[0.5, 2.0, -0.7]])
@@ -56,10 +57,7 @@ CASES = [(f, m) for f in FUNCTIONS for m in MISTAKES if f in TAKES_V or not m.st
 
 
 def _outcome(call):
-    try:
-        return call()
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        return e
+    return outcome(lambda: call())
 
 
 def _flat(value):

@@ -16,6 +16,7 @@ torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 from conftest import default_slice  # noqa: E402
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 from pytorch.oracle import GRAD_NO_INPUTS  # noqa: E402
 
 X = np.array([[0.5, -1.25, 2.0], [1.5, 0.25, -0.75]])
@@ -56,10 +57,7 @@ def _grad_outputs(lib, kind):
 
 
 def _outcome(call):
-    try:
-        return call()
-    except Exception as e:  # noqa: BLE001 - the outcome is compared
-        return e
+    return outcome(lambda: call())
 
 
 def _compare(theirs, ours):

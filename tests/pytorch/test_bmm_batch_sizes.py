@@ -9,6 +9,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 SHAPES = [((2, 2, 3), (2, 3, 4)), ((2, 2, 3), (1, 3, 4)), ((1, 2, 3), (2, 3, 4)), ((3, 2, 3), (2, 3, 4)),
           ((2, 2, 3), (2, 4, 4)), ((0, 2, 3), (0, 3, 4)), ((0, 2, 3), (1, 3, 4)), ((2, 0, 3), (2, 3, 0)),
@@ -21,11 +22,8 @@ FORMS = {"bmm": lambda lib, a, b: lib.bmm(a, b), "method": lambda lib, a, b: a.b
 def _outcome(lib, form, sa, sb, dtype):
     a = lib.tensor(np.arange(np.prod(sa)).reshape(sa) % 5, dtype=getattr(lib, dtype))
     b = lib.tensor(np.arange(np.prod(sb)).reshape(sb) % 3, dtype=getattr(lib, dtype))
-    try:
-        r = FORMS[form](lib, a, b)
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        return e
-    return str(r.dtype).split(".")[-1], tuple(r.shape), r.numpy().tolist()
+    r = outcome(lambda: FORMS[form](lib, a, b))
+    return r if isinstance(r, Exception) else (str(r.dtype).split(".")[-1], tuple(r.shape), r.numpy().tolist())
 
 
 @pytest.mark.parametrize(("form", "shapes", "dtype"), list(itertools.product(sorted(FORMS), SHAPES,
@@ -43,15 +41,12 @@ def test_batch_sizes_as_pytorch(form, shapes, dtype):
 @pytest.mark.parametrize("dtypes", [("float32", "float64"), ("int64", "float64"), ("bool", "bool")])
 @pytest.mark.parametrize("form", ["bmm", "method", "baddbmm", "addbmm"])
 def test_dtypes_refused_in_bmms_name(form, dtypes):
-    def outcome(lib):
+    def run(lib):
         a = lib.ones(2, 2, 3, dtype=getattr(lib, dtypes[0]))
         b = lib.ones(2, 3, 4, dtype=getattr(lib, dtypes[1]))
-        try:
-            return FORMS[form](lib, a, b)
-        except Exception as e:  # noqa: BLE001 - the exception is the outcome
-            return e
+        return FORMS[form](lib, a, b)
 
-    theirs, ours = outcome(torch), outcome(minigan)
+    theirs, ours = outcome(run, torch), outcome(run, minigan)
     assert isinstance(theirs, Exception)
     assert isinstance(ours, type(theirs)), f"PyTorch raised {theirs!r}, minigan gave {ours!r}"
     assert str(ours).startswith("bmm:") and "\n" not in str(ours), str(ours)

@@ -9,6 +9,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 NAMES = ["x.y", "", 1, "keys", "forward", "training", "with space", "0", "conv-1"]
 DOORS = {
@@ -23,10 +24,9 @@ DOORS = {
 
 
 def _outcome(lib, door, name):
-    try:
-        made = DOORS[door](lib.nn, name)
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        return type(e)
+    made = outcome(lambda: DOORS[door](lib.nn, name))
+    if isinstance(made, Exception):
+        return type(made)
     return None if made is None else [n for n, _ in made.named_children()]
 
 

@@ -16,6 +16,7 @@ torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
 import minigan.functional as MF  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 from pytorch.oracle import aten_kernels, onednn_takes_float16  # noqa: E402
 
 DTYPES = ["float64", "float32", "float16", "int64", "int32", "uint8", "bool"]  # (int8, int16: int32's rule)
@@ -46,10 +47,7 @@ PATHS = [
 
 def _outcome(lib, fn, arrays, dts):
     tensors = [None if a is None else lib.tensor(a).to(getattr(lib, d)) for a, d in zip(arrays, dts)]
-    try:
-        return fn(*tensors)
-    except Exception as e:  # noqa: BLE001  (the class is the outcome)
-        return e
+    return outcome(lambda: fn(*tensors))
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")  # (PyTorch's note on its padded copy)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import none_differ, outcome, refused_or_equal
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -20,23 +21,13 @@ def _outcome(L, x_shape, w_shape, bins, density):
     x = L.tensor(np.linspace(-2.0, 2.5, n).reshape(x_shape))
     w = L.tensor(np.linspace(0.5, 3.0, m).reshape(w_shape))
     b = bins if isinstance(bins, int) else L.tensor(bins)
-    try:
-        hist, edges = L.histogram(x, b, weight=w, density=density)
-    except Exception as e:  # noqa: BLE001 (the class is compared)
-        return e
-    return hist.tolist(), edges.tolist()
+    out = outcome(L.histogram, x, b, weight=w, density=density)
+    return out if isinstance(out, Exception) else (out[0].tolist(), out[1].tolist())
 
 
 @pytest.mark.parametrize("bins", [3, [-2.0, 0.0, 1.0, 2.5]], ids=str)
 @pytest.mark.parametrize("density", [False, True])
 def test_histogram_takes_a_weight_with_the_inputs_number_of_entries(bins, density):
-    differ = []
-    for x_shape, w_shape in itertools.product(INPUTS, WEIGHTS):
-        theirs, ours = (_outcome(L, x_shape, w_shape, bins, density) for L in (torch, minigan))
-        if isinstance(theirs, Exception):
-            same = isinstance(ours, next(c for c in type(theirs).__mro__ if c.__module__ == "builtins"))
-        else:
-            same = not isinstance(ours, Exception) and all(np.allclose(o, t) for o, t in zip(ours, theirs))
-        if not same:
-            differ.append(f"input {x_shape}, weight {w_shape}: PyTorch {theirs!r:.70}, minigan {ours!r:.70}")
-    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+    none_differ([(x_shape, w_shape, bins, density) for x_shape, w_shape in itertools.product(INPUTS, WEIGHTS)],
+                _outcome, lambda ours, theirs: refused_or_equal(
+                    ours, theirs, equal=lambda o, t: all(np.allclose(a, b) for a, b in zip(o, t))), torch, minigan)

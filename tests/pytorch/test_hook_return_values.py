@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -74,11 +75,8 @@ def _run(lib, kind, name):
 
 
 def _outcome(lib, kind, name):
-    try:
-        grad = _run(lib, kind, name)
-    except Exception as exc:  # noqa: BLE001 - the class is the result
-        return exc
-    return None if grad is None else np.asarray(grad.tolist())
+    grad = outcome(lambda: _run(lib, kind, name))
+    return grad if isinstance(grad, Exception) else None if grad is None else np.asarray(grad.tolist())
 
 
 CASES = [(k, r) for k in KINDS for r in RETURNS

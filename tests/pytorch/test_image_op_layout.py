@@ -114,6 +114,13 @@ def _laid_out(lib, t):
 @pytest.mark.parametrize("name", [pytest.param(n, marks=BATCH_LAST) if n in CONVOLUTIONS else n for n in sorted(CALLS)])
 def test_results_are_laid_out_as_pytorchs_for_every_input_layout(name):
     a, call = CALLS[name]
+    found = layout_differences(call, a, f"{name}, ")
+    assert not found, f"{name}:\n" + "\n".join(found)
+
+
+def layout_differences(call, a, where):
+    """Where ``call``'s result, on the array ``a`` in each layout, with and without a gradient asked for, is laid out
+    otherwise than PyTorch's, one line each (its values must be PyTorch's)."""
     found = []
     for layout, make in _layouts(a.ndim):
         for grad in (False, True):
@@ -123,10 +130,10 @@ def test_results_are_laid_out_as_pytorchs_for_every_input_layout(name):
                 y = call(F, lib, x)
                 results.append((_laid_out(lib, y), y.detach().numpy()))
             (theirs, their_values), (ours, our_values) = results
-            assert np.allclose(our_values, their_values), f"{name}, {layout}: values differ"
+            assert np.allclose(our_values, their_values), f"{where}{layout}: values differ"
             if ours != theirs:
-                found.append(f"{layout}, grad={grad}: strides, flatten() a view: {ours} vs PyTorch's {theirs}")
-    assert not found, f"{name}:\n" + "\n".join(found)
+                found.append(f"{where}{layout}, grad={grad}: strides, flatten() a view: {ours} vs PyTorch's {theirs}")
+    return found
 
 
 @BATCH_LAST

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import none_differ, outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -29,18 +30,16 @@ def _run(lib, dtype, shape, dim, index, value, in_place, self_grad):
          "tensor that requires grad": lambda: lib.tensor(2.5, dtype=lib.float64, requires_grad=True),
          "1-d tensor": lambda: lib.tensor([2.5], dtype=lib.float64), "int tensor": lambda: lib.tensor(3)}.get(
         value, lambda: value)()
-    try:
-        out = x.clone().index_fill_(dim, idx, v) if in_place else x.index_fill(dim, idx, v)
-    except Exception as e:  # noqa: BLE001  (the class is compared)
-        return "refused", e
+    out = outcome(lambda: x.clone().index_fill_(dim, idx, v) if in_place else x.index_fill(dim, idx, v))
+    if isinstance(out, Exception):
+        return ("refused", out)
     result = (str(out.dtype).split(".")[-1], out.requires_grad, np.asarray(out.detach().tolist(), dtype=float).tolist())
     if not out.requires_grad:
         return result
     wanted = [t for t in (leaf, v) if isinstance(t, lib.Tensor) and t.requires_grad]
-    try:
-        grads = lib.autograd.grad(out.sum(), wanted)
-    except Exception as e:  # noqa: BLE001
-        return result, ("backward refused", e)
+    grads = outcome(lambda: lib.autograd.grad(out.sum(), wanted))
+    if isinstance(grads, Exception):
+        return (result, ("backward refused", grads))
     return result, [np.asarray(g.tolist()).tolist() for g in grads]
 
 
@@ -55,13 +54,7 @@ def _same(ours, theirs):
 @pytest.mark.parametrize("shape", [(3, 4), (4,), ()])
 @pytest.mark.parametrize("dtype", ["float64", "int64", "bool"])
 def test_index_fill_agrees_with_pytorch(dtype, shape):
-    differ = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for dim, index, value, in_place, self_grad in itertools.product([0, 1, -1, 2], INDICES, VALUES, [False, True],
-                                                                        [False, True]):
-            case = (dtype, shape, dim, index, value, in_place, self_grad)
-            ours, theirs = _run(minigan, *case), _run(torch, *case)
-            if not _same(ours, theirs):
-                differ.append(f"{case}: minigan {ours} | PyTorch {theirs}")
-    assert not differ, f"{len(differ)} differ:\n" + "\n".join(differ[:20])
+        none_differ([(dtype, shape, *case) for case in itertools.product([0, 1, -1, 2], INDICES, VALUES, [False, True],
+                                                                          [False, True])], _run, _same, torch, minigan)

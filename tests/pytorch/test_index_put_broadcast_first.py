@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -23,11 +24,8 @@ def _run(lib, index_shapes, input_spec, values, in_place):
     x = lib.zeros(shape, dtype=getattr(lib, dtype))
     indices = tuple(lib.tensor(np.zeros(s, dtype=np.int64)) for s in index_shapes)
     v = lib.ones((1,), dtype=x.dtype if values == "same" else getattr(lib, values))
-    try:
-        out = x.index_put_(indices, v) if in_place else x.index_put(indices, v)
-    except Exception as e:  # noqa: BLE001 (the class is compared)
-        return "raised", e
-    return "ran", np.asarray(out.numpy(), dtype=float).tolist()
+    out = outcome(lambda: x.index_put_(indices, v) if in_place else x.index_put(indices, v))
+    return ("raised", out) if isinstance(out, Exception) else ("ran", np.asarray(out.numpy(), dtype=float).tolist())
 
 
 @pytest.mark.parametrize("index_shapes, input_spec, values, in_place",

@@ -15,6 +15,7 @@ from conftest import default_slice
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 X = np.arange(2 * 3 * 4, dtype=np.float64).reshape(2, 3, 4) - 7.5
 X[0, 1, 2], X[1, 2, 3] = -0.0, np.nan
@@ -50,10 +51,7 @@ def _ours(form, indices, values, accumulate):
 
 
 def _outcome(call):
-    try:
-        return call()
-    except Exception as e:  # noqa: BLE001 - the outcome is compared
-        return e
+    return outcome(lambda: call())
 
 
 CASES = [c for k in (1, 2) for c in itertools.product(INDICES, repeat=k)

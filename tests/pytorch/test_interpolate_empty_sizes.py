@@ -13,6 +13,7 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 MODES = {3: ["nearest", "nearest-exact", "linear", "area"], 4: ["nearest", "nearest-exact", "bilinear", "bicubic",
                                                                    "area"]}
@@ -35,11 +36,7 @@ def _cases():
 def _call(lib, shape, mode, resize, name):
     x = lib.tensor(np.linspace(-1.0, 2.0, int(np.prod(shape))).reshape(shape), dtype=lib.float64, requires_grad=True)
     f = getattr(lib.nn.functional, name)
-    try:
-        y = f(x, mode=mode, **resize) if name == "interpolate" else f(x, **resize)
-    except Exception as e:  # noqa: BLE001 - the outcome is compared
-        return e
-    return y
+    return outcome(lambda: f(x, mode=mode, **resize) if name == "interpolate" else f(x, **resize))
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

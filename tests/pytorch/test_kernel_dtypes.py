@@ -14,6 +14,7 @@ import pytest
 from conftest import default_slice
 
 import minigan
+from pytorch.exception_oracle import outcome, same_tensor_outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -28,25 +29,10 @@ def _tensor(lib, dtype, shift=0.0):
     return lib.tensor(v if dtype.startswith("float") else np.trunc(v).astype(np.int64), dtype=getattr(lib, dtype))
 
 
-def _outcome(lib, call):
-    try:
-        with np.errstate(all="ignore"):
-            out = call(lib)
-    except Exception as e:  # noqa: BLE001 - the refusal is what is compared
-        return e
-    return out
-
-
 def _same(call):
-    theirs, ours = _outcome(torch, call), _outcome(minigan, call)
-    if isinstance(theirs, Exception):
-        builtin = next(t for t in type(theirs).__mro__ if t.__module__ == "builtins")
-        assert isinstance(ours, builtin), f"PyTorch {type(theirs).__name__}: {theirs} | minigan: {ours!r}"
-        assert "\n" not in str(ours)
-        return
-    assert not isinstance(ours, Exception), f"PyTorch ran; minigan {type(ours).__name__}: {ours}"
-    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
-    np.testing.assert_allclose(ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64), rtol=1e-6)
+    with np.errstate(all="ignore"):
+        theirs, ours = outcome(call, torch), outcome(call, minigan)
+    same_tensor_outcome(ours, theirs, rtol=1e-6, one_line=True)
 
 
 UNARY = {

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import none_differ, outcome, refused_or_equal
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -23,22 +24,12 @@ DOORS = {"lerp": lambda L, x, e, w: L.lerp(x, e, w), "Tensor.lerp": lambda L, x,
 def _outcome(L, door, s, e, weight):
     x = L.tensor(np.linspace(-1.0, 2.0, int(np.prod(s))).reshape(s))
     end = L.tensor(np.linspace(3.0, 0.5, int(np.prod(e))).reshape(e))
-    try:
-        return DOORS[door](L, x, end, WEIGHTS[weight](L, s)).tolist()
-    except Exception as ex:  # noqa: BLE001 (the class is compared)
-        return ex
+    out = outcome(DOORS[door], L, x, end, WEIGHTS[weight](L, s))
+    return out if isinstance(out, Exception) else out.tolist()
 
 
 @pytest.mark.parametrize("weight", sorted(WEIGHTS))
 @pytest.mark.parametrize("door", sorted(DOORS))
 def test_lerp_of_shapes_that_do_not_broadcast_raises_pytorchs_class(door, weight):
-    differ = []
-    for s, e in itertools.product(SHAPES, SHAPES):
-        theirs, ours = (_outcome(L, door, s, e, weight) for L in (torch, minigan))
-        if isinstance(theirs, Exception):
-            same = isinstance(ours, next(c for c in type(theirs).__mro__ if c.__module__ == "builtins"))
-        else:
-            same = not isinstance(ours, Exception) and np.allclose(ours, theirs)
-        if not same:
-            differ.append(f"input {s}, end {e}: PyTorch {theirs!r:.60}, minigan {ours!r:.60}")
-    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+    none_differ([(door, s, e, weight) for s, e in itertools.product(SHAPES, SHAPES)], _outcome,
+                lambda ours, theirs: refused_or_equal(ours, theirs, equal=np.allclose), torch, minigan)

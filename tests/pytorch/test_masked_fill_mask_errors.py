@@ -6,6 +6,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 FORMS = {"method": lambda lib, x, m: x.masked_fill(m, 0.0), "inplace": lambda lib, x, m: x.clone().masked_fill_(m, 0.0),
          "free": lambda lib, x, m: lib.masked_fill(x, m, 0.0),
@@ -16,10 +17,7 @@ MASK_DTYPES = ["int64", "int32", "int8", "uint8", "float32", "float64", "bool"]
 def _outcome(lib, form, mask_dtype, x_dtype):
     x = lib.arange(6, dtype=getattr(lib, x_dtype)).reshape(2, 3)
     m = lib.tensor([1, 0, 1]).to(getattr(lib, mask_dtype))
-    try:
-        return FORMS[form](lib, x, m).tolist()
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        return e
+    return outcome(lambda: FORMS[form](lib, x, m).tolist())
 
 
 @pytest.mark.parametrize("x_dtype", ["float32", "int64"])

@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def _outcome(fn):
-    try:
-        value = fn()
-    except Exception as e:  # noqa: BLE001  (the class is what is compared)
-        return next(c for c in type(e).__mro__ if c.__module__ == "builtins")
+    value = outcome(lambda: fn())
+    if isinstance(value, Exception):
+        return next(c for c in type(value).__mro__ if c.__module__ == "builtins")
     return ("ok", value)
 
 

@@ -7,6 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 FORMS = {
     "dtype": lambda lib: ((lib.float64,), {}),
@@ -29,10 +30,9 @@ FORMS = {
 def _outcome(lib, form):
     model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
     args, kwargs = FORMS[form](lib)
-    try:
-        result = model.to(*args, **kwargs)
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        return e
+    result = outcome(lambda: model.to(*args, **kwargs))
+    if isinstance(result, Exception):
+        return result
     return result is model, [str(v.dtype).split(".")[-1] for v in model.state_dict().values()]
 
 

@@ -10,15 +10,10 @@ for each input layout of test_image_op_layout.py, with and without a gradient as
 import numpy as np
 import pytest
 
-import minigan
-import minigan.functional as MF
 from pytorch.oracle import HAVE_TORCH
-from pytorch.test_image_op_layout import _laid_out, _layouts
+from pytorch.test_image_op_layout import layout_differences
 
 pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
-if HAVE_TORCH:
-    import torch
-    import torch.nn.functional as TF
 
 R = np.random.default_rng(1)
 SHAPES = {2: (4, 6), 3: (2, 4, 5), 4: (2, 4, 3, 5), 5: (2, 4, 3, 2, 3)}
@@ -58,19 +53,5 @@ BATCH_NORM = pytest.mark.xfail(strict=True, reason="batch_norm's result follows 
                                   for n in sorted(CALLS)])
 def test_norm_results_are_laid_out_as_pytorchs(name):
     ranks, call = CALLS[name]
-    found = []
-    for rank in ranks:
-        a = R.standard_normal(SHAPES[rank])
-        for layout, make in _layouts(rank):
-            for grad in (False, True):
-                results = []
-                for lib, F in ((torch, TF), (minigan, MF)):
-                    x = make(lib, a).detach().requires_grad_(grad)
-                    y = call(F, lib, x)
-                    results.append((_laid_out(lib, y), y.detach().numpy()))
-                (theirs, their_values), (ours, our_values) = results
-                assert np.allclose(our_values, their_values), f"{name}, {rank}-D {layout}: values differ"
-                if ours != theirs:
-                    found.append(f"{rank}-D {layout}, grad={grad}: strides, flatten() a view: {ours} vs PyTorch's "
-                                 f"{theirs}")
+    found = [line for rank in ranks for line in layout_differences(call, R.standard_normal(SHAPES[rank]), f"{rank}-D ")]
     assert not found, f"{name}: {len(found)} cases differ\n" + "\n".join(found[:12])

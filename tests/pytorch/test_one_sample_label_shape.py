@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -28,10 +29,9 @@ def _run(lib, name, classes, label_shape, options):
     t = lib.zeros(label_shape, dtype=lib.int64)
     if options.get("weight") == "w":
         options = dict(options, weight=lib.tensor(np.arange(1.0, classes + 1), dtype=lib.float64))
-    try:
-        y = CALLS[name](lib.nn.functional, x, t, **options)
-    except Exception as e:  # noqa: BLE001  (a refusal is a result)
-        return ("refused at forward", e)
+    y = outcome(lambda: CALLS[name](lib.nn.functional, x, t, **options))
+    if isinstance(y, Exception):
+        return ("refused at forward", y)
     out = (tuple(y.shape), float(y.detach().numpy()) if y.numel() == 1 else None)
     try:
         g, = lib.autograd.grad(y.sum(), [x])

@@ -15,6 +15,7 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 # optimizer -> (the other arguments, chosen so each hyperparameter is read by its step; the hyperparameters tested)
 OPTIMIZERS = {
@@ -52,10 +53,9 @@ def run(lib, optimizer, kwargs, lr_after=UNSET):
     """("construct", class) or ("step", class) where it raises, else the parameter after each of 3 steps on
     Σ wᵢ(pᵢ − tᵢ)²; ``lr_after`` is written into the group's lr after construction, as a loop would."""
     p = lib.tensor([1.0, -2.0, 0.5], dtype=lib.float64, requires_grad=True)
-    try:
-        opt = getattr(lib.optim, optimizer)([p], **kwargs)
-    except Exception as e:  # noqa: BLE001 (the class is compared)
-        return "construct", type(e)
+    opt = outcome(lambda: getattr(lib.optim, optimizer)([p], **kwargs))
+    if isinstance(opt, Exception):
+        return ("construct", type(opt))
     if lr_after is not UNSET:
         opt.param_groups[0]["lr"] = lr_after
     path = []

@@ -14,6 +14,7 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 KINDS = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam", "Adadelta"]
 
@@ -24,10 +25,7 @@ def _params(lib):
 
 
 def _outcome(fn):
-    try:
-        return fn()
-    except Exception as exc:  # noqa: BLE001 - the class is the result
-        return exc
+    return outcome(lambda: fn())
 
 
 def _train(lib, opt, params, steps=3):

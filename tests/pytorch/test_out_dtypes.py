@@ -19,6 +19,7 @@ import minigan
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 from pytorch.exception_oracle import builtin_class as _builtin  # noqa: E402
+from pytorch.exception_oracle import none_differ, outcome, refused_or_equal  # noqa: E402
 from pytorch.test_out_overlap import ARGS, FAMILY  # noqa: E402
 
 DTYPES = ["bool", "uint8", "int8", "int32", "int64", "float32", "float64"]
@@ -45,25 +46,14 @@ def _outcome(L, name, dtype, out_dtype):
     out = L.zeros(0, dtype=getattr(L, out_dtype))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            fn(*args, out=out)
-        except Exception as e:  # noqa: BLE001 (the class is compared)
-            return e
-    return str(out.dtype).split(".")[-1], out.double().tolist()
+        e = outcome(fn, *args, out=out)
+    return e if isinstance(e, Exception) else (str(out.dtype).split(".")[-1], out.double().tolist())
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_out_takes_the_result_dtypes_pytorchs_takes(name):
-    differ = []
-    for dtype, out_dtype in itertools.product(DTYPES, DTYPES):
-        theirs, ours = (_outcome(L, name, dtype, out_dtype) for L in (torch, minigan))
-        if isinstance(theirs, Exception):
-            same = isinstance(ours, _builtin(theirs))
-        else:
-            same = ours == theirs
-        if not same:
-            differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.80}, minigan {ours!r:.80}")
-    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+    none_differ([(name, *dtypes) for dtypes in itertools.product(DTYPES, DTYPES)], _outcome, refused_or_equal, torch,
+                minigan)
 
 
 # Every free function with out= (test_out_overlap's family): the kernels whose out must have the result's dtype
@@ -92,10 +82,9 @@ def _family_outcome(L, name, args, dtype, out_dtype):
         outs = tuple(L.zeros(0, dtype=getattr(L, out_dtype) if k == 0 else r.dtype) for k, r in enumerate(results))
         if name in ("multinomial", "bernoulli"):
             L.manual_seed(0)
-        try:
-            fn(*call, out=outs if isinstance(result, tuple) else outs[0])
-        except Exception as e:  # noqa: BLE001 (the class is compared)
-            return e
+        e = outcome(fn, *call, out=outs if isinstance(result, tuple) else outs[0])
+    if isinstance(e, Exception):
+        return e
     drawn = name in ("multinomial", "bernoulli")  # (random values: the dtype is compared)
     return str(outs[0].dtype).split(".")[-1], None if drawn else outs[0].double().tolist()
 
@@ -105,21 +94,17 @@ COMPUTED_IN_OUT = ["sum", "prod", "cumsum", "cumprod", "all", "any", "bernoulli"
 
 @pytest.mark.parametrize("name, args", [c for c in FAMILY_CASES if c[0] in EXACT + RULED + COMPUTED_IN_OUT], ids=str)
 def test_out_of_every_kernel_takes_the_dtypes_pytorchs_takes(name, args):
-    differ = []
-    for dtype, out_dtype in itertools.product(DTYPES, DTYPES):
-        theirs, ours = (_family_outcome(L, name, args, dtype, out_dtype) for L in (torch, minigan))
-        if theirs is None or ours is None:
-            continue
-        if name in ("all", "any") and dtype.startswith("float") and out_dtype == "uint8":  # (PyTorch 2.13 writes 0
-            continue  # there whatever the truth: [0.475, 0.1].all() into a uint8 out is 0, into a bool one True)
-        if isinstance(theirs, Exception):
-            same = isinstance(ours, _builtin(theirs)) and "\n" not in str(ours)
-        else:
-            same = not isinstance(ours, Exception) and ours[0] == theirs[0] and (
-                ours[1] is None or np.allclose(ours[1], theirs[1], equal_nan=True))
-        if not same:
-            differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.80}, minigan {ours!r:.80}")
-    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+    # (PyTorch 2.13 writes 0 for all and any of floats into a uint8 out whatever the truth: [0.475, 0.1].all() into a
+    # uint8 out is 0, into a bool one True)
+    none_differ([(name, args, dtype, out_dtype) for dtype, out_dtype in itertools.product(DTYPES, DTYPES)
+                 if not (name in ("all", "any") and dtype.startswith("float") and out_dtype == "uint8")],
+                _family_outcome, lambda ours, theirs: _written_alike(ours, theirs, equal_nan=True), torch, minigan)
+
+
+def _written_alike(ours, theirs, **close):
+    """Alike, or not compared: a call either library refuses without out= (None); values None where drawn."""
+    return theirs is None or ours is None or refused_or_equal(ours, theirs, one_line=True, equal=lambda o, t: o[0] == t[
+        0] and (o[1] is None or np.allclose(o[1], t[1], **close)))
 
 
 MORE = {  # free functions with out= beyond test_out_overlap's family (x a 3 x 3 tensor)
@@ -153,27 +138,14 @@ def _more_outcome(L, name, dtype, out_dtype):
         return None
     results = result if isinstance(result, tuple) else (result,)
     outs = tuple(L.zeros(0, dtype=getattr(L, out_dtype) if k == 0 else r.dtype) for k, r in enumerate(results))
-    try:
-        fn(*call, out=outs if isinstance(result, tuple) else outs[0])
-    except Exception as e:  # noqa: BLE001 (the class is compared)
-        return e
-    return str(outs[0].dtype).split(".")[-1], outs[0].double().tolist()
+    e = outcome(fn, *call, out=outs if isinstance(result, tuple) else outs[0])
+    return e if isinstance(e, Exception) else (str(outs[0].dtype).split(".")[-1], outs[0].double().tolist())
 
 
 @pytest.mark.parametrize("name", sorted(MORE))
 def test_out_of_the_other_functions_takes_the_dtypes_pytorchs_takes(name):
-    differ = []
-    for dtype, out_dtype in itertools.product(DTYPES, DTYPES):
-        theirs, ours = (_more_outcome(L, name, dtype, out_dtype) for L in (torch, minigan))
-        if theirs is None or ours is None:
-            continue
-        if isinstance(theirs, Exception):
-            same = isinstance(ours, _builtin(theirs)) and "\n" not in str(ours)
-        else:
-            same = not isinstance(ours, Exception) and ours[0] == theirs[0] and np.allclose(ours[1], theirs[1])
-        if not same:
-            differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.80}, minigan {ours!r:.80}")
-    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+    none_differ([(name, *dtypes) for dtypes in itertools.product(DTYPES, DTYPES)], _more_outcome, _written_alike,
+                torch, minigan)
 
 
 @pytest.mark.parametrize("keywords", [{}, {"stable": True}, {"stable": False, "dim": 0}, {"descending": True}],

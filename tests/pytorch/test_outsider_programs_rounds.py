@@ -3,8 +3,6 @@ run under PyTorch and under minigan and compared: tensors by dtype, shape, requi
 exceptions by PyTorch's class (minigan's must be an instance of it), everything else exactly.  A program in its
 round's ``DIFFERS`` is a strict xfail naming the documented difference it shows."""
 
-import warnings
-
 import pytest
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -27,15 +25,7 @@ def _case(round_, name):
 
 @pytest.mark.parametrize("round_, name", [_case(r, n) for r, programs in ROUNDS.items() for n in programs.PROGRAMS])
 def test_program_matches_pytorch(round_, name):
-    programs = ROUNDS[round_]
-    fn = programs.PROGRAMS[name]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = programs.run(fn, torch)
-        mine = programs.run(fn, minigan)
-    assert not isinstance(theirs, programs.Raised), f"the program fails under PyTorch: {theirs!r}"
-    difference = programs.compare(mine, theirs)
-    assert difference is None, difference
+    outsider_programs_round3.agree(ROUNDS[round_].PROGRAMS[name], torch, minigan)
 
 
 @pytest.mark.parametrize("round_, least", [("round3", 60), ("round4", 40), ("round5", 50)])

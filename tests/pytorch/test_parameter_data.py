@@ -10,6 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 DTYPES = ["float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"]
 
@@ -30,11 +31,8 @@ def _seen(p):
 
 
 def _outcome(lib, *args):
-    try:
-        p = _made(lib, *args)
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        return e
-    return _seen(p) + _seen(copy.deepcopy(p))
+    p = outcome(lambda: _made(lib, *args))
+    return p if isinstance(p, Exception) else _seen(p) + _seen(copy.deepcopy(p))
 
 
 CASES = ([("none", None, rg) for rg in (None, True, False)] + [("None", None, rg) for rg in (None, True, False)]

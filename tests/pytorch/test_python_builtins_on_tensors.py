@@ -12,6 +12,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 BUILTINS = {
     "abs": abs, "neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "len": len,
@@ -27,10 +28,9 @@ VALUES = [("float32", [-1.5, 2.25]), ("float64", [[-1.5], [0.0]]), ("int64", [-3
 
 def _apply(lib, fn, dtype, data):
     x = lib.tensor(data, dtype=getattr(lib, dtype))
-    try:
-        out = fn(x)
-    except Exception as e:  # noqa: BLE001 (the kind is compared)
-        return "error", isinstance(e, TypeError), isinstance(e, (RuntimeError, ValueError))
+    out = outcome(lambda: fn(x))
+    if isinstance(out, Exception):
+        return ("error", isinstance(out, TypeError), isinstance(out, (RuntimeError, ValueError)))
     def seen(v):
         if isinstance(v, (torch.Tensor, minigan.Tensor)):
             return "tensor", str(v.dtype).split(".")[-1], repr(np.asarray(v.tolist(), dtype=float).round(12).tolist())

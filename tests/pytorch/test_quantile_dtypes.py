@@ -7,6 +7,7 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 DTYPES = ["float16", "float32", "float64", "int64", "int32", "uint8", "bool"]
 Q = {"number": lambda T, d: 0.25, "0-d same dtype": lambda T, d: T.tensor(0.25, dtype=getattr(T, d)),
@@ -16,10 +17,9 @@ Q = {"number": lambda T, d: 0.25, "0-d same dtype": lambda T, d: T.tensor(0.25, 
 
 def _outcome(T, dtype, q, dim):
     x = T.tensor([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]]).to(getattr(T, dtype))
-    try:
-        r = T.quantile(x, Q[q](T, dtype), dim=dim)
-    except Exception as exc:  # noqa: BLE001 - the class is the result
-        return exc
+    r = outcome(lambda: T.quantile(x, Q[q](T, dtype), dim=dim))
+    if isinstance(r, Exception):
+        return r
     return str(r.dtype).split(".")[-1], tuple(r.shape), [round(v, 3) for v in r.double().reshape(-1).tolist()]
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -26,11 +27,8 @@ def _outcome(L, x, q, dim, interpolation):
     t = L.tensor(xs, dtype=getattr(L, dtype))
     qv = QS[q]
     qv = L.tensor(qv[1], dtype=getattr(L, qv[2])) if isinstance(qv, tuple) else qv
-    try:
-        out = t.quantile(qv, dim=dim, interpolation=interpolation)
-    except Exception as e:  # noqa: BLE001
-        return e
-    return np.asarray(out.detach().numpy(), dtype=float)
+    out = outcome(lambda: t.quantile(qv, dim=dim, interpolation=interpolation))
+    return out if isinstance(out, Exception) else np.asarray(out.detach().numpy(), dtype=float)
 
 
 @pytest.mark.parametrize("x, q, dim, interpolation", list(itertools.product(INPUTS, QS, DIMS, INTERPOLATIONS)))

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import none_differ, outcome, refused_or_equal
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -25,11 +26,8 @@ DTYPES = [None, "float64", "float32", "float16", "int64", "int32", "int8", "uint
 def _outcome(L, fn, args, dtype):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (range is deprecated, in both)
-        try:
-            out = getattr(L, fn)(*args, **({} if dtype is None else {"dtype": getattr(L, dtype)}))
-        except Exception as e:  # noqa: BLE001 (the class is compared)
-            return e
-    return str(out.dtype).split(".")[-1], np.asarray(out.tolist(), dtype=float)
+        out = outcome(getattr(L, fn), *args, **({} if dtype is None else {"dtype": getattr(L, dtype)}))
+    return out if isinstance(out, Exception) else (str(out.dtype).split(".")[-1], np.asarray(out.tolist(), dtype=float))
 
 
 def _skipped(args, dtype):
@@ -45,17 +43,6 @@ def _skipped(args, dtype):
 def test_range_counts_as_pytorchs_kernel(fn, dtype):
     if fn == "arange" and dtype == "float16":  # PyTorch's vectorised arange rounds each block's first value to
         pytest.skip("float16 first (blocks of the CPU's vector width): its values are not one formula's")
-    differ = []
-    for args in itertools.product(STARTS, ENDS, STEPS):
-        if _skipped(args, dtype):
-            continue
-        theirs, ours = (_outcome(L, fn, args, dtype) for L in (torch, minigan))
-        if isinstance(theirs, Exception):
-            same = isinstance(ours, next(c for c in type(theirs).__mro__ if c.__module__ == "builtins"))
-        else:
-            same = not isinstance(ours, Exception) and ours[0] == theirs[0] and ours[1].shape == theirs[1].shape \
-                and np.allclose(ours[1], theirs[1], rtol=1e-6, equal_nan=True)
-        if not same:
-            shown = [v if isinstance(v, Exception) else (v[0], len(v[1]), v[1][:3]) for v in (theirs, ours)]
-            differ.append(f"{fn}{args}: PyTorch {shown[0]!r:.90}, minigan {shown[1]!r:.90}")
-    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+    none_differ([(fn, args, dtype) for args in itertools.product(STARTS, ENDS, STEPS) if not _skipped(args, dtype)],
+                _outcome, lambda ours, theirs: refused_or_equal(ours, theirs, equal=lambda o, t: o[0] == t[0] and (
+                    o[1].shape == t[1].shape and np.allclose(o[1], t[1], rtol=1e-6, equal_nan=True))), torch, minigan)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 from pytorch.oracle import pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -42,10 +43,9 @@ def _cases():
 
 def _outcome(lib, name, form, kwargs, shape):
     x = lib.tensor(np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape))
-    try:
-        out = getattr(x, name)(**kwargs) if form == "method" else getattr(lib, name)(x, **kwargs)
-    except Exception as e:  # noqa: BLE001  (the built-in class is what is compared)
-        return [c for c in type(e).__mro__ if c.__module__ == "builtins"][0].__name__
+    out = outcome(lambda: getattr(x, name)(**kwargs) if form == "method" else getattr(lib, name)(x, **kwargs))
+    if isinstance(out, Exception):
+        return [c for c in type(out).__mro__ if c.__module__ == "builtins"][0].__name__
     out = out[0] if isinstance(out, tuple) else out
     return tuple(out.shape), np.asarray(out.tolist(), dtype=float).round(12).tolist()
 

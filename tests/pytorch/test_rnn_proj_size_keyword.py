@@ -7,16 +7,16 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.exception_oracle import outcome  # noqa: E402
 
 LAYERS = ["RNN", "GRU", "LSTM"]
 PROJ = [0, 1, 2, 3, -1, 1.5, True]
 
 
 def _outcome(lib, layer, proj, **more):
-    try:
-        m = getattr(lib.nn, layer)(3, 3, proj_size=proj, **more)
-    except Exception as exc:  # noqa: BLE001 - the class is the result
-        return exc
+    m = outcome(lambda: getattr(lib.nn, layer)(3, 3, proj_size=proj, **more))
+    if isinstance(m, Exception):
+        return m
     out = m(lib.zeros(2, 1, 3))
     return m.proj_size, sorted(n for n, _ in m.named_parameters()), tuple(out[0].shape)
 

@@ -52,6 +52,15 @@ def test_uniform_and_normal_samplers(dtype, n, seed, own):
     _both(seed, lambda lib, g: lib.normal(0.5, 1.5, size=(n,), generator=g, dtype=dt(lib)), own, ulps=2)
 
 
+@pytest.mark.parity
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_float32_normals_by_the_million(seed):
+    """The AVX2 Box-Muller's log, sin and cos over some 500,000 inputs each (every octant, log's whole range of
+    exponents), and a mean and std that make the last step a multiply-add: bit for bit."""
+    _both(seed, lambda lib, g: lib.randn(2**20 + 5), ulps=0)
+    _both(seed, lambda lib, g: lib.empty(2**16).normal_(-0.25, 3.0), ulps=0)
+
+
 @pytest.mark.parametrize("seed", SEEDS[:2])
 def test_a_kept_normal_carries_from_one_draw_to_the_next(seed):
     def draws(lib, g):

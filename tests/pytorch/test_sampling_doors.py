@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -18,10 +19,7 @@ CALLS = {"bernoulli(x, p)": lambda L, x, p: L.bernoulli(x, p), "bernoulli(x, p=p
 
 
 def _outcome(f):
-    try:
-        return f()
-    except Exception as e:  # noqa: BLE001 - the refusal is compared
-        return e
+    return outcome(lambda: f())
 
 
 @pytest.mark.parametrize("dtype", ["float64", "int64"])

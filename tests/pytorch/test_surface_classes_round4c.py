@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.exception_oracle import outcome
 from pytorch.oracle import CLAMP_AT_A_BOUND, pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -164,10 +165,9 @@ def _loss_run(lib, name, first, second):
             values = FLOAT_VALUES if values is INT_VALUES else FLOAT_VALUES[::-1].copy()
         made.append(lib.tensor(values if kind != "bool" else values > 0, dtype=getattr(lib, kind),
                                requires_grad=kind == "float64"))
-    try:
-        out = LOSSES[name](lib.nn.functional, *made)
-    except Exception as e:  # noqa: BLE001  (compared below: both refuse, with the same built-in class)
-        return type(e)
+    out = outcome(lambda: LOSSES[name](lib.nn.functional, *made))
+    if isinstance(out, Exception):
+        return type(out)
     grads = lib.autograd.grad(out.sum(), [t for t in made if t.requires_grad]) if out.requires_grad else ()
     return out, grads
 

@@ -21,11 +21,6 @@ torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 INF, NAN = math.inf, math.nan
 
 
-def _f64(lib, *shape, rg=False):
-    n = int(np.prod(shape)) if shape else 1
-    return (lib.arange(n, dtype=lib.float64).reshape(shape) * 0.25 - 0.5).requires_grad_(rg)
-
-
 def _both_run(fn):
     """PyTorch runs ``fn`` and so does minigan; the results' shapes and dtypes agree."""
     theirs, ours = raised(fn, torch), raised(fn, minigan)

@@ -53,7 +53,7 @@ class Div(Node):
         a, b = self.saved_tensors
         (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
         db = unbroadcast(-grad * ((a / b) / b), value(y).shape) if need_b else None  # (a/b first: b² may overflow;
-        return unbroadcast(grad / b, value(x).shape) if need_a else None, db  # b's first, as PyTorch's: its nodes)
+        return unbroadcast(grad / b, value(x).shape) if need_a else None, db  # b's first: its nodes)
 
 
 class Neg(Node):
@@ -64,25 +64,16 @@ class Neg(Node):
         return (-grad,)
 
 
-def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a number, not a tensor's values).
-    # A number b of -0.5 is 1/sqrt(a) (−∞ at −0, NaN at −∞, where C's pow gives +∞ and +0), 0.5 sqrt (NumPy's ** too);
-    # a tensor b is C's pow throughout, where NumPy's power takes sqrt for a broadcast 0.5 (NaN at −∞, −0 at −0: C's
-    # pow gives +∞ and +0, |a| there)
-    if not isinstance(a, backend.PLAIN_TYPES):
-        return a**b  # (a Tensor, under create_graph: its own Pow node gives this)
-    xp = namespace(a)
-    if number and b in (3, -2) and a.dtype.itemsize > 2:  # PyTorch's kernel multiplies for these, where C's pow
-        return a * a * a if b == 3 else 1 / (a * a)  # rounds once (float16: pow of the float32 value, NumPy's too)
-    out = 1 / xp.sqrt(a) if number and b == -0.5 else a**b
-    return out if number or not (b == 0.5).any() else xp.where((b == 0.5) & ((a == -xp.inf) | (a == 0)), abs(a), out)
-
-
 class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
+    @staticmethod
+    def power(a, b, number):  # a ** b (number: b is a number, not a tensor's values; a subclass may round it as a
+        return a**b  # library's kernels do: minigan.Tensor's Pow, surface/pointwise.py)
+
     def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
-        out = power(a, b, number) if a.dtype != bool else a | ~b  # (x ** True is x, x ** False all True: PyTorch's)
+        out = self.power(a, b, number) if a.dtype != bool else a | ~b  # (bools: x ** True is x, x ** False all True)
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
@@ -99,7 +90,7 @@ class Pow(Node):
             number = isinstance(self.inputs[1], backend.np.generic)
             e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
             # look like one: PyTorch's kernels for a number, or for a tensor)
-            da = zeros(grad) if number and e == 0 else grad * (b * power(a, e - 1, number))
+            da = zeros(grad) if number and e == 0 else grad * (b * self.power(a, e - 1, number))
             da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
         if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
             # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)
@@ -129,8 +120,8 @@ class Log(Node):
 
 
 class Sign(Node):
-    """−1, 0 or 1, and 0 at NaN (as PyTorch, where NumPy gives NaN). Its derivative is 0 wherever it exists,
-    and, as in PyTorch, it stays in the graph: a second derivative through |a| is 0, not "does not require grad"."""
+    """−1, 0 or 1, and 0 at NaN (where NumPy gives NaN). Its derivative is 0 wherever it exists, and it stays in the
+    graph: a second derivative through |a| is 0, not "does not require grad"."""
 
     def forward(self, a):
         xp = backend.get_array_module(a)
@@ -145,7 +136,7 @@ class Abs(Node):
         self.save_for_backward(a)
         return abs(a)
 
-    def backward(self, grad):  # d|a|/da = sign(a)  (0 at a = 0, like PyTorch)
+    def backward(self, grad):  # d|a|/da = sign(a)  (0 at a = 0: a subgradient)
         (a,) = self.saved_tensors
         return (grad * Sign.apply(a),)
 
@@ -169,7 +160,7 @@ class Sqrt(Node):
 
 
 def clip(a, lo=None, hi=None, out=None):
-    """Array ``a`` clipped to [lo, hi] (into ``out``, ``a`` itself for clamp_), by PyTorch's and NumPy 2's rules."""
+    """Array ``a`` clipped to [lo, hi] (into ``out``, ``a`` itself for clamp_), by NumPy 2's rules."""
     xp = backend.get_array_module(a)
     if lo != lo or hi != hi:  # a NaN bound (NaN is the one number unequal to itself) gives NaN everywhere, where
         # NumPy 1.x's clip ignored it (with a DeprecationWarning)
@@ -208,7 +199,7 @@ class Fill(Node):
         xp = backend.get_array_module(a)
         return xp.broadcast_to(xp.asarray(b), a.shape).astype(a.dtype)  # (b may be a number: CuPy's wants an array)
 
-    def backward(self, grad):  # d/da = 0 (a zero gradient, as PyTorch's), d/db = 1 (summed over the broadcast)
+    def backward(self, grad):  # d/da = 0 (a zero gradient), d/db = 1 (summed over the broadcast)
         need_a, need_b = self.needs_input_grad
         return zeros(grad) if need_a else None, unbroadcast(grad, self.shape_b) if need_b else None
 
@@ -244,7 +235,7 @@ class Maximum(Node):
 
     def forward(self, a, b):
         xp = backend.get_array_module(a, b)
-        self.save_for_backward(a, b)  # (both, as PyTorch's: the masks are made from them in backward)
+        self.save_for_backward(a, b)  # (both: the masks are made from them in backward)
         return xp.maximum(a, b) if self.largest else xp.minimum(a, b)
 
     def backward(self, grad):  # d/da = 1 where a is the result, ½ at a tie, 0 where b is; d/db likewise
@@ -272,23 +263,3 @@ class Where(Node):
         (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
         return (unbroadcast(select(self.cond, grad), sa) if need_a else None,
                 unbroadcast(select(~self.cond, grad), sb) if need_b else None)
-
-
-class ClampBy(Node):
-    """a clipped by tensor bounds (broadcast): min(max(a, lo), hi), NaN where any of them is NaN, as PyTorch's clamp
-    with tensor bounds.  ``bounds`` names the ones given ("min", "max" or "both": then b is lo and c is hi)."""
-
-    def forward(self, a, b, c=None, bounds="both"):
-        xp = backend.get_array_module(a, b)
-        (lo, hi), self.bounds = ((None, b) if bounds == "max" else (b, c)), bounds
-        self.save_for_backward(a, b, c)  # (all of them, as PyTorch's: the masks are made from them in backward)
-        out = a if lo is None else xp.maximum(a, lo)
-        return out if hi is None else xp.minimum(out, hi)
-
-    def backward(self, grad):  # d/da = 1 where lo ≤ a ≤ hi, d/dlo = 1 where a < lo < hi, d/dhi = 1 where hi < a or lo
-        a, b, c = [t if t is None else value(t) for t in self.saved_tensors]
-        lo, hi = (None, b) if self.bounds == "max" else (b, c)  # where each input is the result: PyTorch's masks (all
-        masks = ((a >= lo, a < lo) if hi is None else (a <= hi, a > hi) if lo is None else  # False where a is NaN)
-                 ((a >= lo) & (a <= hi), (a < lo) & (lo < hi), (a > hi) | (hi < lo)))
-        return tuple([unbroadcast(select(m, grad), t.shape) if need else None
-                      for m, t, need in zip(masks, (a, b, c), self.needs_input_grad)])

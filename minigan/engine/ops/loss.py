@@ -1,15 +1,13 @@
 """Losses, each fused into one op: a stable forward and a short backward.
 
-All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" or "none".
+All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" or "none".  Their doors, and the
+checks of the arguments there, are F.*'s (minigan/functional/loss.py, loss_doors.py).
 """
 
 from minigan.engine import backend
-from minigan.engine.errors import DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.graph import Node, namespace
 from minigan.engine.ops.activation import Sigmoid, _stable_sigmoid
 from minigan.engine.ops.reduce import Softmax
-
-REDUCTIONS = ("mean", "sum", "none")
 
 
 def apply_reduction(loss, reduction):
@@ -27,19 +25,6 @@ def _reduce_grad(grad, shape, reduction, dtype):
     for s in shape:
         n *= s
     return grad / dtype.type(n) if reduction == "mean" else grad
-
-
-def check_same_shape(op, x, t, names=("input", "target")):
-    if x.shape != t.shape:
-        raise ShapeError(
-            f"{op}: {names[0]} has shape {tuple(x.shape)} but {names[1]} has shape {tuple(t.shape)}; they must be "
-            "equal (reshape the target, e.g. target.reshape(input.shape), rather than relying on broadcasting)"
-        )
-
-
-def check_reduction(op, reduction):
-    if reduction not in REDUCTIONS:
-        raise DomainError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
 class BCEWithLogits(Node):
@@ -79,18 +64,8 @@ def _bce_with_logits_grad(xp, x, t, g):  # dℓ/dx = (σ(x) − t)·g
     return (_stable_sigmoid(xp, x) - t) * g
 
 
-def check_probabilities(op, p):
-    xp = backend.get_array_module(p)
-    if p.size and not bool(((p >= 0) & (p <= 1)).all()):
-        raise DomainError(
-            f"{op}: input must hold probabilities in [0, 1], got values in [{float(xp.nanmin(p)):.4g}, "
-            f"{float(xp.nanmax(p)):.4g}]{' and NaN' if bool(xp.isnan(p).any()) else ''}; "
-            "for logits use binary_cross_entropy_with_logits"
-        )
-
-
 class BCE(Node):
-    """Binary cross-entropy on probabilities p ∈ [0, 1]; each log is clamped at −100 (as PyTorch does)
+    """Binary cross-entropy on probabilities p ∈ [0, 1]; each log is clamped at −100
     so p = 0 or 1 gives a large finite loss instead of inf."""
 
     def forward(self, p, t, reduction="mean"):
@@ -99,7 +74,7 @@ class BCE(Node):
         self.reduction = reduction
         with backend.np.errstate(divide="ignore"):  # log 0 = −∞ (then −100), without NumPy's warning
             log_p, log_1mp = xp.maximum(xp.log(p), -100), xp.maximum(xp.log1p(-p), -100)
-        return apply_reduction((t - 1) * log_1mp - t * log_p, reduction)  # (PyTorch's: +0)
+        return apply_reduction((t - 1) * log_1mp - t * log_p, reduction)  # (+0 where t is 0 or 1)
 
     def backward(self, grad):  # dℓ/dp = (p − t) / max(p(1 − p), ε = float32 1e-12, PyTorch's), dℓ/dt = −logit p
         p, t = self.saved_tensors
@@ -107,23 +82,8 @@ class BCE(Node):
         g = _reduce_grad(grad, p.shape, self.reduction, p.dtype)
         gp, gt = self.needs_input_grad
         dp = g * (p - t) / xp.clip(p * (1 - p), p.dtype.type(backend.np.float32(1e-12)), None) if gp else None
-        dt = -g * xp.log(p / (1 - p)) if gt else None  # −logit p, not clamped (as PyTorch's): ±∞ at p = 1 or 0
+        dt = -g * xp.log(p / (1 - p)) if gt else None  # −logit p, not clamped: ±∞ at p = 1 or 0
         return dp, dt
-
-
-def check_labels(op, labels, num_classes, n_expected=None):
-    """Labels must be an integer array of values in [0, num_classes)."""
-    if not backend.is_integer(labels.dtype):
-        raise DtypeError(f"{op}: labels must be an integer array, got dtype {labels.dtype}")
-    if n_expected is not None and labels.shape != (n_expected,):
-        raise ShapeError(f"{op}: expected labels of shape ({n_expected},) for {n_expected} rows, got {labels.shape}")
-    if labels.size:
-        lo, hi = int(labels.min()), int(labels.max())
-        if lo < 0 or hi >= num_classes:
-            bad = lo if lo < 0 else hi
-            raise IndexOutOfRange(
-                f"{op}: label {bad} is out of range for {num_classes} classes (expected 0..{num_classes - 1})"
-            )
 
 
 class CrossEntropy(Node):

@@ -1,6 +1,6 @@
 """Pooling and nearest upsampling of image batches (N, C, H, W), as ``torch.nn.functional``.
 
-Window geometry is dilated conv2d's, with PyTorch's ceil_mode (the door, ``checks.check_pool2d``, works it out):
+Window geometry is dilated conv2d's, with ceil_mode (the door, F.max_pool2d's ``check_pool2d``, works it out):
 H_out = ⌊(H + 2·pad_h − d_h·(kh − 1) − 1) / stride_h⌋ + 1, rounded up instead with ceil_mode as long as the last
 window still starts inside the input or its left padding (likewise W).
 
@@ -79,21 +79,8 @@ def _running_max(x, kernel_size, stride, padding, dilation, out_hw):
         v, valid = _window(x_pad, i, j, out_hw, stride), _window(inside, i, j, out_hw, stride)
         better = valid & ((v > out) | xp.isnan(v) | ~found)
         out, argmax, found = xp.where(better, v, out), xp.where(better, k, argmax), found | valid
-    lowest = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min  # a window with no pixel: PyTorch's start
+    lowest = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min  # a window with no pixel: the start
     return xp.where(found, out, lowest), argmax
-
-
-def max_positions(x, kernel_size, stride, padding, dilation, out_hw):
-    """Where each window's first maximum is, for max_pool's return_indices: its index into the flattened H·W
-    input plane (PyTorch's), offset k = i·kw + j of window (a, b) being row a·s_h − p_h + i·d_h, column
-    b·s_w − p_w + j·d_w."""
-    xp = backend.get_array_module(x)
-    _, k = _running_max(x, kernel_size, stride, padding, dilation, out_hw)
-    (ho, wo), (sh, sw), (ph, pw), (dh, dw), kw = out_hw, stride, padding, dilation, kernel_size[1]
-    rows, cols = xp.arange(ho)[:, None] * sh - ph + k // kw * dh, xp.arange(wo) * sw - pw + k % kw * dw
-    # (a window with no pixel, k = 0: PyTorch's index is of its first row and column at or past 0)
-    rows, cols = (v + xp.maximum(d - 1 - v, 0) // d * d for v, d in ((rows, dh), (cols, dw)))
-    return rows * x.shape[3] + cols
 
 
 class Pool2d(Node):

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max, prod, logsumexp, the softmax pair built on them, and the running sum (cumsum).
+"""Reductions: sum, mean, max, the 2-norm, and the softmax pair.
 
 ``axis`` follows NumPy: None (all axes), an int, or a tuple of ints; ``keepdims`` too.
 Backward first restores the reduced axes as size 1 (``_keep``) and then broadcasts.
@@ -33,7 +33,7 @@ class Sum(Node):
 class Mean(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        # the mean of nothing is NaN (as PyTorch), without NumPy's "mean of empty slice" warning; a NaN of x's
+        # the mean of nothing is NaN, without NumPy's "mean of empty slice" warning; a NaN of x's
         # floating dtype, since NumPy 1.x made a 0-d float32 sum plus a Python NaN a float64
         nan = x.dtype.type("nan") if x.dtype.kind in "fc" else float("nan")
         out = x.mean(axis=axis, keepdims=keepdims) if x.size else x.sum(axis=axis, keepdims=keepdims) + nan
@@ -76,96 +76,17 @@ class Norm2(Node):
         self.zero = _keep(out == 0, x.shape, axis, keepdims)  # a constant mask: where ‖x‖ = 0
         return out
 
-    def backward(self, grad):  # d‖x‖/dx_i = x_i / ‖x‖, taken as 0 where ‖x‖ = 0 (a subgradient, as PyTorch)
+    def backward(self, grad):  # d‖x‖/dx_i = x_i / ‖x‖, taken as 0 where ‖x‖ = 0 (a subgradient)
         x, out = self.saved_tensors
         grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in (grad, out))
         return (grad * namespace(grad).where(self.zero, 0, x / out),)  # (x / 0, masked: a second order there is
         # 0 / 0 = NaN, as PyTorch's masked_fill)
 
 
-class Prod(Node):
-    """The product of the elements (along one ``axis``, or all).  Its backward is PyTorch's: where no entry of the
-    input is 0, the others' product is out / a (so a NaN or ∞ factor's own gradient is NaN, as there); otherwise
-    the exclusive products (``_others``), exact at the zeros, and 0 for a whole product with two zeros."""
-
-    def forward(self, a, axis=None, keepdims=False):
-        self.axis, self.keepdims = axis, keepdims
-        # in a's own dtype (the door chose it): NumPy would widen an int32 product to int64
-        out = a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype)
-        if self.needs_input_grad:
-            self.zeros = int((a == 0).sum())  # (PyTorch chooses its formula by the whole input, too)
-            self.save_for_backward(a, out)
-        return out
-
-    def backward(self, grad):  # d(Π a)/da_i = Π_{j≠i} a_j
-        a, out = self.saved_tensors
-        grad, out = (_keep(v, a.shape, self.axis, self.keepdims) for v in (grad, out))
-        if not self.zeros:
-            return (grad * (out / a),)
-        if self.axis is None and self.zeros > 1 and isinstance(a, backend.PLAIN_TYPES):
-            return (namespace(a).zeros_like(a),)  # PyTorch's first-order shortcut: every product has a 0 factor
-        flat = self.axis is None
-        return (grad * _others(a.reshape(-1) if flat else a, 0 if flat else self.axis).reshape(a.shape),)
-
-
-def _others(a, axis):
-    """Π_{j≠i} a_j along ``axis`` for each i: the running products from the left times those from the right; under
-    create_graph, the product of each row of a with a_i set to 1 (n² values, which Prod differentiates again)."""
-    if isinstance(a, backend.PLAIN_TYPES):
-        xp, b = backend.get_array_module(a), backend.get_array_module(a).moveaxis(a, axis, -1)
-        left, right = xp.ones_like(b), xp.ones_like(b)
-        left[..., 1:] = xp.cumprod(b[..., :-1], axis=-1)  # a_0 · … · a_{i−1}
-        right[..., :-1] = xp.cumprod(b[..., :0:-1], axis=-1)[..., ::-1]  # a_{i+1} · … · a_{n−1}
-        return xp.moveaxis(left * right, -1, axis)
-    n, shape = a.shape[axis], a.shape
-    if n == 1:  # a lone factor's others: none (a constant 1, as PyTorch's, whose gradient of it then has no graph)
-        return backend.get_array_module(a.array).ones_like(a.array)
-    eye = backend.get_array_module(a.array).eye(n, dtype=bool).reshape((n, n) + (1,) * (len(shape) - axis - 1))
-    rows = namespace(a).where(eye, 1, a.reshape(shape[:axis] + (1,) + shape[axis:]))  # row i: a, a_i set to 1
-    return Prod.apply(rows, axis=axis + 1)
-
-
 def _shift(x, axis):
     """The max over ``axis`` (kept as size 1), subtracted before exp so that it cannot overflow;
-    an empty tensor has no max and needs no shift (its softmax is empty, as in PyTorch)."""
+    an empty tensor has no max and needs no shift (its softmax is empty)."""
     return x.max(axis=axis, keepdims=True) if x.size else x.dtype.type(0)
-
-
-def _squeezed(shape, axis):
-    axes = range(len(shape)) if axis is None else axis if isinstance(axis, tuple) else (axis,)
-    return tuple(n for i, n in enumerate(shape) if i not in axes)
-
-
-class CumSum(Node):
-    """Running sums along ``axis``; with ``reverse``, from the end (the adjoint: each is the other's backward)."""
-
-    def forward(self, x, axis, reverse=False):
-        self.axis, self.reverse = axis, reverse
-        xp = backend.get_array_module(x)
-        total = xp.cumsum(x if not reverse else xp.flip(x, axis), axis=axis, dtype=x.dtype)  # (x's dtype, as sum's)
-        return backend.c_order(total if not reverse else xp.flip(total, axis))
-
-    def backward(self, grad):  # out_i = Σ_{k≤i} x_k, so dL/dx_k = Σ_{i≥k} dL/dout_i: the running sum from the end
-        return (CumSum.apply(grad, axis=self.axis, reverse=not self.reverse),)
-
-
-class LogSumExp(Node):
-    def forward(self, x, axis=None, keepdims=False):
-        xp = backend.get_array_module(x)
-        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        m = _shift(x, axis)
-        m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
-        with backend.np.errstate(divide="ignore"):  # log 0 = −inf: the sum of nothing, or of e^(−inf)
-            out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
-        out = out if keepdims else out.reshape(_squeezed(x.shape, axis))
-        self.save_for_backward(x, out)
-        return out
-
-    def backward(self, grad):  # d logΣe^x / dx_i = e^(x_i − lse) = softmax(x)_i
-        x, out = self.saved_tensors
-        keep = (grad, out)
-        grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in keep)
-        return (grad * namespace(grad).exp(x - out),)
 
 
 class Softmax(Node):

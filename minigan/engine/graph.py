@@ -38,7 +38,7 @@ node was recorded (``edges``: a node, a leaf Tensor, or None for a constant), as
 does; an in-place op recorded later makes a new node and moves the tensor's history to it, and
 re-routes nothing recorded before.  A version counter guards the saved values: each Tensor counts
 the in-place changes made to its array (shared with its views); a saved value is a small record
-(array, counter, version then), and ``saved_tensors`` raises when one changed since.
+(array, counter, version then), and the walk raises when one changed since (``check_saved``).
 
 **What a learner prints** (``y.grad_fn``, ``.next_functions``, ``.name()``) is PyTorch's view of these nodes, added
 above the engine by minigan/surface/node_view.py: ``next_functions`` shows the same edges as PyTorch's
@@ -127,7 +127,7 @@ def adjust_results(table: dict) -> None:
 # (PyTorch's fused backward formulas read every operand they saved, so each gradient they give requires grad when
 # one of those does).  It says so here, once, by the node's own class: class -> function (node, grad, grads) -> the
 # gradients to hand on, ``grads`` what the node's backward returned.  The walk asks only under create_graph (a
-# Tensor gradient), after the node's backward ran (walk.adjusted_backward); first order never looks.  Empty in the
+# Tensor gradient), after the node's backward ran (walk.watched_backward); first order never looks.  Empty in the
 # engine alone; minigan's PyTorch surface fills it (minigan/functional/conv.py, minigan/functional/norm.py).
 GRADIENT_ADJUSTMENTS = {}
 
@@ -146,8 +146,9 @@ class Node:
     inputs = None            # the inputs (tensors, or constants as given): their shapes for a backward, the graph
     # for drawing it (viz); the walk follows edges
     needs_input_grad = None  # per input: is its gradient needed? (None: nothing is recorded)
-    saved = ()               # per array given to save_for_backward, a small record (a tuple): (array, the
-    # version counter of the tensor holding it, its version then, that tensor: an input, or None for the output)
+    saved = ()               # per array given to save_for_backward, a small record (a tuple; record makes a list
+    # of them): (array, the version counter of the tensor holding it, its version then, that tensor: an input, or None
+    # for the output); after free(), FREED
     saved_arrays = ()        # what forward gave save_for_backward (turned into `saved` by apply)
     retained = None          # a weak reference to the output, when retain_grad() asked to keep its gradient
     hooks = None             # {handle id: function of the output's gradient}, from the output's register_hook
@@ -168,9 +169,10 @@ class Node:
     def apply(cls, *inputs, **params):
         """Run the op.  On arrays it only computes (that is how a first-order backward calls other
         ops); on tensors it also records the node when a gradient may be needed."""
-        fn = cls()
-        like = inputs[0] if type(inputs[0]) not in backend.ARRAY_TYPES else _first_tensor(inputs)
-        if like is None:  # plain arrays in: plain array out, nothing recorded
+        # the node, and the input whose class makes the result (None: plain arrays in, a plain array out, nothing
+        # recorded)
+        fn, like = cls(), (inputs[0] if type(inputs[0]) not in backend.ARRAY_TYPES else _first_tensor(inputs))
+        if like is None:
             return fn.adjusted(fn.forward(*inputs, **params), inputs, params)
         # step 1: one pass over the inputs: each one's array, whether its gradient is needed, and where that gradient
         # will go (its producer now: a node, or the leaf itself).  A constant (an array, or a NumPy number such as the 2
@@ -196,9 +198,7 @@ class Node:
         # step 3: record the node as the result's history
         if record:
             fn.record(inputs, tuple(edges), arrays, out, result)
-        if _anomaly.enabled:
-            fn.check_forward(result)
-        return result
+        return result if not _anomaly.enabled else fn.check_forward(result)  # (under detect_anomaly(): checked)
 
     def record(self, inputs, edges, arrays, out, result) -> None:
         """Make this node ``result``'s history: its inputs, the producer of each (``edges``), and a record of each
@@ -213,15 +213,12 @@ class Node:
                                  "an integer tensor that requires grad, as PyTorch's; use that tensor's .detach()")
             result._requires_grad = False
             return
-        self.inputs, self.edges, self.sequence_nr = inputs, edges, next(RECORDED)  # (its inputs' nodes: smaller)
+        result._ctx, self.inputs, self.edges, self.sequence_nr = self, inputs, edges, next(RECORDED)  # (its inputs'
+        # nodes have smaller numbers)
         if self.saved_arrays:
-            saved = []  # (a loop: on Python 3.11 a comprehension is a call of its own, which showed in op_overhead
-            for a in self.saved_arrays:  # of benchmarks/paired_trees.py)
-                saved.append(a if a is None else _record(a, inputs, arrays, out, result))
-            self.saved = tuple(saved)
-            if out.dtype != result.array.dtype:  # (NumPy 1.x: _result cast a 0-d float64 out; backward reads the cast)
-                self.saved_arrays = tuple(result.array if a is out else a for a in self.saved_arrays)
-        result._ctx = self
+            self.saved = []  # a record of each saved array (None stays None); a loop: on Python 3.11 a comprehension
+            for a in self.saved_arrays:  # is a call of its own, which showed in benchmarks/paired_trees.py
+                self.saved.append(None if a is None else _record(a, inputs, arrays, out, result))
 
     def adjusted(self, out, arrays, params):
         """``out`` as the layer above the engine adjusts this op's result (RESULT_ADJUSTMENTS, found for this class
@@ -237,10 +234,11 @@ class Node:
             self.saved_arrays = tuple(new if a is out else a for a in self.saved_arrays)
         return new
 
-    def check_forward(self, result) -> None:
-        """Under detect_anomaly(): note the user's line that ran the op; raise on a NaN/inf result."""
+    def check_forward(self, result):
+        """Under detect_anomaly(): note the user's line that ran the op; raise on a NaN/inf result, else return it."""
         self.created_at = _user_frame()
         check_finite(type(self).__name__, "forward output", result.array, self.created_at)
+        return result
 
     # -- saving values for backward
     def save_for_backward(self, *arrays) -> None:
@@ -252,28 +250,34 @@ class Node:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph.  (The walk has
         checked them before it called backward: check_saved.)  Records past forward's (minigan/surface/saved.py's)
         are only checked."""
-        if not _mode.grad_enabled:  # first order: plain arrays
-            return self.saved_arrays
+        return self.saved_arrays if not _mode.grad_enabled else self._saved_as_tensors()  # (first order: arrays)
+
+    def _saved_as_tensors(self) -> tuple:
+        """The saved values under create_graph: each input as the Tensor it was (``_input``), the output as a handle
+        on it (``_output``), None as None."""
         return tuple([None if s is None else self._input(s[3]) if s[3] is not None else self._output(s)
                       for s in self.saved[:len(self.saved_arrays)]])
 
     def check_saved(self) -> None:
-        """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk asks
-        before each node's backward, whether or not that backward reads them (a node that keeps masks made from its
-        inputs saves the inputs too, so that a change to them is refused where PyTorch's saved copy refuses it)."""
-        if self.freed:
-            raise GraphError(f"backward: trying to go through the graph a second time (at {type(self).__name__}), but "
-                             "its saved values were freed by the first backward; call backward(retain_graph=True) the "
-                             "first time")
-        for s in self.saved:
+        """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk's step
+        1 (written out there), before each node's backward, whether or not that backward reads them (a node that keeps
+        masks made from its inputs saves the inputs too, so that a change to them is refused where PyTorch's saved
+        copy refuses it); also asked by whatever reads saved values outside the walk (a Function's saved_tensors)."""
+        for s in self.saved:  # (a freed node holds one record, FREED, that no version matches)
             if s is not None and s[1][0] != s[2]:
-                array, counter, version, tensor = s
-                what = "its output" if tensor is None else next(
-                    (f"its input {i}" for i, t in enumerate(self.inputs or ()) if t is tensor), "a saved tensor")
-                raise GraphError(f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the "
-                                 f"gradient, but it was then modified in place (version {counter[0]}, saved at version "
-                                 f"{version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after "
-                                 "backward()")
+                raise GraphError(self._saved_error())
+
+    def _saved_error(self) -> str:
+        """What check_saved says: that the graph was freed, or which saved value changed, and what to do."""
+        if self.freed:
+            return (f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its "
+                    "saved values were freed by the first backward; call backward(retain_graph=True) the first time")
+        array, counter, version, tensor = next(s for s in self.saved if s is not None and s[1][0] != s[2])
+        what = "its output" if tensor is None else next(
+            (f"its input {i}" for i, t in enumerate(self.inputs or ()) if t is tensor), "a saved tensor")
+        return (f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, but it "
+                f"was then modified in place (version {counter[0]}, saved at version {version}); use an out-of-place "
+                "op (y = y + 1, not y += 1) or make the change after backward()")
 
     def _input(self, t):
         """A saved input (under create_graph) with the history it had when saved, as PyTorch's saved tensors keep it:
@@ -300,8 +304,9 @@ class Node:
     def free(self) -> None:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
         ``edges``, ``needs_input_grad`` and ``sequence_nr`` stay, so that a second walk (backward, autograd.grad)
-        finds the graph, in its order, and names this node; ``retained`` too (the output's ``retains_grad``)."""
-        self.__dict__ = {"edges": self.edges, "needs_input_grad": self.needs_input_grad,
+        finds the graph, in its order, and names this node; ``retained`` too (the output's ``retains_grad``).  The
+        saved records become ``FREED``, which check_saved refuses."""
+        self.__dict__ = {"edges": self.edges, "needs_input_grad": self.needs_input_grad, "saved": FREED,
                          "sequence_nr": self.sequence_nr, "retained": self.retained, "freed": True}
 
 
@@ -337,14 +342,16 @@ def _first_tensor(inputs):
 def _record(array, inputs, arrays, out, result):
     """The record of one array given to save_for_backward: (array, version counter, version now, the input it is, or
     None for the output).  An input is known by the array forward was handed (``arrays``)."""
-    if array is out or array is result.array:
-        counter = result._version_counter()
-        return (result.array, counter, counter[0], None)
     for t, a in zip(inputs, arrays):
         if a is array:  # an input: a tensor, or a constant (the 2 of x * 2)
             counter = _CONSTANT if type(t) in backend.ARRAY_TYPES else t._version_counter()
             return (array, counter, counter[0], t)
+    if array is out or array is result.array:  # the output
+        counter = result._version_counter()
+        return (result.array, counter, counter[0], None)
     return (array, _CONSTANT, 0, array)  # a constant (a mask, say): it stays a plain array
 
 
 _CONSTANT = (0,)  # the version counter of a constant, which nothing changes in place
+FREED = ((None, (1,), 0, None),)  # what free() leaves of a node's saved records: one whose version never matches, so
+# that check_saved refuses a second walk through a freed node as it refuses a stale value

@@ -28,15 +28,6 @@ from minigan.engine.ops import shape as shaping
 from minigan.engine.walk import accumulate, backprop, backward_into, retain, topological_order
 
 _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
-_PROMOTES_0D_BY_VALUE = backend.np.__version__.startswith("1.")  # NumPy 1.x: a 0-d float32 and 0.5 give a float64
-
-
-def _as_numpy_2_promotes(out, arrays):
-    """A 0-d float64 ``out`` computed from ``arrays`` in NumPy 2's (and PyTorch's) dtype.  NumPy 1.x promotes by value
-    where every operand is 0-d, so an op's own constant widened a 0-d float32 or float16 (1 / a, a select against 0):
-    when no floating input is a float64, the result takes the widest floating input's dtype."""
-    widest = max((a.dtype for a in arrays if a.dtype.kind == "f"), key=lambda d: d.itemsize, default=out.dtype)
-    return out if widest.itemsize == 8 else out.astype(widest)
 
 
 class Tensor(InPlace, TensorMethods):
@@ -91,30 +82,33 @@ class Tensor(InPlace, TensorMethods):
     def _make(cls, out, requires_grad=False, source=None, op=None, params=(), arrays=()):
         """A tensor holding the array ``out``, with no copy and no checks: how the engine makes every tensor, an op's
         result included (computed from ``arrays`` by ``op`` with ``params``).  A 0-d result stays an array (NumPy
-        gives a scalar, which cannot change in place), of NumPy 2's dtype on NumPy 1.x too.  When ``source`` is given
-        (a view op), a result sharing its memory becomes its view.  The result's class is ``Tensor.plain``: this
-        Tensor, until the PyTorch surface (minigan/surface/tensor.py) sets it, once, to minigan.Tensor, its subclass;
-        so engine ops on surface tensors give surface tensors, a subclass such as ``nn.Parameter`` gives plain ones,
-        and the engine never imports the surface."""
-        if isinstance(out, _NUMPY_SCALAR):
-            out = backend.np.asarray(out)
-        if _PROMOTES_0D_BY_VALUE and out.ndim == 0 and out.dtype == "float64" and "dtype" not in params:
-            out = _as_numpy_2_promotes(out, arrays)  # (a cast to float64 names its dtype)
+        gives a scalar, which cannot change in place).  When ``source`` is given (a view op), a result sharing its
+        memory becomes its view.  The result's class is ``Tensor.plain``: this Tensor, until the PyTorch surface
+        (minigan/surface/tensor.py) sets it, once, to minigan.Tensor, its subclass; so engine ops on surface tensors
+        give surface tensors, a subclass such as ``nn.Parameter`` gives plain ones, and the engine never imports the
+        surface."""
+        out = backend.np.asarray(out) if isinstance(out, _NUMPY_SCALAR) else out
         t = object.__new__(cls.plain)  # (the fields _setup declares, in its order, set here without a call: every
         # op's result is made here; tests/engine/test_tensor_fields.py checks the two lists are one)
         t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = out, None, requires_grad, None, None, None
         t._counter, t._base, t._view_fn, t._view_version, t._view_kind = None, None, (), 0, ""
-        if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base
-                                                             or _shares_memory(out, source.array)):
-            t._base = source if source._base is None else source._base
-            t._view_fn = source._view_fn + ((op, params),)
-            t._counter = source._version_counter()
-            t._view_version = t._counter[0]
-            t._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
+        return t if source is None else t._view_of(source, op, params)
+
+    def _view_of(self, source, op, params):
+        """This result of the view op ``op`` (with ``params``) on ``source``, made a view of source's base where it
+        shares source's memory (a view op may copy: reshape of a transposed array); returned."""
+        out = self.array
+        if out.base is not None and (out.base is source.array or out.base is source.array.base
+                                     or _shares_memory(out, source.array)):
+            self._base = source if source._base is None else source._base
+            self._view_fn = source._view_fn + ((op, params),)
+            self._counter = source._version_counter()
+            self._view_version = self._counter[0]
+            self._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
             # (made under no_grad, or before its base came to require grad: as PyTorch's, a leaf that requires grad as
             # its base does (the requires_grad property, and an op's needs in Node.apply), through which no gradient
             # flows: its own flag, which decides whether a gradient stops in its .grad, stays off till requires_grad_())
-        return t
+        return self
 
     def _sync_view(self):
         """A view whose base changed in place: its history becomes the view ops applied to the base's
@@ -280,11 +274,9 @@ class Tensor(InPlace, TensorMethods):
         if self._base is not None and self._view_version != self._counter[0]:  # a view whose base changed in place
             self._sync_view()  # gets its current history
         seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
-        order = topological_order([self._ctx] if self._ctx is not None else [])
-        retain_graph = create_graph if retain_graph is None else retain_graph
         if inputs is not None:  # only into these tensors' .grad
             return backward_into(seeds, checks.differentiable("backward", inputs), retain_graph, create_graph)
-        accumulate(backprop(seeds, order, retain_graph, create_graph), seeds)
+        accumulate(backprop(seeds, topological_order(seeds), retain_graph, create_graph), seeds)
 
     def _add_grad(self, g) -> None:
         """``.grad += g`` in this tensor's dtype: in place, as PyTorch's (whoever holds ``.grad`` sees the sum),
@@ -316,16 +308,16 @@ class Tensor(InPlace, TensorMethods):
         """The gradient backward starts from: ones for a one-element output, else the one given.  A view that requires
         grad only as its base does, with no history of its own (made under no_grad, or before its base came to require
         grad), has no grad_fn, and PyTorch starts no backward from it."""
+        if gradient is None and self.array.size == 1 and (self._ctx is not None or self._requires_grad):  # a loss:
+            ones = namespace(self.array).ones_like(self.array)  # d(out)/d(out) = 1 (of its shape, dtype and device)
+            return self._make(ones) if create_graph else ones
         if self._ctx is None and not self._requires_grad:  # no history, and no gradient of its own
             raise GraphError(f"{op}: this view has no grad_fn (made under no_grad?); take the view with gradients on"
                              if self.requires_grad else f"{op}: this tensor does not require grad (no input had "
                              "requires_grad=True, or it was computed under no_grad() / from .detach())")
         if gradient is None:
-            if self.array.size != 1:
-                raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
-                                 "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
-            ones = namespace(self.array).ones_like(self.array)  # (its shape, dtype and device)
-            return self._make(ones) if create_graph else ones
+            raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
+                             "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
         if not isinstance(gradient, Tensor):
             gradient = self._make(checks.to_array(_unwrap(gradient), self.dtype, self.device, infer=True))
         if gradient.shape != self.shape:
@@ -362,11 +354,11 @@ class Tensor(InPlace, TensorMethods):
         """The two operands of a binary op in one dtype, by PyTorch's promotion (dtypes.result_type): tensors, or for
         a number with a floating tensor, a NumPy scalar of its dtype, which the op takes as a constant (no Tensor is
         made for it).  ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a float."""
-        dtype = self.array.dtype
-        if isinstance(other, Tensor) and other.array.dtype == dtype and (op != "div" or dtype.kind == "f"):
-            if other.array.shape != self.array.shape:  # the common cases first: two tensors of one dtype, ...
+        if isinstance(other, Tensor) and other.array.dtype == self.array.dtype and self.array.dtype.kind == "f":
+            if other.array.shape != self.array.shape:  # the common cases first: two tensors of one float dtype, ...
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return (other, self) if reflected else (self, other)
+        dtype = self.array.dtype
         if isinstance(other, (float, int)) and dtype.kind == "f":  # ... and a number: x * 0.5 keeps x's dtype
             other = dtype.type(other)
             return (other, self) if reflected else (self, other)

@@ -27,6 +27,7 @@ import weakref
 from operator import attrgetter
 
 from minigan.engine import backend
+from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
 from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, value
 
@@ -40,7 +41,7 @@ def topological_order(roots) -> list:
     the one with the largest sequence number (engine.cpp's ready queue), which is always the newest node left.
     The order matters in floating point: a value used along several paths sums the gradients they bring in the
     order their nodes ran, and (a + b) + c rounds differently from (c + b) + a."""
-    found, seen = list(dict.fromkeys(roots)), set(roots)
+    found, seen = [fn for fn in dict.fromkeys(roots) if isinstance(fn, Node)], set(roots)  # (a leaf root: no node)
     for fn in found:  # every node reachable along edges: the list grows as the loop reads it (no recursion, any depth)
         for e in fn.edges:
             if isinstance(e, Node) and e not in seen:
@@ -49,66 +50,62 @@ def topological_order(roots) -> list:
     return sorted(found, key=attrgetter("sequence_nr"), reverse=True)
 
 
+@backend.np.errstate(all="ignore")  # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: PyTorch's backward of
+# sqrt at 0, of x·y at ∞ is ±∞ or NaN, silently (the user's setting is back after it)
 def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, keep=(), watch=None) -> dict:
     """The chain rule over ``order``: {node or leaf: gradient} from ``seeds`` (the same kind of dict).
 
     Returns the gradient that reached each leaf, and each node in ``keep``.  ``watch(node, gradient, shares)``,
     when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
-    grads, anomaly = dict(seeds), _anomaly.enabled
+    grads, retain_graph = dict(seeds), create_graph if retain_graph is None else retain_graph  # (None: as PyTorch,
+    # keep the graph when a second order will be taken)
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph  # under create_graph, backward's ops are recorded
-    # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: PyTorch's backward of sqrt at 0, of x·y at ∞ is ±∞ or
-    # NaN, silently (the user's setting is back after it)
-    with backend.np.errstate(all="ignore"):
-        try:
-            for fn in order:
-                g = grads.get(fn) if fn in keep else grads.pop(fn, None)
-                if g is not None:
-                    fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
-                    if fn.hooks or fn.retained is not None:  # steps 2 and 3: the output's hooks, its retain_grad()
-                        g = output_hooks(fn, g)
-                    input_grads = adjusted_backward(fn, g) if _mode.grad_enabled else fn.backward(g)  # step 4: the
-                    # op's own chain rule (under create_graph, grad mode on, then the layer above's rules for it)
-                    if watch is not None or anomaly:  # steps 5 and 6: a watcher sees the step; detect_anomaly()
-                        look(fn, g, input_grads, watch, anomaly)
-                    for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
-                        if edge is not None and gi is not None:
-                            grads[edge] = grads[edge] + gi if edge in grads else gi
-                if not retain_graph:  # step 8: free what forward saved
-                    fn.free()
-            for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (a detach_()ed leaf's
-                if not isinstance(leaf, Node) and leaf._hooks and (leaf._requires_grad or leaf._base is None):  # too;
-                # none for a view that keeps no gradient: see accumulate)
-                    grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
-        finally:
-            _mode.grad_enabled = recording
+    try:
+        for fn in order:
+            g = grads.get(fn) if fn in keep else grads.pop(fn, None)
+            if g is not None:
+                for s in fn.saved:  # step 1: what forward saved is still there (not FREED), unchanged, or it raises
+                    if s is not None and s[1][0] != s[2]:  # (Node.check_saved: the same test)
+                        raise GraphError(fn._saved_error())
+                if fn.hooks or fn.retained is not None or watch is not None or _anomaly.enabled or _mode.grad_enabled:
+                    # steps 2 to 6: the output's hooks, retain_grad(), a watcher..., and under create_graph (grad mode
+                    # on) the layer above's rules for the node's gradients
+                    input_grads = watched_backward(fn, g, watch)
+                else:
+                    input_grads = fn.backward(g)  # step 4: the op's own chain rule
+                for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
+                    if edge is not None and gi is not None:
+                        grads[edge] = grads[edge] + gi if edge in grads else gi
+            if not retain_graph:  # step 8: free what forward saved
+                fn.free()
+        for leaf in [key for key in grads if not isinstance(key, Node) and key._hooks]:  # step 9: a leaf's hooks,
+            if leaf._requires_grad or leaf._base is None:  # once, on the whole gradient it got (a detach_()ed leaf's
+                grads[leaf] = run_hooks(leaf._hooks, grads[leaf])  # too; none for a view that keeps no gradient)
+    finally:
+        _mode.grad_enabled = recording
     return grads
 
 
-def adjusted_backward(fn, g):
-    """Step 4 of the walk under create_graph: ``fn``'s own backward, then, for a Tensor gradient, what the layer above
-    the engine declared for its gradients (graph.GRADIENT_ADJUSTMENTS, by ``fn``'s class), where it declared some."""
-    adjust = None if backend.is_array(g) else GRADIENT_ADJUSTMENTS.get(type(fn))
-    return fn.backward(g) if adjust is None else adjust(fn, g, fn.backward(g))
-
-
-def output_hooks(fn, g):
-    """Steps 2 and 3 of the walk at node ``fn``: its output's register_hook functions, each of which may replace the
-    gradient (autograd.grad of this output gets it before them, as PyTorch's), then retain_grad() keeps it."""
+def watched_backward(fn, g, watch):
+    """Steps 2 to 6 of the walk at node ``fn``, where its output has hooks or asked for retain_grad(), or the walk
+    is watched: the output's register_hook functions, each of which may replace the gradient (autograd.grad of this
+    output gets it before them, as PyTorch's) (step 2); retain_grad() keeps it (step 3); the node's backward, and for
+    a Tensor gradient (create_graph) what the layer above the engine declared for its gradients, where it declared
+    some (graph.GRADIENT_ADJUSTMENTS, by the node's class) (step 4); a watcher sees the step (step 5); under
+    detect_anomaly() each gradient the backward returned is checked, a NaN or ∞ raising with the line that ran the
+    op (step 6)."""
     if fn.hooks:
         g = run_hooks(fn.hooks, g)
     if fn.retained is not None and fn.retained() is not None:
         fn.retained()._keep_grad(g)
-    return g
-
-
-def look(fn, g, input_grads, watch, anomaly):
-    """Steps 5 and 6 of the walk at node ``fn``: a watcher sees the step; under detect_anomaly() each gradient
-    ``fn``'s backward returned is checked, a NaN or ∞ raising with the line that ran the op."""
+    adjust = None if backend.is_array(g) else GRADIENT_ADJUSTMENTS.get(type(fn))
+    input_grads = fn.backward(g) if adjust is None else adjust(fn, g, fn.backward(g))
     if watch is not None:
         watch(fn, g, input_grads)
-    if anomaly:
+    if _anomaly.enabled:
         for gi in input_grads:
             check_finite(type(fn).__name__, "backward", gi, fn.created_at)
+    return input_grads
 
 
 def run_hooks(hooks: dict, g):
@@ -170,22 +167,27 @@ def backward_into(seeds: dict, inputs, retain_graph=False, create_graph=False) -
 post_accumulate: dict = {}
 
 
+@backend.np.errstate(all="ignore")  # (∞ + (−∞) over two backward calls is NaN, silently, as PyTorch's)
 def accumulate(grads: dict, seeds: dict) -> None:
     """leaf.grad += g for every leaf in ``grads`` (what ``Tensor.backward`` does with the walk's result).
 
-    A gradient that another leaf or the seed also holds, or a view of another array, is copied
-    first, so that changing one ``.grad`` in place can never change another."""
+    The plain case first: a leaf's first gradient, an array of the leaf's own kind and dtype that is no view and
+    that no seed or other leaf holds, becomes its ``.grad`` as it is.  Otherwise a gradient that another leaf or the
+    seed also holds, or a view of another array, is copied first, so that changing one ``.grad`` in place can never
+    change another, and ``_add_grad`` adds it in (in place, as PyTorch's; a new sum under create_graph)."""
     shared = set(map(id, seeds.values()))
-    with backend.np.errstate(all="ignore"):  # (∞ + (−∞) over two backward calls is NaN, silently, as PyTorch's)
-        for leaf, g in grads.items():
-            if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since, or a view that
-                continue  # requires grad only through its base, made under no_grad: no .grad, as PyTorch's)
+    for leaf, g in grads.items():
+        if (leaf._requires_grad and leaf._grad is None and type(g) is type(leaf.array) and g.base is None
+                and g.dtype == leaf.array.dtype and id(g) not in shared and id(leaf) not in post_accumulate):
+            leaf._grad = leaf._make(g)  # the plain case
+        elif leaf._requires_grad:  # (not for a leaf detach_()ed since, nor a view that requires grad only through its
+            # base, made under no_grad: no .grad, as PyTorch's)
             if id(g) in shared or getattr(value(g), "base", None) is not None:  # (value(g): g's array)
                 g = g.copy() if value(g) is g else g.clone()
-            shared.add(id(g))
             leaf._add_grad(g)
             for hook in list(post_accumulate[id(leaf)].values()) if id(leaf) in post_accumulate else ():
                 hook(leaf)  # (its register_post_accumulate_grad_hook functions, now that .grad holds the sum)
+        shared.add(id(g))
 
 
 def retain(tensor) -> None:

@@ -14,6 +14,11 @@ The rules, as PyTorch's kernels apply them:
   operands' strides, the FIRST operand that tells two dimensions apart deciding (``pointwise_layout``);
 * a reduction, a scan, a matrix product, a concatenation and a pad allocate a row-major result (``backend.c_order``);
 * a loss with ``reduction="none"`` is laid out as the operand its kernel writes into.
+
+And one rule of NumPy's, not PyTorch's, undone: NumPy 1.x promotes by value where every operand is 0-d, so an op's
+own constant (``1 / a``, ``0.5 * a``) widens a 0-d float32 to float64 there (NumPy 2 and PyTorch keep float32).
+``numpy_2_promotes`` gives such a result NumPy 2's dtype; minigan.Tensor's ``_make`` calls it on NumPy 1.x alone
+(minigan/surface/tensor.py), so on NumPy 2 nothing of it runs.
 """
 
 from __future__ import annotations
@@ -45,6 +50,20 @@ def pointwise_layout(out, *operands):
         return out
     slowest = sorted(range(nd), key=lambda d: -want[d])  # (a copy in that order, its dimensions put back)
     return out.transpose(slowest).copy().transpose([slowest.index(d) for d in range(nd)])
+
+
+PROMOTES_0D_BY_VALUE = backend.np.__version__.startswith("1.")  # NumPy 1.x: a 0-d float32 and 0.5 give a float64
+
+
+def numpy_2_promotes(out, arrays, params):
+    """An op's 0-d result ``out`` (computed from ``arrays``) in NumPy 2's (and PyTorch's) dtype.  NumPy 1.x promotes
+    by value where every operand is 0-d, so an op's own constant widened a 0-d float32 or float16 to float64: when
+    no floating input is a float64, a float64 result takes the widest floating input's dtype (a cast to float64
+    names its dtype in ``params`` and is left as it is)."""
+    if out.ndim or out.dtype != "float64" or "dtype" in params:
+        return out
+    widest = max((a.dtype for a in arrays if a.dtype.kind == "f"), key=lambda d: d.itemsize, default=out.dtype)
+    return out if widest.itemsize == 8 else out.astype(widest)
 
 
 def empty_like(x):

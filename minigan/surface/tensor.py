@@ -135,6 +135,12 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
             *data, requires_grad=requires_grad, dtype=dtype, device=device))  # (Tensor(2, 3): zeros, refused past
         # memory with PyTorch's RuntimeError, as creation's doors refuse)
 
+    if parity.PROMOTES_0D_BY_VALUE:  # NumPy 1.x alone: a 0-d result in NumPy 2's dtype (surface/parity.py)
+        @classmethod
+        def _make(cls, out, requires_grad=False, source=None, op=None, params=(), arrays=()):
+            out = parity.numpy_2_promotes(out, arrays, params)
+            return super()._make(out, requires_grad, source, op, params, arrays)
+
     @property
     def dtype(self) -> _dtype.dtype:
         """The element type, ``minigan.float32``...: PyTorch's object, a NumPy dtype underneath (minigan/_dtype.py)."""

@@ -55,16 +55,21 @@ WALK_BUDGET = {"topological_order": 15, "backprop": 33}  # the walk: a plain fun
 # watcher's callback, which minigan.stepthrough uses to show each step; +3 for setting grad mode without a context
 # manager, and +2 for the order's loop without a generator: 5 fewer calls a backward, 2 fewer an op; +1 for the
 # leaves' hooks found without a list comprehension)
-READING_PATH_CALLS = 25  # functions entered by sigmoid(w * x).backward() (51 before the wing: 20 of them device and
+READING_PATH_CALLS = 20  # functions entered by sigmoid(w * x).backward() (51 before the wing: 20 of them device and
 # dtype bookkeeping before the walk started; 25 with the wing, 23 while saved_tensors checked the versions itself,
-# 25 again when it called check_saved: one check, written once; op overhead is judged by benchmarks/paired_trees.py)
-APPLY_BUDGET = 27  # Node.apply with its decorator: run forward, record the node (labelled steps; 18, then 20 when
+# 25 again when it called check_saved: one check, written once; 22 later; 20 when the walk's step 1 tested the saved
+# records itself, a loop written out in the walk (Node.check_saved holds the same test for a Function's
+# saved_tensors); op overhead is judged by benchmarks/paired_trees.py)
+APPLY_BUDGET = 23  # Node.apply with its decorator: run forward, record the node (labelled steps; 18, then 20 when
 # an op asked where its inputs live only when CuPy is there, 25 when its inputs were read in one loop, not three
 # list comprehensions: 0.2 µs of an op's 6; 26 when that loop also found each input's producer, which record had
 # found in a second loop: about 0.3 µs of an op's 5; 27 when the layout PyTorch gives a result left the ops' forwards
-# for the one extension point for results, graph.RESULT_ADJUSTMENTS, which apply consults for 2-D and larger results)
-DEVICE_CALLS = 5  # where CuPy (or the strict stand-in) is beside NumPy: the seed gradient asks which device its
-# tensor lives on and copies the seed there (device_of, to_device, module_for_device, device_type, asnumpy)
+# for the one extension point for results, graph.RESULT_ADJUSTMENTS, which apply consults for 2-D and larger results;
+# 23 when the node and the input that makes the result were named in one line and detect_anomaly()'s check of the
+# result joined the return)
+DEVICE_CALLS = 6  # where CuPy (or the strict stand-in) is beside NumPy: the seed gradient asks which device its
+# tensor lives on and copies the seed there (device_of, to_device, module_for_device, device_type, asnumpy, and the
+# Device's __init__: 6 on main too, where READING_PATH_CALLS' slack of 3 hid it; the sum is 26 now, 30 before)
 
 
 def code_lines(source: str) -> int:
@@ -112,6 +117,12 @@ def test_a_small_backward_stays_in_the_engine_and_enters_few_functions():
     assert len(entered) <= READING_PATH_CALLS, entered
 
 
+# On NumPy 1.x the parity layer undoes NumPy 1.x's promotion of 0-d operands by value in each result the engine makes
+# (minigan.Tensor._make calls parity.numpy_2_promotes): not the engine's path, left out there
+NUMPY_1_RULE = {"surface/tensor.py::_make", "surface/parity.py::numpy_2_promotes"} if backend.np.__version__.startswith(
+    "1.") else set()
+
+
 def functions_entered_by_a_small_backward(device_module=None):
     """The minigan functions that ``sigmoid(w * x).backward()`` enters, by file and name.
 
@@ -129,7 +140,9 @@ def functions_entered_by_a_small_backward(device_module=None):
         def profile(frame, event, arg):
             code = frame.f_code
             if event == "call" and code.co_filename.startswith(str(ROOT)) and not code.co_name.startswith("<"):
-                entered.append(f"{Path(code.co_filename).relative_to(ROOT)}::{code.co_name}")
+                name = f"{Path(code.co_filename).relative_to(ROOT)}::{code.co_name}"
+                if name not in NUMPY_1_RULE:
+                    entered.append(name)
 
         sys.setprofile(profile)
         try:

@@ -318,26 +318,26 @@ def _split_backprop(honest=False):
     fn = source.find_function(source.parse(workspace.library_text(path)), qualname)
     body = source.body_statements(fn)
     begin, switch, guard = body[0], body[1], body[2]
-    walk, hooks = guard.body[0].body  # (with errstate: try: for fn in order: ..., for leaf in grads: ...)
+    walk, hooks = guard.body  # (try: for fn in order: ..., for leaf in grads: ...)
     visit = ast.unparse(walk.body)
     if honest:
         visit = textwrap.dedent('''
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
             if g is not None:
-                _step(fn, g, grads, watch, anomaly)
+                _step(fn, g, grads, watch)
             if not retain_graph:
                 fn.free()
         ''')
     indent = lambda text, n: textwrap.indent(text, " " * n)  # noqa: E731
-    helpers = (f"\n\ndef _begin(seeds, create_graph):\n{indent(ast.unparse([begin, switch]), 4)}\n"
-               "    return grads, anomaly, recording\n"
-               f"\n\ndef _visit(fn, grads, keep, watch, anomaly, retain_graph):\n{indent(visit, 4)}\n"
+    helpers = (f"\n\ndef _begin(seeds, create_graph, retain_graph):\n{indent(ast.unparse([begin, switch]), 4)}\n"
+               "    return grads, retain_graph, recording\n"
+               f"\n\ndef _visit(fn, grads, keep, watch, retain_graph):\n{indent(visit, 4)}\n"
                f"\n\ndef _leaf_hooks(grads):\n{indent(ast.unparse(hooks), 4)}\n")
     if honest:
         helpers += textwrap.dedent('''
 
 
-            def _step(fn, g, grads, watch, anomaly):
+            def _step(fn, g, grads, watch):
                 fn.check_saved()
                 if fn.hooks:
                     g = run_hooks(fn.hooks, g)
@@ -348,21 +348,20 @@ def _split_backprop(honest=False):
                 if watch is not None:
                     watch(fn, g, shares)
                 for edge, share in zip(fn.edges, shares):
-                    if anomaly:
+                    if _anomaly.enabled:
                         check_finite(type(fn).__name__, "backward", share, fn.created_at)
                     if edge is None or share is None:
                         continue
                     grads[edge] = grads[edge] + share if edge in grads else share
         ''')
     calls = textwrap.dedent('''
-        grads, anomaly, recording = _begin(seeds, create_graph)
-        with backend.np.errstate(all="ignore"):
-            try:
-                for fn in order:
-                    _visit(fn, grads, keep, watch, anomaly, retain_graph)
-                _leaf_hooks(grads)
-            finally:
-                _mode.grad_enabled = recording
+        grads, retain_graph, recording = _begin(seeds, create_graph, retain_graph)
+        try:
+            for fn in order:
+                _visit(fn, grads, keep, watch, retain_graph)
+            _leaf_hooks(grads)
+        finally:
+            _mode.grad_enabled = recording
         return grads
     ''')
     return path, qualname, calls, helpers

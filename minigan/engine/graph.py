@@ -121,6 +121,17 @@ def adjust_results(table: dict) -> None:
     _ADJUSTMENT_OF.clear()
 
 
+# ----------------------------------------------------------------------------- the one extension point for gradients
+# Under create_graph a gradient is a Tensor, and a program sees more of it than its value: whether it requires grad,
+# and the graph it was recorded in.  A library built on the engine may promise those as another framework shows them
+# (PyTorch's fused backward formulas read every operand they saved, so each gradient they give requires grad when
+# one of those does).  It says so here, once, by the node's own class: class -> function (node, grad, grads) -> the
+# gradients to hand on, ``grads`` what the node's backward returned.  The walk asks only under create_graph (a
+# Tensor gradient), after the node's backward ran (walk.watched_backward); first order never looks.  Empty in the
+# engine alone; minigan's PyTorch surface fills it (minigan/functional/conv.py, minigan/functional/norm.py).
+GRADIENT_ADJUSTMENTS = {}
+
+
 # ----------------------------------------------------------------------------- the node
 RECORDED = itertools.count(1)  # numbers the nodes as recorded (one count for all threads: inputs' numbers are smaller)
 

@@ -29,7 +29,7 @@ from operator import attrgetter
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
-from minigan.engine.graph import Node, value
+from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, value
 
 
 def topological_order(roots) -> list:
@@ -67,8 +67,10 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 for s in fn.saved:  # step 1: what forward saved is still there (not FREED), unchanged, or it raises
                     if s is not None and s[1][0] != s[2]:  # (Node.check_saved: the same test)
                         raise GraphError(fn._saved_error())
-                if fn.hooks or fn.retained is not None or watch is not None or _anomaly.enabled:  # steps 2 to 6:
-                    input_grads = watched_backward(fn, g, watch)  # the output's hooks, retain_grad(), a watcher...
+                if fn.hooks or fn.retained is not None or watch is not None or _anomaly.enabled or _mode.grad_enabled:
+                    # steps 2 to 6: the output's hooks, retain_grad(), a watcher..., and under create_graph (grad mode
+                    # on) the layer above's rules for the node's gradients
+                    input_grads = watched_backward(fn, g, watch)
                 else:
                     input_grads = fn.backward(g)  # step 4: the op's own chain rule
                 for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
@@ -87,14 +89,17 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
 def watched_backward(fn, g, watch):
     """Steps 2 to 6 of the walk at node ``fn``, where its output has hooks or asked for retain_grad(), or the walk
     is watched: the output's register_hook functions, each of which may replace the gradient (autograd.grad of this
-    output gets it before them, as PyTorch's) (step 2); retain_grad() keeps it (step 3); the node's backward (step 4);
-    a watcher sees the step (step 5); under detect_anomaly() each gradient the backward returned is checked, a NaN
-    or ∞ raising with the line that ran the op (step 6)."""
+    output gets it before them, as PyTorch's) (step 2); retain_grad() keeps it (step 3); the node's backward, and for
+    a Tensor gradient (create_graph) what the layer above the engine declared for its gradients, where it declared
+    some (graph.GRADIENT_ADJUSTMENTS, by the node's class) (step 4); a watcher sees the step (step 5); under
+    detect_anomaly() each gradient the backward returned is checked, a NaN or ∞ raising with the line that ran the
+    op (step 6)."""
     if fn.hooks:
         g = run_hooks(fn.hooks, g)
     if fn.retained is not None and fn.retained() is not None:
         fn.retained()._keep_grad(g)
-    input_grads = fn.backward(g)
+    adjust = None if backend.is_array(g) else GRADIENT_ADJUSTMENTS.get(type(fn))
+    input_grads = fn.backward(g) if adjust is None else adjust(fn, g, fn.backward(g))
     if watch is not None:
         watch(fn, g, input_grads)
     if _anomaly.enabled:

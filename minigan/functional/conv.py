@@ -4,9 +4,12 @@ the arithmetic to the engine's ops.
 
 from __future__ import annotations
 
+import weakref
+
 from minigan.engine import backend, checks, dtypes, threads
 from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
+from minigan.engine.graph import GRADIENT_ADJUSTMENTS
 from minigan.engine.ops import conv as C
 from minigan.functional._common import _float, _one_sample, _same_dtype, _single, _tensor
 from minigan.functional.vision import pad
@@ -188,82 +191,29 @@ def _dtypes(op, x, weight, bias, kernel, onednn):
 # convolution_backward, which reads the upstream, the input and the weight for each gradient it gives (each requires
 # grad when one of them does, with no derivative in the one it does not depend on); that node's own backward,
 # _convolution_double_backward, is plain convolutions, each again a convolution of the first kind.  The engine's
-# three bilinear maps differentiate into each other (minigan/engine/ops/conv.py's docstring); here the nodes of each
-# kind make the other kind's, so every order reads as PyTorch's does.  First order: the engine's backward, unchanged.
-
-class Conv2d(C.Conv2d):
-    """A convolution of the first kind (conv2d's own): its gradients read from x and W, made of plain nodes."""
-
-    def backward(self, grad):
-        return super().backward(grad) if backend.is_array(grad) else read_from_saved(self, _conv(self, grad, _PLAIN))
+# three bilinear maps differentiate into each other (minigan/engine/ops/conv.py's docstring), and its nodes are the
+# ones recorded, whose backward runs; the rule below, installed in the engine's GRADIENT_ADJUSTMENTS, reads each
+# node's gradients as PyTorch's kind of node gives them, so every order reads as PyTorch's does.  First order: the
+# engine's backward alone (the walk asks only under create_graph).
+_PLAIN = weakref.WeakSet()  # the convolutions a first-kind node's backward made (its convolution_backward's parts)
 
 
-class ConvTranspose2d(C.ConvTranspose2d):
-    """A transposed convolution of the first kind, its gradients read from x and W as Conv2d's above."""
-
-    def backward(self, grad):
-        return super().backward(grad) if backend.is_array(grad) else read_from_saved(self, _transposed(self, grad,
-                                                                                                         _PLAIN))
-
-
-class Conv2dWeight(C.Conv2dWeight):
-    """conv2d's weight gradient as a convolution of the first kind (a second order's), read from both operands."""
-
-    def forward(self, x, g, **geometry):
-        out = super().forward(x, g, **geometry)
-        if self.needs_input_grad:  # (both, as PyTorch's convolution saves both: each gradient reads them)
-            self.save_for_backward(x, g)
-        return out
-
-    def backward(self, grad):
-        return super().backward(grad) if backend.is_array(grad) else read_from_saved(self, _weight(self, grad,
-                                                                                                    _PLAIN))
+def _read_as_convolution_backward(node, grad, grads):
+    """A convolution's gradients under create_graph (``grads``, from the engine's backward of ``node``), as PyTorch
+    gives them.  A node of the first kind (conv2d's or conv_transpose2d's own, or one a plain node's backward made):
+    each gradient read from the input and the weight it saved (minigan/surface/reading.py), and the convolutions its
+    backward made are plain, each gradient's node shown as PyTorch's (ConvolutionBackwardBackward0).  A plain node's
+    gradients are the engine's, convolutions of the first kind."""
+    if node in _PLAIN:
+        return grads
+    for g in grads:  # (∂x and ∂W are results of the engine's convolutions; ∂b, a sum, is not)
+        if g is not None and isinstance(g._ctx, _CONVOLUTIONS):
+            _PLAIN.add(g._ctx)
+    return tuple([shown_as(g, "ConvolutionBackwardBackward0") for g in read_from_saved(node, grads)])
 
 
-class _PlainConv2d(C.Conv2d):
-    """A convolution that a first-kind node's backward made (a part of PyTorch's convolution_backward): its
-    gradients are the engine's, made of first-kind nodes."""
-
-    def backward(self, grad):
-        return super().backward(grad) if backend.is_array(grad) else _conv(self, grad, _FIRST)
-
-
-class _PlainConvTranspose2d(C.ConvTranspose2d):
-    def backward(self, grad):
-        return super().backward(grad) if backend.is_array(grad) else _transposed(self, grad, _FIRST)
-
-
-class _PlainConv2dWeight(C.Conv2dWeight):
-    def backward(self, grad):
-        return super().backward(grad) if backend.is_array(grad) else _weight(self, grad, _FIRST)
-
-
-def _geometry(node) -> dict:
-    return {"stride": node.stride, "padding": node.padding, "dilation": node.dilation, "groups": node.groups}
-
-
-def _conv(node, grad, kind):  # y = C(x, W):  ∂x = Ct(G, W),  ∂W = Cw(x, G),  ∂b = Σ G  (the engine's Conv2d.backward)
-    (x, weight), need, (_, transposed, weight_grad) = node.saved_tensors, node.needs_input_grad, kind
-    return (transposed.apply(grad, weight, output_padding=node.output_padding, **_geometry(node)) if need[0] else None,
-            weight_grad.apply(x, grad, kernel_size=node.kernel, **_geometry(node)) if need[1] else None,
-            grad.sum(axis=(0, 2, 3)) if len(need) > 2 and need[2] else None)[:len(need)]
-
-
-def _transposed(node, grad, kind):  # y = Ct(g, W):  ∂g = C(G, W),  ∂W = Cw(G, g),  ∂b = Σ G
-    (x, weight), need, (conv, _, weight_grad) = node.saved_tensors, node.needs_input_grad, kind
-    return (conv.apply(grad, weight, **_geometry(node)) if need[0] else None,
-            weight_grad.apply(grad, x, kernel_size=node.kernel, **_geometry(node)) if need[1] else None,
-            grad.sum(axis=(0, 2, 3)) if len(need) > 2 and need[2] else None)[:len(need)]
-
-
-def _weight(node, grad, kind):  # y = Cw(x, g):  ∂x = Ct(g, G),  ∂g = C(x, G)
-    (x, g), need, (conv, transposed, _) = node.saved_tensors, node.needs_input_grad, kind
-    return (transposed.apply(g, grad, output_padding=node.output_padding, **_geometry(node)) if need[0] else None,
-            conv.apply(x, grad, **_geometry(node)) if need[1] else None)
-
-
-_FIRST = (Conv2d, ConvTranspose2d, Conv2dWeight)
-_PLAIN = (_PlainConv2d, _PlainConvTranspose2d, _PlainConv2dWeight)
+_CONVOLUTIONS = (C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight)
+GRADIENT_ADJUSTMENTS.update(dict.fromkeys(_CONVOLUTIONS, _read_as_convolution_backward))
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -287,7 +237,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     geometry = (params["stride"], params["dilation"], params["groups"])
     input, weight, bias = _dtypes("conv2d", input, weight, bias, "conv2d" if params["dilation"] == (1, 1) else
                                   "dilated", lambda: _onednn(input.shape, weight.shape[2:], *geometry))
-    out = Conv2d.apply(input, weight, **params) if bias is None else Conv2d.apply(input, weight, bias, **params)
+    out = C.Conv2d.apply(input, weight, **params) if bias is None else C.Conv2d.apply(input, weight, bias, **params)
     return out if input.array.shape[1] else out[:, :0]  # (no input channels: no output channels either, as PyTorch's)
 
 
@@ -309,13 +259,13 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     input, weight, bias = _dtypes(op, input, weight, bias, "transposed", lambda: _onednn(
         input.shape, weight.shape[2:], params["stride"], params["dilation"], params["groups"], oph >= sh or opw >= sw))
     if oph >= sh or opw >= sw:  # (allowed below the dilation) rows no window reaches: build them as their definition
-        y = ConvTranspose2d.apply(input, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
+        y = C.ConvTranspose2d.apply(input, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
         y = pad(y, (0, opw, 0, oph))  # the uncropped output, then the output_padding's zero rows and columns,
         y = y[:, :, ph : y.shape[2] - ph, pw : y.shape[3] - pw]  # then padding cropped from each side
         return (y if bias is None else y + bias.reshape(1, -1, 1, 1)).contiguous()  # (the crop: row-major again)
     if bias is None:
-        return ConvTranspose2d.apply(input, weight, **params)
-    return ConvTranspose2d.apply(input, weight, bias, **params)
+        return C.ConvTranspose2d.apply(input, weight, **params)
+    return C.ConvTranspose2d.apply(input, weight, bias, **params)
 
 
 def _windows(like, size, kernel, stride, dilation, out):

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
-from minigan.engine.graph import Node, namespace, unbroadcast
+from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, namespace, unbroadcast
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.surface.layout import laid_out
@@ -66,7 +67,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected {c} elements for input "
                              f"{tuple(input.shape)}")
     shaped = gamma.shape == (c,) and beta.shape == (c,)  # else PyTorch counts their elements; its backward refuses
-    out = BatchNorm.apply(input, gamma if shaped else gamma.reshape(c), beta if shaped else beta.reshape(c),
+    out = N.BatchNorm.apply(input, gamma if shaped else gamma.reshape(c), beta if shaped else beta.reshape(c),
                             training=bool(training), running_mean=rm, running_var=rv, momentum=float(momentum),
                             eps=float(eps))
     if not shaped:
@@ -89,29 +90,36 @@ def _allocated(out, x, keeps_channels_last=True):
     return laid_out(out, x, keeps_channels_last and x.ndim in (4, 5))
 
 
-class BatchNorm(N.BatchNorm):
-    """The engine's BatchNorm, whose gradients under create_graph are read from the input and the weight, as PyTorch's
-    one batch norm backward reads both for each of its three gradients: each requires grad when one of them does
-    (minigan/surface/reading.py).  First order: the engine's backward."""
+def _read_as_batch_norm_backward(node, grad, grads):
+    """Batch norm's gradients under create_graph (``grads``, from the engine's backward of ``node``), as PyTorch's one
+    batch norm backward gives them: each read from the input and the weight, which it reads for each of its three
+    (minigan/surface/reading.py: each requires grad when one of them does).  In training, the input's gradient is
+    centred once more over each channel (the same dx, which sums to 0: a channel then sums to 0 to the rounding of its
+    terms, and a channel-constant upstream gives 0 exactly, as layer norm's); after a write through .data since
+    forward, PyTorch's double backward reads forward's μ and 1/σ, with their slopes (as_saved), so the engine's
+    backward runs again with those statistics in place of x's own."""
+    if node.training:
+        x = node.saved_tensors[0]
+        if (x.array.mean(axis=node.axes, keepdims=True) != node.mean).any():  # (x's μ is not forward's: written)
+            node.normalize = functools.partial(_statistics_as_saved, node)  # (for this call only: the engine asks it)
+            try:
+                grads = node.backward(grad)
+            finally:
+                del node.normalize
+        elif grads[0] is not None:
+            grads = (grads[0] - grads[0].mean(axis=node.axes, keepdims=True),) + tuple(grads[1:])
+    return read_from_saved(node, grads)
 
-    def backward(self, grad):
-        grads = super().backward(grad)
-        if backend.is_array(grad):
-            return grads
-        if grads[0] is not None and self.training and self.unwritten:  # (centred last, the same dx: a channel sums
-            # to 0 to the rounding of its terms, and a channel-constant upstream gives 0 exactly, as layer norm's)
-            grads = (grads[0] - grads[0].mean(axis=self.axes, keepdims=True),) + tuple(grads[1:])
-        return read_from_saved(self, grads)
 
-    def normalize(self, x):
-        """The engine's statistics; under create_graph in training, at the values forward found (as_saved)."""
-        centred, inv_std, mean, var = super().normalize(x)
-        self.unwritten = self.training and not backend.is_array(x) and not (mean.array != self.mean).any()  # (x's
-        # μ as forward found it: no write through .data since)
-        if backend.is_array(x) or not self.training:
-            return centred, inv_std, mean, var
-        mean, inv_std = as_saved(x, mean, inv_std, self.axes, self.mean, self.inv_std, slope_mean=self.mean)
-        return x - mean, inv_std, mean, var
+def _statistics_as_saved(node, x):
+    """The engine's statistics of the saved Tensor x, at the values forward found (as_saved), as PyTorch's double
+    backward reads them after a write through .data."""
+    _, inv_std, mean, var = N.BatchNorm.normalize(node, x)
+    mean, inv_std = as_saved(x, mean, inv_std, node.axes, node.mean, node.inv_std, slope_mean=node.mean)
+    return x - mean, inv_std, mean, var
+
+
+GRADIENT_ADJUSTMENTS.update({N.BatchNorm: _read_as_batch_norm_backward})
 
 
 def _as_float32(t):
@@ -441,7 +449,7 @@ def _instance_norm_eval(x, running_mean, running_var, weight, bias, eps):
                    _tensor(t, "instance_norm").reshape(c).repeat(n) for t, fill in ((weight, 1), (bias, 0)))
     _same_dtype("instance_norm", x, gamma)
     _same_dtype("instance_norm", x, beta)
-    out = BatchNorm.apply(x.contiguous().reshape(1, n * c, *x.shape[2:]), gamma, beta, training=False,
+    out = N.BatchNorm.apply(x.contiguous().reshape(1, n * c, *x.shape[2:]), gamma, beta, training=False,
                           running_mean=reps[0], running_var=reps[1], momentum=0.0, eps=float(eps))
     return out.reshape(*x.shape)
 

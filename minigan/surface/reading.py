@@ -3,8 +3,9 @@ backward reads x, convolution_backward reads the input and the weight for each o
 create_graph a gradient requires grad when a tensor its formula reads does, even where its value is constant in that
 tensor (its derivative there is then 0, or none at all).  Where minigan computes such an op as a composite, or as a
 node whose backward is not PyTorch's one formula, these helpers add that reading: ``read_by_backward(x)`` before the
-composite, ``read_from(g, reads)`` and ``read_from_saved(node, grads)`` in a node's own backward.  First order (arrays)
-is untouched: a gradient is handed on as it is.
+composite, ``read_from(g, reads)`` in a node's own backward, and ``read_from_saved(node, grads)`` on the gradients an
+engine node's backward gave (the convolutions' and batch norm's rows of the engine's GRADIENT_ADJUSTMENTS, which the
+walk asks under create_graph only).  First order (arrays) is untouched: a gradient is handed on as it is.
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ class _ReadFrom(Node):
 
 
 def read_from_saved(node, grads) -> tuple:
-    """``node``'s gradients under create_graph, each read from all the tensors it saved (no derivative there), as
-    PyTorch's fused backward formulas read their saved inputs for each gradient they give (convolution's, batch
-    norm's): one requires grad when a saved tensor does.  (Called under create_graph only: at first order the
-    gradients are arrays, and stay as they are.)"""
+    """``node``'s gradients under create_graph (``grads``, what its backward gave), each read from all the tensors it
+    saved (no derivative there), as PyTorch's fused backward formulas read their saved inputs for each gradient they
+    give (convolution's, batch norm's): one requires grad when a saved tensor does.  (Called under create_graph only,
+    from a gradient adjustment: at first order the gradients are arrays, and stay as they are.)"""
     reads = node.saved_tensors
     return tuple(read_from(g, reads, zero_derivative=False) for g in grads)

@@ -1,30 +1,36 @@
 """What runs is what a learner reads: in a DCGAN step (conv, transposed conv, batch norm) and a WGAN-GP step (its
-gradient penalty through ``create_graph``), every node's ``backward`` that runs should be the one defined in
-minigan/engine/, the one a learner reads beside its forward.
+gradient penalty through ``create_graph``), every node's ``backward`` that runs is the one defined in minigan/engine/,
+the one a learner reads beside its forward.
 
 Counted with ``sys.setprofile``: each call of a function named ``backward`` on a ``Node``, by the file that defines
-the code that ran.  Today the surface's subclasses of the engine's conv and batch-norm nodes (minigan/functional/
-conv.py, minigan/functional/norm.py) still run a ``backward`` of their own, PyTorch's double-backward structure
-under create_graph; ``SURFACE_BACKWARDS`` holds them as a ceiling, so that the list can only shrink.
+the code that ran.  Where PyTorch's gradients under create_graph differ from the engine's in what a program sees
+(which of them require grad, the graph a third order walks), the surface adjusts the engine's result through the
+engine's GRADIENT_ADJUSTMENTS (minigan/functional/conv.py, minigan/functional/norm.py), and runs no backward of its
+own (its conv and batch-norm subclasses of the engine's nodes did, under create_graph, until their rules became such
+adjustments).
 """
 
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 import minigan
 from minigan import optim
-from minigan.engine import backend
+from minigan.engine import backend, graph
 from minigan.engine.graph import Node
+from minigan.engine.ops import conv as C
+from minigan.engine.ops import norm as N
 from minigan.gans import GAN, WGANGP
 from minigan.gans.models import DCGANDiscriminator, DCGANGenerator
 from minigan.surface import random
 
 ROOT = Path(minigan.__file__).resolve().parent
-# (file, node class) of the backwards outside the engine that a DCGAN and a WGAN-GP step run today: the ceiling
-SURFACE_BACKWARDS = {("functional/conv.py", "Conv2d"), ("functional/conv.py", "ConvTranspose2d"),
-                     ("functional/conv.py", "_PlainConvTranspose2d"), ("functional/norm.py", "BatchNorm")}
+# PyTorch's double-backward reading, by node class: the engine's convolutions and batch norm, and nothing else
+ADJUSTED = {C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight, N.BatchNorm}
+
 
 
 def _images(m):
@@ -42,13 +48,15 @@ def _trainers():
 
 
 def backwards_that_run(trainer) -> set:
-    """{(file under minigan/, node class)} of every Node backward that one ``trainer.train_step`` runs."""
+    """{(file under minigan/, node class, "graph" under create_graph (a Tensor gradient) or "first")} of every Node
+    backward that one ``trainer.train_step`` runs."""
     seen = set()
 
     def profile(frame, event, arg):
         if event == "call" and frame.f_code.co_name == "backward" and isinstance(frame.f_locals.get("self"), Node):
             where = Path(frame.f_code.co_filename).resolve().relative_to(ROOT).as_posix()
-            seen.add((where, type(frame.f_locals["self"]).__name__))
+            grad = frame.f_locals[frame.f_code.co_varnames[1]]
+            seen.add((where, type(frame.f_locals["self"]).__name__, "first" if backend.is_array(grad) else "graph"))
 
     sys.setprofile(profile)
     try:
@@ -64,19 +72,52 @@ def runs():
 
 
 def test_the_steps_run_conv_transposed_conv_batch_norm_and_a_second_order(runs):
-    engine = {name: {cls for where, cls in seen if where.startswith("engine/")} for name, seen in runs.items()}
+    engine = {name: {cls for where, cls, _ in seen if where.startswith("engine/")} for name, seen in runs.items()}
     assert {"Conv2d", "ConvTranspose2d", "BatchNorm"} <= engine["dcgan"], engine["dcgan"]
-    # the gradient penalty differentiates the critic's gradient: its convolutions' backwards run under create_graph
-    assert {"Conv2d", "_PlainConvTranspose2d"} <= {cls for _, cls in runs["wgan-gp"]}, runs["wgan-gp"]
+    # the gradient penalty takes the critic's input gradient under create_graph: its convolutions' backward runs
+    # there, the engine's (its gradients read as PyTorch's through GRADIENT_ADJUSTMENTS), then the penalty's backward
+    # runs through the transposed convolutions that made
+    assert ("engine/ops/conv.py", "Conv2d", "graph") in runs["wgan-gp"], sorted(runs["wgan-gp"])
 
 
-def test_the_surface_backwards_that_run_do_not_grow(runs):
-    outside = {pair for seen in runs.values() for pair in seen if not pair[0].startswith("engine/")}
-    assert outside <= SURFACE_BACKWARDS, sorted(outside - SURFACE_BACKWARDS)
-
-
-@pytest.mark.xfail(strict=True, reason="not met yet: the surface's conv and batch-norm nodes (functional/conv.py, "
-                                       "functional/norm.py) run their own backward; see SURFACE_BACKWARDS")
 def test_every_backward_that_runs_is_defined_in_the_engine(runs):
-    outside = {pair for seen in runs.values() for pair in seen if not pair[0].startswith("engine/")}
+    outside = {run for seen in runs.values() for run in seen if not run[0].startswith("engine/")}
     assert not outside, sorted(outside)
+
+
+def test_the_surface_adjusts_the_engines_convolutions_and_batch_norm_and_the_engine_alone_nothing():
+    """The engine alone leaves GRADIENT_ADJUSTMENTS empty: under create_graph the weight gradient of a convolution
+    whose input and upstream are constants is the textbook's, which does not require grad; with the surface, the same
+    engine node's reads the weight too, as PyTorch's convolution_backward, and requires grad."""
+    code = textwrap.dedent("""
+        import numpy as np
+        from minigan.engine import Tensor, graph
+        from minigan.engine.ops.conv import Conv2d
+        w = Tensor(np.ones((2, 1, 2, 2)), requires_grad=True)
+        y = Conv2d.apply(Tensor(np.ones((1, 1, 3, 3))), w)
+        y.backward(Tensor(np.ones((1, 2, 2, 2))), create_graph=True)
+        print(graph.GRADIENT_ADJUSTMENTS == {}, w.grad.requires_grad)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT.parent, timeout=120)
+    assert out.stdout.split() == ["True", "False"], out.stderr
+    assert set(graph.GRADIENT_ADJUSTMENTS) == ADJUSTED
+    w = minigan.ones(2, 1, 2, 2, dtype=minigan.float64, requires_grad=True)
+    y = C.Conv2d.apply(minigan.ones(1, 1, 3, 3, dtype=minigan.float64), w)
+    (dw,) = minigan.autograd.grad(y, (w,), minigan.ones(1, 2, 2, 2, dtype=minigan.float64), create_graph=True)
+    assert dw.requires_grad and dw.tolist() == [[[[4.0, 4.0], [4.0, 4.0]]]] * 2
+    assert type(y.grad_fn) is C.Conv2d
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_the_walk_asks_the_adjustments_under_create_graph_only(create_graph):
+    asked = []
+    adjust = graph.GRADIENT_ADJUSTMENTS[N.BatchNorm]
+    graph.GRADIENT_ADJUSTMENTS[N.BatchNorm] = lambda node, grad, grads: asked.append(node) or adjust(node, grad, grads)
+    try:
+        x = minigan.randn(4, 3, 2, 2, requires_grad=True)
+        y = minigan.nn.functional.batch_norm(x, None, None, training=True)
+        (y * y).sum().backward(create_graph=create_graph)
+    finally:
+        graph.GRADIENT_ADJUSTMENTS[N.BatchNorm] = adjust
+    assert [type(n) for n in asked] == ([N.BatchNorm] if create_graph else [])
+    assert x.grad.requires_grad == create_graph

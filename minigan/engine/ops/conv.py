@@ -73,7 +73,7 @@ coming from a convolution is batch-last already, and laying it out again costs n
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.engine.graph import Node
+from minigan.engine.graph import Node, value
 
 # ----------------------------------------------------------------------------- layouts, im2col / col2im
 
@@ -134,11 +134,6 @@ def col2im(cols, padded_shape, kh: int, kw: int, sh: int, sw: int, dh: int = 1, 
 # output_padding are (h, w) pairs and the shapes fit.
 
 
-def _array(v):
-    """The array of an array or of a Tensor (to build a cache of values, never to differentiate)."""
-    return v if backend.is_array(v) else v.array
-
-
 def _batch_last(v):
     """An array as an (N, C, H, W) view of a (C, H, W, N) buffer (copied at most once, so that the
     products that read it batch-last share one copy); a Tensor is left as it is."""
@@ -178,8 +173,7 @@ class Conv2d(Node):
         out = out.reshape(o, ho, wo, n)  # the one GEMM (one per group)
         if bias is not None:
             out += bias.reshape(o, 1, 1, 1)
-        need = self.needs_input_grad  # None when no gradient will be asked for: keep nothing
-        if need:
+        if self.needs_input_grad:  # (None when no gradient will be asked for: keep nothing)
             self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
             self.kernel, self.stride, self.padding, self.dilation, self.groups = (kh, kw), stride, padding, dilation, \
                 groups
@@ -228,8 +222,7 @@ class ConvTranspose2d(Node):
         out = col2im(cols, padded_shape, kh, kw, sh, sw, dh, dw)  # (C_out, Hp, Wp, N)
         if bias is not None:
             out += bias.reshape(c_out, 1, 1, 1)  # the padding border is cropped away below
-        need = self.needs_input_grad
-        if need:
+        if self.needs_input_grad:
             self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
             self.kernel, self.stride, self.padding, self.dilation, self.groups = (kh, kw), stride, padding, dilation, \
                 groups
@@ -242,7 +235,7 @@ class ConvTranspose2d(Node):
         geometry = {"dilation": self.dilation, "groups": self.groups}
         dx = dw = db = None
         if need[0] or need[1]:
-            cols = im2col(to_batch_last(_array(grad), ph, pw), kh, kw, sh, sw, *self.dilation)  # (C_out·kh·kw, H·W·N)
+            cols = im2col(to_batch_last(value(grad), ph, pw), kh, kw, sh, sw, *self.dilation)  # (C_out·kh·kw, H·W·N)
         if need[0]:
             dx = Conv2d.apply(grad, weight, stride=self.stride, padding=self.padding, cols=cols, **geometry)
         if need[1]:
@@ -271,7 +264,7 @@ class Conv2dWeight(Node):
         out = _grouped_matmul(to_batch_last(g).reshape(groups, o // groups, m), cols_t)  # the one GEMM
         need = self.needs_input_grad
         if need:
-            self.save_for_backward(x if need[1] else None, g if need[0] else None)
+            self.save_for_backward(x, g)  # both, as PyTorch's convolution does (one backward reads either)
             self.cols = cols if need[1] else None  # reused by ∂G = C(x, H)
             self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
             self.output_padding = tuple(_output_padding(x.shape[i], g.shape[i], k, s, p, d)

@@ -15,7 +15,7 @@ from minigan.functional._common import _float, _one_sample, _same_dtype, _single
 from minigan.functional.vision import pad
 from minigan.surface.layout import laid_out
 from minigan.surface.node_view import shown_as
-from minigan.surface.reading import read_from_saved
+from minigan.surface.reading import Adjusted, read_from_saved
 from minigan.surface.tensor import Tensor
 
 
@@ -204,6 +204,8 @@ def _read_as_convolution_backward(node, grad, grads):
     each gradient read from the input and the weight it saved (minigan/surface/reading.py), and the convolutions its
     backward made are plain, each gradient's node shown as PyTorch's (ConvolutionBackwardBackward0).  A plain node's
     gradients are the engine's, convolutions of the first kind."""
+    if isinstance(grads, Adjusted):  # (read already, before the node's post-hooks: surface/node_view.py)
+        return grads
     if node in _PLAIN:
         return grads
     for g in grads:  # (∂x and ∂W are results of the engine's convolutions; ∂b, a sum, is not)

@@ -46,8 +46,9 @@ import weakref
 
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
-from minigan.engine.graph import Node, RemovableHandle
+from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, RemovableHandle
 from minigan.engine.tensor import Tensor
+from minigan.surface.reading import Adjusted
 
 # PyTorch's name of each minigan node whose name is not simply its class name + "Backward0"; a function of the node
 # where its edges tell (which inputs are constants, whether there is a bias).
@@ -263,6 +264,9 @@ def _hooks(node) -> tuple:
                     zeros = backend.get_array_module(_array(given)).zeros_like(_array(given))
                     grad = zeros if plain else Tensor._make(zeros)
                 grads = tuple(op_backward(grad))
+            adjust = None if plain else GRADIENT_ADJUSTMENTS.get(type(node))  # (under create_graph, the gradients
+            if adjust is not None:  # as PyTorch's node gives them come before its post-hooks, as PyTorch's do)
+                grads = Adjusted(adjust(node, grad, grads))
             for h in list(post.values()):  # (each sees PyTorch's entries, and what it returns goes back to ours)
                 shown = entries(node)
                 changed = _returned(h, h(tuple([None if i is None or grads[i] is None else _tensor(grads[i])
@@ -272,7 +276,7 @@ def _hooks(node) -> tuple:
                     for i, g in zip(shown, changed):
                         if i is not None:
                             grads[i] = g.array if plain and g is not None else g
-                    grads = tuple(grads)
+                    grads = tuple(grads) if adjust is None else Adjusted(grads)
             return grads
 
         node.backward = backward

@@ -62,3 +62,38 @@ def test_a_node_hook_sees_and_returns_pytorchs_entries(name, scale):
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+SECOND_ORDER = {  # a node whose gradients, under create_graph, PyTorch's double backward reads from its operands
+    "conv2d": lambda lib, x, w, b, wt: lib.nn.functional.conv2d(x, w, b, padding=1),
+    "conv_transpose2d": lambda lib, x, w, b, wt: lib.nn.functional.conv_transpose2d(x, wt, b),
+    "batch_norm": lambda lib, x, w, b, wt: lib.nn.functional.batch_norm(x, None, None, w[0, :, 0, 0], b[:2],
+                                                                         training=True),
+}
+
+
+def under_create_graph(lib, name, upstream):
+    """What a node hook sees under create_graph (each gradient's requires_grad and shape), with an upstream of ones
+    (``y.sum()``) or of 2·y (``(y ** 2).sum()``), and the weight's gradient after the hook doubled it."""
+    x, w, b, wt = leaves(lib)
+    x.requires_grad_(False)  # (a gradient that requires grad only because it reads the weight, as PyTorch's does)
+    y = SECOND_ORDER[name](lib, x, w, b, wt)
+    seen = []
+
+    def hook(grad_inputs, grad_outputs):
+        seen.append([None if g is None else (g.requires_grad, tuple(g.shape)) for g in grad_inputs])
+        return tuple(None if g is None else g * 2 for g in grad_inputs)
+
+    y.grad_fn.register_hook(hook)
+    weight = wt if name == "conv_transpose2d" else w
+    (gw,) = lib.autograd.grad(y.sum() if upstream == "ones" else (y ** 2).sum(), weight, create_graph=True)
+    return seen, gw.requires_grad, np.asarray(gw.detach().numpy())
+
+
+@pytest.mark.parametrize("upstream", ["ones", "2y"])
+@pytest.mark.parametrize("name", SECOND_ORDER)
+def test_a_node_hook_under_create_graph_sees_pytorchs_gradients(name, upstream):
+    """The hook runs after the gradients are read as PyTorch's node gives them (GRADIENT_ADJUSTMENTS), not before."""
+    theirs, mine = under_create_graph(torch, name, upstream), under_create_graph(minigan, name, upstream)
+    assert mine[:2] == theirs[:2]
+    np.testing.assert_allclose(mine[2], theirs[2], rtol=1e-10, atol=1e-12)

@@ -152,8 +152,7 @@ def fill(draw):
 @st.composite
 def pow_(draw):
     """A positive base and a tensor exponent (broadcast), or a number exponent (a NumPy scalar, a constant)."""
-    if draw(st.booleans()):  # (b kept from 0: there d/da is 0 at every order, the mask PyTorch's pow_backward
-        # applies and the engine keeps, where the textbook's ∂²/∂a∂b = a^(b−1)·(1 + b·log a) is not 0)
+    if draw(st.booleans()):  # (b kept from 0, where the engine keeps PyTorch's mask: ∂²/∂a∂b is 0, not a^(b−1))
         shapes = draw(mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3)).input_shapes
         return (draw(values(shapes[0], 0.3, 2.0)), draw(values(shapes[1], -2.0, 2.0, kinks=(0,)))), {}
     (a,), _ = draw(unary(0.3, 2.0))
@@ -395,8 +394,7 @@ ROWS = {
     E.Sign: Row(unary(kinks=(0,)), apply(E.Sign), second=False),  # its derivative is 0, a constant: no graph
     E.Abs: Row(unary(kinks=(0,)), apply(E.Abs)),
     E.Sqrt: Row(unary(0.3, 3.0, params={"flat_at_zero": st.booleans()}), apply(E.Sqrt)),
-    E.Clamp: Row(unary(kinks=(-0.5, 0.5), params={"lo": st.sampled_from([-0.5, None]),
-                                                    "hi": st.just(0.5)}),
+    E.Clamp: Row(unary(kinks=(-0.5, 0.5), params={"lo": st.sampled_from([-0.5, None]), "hi": st.just(0.5)}),
                  apply(E.Clamp)),
     E.Fill: Row(fill(), apply(E.Fill)),
     E.Clone: Row(unary(params={"order": st.sampled_from([None, "C"])}), apply(E.Clone)),
@@ -477,8 +475,7 @@ def _pool(x, mode, kernel_size, stride, padding, dilation, out_hw, count_include
     out = np.zeros(x.shape[:2] + out_hw)
     for a, b in np.ndindex(out_hw):
         rows, cols = slice(a * sh, a * sh + dh * (kh - 1) + 1, dh), slice(b * sw, b * sw + dw * (kw - 1) + 1, dw)
-        count = kh * kw if count_include_pad else inside[rows, cols].sum()
-        window = padded[:, :, rows, cols]
+        count, window = kh * kw if count_include_pad else inside[rows, cols].sum(), padded[:, :, rows, cols]
         out[:, :, a, b] = window.max(axis=(2, 3)) if mode == "max" else window.sum(axis=(2, 3)) / count
         if argmax is not None and not inside[rows, cols].any():  # given argmax, a gather (how a gradient is read
             out[:, :, a, b] = 0  # back): a window of padding alone reads the padding's 0, not the max's −∞
@@ -524,11 +521,8 @@ FORMULAS = {
 
 def registry():
     """Every op of the engine: the Node subclasses defined in minigan/engine/ops/ (and those that moved up)."""
-    found = set()
-    for module in MODULES + MOVED:
-        found |= {v for v in vars(module).values()
-                  if isinstance(v, type) and issubclass(v, Node) and v.__module__ == module.__name__}
-    return found
+    return {v for module in MODULES + MOVED for v in vars(module).values()
+            if isinstance(v, type) and issubclass(v, Node) and v.__module__ == module.__name__}
 
 
 def test_every_op_has_a_row():
@@ -784,16 +778,14 @@ def test_fused_kernel_gives_its_formula_on_both_backends(kernel, data):
         expected = batch_norm_dx_by_differences(x, dy, gamma)
     elif kernel is N._update_running:
         rm, rv, mean, var, keep, momentum, unbiased = args
-        expected = None
-        running = (rm * keep + momentum * mean, rv * keep + unbiased * var)
+        expected, running = None, (rm * keep + momentum * mean, rv * keep + unbiased * var)
     else:
         expected = expect(*args)
         args = args[:kernel.__wrapped__.__code__.co_argcount - 1]  # (a derivative's row carries x for its check)
     host = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     got = kernel(np, *host)
     if kernel is N._update_running:
-        np.testing.assert_allclose(host[0], running[0], rtol=1e-12)
-        np.testing.assert_allclose(host[1], running[1], rtol=1e-12)
+        np.testing.assert_allclose(np.stack(host[:2]), np.stack(running), rtol=1e-12)
     else:
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
     with installed():  # the stand-in for CuPy: cupy.fuse's path, one kernel, the same numbers

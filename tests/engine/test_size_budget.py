@@ -24,7 +24,8 @@ WING = ROOT / "engine"
 # grad_mode.py, ops/, _tensor.py, _tensor_methods.py, backend.py, checks.py, dtypes.py and errors.py, whose
 # separate budgets it replaces).
 WING_BUDGET = 2489  # 2489 when the reading path took each piece's plain case first and the gradient-side
-# extension point (GRADIENT_ADJUSTMENTS) replaced three lines of conv.py's; 2498 when PyTorch's rules left for the parity layer above (376 lines): the ops only the
+# extension point (GRADIENT_ADJUSTMENTS) replaced three lines of conv.py's; 2498 when PyTorch's rules left for the
+# parity layer above (376 lines): the ops only the
 # surface's doors call (hardtanh, threshold, hardswish, einsum, prod, cumsum, logsumexp, clamp's tensor bounds), the
 # loss and pool doors' checks (F.*), PyTorch's forms of the engine's methods (max(dim), to(other), expand(-1), view's
 # refusal: surface/forms.py), its refusals of shared memory in place (surface/overlap.py), torch.tensor's reading of

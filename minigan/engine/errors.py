@@ -29,7 +29,7 @@ class DivisionByZero(MiniganError, ZeroDivisionError, RuntimeError):
 class DomainError(MiniganError, ValueError, RuntimeError):
     """A value outside what the function accepts: a label out of range, a probability outside
     [0, 1], an unknown option. Raised as is, never rewritten as a shape problem.  Also a RuntimeError
-    (for most of these)."""
+    (see the module docstring)."""
 
 
 class GraphError(MiniganError, RuntimeError):

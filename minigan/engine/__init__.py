@@ -22,8 +22,8 @@ from minigan.engine.tensor import Tensor
 
 # The names the library above may write into the engine's classes, and nothing else
 # (tests/engine/test_engine_extension_points.py): the class of every result the engine makes (the surface sets it to
-# minigan.Tensor), and PyTorch's view of a node for a learner's prints (minigan/surface/node_view.py; the walk
-# reads none of it).  What the library above adds to the engine's results (PyTorch's memory layout) goes through one
+# minigan.Tensor), and the view of a node for a learner's prints (minigan/surface/node_view.py; the walk
+# reads none of it).  What the library above adds to the engine's results (a memory layout) goes through one
 # table, graph.RESULT_ADJUSTMENTS, filled with graph.adjust_results (minigan/surface/parity.py).
 EXTENSION_POINTS = {
     Tensor: ("plain",),

@@ -118,8 +118,8 @@ def plain_array(array):
 
 
 def keep_where(keep, a):
-    """``a`` where the bool ``keep`` holds, +0 elsewhere: a select (an ∞ or NaN where keep is False gives 0, as
-    PyTorch's), done on a CPU on the bits: each element's bits, read as an integer, times 1 or 0 (keep widened to a's
+    """``a`` where the bool ``keep`` holds, +0 elsewhere: a select (an ∞ or NaN where keep is False gives 0, not
+    a·keep's NaN), done on a CPU on the bits: each element's bits, read as an integer, times 1 or 0 (keep widened to a's
     width from its bytes: a bool widened directly goes through NumPy's slower cast).  NumPy's where() branches on each
     element, several times slower on a random mask (a relu's).  Three passes (the comparison that made keep, the
     widening, the product): a mask of what to zero needs a fourth to become words to AND with (mask − 1), 14% more
@@ -201,7 +201,7 @@ class Device:
         if isinstance(type, Device):
             type, index = type.type, type.index
         kind, colon, number = str(type).partition(":")
-        if not isinstance(type, (str, int)) or index is not None and not isinstance(index, int):  # PyTorch's classes:
+        if not isinstance(type, (str, int)) or index is not None and not isinstance(index, int):  # a wrong type:
             raise TypeError(f"device: expected a name such as 'cpu' or 'cuda:0' (and an int index), got {type!r}")
         if kind not in ("cpu", "cuda") or colon and not number.isdigit() or (index or 0) < 0:
             raise RuntimeError(f"device: unknown device {type!r}, expected 'cpu', 'cuda' or 'cuda:N'")
@@ -232,7 +232,7 @@ class Device:
 
 
 def torch_device(array) -> Device:
-    """An array's ``Tensor.device``, as PyTorch names it: cpu, or cuda:0 (minigan runs on one GPU, the first)."""
+    """An array's ``Tensor.device``: cpu, or cuda:0 (minigan runs on one GPU, the first)."""
     return Device("cuda", 0) if device_of(array) == "cuda" else Device("cpu")
 
 

@@ -107,11 +107,11 @@ def normalize_index(items, tensor):
 
 def moved_index_axes(items, ndim):
     """Where PyTorch's and NumPy's advanced indexing lay the result out differently: ``None``, or ``(b, p)``
-    when the b broadcast axes of the index arrays, which NumPy puts first, go at position p in PyTorch.
+    when the b broadcast axes of the index arrays, which NumPy puts first, go at position p in ours.
 
     PyTorch applies an int (or 0-d integer array) as a plain selection before the index arrays; NumPy counts it
     with them.  So in ``x[1, :, [0, 3]]`` NumPy sees two index items apart (its rule: the broadcast axes go
-    first), PyTorch one index array after a slice (its axes stay in place: position 0 of x[1][:, [0, 3]] is :).
+    first), we see one index array after a slice (its axes stay in place: position 0 of x[1][:, [0, 3]] is :).
     """
     def is_int(it):
         return isinstance(it, int) or backend.is_numpy_scalar(it) or backend.is_array(it) and it.ndim == 0 \
@@ -127,9 +127,9 @@ def moved_index_axes(items, ndim):
     if all(is_array(it) or is_int(it) for it in items[joined[0] : joined[-1] + 1]):
         return None  # side by side for NumPy too: both put the broadcast axes where the first item is
     if not all(is_array(it) or is_int(it) for it in items[arrays[0] : arrays[-1] + 1]):
-        return None  # apart for PyTorch too: both put them first
+        return None  # apart for us too: both put them first
     used = sum(_axes_used(it) for it in items)
-    before = items[: arrays[0]]  # the axes PyTorch's result has before the index arrays' broadcast axes
+    before = items[: arrays[0]]  # the axes our result has before the index arrays' broadcast axes
     p = sum(1 for it in before if it is None or isinstance(it, slice)) + (ndim - used if Ellipsis in before else 0)
     shapes = [backend.np.shape(it) if isinstance(it, list) else (it.shape if not backend.is_bool(it.dtype)
               else (-1,)) for it in (items[i] for i in arrays)]

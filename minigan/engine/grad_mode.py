@@ -13,7 +13,7 @@ from minigan.engine.errors import AnomalyError
 
 
 class _Mode(threading.local):
-    """Is a graph being recorded?  Each thread has its own answer (as in PyTorch), so a ``no_grad()`` evaluation
+    """Is a graph being recorded?  Each thread has its own answer, so a ``no_grad()`` evaluation
     thread leaves a training thread alone."""
 
     def __init__(self):
@@ -21,8 +21,8 @@ class _Mode(threading.local):
 
 
 class _Anomaly:
-    """Are we hunting NaNs?  One answer for every thread, as PyTorch's anomaly mode (a plain attribute is also
-    cheaper to read than a thread's own: every op reads it)."""
+    """Are we hunting NaNs?  One answer for every thread: a debugging switch for the whole program (a plain
+    attribute is also cheaper to read than a thread's own: every op reads it)."""
 
     enabled = False
 
@@ -35,10 +35,10 @@ def is_grad_enabled() -> bool:
 
 
 def decorated(mode, func):
-    """``func`` run in the grad mode ``mode()`` enters, as PyTorch's decorators run it: a plain call, or, for a
+    """``func`` run in the grad mode ``mode()`` enters: a plain call, or, for a
     generator function, each step of the generator (the caller's code between two steps runs in the caller's own
-    mode: PyTorch's _wrap_generator).  A coroutine is made in the mode, and runs later in whatever mode is then on,
-    as in PyTorch."""
+    mode, as PyTorch's _wrap_generator).  A coroutine is made in the mode, and runs later in whatever mode is then
+    on."""
     if not inspect.isgeneratorfunction(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
@@ -88,19 +88,19 @@ class set_grad_enabled:
         return False
 
     def __call__(self, orig_func):
-        _mode.grad_enabled = self.prev  # decorating changes nothing now, as in PyTorch
+        _mode.grad_enabled = self.prev  # decorating changes nothing now: the mode is entered at each call
         return decorated(lambda: set_grad_enabled(self.mode), orig_func)
 
 
 class _DecoratorContextManager:
     """What no_grad, enable_grad and inference_mode share (PyTorch's base of that name): a context manager and
-    decorator that sets recording to ``enabled``.  Each is its own class beside the others, as PyTorch's, so
+    decorator that sets recording to ``enabled``.  Each is its own class beside the others, so
     ``isinstance(m, no_grad)`` holds for a no_grad only."""
 
     enabled = None
 
     def __new__(cls, orig_func=None, *args):
-        """``@no_grad`` without parentheses decorates ``orig_func`` at once, as PyTorch 2 allows."""
+        """``@no_grad`` without parentheses decorates ``orig_func`` at once, as ``@no_grad()`` would."""
         instance = super().__new__(cls)
         if callable(orig_func):
             instance.__init__()
@@ -139,8 +139,8 @@ class detect_anomaly:
     """Context manager: the first op whose forward or backward gives NaN/inf raises ``AnomalyError``.
 
     The error names the op and the line of *your* code that created it. It costs a finiteness
-    check per op, so it is off by default.  ``check_nan=False`` (PyTorch's: keep the forward tracebacks only, which
-    minigan's errors always name) leaves the check as it was.
+    check per op, so it is off by default.  ``check_nan=False`` (torch.autograd.detect_anomaly's: keep the
+    forward tracebacks only, which minigan's errors always name) leaves the check as it was.
     """
 
     def __init__(self, check_nan: bool = True):

@@ -34,16 +34,16 @@ else raises); whatever else a backward needs (a mask, a shape, a count) is a con
 plain attribute.
 
 **The graph's structure.**  A node keeps, for each input, the producer that input had when the
-node was recorded (``edges``: a node, a leaf Tensor, or None for a constant), as PyTorch
-does; an in-place op recorded later makes a new node and moves the tensor's history to it, and
+node was recorded (``edges``: a node, a leaf Tensor, or None for a constant), a tape of
+the ops as they ran; an in-place op recorded later makes a new node and moves the tensor's history to it, and
 re-routes nothing recorded before.  A version counter guards the saved values: each Tensor counts
 the in-place changes made to its array (shared with its views); a saved value is a small record
 (array, counter, version then), and the walk raises when one changed since (``check_saved``).
 
 **What a learner prints** (``y.grad_fn``, ``.next_functions``, ``.name()``) is PyTorch's view of these nodes, added
-above the engine by minigan/surface/node_view.py: ``next_functions`` shows the same edges as PyTorch's
+above the engine by minigan/surface/node_view.py: ``next_functions`` shows the same edges as
 ``(node, output index)`` pairs, a leaf as its ``AccumulateGrad`` node, a constant as ``(None, 0)``; ``name()``
-and the repr give PyTorch's names (``MulBackward0``).  The walk never uses them: it follows ``edges``.
+and the repr give the names PyTorch prints (``MulBackward0``).  The walk never uses them: it follows ``edges``.
 """
 
 from __future__ import annotations
@@ -90,15 +90,15 @@ def unbroadcast(grad, shape):
 
 
 def zeros(grad):
-    """A zero gradient of grad's shape and dtype (an array, or a constant Tensor under create_graph): what PyTorch
-    returns for a step's derivative (sign, floor, fill_), never ``grad * 0``, which is NaN where grad is ±∞ or NaN."""
+    """A zero gradient of grad's shape and dtype (an array, or a constant Tensor under create_graph): the derivative
+    of a piecewise-constant op (sign, floor, fill_), never ``grad * 0``, which is NaN where grad is ±∞ or NaN."""
     if isinstance(grad, backend.PLAIN_TYPES):
         return backend.get_array_module(grad).zeros_like(grad)
     return grad._new(backend.get_array_module(grad.array).zeros_like(grad.array))
 
 
 def select(mask, grad):
-    """``grad`` where the constant bool ``mask`` holds, else 0: a masking backward SELECTS, as PyTorch's do, never
+    """``grad`` where the constant bool ``mask`` holds, else 0: a masking backward SELECTS, never
     ``grad * mask``, so that an ∞ or NaN gradient where the mask is False gives 0, not NaN."""
     if isinstance(grad, backend.PLAIN_TYPES):
         return backend.get_array_module(grad).where(mask, grad, grad.dtype.type(0))
@@ -110,7 +110,7 @@ def select(mask, grad):
 # promise how a result of two or more dimensions lies in memory (its strides: which later view() is a view), which
 # the value does not change.  It says so here, once, by op class: class -> function (out, arrays, params) -> the
 # array to use, ``arrays`` the op's inputs as forward got them.  A subclass of an op gets its class's adjustment.
-# Empty in the engine alone; minigan's PyTorch surface fills it (minigan/surface/parity.py) with adjust_results.
+# Empty in the engine alone; minigan's surface fills it (minigan/surface/parity.py) with adjust_results.
 RESULT_ADJUSTMENTS = {}
 _ADJUSTMENT_OF = {}  # class -> its adjustment or None, found once (through the class's bases)
 
@@ -128,7 +128,7 @@ def adjust_results(table: dict) -> None:
 # one of those does).  It says so here, once, by the node's own class: class -> function (node, grad, grads) -> the
 # gradients to hand on, ``grads`` what the node's backward returned.  The walk asks only under create_graph (a
 # Tensor gradient), after the node's backward ran (walk.watched_backward); first order never looks.  Empty in the
-# engine alone; minigan's PyTorch surface fills it (minigan/functional/conv.py, minigan/functional/norm.py).
+# engine alone; minigan's surface fills it (minigan/functional/conv.py, minigan/functional/norm.py).
 GRADIENT_ADJUSTMENTS = {}
 
 
@@ -156,7 +156,7 @@ class Node:
     is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
     freed = False            # backward with retain_graph=False ran through this node
     sequence_nr = 0          # when it was recorded: larger than every node recorded before it (PyTorch's name)
-    # (PyTorch's view for a learner's prints, above the engine: next_functions, name(), metadata, register_hook,
+    # (the view for a learner's prints, above the engine: next_functions, name(), metadata, register_hook,
     # register_prehook and the repr <MulBackward0 object at 0x...>, from minigan/surface/node_view.py)
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
@@ -185,7 +185,7 @@ class Node:
             arrays.append(t if constant else t.array)
             needs.append(not constant and (t._requires_grad or t._base is not None and t._base._requires_grad))
             edges.append((t._ctx or (t if t._requires_grad else None)) if needs[-1] else None)  # (a leaf that keeps no
-            # gradient, a view made under no_grad, gets none from this node, even once it comes to keep one: PyTorch's)
+            # gradient, a view made under no_grad, gets none from this node, even once it comes to keep one)
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = tuple(needs) if record else None
         if backend.GPU_ARRAYS:  # (CuPy is there: one device, or a clear error naming the op)
@@ -204,9 +204,9 @@ class Node:
         """Make this node ``result``'s history: its inputs, the producer of each (``edges``), and a record of each
         value forward saved (``arrays``: what forward was given, to tell which input a saved array is; ``out``: what
         it returned, the array ``result`` holds or a NumPy scalar).  An integer or bool result is never recorded and
-        never requires grad, as in PyTorch: ``x.long()`` is a constant, not the identity.  One of an integer input that
-        requires grad (which fill_ of a value that requires grad makes, as PyTorch's) is refused, as PyTorch refuses it
-        ("Autograd not support dtype"); a cast to an integer dtype (methods.to) detaches its input first."""
+        never requires grad (rounding is piecewise constant: ``x.long()`` is a constant, not the identity).  One of an
+        integer input that requires grad (which fill_ of a value that requires grad makes) is refused, as PyTorch
+        refuses it ("Autograd not support dtype"); a cast to an integer dtype (methods.to) detaches its input first."""
         if out.dtype.kind != "f":
             if any(e is not None and a.dtype.kind != "f" for a, e in zip(arrays, edges)):
                 raise GraphError(f"{type(self).__name__}: autograd does not support an integer result ({out.dtype}) of "
@@ -261,8 +261,8 @@ class Node:
     def check_saved(self) -> None:
         """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk's step
         1 (written out there), before each node's backward, whether or not that backward reads them (a node that keeps
-        masks made from its inputs saves the inputs too, so that a change to them is refused where PyTorch's saved
-        copy refuses it); also asked by whatever reads saved values outside the walk (a Function's saved_tensors)."""
+        masks made from its inputs saves the inputs too, so that a change to them is refused, as a change to a saved
+        input is); also asked by whatever reads saved values outside the walk (a Function's saved_tensors)."""
         for s in self.saved:  # (a freed node holds one record, FREED, that no version matches)
             if s is not None and s[1][0] != s[2]:
                 raise GraphError(self._saved_error())
@@ -280,7 +280,7 @@ class Node:
                 "op (y = y + 1, not y += 1) or make the change after backward()")
 
     def _input(self, t):
-        """A saved input (under create_graph) with the history it had when saved, as PyTorch's saved tensors keep it:
+        """A saved input (under create_graph) with the history it had when saved:
         detach_() may have taken the tensor itself out of the graph since.  A constant input becomes a constant Tensor
         (the backward calls Tensor functions on it); any other constant (a mask) stays a plain array."""
         if isinstance(t, backend.PLAIN_TYPES):
@@ -311,7 +311,7 @@ class Node:
 
 
 class RemovableHandle:
-    """What registering a hook returns (a tensor's gradient hook, a module's forward hook), as PyTorch's
+    """What registering a hook returns (a tensor's gradient hook, a module's forward hook), as
     ``torch.utils.hooks.RemovableHandle``: ``handle.remove()`` takes the hook off (also at the end of a with block)."""
 
     _next_id = 0

@@ -79,7 +79,7 @@ class InPlace:
                              "out-of-place op")
         # The node's input is this tensor's current value and history; a copy, since the values are about
         # to change and the node may need them ("original self").
-        # (A view's history is made afresh from its base's, as PyTorch's CopySlices reads it: hooks registered on the
+        # (A view's history is made afresh from its base's, as CopySlices reads it: hooks registered on the
         # view's old history stay there.)
         before = self._make(self.array.copy(), self.requires_grad)
         fresh = self._base is not None and self._base.requires_grad
@@ -102,8 +102,8 @@ class InPlace:
             copied = copies.apply(base, result, view_fn=self._view_fn)  # backward refuses)
             follow_retained(base._ctx, copied._ctx)
             base._ctx, base._requires_grad = copied._ctx, True
-            if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
-                self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
+            if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own:
+                self._sync_view()  # lazily, x gets one when next asked for (grad_fn, an op); till then a leaf
         return self  # (a tensor's history is brought up to date when next used: Tensor._input)
 
     def _refuse_place(self, op, place, given, tensors):
@@ -128,8 +128,8 @@ class InPlace:
         if result.shape != self.shape:
             raise ShapeError(f"{op}: cannot write a result of shape {result.array.shape} into a tensor of shape "
                              f"{self.array.shape}")
-        # (An expanded tensor: each shared element takes the entries the op changed, in order, as PyTorch's kernels
-        where = result.array != self.array if repeats(self.array) else ...  # write only those: tril_'s zeros.)
+        # (An expanded tensor: each shared element takes the entries the op changed, in order, as a loop in place would:
+        where = result.array != self.array if repeats(self.array) else ...  # it writes only those: tril_'s zeros.)
         self.array[where] = result.array[where]
 
     def __setitem__(self, index, value):
@@ -149,7 +149,7 @@ class InPlace:
             return (self.copy_ if repeats(self.array) or not isinstance(value, (int, float)) else self.fill_)(value)
         move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
         if move and move[1] and not isinstance(value, (int, float)):
-            b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's
+            b, p = move  # value comes in our layout of x[index] (see __getitem__): lay it out as NumPy's
             shape = target.shape
             value = value.expand(*(shape[b : b + p] + shape[:b] + shape[b + p :])).movedim(
                 tuple(range(p, p + b)), tuple(range(b)))
@@ -199,7 +199,7 @@ class InPlace:
 
 class ExpandedCopySlices(shaping.CopySlices):
     """A base's history after a write through an expanded view of it, whose entries share memory: recorded as
-    PyTorch records it, whose backward writes the gradient through the view, and refuses that."""
+    any write through a view is, whose backward would write the gradient through shared entries, so refuses."""
 
     def backward(self, grad):
         raise GraphError("backward: a tensor was changed in place through an expanded view of it, whose entries share "

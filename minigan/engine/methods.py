@@ -63,7 +63,7 @@ class TensorMethods:
     # ------------------------------------------------------------------ conversion
     def numpy(self):
         """The data as a NumPy array (a CPU tensor's shares its memory: a change to one shows in the other; a GPU
-        tensor's is a copy on the host).  (minigan.Tensor's refuses what PyTorch's refuses: surface/forms.py.)"""
+        tensor's is a copy on the host).  (minigan.Tensor's adds the surface's checks: surface/forms.py.)"""
         return backend.asnumpy(self.array)
 
     def item(self):
@@ -121,7 +121,7 @@ class TensorMethods:
         return self._make(self._compared(getattr(operator, name)(a, b if b.ndim else b[()]), a, b))  # (a < b; a
         # number's 0-d array becomes a NumPy scalar again, which CuPy takes)
 
-    def _compared(self, out, a, b):  # the array a comparison gives: NumPy's (minigan.Tensor lays it out as PyTorch's)
+    def _compared(self, out, a, b):  # the array a comparison gives: NumPy's (the layer above may lay it out otherwise)
         return out
 
     def __lt__(self, other):

@@ -60,7 +60,7 @@ class Tensor(InPlace, TensorMethods):
         # A view: the tensor whose memory it shares (never itself a view), the ops that make the view
         # from it ((Node class, params) pairs), and the version at which its history was last set.
         self._base, self._view_fn, self._view_version = None, (), 0
-        # PyTorch's views that may not change in place while gradients are recorded, nor be used after their base
+        # The views that may not change in place while gradients are recorded, nor be used after their base
         # changed: "multi-output" (made by split, unbind or chunk) and "no_grad" (made under no_grad), and their views
         self._view_kind = ""
 
@@ -105,23 +105,23 @@ class Tensor(InPlace, TensorMethods):
             self._counter = source._version_counter()
             self._view_version = self._counter[0]
             self._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
-            # (made under no_grad, or before its base came to require grad: as PyTorch's, a leaf that requires grad as
+            # (made under no_grad, or before its base came to require grad: a leaf that requires grad as
             # its base does (the requires_grad property, and an op's needs in Node.apply), through which no gradient
             # flows: its own flag, which decides whether a gradient stops in its .grad, stays off till requires_grad_())
         return self
 
     def _sync_view(self):
         """A view whose base changed in place: its history becomes the view ops applied to the base's
-        current history (PyTorch regenerates a view's grad_fn the same way).  Under no_grad nothing is recorded: the
+        current history, so its gradient follows the base's latest ops.  Under no_grad nothing is recorded: the
         history waits till the view is next used with gradients.  (Only a view gets here: its callers ask.)"""
         if not is_grad_enabled() or not (self._base.requires_grad or self._ctx is not None):
-            return  # (till its base requires grad, the view waits: PyTorch compares the versions when asked too)
-        if self._view_kind:  # (each time it is used, as PyTorch's: its versions are left apart)
+            return  # (till its base requires grad, the view waits: the versions are compared only when asked)
+        if self._view_kind:  # (each time it is used: its versions are left apart)
             raise GraphError(f"this tensor is a view ({VIEW_KINDS[self._view_kind]}) whose base, or another view "
                              "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "
                              "the view again after the change, or .clone() it before")
         self._view_version = self._counter[0]
-        if self._base.requires_grad:  # (PyTorch's new history is as_strided of the base: for an empty view its
+        if self._base.requires_grad:  # (the new history is a strided view of the base: for an empty view its
             x = shaping._view(self._base, self._view_fn)  # backward gives a fresh zero gradient, part of no graph,
             x = x if x.array.size else elementwise.Fill.apply(x, x.array)  # as Fill's does)
             follow_retained(self._ctx, x._ctx)
@@ -137,7 +137,7 @@ class Tensor(InPlace, TensorMethods):
         """A Tensor sharing this tensor's array, outside the graph (PyTorch's ``.data``).
 
         Unlike ``detach()`` it does not share the version counter, so an in-place change through it
-        (``p.data.clamp_(-c, c)``) is not seen by autograd: the legacy idiom, kept as PyTorch keeps it.
+        (``p.data.clamp_(-c, c)``) is not seen by autograd: the legacy idiom (WGAN's weight clipping).
         ``.array`` is the raw NumPy/CuPy array itself.
         """
         return self._make(self.array.view())  # (a view: its own array object, the same memory; see detach)
@@ -147,7 +147,7 @@ class Tensor(InPlace, TensorMethods):
         value = value.array if isinstance(value, Tensor) else value
         if not backend.is_array(value):
             raise TypeError(f"data: expected a Tensor or an array, got {type(value).__name__}")
-        if value.dtype.kind not in "fc" and self.requires_grad:  # (its gradient could not be held: PyTorch refuses)
+        if value.dtype.kind not in "fc" and self.requires_grad:  # (its gradient could not be held: refused)
             raise DtypeError(f"data: cannot set the data of a tensor that requires grad to {value.dtype} values; "
                              "set floating-point data, or call .requires_grad_(False) first")
         self.array = backend.plain_array(value)  # (a memmap: a plain array on the same memory)
@@ -175,11 +175,11 @@ class Tensor(InPlace, TensorMethods):
         return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
-    def requires_grad(self, flag):  # x.requires_grad = flag: PyTorch's rules, as requires_grad_ (which see)
+    def requires_grad(self, flag):  # x.requires_grad = flag: the rules of requires_grad_ (which see)
         if self._ctx is not None:
             raise GraphError("requires_grad: you can only change requires_grad flags of leaf variables; for a "
                              "computed tensor without gradient use y.detach()")
-        if not isinstance(flag, (bool, backend.np.bool_)):  # (PyTorch's RuntimeError; NumPy's bool is taken)
+        if not isinstance(flag, (bool, backend.np.bool_)):  # (a RuntimeError; NumPy's bool is taken)
             raise RuntimeError(f"requires_grad must be True or False, got {flag!r}")
         self.requires_grad_(flag)
 
@@ -228,7 +228,7 @@ class Tensor(InPlace, TensorMethods):
     # ------------------------------------------------------------------ graph
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient tracking on or off for this leaf (in place)."""
-        if not isinstance(requires_grad, (bool, backend.np.bool_)):  # (PyTorch's TypeError; NumPy's bool is taken)
+        if not isinstance(requires_grad, (bool, backend.np.bool_)):  # (a TypeError; NumPy's bool is taken)
             raise TypeError(f"requires_grad_: requires_grad must be True or False, got {requires_grad!r}")
         if requires_grad and not backend.is_floating(self.array.dtype):
             raise DtypeError(f"requires_grad: only floating-point tensors can require gradients, got dtype "
@@ -256,7 +256,7 @@ class Tensor(InPlace, TensorMethods):
         return self
 
     def retain_grad(self) -> None:
-        """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs); returns None, as PyTorch's."""
+        """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs); returns None."""
         if not self.requires_grad:
             raise GraphError("retain_grad: the tensor does not require grad, so it will have no gradient to keep")
         if self._ctx is not None:
@@ -279,7 +279,7 @@ class Tensor(InPlace, TensorMethods):
         accumulate(backprop(seeds, topological_order(seeds), retain_graph, create_graph), seeds)
 
     def _add_grad(self, g) -> None:
-        """``.grad += g`` in this tensor's dtype: in place, as PyTorch's (whoever holds ``.grad`` sees the sum),
+        """``.grad += g`` in this tensor's dtype: in place (whoever holds ``.grad`` sees the sum),
         or, when either is part of a graph (``create_graph=True``), as a new differentiable sum."""
         if isinstance(g, backend.PLAIN_TYPES):  # a first-order walk's array (a CPU scalar may meet a GPU tensor)
             g = backend.to_device(g, backend.device_of(self.array)) if backend.GPU_ARRAYS else backend.np.asarray(g)
@@ -295,7 +295,7 @@ class Tensor(InPlace, TensorMethods):
 
     def _keep_grad(self, g) -> None:
         """What retain_grad() keeps: the gradients that reached this non-leaf (a copy of its own: the walk's gradient
-        may be shared), summed over backward calls out of place, as PyTorch's retain_grad hook: a ``.grad`` taken
+        may be shared), summed over backward calls out of place: a ``.grad`` taken
         from an earlier backward keeps its value (a leaf's sum is in place)."""
         if isinstance(g, backend.PLAIN_TYPES):
             g = self._make(backend.to_device(g, backend.device_of(self.array)).astype(self.dtype))
@@ -307,7 +307,7 @@ class Tensor(InPlace, TensorMethods):
     def _seed_gradient(self, gradient, op, create_graph):
         """The gradient backward starts from: ones for a one-element output, else the one given.  A view that requires
         grad only as its base does, with no history of its own (made under no_grad, or before its base came to require
-        grad), has no grad_fn, and PyTorch starts no backward from it."""
+        grad), has no grad_fn, and no backward starts from it (there is no node to start at)."""
         if gradient is None and self.array.size == 1 and (self._ctx is not None or self._requires_grad):  # a loss:
             ones = namespace(self.array).ones_like(self.array)  # d(out)/d(out) = 1 (of its shape, dtype and device)
             return self._make(ones) if create_graph else ones
@@ -323,7 +323,7 @@ class Tensor(InPlace, TensorMethods):
         if gradient.shape != self.shape:
             raise ShapeError(f"{op}: gradient of shape {gradient.array.shape} given for a tensor of shape "
                              f"{self.array.shape}")
-        if gradient.device != self.device:  # as PyTorch: no silent copy between devices
+        if gradient.device != self.device:  # no silent copy between devices
             raise backend.BackendError(f"{op}: gradient on {gradient.device} for a tensor on {self.device}: use .to()")
         gradient = gradient if gradient.dtype == self.dtype else gradient.astype(self.dtype)
         return gradient if create_graph else gradient.array
@@ -331,7 +331,7 @@ class Tensor(InPlace, TensorMethods):
     # ------------------------------------------------------------------ operators
     def _operand(self, other, op, reflected=False):
         """Wrap a Python number or array as a constant tensor; a Python number takes our dtype.  A list or tuple is
-        refused, as PyTorch refuses it: only the functions that make a tensor (tensor, as_tensor) read one as data."""
+        refused: only the functions that make a tensor (tensor, as_tensor) read one as data."""
         if isinstance(other, Tensor):
             if other.shape != self.shape:
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
@@ -340,7 +340,7 @@ class Tensor(InPlace, TensorMethods):
             dtype = self.array.dtype
             if dtype.kind == "f" and not isinstance(other, bool):  # a NumPy scalar of our dtype: float32 stays float32
                 return self._make(dtype.type(other))
-            if dtype.kind in "iu" and type(other) is int:  # our integer dtype, wrapping around as PyTorch: uint8 + 300
+            if dtype.kind in "iu" and type(other) is int:  # our integer dtype, wrapping around: uint8 + 300 is 44
                 return self._make(backend.np.asarray(other).astype(dtype)[()])
             return self._make(backend.get_array_module(self.array).asarray(other))
         if backend.is_array(other) or backend.is_numpy_scalar(other):
@@ -351,7 +351,7 @@ class Tensor(InPlace, TensorMethods):
                         "NumPy/CuPy array (make a list or tuple a tensor first: minigan.tensor(...))")
 
     def _pair(self, other, op, reflected=False):
-        """The two operands of a binary op in one dtype, by PyTorch's promotion (dtypes.result_type): tensors, or for
+        """The two operands of a binary op in one dtype, by the promotion rules of dtypes.result_type: tensors, or for
         a number with a floating tensor, a NumPy scalar of its dtype, which the op takes as a constant (no Tensor is
         made for it).  ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a float."""
         if isinstance(other, Tensor) and other.array.dtype == self.array.dtype and self.array.dtype.kind == "f":
@@ -370,17 +370,17 @@ class Tensor(InPlace, TensorMethods):
             dtype = backend.np.dtype(backend.DEFAULT_DTYPE)
         if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend; an integer
             b = self._make(dtype.type(other) if dtype.kind == "f" else backend.np.asarray(other).astype(dtype)[()])
-            # (the integer wraps around, as PyTorch's: uint8 + 300)
+            # (the integer wraps around modulo 2^bits: uint8 + 300 is 44)
         a = self if self.dtype == dtype else self.astype(dtype)
         b = b if b.dtype == dtype else b.astype(dtype)
         return (b, a) if reflected else (a, b)
 
-    # A list or tuple is not an operand: NotImplemented, as PyTorch's operators answer, lets Python's own rules decide
+    # A list or tuple is not an operand: NotImplemented lets Python's own rules decide
     # (a TypeError, or a list repeated by a one-element integer tensor: [1, 2] * tensor(2) is [1, 2, 1, 2])
     def __add__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Add.apply(*self._pair(other, "add"))
 
-    __radd__ = __add__  # 2 + x records x + 2, x's edge first, as PyTorch's (+ and * commute exactly)
+    __radd__ = __add__  # 2 + x records x + 2, x's edge first (+ and * commute exactly)
 
     def __sub__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Sub.apply(
@@ -393,7 +393,7 @@ class Tensor(InPlace, TensorMethods):
     def __mul__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Mul.apply(*self._pair(other, "mul"))
 
-    __rmul__ = __mul__  # 2 * x records x * 2, as PyTorch's (+ and * commute exactly)
+    __rmul__ = __mul__  # 2 * x records x * 2 (+ and * commute exactly)
 
     def __truediv__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Div.apply(*self._pair(other, "div"))
@@ -402,7 +402,7 @@ class Tensor(InPlace, TensorMethods):
         return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
 
     def __pow__(self, other):
-        exponent = checks.bool_power(self, checks.number(other))  # (a bool tensor to a bool number only, as PyTorch's)
+        exponent = checks.bool_power(self, checks.number(other))  # (a bool tensor to a bool number only)
         return elementwise.Pow.apply(*self._pair(exponent, "pow"), tensor_exponent=isinstance(other, Tensor))
 
     def __rpow__(self, other):
@@ -429,7 +429,7 @@ class Tensor(InPlace, TensorMethods):
                             "array (make a list or tuple a tensor first: minigan.tensor(...))")
         return other if isinstance(other, Tensor) else self._make(checks.to_array(other, None, self.device, infer=True))
 
-    def _matmul_dtypes(self, other):  # as PyTorch: one dtype, and bool only where no product is computed
+    def _matmul_dtypes(self, other):  # one dtype, and bool only where no product is computed
         if other.dtype != self.dtype or self.array.dtype.kind == "b" and (  # (a dot is always computed)
                 self.ndim == other.ndim == 1 or 0 not in (self.array.size, other.array.size)):
             raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected one dtype, and "

@@ -3,14 +3,14 @@
 The graph is made of nodes (``Node``s); each node's ``edges`` says, for each of its
 inputs, where that input came from *when the node was recorded*: the node that produced it, a leaf
 Tensor (a weight, an input that requires grad), or None (a constant).  So an in-place change made
-later cannot re-route the gradient of an op that ran before it (as in PyTorch).  (A learner prints the same
+later cannot re-route the gradient of an op that ran before it.  (A learner prints the same
 edges as PyTorch's ``next_functions``, ``(node, 0)`` pairs: minigan/surface/node_view.py.)
 
 Three small pieces, each readable on its own:
 
 * ``topological_order(roots)`` lists the nodes so that every node comes before the nodes that
   produced its inputs: newest first, the order PyTorch's engine runs them in, so that float32
-  gradients summed along several paths round as PyTorch's do;
+  gradients summed along several paths round the same way;
 * ``backprop(seeds, ...)`` visits them in that order and returns the gradient that reached every
   leaf (and every node in ``keep``).  By the time a node is visited, every consumer of its output
   has already handed in its gradient, so a reused value sums its gradients *before* passing them on;
@@ -33,7 +33,7 @@ from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, value
 
 
 def topological_order(roots) -> list:
-    """The nodes reachable from ``roots``, newest first: each before the nodes it depends on, in PyTorch's order.
+    """The nodes reachable from ``roots``, newest first: each before the nodes it depends on.
 
     A node's inputs existed before it was recorded, so their nodes have smaller ``sequence_nr``s: sorted newest
     first, every node comes after all of its consumers (a topological order, as a depth-first post-order is).
@@ -50,15 +50,15 @@ def topological_order(roots) -> list:
     return sorted(found, key=attrgetter("sequence_nr"), reverse=True)
 
 
-@backend.np.errstate(all="ignore")  # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: PyTorch's backward of
-# sqrt at 0, of x·y at ∞ is ±∞ or NaN, silently (the user's setting is back after it)
+@backend.np.errstate(all="ignore")  # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: the backward of
+# sqrt at 0, of x·y at ∞ is ±∞ or NaN, silently as IEEE 754 defines it (the user's setting is back after it)
 def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, keep=(), watch=None) -> dict:
     """The chain rule over ``order``: {node or leaf: gradient} from ``seeds`` (the same kind of dict).
 
     Returns the gradient that reached each leaf, and each node in ``keep``.  ``watch(node, gradient, shares)``,
     when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
-    grads, retain_graph = dict(seeds), create_graph if retain_graph is None else retain_graph  # (None: as PyTorch,
-    # keep the graph when a second order will be taken)
+    grads, retain_graph = dict(seeds), create_graph if retain_graph is None else retain_graph  # (None: keep
+    # the graph when a second order will be taken)
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph  # under create_graph, backward's ops are recorded
     try:
         for fn in order:
@@ -89,7 +89,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
 def watched_backward(fn, g, watch):
     """Steps 2 to 6 of the walk at node ``fn``, where its output has hooks or asked for retain_grad(), or the walk
     is watched: the output's register_hook functions, each of which may replace the gradient (autograd.grad of this
-    output gets it before them, as PyTorch's) (step 2); retain_grad() keeps it (step 3); the node's backward, and for
+    output gets it before them) (step 2); retain_grad() keeps it (step 3); the node's backward, and for
     a Tensor gradient (create_graph) what the layer above the engine declared for its gradients, where it declared
     some (graph.GRADIENT_ADJUSTMENTS, by the node's class) (step 4); a watcher sees the step (step 5); under
     detect_anomaly() each gradient the backward returned is checked, a NaN or ∞ raising with the line that ran the
@@ -142,7 +142,7 @@ def walk_to(seeds: dict, inputs, retain_graph=False, create_graph=False) -> list
         for fn, needs in narrowed:  # put back what prune narrowed
             fn.needs_input_grad = needs
     visited = {fn for fn, _ in narrowed}
-    with set_grad_enabled(create_graph):  # a target's own hooks where the walk stopped short of its node, as PyTorch's
+    with set_grad_enabled(create_graph):  # a target's own hooks where the walk stopped short of its node
         for key in {key for key in targets if isinstance(key, Node) and key.hooks and key not in visited}:
             if found.get(key) is not None:
                 found[key] = run_hooks(key.hooks, found[key])
@@ -167,21 +167,21 @@ def backward_into(seeds: dict, inputs, retain_graph=False, create_graph=False) -
 post_accumulate: dict = {}
 
 
-@backend.np.errstate(all="ignore")  # (∞ + (−∞) over two backward calls is NaN, silently, as PyTorch's)
+@backend.np.errstate(all="ignore")  # (∞ + (−∞) over two backward calls is NaN, silently, as IEEE 754 defines it)
 def accumulate(grads: dict, seeds: dict) -> None:
     """leaf.grad += g for every leaf in ``grads`` (what ``Tensor.backward`` does with the walk's result).
 
     The plain case first: a leaf's first gradient, an array of the leaf's own kind and dtype that is no view and
     that no seed or other leaf holds, becomes its ``.grad`` as it is.  Otherwise a gradient that another leaf or the
     seed also holds, or a view of another array, is copied first, so that changing one ``.grad`` in place can never
-    change another, and ``_add_grad`` adds it in (in place, as PyTorch's; a new sum under create_graph)."""
+    change another, and ``_add_grad`` adds it in (in place; a new sum under create_graph)."""
     shared = set(map(id, seeds.values()))
     for leaf, g in grads.items():
         if (leaf._requires_grad and leaf._grad is None and type(g) is type(leaf.array) and g.base is None
                 and g.dtype == leaf.array.dtype and id(g) not in shared and id(leaf) not in post_accumulate):
             leaf._grad = leaf._make(g)  # the plain case
         elif leaf._requires_grad:  # (not for a leaf detach_()ed since, nor a view that requires grad only through its
-            # base, made under no_grad: no .grad, as PyTorch's)
+            # base, made under no_grad: no .grad)
             if id(g) in shared or getattr(value(g), "base", None) is not None:  # (value(g): g's array)
                 g = g.copy() if value(g) is g else g.clone()
             leaf._add_grad(g)

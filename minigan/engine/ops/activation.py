@@ -28,7 +28,7 @@ def _tanh_grad(xp, grad, t):  # d tanh/dx = 1 − tanh²
 
 
 @backend.fused
-def _relu_grad(xp, grad, out):  # d relu/dx = H(x): a select (PyTorch's threshold_backward), so ∞ where x ≤ 0 gives 0
+def _relu_grad(xp, grad, out):  # d relu/dx = H(x): a select, never grad·H, so ∞ where x ≤ 0 gives 0
     return xp.where(out <= 0, 0, grad)
 
 
@@ -51,7 +51,7 @@ class Sigmoid(Node):
         self.save_for_backward(out := stable_sigmoid(x))
         return out
 
-    def backward(self, grad):  # dσ/dx = σ(1 − σ): on arrays one fused kernel, under create_graph PyTorch's one node
+    def backward(self, grad):  # dσ/dx = σ(1 − σ): on arrays one fused kernel, under create_graph one node
         if isinstance(grad, backend.PLAIN_TYPES):
             return (_sigmoid_grad(backend.get_array_module(grad), grad, *self.saved_tensors),)
         return (SigmoidBackward.apply(grad, *self.saved_tensors),)
@@ -83,7 +83,7 @@ class Tanh(Node):
 class Step(Node):
     """H(x): 1 where x > 0, else 0 (at 0 too), in x's dtype: the derivative of relu, the mask of the kinked
     activations' backward passes. Its own derivative is 0 wherever it exists, and it stays in the graph, so a
-    second derivative through relu is 0, not "does not require grad" (PyTorch's relu backward keeps x too)."""
+    second derivative through relu is 0, not "does not require grad" (a derivative that is 0 is still a derivative)."""
 
     def forward(self, x):
         return (x > 0).astype(x.dtype)
@@ -94,9 +94,9 @@ class Step(Node):
 
 class Select(Node):
     """``grad`` where ``keep`` holds, else 0: the backward of a kinked activation (relu, hardtanh), PyTorch's
-    threshold_backward.  A select, never grad·mask, so an ∞ or NaN gradient where ``keep`` is False gives 0, as in
-    PyTorch.  ``x``, what the mask was read from, stays in the graph with derivative 0, so a second derivative
-    through relu is 0, not "does not require grad" (PyTorch's keeps it too)."""
+    threshold_backward.  A select, never grad·mask, so an ∞ or NaN gradient where ``keep`` is False gives 0, not
+    0·∞ = NaN.  ``x``, what the mask was read from, stays in the graph with derivative 0, so a second derivative
+    through relu is 0, not "does not require grad" (as Step, for the same reason)."""
 
     def forward(self, grad, x, keep):
         self.keep = keep
@@ -111,9 +111,9 @@ class Select(Node):
 class ReLU(Node):
     def forward(self, x):
         self.save_for_backward(out := backend.get_array_module(x).maximum(x, 0))  # relu(−∞) = 0, relu(NaN) = NaN,
-        return out  # as PyTorch's; the output saved, as PyTorch's: out > 0 exactly where x > 0
+        return out  # (np.maximum keeps NaN); the output saved: out > 0 exactly where x > 0
 
-    def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0: grad where out > 0 (or NaN, as PyTorch), else 0
+    def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0: grad where out > 0 (or is NaN), else 0
         (out,) = self.saved_tensors
         if type(out) is backend.np.ndarray:  # first order on a CPU: the select on the bits (backend.keep_where);
             return (backend.keep_where(out != 0, grad),)  # out = max(x, 0) is never below 0: != 0 is "not <= 0"

@@ -60,12 +60,12 @@ C(h, W) and Cw(h, g).  Conv2d does *not* keep the ``cols`` of x from forward to 
 its weight gradient needs them again: they are kh·kw times the size of x (12.8 MB for a 64→128
 layer at batch 64): keeping one per forward until the backward raised a GAN step's peak memory by
 40% and its page faults (fresh memory costs one per 4 KB) by 60%, which took longer than building
-``cols`` again; PyTorch's convolution, too, saves only x and the weight.  ``cols`` is a plain
+``cols`` again.  ``cols`` is a plain
 parameter, not an input: it is a copy of values of x (or h), the same at every order, and the
 gradient flows through x itself.
 Batch-last copies are shared the same way: a first-order backward lays the gradient out
 batch-last once for both of its products.  ConvTranspose2d does not keep the batch-last copy of x
-its forward made: its backward reads x itself, as PyTorch's reads its saved input, so that a write
+its forward made: its backward reads x itself, as it reads any saved input, so that a write
 through ``.data`` between forward and backward is seen (a kept copy would hold the old values); x
 coming from a convolution is batch-last already, and laying it out again costs no copy.
 """
@@ -154,7 +154,7 @@ def _grouped_matmul(a, b):
 
 
 class Conv2d(Node):
-    """out[n, o] = Σ_c W[o, c] ⋆ x_pad[n, c] (cross-correlation, as in PyTorch) + b[o].
+    """out[n, o] = Σ_c W[o, c] ⋆ x_pad[n, c] (cross-correlation, kernel unflipped, as deep learning names it) + b[o].
 
     H_out = ⌊(H + 2·pad_h − dil_h·(kh − 1) − 1) / stride_h⌋ + 1   (likewise W)
 
@@ -174,7 +174,7 @@ class Conv2d(Node):
         if bias is not None:
             out += bias.reshape(o, 1, 1, 1)
         if self.needs_input_grad:  # (None when no gradient will be asked for: keep nothing)
-            self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
+            self.save_for_backward(x, weight)  # both (one backward reads either)
             self.kernel, self.stride, self.padding, self.dilation, self.groups = (kh, kw), stride, padding, dilation, \
                 groups
             self.output_padding = (_output_padding(h, ho, kh, sh, ph, dh), _output_padding(w, wo, kw, sw, pw, dw))
@@ -203,7 +203,7 @@ class ConvTranspose2d(Node):
     H_out = (H − 1)·stride_h − 2·pad_h + dil_h·(kh − 1) + 1 + output_padding_h   (likewise W)
 
     conv2d maps several input sizes to one output size (its floor drops up to stride−1 rows);
-    ``output_padding`` (< stride, default 0) picks which one, exactly as in PyTorch.
+    ``output_padding`` (< stride, default 0) picks which one (it adds rows at the bottom and columns at the right).
     With groups, the weight is (C_in, C_out/G, kh, kw), conv2d's own weight read as its adjoint's.
     """
 
@@ -223,13 +223,13 @@ class ConvTranspose2d(Node):
         if bias is not None:
             out += bias.reshape(c_out, 1, 1, 1)  # the padding border is cropped away below
         if self.needs_input_grad:
-            self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
+            self.save_for_backward(x, weight)  # both (one backward reads either)
             self.kernel, self.stride, self.padding, self.dilation, self.groups = (kh, kw), stride, padding, dilation, \
                 groups
         return from_batch_last(out, ph, pw)
 
     def backward(self, grad):  # ∂x = C(G, W),  ∂W = Cw(G, x),  ∂b = Σ G: both read im2col(G), made once here
-        x, weight = self.saved_tensors  # (x as it is now: a write through .data since forward is read, as PyTorch's)
+        x, weight = self.saved_tensors  # (x as it is now: a write through .data since forward is read)
         need = self.needs_input_grad
         (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.padding
         geometry = {"dilation": self.dilation, "groups": self.groups}
@@ -264,7 +264,7 @@ class Conv2dWeight(Node):
         out = _grouped_matmul(to_batch_last(g).reshape(groups, o // groups, m), cols_t)  # the one GEMM
         need = self.needs_input_grad
         if need:
-            self.save_for_backward(x, g)  # both, as PyTorch's convolution does (one backward reads either)
+            self.save_for_backward(x, g)  # both (one backward reads either)
             self.cols = cols if need[1] else None  # reused by ∂G = C(x, H)
             self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
             self.output_padding = tuple(_output_padding(x.shape[i], g.shape[i], k, s, p, d)

@@ -78,7 +78,7 @@ class Pow(Node):
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
         self.zero_base = (a == 0) & (b >= 0) if exponent_grad else None  # where a^b·log a is 0·(−∞): d/db is 0
-        # there (PyTorch's mask); where d/da is 0 (PyTorch's mask): b·a^(b−1)·grad would be 0·∞ at a = 0 or grad = ∞
+        # there (a mask); where d/da is 0 (b = 0, a mask too): b·a^(b−1)·grad would be 0·∞ at a = 0 or grad = ∞
         self.zero_exponent = b == 0 if self.needs_input_grad and self.needs_input_grad[0] and (b == 0).any() else None
         return out
 
@@ -89,11 +89,11 @@ class Pow(Node):
             # a number b = 0 gives zeros, with no graph (a second order at a = 0 is 0, not 0·∞)
             number = isinstance(self.inputs[1], backend.np.generic)
             e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
-            # look like one: PyTorch's kernels for a number, or for a tensor)
+            # look like one: a library's kernels round a number and a tensor exponent differently)
             da = zeros(grad) if number and e == 0 else grad * (b * self.power(a, e - 1, number))
             da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
-        if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
-            # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)
+        if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (the
+            # formula as a where, differentiated through both branches: a second order at a = 0 is 0·(−∞) = NaN)
             db = unbroadcast(grad * xp.where(self.zero_base, 0, out * xp.log(a)), b.shape)
         return da, db
 
@@ -142,7 +142,7 @@ class Abs(Node):
 
 
 class Sqrt(Node):
-    """√a.  ``flat_at_zero=True`` takes the derivative at a = 0 as 0, not ∞: std's rule in PyTorch, where a
+    """√a.  ``flat_at_zero=True`` takes the derivative at a = 0 as 0, not ∞: std's rule, where a
     constant sample (std 0) gets gradient 0, not NaN (0·∞ in the variance's backward)."""
 
     def forward(self, a, flat_at_zero=False):
@@ -205,7 +205,7 @@ class Fill(Node):
 
 
 class Clone(Node):
-    """A copy of a, with its own memory, laid out as PyTorch's memory_format=torch.preserve_format lays it: in a's
+    """A copy of a, with its own memory, laid out as memory_format=torch.preserve_format lays it: in a's
     order of strides (NumPy's order "K": a permuted input gives a permuted copy), row-major where a overlaps itself (a
     broadcast's zero strides, which "K" would keep as the innermost axes)."""
 
@@ -229,7 +229,7 @@ class Cast(Node):
 
 class Maximum(Node):
     """max(a, b) elementwise, NaN where either is (torch.maximum). The gradient goes to the input that is the
-    result, half to each where a == b, and all of it to both where the result is NaN (PyTorch's rule)."""
+    result, half to each where a == b, and all of it to both where the result is NaN."""
 
     largest = True
 

@@ -16,8 +16,8 @@ class BatchNorm(Node):
     nor the output, so they cannot be saved for backward.  ``normalize`` computes them from x in
     lines that work on an array and on a Tensor alike: forward runs it on the array (and, when a
     gradient may be asked for, keeps μ and 1/σ as constants for a first-order backward, which takes
-    x − μ from the saved x as it is then: PyTorch's node saves x, μ and 1/σ, so a write through
-    .data is read as there); under ``create_graph`` the backward runs it again on the saved Tensor x,
+    x − μ from the saved x as it is then: the node saves x, μ and 1/σ, so a write through
+    .data since forward is read); under ``create_graph`` the backward runs it again on the saved Tensor x,
     so the graph of the gradient knows how μ and σ depend on x (in training they are functions of
     the whole batch).  Either way the formula after it is the same lines.
     """

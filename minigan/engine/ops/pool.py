@@ -16,7 +16,7 @@ Both pools are linear in x once the maximum's position is fixed, so they come as
     Pool2d    gathers:   y[n,c,a,b] = Σ_(i,j) w_ij[n,c,a,b] · x_pad[n,c, a·s_h + i·d_h, b·s_w + j·d_w]
     Unpool2d  scatters:  the adjoint: g[n,c,a,b]·w_ij is *added* back to the pixel it was read from
 
-with w_ij = 1/divisor[a,b] for the average (PyTorch's divisor: the window's size cut at the end of the padded
+with w_ij = 1/divisor[a,b] for the average (the divisor: the window's size cut at the end of the padded
 input, or only its pixels inside the input with count_include_pad=False, or divisor_override), and for the max
 w_ij = 1 at the offset that held the window's FIRST maximum in row-major order (0 elsewhere): ties send the
 whole gradient to one element, exactly as PyTorch does.  Pool2d's backward is Unpool2d with the same weights
@@ -57,7 +57,7 @@ def _padded(x, fill, kernel_size, stride, padding, dilation, out_hw):
 
 
 def _divisors(xp, in_hw, kernel_size, stride, padding, out_hw, count_include_pad):
-    """avg_pool's divisor of each window (H_out, W_out), PyTorch's, a product of one count per axis: the window
+    """avg_pool's divisor of each window (H_out, W_out), a product of one count per axis: the window
     [start, start + k) cut at the end of the padded input, or (not count_include_pad) its part inside the input."""
     counts = []
     for n, k, s, p, o in zip(in_hw, kernel_size, stride, padding, out_hw):
@@ -68,7 +68,7 @@ def _divisors(xp, in_hw, kernel_size, stride, padding, out_hw, count_include_pad
 
 
 def _running_max(x, kernel_size, stride, padding, dilation, out_hw):
-    """Each window's maximum and the index k of its offset, as PyTorch's loop finds them: the window's first pixel
+    """Each window's maximum and the index k of its offset, as a scan of the window finds them: the window's first pixel
     inside the input, then a later one only if strictly greater (or NaN), so a tie keeps the first maximum in
     row-major order.  Padding is never taken (``inside`` marks the input's pixels), even next to −inf."""
     xp, geometry = backend.get_array_module(x), (kernel_size, stride, padding, dilation, out_hw)

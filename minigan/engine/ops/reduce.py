@@ -48,8 +48,8 @@ class Mean(Node):
 class Max(Node):
     """The largest element over ``axis`` (the smallest with ``smallest``); ties share its gradient equally.  The
     gradient is SELECTED at the maxima (0 elsewhere, even for an ∞ gradient), as PyTorch's max(); ``amax=True``
-    multiplies by the mask instead, as PyTorch's amax does (an ∞ gradient gives NaN off the maxima there too).  The
-    maxima are found in backward from the saved input and result, as PyTorch's node finds them (a write through
+    multiplies by the mask instead, as its amax does (an ∞ gradient gives NaN off the maxima there too).  The
+    maxima are found in backward from the saved input and result (a write through
     .data since is seen)."""
 
     def forward(self, x, axis=None, keepdims=False, amax=False, smallest=False):
@@ -60,7 +60,7 @@ class Max(Node):
 
     def backward(self, grad):  # d max/dx_i = 1 at the maximum (shared equally between ties), else 0
         x, out = (value(t) for t in self.saved_tensors)
-        # the maxima, a constant (max() counts a NaN as a maximum; amax's mask is PyTorch's x == out, which no NaN
+        # the maxima, a constant (max() counts a NaN as a maximum; amax's mask is x == out, which no NaN
         # meets): 1/(number of ties) there, 0 elsewhere (0/0 = NaN in a slice with none)
         mask = (x == _keep(out, self.in_shape, self.axis, self.keepdims)) | ((x != x) & (not self.amax))
         share = (mask / mask.sum(self.axis, keepdims=True)).astype(x.dtype)
@@ -80,7 +80,7 @@ class Norm2(Node):
         x, out = self.saved_tensors
         grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in (grad, out))
         return (grad * namespace(grad).where(self.zero, 0, x / out),)  # (x / 0, masked: a second order there is
-        # 0 / 0 = NaN, as PyTorch's masked_fill)
+        # 0 / 0 = NaN: the masked branch is still differentiated)
 
 
 def _shift(x, axis):

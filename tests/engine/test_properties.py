@@ -153,8 +153,7 @@ def fill(draw):
 def pow_(draw):
     """A positive base and a tensor exponent (broadcast), or a number exponent (a NumPy scalar, a constant)."""
     if draw(st.booleans()):  # (b kept from 0, where the engine keeps PyTorch's mask: ∂²/∂a∂b is 0, not a^(b−1))
-        shapes = draw(mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3)).input_shapes
-        return (draw(values(shapes[0], 0.3, 2.0)), draw(values(shapes[1], -2.0, 2.0, kinks=(0,)))), {}
+        return draw(broadcast(2, ((0.3, 2.0), (-2.0, 2.0, (0,)))))  # (each range: values' lo, hi and kinks)
     (a,), _ = draw(unary(0.3, 2.0))
     return (a,), {"number": draw(st.sampled_from([2.0, 3.0, 0.5, -0.5, -1.5, -2.0, 0.0]))}
 

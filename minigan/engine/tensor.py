@@ -403,7 +403,7 @@ class Tensor(InPlace, TensorMethods):
 
     def __pow__(self, other):
         exponent = checks.bool_power(self, checks.number(other))  # (a bool tensor to a bool number only)
-        return elementwise.Pow.apply(*self._pair(exponent, "pow"), tensor_exponent=isinstance(other, Tensor))
+        return elementwise.Pow.apply(*self._pair(exponent, "pow"))
 
     def __rpow__(self, other):
         return elementwise.Pow.apply(*self._pair(checks.bool_power(self, other, reflected=True), "pow", reflected=True))

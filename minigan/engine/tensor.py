@@ -411,13 +411,12 @@ class Tensor(InPlace, TensorMethods):
     def __neg__(self):
         return elementwise.Neg.apply(checks.not_bool(self, self))
 
-
     def __matmul__(self, other):
         if type(other) in checks.SEQUENCES:
             return NotImplemented
         other = self._matmul_operand(other)
         checks.check_matmul(self.array.shape, other.array.shape)
-        self._matmul_dtypes(other)
+        checks.check_matmul_dtypes(self, other)
         return linalg.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
@@ -428,12 +427,6 @@ class Tensor(InPlace, TensorMethods):
             raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; expected a Tensor or an "
                             "array (make a list or tuple a tensor first: minigan.tensor(...))")
         return other if isinstance(other, Tensor) else self._make(checks.to_array(other, None, self.device, infer=True))
-
-    def _matmul_dtypes(self, other):  # one dtype, and bool only where no product is computed
-        if other.dtype != self.dtype or self.array.dtype.kind == "b" and (  # (a dot is always computed)
-                self.ndim == other.ndim == 1 or 0 not in (self.array.size, other.array.size)):
-            raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected one dtype, and "
-                             "not bool (it has no bool kernel): convert them with .float(), .double() or .long()")
 
     def __getitem__(self, index):
         items = index if isinstance(index, tuple) else (index,)

@@ -121,11 +121,15 @@ class Tensor(InPlace, TensorMethods):
                              "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "
                              "the view again after the change, or .clone() it before")
         self._view_version = self._counter[0]
-        if self._base.requires_grad:  # (the new history is a strided view of the base: for an empty view its
-            x = shaping._view(self._base, self._view_fn)  # backward gives a fresh zero gradient, part of no graph,
-            x = x if x.array.size else elementwise.Fill.apply(x, x.array)  # as Fill's does)
+        if self._base.requires_grad:  # (the new history is a strided view of the base)
+            x = self._view_history(shaping._view(self._base, self._view_fn))
             follow_retained(self._ctx, x._ctx)
             self._ctx, self._requires_grad = x._ctx, True
+
+    def _view_history(self, x):
+        """The view's new history ``x`` (the view ops over its base's) as a library above the engine has it
+        (minigan.Tensor: an empty view's as PyTorch's, surface/forms.py); the engine's, ``x`` itself."""
+        return x
 
     def __array_namespace__(self, api_version=None):
         """The functions a backward calls on Tensors under create_graph (the Array API protocol)."""

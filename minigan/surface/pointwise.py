@@ -634,7 +634,8 @@ def pow(input, exponent):
 
 class Pow(E.Pow):
     """The engine's a ** b as PyTorch's gives it: computed as its kernels compute it (the backward's b·a^(b−1) too),
-    with its pow_backward's zeros (``defined``: wider than the textbook's) and the result kept as it keeps it."""
+    with its pow_backward's zeros (``zero_da``, ``zero_db``: wider than the textbook's) and the result kept as it
+    keeps it."""
 
     @staticmethod
     def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a number, not a tensor's values)
@@ -657,9 +658,12 @@ class Pow(E.Pow):
         return out
 
     @staticmethod
-    def defined(a, b):  # PyTorch's pow_backward: d/da is 0 wherever b = 0 (an ∞ upstream too, and at every order:
-        # ∂/∂b of it is 0 there, where the textbook's ∂²(a^b)/∂a∂b is 1/a), d/db at a = 0 ≤ b (not only 0 < b)
-        return b != 0, ~((a == 0) & (b >= 0))
+    def zero_da(a, b):  # PyTorch's pow_backward: d/da is 0 wherever b = 0 (an ∞ upstream too, and at every order:
+        return b == 0 if (b == 0).any() else None  # ∂/∂b of it is 0 there, the textbook's ∂²(a^b)/∂a∂b is 1/a)
+
+    @staticmethod
+    def zero_db(a, b):  # and d/db at a = 0 ≤ b, where the textbook's is 0 only at a = 0 < b
+        return (a == 0) & (b >= 0) if (a == 0).any() else None
 
 
 def _read_as_pow_backward(node, grad, grads):

@@ -24,7 +24,7 @@ def test_pow_mixed_derivative_at_a_zero_exponent(xp_backend):
     """∂²(aᵇ)/∂a∂b = a^(b−1)(1 + b·log a), which is 1/a at b = 0.  The engine's Pow gives it; minigan's ``**`` is
     PyTorch's, whose pow_backward masks the gradient with respect to the base where the exponent is exactly 0
     (where(b = 0, 0, b·a^(b−1)·grad): 0 there, even for an infinite grad), so its ∂/∂b of ∂f/∂a is 0 (the surface's
-    Pow widens the engine's ``defined``), and ∂/∂a of ∂f/∂b (no mask at a > 0) is 1/a in both.
+    Pow widens the engine's ``zero_da``), and ∂/∂a of ∂f/∂b (no mask at a > 0) is 1/a in both.
     """
     a = minigan.Tensor([0.5, 1.0, 2.0], dtype="float64", requires_grad=True)
     b = minigan.Tensor([0.0, 0.0, 0.0], dtype="float64", requires_grad=True)

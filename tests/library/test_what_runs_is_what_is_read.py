@@ -6,8 +6,8 @@ Counted with ``sys.setprofile``: each call of a function named ``backward`` on a
 the code that ran.  Where PyTorch's gradients under create_graph differ from the engine's in what a program sees
 (which of them require grad, the graph a third order walks), the surface adjusts the engine's result through the
 engine's GRADIENT_ADJUSTMENTS (minigan/functional/conv.py, minigan/functional/norm.py, and x ** 0's constant zero
-in minigan/surface/pointwise.py), and runs no backward of its own (its conv and batch-norm subclasses of the engine's nodes did, under create_graph, until their rules became such
-adjustments).
+in minigan/surface/pointwise.py), and runs no backward of its own (its conv and batch-norm subclasses of the
+engine's nodes did, under create_graph, until their rules became such adjustments).
 """
 
 import subprocess

@@ -72,9 +72,12 @@ class Pow(Node):
         return a**b  # library's kernels do: minigan.Tensor's Pow, surface/pointwise.py)
 
     @staticmethod
-    def defined(a, b):  # where each derivative's formula is used; 0 at its 0·∞ points, the textbook's limit there
-        # (a subclass may put 0 in more places, as a library's backward does: surface/pointwise.py)
-        return ~((a == 0) & (b == 0)), ~((a == 0) & (b > 0))  # b·a^(b−1) but at a = b = 0, a^b·log a but at 0 < b
+    def zero_da(a, b):  # where d/da is 0, not b·a^(b−1) = 0·∞: a = b = 0, as a^0 = 1 is flat in a (None: nowhere)
+        return (a == 0) & (b == 0) if (b == 0).any() else None  # (a subclass may zero more, as a library does)
+
+    @staticmethod
+    def zero_db(a, b):  # where d/db is 0, not a^b·log a = 0·(−∞): a = 0 < b, as 0^b = 0 is flat in b (None: nowhere)
+        return (a == 0) & (b > 0) if (a == 0).any() else None  # (minigan.Tensor's Pow: surface/pointwise.py)
 
     def forward(self, a, b):
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
@@ -86,14 +89,15 @@ class Pow(Node):
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
         (a, b, out), (need_a, need_b) = self.saved_tensors, self.needs_input_grad
         xp, da, db = namespace(grad), None, None
-        keep_a, keep_b = self.defined(value(a), value(b))
-        if need_a:  # (0 at a = b = 0, where a^0 = 1 is flat in a: selected, as the whole product is 0·∞ there)
+        if need_a:
             number = isinstance(self.inputs[1], backend.np.generic)
             e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
             # look like one: a library's kernels round a number and a tensor exponent differently)
-            da = unbroadcast(select(keep_a, grad * (b * self.power(a, e - 1, number))), a.shape)
-        if need_b:  # (0 at a = 0 < b, where 0^b = 0 is flat in b; NaN for a < 0, where log a is not real)
-            db = unbroadcast(grad * xp.where(keep_b, out * xp.log(a), 0), b.shape)
+            da, zero = grad * (b * self.power(a, e - 1, number)), self.zero_da(value(a), value(b))
+            da = unbroadcast(da if zero is None else select(~zero, da), a.shape)  # (selected: da is 0·∞ there)
+        if need_b:  # (NaN for a < 0, where log a is not real)
+            db, zero = out * xp.log(a), self.zero_db(value(a), value(b))
+            db = unbroadcast(grad * (db if zero is None else xp.where(zero, 0, db)), b.shape)
         return da, db
 
 

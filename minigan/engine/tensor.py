@@ -121,11 +121,15 @@ class Tensor(InPlace, TensorMethods):
                              "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "
                              "the view again after the change, or .clone() it before")
         self._view_version = self._counter[0]
-        if self._base.requires_grad:  # (the new history is a strided view of the base: for an empty view its
-            x = shaping._view(self._base, self._view_fn)  # backward gives a fresh zero gradient, part of no graph,
-            x = x if x.array.size else elementwise.Fill.apply(x, x.array)  # as Fill's does)
+        if self._base.requires_grad:  # (the new history is a strided view of the base)
+            x = self._view_history(shaping._view(self._base, self._view_fn))
             follow_retained(self._ctx, x._ctx)
             self._ctx, self._requires_grad = x._ctx, True
+
+    def _view_history(self, x):
+        """The view's new history ``x`` (the view ops over its base's) as a library above the engine has it
+        (minigan.Tensor: an empty view's as PyTorch's, surface/forms.py); the engine's, ``x`` itself."""
+        return x
 
     def __array_namespace__(self, api_version=None):
         """The functions a backward calls on Tensors under create_graph (the Array API protocol)."""
@@ -403,7 +407,7 @@ class Tensor(InPlace, TensorMethods):
 
     def __pow__(self, other):
         exponent = checks.bool_power(self, checks.number(other))  # (a bool tensor to a bool number only)
-        return elementwise.Pow.apply(*self._pair(exponent, "pow"), tensor_exponent=isinstance(other, Tensor))
+        return elementwise.Pow.apply(*self._pair(exponent, "pow"))
 
     def __rpow__(self, other):
         return elementwise.Pow.apply(*self._pair(checks.bool_power(self, other, reflected=True), "pow", reflected=True))
@@ -411,13 +415,12 @@ class Tensor(InPlace, TensorMethods):
     def __neg__(self):
         return elementwise.Neg.apply(checks.not_bool(self, self))
 
-
     def __matmul__(self, other):
         if type(other) in checks.SEQUENCES:
             return NotImplemented
         other = self._matmul_operand(other)
         checks.check_matmul(self.array.shape, other.array.shape)
-        self._matmul_dtypes(other)
+        checks.check_matmul_dtypes(self, other)
         return linalg.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
@@ -428,12 +431,6 @@ class Tensor(InPlace, TensorMethods):
             raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; expected a Tensor or an "
                             "array (make a list or tuple a tensor first: minigan.tensor(...))")
         return other if isinstance(other, Tensor) else self._make(checks.to_array(other, None, self.device, infer=True))
-
-    def _matmul_dtypes(self, other):  # one dtype, and bool only where no product is computed
-        if other.dtype != self.dtype or self.array.dtype.kind == "b" and (  # (a dot is always computed)
-                self.ndim == other.ndim == 1 or 0 not in (self.array.size, other.array.size)):
-            raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected one dtype, and "
-                             "not bool (it has no bool kernel): convert them with .float(), .double() or .long()")
 
     def __getitem__(self, index):
         items = index if isinstance(index, tuple) else (index,)

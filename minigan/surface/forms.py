@@ -17,6 +17,7 @@ from minigan.engine import backend, checks
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.methods import _dim, maximum, minimum
+from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
 from minigan.surface.overlap import refuse_place
 from minigan.surface.pieces import ClampBy
@@ -45,6 +46,9 @@ class TensorForms:
     __slots__ = ()
 
     _refuse_place = refuse_place  # (in place: what PyTorch refuses to write, one call)
+
+    def _view_history(self, x):  # an empty view taken again after its base changed in place: PyTorch's backward of
+        return x if x.array.size else E.Fill.apply(x, x.array)  # it gives a fresh zero, part of no graph (Fill's)
 
     def numpy(self, *, force=False):
         """The data as a NumPy array, sharing this CPU tensor's memory, as PyTorch's (a change to one shows in

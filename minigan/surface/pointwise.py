@@ -10,6 +10,7 @@ import math
 from minigan.engine import backend, checks, dtypes
 from minigan.engine import methods as engine_methods
 from minigan.engine.errors import DivisionByZero, DomainError, DtypeError
+from minigan.engine.graph import GRADIENT_ADJUSTMENTS, zeros
 from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
 from minigan.surface import parity
@@ -18,6 +19,7 @@ from minigan.surface.indexing import no_grad_into_integers, nonzero
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _operand, _t, fits, floating, one_value, same_dtype, wrapped_number
+from minigan.surface.reading import Adjusted
 
 
 def choose(condition, a, b):
@@ -631,7 +633,9 @@ def pow(input, exponent):
 
 
 class Pow(E.Pow):
-    """The engine's a ** b, computed as PyTorch's kernels compute it (the backward's b·a^(b−1) too)."""
+    """The engine's a ** b as PyTorch's gives it: computed as its kernels compute it (the backward's b·a^(b−1) too),
+    with its pow_backward's zeros (``zero_da``, ``zero_db``: wider than the textbook's) and the result kept as it
+    keeps it."""
 
     @staticmethod
     def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a number, not a tensor's values)
@@ -646,6 +650,32 @@ class Pow(E.Pow):
         out = 1 / xp.sqrt(a) if number and b == -0.5 else a**b
         return out if number or not (b == 0.5).any() else xp.where((b == 0.5) & ((a == -xp.inf) | (a == 0)),
                                                                    xp.abs(a), out)
+
+    def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
+        out = super().forward(a, b)
+        if tensor_exponent:  # PyTorch's pow keeps its result for every tensor ** tensor (an in-place change of it
+            self.save_for_backward(a, b, out)  # before backward then raises), the engine's only for d/db
+        return out
+
+    @staticmethod
+    def zero_da(a, b):  # PyTorch's pow_backward: d/da is 0 wherever b = 0 (an ∞ upstream too, and at every order:
+        return b == 0 if (b == 0).any() else None  # ∂/∂b of it is 0 there, the textbook's ∂²(a^b)/∂a∂b is 1/a)
+
+    @staticmethod
+    def zero_db(a, b):  # and d/db at a = 0 ≤ b, where the textbook's is 0 only at a = 0 < b
+        return (a == 0) & (b >= 0) if (a == 0).any() else None
+
+
+def _read_as_pow_backward(node, grad, grads):
+    """x ** 0 under create_graph (0 a number): PyTorch's gradient is a constant 0 that does not require grad, where
+    the engine's 0 is recorded (b·x^(b−1) selected away; its own derivative 0 too)."""
+    number = node.inputs[1]
+    if isinstance(grads, Adjusted) or grads[0] is None or not (isinstance(number, backend.np.generic) and number == 0):
+        return grads  # (Adjusted: read already, before the node's post-hooks: surface/node_view.py)
+    return (zeros(grads[0]),) + tuple(grads[1:])
+
+
+GRADIENT_ADJUSTMENTS[Pow] = _read_as_pow_backward
 
 
 def powered(input, exponent):

@@ -426,7 +426,9 @@ def matmul_operator(x, other):
     multiplies an empty operand with no check of the dtypes (its other paths check them): bmm's zeros, in other's
     dtype.  And where an operand has 3 dims or more, what it saves for the other's gradient is a new copy where its
     reshape to mm or bmm cannot be a view (saved_copies): a later in-place change of the operand is not refused at
-    backward then, and never reaches the gradient.  The rest is the engine's ``@``: its checks, then MatMul."""
+    backward then, and never reaches the gradient.  Bool operands pass where no product is computed (an empty one,
+    not a dot), as PyTorch's, whose bool kernel is missing but never asked.  The rest is the engine's ``@``: its
+    checks, then MatMul."""
     if type(other) in checks.SEQUENCES:
         return NotImplemented
     other = x._matmul_operand(other)
@@ -436,7 +438,8 @@ def matmul_operator(x, other):
             raise GraphError(f"matmul: autograd does not support a {other.dtype} result of an operand that "
                              "requires grad, as PyTorch's; give both operands one floating dtype")
         return linalg.MatMul.apply(x.astype(other.dtype), other)
-    x._matmul_dtypes(other)
+    computed = x.ndim == other.ndim == 1 or 0 not in (x.array.size, other.array.size)  # (a dot is always computed)
+    checks.check_matmul_dtypes(x, other, computed)  # (bool only where no product is: PyTorch's)
     if x.array.ndim >= 3 or other.array.ndim >= 3:  # (dot, mv, mm: PyTorch saves the operands themselves)
         need = (x.requires_grad and is_grad_enabled(), other.requires_grad and is_grad_enabled())
         copied = saved_copies(x.array, other.array, need)  # (PyTorch's folded or flattened copies)

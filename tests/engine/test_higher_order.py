@@ -16,24 +16,45 @@ from engine.helpers_higher_order import _leaves
 from minigan import autograd
 from minigan.engine.errors import GraphError
 from minigan.engine.graph import Node
+from minigan.engine.ops import elementwise as E
 from minigan.surface.tensor import Tensor
 
 
 def test_pow_mixed_derivative_at_a_zero_exponent(xp_backend):
-    """∂²(aᵇ)/∂a∂b = a^(b−1)(1 + b·log a), which is 1/a at b = 0, but PyTorch's pow_backward masks the gradient
-    with respect to the base where the exponent is exactly 0 (where(b = 0, 0, b·a^(b−1)·grad): 0 there, even for an
-    infinite grad), so its ∂/∂b of ∂f/∂a is 0, and ∂/∂a of ∂f/∂b (no mask at a > 0) is 1/a: minigan's formulas are
-    PyTorch's, so its mixed derivatives are too (that is why the random graphs never give pow a 0 exponent).
+    """∂²(aᵇ)/∂a∂b = a^(b−1)(1 + b·log a), which is 1/a at b = 0.  The engine's Pow gives it; minigan's ``**`` is
+    PyTorch's, whose pow_backward masks the gradient with respect to the base where the exponent is exactly 0
+    (where(b = 0, 0, b·a^(b−1)·grad): 0 there, even for an infinite grad), so its ∂/∂b of ∂f/∂a is 0 (the surface's
+    Pow widens the engine's ``zero_da``), and ∂/∂a of ∂f/∂b (no mask at a > 0) is 1/a in both.
     """
     a = minigan.Tensor([0.5, 1.0, 2.0], dtype="float64", requires_grad=True)
     b = minigan.Tensor([0.0, 0.0, 0.0], dtype="float64", requires_grad=True)
-    ga, gb = autograd.grad((a**b).sum(), [a, b], create_graph=True)
-    np.testing.assert_allclose(ga.detach().cpu().numpy(), 0.0)
-    np.testing.assert_allclose(gb.detach().cpu().numpy(), np.log(a.detach().cpu().numpy()), rtol=1e-15)
-    (dab,) = autograd.grad(ga.sum(), b, retain_graph=True)
-    (dba,) = autograd.grad(gb.sum(), a)
-    np.testing.assert_allclose(dab.detach().cpu().numpy(), 0.0)  # (the mask's: d/db of where(b = 0, 0, ...))
-    np.testing.assert_allclose(dba.detach().cpu().numpy(), 1 / a.detach().cpu().numpy(), rtol=1e-15)
+    inverse = 1 / a.detach().cpu().numpy()
+    for power, mixed in ((lambda a, b: a**b, 0.0), (lambda a, b: E.Pow.apply(a, b), inverse)):
+        ga, gb = autograd.grad(power(a, b).sum(), [a, b], create_graph=True)
+        np.testing.assert_allclose(ga.detach().cpu().numpy(), 0.0)
+        np.testing.assert_allclose(gb.detach().cpu().numpy(), np.log(a.detach().cpu().numpy()), rtol=1e-15)
+        (dab,) = autograd.grad(ga.sum(), b, retain_graph=True)
+        (dba,) = autograd.grad(gb.sum(), a)
+        np.testing.assert_allclose(dab.detach().cpu().numpy(), mixed, rtol=1e-15)
+        np.testing.assert_allclose(dba.detach().cpu().numpy(), inverse, rtol=1e-15)
+
+
+def test_pow_at_zero_base_and_exponent_is_the_textbooks_limit(xp_backend):
+    """Where a formula is 0·∞ the engine's Pow gives the limit, 0: d(a^b)/da at a = b = 0 (a^0 = 1 is flat in a),
+    d(a^b)/db at a = 0 < b (0^b = 0 is flat in b); at a = 0 = b, d/db is the formula's 1·log 0 = −∞, where PyTorch's
+    (and minigan's ``**``) gives 0.  An ∞ upstream at b = 0, a ≠ 0 is ∞·0 = NaN in the engine, 0 in PyTorch's."""
+    a = minigan.Tensor([0.0, 0.0, 0.0, 2.0], dtype="float64", requires_grad=True)
+    b = minigan.Tensor([0.0, 1.5, -1.0, 0.0], dtype="float64", requires_grad=True)
+    with np.errstate(all="ignore"):
+        engine = autograd.grad(E.Pow.apply(a, b).sum(), [a, b])
+        surface = autograd.grad((a**b).sum(), [a, b])
+        infinite = autograd.grad(E.Pow.apply(a, b), [a],
+                                 minigan.Tensor([1.0, 1.0, 1.0, np.inf], dtype="float64"))[0]
+    np.testing.assert_array_equal(engine[0].numpy(force=True), [0.0, 0.0, -np.inf, 0.0])
+    np.testing.assert_allclose(engine[1].numpy(force=True), [-np.inf, 0.0, -np.inf, np.log(2.0)], rtol=1e-15)
+    np.testing.assert_array_equal(surface[0].numpy(force=True), [0.0, 0.0, -np.inf, 0.0])
+    np.testing.assert_allclose(surface[1].numpy(force=True), [0.0, 0.0, -np.inf, np.log(2.0)], rtol=1e-15)
+    assert np.isnan(infinite.numpy(force=True)[3])
 
 
 def test_fourth_derivative_of_x_to_the_fourth(xp_backend):

@@ -154,7 +154,7 @@ MUTATIONS = [
     ("pow_backward", [("grad * (b * self.power(a, e - 1, number))", "grad * (b * self.power(a, e, number))")],
      "exponent not lowered"),
     ("pow_backward", [("out * xp.log(a)", "xp.log(a)")], "d/db forgets a^b"),
-    ("pow_backward", [("da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da)", "da")],
+    ("pow_backward", [("da if zero is None else select(~zero, da)", "da")],
      "NaN at 0 ** 0"),
     ("exp_backward", [("(grad * out,)", "(out,)")], "forgets the incoming gradient"),
     ("exp_backward", [("(grad * out,)", "(grad,)")], "derivative 1"),

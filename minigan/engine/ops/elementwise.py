@@ -71,30 +71,33 @@ class Pow(Node):
     def power(a, b, number):  # a ** b (number: b is a number, not a tensor's values; a subclass may round it as a
         return a**b  # library's kernels do: minigan.Tensor's Pow, surface/pointwise.py)
 
-    def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
+    @staticmethod
+    def zero_da(a, b):  # where d/da is 0, not b·a^(b−1) = 0·∞: a = b = 0, as a^0 = 1 is flat in a (None: nowhere)
+        return (a == 0) & (b == 0) if (b == 0).any() else None  # (a subclass may zero more, as a library does)
+
+    @staticmethod
+    def zero_db(a, b):  # where d/db is 0, not a^b·log a = 0·(−∞): a = 0 < b, as 0^b = 0 is flat in b (None: nowhere)
+        return (a == 0) & (b > 0) if (a == 0).any() else None  # (minigan.Tensor's Pow: surface/pointwise.py)
+
+    def forward(self, a, b):
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
         out = self.power(a, b, number) if a.dtype != bool else a | ~b  # (bools: x ** True is x, x ** False all True)
-        exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
-        # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
-        self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
-        self.zero_base = (a == 0) & (b >= 0) if exponent_grad else None  # where a^b·log a is 0·(−∞): d/db is 0
-        # there (a mask); where d/da is 0 (b = 0, a mask too): b·a^(b−1)·grad would be 0·∞ at a = 0 or grad = ∞
-        self.zero_exponent = b == 0 if self.needs_input_grad and self.needs_input_grad[0] and (b == 0).any() else None
+        # (out is read only by d/db)
+        self.save_for_backward(a, b, out if self.needs_input_grad and self.needs_input_grad[1] else None)
         return out
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
         (a, b, out), (need_a, need_b) = self.saved_tensors, self.needs_input_grad
         xp, da, db = namespace(grad), None, None
-        if need_a:  # PyTorch's pow_backward: where(b = 0, 0, b·a^(b−1)·grad), differentiated through both branches;
-            # a number b = 0 gives zeros, with no graph (a second order at a = 0 is 0, not 0·∞)
+        if need_a:
             number = isinstance(self.inputs[1], backend.np.generic)
             e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
             # look like one: a library's kernels round a number and a tensor exponent differently)
-            da = zeros(grad) if number and e == 0 else grad * (b * self.power(a, e - 1, number))
-            da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
-        if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (the
-            # formula as a where, differentiated through both branches: a second order at a = 0 is 0·(−∞) = NaN)
-            db = unbroadcast(grad * xp.where(self.zero_base, 0, out * xp.log(a)), b.shape)
+            da, zero = grad * (b * self.power(a, e - 1, number)), self.zero_da(value(a), value(b))
+            da = unbroadcast(da if zero is None else select(~zero, da), a.shape)  # (selected: da is 0·∞ there)
+        if need_b:  # (NaN for a < 0, where log a is not real)
+            db, zero = out * xp.log(a), self.zero_db(value(a), value(b))
+            db = unbroadcast(grad * (db if zero is None else xp.where(zero, 0, db)), b.shape)
         return da, db
 
 
@@ -229,7 +232,8 @@ class Cast(Node):
 
 class Maximum(Node):
     """max(a, b) elementwise, NaN where either is (torch.maximum). The gradient goes to the input that is the
-    result, half to each where a == b, and all of it to both where the result is NaN."""
+    result, half to each where a == b (max(a, b) = (a + b + |a − b|)/2, and |·|'s slope at 0 is Abs's 0), and all
+    of it to both where the result is NaN (neither input is the smaller: the NaN reaches both)."""
 
     largest = True
 

@@ -128,7 +128,7 @@ class Tensor(InPlace, TensorMethods):
 
     def _view_history(self, x):
         """The view's new history ``x`` (the view ops over its base's) as a library above the engine has it
-        (minigan.Tensor: an empty view's as PyTorch's, surface/forms.py); the engine's, ``x`` itself."""
+        (minigan.Tensor's, for an empty view: surface/forms.py); the engine's, ``x`` itself."""
         return x
 
     def __array_namespace__(self, api_version=None):

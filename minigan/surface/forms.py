@@ -5,7 +5,10 @@ the largest values, ``x.to(device=..., dtype=...)``, ``x.expand(sizes)``, ``x.cl
 PyTorch program also writes ``x.max(1)`` for the values and their indices, ``x.to(other)``, ``x.expand(-1, 4)``,
 ``x.clamp(lo_tensor, hi_tensor)``, and expects ``x.numpy()`` and ``x.view(...)`` to refuse where PyTorch's refuse.
 ``TensorForms`` stands between minigan.Tensor and the engine's Tensor (minigan/surface/tensor.py lists it first
-among its bases): each method reads PyTorch's form, then hands the engine's method what it takes.
+among its bases): each method reads PyTorch's form, then hands the engine's method what it takes.  Being first, it
+also answers the two questions the engine's Tensor asks a library above it: what PyTorch refuses to write in place
+(``_refuse_place``, surface/overlap.py) and the history of an empty view taken again after its base changed
+(``_view_history``).
 """
 
 from __future__ import annotations

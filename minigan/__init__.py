@@ -77,6 +77,7 @@ _MODULES = {
     "gans": "minigan.gans", "linalg": "minigan.linalg", "metrics": "minigan.metrics", "nn": "minigan.nn",
     "optim": "minigan.optim", "progress": "minigan.progress", "serialization": "minigan.serialization",
     "storage": "minigan.storage", "toplevel": "minigan.toplevel", "utils": "minigan.utils", "viz": "minigan.viz",
+    "distributions": "minigan.distributions",
 }
 
 __all__ = [

@@ -1,0 +1,51 @@
+"""The Cholesky factor and triangular solves MultivariateNormal needs, composed of minigan's ops so that gradients
+flow through them to any order (each is O(n) steps of batched ops: fine for the small event sizes of latent
+variables; no LAPACK call, so the last bits may differ from PyTorch's).
+
+    cholesky         A = L Lᵀ, L lower with a positive diagonal, column by column (Cholesky–Banachiewicz):
+                     L_jj = √(A_jj − Σ_k<j L_jk²),  L_ij = (A_ij − Σ_k<j L_ik L_jk) / L_jj  for i > j
+    solve_lower      L X = B by forward substitution: X_i = (B_i − Σ_k<i L_ik X_k) / L_ii
+"""
+
+from __future__ import annotations
+
+from minigan import toplevel as T
+from minigan.engine import backend
+
+
+def cholesky(a):
+    """The lower Cholesky factor of symmetric positive-definite ``a`` (..., n, n)."""
+    n, columns = a.shape[-1], []
+    for j in range(n):
+        rest = a[..., j:, j]  # (..., n − j): the column from the diagonal down
+        if j:
+            done = T.stack(columns, -1)  # (..., n, j): the columns so far
+            rest = rest - (done[..., j:, :] * done[..., j:j + 1, :]).sum(-1)
+        diagonal = rest[..., :1].sqrt()
+        above = T.zeros(tuple(a.shape[:-2]) + (j,), dtype=a.dtype, device=a.device)
+        columns.append(T.cat([above, diagonal, rest[..., 1:] / diagonal], -1))
+    return T.stack(columns, -1)
+
+
+def solve_lower(lower, b):
+    """X with ``lower`` X = ``b``: ``lower`` (..., n, n) lower triangular, ``b`` (..., n, m); batch dims broadcast."""
+    rows = []
+    for i in range(lower.shape[-1]):
+        row = b[..., i:i + 1, :]
+        if i:
+            row = row - lower[..., i:i + 1, :i] @ T.cat(rows, -2)
+        rows.append(row / lower[..., i:i + 1, i:i + 1])
+    return T.cat(rows, -2)
+
+
+def inverse_lower(lower):
+    """``lower``⁻¹ (lower triangular too)."""
+    eye = T.eye(lower.shape[-1], dtype=lower.dtype, device=lower.device)
+    return solve_lower(lower, eye.expand(lower.shape))
+
+
+def is_positive_definite(a):
+    """A boolean tensor: True for each matrix of ``a`` (..., n, n) whose eigenvalues are all positive."""
+    xp = backend.get_array_module(a.array)
+    return T.tensor(xp.linalg.eigvalsh(a.detach().array).min(-1) > 0) if a.shape[-1] else T.ones(
+        tuple(a.shape[:-2]), dtype=T.bool)

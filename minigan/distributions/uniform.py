@@ -63,7 +63,8 @@ class Uniform(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         inside = self.low.le(value) & self.high.gt(value)
-        return T.where(inside, 0.0, -math.inf) - T.log(self.high - self.low)  # (log 1 inside, log 0 outside)
+        zero = T.zeros((), dtype=self.low.dtype, device=self.low.device)  # (where's two numbers would be the host's)
+        return T.where(inside, zero, -math.inf) - T.log(self.high - self.low)  # (log 1 inside, log 0 outside)
 
     def cdf(self, value):
         if self._validate_args:

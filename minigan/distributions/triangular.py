@@ -14,7 +14,9 @@ from minigan.engine import backend
 
 
 def cholesky(a):
-    """The lower Cholesky factor of symmetric positive-definite ``a`` (..., n, n)."""
+    """The lower Cholesky factor of symmetric positive-definite ``a`` (..., n, n).  It reads (a + aᵀ)/2, which is a
+    itself: so each off-diagonal pair shares its gradient, as PyTorch's (symmetric) gradient of a Cholesky factor."""
+    a = (a + a.mT) / 2
     n, columns = a.shape[-1], []
     for j in range(n):
         rest = a[..., j:, j]  # (..., n − j): the column from the diagonal down

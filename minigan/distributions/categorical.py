@@ -94,6 +94,6 @@ class Categorical(Distribution):
         return -(logits * self.probs).sum(-1)
 
     def enumerate_support(self, expand=True):
-        values = T.arange(self._num_events, dtype=T.long, device=self._param.device)
+        values = T.arange(self._num_events, device=self._param.device)  # (int64, as an arange of integers)
         values = values.reshape((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + tuple(self._batch_shape)) if expand else values

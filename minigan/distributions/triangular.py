@@ -47,7 +47,9 @@ def inverse_lower(lower):
 
 
 def is_positive_definite(a):
-    """A boolean tensor: True for each matrix of ``a`` (..., n, n) whose eigenvalues are all positive."""
+    """A boolean tensor: True for each matrix of ``a`` (..., n, n) whose eigenvalues are all positive (an empty
+    matrix has none to fail)."""
+    if a.shape[-1] == 0:
+        return T.full(tuple(a.shape[:-2]), True, device=a.device)
     xp = backend.get_array_module(a.array)
-    return T.tensor(xp.linalg.eigvalsh(a.detach().array).min(-1) > 0) if a.shape[-1] else T.ones(
-        tuple(a.shape[:-2]), dtype=T.bool)
+    return T.tensor(xp.linalg.eigvalsh(a.detach().array).min(-1) > 0)

@@ -1,0 +1,142 @@
+"""One harness for the parity sweeps: an op's doors, the arguments drawn for it, and one comparison with PyTorch.
+
+A sweep is written once for both libraries: ``call(lib, *case)`` builds its inputs with ``lib`` (minigan or torch),
+calls the op through one of its doors, and returns what a program would look at (the result, its gradients, a
+``grad_fn`` name, a tuple of them).  Each case runs in PyTorch and in minigan, and ``same`` compares the two outcomes:
+
+* a refusal: minigan refuses where PyTorch does, with an instance of the built-in class PyTorch's is one of (the
+  class a program can catch alike); a call that runs where PyTorch refuses, or refuses where it runs, differs;
+* a tensor or an array: the same dtype and shape, then the values: equal (NaN where PyTorch's is NaN), or as the
+  call marked it: ``close(x, rtol, atol)`` within a tolerance, ``bits(x)`` bit for bit (each zero's sign too; a NaN
+  where PyTorch's is NaN, whatever its payload);
+* a tuple or list item by item, anything else by ``==``.
+
+``sweep(call, cases, ...)`` makes the test: one test item per case, or one per group of cases (``group``: a sweep of
+hundreds of cheap cases, each group's differences listed together).  Each sweep is a test function of its own, so
+the default run keeps its own slice of it (tests/conftest.py: ``budget_the_sweep``, or ``default_slice`` with
+``every``); ``-m parity`` runs every case.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from conftest import PARITY_BUDGET, default_slice
+
+from pytorch.exception_oracle import builtin_class
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+import minigan  # noqa: E402
+
+
+def outcome(fn, *args):
+    """``fn(*args)``, or the exception it raised (NumPy's floating-point warnings and PyTorch's silenced)."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*args)
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return e
+
+
+class close(tuple):
+    """A tensor compared within ``rtol``/``atol`` of PyTorch's (same dtype and shape; NaN where PyTorch's is NaN)."""
+
+    def __new__(cls, x, rtol=0.0, atol=0.0):
+        return super().__new__(cls, (x, rtol, atol))
+
+
+class bits(tuple):
+    """A tensor compared bit for bit with PyTorch's: the sign of each zero too (a NaN where PyTorch's is NaN)."""
+
+    def __new__(cls, x):
+        return super().__new__(cls, (x,))
+
+
+def _is_tensor(x) -> bool:
+    return isinstance(x, (torch.Tensor, minigan.Tensor))
+
+
+def _array(x) -> np.ndarray:
+    return x.detach().cpu().numpy() if _is_tensor(x) else np.asarray(x)
+
+
+def _dtype(x) -> str:
+    return str(x.dtype).split(".")[-1]
+
+
+def same(ours, theirs, where="") -> str | None:
+    """None where minigan's outcome ``ours`` is PyTorch's ``theirs``, else what differs (see the module's doc)."""
+    refused = isinstance(theirs, BaseException) or isinstance(theirs, type) and issubclass(theirs, BaseException)
+    if refused:
+        kind = builtin_class(theirs)
+        ok = isinstance(ours, kind) or isinstance(ours, type) and issubclass(ours, kind)
+        return None if ok else f"{where}: PyTorch raises {theirs!r:.120}; minigan gives {ours!r:.120}"
+    if isinstance(ours, BaseException):
+        return f"{where}: PyTorch runs; minigan raises {ours!r:.160}"
+    if theirs is None or ours is None:
+        return None if ours is theirs else f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+    if isinstance(theirs, (close, bits)):
+        if type(ours) is not type(theirs):
+            return f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+        return _same_values(ours[0], theirs[0], where, *theirs[1:]) if isinstance(theirs, close) else \
+            _same_values(ours[0], theirs[0], where, exact_bits=True)
+    if _is_tensor(theirs) or isinstance(theirs, (np.ndarray, np.generic)):
+        return _same_values(ours, theirs, where)
+    if isinstance(theirs, (tuple, list)):
+        if not isinstance(ours, (tuple, list)) or len(ours) != len(theirs):
+            return f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+        return next((d for i, (o, t) in enumerate(zip(ours, theirs)) for d in [same(o, t, f"{where}[{i}]")] if d),
+                    None)
+    return None if ours == theirs else f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+
+
+def _same_values(ours, theirs, where, rtol=0.0, atol=0.0, exact_bits=False) -> str | None:
+    if not (_is_tensor(ours) or isinstance(ours, (np.ndarray, np.generic))):
+        return f"{where}: PyTorch gives a tensor, minigan {ours!r:.120}"
+    if _dtype(ours) != _dtype(theirs):
+        return f"{where}: dtype {_dtype(ours)}, PyTorch's {_dtype(theirs)}"
+    got, want = _array(ours), _array(theirs)
+    if got.shape != want.shape:
+        return f"{where}: shape {got.shape}, PyTorch's {want.shape}"
+    if exact_bits and got.dtype.kind == "f":  # (NaN where PyTorch's is NaN, every other entry's sign bit too)
+        equal = np.array_equal(got, want, equal_nan=True) and np.array_equal(
+            np.signbit(got) & ~np.isnan(got), np.signbit(want) & ~np.isnan(want))
+    elif (rtol or atol) and got.dtype.kind in "fc":
+        equal = np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        equal = np.array_equal(got, want, equal_nan=got.dtype.kind in "fc")
+    return None if equal else f"{where}: values\n{got!r:.300}\nPyTorch's\n{want!r:.300}"
+
+
+def check(call, cases) -> None:
+    """Every case of ``cases`` gives in minigan what it gives in PyTorch; the ones that differ are listed."""
+    differ = [d for case in cases for d in [same(outcome(call, minigan, *case), outcome(call, torch, *case),
+                                                 repr(case))] if d]
+    assert not differ, f"{len(differ)} of {len(cases)} differ:\n" + "\n".join(differ[:6])
+
+
+def sweep(call, cases, group=None, every=None, ids=None):
+    """The test of ``call`` over ``cases`` (tuples of its arguments after ``lib``): one item per case, or per value
+    of ``group(*case)``.  The default run keeps every ``every``-th item (by default about PARITY_BUDGET of them) and,
+    of single cases, each value of each argument at least once; ``-m parity`` runs the rest.  Assign the test to a
+    name that starts with ``test_``."""
+    cases = [c if isinstance(c, tuple) else (c,) for c in cases]
+    if group is None:
+        items = [pytest.param([c], id=ids(*c) if ids else "-".join(map(str, c))) for c in cases]
+        cover = [lambda cs, i=i: repr(cs[0][i]) for i in range(len(cases[0]))]
+    else:
+        groups = {}
+        for c in cases:
+            groups.setdefault(group(*c), []).append(c)
+        items, cover = [pytest.param(cs, id=str(key)) for key, cs in groups.items()], ()
+    if every or len(items) > PARITY_BUDGET:
+        items = default_slice(items, every or max(1, len(items) // PARITY_BUDGET), cover=cover)
+
+    @pytest.mark.parametrize("cases", items)
+    def test(cases):
+        check(call, cases)
+    return test

@@ -112,17 +112,23 @@ def _same_values(ours, theirs, where, rtol=0.0, atol=0.0, exact_bits=False) -> s
     return None if equal else f"{where}: values\n{got!r:.300}\nPyTorch's\n{want!r:.300}"
 
 
-def check(call, cases) -> None:
-    """Every case of ``cases`` gives in minigan what it gives in PyTorch; the ones that differ are listed."""
-    differ = [d for case in cases for d in [same(outcome(call, minigan, *case), outcome(call, torch, *case),
-                                                 repr(case))] if d]
+def check(call, cases, also=None) -> None:
+    """Every case of ``cases`` gives in minigan what it gives in PyTorch (and ``also(ours, theirs)``, a check of the
+    sweep's own, says nothing); the ones that differ are listed."""
+    differ = []
+    for case in cases:
+        ours, theirs = outcome(call, minigan, *case), outcome(call, torch, *case)
+        differs = same(ours, theirs, repr(case)) or also and also(ours, theirs) and f"{case!r}: {also(ours, theirs)}"
+        if differs:
+            differ.append(differs)
     assert not differ, f"{len(differ)} of {len(cases)} differ:\n" + "\n".join(differ[:6])
 
 
-def sweep(call, cases, group=None, every=None, ids=None):
+def sweep(call, cases, group=None, every=None, ids=None, also=None):
     """The test of ``call`` over ``cases`` (tuples of its arguments after ``lib``): one item per case, or per value
     of ``group(*case)``.  The default run keeps every ``every``-th item (by default about PARITY_BUDGET of them) and,
-    of single cases, each value of each argument at least once; ``-m parity`` runs the rest.  Assign the test to a
+    of single cases, each value of each argument at least once; ``-m parity`` runs the rest.  ``also(ours,
+    theirs)``: a check of the sweep's own after the comparison (a message where they differ).  Assign the test to a
     name that starts with ``test_``."""
     cases = [c if isinstance(c, tuple) else (c,) for c in cases]
     if group is None:
@@ -138,5 +144,5 @@ def sweep(call, cases, group=None, every=None, ids=None):
 
     @pytest.mark.parametrize("cases", items)
     def test(cases):
-        check(call, cases)
+        check(call, cases, also)
     return test

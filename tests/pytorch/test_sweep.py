@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minigan
-from pytorch.sweep import bits, close, outcome, same
+from pytorch.sweep import bits, check, close, outcome, same
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -42,3 +42,13 @@ def test_a_difference_is_named(ours, theirs):
 def test_outcome_gives_the_exception():
     assert isinstance(outcome(lambda: minigan.tensor([1.0]).view(5)), RuntimeError)
     assert outcome(lambda x: x + 1, 1) == 2
+
+
+def test_a_sweeps_own_check_is_run_after_the_comparison():
+    def call(lib, x):
+        return lib.tensor([x])
+    check(call, [(1.0,), (2.0,)], also=lambda ours, theirs: None)
+    with pytest.raises(AssertionError, match="2 of 2 differ"):
+        check(call, [(1.0,), (2.0,)], also=lambda ours, theirs: "a message of the sweep's own")
+    with pytest.raises(AssertionError, match="1 of 1 differ"):
+        check(lambda lib: lib.tensor([1.0], dtype=lib.float32 if lib is minigan else lib.float64), [()])

@@ -26,7 +26,7 @@ import math
 import numpy as np
 import pytest
 
-from pytorch.sweep import close, sweep
+from pytorch.sweep import bits, close, sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -121,3 +121,18 @@ test_histc_range_as_pytorchs = sweep(
     _histc, [(data, low, high) for data in [[1.0, 2.0, INF], [-INF, 0.0], [NAN, 1.0], [1.0, 2.0, 3.0], [0.5], []]
              for low, high in [(0, 0), (0, INF), (-INF, 1), (1, 1), (NAN, 1), (0, NAN), (2, 1), (0, 3)]],
     group=lambda data, low, high: str(data))
+
+
+def _drawn(L, case):  # (its edges are linspace's, bit for bit: tests/pytorch/test_linspace.py)
+    rng = np.random.default_rng(1000 + case)
+    values = rng.normal(size=int(rng.integers(1, 60))) * 10.0 ** rng.integers(-2, 3)
+    if case % 4 == 0:  # (one value: PyTorch's range widens to ± 0.5 around it)
+        values = np.full(values.shape, float(np.round(values[0], 2)))
+    bins = int(rng.choice([1, 2, 7, 10, 33, 100, 101]))
+    kwargs = {"range": [float(np.round(values.min(), 1)), float(np.round(values.max(), 1) + 1.0)]} \
+        if case % 3 == 0 else {}
+    hist, edges = L.histogram(L.tensor(values, dtype=getattr(L, ["float64", "float32"][case % 2])), bins, **kwargs)
+    return hist, bits(edges)
+
+
+test_histogram_edges_and_counts = sweep(_drawn, range(120))

@@ -30,7 +30,8 @@ DOORS = {"function": lambda L, x, y: L.remainder(x, y), "method": lambda L, x, y
 
 
 def _kernel(L, door, dtype):
-    return bits(DOORS[door](L, L.tensor(VALUES[:, None].astype(dtype)), L.tensor(DIVISORS[None, :].astype(dtype))))
+    x, y = L.tensor(VALUES[:, None].astype(dtype)), L.tensor(DIVISORS[None, :].astype(dtype))
+    return bits(DOORS[door](L, x, y))
 
 
 test_remainder_is_pytorchs_kernel = sweep(_kernel, list(itertools.product(DOORS, ["float64", "float32"])))

@@ -124,20 +124,24 @@ def check(call, cases, also=None) -> None:
     assert not differ, f"{len(differ)} of {len(cases)} differ:\n" + "\n".join(differ[:6])
 
 
-def sweep(call, cases, group=None, every=None, ids=None, also=None):
-    """The test of ``call`` over ``cases`` (tuples of its arguments after ``lib``): one item per case, or per value
-    of ``group(*case)``.  The default run keeps every ``every``-th item (by default about PARITY_BUDGET of them) and,
-    of single cases, each value of each argument at least once; ``-m parity`` runs the rest.  ``also(ours,
+def sweep(call, cases, group=None, every=None, ids=None, also=None, cover=()):
+    """The test of ``call`` over ``cases`` (tuples of its arguments after ``lib``, or ``pytest.param``s of them,
+    whose marks are kept): one item per case, or per value of ``group(*case)``.  The default run keeps every
+    ``every``-th item (by default about PARITY_BUDGET of them) and, of single cases, each value of each argument and
+    each value of a ``cover`` function of the case at least once; ``-m parity`` runs the rest.  ``also(ours,
     theirs)``: a check of the sweep's own after the comparison (a message where they differ).  Assign the test to a
     name that starts with ``test_``."""
-    cases = [c if isinstance(c, tuple) else (c,) for c in cases]
+    params = [c if isinstance(c, type(pytest.param())) else pytest.param(*(c if isinstance(c, tuple) else (c,)))
+              for c in cases]
     if group is None:
-        items = [pytest.param([c], id=ids(*c) if ids else "-".join(map(str, c))) for c in cases]
-        cover = [lambda cs, i=i: repr(cs[0][i]) for i in range(len(cases[0]))]
+        items = [pytest.param([tuple(c.values)], marks=c.marks, id=ids(*c.values) if ids else "-".join(map(
+            str, c.values))) for c in params]
+        cover = [lambda cs, i=i: repr(cs[0][i]) for i in range(len(params[0].values))] + \
+            [lambda cs, key=key: repr(key(*cs[0])) for key in cover]
     else:
         groups = {}
-        for c in cases:
-            groups.setdefault(group(*c), []).append(c)
+        for c in params:
+            groups.setdefault(group(*c.values), []).append(tuple(c.values))
         items, cover = [pytest.param(cs, id=str(key)) for key, cs in groups.items()], ()
     if every or len(items) > PARITY_BUDGET:
         items = default_slice(items, every or max(1, len(items) // PARITY_BUDGET), cover=cover)

@@ -52,3 +52,11 @@ def test_a_sweeps_own_check_is_run_after_the_comparison():
         check(call, [(1.0,), (2.0,)], also=lambda ours, theirs: "a message of the sweep's own")
     with pytest.raises(AssertionError, match="1 of 1 differ"):
         check(lambda lib: lib.tensor([1.0], dtype=lib.float32 if lib is minigan else lib.float64), [()])
+
+
+def test_a_call_that_fails_before_reaching_minigan_is_no_agreement():
+    def written_wrong(lib, x):
+        return lib.tensor([x]).reshape(*undefined)  # noqa: F821  (the sweep's own mistake, alike in both)
+    with pytest.raises(AssertionError, match="fails before it reaches minigan"):
+        check(written_wrong, [(1.0,)])
+    check(lambda lib: lib.tensor([1.0]).view(5), [()])  # (a refusal of minigan's own: agrees with PyTorch's)

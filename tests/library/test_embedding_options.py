@@ -1,6 +1,6 @@
 """nn.Embedding's bad options (a padding_idx outside the table, ...) are refused in one line.
 
-(Its comparisons with PyTorch: tests/pytorch/test_embedding_options.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_embedding.py.)"""
 
 import pytest
 

@@ -1,7 +1,7 @@
 """The doors of the indexing and shape functions raise the classes PyTorch's documentation and messages give, in its
 order, and take what PyTorch takes; stated without PyTorch (closed forms and exception classes).
 
-(Their comparisons with PyTorch over grids: tests/pytorch/test_index_family_checks.py, test_embedding_doors.py and
+(Their comparisons with PyTorch over grids: tests/pytorch/test_index_family_checks.py, test_embedding.py and
 test_shape_doors.py.)"""
 
 import math

@@ -2,7 +2,7 @@
 bicubic, area), at sizes that grow, shrink and do not divide, gives PyTorch's values and gradients, and the Upsample
 module prints as PyTorch's.  PyTorch's answers are read from tests/pytorch/pytorch_records/interpolate_modes.json
 (tests/pytorch/record_pytorch.py runs the same programs on PyTorch), so this runs without PyTorch; where PyTorch is
-installed, tests/pytorch/test_interpolate_modes.py checks that the record is what PyTorch gives."""
+installed, tests/pytorch/test_interpolate.py checks that the record is what PyTorch gives."""
 
 import itertools
 

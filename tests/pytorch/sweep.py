@@ -1,0 +1,171 @@
+"""One harness for the parity sweeps: an op's doors, the arguments drawn for it, and one comparison with PyTorch.
+
+A sweep is written once for both libraries: ``call(lib, *case)`` builds its inputs with ``lib`` (minigan or torch),
+calls the op through one of its doors, and returns what a program would look at (the result, its gradients, a
+``grad_fn`` name, a tuple of them).  Each case runs in PyTorch and in minigan, and ``same`` compares the two outcomes:
+
+* a refusal: minigan refuses where PyTorch does, with an instance of the built-in class PyTorch's is one of (the
+  class a program can catch alike); a call that runs where PyTorch refuses, or refuses where it runs, differs;
+* a tensor or an array: the same dtype and shape, then the values: equal (NaN where PyTorch's is NaN), or as the
+  call marked it: ``close(x, rtol, atol)`` within a tolerance, ``bits(x)`` bit for bit (each zero's sign too; a NaN
+  where PyTorch's is NaN, whatever its payload);
+* a tuple or list item by item, anything else by ``==``.
+
+``sweep(call, cases, ...)`` makes the test: one test item per case, or one per group of cases (``group``: a sweep of
+hundreds of cheap cases, each group's differences listed together).  Each sweep is a test function of its own, so
+the default run keeps its own slice of it (tests/conftest.py: ``budget_the_sweep``, or ``default_slice`` with
+``every``); ``-m parity`` runs every case.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+from conftest import PARITY_BUDGET, default_slice
+
+from pytorch.exception_oracle import builtin_class
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+import minigan  # noqa: E402
+
+
+def outcome(fn, *args):
+    """``fn(*args)``, or the exception it raised (NumPy's floating-point warnings and PyTorch's silenced)."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*args)
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return e
+
+
+class close(tuple):
+    """A tensor compared within ``rtol``/``atol`` of PyTorch's (same dtype and shape; NaN where PyTorch's is NaN)."""
+
+    def __new__(cls, x, rtol=0.0, atol=0.0):
+        return super().__new__(cls, (x, rtol, atol))
+
+
+class bits(tuple):
+    """A tensor compared bit for bit with PyTorch's: the sign of each zero too (a NaN where PyTorch's is NaN)."""
+
+    def __new__(cls, x):
+        return super().__new__(cls, (x,))
+
+
+def _is_tensor(x) -> bool:
+    return isinstance(x, (torch.Tensor, minigan.Tensor))
+
+
+def _array(x) -> np.ndarray:
+    return x.detach().cpu().numpy() if _is_tensor(x) else np.asarray(x)
+
+
+def _dtype(x) -> str:
+    return str(x.dtype).split(".")[-1]
+
+
+def same(ours, theirs, where="") -> str | None:
+    """None where minigan's outcome ``ours`` is PyTorch's ``theirs``, else what differs (see the module's doc)."""
+    refused = isinstance(theirs, BaseException) or isinstance(theirs, type) and issubclass(theirs, BaseException)
+    if refused:
+        kind = builtin_class(theirs)
+        ok = isinstance(ours, kind) or isinstance(ours, type) and issubclass(ours, kind)
+        return None if ok else f"{where}: PyTorch raises {theirs!r:.120}; minigan gives {ours!r:.120}"
+    if isinstance(ours, BaseException):
+        return f"{where}: PyTorch runs; minigan raises {ours!r:.160}"
+    if theirs is None or ours is None:
+        return None if ours is theirs else f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+    if isinstance(theirs, (close, bits)):
+        if type(ours) is not type(theirs):
+            return f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+        return _same_values(ours[0], theirs[0], where, *theirs[1:]) if isinstance(theirs, close) else \
+            _same_values(ours[0], theirs[0], where, exact_bits=True)
+    if _is_tensor(theirs) or isinstance(theirs, (np.ndarray, np.generic)):
+        return _same_values(ours, theirs, where)
+    if isinstance(theirs, (tuple, list)):
+        if not isinstance(ours, (tuple, list)) or len(ours) != len(theirs):
+            return f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+        return next((d for i, (o, t) in enumerate(zip(ours, theirs)) for d in [same(o, t, f"{where}[{i}]")] if d),
+                    None)
+    return None if ours == theirs else f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+
+
+def _same_values(ours, theirs, where, rtol=0.0, atol=0.0, exact_bits=False) -> str | None:
+    if not (_is_tensor(ours) or isinstance(ours, (np.ndarray, np.generic))):
+        return f"{where}: PyTorch gives a tensor, minigan {ours!r:.120}"
+    if _dtype(ours) != _dtype(theirs):
+        return f"{where}: dtype {_dtype(ours)}, PyTorch's {_dtype(theirs)}"
+    got, want = _array(ours), _array(theirs)
+    if got.shape != want.shape:
+        return f"{where}: shape {got.shape}, PyTorch's {want.shape}"
+    if exact_bits and got.dtype.kind == "f":  # (NaN where PyTorch's is NaN, every other entry's sign bit too)
+        equal = np.array_equal(got, want, equal_nan=True) and np.array_equal(
+            np.signbit(got) & ~np.isnan(got), np.signbit(want) & ~np.isnan(want))
+    elif (rtol or atol) and got.dtype.kind in "fc":
+        equal = np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        equal = np.array_equal(got, want, equal_nan=got.dtype.kind in "fc")
+    return None if equal else f"{where}: values\n{got!r:.300}\nPyTorch's\n{want!r:.300}"
+
+
+MINIGAN = os.path.dirname(minigan.__file__) + os.sep
+
+
+def reached_minigan(error) -> bool:
+    """Whether ``error`` was raised with minigan's code on the stack: a refusal of minigan's, not of the sweep's own
+    code (a call written wrong raises alike in both libraries, and would otherwise pass as an agreement)."""
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith(MINIGAN):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def check(call, cases, also=None) -> None:
+    """Every case of ``cases`` gives in minigan what it gives in PyTorch (and ``also(ours, theirs)``, a check of the
+    sweep's own, says nothing); the ones that differ are listed, and so are the cases whose call fails in both
+    libraries before it reaches minigan."""
+    differ = []
+    for case in cases:
+        ours, theirs = outcome(call, minigan, *case), outcome(call, torch, *case)
+        if isinstance(ours, Exception) and isinstance(theirs, Exception) and not reached_minigan(ours):
+            differ.append(f"{case!r}: the sweep's call fails before it reaches minigan: {ours!r:.200}")
+            continue
+        differs = same(ours, theirs, repr(case)) or also and also(ours, theirs) and f"{case!r}: {also(ours, theirs)}"
+        if differs:
+            differ.append(differs)
+    assert not differ, f"{len(differ)} of {len(cases)} differ:\n" + "\n".join(differ[:6])
+
+
+def sweep(call, cases, group=None, every=None, ids=None, also=None, cover=()):
+    """The test of ``call`` over ``cases`` (tuples of its arguments after ``lib``, or ``pytest.param``s of them,
+    whose marks are kept): one item per case, or per value of ``group(*case)``.  The default run keeps every
+    ``every``-th item (by default about PARITY_BUDGET of them) and, of single cases, each value of each argument and
+    each value of a ``cover`` function of the case at least once; ``-m parity`` runs the rest.  ``also(ours,
+    theirs)``: a check of the sweep's own after the comparison (a message where they differ).  Assign the test to a
+    name that starts with ``test_``."""
+    params = [c if isinstance(c, type(pytest.param())) else pytest.param(*(c if isinstance(c, tuple) else (c,)))
+              for c in cases]
+    if group is None:
+        items = [pytest.param([tuple(c.values)], marks=c.marks, id=ids(*c.values) if ids else "-".join(map(
+            str, c.values))) for c in params]
+        cover = [lambda cs, i=i: repr(cs[0][i]) for i in range(len(params[0].values))] + \
+            [lambda cs, key=key: repr(key(*cs[0])) for key in cover]
+    else:
+        groups = {}
+        for c in params:
+            groups.setdefault(group(*c.values), []).append(tuple(c.values))
+        items, cover = [pytest.param(cs, id=str(key)) for key, cs in groups.items()], ()
+    if every or len(items) > PARITY_BUDGET:
+        items = default_slice(items, every or max(1, len(items) // PARITY_BUDGET), cover=cover)
+
+    @pytest.mark.parametrize("cases", items)
+    def test(cases):
+        check(call, cases, also)
+    return test

@@ -1,0 +1,245 @@
+"""The matrix products (bmm, baddbmm, addbmm, addmm, addmv, addr, matmul, mm, mv, dot, inner, outer, vdot, ger)
+against PyTorch (tests/pytorch/sweep.py):
+
+* of an empty result or an empty inner size, whose operands have several dtypes: PyTorch's bmm and baddbmm check the
+  operands' dtypes in the kernel that computes the product; where the result has no entries or the inner size is 0
+  that kernel never runs, so they give the result in batch2's (mat2's) dtype: zeros, or baddbmm's input converted
+  and scaled by beta as an in-place ``mul_`` would (an integer result refuses beta=2.5, a bool one beta=1).  baddbmm
+  still wants input and batch1 of one dtype; matmul's batched path is bmm's, its folded path mm's, which always
+  checks.  addmm and addbmm with an inner size of 0 (or no batches) scale their input the same way.  addr promotes
+  its three operands (its kernel is pointwise).  Where the product is computed, addmm, addmv, addr, baddbmm and
+  addbmm do not promote: an input of another dtype than the product's operands is refused (a RuntimeError; surface
+  seeds 11624094 and 11626280: minigan's baddbmm and addbmm promoted the input and ran);
+* where nothing is multiplied (an inner size of 0, no batches) or alpha is 0, float64: PyTorch records the node
+  whenever an operand requires grad, so the result requires grad and each operand gets PyTorch's gradient (alpha
+  times an empty sum: NaN for alpha = ±inf or NaN, else zeros; the input's beta·grad) (surface seeds 12209982,
+  12211325, 12205266);
+* that compute nothing and whose result is an integer or bool tensor (bmm's and baddbmm's in mat2's dtype, addbmm's
+  in input's) while a float operand requires grad: PyTorch records the node and refuses it ("Autograd not support
+  dtype": a RuntimeError) under grad mode, and runs under no_grad (surface seeds 12212538, 12202201); addbmm's result
+  is in input's dtype: a float input with no batches runs whatever batch2's dtype, and requires grad when batch1
+  does, under grad mode (seed 12211325);
+* with an infinite, NaN or zero alpha (or beta), float64: PyTorch's backward contracts first and scales by alpha
+  after (``maybe_multiply(grad.mm(mat2ᵀ), alpha)``): with alpha = ±∞ an empty contraction (0 terms), or one whose
+  terms sum to 0, gives NaN; scaling the upstream first and then contracting gives 0 for the empty sum, and NaN where
+  a zero upstream entry meets ∞.  Its forward is BLAS's where the kernel is (addmv, addmm: alpha = 0 or an inner size
+  of 0 ignores the product, so an ∞ in a matrix does not reach the result) (surface seed 12178394);
+* inner of bool tensors: its kernel refuses bools (dot's NotImplementedError for vectors, addmm's for more
+  dimensions), except for two vectors of which one is not contiguous (a step, a column, an expanded one), which
+  PyTorch's tensordot path computes (surface seed 12215029);
+* a second operand that is not a tensor (None, a number) is refused with PyTorch's exception class, whatever the first
+  operand's shape: the operand's type is checked before either's shape is read (mv and bmm read the second's shape
+  for their message when the first had the wrong number of dimensions: AttributeError).
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from pytorch.oracle import ADDMV_ONE_DTYPE
+from pytorch.sweep import close, sweep
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+INF, NAN = float("inf"), float("nan")
+
+
+def _made(L, shapes, dtypes, offset):
+    return [(L.arange(int(np.prod(s))).reshape(s) % 3 + offset).to(getattr(L, d)) for s, d in zip(shapes, dtypes)]
+
+
+def _dtypes(L, name, shapes, dtypes, kw, form, offset=1):
+    made = _made(L, shapes, dtypes, offset)
+    return getattr(L, name)(*made, **kw) if form == "function" else getattr(made[0], name)(*made[1:], **kw)
+
+
+EMPTY = {
+    "bmm": [((0, 2, 3), (0, 3, 2)), ((2, 0, 3), (2, 3, 2)), ((2, 2, 0), (2, 0, 2)), ((2, 2, 3), (2, 3, 0)),
+            ((2, 2, 3), (2, 3, 2))],
+    "matmul": [((0, 2, 3), (0, 3, 2)), ((2, 2, 0), (2, 0, 2)), ((2, 2, 0), (0, 2)), ((2, 0), (2, 0, 2)),
+               ((2, 3), (2, 3, 0)), ((0,), (2, 0, 3)), ((2, 2, 0), (0,)), ((1, 2, 0), (3, 0, 2)), ((2, 2, 3), (3, 2))],
+    "baddbmm": [((0, 2, 2), (0, 2, 3), (0, 3, 2)), ((2, 2, 2), (2, 2, 0), (2, 0, 2)), ((1, 2), (2, 2, 0), (2, 0, 2)),
+                ((2, 2, 2), (2, 2, 3), (2, 3, 2))],
+    "addbmm": [((2, 2), (0, 2, 3), (0, 3, 2)), ((2, 2), (2, 2, 0), (2, 0, 2)), ((2,), (0, 2, 3), (0, 3, 2))],
+    "addmm": [((2, 2), (2, 0), (0, 2)), ((2,), (2, 0), (0, 2)), ((0, 2), (0, 3), (3, 2))],
+    "addmv": [((2,), (2, 0), (0,)), ((0,), (0, 3), (3,))],
+    "addr": [((2, 3), (2,), (3,)), ((0, 3), (0,), (3,))],
+}
+
+
+def _addmv_of_several_dtypes(name, shapes, dtypes):
+    """addmv, and matmul of a vector (PyTorch's matrix-vector path is addmv), with operands of several dtypes:
+    PyTorch 2.12 refuses them ("addmv input tensors must have the same dtype"), where 2.11 promoted and ran."""
+    return len(set(dtypes)) > 1 and (name == "addmv" or name == "matmul" and 1 in map(len, shapes))
+
+
+def _empty_cases():
+    for name, shapes in EMPTY.items():
+        for sh in shapes:
+            for dtypes in itertools.product(["bool", "int32", "float32", "float64"], repeat=len(sh)):
+                same = len(set(dtypes)) == 1 or set(dtypes) == {"float32", "float64"}  # (beta on the mixes too)
+                for kw in [{}, {"beta": 0}, {"beta": 2.5}, {"beta": True}, {"beta": 2, "alpha": 3}] \
+                        if len(sh) == 3 and same else [{}]:
+                    for form in ["function", "method"]:
+                        yield pytest.param(name, sh, dtypes, kw, form, marks=[ADDMV_ONE_DTYPE] if
+                                           _addmv_of_several_dtypes(name, sh, dtypes) else [])
+
+
+test_empty_products_of_several_dtypes_as_pytorch = sweep(
+    _dtypes, list(_empty_cases()), every=23, cover=[lambda name, shapes, *_: (name, shapes)])
+COMPUTED = {"addmm": ((2, 2), (2, 3), (3, 2)), "addmv": ((2,), (2, 3), (3,)), "addr": ((2, 3), (2,), (3,)),
+            "baddbmm": ((2, 2, 2), (2, 2, 3), (2, 3, 2)), "addbmm": ((2, 2), (2, 2, 3), (2, 3, 2))}
+
+
+def _computed(L, name, form, dtypes):
+    return _dtypes(L, name, COMPUTED[name], dtypes, {}, form, offset=0)
+
+
+test_operands_of_several_dtypes_as_pytorch = sweep(_computed, [
+    pytest.param(name, form, dtypes, marks=[ADDMV_ONE_DTYPE] if name == "addmv" and dtypes[1] == dtypes[2] !=
+                 dtypes[0] else [])  # (addmv whose input alone has another dtype: PyTorch 2.11 promoted and ran)
+    for name in COMPUTED for form in ("function", "method")
+    for dtypes in itertools.product(["float64", "float32", "int64", "bool"], repeat=3)
+    if len(set(dtypes)) > 1 or dtypes[0] == "float64"], every=5, cover=[lambda name, form, dtypes: (name, form)])
+NOTHING = {
+    "addmm": [((2, 3), (2, 0), (0, 3)), ((3,), (2, 0), (0, 3)), ((0, 3), (0, 2), (2, 3)), ((2, 3), (2, 2), (2, 3))],
+    "addmv": [((2,), (2, 0), (0,)), ((0,), (0, 3), (3,)), ((2,), (2, 3), (3,))],
+    "baddbmm": [((3, 2, 4), (3, 2, 0), (3, 0, 4)), ((3, 0, 1), (3, 0, 4), (3, 4, 1)), ((0, 2, 3), (0, 2, 4), (0, 4, 3)),
+                ((2, 2, 3), (2, 2, 2), (2, 2, 3))],
+    "addbmm": [((2, 3), (0, 2, 4), (0, 4, 3)), ((2, 3), (2, 2, 0), (2, 0, 3)), ((0, 3), (2, 0, 4), (2, 4, 3)),
+               ((3,), (2, 2, 2), (2, 2, 3))],
+}
+
+
+def _nothing(L, name, shapes, alpha, beta, rg):
+    """The result, whether it requires grad, and each operand's gradient (``rg``: which operands require grad)."""
+    made = [L.tensor(np.linspace(-1, 2, int(np.prod(s))).reshape(s), dtype=L.float64, requires_grad=bool(rg >> i & 1))
+            for i, s in enumerate(shapes)]
+    r = getattr(L, name)(*made, beta=beta, alpha=alpha)
+    if not r.requires_grad:  # (NaN equal to NaN; the non-empty products may round in another order)
+        return close(r.detach(), 1e-12, 1e-12), False
+    w = L.tensor(np.linspace(0.5, 1.5, r.numel()).reshape(tuple(r.shape)), dtype=L.float64)
+    grads = L.autograd.grad((r * w).sum(), [t for t in made if t.requires_grad], allow_unused=True)
+    return close(r.detach(), 1e-12, 1e-12), True, [None if g is None else close(g, 1e-12, 1e-12) for g in grads]
+
+
+test_products_of_nothing_record_pytorchs_gradients = sweep(_nothing, [
+    (name, sh, alpha, beta, rg) for name, shapes in NOTHING.items() for sh in shapes
+    for alpha, beta, rg in itertools.product([1, 0, 2.5, -INF, NAN], [1, 0, 2.0], range(1, 8))], every=23,
+    cover=[lambda name, shapes, *_: (name, shapes), lambda name, *rest: (name, rest[-1])])
+INTEGER = {  # (input, batch1 or self, batch2 or mat2); bmm and matmul have no input
+    "bmm": [(None, (3, 0, 4), (3, 4, 2)), (None, (3, 2, 0), (3, 0, 2)), (None, (0, 2, 3), (0, 3, 2)),
+            (None, (3, 2, 4), (3, 4, 2))],
+    "matmul": [(None, (3, 2, 0), (3, 0, 2)), (None, (0, 2, 3), (0, 3, 2)), (None, (2, 0), (3, 0, 2)),
+               (None, (3, 0, 4), (3, 4, 2))],
+    "baddbmm": [((3, 2, 2), (3, 2, 0), (3, 0, 2)), ((3, 0, 3), (3, 0, 0), (3, 0, 3)),
+                ((0, 2, 2), (0, 2, 3), (0, 3, 2))],
+    "addbmm": [((2, 2), (0, 2, 3), (0, 3, 2))],
+}
+DTYPES = ["int64", "int32", "bool", "float64"]
+
+
+def _integer_cases():
+    for name, shapes in INTEGER.items():
+        for sh in shapes:
+            for other, grad, form in itertools.product(DTYPES, (True, False), ("function", "method")):
+                for which in ("input", "batch1") if sh[0] else ("batch1",):
+                    for kw in ({}, {"alpha": NAN}) if sh[0] else ({},):
+                        yield name, sh, other, which, grad, form, kw
+
+
+def _integer(L, name, shapes, other, which, grad, form, kw):
+    c, a, b = shapes
+    int_input = other if name == "addbmm" else "float64"  # (addbmm's result is in its input's dtype)
+    a = L.ones(a, dtype=L.float64, requires_grad=which == "batch1")
+    b = L.ones(b, dtype=L.float64 if name == "addbmm" else getattr(L, other))
+    args = [a, b] if c is None else [L.ones(c, dtype=getattr(L, int_input if which == "batch1" else "float64"),
+                                            requires_grad=which == "input" and int_input == "float64"), a, b]
+    if c is not None and name == "baddbmm" and which == "input":
+        args[1] = args[1].detach()
+    with L.set_grad_enabled(grad):
+        r = getattr(L, name)(*args, **kw) if form == "function" else getattr(args[0], name)(*args[1:], **kw)
+    return str(r.dtype).split(".")[-1], tuple(r.shape)
+
+
+test_empty_integer_product_of_a_grad_operand_as_pytorch = sweep(_integer, list(_integer_cases()), every=1)
+
+
+def _no_batches(L, other, grad):
+    with L.set_grad_enabled(grad):
+        r = L.addbmm(L.ones(2, 3, dtype=L.float64), L.ones(0, 2, 4, dtype=L.float64, requires_grad=True),
+                     L.ones(0, 4, 3, dtype=getattr(L, other)), alpha=2)
+    return r.detach(), r.requires_grad
+
+
+test_addbmm_of_no_batches_keeps_a_float_result_of_any_batch_dtype = sweep(
+    _no_batches, list(itertools.product(DTYPES, [True, False])))
+SCALED = {"addmv": [((2,), (2, 3), (3,)), ((2,), (2, 0), (0,)), ((0,), (0, 2), (2,))],
+          "addmm": [((2, 2), (2, 3), (3, 2)), ((2, 2), (2, 0), (0, 2)), ((2,), (2, 3), (3, 2))],
+          "baddbmm": [((2, 2, 2), (2, 2, 3), (2, 3, 2)), ((2, 2, 2), (2, 2, 0), (2, 0, 2))],
+          "addbmm": [((2, 2), (2, 2, 3), (2, 3, 2)), ((2, 2), (0, 2, 3), (0, 3, 2)), ((2, 2), (2, 2, 0), (2, 0, 2))],
+          "addr": [((2, 3), (2,), (3,)), ((0, 3), (0,), (3,)), ((2, 0), (2,), (0,))]}
+
+
+def _values(shape, fill, k):
+    n = int(np.prod(shape))
+    if fill == "an inf":
+        v = np.arange(n, dtype=np.float64) % 3 - 1
+        v[: min(n, 1)] = INF
+    else:
+        v = np.ones(n) if fill == "ones" else np.zeros(n) if fill == "zeros" else \
+            np.array([0.0, 1.0, -2.0, 0.5])[(np.arange(n) + k) % 4]
+    return v.reshape(shape)
+
+
+def _scaled(L, name, shapes, kw, fills):  # (the upstream always has a 0 and a 1)
+    leaves = [L.tensor(_values(s, f, k), dtype=L.float64, requires_grad=True)
+              for k, (s, f) in enumerate(zip(shapes, ("mixed", *fills)))]
+    out = getattr(L, name)(*leaves, **kw)
+    up = L.tensor(np.array([0.0, 1.0, -1.5])[np.arange(out.numel()) % 3].reshape(tuple(out.shape)))
+    grads = L.autograd.grad(out, leaves, up, allow_unused=True)
+    return [close(t, 1e-12) for t in [out.detach()] + [L.zeros(s, dtype=L.float64) if g is None else g
+                                                       for g, s in zip(grads, shapes)]]
+
+
+test_scales_in_pytorchs_order = sweep(_scaled, [
+    (name, shapes, kw, fills) for name in SCALED for shapes in SCALED[name]
+    for kw in [{"alpha": INF}, {"alpha": -INF}, {"alpha": NAN}, {"alpha": 0}, {"beta": 0}, {"beta": INF},
+               {"alpha": 2.5, "beta": 0}]
+    for fills in [("ones", "ones"), ("zeros", "ones"), ("ones", "zeros"), ("an inf", "ones"), ("ones", "an inf"),
+                  ("mixed", "mixed"), ("zeros", "an inf")]], every=5, cover=[lambda name, shapes, *_: (name, shapes)])
+LAYOUTS = ["plain", "step", "column", "expanded"]
+
+
+def _vector(L, n, layout, seed, dtype):
+    rng = np.random.default_rng(seed)
+    if layout == "expanded":
+        return L.tensor(rng.integers(0, 2, (1,)).astype(dtype)).expand(n)
+    t = L.tensor(rng.integers(0, 2, (n, 3) if layout == "column" else (2 * n,)).astype(dtype))
+    return t[:, 1] if layout == "column" else t[::2] if layout == "step" else t[:n]
+
+
+def _inner(L, form, n, la, lb, da, db):
+    a, b = _vector(L, n, la, 1, da), _vector(L, n, lb, 2, db)
+    if form == "matrix-left":
+        a = a.reshape(1, n).expand(2, n) if la == "expanded" else L.stack([a, a])
+    if form == "matrix-right":
+        b = b.reshape(1, n).expand(3, n) if lb == "expanded" else L.stack([b, b, b])
+    return L.inner(a, b)
+
+
+test_inner_of_bools_as_pytorch = sweep(_inner, [
+    ("vectors", n, la, lb, da, db) for n in (0, 1, 2, 5) for la, lb in itertools.product(LAYOUTS, repeat=2)
+    for da, db in (("bool", "bool"), ("bool", "int64"), ("int64", "int64"))] + [
+    (form, 5, la, lb, "bool", "bool") for la, lb in itertools.product(LAYOUTS, repeat=2)
+    for form in ("matrix-left", "matrix-right")], every=1)  # (a matrix with a vector, either side; all: cheap)
+
+
+def _non_tensor(L, name, shape, other):
+    return getattr(L, name)(L.zeros(shape, dtype=L.float64), other)
+
+
+test_product_refuses_a_non_tensor_operand_as_pytorch = sweep(_non_tensor, list(itertools.product(
+    ["mv", "bmm", "mm", "dot", "outer", "inner", "vdot", "ger", "matmul"], [(), (3,), (2, 3), (2, 3, 4)],
+    [None, 2.5])))

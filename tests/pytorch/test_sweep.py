@@ -1,0 +1,62 @@
+"""The parity sweeps' harness (tests/pytorch/sweep.py) tells a difference from agreement: a refusal of another
+built-in class, a run where PyTorch refuses, a dtype, a shape, a value, a sign of zero, a tolerance overstepped."""
+
+import numpy as np
+import pytest
+
+import minigan
+from pytorch.sweep import bits, check, close, outcome, same
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+
+def t(lib, values, dtype="float64"):
+    return lib.tensor(values, dtype=getattr(lib, dtype))
+
+
+def test_agreement_is_none():
+    assert same(t(minigan, [1.0, np.nan, -0.0]), t(torch, [1.0, np.nan, 0.0])) is None
+    assert same([t(minigan, [1.0]), "Mul", None], [t(torch, [1.0]), "Mul", None]) is None
+    assert same(ValueError("x"), ValueError("y")) is None
+    assert same(close(t(minigan, [1.0 + 1e-9]), 1e-6), close(t(torch, [1.0]), 1e-6)) is None
+    assert same(bits(t(minigan, [-0.0, np.nan])), bits(t(torch, [-0.0, -np.nan]))) is None
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    (lambda L: t(L, [1.0], "float32"), lambda L: t(L, [1.0])),  # a dtype
+    (lambda L: t(L, [[1.0]]), lambda L: t(L, [1.0])),  # a shape
+    (lambda L: t(L, [1.0 + 1e-12]), lambda L: t(L, [1.0])),  # a value, compared exactly
+    (lambda L: t(L, [np.nan]), lambda L: t(L, [1.0])),  # a NaN where PyTorch's is a number
+    (lambda L: close(t(L, [1.1]), 1e-3), lambda L: close(t(L, [1.0]), 1e-3)),  # past the tolerance
+    (lambda L: bits(t(L, [0.0])), lambda L: bits(t(L, [-0.0]))),  # a zero's sign
+    (lambda L: TypeError("x"), lambda L: ValueError("x")),  # another built-in class
+    (lambda L: t(L, [1.0]), lambda L: RuntimeError("x")),  # a run where PyTorch refuses
+    (lambda L: RuntimeError("x"), lambda L: t(L, [1.0])),  # a refusal where PyTorch runs
+    (lambda L: [t(L, [1.0]), None], lambda L: [t(L, [1.0]), t(L, [0.0])]),  # a gradient missing
+    (lambda L: "Add", lambda L: "Mul"),  # anything else, by ==
+])
+def test_a_difference_is_named(ours, theirs):
+    assert same(ours(minigan), theirs(torch), where="here").startswith("here")
+
+
+def test_outcome_gives_the_exception():
+    assert isinstance(outcome(lambda: minigan.tensor([1.0]).view(5)), RuntimeError)
+    assert outcome(lambda x: x + 1, 1) == 2
+
+
+def test_a_sweeps_own_check_is_run_after_the_comparison():
+    def call(lib, x):
+        return lib.tensor([x])
+    check(call, [(1.0,), (2.0,)], also=lambda ours, theirs: None)
+    with pytest.raises(AssertionError, match="2 of 2 differ"):
+        check(call, [(1.0,), (2.0,)], also=lambda ours, theirs: "a message of the sweep's own")
+    with pytest.raises(AssertionError, match="1 of 1 differ"):
+        check(lambda lib: lib.tensor([1.0], dtype=lib.float32 if lib is minigan else lib.float64), [()])
+
+
+def test_a_call_that_fails_before_reaching_minigan_is_no_agreement():
+    def written_wrong(lib, x):
+        return lib.tensor([x]).reshape(*undefined)  # noqa: F821  (the sweep's own mistake, alike in both)
+    with pytest.raises(AssertionError, match="fails before it reaches minigan"):
+        check(written_wrong, [(1.0,)])
+    check(lambda lib: lib.tensor([1.0]).view(5), [()])  # (a refusal of minigan's own: agrees with PyTorch's)

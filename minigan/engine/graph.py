@@ -109,16 +109,15 @@ def select(mask, grad):
 # An op computes the textbook's value: its forward is the array expression.  A library built on the engine may also
 # promise how a result of two or more dimensions lies in memory (its strides: which later view() is a view), which
 # the value does not change.  It says so here, once, by op class: class -> function (out, arrays, params) -> the
-# array to use, ``arrays`` the op's inputs as forward got them.  A subclass of an op gets its class's adjustment.
-# Empty in the engine alone; minigan's surface fills it (minigan/surface/parity.py) with adjust_results.
+# array to use, ``arrays`` the op's inputs as forward got them.  Looked up by the node's own class (a subclass made
+# above the engine has a row of its own).  Empty in the engine alone; minigan's surface fills it
+# (minigan/surface/parity.py) with adjust_results.
 RESULT_ADJUSTMENTS = {}
-_ADJUSTMENT_OF = {}  # class -> its adjustment or None, found once (through the class's bases)
 
 
 def adjust_results(table: dict) -> None:
     """Add ``table`` (op class -> adjustment) to RESULT_ADJUSTMENTS."""
     RESULT_ADJUSTMENTS.update(table)
-    _ADJUSTMENT_OF.clear()
 
 
 # ----------------------------------------------------------------------------- the one extension point for gradients
@@ -221,14 +220,9 @@ class Node:
                 self.saved.append(None if a is None else _record(a, inputs, arrays, out, result))
 
     def adjusted(self, out, arrays, params):
-        """``out`` as the layer above the engine adjusts this op's result (RESULT_ADJUSTMENTS, found for this class
-        or the nearest class it stands on); what forward saved of ``out`` is the adjusted array then."""
-        cls = type(self)
-        if not RESULT_ADJUSTMENTS or out.ndim < 2:
-            return out
-        if cls not in _ADJUSTMENT_OF:
-            _ADJUSTMENT_OF[cls] = next((RESULT_ADJUSTMENTS[c] for c in cls.__mro__ if c in RESULT_ADJUSTMENTS), None)
-        adjust = _ADJUSTMENT_OF[cls]
+        """``out`` as the layer above the engine adjusts this op's result (this class's row of RESULT_ADJUSTMENTS,
+        for a result of two or more dimensions); what forward saved of ``out`` is the adjusted array then."""
+        adjust = RESULT_ADJUSTMENTS.get(type(self)) if out.ndim > 1 else None
         new = out if adjust is None else adjust(out, arrays, params)
         if new is not out and self.saved_arrays:
             self.saved_arrays = tuple(new if a is out else a for a in self.saved_arrays)

@@ -122,6 +122,9 @@ class _LeakyReLUOfResult(activation.LeakyReLU):
         return out
 
 
+parity.adjust_results({_LeakyReLUOfResult: parity.RESULT_ADJUSTMENTS[activation.LeakyReLU]})  # (as LeakyReLU)
+
+
 def sigmoid(input):
     return _tensor(input, "sigmoid").sigmoid()
 

@@ -221,6 +221,9 @@ class BCE(LS.BCE):
         return _BCEGrad.apply(g, p, t), -U.Logit.apply(p) * g if self.needs_input_grad[1] else None
 
 
+parity.adjust_results({BCE: parity.RESULT_ADJUSTMENTS[LS.BCE]})  # (laid out as the engine's BCE)
+
+
 class _BCEGrad(Node):
     """g·(p − t) / max((1 − p)·p, ε) with PyTorch's ε, the float32 number 1e-12 (binary_cross_entropy_backward).
     Its derivatives are PyTorch's binary_cross_entropy_double_backward formulas, which read ε = 1e-12 otherwise: in

@@ -24,7 +24,7 @@ own constant (``1 / a``, ``0.5 * a``) widens a 0-d float32 to float64 there (Num
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.engine.graph import adjust_results
+from minigan.engine.graph import RESULT_ADJUSTMENTS, adjust_results  # noqa: F401  (the rows, read by subclasses)
 from minigan.engine.ops import activation, elementwise, linalg, loss, reduce, shape
 from minigan.surface import factors, pieces
 from minigan.surface.layout import Joined
@@ -137,7 +137,8 @@ def _loss_as(*which):  # reduction="none": laid out as the operands its kernel w
 
 adjust_results({
     elementwise.Add: _as_operands, elementwise.Sub: _as_operands, elementwise.Mul: _as_operands,
-    elementwise.Div: _as_operands, elementwise.Maximum: _as_operands, pieces.ClampBy: _as_operands,
+    elementwise.Div: _as_operands, elementwise.Maximum: _as_operands, elementwise.Minimum: _as_operands,
+    pieces.ClampBy: _as_operands,
     elementwise.Pow: _pow, elementwise.Where: _where, activation.LeakyReLU: _as_first, elementwise.Clamp: _clamped,
     pieces.Hardtanh: _clamped,
     reduce.Sum: _row_major, reduce.Mean: _row_major, reduce.Max: _row_major, reduce.Norm2: _row_major,

@@ -676,6 +676,7 @@ def _read_as_pow_backward(node, grad, grads):
 
 
 GRADIENT_ADJUSTMENTS[Pow] = _read_as_pow_backward
+parity.adjust_results({Pow: parity.RESULT_ADJUSTMENTS[E.Pow]})  # (laid out as the engine's Pow)
 
 
 def powered(input, exponent):

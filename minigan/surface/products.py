@@ -15,7 +15,7 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import namespace
 from minigan.engine.ops import linalg
 from minigan.engine.tensor import Tensor
-from minigan.surface import norms, scaled
+from minigan.surface import norms, parity, scaled
 from minigan.surface.creation import integer
 from minigan.surface.missing import NotInMinigan
 from minigan.surface.no_derivative import no_derivative
@@ -111,6 +111,9 @@ class _Scaled(linalg.MatMul):
 
     def backward(self, grad):  # d(α·AB)/dA = (G Bᵀ)·α, d(α·AB)/dB = (Aᵀ G)·α: contracted, then scaled
         return tuple(None if g is None else g * self.alpha for g in super().backward(grad))
+
+
+parity.adjust_results({_Scaled: parity.RESULT_ADJUSTMENTS[linalg.MatMul]})  # (laid out as the engine's MatMul)
 
 
 def _product(a, b, alpha, *, blas=None):

@@ -233,18 +233,6 @@ def check_clamp(lo, hi) -> dict:
 
 
 # ----------------------------------------------------------------------------- conv2d, conv_transpose2d
-def pair(value, name: str, op: str, minimum: int) -> tuple:
-    """An int or an (h, w) pair of ints (or a list of one, for both), each at least ``minimum``, as (h, w)."""
-    many = isinstance(value, (tuple, list)) and len(value) in (1, 2)
-    pair_ = tuple(value) * (3 - len(value)) if many else (value, value)  # ([2]: (2, 2))
-    for v in pair_:
-        if not is_integer(v):
-            raise TypeError(f"{op}: {name} must be an int or an (h, w) pair of ints, got {value!r}")
-        if v < minimum:
-            raise DomainError(f"{op}: {name} must be >= {minimum}, got {value!r}")
-    return (int(pair_[0]), int(pair_[1]))
-
-
 # ----------------------------------------------------------------------------- tensor data, operands
 def no_negative_strides(array):
     """No array with a negative stride (``a[::-1]``) is taken: a tensor's strides are never negative."""
@@ -313,7 +301,6 @@ def one_argument(args):
 
 def check_broadcast(op, a, b):
     """NumPy's broadcasting rule, checked at the door: trailing sizes equal, or one of them 1."""
-    a, b = (getattr(x, "array", x) for x in (a, b))  # (a Tensor is asked for its array's shape)
     for m, n in zip(reversed(a.shape), reversed(b.shape)):
         if m != n and m != 1 and n != 1:
             raise ShapeError(f"{op}: cannot broadcast inputs of shapes {tuple(a.shape)} and {tuple(b.shape)}; "

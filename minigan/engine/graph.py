@@ -151,12 +151,14 @@ class Node:
     saved_arrays = ()        # what forward gave save_for_backward (turned into `saved` by apply)
     retained = None          # a weak reference to the output, when retain_grad() asked to keep its gradient
     hooks = None             # {handle id: function of the output's gradient}, from the output's register_hook
+    node_hooks = None        # the node's own ({id: prehook}, {id: post-hook}), which the walk runs around backward (a
+    # prehook maps the output's gradient, None: none goes on; a post-hook maps (input grads, the output's gradient))
     created_at = None        # under detect_anomaly(): the user's line that ran the op
     is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
     freed = False            # backward with retain_graph=False ran through this node
     sequence_nr = 0          # when it was recorded: larger than every node recorded before it (PyTorch's name)
     # (the view for a learner's prints, above the engine: next_functions, name(), metadata, register_hook,
-    # register_prehook and the repr <MulBackward0 object at 0x...>, from minigan/surface/node_view.py)
+    # register_prehook (which fill node_hooks), the repr <MulBackward0 object at 0x...>: minigan/surface/node_view.py)
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError

@@ -338,7 +338,7 @@ class Tensor(InPlace, TensorMethods):
         refused: only the functions that make a tensor (tensor, as_tensor) read one as data."""
         if isinstance(other, Tensor):
             if other.array.shape != self.array.shape:
-                checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+                checks.check_broadcast(op, *((other.array, self.array) if reflected else (self.array, other.array)))
             return other
         if isinstance(other, (bool, int, float)):
             dtype = self.array.dtype
@@ -349,7 +349,7 @@ class Tensor(InPlace, TensorMethods):
             return self._make(backend.get_array_module(self.array).asarray(other))
         if backend.is_array(other) or backend.is_numpy_scalar(other):
             other = self._make(checks.to_array(other, None, self.device))  # an array keeps its dtype
-            checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+            checks.check_broadcast(op, *((other.array, self.array) if reflected else (self.array, other.array)))
             return other
         raise TypeError(f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number or a "
                         "NumPy/CuPy array (make a list or tuple a tensor first: minigan.tensor(...))")
@@ -360,7 +360,7 @@ class Tensor(InPlace, TensorMethods):
         made for it).  ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a float."""
         if isinstance(other, Tensor) and other.array.dtype == self.array.dtype and self.array.dtype.kind == "f":
             if other.array.shape != self.array.shape:  # the common cases first: two tensors of one float dtype, ...
-                checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+                checks.check_broadcast(op, *((other.array, self.array) if reflected else (self.array, other.array)))
             return (other, self) if reflected else (self, other)
         dtype = self.array.dtype
         if isinstance(other, (float, int)) and dtype.kind == "f":  # ... and a number: x * 0.5 keeps x's dtype

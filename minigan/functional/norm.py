@@ -15,7 +15,7 @@ from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.surface.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
-from minigan.surface.reading import Adjusted, read_by_backward, read_from, read_from_saved
+from minigan.surface.reading import read_by_backward, read_from, read_from_saved
 from minigan.surface.saved import saves
 from minigan.surface.tensor import Tensor
 
@@ -98,8 +98,6 @@ def _read_as_batch_norm_backward(node, grad, grads):
     terms, and a channel-constant upstream gives 0 exactly, as layer norm's); after a write through .data since
     forward, PyTorch's double backward reads forward's μ and 1/σ, with their slopes (as_saved), so the engine's
     backward runs again with those statistics in place of x's own."""
-    if isinstance(grads, Adjusted):  # (read already, before the node's post-hooks: surface/node_view.py)
-        return grads
     if node.training:
         x = node.saved_tensors[0]
         if (x.array.mean(axis=node.axes, keepdims=True) != node.mean).any():  # (x's μ is not forward's: written)

@@ -31,8 +31,9 @@ argument and minigan as a constant input), the names and entries show minigan's 
 lists those ops.
 
 How they reach the engine's class: this module sets them on it, as ``minigan/surface/tensor.py`` sets
-``Tensor.plain`` (six attributes, listed at the end, declared in ``minigan.engine.EXTENSION_POINTS``), so that the
-engine stays what the walk needs.  It lives with the Tensor's surface, which imports it: ``print(y)`` shows
+``Tensor.plain`` (six attributes, listed at the end, declared in ``minigan.engine.SEAMS``), so that the engine stays
+what the walk needs.  A node's hooks go in its ``node_hooks``, which the engine's walk runs around the node's own
+backward (the node's gradients under create_graph read as PyTorch's first: GRADIENT_ADJUSTMENTS).  It lives with the Tensor's surface, which imports it: ``print(y)`` shows
 ``grad_fn=<MulBackward0>`` whatever a program imported first.
 
 A function minigan composes of several ops (``nll_loss``: a gather, a sum and a division) marks its result's node
@@ -42,13 +43,14 @@ minigan's own steps.
 
 from __future__ import annotations
 
+import functools
 import weakref
 
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
-from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, RemovableHandle
+from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.graph import Node, RemovableHandle
 from minigan.engine.tensor import Tensor
-from minigan.surface.reading import Adjusted
 
 # PyTorch's name of each minigan node whose name is not simply its class name + "Backward0"; a function of the node
 # where its edges tell (which inputs are constants, whether there is a bias).
@@ -235,52 +237,51 @@ def metadata(node) -> dict:
 
 def register_prehook(node, hook) -> RemovableHandle:
     """Call ``hook(grad_outputs)`` (a tuple of one Tensor) each time the node's backward runs, before it; a tuple it
-    returns goes on in place of grad_outputs.  As PyTorch's, after the output's own hooks and its retain_grad()."""
-    return RemovableHandle(_hooks(node)[0], hook)
+    returns goes on in place of grad_outputs.  As PyTorch's, after the output's own hooks and its retain_grad().  (The
+    engine's walk runs it: the node's ``node_hooks``.)"""
+    return RemovableHandle(_hooks(node)[0], functools.partial(_run_prehook, node, hook))
 
 
 def register_hook(node, hook) -> RemovableHandle:
     """Call ``hook(grad_inputs, grad_outputs)`` after the node's backward (grad_inputs: per input, its gradient or
-    None); a tuple it returns goes on in place of grad_inputs."""
-    return RemovableHandle(_hooks(node)[1], hook)
+    None, as PyTorch's node gives them under create_graph: after graph.GRADIENT_ADJUSTMENTS); a tuple it returns goes
+    on in place of grad_inputs."""
+    return RemovableHandle(_hooks(node)[1], functools.partial(_run_post_hook, node, hook))
 
 
 def _hooks(node) -> tuple:
-    """The node's (prehooks, post-hooks): two dicts, and on the first call its backward wrapped to run them."""
-    if "node_hooks" not in node.__dict__:
-        node.node_hooks = pre, post = {}, {}
-        op_backward = node.backward
-
-        def backward(grad):  # the prehooks, the op's backward, the post-hooks
-            plain = isinstance(grad, backend.PLAIN_TYPES)  # a first-order backward's arrays: hooks see Tensors
-            given = grad
-            for h in list(pre.values()):
-                changed = _returned(h, h((None if grad is None else _tensor(grad),)), 1)
-                grad = grad if changed is None else changed[0].array if plain and changed[0] is not None else changed[0]
-            if grad is None and getattr(node, "forward_cls", None) is None:  # a prehook returned (None,): as PyTorch's,
-                grads = (None,) * len(node.edges)  # no gradient goes on (a Function's backward gets zeros, below)
-            else:
-                if grad is None:
-                    zeros = backend.get_array_module(_array(given)).zeros_like(_array(given))
-                    grad = zeros if plain else Tensor._make(zeros)
-                grads = tuple(op_backward(grad))
-            adjust = None if plain else GRADIENT_ADJUSTMENTS.get(type(node))  # (under create_graph, the gradients
-            if adjust is not None:  # as PyTorch's node gives them come before its post-hooks, as PyTorch's do)
-                grads = Adjusted(adjust(node, grad, grads))
-            for h in list(post.values()):  # (each sees PyTorch's entries, and what it returns goes back to ours)
-                shown = entries(node)
-                changed = _returned(h, h(tuple([None if i is None or grads[i] is None else _tensor(grads[i])
-                                                for i in shown]), (_tensor(grad),)), len(shown))
-                if changed is not None:
-                    grads = list(grads)
-                    for i, g in zip(shown, changed):
-                        if i is not None:
-                            grads[i] = g.array if plain and g is not None else g
-                    grads = tuple(grads) if adjust is None else Adjusted(grads)
-            return grads
-
-        node.backward = backward
+    """The node's (prehooks, post-hooks): two dicts the engine's walk runs around the node's backward."""
+    if node.node_hooks is None:
+        node.node_hooks = ({}, {})
     return node.node_hooks
+
+
+def _run_prehook(node, hook, grad):
+    """A prehook on the gradient the walk hands the node (an array at first order: hooks see Tensors); what it returns
+    goes on.  (None,) stops the gradient here, as PyTorch's, but a Function's backward gets zeros."""
+    plain = not is_grad_enabled()  # (the walk's first order: arrays)
+    changed = _returned(hook, hook((None if grad is None else _tensor(grad),)), 1)
+    if changed is None:
+        return grad
+    if changed[0] is None and grad is not None and getattr(node, "forward_cls", None) is not None:
+        zeros = backend.get_array_module(_array(grad)).zeros_like(_array(grad))
+        return zeros if plain else Tensor._make(zeros)
+    return changed[0].array if plain and changed[0] is not None else changed[0]
+
+
+def _run_post_hook(node, hook, grads, grad):
+    """A post-hook on the gradients the node hands its inputs: it sees PyTorch's entries (``entries``), and what it
+    returns goes back to minigan's."""
+    plain, shown = not is_grad_enabled(), entries(node)
+    changed = _returned(hook, hook(tuple([None if i is None or grads[i] is None else _tensor(grads[i])
+                                          for i in shown]), (_tensor(grad),)), len(shown))
+    if changed is None:
+        return grads
+    grads = list(grads)
+    for i, g in zip(shown, changed):
+        if i is not None:
+            grads[i] = g.array if plain and g is not None else g
+    return tuple(grads)
 
 
 def _returned(hook, changed, count):

@@ -4,18 +4,14 @@ the arithmetic to the engine's ops.
 
 from __future__ import annotations
 
-import weakref
-
 from minigan.engine import backend, dtypes, threads
 from minigan.engine.checks import is_integer
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
-from minigan.engine.graph import GRADIENT_ADJUSTMENTS
 from minigan.engine.ops import conv as C
 from minigan.functional._common import _float, _one_sample, _same_dtype, _single, _tensor, pair
 from minigan.functional.vision import pad
 from minigan.surface.layout import laid_out
 from minigan.surface.node_view import shown_as
-from minigan.surface.reading import read_from_saved
 from minigan.surface.tensor import Tensor
 
 
@@ -185,35 +181,6 @@ def _dtypes(op, x, weight, bias, kernel, onednn):
             raise DtypeError(f"{op}: input is {x.dtype} but the bias is {bias.dtype}; expected the same dtype here "
                              f"(PyTorch's oneDNN or transposed kernel); convert it with bias.to({x.dtype})")
     return tuple(t if t is None or t.array.dtype == xd else t.to(xd) for t in (x, weight, bias))
-
-
-# Under create_graph PyTorch's convolution alternates two kinds of node.  A convolution's backward is one node,
-# convolution_backward, which reads the upstream, the input and the weight for each gradient it gives (each requires
-# grad when one of them does, with no derivative in the one it does not depend on); that node's own backward,
-# _convolution_double_backward, is plain convolutions, each again a convolution of the first kind.  The engine's
-# three bilinear maps differentiate into each other (minigan/engine/ops/conv.py's docstring), and its nodes are the
-# ones recorded, whose backward runs; the rule below, installed in the engine's GRADIENT_ADJUSTMENTS, reads each
-# node's gradients as PyTorch's kind of node gives them, so every order reads as PyTorch's does.  First order: the
-# engine's backward alone (the walk asks only under create_graph).
-_PLAIN = weakref.WeakSet()  # the convolutions a first-kind node's backward made (its convolution_backward's parts)
-
-
-def _read_as_convolution_backward(node, grad, grads):
-    """A convolution's gradients under create_graph (``grads``, from the engine's backward of ``node``), as PyTorch
-    gives them.  A node of the first kind (conv2d's or conv_transpose2d's own, or one a plain node's backward made):
-    each gradient read from the input and the weight it saved (minigan/surface/reading.py), and the convolutions its
-    backward made are plain, each gradient's node shown as PyTorch's (ConvolutionBackwardBackward0).  A plain node's
-    gradients are the engine's, convolutions of the first kind."""
-    if node in _PLAIN:
-        return grads
-    for g in grads:  # (∂x and ∂W are results of the engine's convolutions; ∂b, a sum, is not)
-        if g is not None and isinstance(g._ctx, _CONVOLUTIONS):
-            _PLAIN.add(g._ctx)
-    return tuple([shown_as(g, "ConvolutionBackwardBackward0") for g in read_from_saved(node, grads)])
-
-
-_CONVOLUTIONS = (C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight)
-GRADIENT_ADJUSTMENTS.update(dict.fromkeys(_CONVOLUTIONS, _read_as_convolution_backward))
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

@@ -33,8 +33,8 @@ lists those ops.
 How they reach the engine's class: this module sets them on it, as ``minigan/surface/tensor.py`` sets
 ``Tensor.plain`` (six attributes, listed at the end, declared in ``minigan.engine.SEAMS``), so that the engine stays
 what the walk needs.  A node's hooks go in its ``node_hooks``, which the engine's walk runs around the node's own
-backward (the node's gradients under create_graph read as PyTorch's first: GRADIENT_ADJUSTMENTS).  It lives with the Tensor's surface, which imports it: ``print(y)`` shows
-``grad_fn=<MulBackward0>`` whatever a program imported first.
+backward (the node's gradients under create_graph read as PyTorch's first: GRADIENT_ADJUSTMENTS).  It lives with the
+Tensor's surface, which imports it: ``print(y)`` shows ``grad_fn=<MulBackward0>`` whatever a program imported first.
 
 A function minigan composes of several ops (``nll_loss``: a gather, a sum and a division) marks its result's node
 with the name PyTorch's one op shows (``shown_as``); only the name changes, ``next_functions`` still shows
@@ -52,61 +52,13 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, RemovableHandle
 from minigan.engine.tensor import Tensor
 
-# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0"; a function of the node
-# where its edges tell (which inputs are constants, whether there is a bias).
-NAMES = {
-    "MatMul": "MmBackward0", "Transpose": "PermuteBackward0", "Reshape": "ViewBackward0",
-    "GetItem": "SelectBackward0", "BroadcastTo": "ExpandBackward0", "Cast": "ToCopyBackward0",
-    "ToDevice": "ToCopyBackward0", "CopySlices": "torch::autograd::CopySlices", "Max": "MaxBackward1",
-    "ExpandedCopySlices": "torch::autograd::CopySlices",
-    "Conv2d": "ConvolutionBackward0", "ConvTranspose2d": "ConvolutionBackward0", "Pad": "ConstantPadNdBackward0",
-    "Pool2d": "MaxPool2DWithIndicesBackward0", "BatchNorm": "NativeBatchNormBackward0",
-    "BCE": "BinaryCrossEntropyBackward0", "BCEWithLogits": "BinaryCrossEntropyWithLogitsBackward0",
-    "MSE": "MseLossBackward0", "CrossEntropy": "NllLossBackward0", "LogSoftmax": "LogSoftmaxBackward0",
-    "ReLU": "ReluBackward0", "LeakyReLU": "LeakyReluBackward0", "LogSumExp": "LogsumexpBackward0",
-    "CumSum": "CumsumBackward0", "Norm2": "LinalgVectorNormBackward0", "Clamp": "ClampBackward1",
-    "XLogY": "XlogyBackward0", "IndexPut": "IndexPutBackward0", "UpsampleNearest2d": "UpsampleNearest2DBackward0",
-    "Log1p": "Log1PBackward0", "ClampBy": "ClampBackward0",  # (clamp with tensor bounds: PyTorch's clamp.Tensor)
-    "Linear": lambda node: "AddmmBackward0" if len(node.edges) == 3 else "MmBackward0",  # with a bias, or not
-    "Fill": lambda node: "torch::autograd::CopyBackwards" if node.edges[1] is not None else "FillBackward2",
-    "Pow": lambda node: ("PowBackward2" if node.edges[0] is None else "PowBackward0" if node.edges[1] is None
-                         else "PowBackward1"),  # number ** x, x ** number, x ** y
-}
-
-
-def _indexing(node) -> str:
-    """x[0] SelectBackward0, x[1:] SliceBackward0, x[None] UnsqueezeBackward0, x[[0, 2]] IndexBackward0: PyTorch
-    indexes dimension by dimension, and its last step (the rightmost item that does something) names the node."""
-    if node.advanced:
-        return "IndexBackward0"
-    for item in reversed(node.index):
-        if item is None:
-            return "UnsqueezeBackward0"
-        if isinstance(item, slice) and item != slice(None):
-            return "SliceBackward0"
-        if not isinstance(item, slice) and item is not Ellipsis:
-            return "SelectBackward0"
-    return "SliceBackward0" if slice(None) in node.index else "AliasBackward0"  # x[:], x[...]
-
-
-def _matmul(node) -> str:
-    ndims = tuple(len(shape) for shape in node.shapes)
-    return {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0",
-            (1, 2): "SqueezeBackward4"}.get(ndims, "UnsafeViewBackward0")  # (batched: a bmm, viewed)
-
-
-# Where PyTorch's name depends on how the op was called: a function of what the node's forward kept.  Backward frees
+# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0" (a function of the node
+# where its edges tell), and where the call decides it, a function of what the node's forward kept.  Backward frees
 # that, so a node keeps the name it first showed, and one first asked for after backward shows the commonest call's
-# (NAMES): x.sum(1) prints SumBackward1 before backward and ever after, SumBackward0 if first printed after it.
-BY_CALL = {
-    "GetItem": _indexing, "MatMul": _matmul,
-    "Transpose": lambda node: "TransposeBackward0" if len(node.axes) > 2 and sum(
-        a != i for i, a in enumerate(node.axes)) == 2 else "PermuteBackward0",  # x.transpose(1, 2), x.mT; x.T
-    "Sum": lambda node: "SumBackward0" if node.axis is None else "SumBackward1",  # x.sum(), x.sum(dim)
-    "Mean": lambda node: "MeanBackward0" if node.axis is None else "MeanBackward1",
-    "Max": lambda node: "AmaxBackward0" if node.amax else "MaxBackward1",  # x.amax(dim), x.max()
-    "Pool2d": lambda node: "AvgPool2DBackward0" if node.mode == "avg" else "MaxPool2DWithIndicesBackward0",
-}
+# (NAMES): x.sum(1) prints SumBackward1 before backward and ever after, SumBackward0 if first printed after it.  Both
+# by class name (a subclass keeps its base's), filled from the grad_fn and by_call columns of minigan/surface/ops.py.
+NAMES = {}
+BY_CALL = {}
 
 
 SHOWN = weakref.WeakKeyDictionary()  # node -> the name it shows (a node dies with its graph, and its mark with it)

@@ -14,7 +14,7 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import reduce as R
 from minigan.engine.tensor import Tensor
-from minigan.surface import creation, factors, parity
+from minigan.surface import creation, factors
 from minigan.surface.indexing import _along
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
@@ -466,9 +466,6 @@ class Prod(factors.Prod):
         if self.axis is not None:
             kept = [1 if i == self.axis else n for i, n in enumerate(a.shape)]
         return (grad.reshape(kept) * _running_products(flat, axis).reshape(a.shape),)
-
-
-parity.adjust_results({Prod: parity.RESULT_ADJUSTMENTS[factors.Prod]})  # (row-major, as the surface's Prod)
 
 
 def _running_products(a, axis):

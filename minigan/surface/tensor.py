@@ -677,5 +677,7 @@ def share_array(array) -> Tensor:
 __all__ = ["Size", "Tensor", "tensor", "from_numpy", "maximum", "minimum"]
 
 # Last, with Tensor whole: a node's PyTorch names (grad_fn.name(), next_functions, the grad_fn=<MulBackward0> that
-# print(y) shows) come with the surface, whatever a program imports first.
+# print(y) shows) and the op table's rows (results' layouts, gradients under create_graph, names) come with the
+# surface, whatever a program imports first.
 from minigan.surface import node_view as _node_view  # noqa: E402, F401
+from minigan.surface import ops as _ops  # noqa: E402, F401

@@ -87,9 +87,9 @@ def test_the_library_writes_into_engine_classes_only_the_declared_attributes():
 STILL_SUBCLASSED = {
     ("minigan.surface.pointwise.Pow", "minigan.engine.ops.elementwise.Pow"),  # pow's kernels and zeros (hook methods)
     ("minigan.surface.layout.Joined", "minigan.engine.ops.shape.Cat"),
-    ("minigan.surface.products._Scaled", "minigan.engine.ops.linalg.MatMul"),
-    ("minigan.functional.loss.BCE", "minigan.engine.ops.loss.BCE"),
-    ("minigan.functional.activation._LeakyReLUOfResult", "minigan.engine.ops.activation.LeakyReLU"),
+    ("minigan.surface.products.Scaled", "minigan.engine.ops.linalg.MatMul"),
+    ("minigan.surface.fused_backward.BCE", "minigan.engine.ops.loss.BCE"),
+    ("minigan.surface.fused_backward.LeakyReLUOfResult", "minigan.engine.ops.activation.LeakyReLU"),
 }
 
 
@@ -164,3 +164,30 @@ def test_a_nodes_hooks_leave_its_backward_alone():
     node.register_hook(lambda grads_in, grads_out: seen.append("post"))
     y.backward(retain_graph=True)  # (a freed node's __dict__ is emptied: kept, it shows what was set on it)
     assert seen == ["pre", "post"] and "backward" not in vars(node) and w.grad.tolist() == [3.0, 3.0]
+
+
+def test_the_tables_hold_the_op_rows_and_nothing_else():
+    """RESULT_ADJUSTMENTS, GRADIENT_ADJUSTMENTS and the grad_fn names are minigan/surface/ops.py's rows, filled once:
+    nothing else in the library writes into them; and every engine op has its row."""
+    _whole_library()
+    from minigan.engine import graph
+    from minigan.engine.graph import Node
+    from minigan.surface import node_view, ops
+    rows = ops.ROWS
+    assert graph.RESULT_ADJUSTMENTS == {r.node: r.layout for r in rows if r.layout is not None}
+    assert graph.GRADIENT_ADJUSTMENTS == {r.node: r.gradient for r in rows if r.gradient is not None}
+    assert node_view.NAMES == {r.node.__name__: r.grad_fn for r in rows if r.grad_fn is not None}
+    assert node_view.BY_CALL == {r.node.__name__: r.by_call for r in rows if r.by_call is not None}
+    for column in ("grad_fn", "by_call"):  # (by class name: rows of one name must agree)
+        by_name = {}
+        for r in rows:
+            by_name.setdefault(r.node.__name__, set()).add(getattr(r, column))
+        assert {k: v for k, v in by_name.items() if len(v - {None}) > 1} == {}, column
+    assert len({r.node for r in rows}) == len(rows), "an op with two rows"
+
+    def subclasses(c):
+        for s in c.__subclasses__():
+            yield s
+            yield from subclasses(s)
+    engine_ops = {s for s in subclasses(Node) if s.__module__.startswith("minigan.engine.")}
+    assert {_name(s) for s in engine_ops - {r.node for r in rows}} == set(), "engine ops without a row"

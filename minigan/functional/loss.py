@@ -27,7 +27,6 @@ from minigan.functional.loss_doors import (
 )
 from minigan.surface import parity
 from minigan.surface import pointwise as surface_pointwise
-from minigan.surface.fused_backward import BCE
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
 from minigan.surface.reading import read_by_backward
@@ -205,8 +204,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     weight = _weight(weight, op, input)
     _into_shape(op, input.shape, weight=weight)
     if weight is None:
-        return BCE.apply(input, target, reduction=reduction)
-    return LS.apply_reduction(BCE.apply(input, target, reduction="none") * weight, reduction)
+        return LS.BCE.apply(input, target, reduction=reduction)
+    return LS.apply_reduction(LS.BCE.apply(input, target, reduction="none") * weight, reduction)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",

@@ -5,8 +5,8 @@ PyTorch computes a convolution's, batch norm's and binary cross-entropy's gradie
 node reads every operand it saved for each gradient it gives, and whose own derivatives are PyTorch's double-backward
 formulas.  The engine's nodes give the textbook's gradients; the rules here give PyTorch's, under create_graph only
 (at first order the engine's backward runs alone).  Each is a row of minigan/surface/ops.py: a gradient adjustment
-(``convolution_backward``, ``batch_norm_backward``), or, where PyTorch's formula has derivatives of its own, a node
-(``BCE``, whose input gradient is ``_BCEGrad``; ``LeakyReLUOfResult``, leaky_relu_'s node that reads its result).
+(``convolution_backward``, ``batch_norm_backward``, ``binary_cross_entropy_backward``, whose input gradient is a node
+with PyTorch's derivatives, ``_BCEGrad``), or a node (``LeakyReLUOfResult``, leaky_relu_'s node that reads its result).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from minigan.engine import backend, grad_mode
 from minigan.engine.graph import Node
 from minigan.engine.ops import activation
 from minigan.engine.ops import conv as C
-from minigan.engine.ops import loss as LS
 from minigan.engine.ops import norm as N
 from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the surface's Tensor imports this module's table)
 from minigan.surface import unary as U
@@ -97,16 +96,15 @@ def as_saved(x, mean, inv_std, axes, saved_mean, saved_inv_std, slope_mean=None)
     return mean + (saved_mean - mean.array), inv_std + (saved_inv_std - inv_std.array) + moved
 
 
-class BCE(LS.BCE):
-    """The engine's binary cross-entropy, whose input gradient under create_graph is a node of its own with
-    PyTorch's derivatives (_BCEGrad), so that second derivatives near p = 0 and 1 are PyTorch's too."""
-
-    def backward(self, grad):  # dℓ/dp = (p − t) / max(p(1 − p), ε);  dℓ/dt = −logit p (PyTorch's logit)
-        if not isinstance(grad, Tensor) or not self.needs_input_grad[0]:  # (first order: the engine's)
-            return super().backward(grad)
-        p, t = self.saved_tensors
-        g = grad if self.reduction == "none" else grad.expand(*p.shape) / (p.numel() if self.reduction == "mean" else 1)
-        return _BCEGrad.apply(g, p, t), -U.Logit.apply(p) * g if self.needs_input_grad[1] else None
+def binary_cross_entropy_backward(node, grad, grads):
+    """The engine's binary cross-entropy's gradients under create_graph as PyTorch's node gives them: the input's a
+    node of its own with PyTorch's derivatives (_BCEGrad), so that second derivatives near p = 0 and 1 are PyTorch's
+    too; the target's −logit p by PyTorch's logit.  dℓ/dp = (p − t) / max(p(1 − p), ε), dℓ/dt = −logit p."""
+    if not node.needs_input_grad[0]:  # (the target's alone: the engine's)
+        return grads
+    p, t = node.saved_tensors
+    g = grad if node.reduction == "none" else grad.expand(*p.shape) / (p.numel() if node.reduction == "mean" else 1)
+    return _BCEGrad.apply(g, p, t), -U.Logit.apply(p) * g if node.needs_input_grad[1] else None
 
 
 class _BCEGrad(Node):

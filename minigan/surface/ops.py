@@ -5,7 +5,7 @@ derivative in its comment.  What a PyTorch program sees beyond the values is dec
 else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a table):
 
 * ``node``: the class the graph records, an engine op, or the surface's where PyTorch computes another formula
-  (``Scaled``'s addmm, ``fused_backward.BCE``) or the op is PyTorch's only (``unary.XLogY``);
+  (``Scaled``'s addmm, ``fused_backward.LeakyReLUOfResult``) or the op is PyTorch's only (``unary.XLogY``);
 * ``layout``: how PyTorch lays the result out (its strides; minigan/surface/parity.py), the engine's
   ``RESULT_ADJUSTMENTS``;
 * ``gradient``: the gradients under create_graph as PyTorch's backward node gives them (which of them require
@@ -160,9 +160,8 @@ ROWS = (
     Row(shape.Pad, row_major, grad_fn="ConstantPadNdBackward0"), Row(shape.ToDevice, grad_fn="ToCopyBackward0"),
     # losses (reduction="none": laid out as the operands the kernel writes after)
     Row(loss.BCEWithLogits, loss_as(1), grad_fn="BinaryCrossEntropyWithLogitsBackward0"),
-    Row(loss.BCE, loss_as(0), grad_fn="BinaryCrossEntropyBackward0"),
-    Row(fused_backward.BCE, loss_as(0), grad_fn="BinaryCrossEntropyBackward0",
-        kernels="binary_cross_entropy_backward's ε (float32 1e-12) and its double backward: _BCEGrad"),
+    Row(loss.BCE, loss_as(0), fused_backward.binary_cross_entropy_backward, "BinaryCrossEntropyBackward0",
+        kernels="binary_cross_entropy_backward's ε (float32 1e-12) and its double backward (fused_backward._BCEGrad)"),
     Row(loss.CrossEntropy, grad_fn="NllLossBackward0"), Row(loss.MSE, loss_as(0, 1), grad_fn="MseLossBackward0"),
     # convolutions, norms, pools
     Row(conv.Conv2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0"),

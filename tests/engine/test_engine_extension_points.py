@@ -88,7 +88,6 @@ STILL_SUBCLASSED = {
     ("minigan.surface.pointwise.Pow", "minigan.engine.ops.elementwise.Pow"),  # pow's kernels and zeros (hook methods)
     ("minigan.surface.layout.Joined", "minigan.engine.ops.shape.Cat"),
     ("minigan.surface.products.Scaled", "minigan.engine.ops.linalg.MatMul"),
-    ("minigan.surface.fused_backward.BCE", "minigan.engine.ops.loss.BCE"),
     ("minigan.surface.fused_backward.LeakyReLUOfResult", "minigan.engine.ops.activation.LeakyReLU"),
 }
 

@@ -67,12 +67,12 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 for s in fn.saved:  # step 1: what forward saved is still there (not FREED), unchanged, or it raises
                     if s is not None and s[1][0] != s[2]:  # (Node.check_saved: the same test)
                         raise GraphError(fn._saved_error())
-                if fn.hooks or fn.node_hooks or fn.retained is not None or watch is not None or _anomaly.enabled or \
-                        _mode.grad_enabled:  # steps 2 to 6: the output's hooks, the node's, retain_grad(), a
-                    # watcher..., and under create_graph (grad mode on) the layer above's rules for its gradients
+                if fn.hooks or fn.retained is not None or watch is not None or _anomaly.enabled or _mode.grad_enabled:
+                    # steps 2 to 6: the output's hooks, retain_grad(), a watcher..., and under create_graph (grad mode
+                    # on) the layer above's rules for the node's gradients
                     input_grads = watched_backward(fn, g, watch)
-                else:
-                    input_grads = fn.backward(g)  # step 4: the op's own chain rule
+                else:  # step 4: the op's own chain rule (around it, the node's own hooks where it has some)
+                    input_grads = fn.backward(g) if fn.node_hooks is None else watched_backward(fn, g, watch)
                 for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
                     if edge is not None and gi is not None:
                         grads[edge] = grads[edge] + gi if edge in grads else gi

@@ -26,10 +26,11 @@ from minigan.engine import backend
 from minigan.gans.models import DCGANDiscriminator, DCGANGenerator
 from minigan.gans.wgan_gp import gradient_penalty
 
-CLIMB_CEILING = 71  # calls from minigan/engine/ into the library above over one step (323 when engine code still
+CLIMB_CEILING = 70  # calls from minigan/engine/ into the library above over one step (323 when engine code still
 # asked a tensor for its shape and dtype: minigan.Tensor's; 71 when it read its arrays': the rest are the declared
-# seams (RESULT_ADJUSTMENTS 30, _refuse_place 24, GRADIENT_ADJUSTMENTS 2, Pow's kernels 4, _sum_along 1) and 10 reads
-# of shape and reshape in backward formulas run on Tensors under create_graph)
+# seams (RESULT_ADJUSTMENTS 30, _refuse_place 24, GRADIENT_ADJUSTMENTS 2, Pow's kernels 4, _sum_along 1) and reads
+# of shape and reshape in backward formulas run on Tensors under create_graph, 10; 70 when the Tensor namespace's
+# broadcast_to read its Tensor's array)
 FUSED_CALLS = 72  # Adam's three fused updates for each of the 8 + 8 + 8 parameter updates of the step
 
 ENGINE = os.path.dirname(minigan.engine.__file__) + os.sep
@@ -103,8 +104,7 @@ def test_the_engine_reads_no_shape_or_dtype_above_it_outside_backward_formulas()
     step()
     counts = _climbs(step)
     shape_reads = {k: n for k, n in counts.items() if k[1].rpartition(":")[2] in ("shape", "__getitem__")}
-    allowed_callers = {"engine/backend.py:matmul", "engine/ops/namespace.py:broadcast_to",
-                       "engine/ops/linalg.py:backward"}
+    allowed_callers = {"engine/backend.py:matmul", "engine/ops/linalg.py:backward"}
     assert {k[0] for k in shape_reads} <= allowed_callers, shape_reads  # (those run on Tensors under create_graph)
 
 

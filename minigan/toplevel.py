@@ -38,7 +38,6 @@ from minigan.surface import (
 )
 from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
-from minigan.surface.cdist import cdist  # noqa: F401  (a door of its own module)
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp, allocated
 from minigan.surface.einsum_plan import contract as _contract
 from minigan.surface.generator import default_generator
@@ -46,9 +45,40 @@ from minigan.surface.operands import _t, fits
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
 from minigan.surface.random_doors import integer_range, permutation_size
-from minigan.surface.ranges import arange, linspace, logspace  # noqa: F401  (the range factories' module)
 from minigan.surface.running_mean import mean as running_mean
-from minigan.surface.tensor import Size, Tensor, from_numpy, tensor
+from minigan.surface.tensor import Tensor, from_numpy, tensor
+
+
+class LegacyConstructor:
+    """``FloatTensor(2, 3)`` (sizes: zeros of that shape) or ``FloatTensor(data)`` (a copy cast to the type),
+    PyTorch's typed constructors; ``isinstance(x, FloatTensor)`` checks the dtype, as in PyTorch.  ``minigan.cuda``'s
+    (``device="cuda"``, as ``torch.cuda.FloatTensor``) make tensors on the GPU and check the device too."""
+
+    def __init__(self, name, device="cpu"):
+        # (x.type(minigan.cuda.FloatTensor) reads the device and moves x there)
+        self.name, self.dtype, self.device = name, TYPE_NAMES[name], device
+
+    def __call__(self, *data, device=None):
+        if len(data) == 1 and device is None and self.device == "cpu" and legacy.shares(data[0], self.dtype):
+            return legacy.shared(self.name, data[0], self.dtype, from_numpy)  # (a tensor, a storage, an array of
+            # its dtype: shared)
+        if device is None and self.device == "cuda":  # minigan.cuda's: on the GPU unless told otherwise
+            device = "cuda"
+        return Tensor(*data, dtype=self.dtype, device=device)
+
+    def __instancecheck__(self, x):
+        return isinstance(x, Tensor) and x.dtype == self.dtype and (self.device == "cpu" or x.device.type == "cuda")
+
+    def __repr__(self):
+        return f"minigan.{self.name}" if self.device == "cpu" else f"minigan.cuda.{self.name}"
+
+
+# minigan.* is every name this module binds from here on that does not start with _ (the names bound above are
+# its helpers): __all__, at the end, is derived from this line, and minigan/__init__.py reads it.
+_HELPERS = set(globals())
+from minigan.surface.cdist import cdist  # noqa: E402, F401  (a door of its own module)
+from minigan.surface.ranges import arange, linspace, logspace  # noqa: E402, F401  (the range factories' module)
+from minigan.surface.tensor import Size  # noqa: E402, F401
 
 strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
                                                creation.preserve_format)
@@ -294,30 +324,6 @@ _inference = [False]  # whether the innermost inference_mode block open is infer
 
 def is_inference_mode_enabled() -> bool:
     return _inference[0]
-
-
-class LegacyConstructor:
-    """``FloatTensor(2, 3)`` (sizes: zeros of that shape) or ``FloatTensor(data)`` (a copy cast to the type),
-    PyTorch's typed constructors; ``isinstance(x, FloatTensor)`` checks the dtype, as in PyTorch.  ``minigan.cuda``'s
-    (``device="cuda"``, as ``torch.cuda.FloatTensor``) make tensors on the GPU and check the device too."""
-
-    def __init__(self, name, device="cpu"):
-        # (x.type(minigan.cuda.FloatTensor) reads the device and moves x there)
-        self.name, self.dtype, self.device = name, TYPE_NAMES[name], device
-
-    def __call__(self, *data, device=None):
-        if len(data) == 1 and device is None and self.device == "cpu" and legacy.shares(data[0], self.dtype):
-            return legacy.shared(self.name, data[0], self.dtype, from_numpy)  # (a tensor, a storage, an array of
-            # its dtype: shared)
-        if device is None and self.device == "cuda":  # minigan.cuda's: on the GPU unless told otherwise
-            device = "cuda"
-        return Tensor(*data, dtype=self.dtype, device=device)
-
-    def __instancecheck__(self, x):
-        return isinstance(x, Tensor) and x.dtype == self.dtype and (self.device == "cpu" or x.device.type == "cuda")
-
-    def __repr__(self):
-        return f"minigan.{self.name}" if self.device == "cpu" else f"minigan.cuda.{self.name}"
 
 
 FloatTensor = LegacyConstructor("FloatTensor")
@@ -613,13 +619,6 @@ def typename(obj, /) -> str:
 # ----------------------------------------------------------------------------- gathering, sorting and running sums
 # Each reads the input at computed indices, x[index]: its gradient goes back to where each value was read (summed
 # over repeats), through indexing's own backward.  Only the indices (argsort) are computed without a gradient.
-SortResult = sorting.SortResult
-TopkResult = sorting.TopkResult
-KthvalueResult = sorting.KthvalueResult
-MedianResult = sorting.MedianResult
-CummaxResult = reductions.CummaxResult
-CumminResult = reductions.CumminResult
-AminmaxResult = reductions.AminmaxResult
 gather = with_out(surface_indexing.gather)
 scatter = with_out(surface_indexing.scatter)
 scatter_add = surface_indexing.scatter_add
@@ -867,40 +866,5 @@ def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
 nan_to_num = with_out(pointwise.nan_to_num)
 diff = reductions.diff
 roll = shapes.roll
-__all__ = [
-    "manual_seed", "randn", "rand", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
-    "randn_like", "rand_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "tensor",
-    "LegacyConstructor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor", "sum",
-    "mean", "max", "min", "argmax", "argmin", "logsumexp", "norm", "abs", "exp", "log", "sqrt", "sign", "tanh",
-    "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax", "matmul", "mm", "reshape", "flatten", "squeeze",
-    "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum", "sin", "cos", "tan", "asin", "acos",
-    "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "exp2", "log2", "log10", "erf", "erfc",
-    "erfinv", "reciprocal", "rsqrt", "floor", "ceil", "round", "trunc", "fix", "frac", "atan2", "hypot", "arcsin",
-    "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "add", "sub", "subtract", "mul", "multiply",
-    "div", "divide", "true_divide", "pow", "neg", "negative", "square", "std", "var", "t", "bmm", "lerp", "addmm",
-    "outer", "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq", "ne", "gt", "ge", "lt", "le",
-    "greater", "greater_equal", "less", "less_equal", "not_equal", "isnan", "isinf", "isfinite", "logical_not",
-    "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
-    "bitwise_left_shift", "bitwise_right_shift", "all", "any", "isclose", "allclose", "equal", "count_nonzero",
-    "masked_fill", "empty_like", "Size", "inference_mode", "is_inference_mode_enabled", "e", "pi", "inf", "nan",
-    "newaxis", "absolute", "positive", "amax", "amin", "clamp_min", "clamp_max", "as_tensor", "asarray",
-    "scalar_tensor", "broadcast_to", "is_floating_point", "is_nonzero", "is_same_size", "floor_divide", "remainder",
-    "fmod", "rsub", "mv", "inner", "vdot", "addcmul", "addcdiv", "logaddexp", "xlogy", "logit", "deg2rad", "rad2deg",
-    "concat", "concatenate", "hstack", "vstack", "row_stack", "swapaxes", "swapdims", "movedim", "moveaxis", "ravel",
-    "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename", "tile",
-    "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
-    "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
-    "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum", "tensordot",
-    "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add", "nonzero", "argwhere", "masked_select", "unique",
-    "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
-    "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
-    "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
-    "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc", "index_put",
-    "take", "take_along_dim", "set_default_dtype", "fmax", "fmin", "logspace",
-    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
-    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
-    "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_",
-    "frac_", "index_put_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
-    "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_",
-    "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "histogram", "cross", "get_default_device", "set_default_device",
-]
+
+__all__ = sorted(name for name in globals() if name not in _HELPERS and not name.startswith("_"))

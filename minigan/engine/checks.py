@@ -176,7 +176,7 @@ def normalize_axis(axis, ndim, op, single=False):
 def not_bool(x, other):
     """``other``, the second operand of x − other (or x itself for −x), refused where either is a bool (a bool tensor
     or a Python bool; np.True_ is the number 1.0, which x − 1.0 takes): a difference of truth values is ^, not −."""
-    if x.dtype.kind == "b" or isinstance(other, bool) or hasattr(other, "_ctx") and other.dtype == np.bool_:
+    if x.array.dtype.kind == "b" or isinstance(other, bool) or hasattr(other, "_ctx") and other.array.dtype == np.bool_:
         raise DtypeError("the `-` operator with a bool tensor or a bool is not supported; use `^` or logical_xor() "
                          "for a difference and `~` or logical_not() to invert a mask")
     return other
@@ -186,7 +186,8 @@ def bool_power(x, other, reflected=False):
     """``other``, the exponent of x ** other (the base of other ** x, reflected), refused where both are bool and the
     exponent is a tensor: a bool tensor is raised to a bool number only (x ** True is x).
     A NumPy scalar comes as the number it is (checks.number): x ** np.True_ is x ** 1.0."""
-    if x.dtype.kind == "b" and (isinstance(other, bool) if reflected else getattr(other, "dtype", None) == np.bool_):
+    exponent = getattr(getattr(other, "array", other), "dtype", None)  # (a Tensor's: its own array's)
+    if x.array.dtype.kind == "b" and (isinstance(other, bool) if reflected else exponent == np.bool_):
         raise DtypeError("pow: not provided for a bool exponent tensor, as in PyTorch (\"pow\" not implemented for "
                          "'Bool'); convert it with .long() or .float()")
     return other
@@ -232,18 +233,6 @@ def check_clamp(lo, hi) -> dict:
 
 
 # ----------------------------------------------------------------------------- conv2d, conv_transpose2d
-def pair(value, name: str, op: str, minimum: int) -> tuple:
-    """An int or an (h, w) pair of ints (or a list of one, for both), each at least ``minimum``, as (h, w)."""
-    many = isinstance(value, (tuple, list)) and len(value) in (1, 2)
-    pair_ = tuple(value) * (3 - len(value)) if many else (value, value)  # ([2]: (2, 2))
-    for v in pair_:
-        if not is_integer(v):
-            raise TypeError(f"{op}: {name} must be an int or an (h, w) pair of ints, got {value!r}")
-        if v < minimum:
-            raise DomainError(f"{op}: {name} must be >= {minimum}, got {value!r}")
-    return (int(pair_[0]), int(pair_[1]))
-
-
 # ----------------------------------------------------------------------------- tensor data, operands
 def no_negative_strides(array):
     """No array with a negative stride (``a[::-1]``) is taken: a tensor's strides are never negative."""

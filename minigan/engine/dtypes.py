@@ -27,6 +27,7 @@ def result_type(a, b):
             dtype = np.dtype(bool if isinstance(x, bool) else "int64" if isinstance(x, int) else backend.DEFAULT_DTYPE)
             operands.append((2, dtype))
         else:
+            x = getattr(x, "array", x)  # (a Tensor's array: the engine reads its own arrays)
             operands.append((0 if x.ndim else 1, np.dtype(x.dtype)))
     top = max(_kind(d) for _, d in operands)
     for group in (0, 1, 2):

@@ -109,16 +109,15 @@ def select(mask, grad):
 # An op computes the textbook's value: its forward is the array expression.  A library built on the engine may also
 # promise how a result of two or more dimensions lies in memory (its strides: which later view() is a view), which
 # the value does not change.  It says so here, once, by op class: class -> function (out, arrays, params) -> the
-# array to use, ``arrays`` the op's inputs as forward got them.  A subclass of an op gets its class's adjustment.
-# Empty in the engine alone; minigan's surface fills it (minigan/surface/parity.py) with adjust_results.
+# array to use, ``arrays`` the op's inputs as forward got them.  Looked up by the node's own class (a subclass made
+# above the engine has a row of its own).  Empty in the engine alone; minigan's surface fills it
+# (minigan/surface/parity.py) with adjust_results.
 RESULT_ADJUSTMENTS = {}
-_ADJUSTMENT_OF = {}  # class -> its adjustment or None, found once (through the class's bases)
 
 
 def adjust_results(table: dict) -> None:
     """Add ``table`` (op class -> adjustment) to RESULT_ADJUSTMENTS."""
     RESULT_ADJUSTMENTS.update(table)
-    _ADJUSTMENT_OF.clear()
 
 
 # ----------------------------------------------------------------------------- the one extension point for gradients
@@ -152,12 +151,14 @@ class Node:
     saved_arrays = ()        # what forward gave save_for_backward (turned into `saved` by apply)
     retained = None          # a weak reference to the output, when retain_grad() asked to keep its gradient
     hooks = None             # {handle id: function of the output's gradient}, from the output's register_hook
+    node_hooks = None        # the node's own ({id: prehook}, {id: post-hook}), which the walk runs around backward (a
+    # prehook maps the output's gradient, None: none goes on; a post-hook maps (input grads, the output's gradient))
     created_at = None        # under detect_anomaly(): the user's line that ran the op
     is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
     freed = False            # backward with retain_graph=False ran through this node
     sequence_nr = 0          # when it was recorded: larger than every node recorded before it (PyTorch's name)
     # (the view for a learner's prints, above the engine: next_functions, name(), metadata, register_hook,
-    # register_prehook and the repr <MulBackward0 object at 0x...>, from minigan/surface/node_view.py)
+    # register_prehook (which fill node_hooks), the repr <MulBackward0 object at 0x...>: minigan/surface/node_view.py)
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError
@@ -221,14 +222,9 @@ class Node:
                 self.saved.append(None if a is None else _record(a, inputs, arrays, out, result))
 
     def adjusted(self, out, arrays, params):
-        """``out`` as the layer above the engine adjusts this op's result (RESULT_ADJUSTMENTS, found for this class
-        or the nearest class it stands on); what forward saved of ``out`` is the adjusted array then."""
-        cls = type(self)
-        if not RESULT_ADJUSTMENTS or out.ndim < 2:
-            return out
-        if cls not in _ADJUSTMENT_OF:
-            _ADJUSTMENT_OF[cls] = next((RESULT_ADJUSTMENTS[c] for c in cls.__mro__ if c in RESULT_ADJUSTMENTS), None)
-        adjust = _ADJUSTMENT_OF[cls]
+        """``out`` as the layer above the engine adjusts this op's result (this class's row of RESULT_ADJUSTMENTS,
+        for a result of two or more dimensions); what forward saved of ``out`` is the adjusted array then."""
+        adjust = RESULT_ADJUSTMENTS.get(type(self)) if out.ndim > 1 else None
         new = out if adjust is None else adjust(out, arrays, params)
         if new is not out and self.saved_arrays:
             self.saved_arrays = tuple(new if a is out else a for a in self.saved_arrays)

@@ -59,14 +59,15 @@ class InPlace:
         target_shape, tensors = place.shape, [o for o in operands if isinstance(o, TensorMethods)]
         self._refuse_place(op, place, given, tensors)
         for o in tensors:
-            if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
+            if update is None or o.array.shape == target_shape:  # (a method's own result is checked whole by _write)
                 continue
-            written = backend.broadcast_shapes(target_shape, o.shape, op=op)
+            written = backend.broadcast_shapes(target_shape, o.array.shape, op=op)
             if written != target_shape:
                 raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
-        if not (grad_mode and self.dtype.kind == "f" and (self.requires_grad or leaf.requires_grad or  # (an integer
-                                                          any(o.requires_grad for o in tensors))):  # never records)
-            if update is not None and self.dtype.kind == "f":
+        if not (grad_mode and self.array.dtype.kind == "f" and (self.requires_grad or leaf.requires_grad or  # (an
+                                                                any(o.requires_grad for o in tensors))):  # integer
+            # never records)
+            if update is not None and self.array.dtype.kind == "f":
                 update(*backend.arrays_of(op, (self, *operands)))  # (a constant's 0-d array: a scalar for CuPy)
             else:
                 self._write(op, fn(self._make(self.array), *operands, **params), cast)
@@ -122,10 +123,10 @@ class InPlace:
 
     def _write(self, op, result, cast):
         """Copy an in-place op's result into this tensor's memory, if its dtype may go there."""
-        if not cast and not (backend.np.can_cast(result.dtype, self.dtype, "same_kind")  # (can_cast: not a
-                             or result.dtype.kind + self.dtype.kind == "iu"):  # float into an integer, nor into a bool
+        if not cast and not (backend.np.can_cast(result.array.dtype, self.array.dtype, "same_kind")  # (not a float
+                             or result.array.dtype.kind + self.array.dtype.kind == "iu"):  # into an int, nor a bool)
             raise DtypeError(f"{op}: a {result.dtype} result cannot go in a {self.dtype} tensor; compute out of place")
-        if result.shape != self.shape:
+        if result.array.shape != self.array.shape:
             raise ShapeError(f"{op}: cannot write a result of shape {result.array.shape} into a tensor of shape "
                              f"{self.array.shape}")
         # (An expanded tensor: each shared element takes the entries the op changed, in order, as a loop in place would:

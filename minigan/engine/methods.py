@@ -10,6 +10,7 @@ same where a method takes them); PyTorch's other forms (``x.max(1)``'s values an
 
 from __future__ import annotations
 
+import math
 import operator
 
 from minigan.engine import backend, checks
@@ -78,9 +79,9 @@ class TensorMethods:
     def to(self, device=None, dtype=None):
         """``to("cuda")``, ``to(dtype=float64)``: a moved and/or cast tensor (this one when nothing changes);
         differentiable (the gradient moves and casts back).  (``to(dtype)``, ``to(other)``: minigan.Tensor's.)"""
-        cast = dtype is not None and backend.np.dtype(dtype) != self.dtype  # (to an integer or bool dtype it records
-        out = (self if backend.is_floating(dtype) else self.detach()).astype(dtype) if cast else self  # nothing, even
-        # of an integer tensor that requires grad, whose ops refuse an integer result (Node.record))
+        cast = dtype is not None and backend.np.dtype(dtype) != self.array.dtype  # (to an integer or bool dtype it
+        out = (self if backend.is_floating(dtype) else self.detach()).astype(dtype) if cast else self  # records
+        # nothing, even of an integer tensor that requires grad, whose ops refuse an integer result (Node.record))
         if device is None:
             return out
         device = backend.device_type(device)  # (a second GPU is refused here, even for a tensor already on the GPU)
@@ -88,7 +89,7 @@ class TensorMethods:
 
     def astype(self, dtype):
         dtype = backend.np.dtype(dtype)
-        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
+        return self if dtype == self.array.dtype else elementwise.Cast.apply(self, dtype=dtype)
 
     def clone(self):
         """A copy with its own memory, still in the graph (the gradient flows back to this tensor)."""
@@ -211,7 +212,7 @@ class TensorMethods:
         correction, or ``unbiased=False`` for 0, NumPy's)."""
         x, axis = self._floating("var"), checks.normalize_axis(_dim("var", dim, axis), self.ndim, "var")
         mean = x.mean(axis=axis, keepdims=True)
-        n = self.numel() // max(mean.numel(), 1)  # values per mean
+        n = self.array.size // max(mean.array.size, 1)  # values per mean
         d = x - (mean + (x - mean).mean(axis=axis, keepdims=True))  # (the mean refined once: a constant sample's
         # deviations are exactly 0, as a running (Welford) mean gives them, where a mean that rounds leaves 1e-16)
         correction = int(bool(unbiased)) if correction is None else correction
@@ -244,7 +245,7 @@ class TensorMethods:
 
     def clamp(self, min=None, max=None):
         """Each value clipped to [min, max] (numbers; either may be None).  (Tensor bounds: minigan.Tensor's.)"""
-        x = self.astype(backend.DEFAULT_DTYPE) if self.dtype.kind in "biu" and any(
+        x = self.astype(backend.DEFAULT_DTYPE) if self.array.dtype.kind in "biu" and any(
             isinstance(b, float) for b in (min, max)) else self  # a float bound makes an integer tensor float32
         return elementwise.Clamp.apply(x, **checks.check_clamp(min, max))
 
@@ -281,11 +282,11 @@ class TensorMethods:
 
     def _as_float(self, op=None):
         """The input of a function of real numbers: an integer or bool tensor is computed in float32."""
-        return self if backend.is_floating(self.dtype) else self.float()
+        return self if self.array.dtype.kind == "f" else self.float()
 
     def _floating(self, op):
         """The door check of the ops that only make sense on real numbers."""
-        if not backend.is_floating(self.dtype):
+        if self.array.dtype.kind != "f":
             raise DtypeError(f"{op}: input must be a floating-point tensor, got dtype {self.dtype}")
         return self
 
@@ -321,7 +322,8 @@ class TensorMethods:
                              f"{self.array.shape}")
         if self.ndim == 0 or start == end:  # a 0-d tensor becomes (1,); nothing to merge: the tensor itself, no
             return self.reshape(1) if self.ndim == 0 else self  # copy
-        return self.reshape(*self.shape[:start], self.shape[start:end + 1].numel(), *self.shape[end + 1:])
+        shape = self.array.shape
+        return shaping.Reshape.apply(self, shape=shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:])
 
     def transpose(self, *dims):
         """``transpose(d0, d1)`` swaps two dimensions; ``transpose()`` reverses them all
@@ -357,15 +359,15 @@ class TensorMethods:
     def unsqueeze(self, dim=None, *, axis=None):
         axis = _dim("unsqueeze", dim, axis)
         axis = checks.normalize_axis(axis, self.ndim + 1, "unsqueeze", single=True)
-        return shaping.Reshape.apply(self, shape=self.shape[:axis] + (1,) + self.shape[axis:])
+        return shaping.Reshape.apply(self, shape=self.array.shape[:axis] + (1,) + self.array.shape[axis:])
 
     def expand(self, *sizes):
         """A broadcast view of this tensor at ``sizes`` (its size-1 dimensions repeated, new ones in front)."""
         shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
-        if len(shape) < self.ndim or any(n not in (m, 1) for n, m in zip(self.shape, shape[len(shape) - self.ndim:])):
+        if len(shape) < self.ndim or any(n not in (m, 1) for n, m in zip(reversed(self.array.shape), reversed(shape))):
             raise ShapeError(f"expand: cannot expand a tensor of shape {self.array.shape} to {shape}; "
                              "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
-        if shape == self.shape:  # a view all the same (a writable one)
+        if shape == self.array.shape:  # a view all the same (a writable one)
             return shaping.Reshape.apply(self, shape=shape)
         return shaping.BroadcastTo.apply(self, shape=shape)
 

@@ -223,7 +223,7 @@ class Tensor(InPlace, TensorMethods):
                                 "(wrap an array with minigan.tensor(...))")
             if value is self:
                 raise GraphError("grad: a tensor cannot be its own gradient (nor in PyTorch); assign a .clone()")
-            if value.shape != self.shape or value.dtype != self.dtype:
+            if value.array.shape != self.array.shape or value.array.dtype != self.array.dtype:
                 raise ShapeError(f"grad: got a Tensor of shape {value.array.shape} and dtype {value.dtype} for a "
                                  f"tensor of shape {self.array.shape} and dtype {self.dtype}; expected the same shape "
                                  "and dtype")
@@ -288,8 +288,8 @@ class Tensor(InPlace, TensorMethods):
         if isinstance(g, backend.PLAIN_TYPES):  # a first-order walk's array (a CPU scalar may meet a GPU tensor)
             g = backend.to_device(g, backend.device_of(self.array)) if backend.GPU_ARRAYS else backend.np.asarray(g)
             g = self._make(g.astype(self.array.dtype, copy=False))
-        elif g.dtype != self.dtype:
-            g = g.astype(self.dtype)
+        elif g.array.dtype != self.array.dtype:
+            g = g.astype(self.array.dtype)
         if self._grad is None:
             self._grad = g
         elif self._grad.requires_grad or g.requires_grad:
@@ -302,7 +302,7 @@ class Tensor(InPlace, TensorMethods):
         may be shared), summed over backward calls out of place: a ``.grad`` taken
         from an earlier backward keeps its value (a leaf's sum is in place)."""
         if isinstance(g, backend.PLAIN_TYPES):
-            g = self._make(backend.to_device(g, backend.device_of(self.array)).astype(self.dtype))
+            g = self._make(backend.to_device(g, backend.device_of(self.array)).astype(self.array.dtype))
         elif not g.requires_grad:
             g = g.clone()
         held, self._grad = self._grad, None
@@ -324,12 +324,12 @@ class Tensor(InPlace, TensorMethods):
                              "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
         if not isinstance(gradient, Tensor):
             gradient = self._make(checks.to_array(_unwrap(gradient), self.dtype, self.device, infer=True))
-        if gradient.shape != self.shape:
+        if gradient.array.shape != self.array.shape:
             raise ShapeError(f"{op}: gradient of shape {gradient.array.shape} given for a tensor of shape "
                              f"{self.array.shape}")
         if gradient.device != self.device:  # no silent copy between devices
             raise backend.BackendError(f"{op}: gradient on {gradient.device} for a tensor on {self.device}: use .to()")
-        gradient = gradient if gradient.dtype == self.dtype else gradient.astype(self.dtype)
+        gradient = gradient if gradient.array.dtype == self.array.dtype else gradient.astype(self.array.dtype)
         return gradient if create_graph else gradient.array
 
     # ------------------------------------------------------------------ operators
@@ -337,8 +337,8 @@ class Tensor(InPlace, TensorMethods):
         """Wrap a Python number or array as a constant tensor; a Python number takes our dtype.  A list or tuple is
         refused: only the functions that make a tensor (tensor, as_tensor) read one as data."""
         if isinstance(other, Tensor):
-            if other.shape != self.shape:
-                checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+            if other.array.shape != self.array.shape:
+                checks.check_broadcast(op, *((other.array, self.array) if reflected else (self.array, other.array)))
             return other
         if isinstance(other, (bool, int, float)):
             dtype = self.array.dtype
@@ -349,7 +349,7 @@ class Tensor(InPlace, TensorMethods):
             return self._make(backend.get_array_module(self.array).asarray(other))
         if backend.is_array(other) or backend.is_numpy_scalar(other):
             other = self._make(checks.to_array(other, None, self.device))  # an array keeps its dtype
-            checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+            checks.check_broadcast(op, *((other.array, self.array) if reflected else (self.array, other.array)))
             return other
         raise TypeError(f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number or a "
                         "NumPy/CuPy array (make a list or tuple a tensor first: minigan.tensor(...))")
@@ -360,7 +360,7 @@ class Tensor(InPlace, TensorMethods):
         made for it).  ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a float."""
         if isinstance(other, Tensor) and other.array.dtype == self.array.dtype and self.array.dtype.kind == "f":
             if other.array.shape != self.array.shape:  # the common cases first: two tensors of one float dtype, ...
-                checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+                checks.check_broadcast(op, *((other.array, self.array) if reflected else (self.array, other.array)))
             return (other, self) if reflected else (self, other)
         dtype = self.array.dtype
         if isinstance(other, (float, int)) and dtype.kind == "f":  # ... and a number: x * 0.5 keeps x's dtype
@@ -375,8 +375,8 @@ class Tensor(InPlace, TensorMethods):
         if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend; an integer
             b = self._make(dtype.type(other) if dtype.kind == "f" else backend.np.asarray(other).astype(dtype)[()])
             # (the integer wraps around modulo 2^bits: uint8 + 300 is 44)
-        a = self if self.dtype == dtype else self.astype(dtype)
-        b = b if b.dtype == dtype else b.astype(dtype)
+        a = self if self.array.dtype == dtype else self.astype(dtype)
+        b = b if b.array.dtype == dtype else b.astype(dtype)
         return (b, a) if reflected else (a, b)
 
     # A list or tuple is not an operand: NotImplemented lets Python's own rules decide

@@ -71,8 +71,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                     # steps 2 to 6: the output's hooks, retain_grad(), a watcher..., and under create_graph (grad mode
                     # on) the layer above's rules for the node's gradients
                     input_grads = watched_backward(fn, g, watch)
-                else:
-                    input_grads = fn.backward(g)  # step 4: the op's own chain rule
+                else:  # step 4: the op's own chain rule (around it, the node's own hooks where it has some)
+                    input_grads = fn.backward(g) if fn.node_hooks is None else watched_backward(fn, g, watch)
                 for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
                     if edge is not None and gi is not None:
                         grads[edge] = grads[edge] + gi if edge in grads else gi
@@ -87,19 +87,24 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
 
 
 def watched_backward(fn, g, watch):
-    """Steps 2 to 6 of the walk at node ``fn``, where its output has hooks or asked for retain_grad(), or the walk
-    is watched: the output's register_hook functions, each of which may replace the gradient (autograd.grad of this
-    output gets it before them) (step 2); retain_grad() keeps it (step 3); the node's backward, and for
-    a Tensor gradient (create_graph) what the layer above the engine declared for its gradients, where it declared
-    some (graph.GRADIENT_ADJUSTMENTS, by the node's class) (step 4); a watcher sees the step (step 5); under
-    detect_anomaly() each gradient the backward returned is checked, a NaN or ∞ raising with the line that ran the
-    op (step 6)."""
+    """Steps 2 to 6 of the walk at node ``fn``, where its output has hooks or asked for retain_grad(), the node has
+    hooks, or the walk is watched: the output's register_hook functions, each of which may replace the gradient
+    (autograd.grad of this output gets it before them) (step 2); retain_grad() keeps it (step 3); the node's
+    prehooks, its backward, and for a Tensor gradient (create_graph) what the layer above the engine declared for its
+    gradients, where it declared some (graph.GRADIENT_ADJUSTMENTS, by the node's class), then its post-hooks (step
+    4); a watcher sees the step (step 5); under detect_anomaly() each gradient the backward returned is checked, a NaN
+    or ∞ raising with the line that ran the op (step 6)."""
     if fn.hooks:
         g = run_hooks(fn.hooks, g)
     if fn.retained is not None and fn.retained() is not None:
         fn.retained()._keep_grad(g)
-    adjust = None if backend.is_array(g) else GRADIENT_ADJUSTMENTS.get(type(fn))
-    input_grads = fn.backward(g) if adjust is None else adjust(fn, g, fn.backward(g))
+    pre, post = fn.node_hooks or ({}, {})
+    g = run_hooks(pre, g)  # (None: no gradient goes on through this node)
+    adjust = None if g is None or backend.is_array(g) else GRADIENT_ADJUSTMENTS.get(type(fn))
+    input_grads = (None,) * len(fn.edges) if g is None else fn.backward(g) if adjust is None else \
+        adjust(fn, g, fn.backward(g))
+    for hook in list(post.values()):
+        input_grads = hook(input_grads, g)
     if watch is not None:
         watch(fn, g, input_grads)
     if _anomaly.enabled:

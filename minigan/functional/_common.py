@@ -5,7 +5,7 @@ weight checks of several losses.
 from __future__ import annotations
 
 from minigan._dtype import common_dtype
-from minigan.engine import backend
+from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.surface import pointwise
 from minigan.surface.layout import laid_out
@@ -89,3 +89,15 @@ def _number(op, name, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
         raise TypeError(f"{op}: {name} must be a number, got {type(value).__name__} {value!r}")
     return float(value)
+
+
+def pair(value, name: str, op: str, minimum: int) -> tuple:
+    """An int or an (h, w) pair of ints (or a list of one, for both), each at least ``minimum``, as (h, w)."""
+    many = isinstance(value, (tuple, list)) and len(value) in (1, 2)
+    pair_ = tuple(value) * (3 - len(value)) if many else (value, value)  # ([2]: (2, 2))
+    for v in pair_:
+        if not checks.is_integer(v):
+            raise TypeError(f"{op}: {name} must be an int or an (h, w) pair of ints, got {value!r}")
+        if v < minimum:
+            raise DomainError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+    return (int(pair_[0]), int(pair_[1]))

@@ -16,6 +16,7 @@ from minigan.functional._common import _float, _into, _number, _tensor
 from minigan.surface import operands, parity, pieces, random
 from minigan.surface import unary as U
 from minigan.surface.elu import ELU
+from minigan.surface.fused_backward import LeakyReLUOfResult
 from minigan.surface.node_view import shown_as
 from minigan.surface.saved import saves
 from minigan.surface.shapes import cat
@@ -106,20 +107,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 def _leaky_relu_of_result(t, slope):
     """leaky_relu_'s computation: the node that reads its result, shown as PyTorch's in-place node."""
     t = _float(t, "leaky_relu")
-    out = _LeakyReLUOfResult.apply(t, negative_slope=_in_dtype("leaky_relu", "negative_slope", slope, t.dtype))
+    out = LeakyReLUOfResult.apply(t, negative_slope=_in_dtype("leaky_relu", "negative_slope", slope, t.dtype))
     return shown_as(out, "LeakyReluBackward1")
-
-
-class _LeakyReLUOfResult(activation.LeakyReLU):
-    """leaky_relu_'s node: PyTorch's in-place form reads its result where the function reads x (overwritten).  For
-    a slope ≥ 0 the mask is the same (the result is > 0 exactly where x is), but under create_graph the gradient's
-    own gradient goes back through the result, which requires grad: a zero there that requires grad, as PyTorch's.
-    (A negative slope has no backward in place: _NoInPlaceBackward.)"""
-
-    def forward(self, x, negative_slope=0.01):
-        out = super().forward(x, negative_slope)
-        self.save_for_backward(out)
-        return out
 
 
 def sigmoid(input):

@@ -4,18 +4,14 @@ the arithmetic to the engine's ops.
 
 from __future__ import annotations
 
-import weakref
-
-from minigan.engine import backend, checks, dtypes, threads
-from minigan.engine.checks import is_integer, pair
+from minigan.engine import backend, dtypes, threads
+from minigan.engine.checks import is_integer
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
-from minigan.engine.graph import GRADIENT_ADJUSTMENTS
 from minigan.engine.ops import conv as C
-from minigan.functional._common import _float, _one_sample, _same_dtype, _single, _tensor
+from minigan.functional._common import _float, _one_sample, _same_dtype, _single, _tensor, pair
 from minigan.functional.vision import pad
 from minigan.surface.layout import laid_out
 from minigan.surface.node_view import shown_as
-from minigan.surface.reading import Adjusted, read_from_saved
 from minigan.surface.tensor import Tensor
 
 
@@ -187,37 +183,6 @@ def _dtypes(op, x, weight, bias, kernel, onednn):
     return tuple(t if t is None or t.array.dtype == xd else t.to(xd) for t in (x, weight, bias))
 
 
-# Under create_graph PyTorch's convolution alternates two kinds of node.  A convolution's backward is one node,
-# convolution_backward, which reads the upstream, the input and the weight for each gradient it gives (each requires
-# grad when one of them does, with no derivative in the one it does not depend on); that node's own backward,
-# _convolution_double_backward, is plain convolutions, each again a convolution of the first kind.  The engine's
-# three bilinear maps differentiate into each other (minigan/engine/ops/conv.py's docstring), and its nodes are the
-# ones recorded, whose backward runs; the rule below, installed in the engine's GRADIENT_ADJUSTMENTS, reads each
-# node's gradients as PyTorch's kind of node gives them, so every order reads as PyTorch's does.  First order: the
-# engine's backward alone (the walk asks only under create_graph).
-_PLAIN = weakref.WeakSet()  # the convolutions a first-kind node's backward made (its convolution_backward's parts)
-
-
-def _read_as_convolution_backward(node, grad, grads):
-    """A convolution's gradients under create_graph (``grads``, from the engine's backward of ``node``), as PyTorch
-    gives them.  A node of the first kind (conv2d's or conv_transpose2d's own, or one a plain node's backward made):
-    each gradient read from the input and the weight it saved (minigan/surface/reading.py), and the convolutions its
-    backward made are plain, each gradient's node shown as PyTorch's (ConvolutionBackwardBackward0).  A plain node's
-    gradients are the engine's, convolutions of the first kind."""
-    if isinstance(grads, Adjusted):  # (read already, before the node's post-hooks: surface/node_view.py)
-        return grads
-    if node in _PLAIN:
-        return grads
-    for g in grads:  # (∂x and ∂W are results of the engine's convolutions; ∂b, a sum, is not)
-        if g is not None and isinstance(g._ctx, _CONVOLUTIONS):
-            _PLAIN.add(g._ctx)
-    return tuple([shown_as(g, "ConvolutionBackwardBackward0") for g in read_from_saved(node, grads)])
-
-
-_CONVOLUTIONS = (C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight)
-GRADIENT_ADJUSTMENTS.update(dict.fromkeys(_CONVOLUTIONS, _read_as_convolution_backward))
-
-
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, H_out, W_out).
 
@@ -285,7 +250,7 @@ def _two(op, **size):
     (name, value), = size.items()
     if isinstance(value, (tuple, list)) and len(value) != 2:
         raise DomainError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
-    return checks.pair(value, name, op, 1)
+    return pair(value, name, op, 1)
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
@@ -301,8 +266,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if x.ndim != 4:  # (fewer than 3 dims: PyTorch's IndexError, reading dim 2)
         raise (DimensionError if x.ndim < 3 else ShapeError)(
             f"unfold: input must be (N, C, H, W) or (C, H, W), got shape {tuple(x.shape)}")
-    (sh, sw), (ph, pw) = checks.pair(stride, "stride", "unfold", 1), checks.pair(padding, "padding", "unfold", 0)
-    dh, dw = checks.pair(dilation, "dilation", "unfold", 1)
+    (sh, sw), (ph, pw) = pair(stride, "stride", "unfold", 1), pair(padding, "padding", "unfold", 0)
+    dh, dw = pair(dilation, "dilation", "unfold", 1)
     if 0 in x.shape[1:]:  # (an empty batch is fine; empty channels or images are not: PyTorch's im2col check)
         raise ShapeError(f"unfold: input must have non-zero channels, height and width (the batch may be 0), got "
                          f"shape {tuple(x.shape)}")
@@ -325,8 +290,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if cols.ndim == 2:  # one sample, no batch axis
         return _one_sample(fold, cols, output_size, kernel_size, dilation, padding, stride, new=True)
     (h, w), (kh, kw) = _two("fold", output_size=output_size), _two("fold", kernel_size=kernel_size)
-    (sh, sw), (ph, pw) = checks.pair(stride, "stride", "fold", 1), checks.pair(padding, "padding", "fold", 0)
-    dh, dw = checks.pair(dilation, "dilation", "fold", 1)
+    (sh, sw), (ph, pw) = pair(stride, "stride", "fold", 1), pair(padding, "padding", "fold", 0)
+    dh, dw = pair(dilation, "dilation", "fold", 1)
     ho, wo = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     if cols.ndim != 3 or not cols.shape[1] or cols.shape[1] % (kh * kw) or cols.shape[2] != ho * wo:
         raise ShapeError(f"fold: expected input (N, C·{kh}·{kw}, {ho * wo}) for output_size {(h, w)}, kernel "

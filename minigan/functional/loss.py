@@ -27,7 +27,6 @@ from minigan.functional.loss_doors import (
 )
 from minigan.surface import parity
 from minigan.surface import pointwise as surface_pointwise
-from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
 from minigan.surface.reading import read_by_backward
@@ -205,46 +204,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     weight = _weight(weight, op, input)
     _into_shape(op, input.shape, weight=weight)
     if weight is None:
-        return BCE.apply(input, target, reduction=reduction)
-    return LS.apply_reduction(BCE.apply(input, target, reduction="none") * weight, reduction)
-
-
-class BCE(LS.BCE):
-    """The engine's binary cross-entropy, whose input gradient under create_graph is a node of its own with
-    PyTorch's derivatives (_BCEGrad), so that second derivatives near p = 0 and 1 are PyTorch's too."""
-
-    def backward(self, grad):  # dℓ/dp = (p − t) / max(p(1 − p), ε);  dℓ/dt = −logit p (PyTorch's logit)
-        if not isinstance(grad, Tensor) or not self.needs_input_grad[0]:  # (first order: the engine's)
-            return super().backward(grad)
-        p, t = self.saved_tensors
-        g = grad if self.reduction == "none" else grad.expand(*p.shape) / (p.numel() if self.reduction == "mean" else 1)
-        return _BCEGrad.apply(g, p, t), -U.Logit.apply(p) * g if self.needs_input_grad[1] else None
-
-
-class _BCEGrad(Node):
-    """g·(p − t) / max((1 − p)·p, ε) with PyTorch's ε, the float32 number 1e-12 (binary_cross_entropy_backward).
-    Its derivatives are PyTorch's binary_cross_entropy_double_backward formulas, which read ε = 1e-12 otherwise: in
-    p, g·(p² − 2pt + t) / ((p + ε)²(1 − p + ε)²); in t, −g / max((1 − p)·p, ε); in g, not the map itself but
-    (p − t) / ((p + ε)(1 − p + ε)) (…_grad_output: 4.2e11 where the map is 8.0e11, at p = 1 − 2⁻⁴⁰, t = 0.2)."""
-
-    EPSILON = float(backend.np.float32(1e-12))
-
-    def forward(self, g, p, t):
-        self.save_for_backward(g, p, t)
-        return g * (p - t) / backend.get_array_module(p).maximum((1 - p) * p, p.dtype.type(self.EPSILON))
-
-    def backward(self, gg):  # d/dg = (p − t)/((p + ε)(1 − p + ε));  d/dp and d/dt: PyTorch's double backward
-        g, p, t = self.saved_tensors
-        eps = 1e-12
-        d_g = (p - t) / ((p + eps) * (1 - p + eps)) * gg if self.needs_input_grad[0] else None
-        d_p = (p * p - 2 * p * t + t) / ((p + eps) ** 2 * (1 - p + eps) ** 2) * (gg * g)  # (PyTorch's order)
-        q = (1 - p) * p  # (p itself under create_graph, not its array: d³ℓ/dp²dt goes through it)
-        if isinstance(q, Tensor):
-            with grad_mode.no_grad():  # (as PyTorch's: the clamp is not differentiated, d³ℓ/dp²dt passes it by)
-                q.clamp_min_(eps)
-        else:
-            q = backend.get_array_module(q).maximum(q, q.dtype.type(eps))
-        return d_g, d_p, -gg * g / q
+        return LS.BCE.apply(input, target, reduction=reduction)
+    return LS.apply_reduction(LS.BCE.apply(input, target, reduction="none") * weight, reduction)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-import functools
 import math
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
-from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, namespace, unbroadcast
+from minigan.engine.graph import Node, namespace, unbroadcast
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
+from minigan.surface.fused_backward import as_saved
 from minigan.surface.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
-from minigan.surface.reading import Adjusted, read_by_backward, read_from, read_from_saved
+from minigan.surface.reading import read_by_backward, read_from
 from minigan.surface.saved import saves
 from minigan.surface.tensor import Tensor
 
@@ -90,40 +90,6 @@ def _allocated(out, x, keeps_channels_last=True):
     return laid_out(out, x, keeps_channels_last and x.ndim in (4, 5))
 
 
-def _read_as_batch_norm_backward(node, grad, grads):
-    """Batch norm's gradients under create_graph (``grads``, from the engine's backward of ``node``), as PyTorch's one
-    batch norm backward gives them: each read from the input and the weight, which it reads for each of its three
-    (minigan/surface/reading.py: each requires grad when one of them does).  In training, the input's gradient is
-    centred once more over each channel (the same dx, which sums to 0: a channel then sums to 0 to the rounding of its
-    terms, and a channel-constant upstream gives 0 exactly, as layer norm's); after a write through .data since
-    forward, PyTorch's double backward reads forward's μ and 1/σ, with their slopes (as_saved), so the engine's
-    backward runs again with those statistics in place of x's own."""
-    if isinstance(grads, Adjusted):  # (read already, before the node's post-hooks: surface/node_view.py)
-        return grads
-    if node.training:
-        x = node.saved_tensors[0]
-        if (x.array.mean(axis=node.axes, keepdims=True) != node.mean).any():  # (x's μ is not forward's: written)
-            node.normalize = functools.partial(_statistics_as_saved, node)  # (for this call only: the engine asks it)
-            try:
-                grads = node.backward(grad)
-            finally:
-                del node.normalize
-        elif grads[0] is not None:
-            grads = (grads[0] - grads[0].mean(axis=node.axes, keepdims=True),) + tuple(grads[1:])
-    return read_from_saved(node, grads)
-
-
-def _statistics_as_saved(node, x):
-    """The engine's statistics of the saved Tensor x, at the values forward found (as_saved), as PyTorch's double
-    backward reads them after a write through .data."""
-    _, inv_std, mean, var = N.BatchNorm.normalize(node, x)
-    mean, inv_std = as_saved(x, mean, inv_std, node.axes, node.mean, node.inv_std, slope_mean=node.mean)
-    return x - mean, inv_std, mean, var
-
-
-GRADIENT_ADJUSTMENTS.update({N.BatchNorm: _read_as_batch_norm_backward})
-
-
 def _as_float32(t):
     """A float16 or float32 parameter (or None) as float32: a float16 norm computes in float32, as PyTorch's."""
     return t if t is None else _tensor(t, "norm").float()
@@ -141,20 +107,6 @@ def _parameters_wide(op, x, *params):
         return True
     raise DtypeError(f"{op}: the weight, bias and running statistics given must share one dtype, the input's "
                      f"{x.dtype} (or float32 beside a float16 input), got {sorted(d.name for d in dtypes)}")
-
-
-def as_saved(x, mean, inv_std, axes, saved_mean, saved_inv_std, slope_mean=None):
-    """Under create_graph: μ and 1/σ of the saved Tensor x (``mean``, ``inv_std``: Tensors of x as it is now)
-    moved to the values forward found (``saved_mean``, ``saved_inv_std``), as PyTorch's double backward reads them
-    where a write through .data changed x since.  μ keeps its slope 1/n; 1/σ takes PyTorch's, −(1/σ)³·(x − m)/n
-    with forward's 1/σ and m forward's μ (layer and batch norm) or x's mean now (group norm: None), in place of its
-    own; its higher derivatives stay those of x's own statistics.  Where x is as forward saw it, nothing moves."""
-    n = math.prod(x.shape[a] for a in axes)
-    m = mean.array if slope_mean is None else slope_mean
-    with backend.np.errstate(invalid="ignore", over="ignore"):
-        slope = -saved_inv_std ** 3 * (x.array - m) / n + inv_std.array ** 3 * (x.array - mean.array) / n
-    moved = ((x - x.array) * slope).sum(axis=axes, keepdims=True)  # (0, with the slope's difference as derivative)
-    return mean + (saved_mean - mean.array), inv_std + (saved_inv_std - inv_std.array) + moved
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):

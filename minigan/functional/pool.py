@@ -10,7 +10,7 @@ from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace
 from minigan.engine.ops import pool as P
-from minigan.functional._common import _float, _one_sample, _single, _tensor
+from minigan.functional._common import _float, _one_sample, _single, _tensor, pair
 from minigan.surface.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
@@ -336,9 +336,9 @@ def check_pool2d(op, x_shape, kernel_size, stride, padding, dilation=1, ceil_mod
     would start past the input and its left padding."""
     if len(x_shape) != 4:
         raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
-    kernel = checks.pair(kernel_size, "kernel_size", op, 1)
-    stride = kernel if stride is None or stride in ([], ()) else checks.pair(stride, "stride", op, 1)  # ([]: default)
-    padding, dilation = checks.pair(padding, "padding", op, 0), checks.pair(dilation, "dilation", op, 1)
+    kernel = pair(kernel_size, "kernel_size", op, 1)
+    stride = kernel if stride is None or stride in ([], ()) else pair(stride, "stride", op, 1)  # ([]: default)
+    padding, dilation = pair(padding, "padding", op, 0), pair(dilation, "dilation", op, 1)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise DomainError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
     out, span = [], [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]  # a dilated window's extent

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from minigan import functional as F
 from minigan.engine import backend, checks
-from minigan.engine.checks import pair
 from minigan.engine.errors import DomainError, ShapeError
+from minigan.functional._common import pair
 from minigan.functional.activation import _implicit_softmax_dim
 from minigan.functional.loss import _legacy_reduction
 from minigan.functional.sparse import padding_index

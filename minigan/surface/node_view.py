@@ -31,9 +31,10 @@ argument and minigan as a constant input), the names and entries show minigan's 
 lists those ops.
 
 How they reach the engine's class: this module sets them on it, as ``minigan/surface/tensor.py`` sets
-``Tensor.plain`` (six attributes, listed at the end, declared in ``minigan.engine.EXTENSION_POINTS``), so that the
-engine stays what the walk needs.  It lives with the Tensor's surface, which imports it: ``print(y)`` shows
-``grad_fn=<MulBackward0>`` whatever a program imported first.
+``Tensor.plain`` (six attributes, listed at the end, declared in ``minigan.engine.SEAMS``), so that the engine stays
+what the walk needs.  A node's hooks go in its ``node_hooks``, which the engine's walk runs around the node's own
+backward (the node's gradients under create_graph read as PyTorch's first: GRADIENT_ADJUSTMENTS).  It lives with the
+Tensor's surface, which imports it: ``print(y)`` shows ``grad_fn=<MulBackward0>`` whatever a program imported first.
 
 A function minigan composes of several ops (``nll_loss``: a gather, a sum and a division) marks its result's node
 with the name PyTorch's one op shows (``shown_as``); only the name changes, ``next_functions`` still shows
@@ -42,69 +43,22 @@ minigan's own steps.
 
 from __future__ import annotations
 
+import functools
 import weakref
 
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
-from minigan.engine.graph import GRADIENT_ADJUSTMENTS, Node, RemovableHandle
+from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.graph import Node, RemovableHandle
 from minigan.engine.tensor import Tensor
-from minigan.surface.reading import Adjusted
 
-# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0"; a function of the node
-# where its edges tell (which inputs are constants, whether there is a bias).
-NAMES = {
-    "MatMul": "MmBackward0", "Transpose": "PermuteBackward0", "Reshape": "ViewBackward0",
-    "GetItem": "SelectBackward0", "BroadcastTo": "ExpandBackward0", "Cast": "ToCopyBackward0",
-    "ToDevice": "ToCopyBackward0", "CopySlices": "torch::autograd::CopySlices", "Max": "MaxBackward1",
-    "ExpandedCopySlices": "torch::autograd::CopySlices",
-    "Conv2d": "ConvolutionBackward0", "ConvTranspose2d": "ConvolutionBackward0", "Pad": "ConstantPadNdBackward0",
-    "Pool2d": "MaxPool2DWithIndicesBackward0", "BatchNorm": "NativeBatchNormBackward0",
-    "BCE": "BinaryCrossEntropyBackward0", "BCEWithLogits": "BinaryCrossEntropyWithLogitsBackward0",
-    "MSE": "MseLossBackward0", "CrossEntropy": "NllLossBackward0", "LogSoftmax": "LogSoftmaxBackward0",
-    "ReLU": "ReluBackward0", "LeakyReLU": "LeakyReluBackward0", "LogSumExp": "LogsumexpBackward0",
-    "CumSum": "CumsumBackward0", "Norm2": "LinalgVectorNormBackward0", "Clamp": "ClampBackward1",
-    "XLogY": "XlogyBackward0", "IndexPut": "IndexPutBackward0", "UpsampleNearest2d": "UpsampleNearest2DBackward0",
-    "Log1p": "Log1PBackward0", "ClampBy": "ClampBackward0",  # (clamp with tensor bounds: PyTorch's clamp.Tensor)
-    "Linear": lambda node: "AddmmBackward0" if len(node.edges) == 3 else "MmBackward0",  # with a bias, or not
-    "Fill": lambda node: "torch::autograd::CopyBackwards" if node.edges[1] is not None else "FillBackward2",
-    "Pow": lambda node: ("PowBackward2" if node.edges[0] is None else "PowBackward0" if node.edges[1] is None
-                         else "PowBackward1"),  # number ** x, x ** number, x ** y
-}
-
-
-def _indexing(node) -> str:
-    """x[0] SelectBackward0, x[1:] SliceBackward0, x[None] UnsqueezeBackward0, x[[0, 2]] IndexBackward0: PyTorch
-    indexes dimension by dimension, and its last step (the rightmost item that does something) names the node."""
-    if node.advanced:
-        return "IndexBackward0"
-    for item in reversed(node.index):
-        if item is None:
-            return "UnsqueezeBackward0"
-        if isinstance(item, slice) and item != slice(None):
-            return "SliceBackward0"
-        if not isinstance(item, slice) and item is not Ellipsis:
-            return "SelectBackward0"
-    return "SliceBackward0" if slice(None) in node.index else "AliasBackward0"  # x[:], x[...]
-
-
-def _matmul(node) -> str:
-    ndims = tuple(len(shape) for shape in node.shapes)
-    return {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0",
-            (1, 2): "SqueezeBackward4"}.get(ndims, "UnsafeViewBackward0")  # (batched: a bmm, viewed)
-
-
-# Where PyTorch's name depends on how the op was called: a function of what the node's forward kept.  Backward frees
+# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0" (a function of the node
+# where its edges tell), and where the call decides it, a function of what the node's forward kept.  Backward frees
 # that, so a node keeps the name it first showed, and one first asked for after backward shows the commonest call's
-# (NAMES): x.sum(1) prints SumBackward1 before backward and ever after, SumBackward0 if first printed after it.
-BY_CALL = {
-    "GetItem": _indexing, "MatMul": _matmul,
-    "Transpose": lambda node: "TransposeBackward0" if len(node.axes) > 2 and sum(
-        a != i for i, a in enumerate(node.axes)) == 2 else "PermuteBackward0",  # x.transpose(1, 2), x.mT; x.T
-    "Sum": lambda node: "SumBackward0" if node.axis is None else "SumBackward1",  # x.sum(), x.sum(dim)
-    "Mean": lambda node: "MeanBackward0" if node.axis is None else "MeanBackward1",
-    "Max": lambda node: "AmaxBackward0" if node.amax else "MaxBackward1",  # x.amax(dim), x.max()
-    "Pool2d": lambda node: "AvgPool2DBackward0" if node.mode == "avg" else "MaxPool2DWithIndicesBackward0",
-}
+# (NAMES): x.sum(1) prints SumBackward1 before backward and ever after, SumBackward0 if first printed after it.  Both
+# by class name (a subclass keeps its base's), filled from the grad_fn and by_call columns of minigan/surface/ops.py.
+NAMES = {}
+BY_CALL = {}
 
 
 SHOWN = weakref.WeakKeyDictionary()  # node -> the name it shows (a node dies with its graph, and its mark with it)
@@ -235,52 +189,51 @@ def metadata(node) -> dict:
 
 def register_prehook(node, hook) -> RemovableHandle:
     """Call ``hook(grad_outputs)`` (a tuple of one Tensor) each time the node's backward runs, before it; a tuple it
-    returns goes on in place of grad_outputs.  As PyTorch's, after the output's own hooks and its retain_grad()."""
-    return RemovableHandle(_hooks(node)[0], hook)
+    returns goes on in place of grad_outputs.  As PyTorch's, after the output's own hooks and its retain_grad().  (The
+    engine's walk runs it: the node's ``node_hooks``.)"""
+    return RemovableHandle(_hooks(node)[0], functools.partial(_run_prehook, node, hook))
 
 
 def register_hook(node, hook) -> RemovableHandle:
     """Call ``hook(grad_inputs, grad_outputs)`` after the node's backward (grad_inputs: per input, its gradient or
-    None); a tuple it returns goes on in place of grad_inputs."""
-    return RemovableHandle(_hooks(node)[1], hook)
+    None, as PyTorch's node gives them under create_graph: after graph.GRADIENT_ADJUSTMENTS); a tuple it returns goes
+    on in place of grad_inputs."""
+    return RemovableHandle(_hooks(node)[1], functools.partial(_run_post_hook, node, hook))
 
 
 def _hooks(node) -> tuple:
-    """The node's (prehooks, post-hooks): two dicts, and on the first call its backward wrapped to run them."""
-    if "node_hooks" not in node.__dict__:
-        node.node_hooks = pre, post = {}, {}
-        op_backward = node.backward
-
-        def backward(grad):  # the prehooks, the op's backward, the post-hooks
-            plain = isinstance(grad, backend.PLAIN_TYPES)  # a first-order backward's arrays: hooks see Tensors
-            given = grad
-            for h in list(pre.values()):
-                changed = _returned(h, h((None if grad is None else _tensor(grad),)), 1)
-                grad = grad if changed is None else changed[0].array if plain and changed[0] is not None else changed[0]
-            if grad is None and getattr(node, "forward_cls", None) is None:  # a prehook returned (None,): as PyTorch's,
-                grads = (None,) * len(node.edges)  # no gradient goes on (a Function's backward gets zeros, below)
-            else:
-                if grad is None:
-                    zeros = backend.get_array_module(_array(given)).zeros_like(_array(given))
-                    grad = zeros if plain else Tensor._make(zeros)
-                grads = tuple(op_backward(grad))
-            adjust = None if plain else GRADIENT_ADJUSTMENTS.get(type(node))  # (under create_graph, the gradients
-            if adjust is not None:  # as PyTorch's node gives them come before its post-hooks, as PyTorch's do)
-                grads = Adjusted(adjust(node, grad, grads))
-            for h in list(post.values()):  # (each sees PyTorch's entries, and what it returns goes back to ours)
-                shown = entries(node)
-                changed = _returned(h, h(tuple([None if i is None or grads[i] is None else _tensor(grads[i])
-                                                for i in shown]), (_tensor(grad),)), len(shown))
-                if changed is not None:
-                    grads = list(grads)
-                    for i, g in zip(shown, changed):
-                        if i is not None:
-                            grads[i] = g.array if plain and g is not None else g
-                    grads = tuple(grads) if adjust is None else Adjusted(grads)
-            return grads
-
-        node.backward = backward
+    """The node's (prehooks, post-hooks): two dicts the engine's walk runs around the node's backward."""
+    if node.node_hooks is None:
+        node.node_hooks = ({}, {})
     return node.node_hooks
+
+
+def _run_prehook(node, hook, grad):
+    """A prehook on the gradient the walk hands the node (an array at first order: hooks see Tensors); what it returns
+    goes on.  (None,) stops the gradient here, as PyTorch's, but a Function's backward gets zeros."""
+    plain = not is_grad_enabled()  # (the walk's first order: arrays)
+    changed = _returned(hook, hook((None if grad is None else _tensor(grad),)), 1)
+    if changed is None:
+        return grad
+    if changed[0] is None and grad is not None and getattr(node, "forward_cls", None) is not None:
+        zeros = backend.get_array_module(_array(grad)).zeros_like(_array(grad))
+        return zeros if plain else Tensor._make(zeros)
+    return changed[0].array if plain and changed[0] is not None else changed[0]
+
+
+def _run_post_hook(node, hook, grads, grad):
+    """A post-hook on the gradients the node hands its inputs: it sees PyTorch's entries (``entries``), and what it
+    returns goes back to minigan's."""
+    plain, shown = not is_grad_enabled(), entries(node)
+    changed = _returned(hook, hook(tuple([None if i is None or grads[i] is None else _tensor(grads[i])
+                                          for i in shown]), (_tensor(grad),)), len(shown))
+    if changed is None:
+        return grads
+    grads = list(grads)
+    for i, g in zip(shown, changed):
+        if i is not None:
+            grads[i] = g.array if plain and g is not None else g
+    return tuple(grads)
 
 
 def _returned(hook, changed, count):

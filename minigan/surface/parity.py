@@ -4,9 +4,10 @@ The engine (minigan/engine/) computes the textbook's value: an op's forward is i
 the result out as it likes.  A PyTorch program can see more than the value: a result's strides decide whether a
 later ``view()`` or ``flatten()`` is a view (and so whether a write through it reaches the result), and
 ``x.stride()`` prints them.  This module holds PyTorch's rule for them and hands it to the engine through the one
-extension point the engine declares for results (``minigan.engine.graph.adjust_results``: op class -> a function of
-the result, the op's arrays and its parameters).  The engine calls it for results of two or more dimensions (a
-result of fewer has one layout), so ``w * x`` on vectors runs the engine alone.
+extension point the engine declares for results (``minigan.engine.graph.RESULT_ADJUSTMENTS``: op class -> a function
+of the result, the op's arrays and its parameters), through the layout column of minigan/surface/ops.py's rows.  The
+engine calls it for results of two or more dimensions (a result of fewer has one layout), so ``w * x`` on vectors runs
+the engine alone.
 
 The rules, as PyTorch's kernels apply them:
 
@@ -24,10 +25,6 @@ own constant (``1 / a``, ``0.5 * a``) widens a 0-d float32 to float64 there (Num
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.engine.graph import adjust_results
-from minigan.engine.ops import activation, elementwise, linalg, loss, reduce, shape
-from minigan.surface import factors, pieces
-from minigan.surface.layout import Joined
 
 
 def pointwise_layout(out, *operands):
@@ -95,54 +92,43 @@ def _packed(shape_, strides_list, itemsize=1):
     return strides
 
 
-# ----------------------------------------------------------------------------- the adjustments, by op
-def _as_operands(out, arrays, params):  # an elementwise op of its operands, in the op's order
+# ----------------------------------------------------------------------------- the adjustments (ops.py's layouts)
+def as_operands(out, arrays, params):  # an elementwise op of its operands, in the op's order
     return pointwise_layout(out, *arrays)
 
 
-def _as_first(out, arrays, params):  # a result PyTorch's kernel writes into empty_like(the first operand)
+def as_first(out, arrays, params):  # a result PyTorch's kernel writes into empty_like(the first operand)
     return pointwise_layout(out, arrays[0])
 
 
-def _row_major(out, arrays, params):  # a reduction, a scan, a product, a concatenation, a pad
+def row_major(out, arrays, params):  # a reduction, a scan, a product, a concatenation, a pad
     return backend.c_order(out)
 
 
-def _where(out, arrays, params):  # where(cond, a, b): TensorIterator's operands are cond, a, b (forward's a, b, cond)
+def where_layout(out, arrays, params):  # where(cond, a, b): TensorIterator's operands are cond, a, b (forward's
+    # a, b, cond)
     cond = arrays[2] if len(arrays) > 2 else params["cond"]
     return pointwise_layout(out, cond, arrays[0], arrays[1])
 
 
-def _pow(out, arrays, params):  # number ** x (the number a NumPy scalar or, promoted, a 0-d array): row-major, as
+def pow_layout(out, arrays, params):  # number ** x (the number a NumPy scalar or, promoted, a 0-d array): row-major, as
     # PyTorch's pow(Scalar, Tensor) allocates it; a 0-d tensor base follows the exponent's layout
     a = arrays[0]
     return pointwise_layout(out, *arrays[:2]) if a.ndim or params.get("tensor_exponent") else backend.c_order(out)
 
 
-def _clamped(out, arrays, params):  # clamp with a NaN bound: PyTorch fills empty_like(a) with NaN (a's layout, a
+def clamped(out, arrays, params):  # clamp with a NaN bound: PyTorch fills empty_like(a) with NaN (a's layout, a
     # broadcast a packed); with number bounds the clip's own result already is
     bounds = (*arrays[1:], params.get("lo"), params.get("hi"))
     return pointwise_layout(out, arrays[0]) if any(b is not None and b != b for b in bounds) else out
 
 
-def _its_own(out, arrays, params):  # a subclass whose forward already lays its result out as PyTorch's
+def its_own(out, arrays, params):  # a subclass whose forward already lays its result out as PyTorch's
     return out
 
 
-def _loss_as(*which):  # reduction="none": laid out as the operands its kernel writes after (BCE: p; with logits: t)
+def loss_as(*which):  # reduction="none": laid out as the operands its kernel writes after (BCE: p; with logits: t)
     def adjust(out, arrays, params):
         return pointwise_layout(out, *(arrays[i] for i in which))
+    adjust.__name__ = f"loss_as{which}"  # (how the op table names it)
     return adjust
-
-
-adjust_results({
-    elementwise.Add: _as_operands, elementwise.Sub: _as_operands, elementwise.Mul: _as_operands,
-    elementwise.Div: _as_operands, elementwise.Maximum: _as_operands, pieces.ClampBy: _as_operands,
-    elementwise.Pow: _pow, elementwise.Where: _where, activation.LeakyReLU: _as_first, elementwise.Clamp: _clamped,
-    pieces.Hardtanh: _clamped,
-    reduce.Sum: _row_major, reduce.Mean: _row_major, reduce.Max: _row_major, reduce.Norm2: _row_major,
-    factors.Prod: _row_major, factors.CumSum: _row_major, factors.LogSumExp: _row_major, reduce.Softmax: _row_major,
-    reduce.LogSoftmax: _row_major, shape.Cat: _row_major, shape.Pad: _row_major, linalg.MatMul: _row_major,
-    linalg.Linear: _row_major, loss.BCEWithLogits: _loss_as(1), loss.BCE: _loss_as(0), loss.MSE: _loss_as(0, 1),
-    Joined: _its_own,  # (cat of channels-last inputs, written straight into their layout: surface/layout.py)
-})

@@ -10,7 +10,7 @@ import math
 from minigan.engine import backend, checks, dtypes
 from minigan.engine import methods as engine_methods
 from minigan.engine.errors import DivisionByZero, DomainError, DtypeError
-from minigan.engine.graph import GRADIENT_ADJUSTMENTS, zeros
+from minigan.engine.graph import zeros
 from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
 from minigan.surface import parity
@@ -19,7 +19,6 @@ from minigan.surface.indexing import no_grad_into_integers, nonzero
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _operand, _t, fits, floating, one_value, same_dtype, wrapped_number
-from minigan.surface.reading import Adjusted
 
 
 def choose(condition, a, b):
@@ -666,16 +665,15 @@ class Pow(E.Pow):
         return (a == 0) & (b >= 0) if (a == 0).any() else None
 
 
-def _read_as_pow_backward(node, grad, grads):
+def pow_backward(node, grad, grads):
     """x ** 0 under create_graph (0 a number): PyTorch's gradient is a constant 0 that does not require grad, where
     the engine's 0 is recorded (b·x^(b−1) selected away; its own derivative 0 too)."""
     number = node.inputs[1]
-    if isinstance(grads, Adjusted) or grads[0] is None or not (isinstance(number, backend.np.generic) and number == 0):
-        return grads  # (Adjusted: read already, before the node's post-hooks: surface/node_view.py)
+    if grads[0] is None or not (isinstance(number, backend.np.generic) and number == 0):
+        return grads
     return (zeros(grads[0]),) + tuple(grads[1:])
 
 
-GRADIENT_ADJUSTMENTS[Pow] = _read_as_pow_backward
 
 
 def powered(input, exponent):

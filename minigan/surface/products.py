@@ -94,7 +94,7 @@ def _input_alone(fn, c, beta, shape, dtype, *, again=False):
     return out
 
 
-class _Scaled(linalg.MatMul):
+class Scaled(linalg.MatMul):
     """alpha·(a @ b) with PyTorch's backward: each gradient contracted first and scaled by alpha after
     (``maybe_multiply(grad.mm(bᵀ), alpha)``), so alpha = ±∞ times an empty or zero sum is NaN (scaling the upstream
     first gives 0 there, and NaN where a 0 in it meets ∞).  ``blas``: addmm's, addmv's and addbmm's kernels (BLAS's
@@ -114,9 +114,9 @@ class _Scaled(linalg.MatMul):
 
 
 def _product(a, b, alpha, *, blas=None):
-    """alpha·(a @ b), scaled as PyTorch's products scale (see _Scaled); a plain product for alpha = 1."""
+    """alpha·(a @ b), scaled as PyTorch's products scale (see Scaled); a plain product for alpha = 1."""
     checks.check_matmul(tuple(a.shape), tuple(b.shape))
-    return a @ b if alpha == 1 else _Scaled.apply(a, b, alpha=alpha, blas=blas)
+    return a @ b if alpha == 1 else Scaled.apply(a, b, alpha=alpha, blas=blas)
 
 
 def _plus(product, c, beta):
@@ -154,11 +154,11 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
         _fits("baddbmm", input, tuple(product.shape))
         _no_integer_grad("baddbmm", product.dtype, input)
         if alpha != 1 and product.dtype.kind == "f":  # (alpha times an empty sum: a batch2's gradient is NaN for
-            product = _Scaled.apply(batch1.to(product.dtype), batch2, alpha=alpha, blas="gemm")  # alpha ±∞)
+            product = Scaled.apply(batch1.to(product.dtype), batch2, alpha=alpha, blas="gemm")  # alpha ±∞)
         return _input_alone("baddbmm", input, beta, product.shape, product.dtype) + product
     one_dtype("baddbmm", _t(input, "baddbmm"), batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
-    product = product if alpha == 1 else _Scaled.apply(batch1, batch2, alpha=alpha)  # (see _Scaled)
+    product = product if alpha == 1 else Scaled.apply(batch1, batch2, alpha=alpha)  # (see Scaled)
     return _plus(product, input, beta)  # (laid out as the product: see addmm)
 
 
@@ -179,7 +179,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     products = bmm(b1, b2)  # (bmm checks the batches' dtypes)
     one_dtype("addbmm", c, batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("addbmm", beta, alpha, products.dtype)
-    products = products if alpha == 1 else _Scaled.apply(batch1, batch2, alpha=alpha, blas="gemm")  # (PyTorch's
+    products = products if alpha == 1 else Scaled.apply(batch1, batch2, alpha=alpha, blas="gemm")  # (PyTorch's
     # addmm_ of each batch: gemm)
     return _plus(products.sum(0, dtype=products.dtype), c, beta)  # (in their dtype: a sum of integers would be
     # int64; laid out as the product: see addmm)
@@ -223,7 +223,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
         return (c & builtins.bool(beta)) | (outer(vec1, vec2) & builtins.bool(alpha))
     dtype = common_dtype((c, vec1, vec2))  # (PyTorch's pointwise kernel works in the three's promoted dtype:
     # an int32 input and bool vectors make int32, where outer(vec1, vec2) * alpha alone would make int64)
-    product = _product(vec1.to(dtype).reshape(-1, 1), vec2.to(dtype).reshape(1, -1), alpha)  # (scaled: see _Scaled)
+    product = _product(vec1.to(dtype).reshape(-1, 1), vec2.to(dtype).reshape(1, -1), alpha)  # (scaled: see Scaled)
     out = (c.to(dtype) if beta == 1 else _times(c.to(dtype).expand(*product.shape), beta)) + product  # (laid out
     # as input, as PyTorch's pointwise kernel)
     # PyTorch's backward takes grad·vec2 and gradᵀ·vec1 with mv, which refuses a vector of another dtype than grad's

@@ -61,12 +61,6 @@ class _ReadFrom(Node):
         return (gg,) + tuple(zeros(gg) if self.zero else None for _ in self.needs_input_grad[1:])
 
 
-class Adjusted(tuple):
-    """A node's gradients already read as PyTorch's node gives them (graph.GRADIENT_ADJUSTMENTS), by the wrapper that
-    runs the node's own hooks (surface/node_view.py), so that its post-hooks see them as PyTorch's do: the walk's
-    adjustment after it hands them on as they are."""
-
-
 def read_from_saved(node, grads) -> tuple:
     """``node``'s gradients under create_graph (``grads``, what its backward gave), each read from all the tensors it
     saved (no derivative there), as PyTorch's fused backward formulas read their saved inputs for each gradient they

@@ -98,6 +98,18 @@ class Size(tuple):
         return f"minigan.Size({list(self)})"
 
 
+# The engine Tensor's names minigan.Tensor (with TensorForms, before the engine in its MRO) replaces: PyTorch's forms of
+# them.  Declared, so that a new one is a decision (tests/engine/test_engine_extension_points.py checks the list is
+# exactly these); the engine itself asks a Tensor for none of them but its hook methods (minigan.engine.SEAMS), and
+# reads its own arrays' shape and dtype (tests/engine/test_engine_reads_its_arrays.py).
+ENGINE_NAMES_REPLACED = frozenset("""
+    T __array__ __array_ufunc__ __eq__ __getitem__ __hash__ __init__ __matmul__ __ne__ __pow__ __repr__ __rpow__
+    __rtruediv__ __setitem__ _compared _refuse_place _sum_along _view_history abs add add_ argmax argmin clamp clamp_
+    clone contiguous copy_ device div_ dtype expand fill_ float grad grad_fn is_leaf max mean min ndim numpy permute
+    register_hook relu reshape shape sign softmax sub sub_ to transpose var view
+""".split())
+
+
 class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSamplers, MissingMethods):
     """``Tensor(data)``: an n-d array that remembers how it was computed (``minigan.tensor(data)`` is the usual way
     to make one).
@@ -665,5 +677,7 @@ def share_array(array) -> Tensor:
 __all__ = ["Size", "Tensor", "tensor", "from_numpy", "maximum", "minimum"]
 
 # Last, with Tensor whole: a node's PyTorch names (grad_fn.name(), next_functions, the grad_fn=<MulBackward0> that
-# print(y) shows) come with the surface, whatever a program imports first.
+# print(y) shows) and the op table's rows (results' layouts, gradients under create_graph, names) come with the
+# surface, whatever a program imports first.
 from minigan.surface import node_view as _node_view  # noqa: E402, F401
+from minigan.surface import ops as _ops  # noqa: E402, F401

@@ -1,10 +1,13 @@
-"""The library above the engine writes into the engine's classes only the names the engine declares for it.
+"""The library above the engine changes the engine only through the seams the engine declares, and those hold what
+is declared for them.
 
-``minigan.engine.EXTENSION_POINTS`` lists them, per class (``Tensor.plain``: the class of every result, which the
-surface sets to minigan.Tensor; PyTorch's view of a node for a learner's prints, set by minigan/surface/node_view.py).
-A fresh interpreter imports the engine alone, notes every class and module of it, then imports the whole library
-and compares: a name added to, or replaced in, an engine class or module that is not declared fails here, and so
-does a declared name that nothing sets (the declaration would have gone stale).
+``minigan.engine.SEAMS`` lists every seam by kind.  Bindings: a fresh interpreter imports the engine alone, notes every
+class and module of it, then imports the whole library and compares: a name added to, or replaced in, an engine class
+or module that is not a declared attribute fails here, and so does a declared attribute that nothing sets (the
+declaration would have gone stale).  Contents: the names minigan.Tensor replaces are the declared list
+(minigan/surface/tensor.py's ENGINE_NAMES_REPLACED); a hook method is one the engine defines; no node has its
+``backward`` replaced (a node's own hooks are run by the walk); the engine ops subclassed outside the engine are at
+most the ones still listed here, a list that may only shrink.
 """
 
 from __future__ import annotations
@@ -37,16 +40,8 @@ def snapshot():
             {k: {n: v for n, v in vars(m).items() if not isinstance(v, types.ModuleType)} for k, m in modules.items()})
 
 before_classes, before_modules = snapshot()
-import minigan
-minigan.tensor  # the first public name installs the surface
-for info in pkgutil.walk_packages(minigan.__path__, "minigan."):
-    if info.name in ("minigan.__main__", "minigan.bench"):  # the doors of python -m: they run a command
-        continue
-    try:
-        importlib.import_module(info.name)
-    except ImportError as e:  # an optional package (matplotlib, CuPy) this machine lacks
-        if (e.name or "").startswith("minigan"):
-            raise
+from tests.engine.test_engine_extension_points import whole_library  # (it imports the engine alone)
+whole_library()
 after_classes, after_modules = snapshot()
 
 def written(before, after):
@@ -67,9 +62,9 @@ def _written():
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_the_library_writes_into_engine_classes_only_the_declared_extension_points():
+def test_the_library_writes_into_engine_classes_only_the_declared_attributes():
     declared = {f"{cls.__module__}.{cls.__qualname__}": set(names)
-                for cls, names in minigan.engine.EXTENSION_POINTS.items()}
+                for cls, names in minigan.engine.SEAMS["attribute"].items()}
     found = _written()
     undeclared = {k: sorted(set(names) - declared.get(k, set())) for k, names in found["classes"].items()}
     assert {k: v for k, v in undeclared.items() if v} == {}
@@ -77,3 +72,114 @@ def test_the_library_writes_into_engine_classes_only_the_declared_extension_poin
     assert {k: v for k, v in unused.items() if v} == {}, "declared, but nothing above the engine sets them"
     assert {k: v for k, v in found["modules"].items() if v} == {}, "the library rebinds an engine module's names"
     assert found["new"] == [], "engine modules the library made classes in"
+
+
+# Engine ops that a class outside the engine still stands on (the subclass, its base): a subclass's template hooks
+# are a seam no table shows.  The list may only shrink; a new subclass of an engine op fails here.
+STILL_SUBCLASSED = {
+    ("minigan.surface.pointwise.Pow", "minigan.engine.ops.elementwise.Pow"),  # pow's kernels and zeros (hook methods)
+    ("minigan.surface.layout.Joined", "minigan.engine.ops.shape.Cat"),
+    ("minigan.surface.products.Scaled", "minigan.engine.ops.linalg.MatMul"),
+    ("minigan.surface.fused_backward.LeakyReLUOfResult", "minigan.engine.ops.activation.LeakyReLU"),
+}
+
+
+def whole_library():
+    """Import every module of minigan, the surface first (as the first public name does)."""
+    import importlib
+    import pkgutil
+
+    import minigan
+    minigan.tensor  # noqa: B018  (the first public name installs the surface)
+    for info in pkgutil.walk_packages(minigan.__path__, "minigan."):
+        if info.name in ("minigan.__main__", "minigan.bench"):  # the doors of python -m: they run a command
+            continue
+        try:
+            importlib.import_module(info.name)
+        except ImportError as e:  # an optional package (matplotlib, CuPy) this machine lacks
+            if (e.name or "").startswith("minigan"):
+                raise
+
+
+def _name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def test_no_engine_op_is_newly_subclassed_outside_the_engine():
+    whole_library()
+    from minigan.engine.graph import Node
+
+    def subclasses(c):
+        for s in c.__subclasses__():
+            yield s
+            yield from subclasses(s)
+    found = {(_name(s), _name(base)) for s in subclasses(Node) for base in s.__bases__
+             if not s.__module__.startswith("minigan.engine") and base.__module__.startswith("minigan.engine")
+             and base is not Node and not s.__module__.startswith("tests")}
+    assert found <= STILL_SUBCLASSED, sorted(found - STILL_SUBCLASSED)
+    assert STILL_SUBCLASSED <= found, f"no longer subclassed: take {sorted(STILL_SUBCLASSED - found)} off the list"
+
+
+def test_minigan_tensor_replaces_exactly_the_declared_engine_names():
+    from minigan.engine.tensor import Tensor as EngineTensor
+    from minigan.surface.tensor import ENGINE_NAMES_REPLACED, Tensor
+    engine_names = {n for c in EngineTensor.__mro__ if c is not object for n in vars(c)}
+    own = {"__module__", "__doc__", "__qualname__", "__dict__", "__weakref__", "__slots__", "__firstlineno__",
+           "__static_attributes__", "__annotations__", "__init_subclass__"}
+    above = Tensor.__mro__[:Tensor.__mro__.index(EngineTensor)]
+    replaced = {n for c in above for n in vars(c) if n in engine_names and n not in own}
+    assert replaced == ENGINE_NAMES_REPLACED, (sorted(replaced - ENGINE_NAMES_REPLACED),
+                                               sorted(ENGINE_NAMES_REPLACED - replaced))
+    hooks = set(minigan.engine.SEAMS["hook method"][EngineTensor])
+    assert hooks <= replaced, "a declared hook method minigan.Tensor does not override"
+
+
+def test_the_hook_methods_and_tables_are_the_engines():
+    for cls, names in minigan.engine.SEAMS["hook method"].items():
+        assert cls.__module__.startswith("minigan.engine") and all(callable(getattr(cls, n)) for n in names), cls
+    from minigan.engine import graph, walk
+    tables = minigan.engine.SEAMS["table"]
+    assert tables["RESULT_ADJUSTMENTS"] is graph.RESULT_ADJUSTMENTS
+    assert tables["GRADIENT_ADJUSTMENTS"] is graph.GRADIENT_ADJUSTMENTS
+    assert tables["post_accumulate"] is walk.post_accumulate
+
+
+def test_a_nodes_hooks_leave_its_backward_alone():
+    """register_hook and register_prehook on a node fill its node_hooks, which the walk runs; the node's backward stays
+    its class's (none is replaced per instance)."""
+    import minigan as m
+    w = m.tensor([1.0, 2.0], requires_grad=True)
+    y = (w * 3).sum()
+    seen = []
+    node = y.grad_fn.next_functions[0][0]
+    node.register_prehook(lambda grads: seen.append("pre"))
+    node.register_hook(lambda grads_in, grads_out: seen.append("post"))
+    y.backward(retain_graph=True)  # (a freed node's __dict__ is emptied: kept, it shows what was set on it)
+    assert seen == ["pre", "post"] and "backward" not in vars(node) and w.grad.tolist() == [3.0, 3.0]
+
+
+def test_the_tables_hold_the_op_rows_and_nothing_else():
+    """RESULT_ADJUSTMENTS, GRADIENT_ADJUSTMENTS and the grad_fn names are minigan/surface/ops.py's rows, filled once:
+    nothing else in the library writes into them; and every engine op has its row."""
+    whole_library()
+    from minigan.engine import graph
+    from minigan.engine.graph import Node
+    from minigan.surface import node_view, ops
+    rows = ops.ROWS
+    assert graph.RESULT_ADJUSTMENTS == {r.node: r.layout for r in rows if r.layout is not None}
+    assert graph.GRADIENT_ADJUSTMENTS == {r.node: r.gradient for r in rows if r.gradient is not None}
+    assert node_view.NAMES == {r.node.__name__: r.grad_fn for r in rows if r.grad_fn is not None}
+    assert node_view.BY_CALL == {r.node.__name__: r.by_call for r in rows if r.by_call is not None}
+    for column in ("grad_fn", "by_call"):  # (by class name: rows of one name must agree)
+        by_name = {}
+        for r in rows:
+            by_name.setdefault(r.node.__name__, set()).add(getattr(r, column))
+        assert {k: v for k, v in by_name.items() if len(v - {None}) > 1} == {}, column
+    assert len({r.node for r in rows}) == len(rows), "an op with two rows"
+
+    def subclasses(c):
+        for s in c.__subclasses__():
+            yield s
+            yield from subclasses(s)
+    engine_ops = {s for s in subclasses(Node) if s.__module__.startswith("minigan.engine.")}
+    assert {_name(s) for s in engine_ops - {r.node for r in rows}} == set(), "engine ops without a row"

@@ -5,9 +5,9 @@ the one a learner reads beside its forward.
 Counted with ``sys.setprofile``: each call of a function named ``backward`` on a ``Node``, by the file that defines
 the code that ran.  Where PyTorch's gradients under create_graph differ from the engine's in what a program sees
 (which of them require grad, the graph a third order walks), the surface adjusts the engine's result through the
-engine's GRADIENT_ADJUSTMENTS (minigan/functional/conv.py, minigan/functional/norm.py, and x ** 0's constant zero
-in minigan/surface/pointwise.py), and runs no backward of its own (its conv and batch-norm subclasses of the
-engine's nodes did, under create_graph, until their rules became such adjustments).
+engine's GRADIENT_ADJUSTMENTS (minigan/surface/ops.py's rows: minigan/surface/fused_backward.py's rules, and x ** 0's
+constant zero in minigan/surface/pointwise.py), and runs no backward of its own (its conv, batch-norm and BCE
+subclasses of the engine's nodes did, under create_graph, until their rules became such adjustments).
 """
 
 import subprocess
@@ -22,15 +22,17 @@ from minigan import optim
 from minigan.engine import backend, graph
 from minigan.engine.graph import Node
 from minigan.engine.ops import conv as C
+from minigan.engine.ops import loss as LS
 from minigan.engine.ops import norm as N
 from minigan.gans import GAN, WGANGP
 from minigan.gans.models import DCGANDiscriminator, DCGANGenerator
 from minigan.surface import pointwise, random
 
 ROOT = Path(minigan.__file__).resolve().parent
-# PyTorch's double-backward reading, by node class: the engine's convolutions and batch norm, minigan.Tensor's pow
-# (the surface's Pow, a subclass of the engine's: the engine's own Pow is not adjusted), and nothing else
-ADJUSTED = {C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight, N.BatchNorm, pointwise.Pow}
+# PyTorch's double-backward reading, by node class: the engine's convolutions, batch norm and binary cross-entropy,
+# minigan.Tensor's pow (the surface's Pow, a subclass of the engine's: the engine's own Pow is not adjusted), and
+# nothing else (minigan/surface/ops.py's gradient column)
+ADJUSTED = {C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight, N.BatchNorm, LS.BCE, pointwise.Pow}
 
 
 

@@ -28,7 +28,7 @@ def clip(x, lo, hi):
 
 
 def broadcast_to(x, shape):
-    return x if x.shape == tuple(shape) else S.BroadcastTo.apply(x, shape=tuple(shape))
+    return x if x.array.shape == tuple(shape) else S.BroadcastTo.apply(x, shape=tuple(shape))
 
 
 def where(cond, a, b):

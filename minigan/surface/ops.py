@@ -1,0 +1,193 @@
+"""The parity layer's one table: a row per op the graph records, PyTorch's rules for it beside the engine's node.
+
+The engine (minigan/engine/) computes each op as the textbook does: forward the array expression, backward the
+derivative in its comment.  What a PyTorch program sees beyond the values is declared here, op by op, and nowhere
+else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a table):
+
+* ``node``: the class the graph records, an engine op, or the surface's where PyTorch computes another formula
+  (``Scaled``'s addmm, ``fused_backward.LeakyReLUOfResult``) or the op is PyTorch's only (``unary.XLogY``);
+* ``layout``: how PyTorch lays the result out (its strides; minigan/surface/parity.py), the engine's
+  ``RESULT_ADJUSTMENTS``;
+* ``gradient``: the gradients under create_graph as PyTorch's backward node gives them (which of them require
+  grad, PyTorch's zeros), the engine's ``GRADIENT_ADJUSTMENTS``;
+* ``grad_fn``: the name ``y.grad_fn`` prints (``MulBackward0`` when left out), a function of the node where its
+  edges tell; ``by_call``: where the call decides it (``x.sum()`` SumBackward0, ``x.sum(1)`` SumBackward1), read
+  while the node still holds what forward kept (minigan/surface/node_view.py);
+* ``kernels``: where PyTorch's kernels round otherwise than the textbook's formula, who computes them.
+
+The engine's two tables and node_view's names are filled from these rows once, when the surface is installed
+(minigan/surface/tensor.py imports this module), and tests/engine/test_engine_extension_points.py checks that they
+hold the rows and nothing else.  docs/pytorch.md's op table is ``markdown()`` (tests/library/test_ops_table.py keeps
+it current).  A new op: one engine node, one row here.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+from minigan.engine.graph import GRADIENT_ADJUSTMENTS, adjust_results
+from minigan.engine.inplace import ExpandedCopySlices
+from minigan.engine.ops import activation, conv, elementwise, linalg, loss, norm, pool, reduce, shape
+from minigan.surface import (
+    bounds,
+    factors,
+    fused_backward,
+    layout,
+    node_view,
+    pieces,
+    pointwise,
+    products,
+    reductions,
+    unary,
+)
+from minigan.surface.parity import (
+    as_first,
+    as_operands,
+    clamped,
+    its_own,
+    loss_as,
+    pow_layout,
+    row_major,
+    where_layout,
+)
+
+
+class Row(NamedTuple):
+    node: type
+    layout: Callable | None = None
+    gradient: Callable | None = None
+    grad_fn: str | Callable | None = None
+    by_call: Callable | None = None
+    kernels: str = ""
+
+
+# ----------------------------------------------------------------------------- PyTorch's names, where the call tells
+def _linear(node) -> str:  # with a bias, or not
+    return "AddmmBackward0" if len(node.edges) == 3 else "MmBackward0"
+
+
+def _fill(node) -> str:  # x.fill_(tensor), x.fill_(number)
+    return "torch::autograd::CopyBackwards" if node.edges[1] is not None else "FillBackward2"
+
+
+def _pow(node) -> str:  # number ** x, x ** number, x ** y
+    return "PowBackward2" if node.edges[0] is None else "PowBackward0" if node.edges[1] is None else "PowBackward1"
+
+
+def _indexing(node) -> str:
+    """x[0] SelectBackward0, x[1:] SliceBackward0, x[None] UnsqueezeBackward0, x[[0, 2]] IndexBackward0: PyTorch
+    indexes dimension by dimension, and its last step (the rightmost item that does something) names the node."""
+    if node.advanced:
+        return "IndexBackward0"
+    for item in reversed(node.index):
+        if item is None:
+            return "UnsqueezeBackward0"
+        if isinstance(item, slice) and item != slice(None):
+            return "SliceBackward0"
+        if not isinstance(item, slice) and item is not Ellipsis:
+            return "SelectBackward0"
+    return "SliceBackward0" if slice(None) in node.index else "AliasBackward0"  # x[:], x[...]
+
+
+def _matmul(node) -> str:
+    ndims = tuple(len(shape) for shape in node.shapes)
+    return {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0",
+            (1, 2): "SqueezeBackward4"}.get(ndims, "UnsafeViewBackward0")  # (batched: a bmm, viewed)
+
+
+def _transpose(node) -> str:  # x.transpose(1, 2), x.mT; x.T
+    swaps_two = len(node.axes) > 2 and sum(a != i for i, a in enumerate(node.axes)) == 2
+    return "TransposeBackward0" if swaps_two else "PermuteBackward0"
+
+
+def _sum(node) -> str:  # x.sum(), x.sum(dim)
+    return "SumBackward0" if node.axis is None else "SumBackward1"
+
+
+def _mean(node) -> str:
+    return "MeanBackward0" if node.axis is None else "MeanBackward1"
+
+
+def _max(node) -> str:  # x.amax(dim), x.max()
+    return "AmaxBackward0" if node.amax else "MaxBackward1"
+
+
+def _pool(node) -> str:
+    return "AvgPool2DBackward0" if node.mode == "avg" else "MaxPool2DWithIndicesBackward0"
+
+
+_POW_KERNELS = ("power, zero_da, zero_db: PyTorch's kernels (x ** 3 multiplied, x ** -0.5 as 1/sqrt, C's pow for a "
+                "tensor exponent) and pow_backward's zeros, hook methods of minigan/surface/pointwise.py's Pow")
+_CONVOLUTION = fused_backward.convolution_backward
+
+ROWS = (
+    # elementwise (TensorIterator: the result laid out as its operands)
+    Row(elementwise.Add, as_operands), Row(elementwise.Sub, as_operands), Row(elementwise.Mul, as_operands),
+    Row(elementwise.Div, as_operands), Row(elementwise.Maximum, as_operands), Row(elementwise.Minimum, as_operands),
+    Row(elementwise.Neg), Row(elementwise.Exp), Row(elementwise.Log), Row(elementwise.Sign), Row(elementwise.Abs),
+    Row(elementwise.Sqrt), Row(elementwise.Clone), Row(elementwise.Cast, grad_fn="ToCopyBackward0"),
+    Row(elementwise.Pow, pow_layout, grad_fn=_pow),
+    Row(pointwise.Pow, pow_layout, pointwise.pow_backward, _pow, kernels=_POW_KERNELS),
+    Row(elementwise.Where, where_layout), Row(elementwise.Clamp, clamped, grad_fn="ClampBackward1"),
+    Row(elementwise.Fill, grad_fn=_fill),
+    Row(pieces.ClampBy, as_operands, grad_fn="ClampBackward0"),  # (clamp with tensor bounds: PyTorch's clamp.Tensor)
+    Row(bounds.RefusingClampBy, as_operands, grad_fn="ClampBackward0"), Row(pieces.Hardtanh, clamped),
+    Row(unary.XLogY, grad_fn="XlogyBackward0"), Row(unary.Log1p, grad_fn="Log1PBackward0"),
+    # activations
+    Row(activation.Sigmoid), Row(activation.SigmoidBackward), Row(activation.Tanh), Row(activation.Step),
+    Row(activation.Select), Row(activation.ReLU, grad_fn="ReluBackward0"),
+    Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0"),
+    Row(fused_backward.LeakyReLUOfResult, as_first, grad_fn="LeakyReluBackward0"), Row(activation.Softplus),
+    # reductions and scans (a row-major result)
+    Row(reduce.Sum, row_major, by_call=_sum), Row(reduce.Mean, row_major, by_call=_mean),
+    Row(reduce.Max, row_major, grad_fn="MaxBackward1", by_call=_max),
+    Row(reduce.Norm2, row_major, grad_fn="LinalgVectorNormBackward0"), Row(reduce.Softmax, row_major),
+    Row(reduce.LogSoftmax, row_major, grad_fn="LogSoftmaxBackward0"), Row(factors.Prod, row_major),
+    Row(reductions.Prod, row_major), Row(factors.CumSum, row_major, grad_fn="CumsumBackward0"),
+    Row(factors.LogSumExp, row_major, grad_fn="LogsumexpBackward0"),
+    # products
+    Row(linalg.MatMul, row_major, grad_fn="MmBackward0", by_call=_matmul),
+    Row(products.Scaled, row_major, grad_fn="MmBackward0", by_call=_matmul,
+        kernels="addmm's, addmv's, addbmm's: gemm scales each term, gemv and bmm the sum"),
+    Row(linalg.Linear, row_major, grad_fn=_linear),
+    # shapes, views, indexing
+    Row(shape.Reshape, grad_fn="ViewBackward0"), Row(shape.BroadcastTo, grad_fn="ExpandBackward0"),
+    Row(shape.Transpose, grad_fn="PermuteBackward0", by_call=_transpose),
+    Row(shape.GetItem, grad_fn="SelectBackward0", by_call=_indexing), Row(shape.IndexAdd),
+    Row(shape.IndexPut, grad_fn="IndexPutBackward0"), Row(shape.CopySlices, grad_fn="torch::autograd::CopySlices"),
+    Row(ExpandedCopySlices, grad_fn="torch::autograd::CopySlices"), Row(shape.Cat, row_major),
+    Row(layout.Joined, its_own, grad_fn="CatBackward0"),  # (cat of channels-last inputs, written in their layout)
+    Row(shape.Pad, row_major, grad_fn="ConstantPadNdBackward0"), Row(shape.ToDevice, grad_fn="ToCopyBackward0"),
+    # losses (reduction="none": laid out as the operands the kernel writes after)
+    Row(loss.BCEWithLogits, loss_as(1), grad_fn="BinaryCrossEntropyWithLogitsBackward0"),
+    Row(loss.BCE, loss_as(0), fused_backward.binary_cross_entropy_backward, "BinaryCrossEntropyBackward0",
+        kernels="binary_cross_entropy_backward's ε (float32 1e-12) and its double backward (fused_backward._BCEGrad)"),
+    Row(loss.CrossEntropy, grad_fn="NllLossBackward0"), Row(loss.MSE, loss_as(0, 1), grad_fn="MseLossBackward0"),
+    # convolutions, norms, pools
+    Row(conv.Conv2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0"),
+    Row(conv.ConvTranspose2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0"),
+    Row(conv.Conv2dWeight, gradient=_CONVOLUTION),
+    Row(norm.BatchNorm, gradient=fused_backward.batch_norm_backward, grad_fn="NativeBatchNormBackward0"),
+    Row(pool.Pool2d, grad_fn="MaxPool2DWithIndicesBackward0", by_call=_pool), Row(pool.Unpool2d),
+    Row(pool.UpsampleNearest2d, grad_fn="UpsampleNearest2DBackward0"),
+)
+
+
+def markdown() -> str:
+    """The rows as docs/pytorch.md's op table."""
+    def name(f):
+        return "" if f is None else f if isinstance(f, str) else f"`{f.__module__.rpartition('.')[2]}.{f.__name__}`"
+    lines = ["| node | layout | gradient under create_graph | grad_fn | PyTorch's kernels |", "|---|---|---|---|---|"]
+    for r in ROWS:
+        shown = name(r.grad_fn) or f"{r.node.__name__}Backward0"
+        shown += f", by call: {name(r.by_call)}" if r.by_call else ""
+        lines.append(f"| `{r.node.__module__.removeprefix('minigan.')}.{r.node.__name__}` | {name(r.layout)} | "
+                     f"{name(r.gradient)} | {shown} | {r.kernels} |")
+    return "\n".join(lines) + "\n"
+
+
+# The rows into the engine's two tables and node_view's names (by class name: a subclass kept as its base's node)
+adjust_results({r.node: r.layout for r in ROWS if r.layout is not None})
+GRADIENT_ADJUSTMENTS.update({r.node: r.gradient for r in ROWS if r.gradient is not None})
+node_view.NAMES.update({r.node.__name__: r.grad_fn for r in ROWS if r.grad_fn is not None})
+node_view.BY_CALL.update({r.node.__name__: r.by_call for r in ROWS if r.by_call is not None})

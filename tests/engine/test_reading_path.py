@@ -96,13 +96,15 @@ def test_the_reading_path_is_short_and_all_engine():
 SHARE_TARGET = 0.10
 LIBRARY = ("nn/", "optim/")
 CEILING = {  # the parity layer's lines in the traced step (when set: of how many distinct lines, the share; where)
-    "2-D tensors": 4,  # of 112 (3.6%): surface/parity.py's layout of a 2-D result
-    "a loss by hand": 38,  # of 174 (21.8%): pow's kernels (surface/pointwise.py), mean's forms, _dtype.py
-    "a view then an op": 26,  # of 178 (14.6%): surface/parity.py's layout of the broadcast product
-    "a two-layer net by hand": 71,  # of 334 (21.3%): pow, matmul's saved copies, in-place `-=`'s overlap refusals
-    "a layer, a loss and a step": 55,  # of 285 (19.3%): F.linear's and F.mse_loss's doors, the overlap refusals
-    "a GAN step": 76,  # of 390 (19.5%): F.*'s doors, leaky_relu, the overlap refusals
-    "a convolution with batch norm": 108,  # of 485 (22.3%): F.conv2d's and F.batch_norm's doors and their rows
+    "2-D tensors": 4,  # of 109 (3.7%): surface/parity.py's layout of a 2-D result
+    "a loss by hand": 34,  # of 171 (19.9%): pow's kernels (surface/pointwise.py), mean's forms, _dtype.py
+    "a view then an op": 23,  # of 172 (13.4%): surface/parity.py's layout of the broadcast product
+    "a two-layer net by hand": 65,  # of 326 (19.9%): pow, matmul's saved copies, in-place `-=`'s overlap refusals
+    "a layer, a loss and a step": 55,  # of 282 (19.5%): F.linear's and F.mse_loss's doors, the overlap refusals
+    "a GAN step": 76,  # of 386 (19.7%): F.*'s doors, leaky_relu, the overlap refusals
+    # 108 of 485 before the conv and pool doors' pair check (functional/_common.py's `pair`, 11 lines) left
+    # engine/checks.py for the door it serves: the same lines, counted above the engine now (the step runs 19 fewer)
+    "a convolution with batch norm": 114,  # of 482 (23.7%): F.conv2d's and F.batch_norm's doors and their rows
 }
 ABOVE_TARGET = {"a loss by hand", "a view then an op", "a two-layer net by hand", "a layer, a loss and a step",
                 "a GAN step", "a convolution with batch norm"}

@@ -24,6 +24,7 @@ from minigan.distributions.laplace import Laplace
 from minigan.distributions.multivariate_normal import MultivariateNormal
 from minigan.distributions.normal import Normal
 from minigan.distributions.one_hot_categorical import OneHotCategorical
+from minigan.distributions.relaxed_categorical import RelaxedOneHotCategorical
 from minigan.distributions.transformed_distribution import TransformedDistribution
 from minigan.distributions.transforms import (
     AffineTransform,
@@ -41,9 +42,9 @@ from minigan.surface.missing import NotInMinigan
 
 __all__ = ["AffineTransform", "Bernoulli", "Categorical", "ComposeTransform", "Distribution", "ExpTransform",
            "Exponential", "ExponentialFamily", "Independent", "IndependentTransform", "Laplace", "MultivariateNormal",
-           "Normal", "OneHotCategorical", "SigmoidTransform", "SoftplusTransform", "TanhTransform", "Transform",
-           "TransformedDistribution", "Uniform", "constraints", "identity_transform", "kl_divergence",
-           "register_kl", "transforms"]
+           "Normal", "OneHotCategorical", "RelaxedOneHotCategorical", "SigmoidTransform", "SoftplusTransform",
+           "TanhTransform", "Transform", "TransformedDistribution", "Uniform", "constraints", "identity_transform",
+           "kl_divergence", "register_kl", "transforms"]
 
 # PyTorch's distributions minigan does not have, and why (one line each, the AttributeError's message)
 REJECTION = ("samples by rejection (Marsaglia and Tsang's gamma sampler), which minigan's streams do not reproduce "
@@ -53,7 +54,7 @@ ABSENT = {
                      "Kumaraswamy", "LKJCholesky", "Wishart"], REJECTION),
     **dict.fromkeys(["Binomial", "Poisson", "NegativeBinomial", "Multinomial", "Geometric", "Cauchy", "HalfCauchy",
                      "HalfNormal", "LogNormal", "Gumbel", "Pareto", "Weibull", "VonMises", "ContinuousBernoulli",
-                     "RelaxedBernoulli", "RelaxedOneHotCategorical", "LogisticNormal", "LowRankMultivariateNormal",
+                     "RelaxedBernoulli", "LogisticNormal", "LowRankMultivariateNormal",
                      "MixtureSameFamily", "GeneralizedPareto", "OneHotCategoricalStraightThrough"],
                     "not provided yet: build it from the distributions here (LogNormal(μ, σ) is "
                     "TransformedDistribution(Normal(μ, σ), ExpTransform()))"),

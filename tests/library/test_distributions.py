@@ -515,3 +515,25 @@ def test_the_cupy_twin_gives_numpys_numbers(name, cuda_device):
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("statement", [
+    "minigan.distributions.Gamma",
+    "from minigan.distributions import Gamma",  # (how PyTorch's users write it)
+    "from minigan.distributions import Normal, Beta",
+    "import minigan.distributions.gamma",  # (torch.distributions.gamma: the module that holds Gamma)
+    "from minigan.distributions.gamma import Gamma",
+])
+def test_a_distribution_minigan_lacks_says_so_in_one_line_however_it_is_imported(statement):
+    with pytest.raises(minigan.NotInMinigan) as refused:
+        exec(statement, {"minigan": minigan})
+    message = str(refused.value)
+    assert len(message.splitlines()) == 1 and "by rejection" in message and "minigan.distributions." in message
+
+
+def test_a_name_neither_library_has_is_still_pythons_plain_error():
+    with pytest.raises(ImportError, match="cannot import name 'Gama'"):
+        exec("from minigan.distributions import Gama")
+    with pytest.raises(ModuleNotFoundError):
+        exec("import minigan.distributions.gama")
+    assert not hasattr(minigan.distributions, "Gamma")  # (an AttributeError: feature checks still work)

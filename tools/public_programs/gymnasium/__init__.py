@@ -1,7 +1,9 @@
 """A stand-in for Gymnasium (not installed here) for the policy-gradient programs: ``gymnasium.make('CartPole-v1')``,
-the cart and pole of Barto, Sutton and Anderson by Gymnasium's own equations and constants, seeded as Gymnasium
-seeds it (``reset(seed=...)`` makes NumPy's PCG64 generator of that seed; a reset without one draws on from it), so
-an episode is the same in every run."""
+the cart and pole of Barto, Sutton and Anderson, and ``make('Pendulum-v1')``, by Gymnasium's own equations and
+constants, seeded as Gymnasium seeds them (``reset(seed=...)`` makes NumPy's PCG64 generator of that seed; a reset
+without one draws on from it).  Where Gymnasium, never given a seed, would take one from the operating system, the
+stand-in takes it from NumPy's global generator: a program that seeds nothing itself still sees the same episodes in
+every run that seeds NumPy (the comparison's runner does)."""
 
 import math
 
@@ -27,8 +29,7 @@ class CartPoleEnv:
         self.render_mode, self.np_random, self.state, self._steps = render_mode, None, None, 0
 
     def reset(self, seed=None, options=None):
-        if seed is not None or self.np_random is None:
-            self.np_random = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+        self.np_random = _generator(self.np_random, seed)
         self.state, self._steps = self.np_random.uniform(low=-0.05, high=0.05, size=(4,)), 0
         return np.array(self.state, dtype=np.float32), {}
 
@@ -56,7 +57,56 @@ class CartPoleEnv:
         pass
 
 
+class PendulumEnv:
+    """Swing a pendulum up: torque in [-2, 2]; the observation is (cos θ, sin θ, θ'), the reward −(θ² + 0.1 θ'² +
+    0.001 u²) with θ normalised to [−π, π); never terminated, truncated after 200 steps."""
+
+    max_speed, max_torque, dt, g, m, l = 8.0, 2.0, 0.05, 10.0, 1.0, 1.0
+
+    def __init__(self, render_mode=None, g=10.0):
+        self.spec = _Spec("Pendulum-v1", 200, None)
+        self.g, self.render_mode, self.np_random, self.state, self._steps = g, render_mode, None, None, 0
+
+    def reset(self, seed=None, options=None):
+        self.np_random = _generator(self.np_random, seed)
+        high = np.array([np.pi, 1.0])
+        self.state, self._steps = self.np_random.uniform(low=-high, high=high), 0
+        return self._obs(), {}
+
+    def _obs(self):
+        theta, thetadot = self.state
+        return np.array([np.cos(theta), np.sin(theta), thetadot], dtype=np.float32)
+
+    def step(self, u):
+        th, thdot = self.state
+        u = np.clip(u, -self.max_torque, self.max_torque)[0]
+        costs = (((th + np.pi) % (2 * np.pi)) - np.pi) ** 2 + 0.1 * thdot**2 + 0.001 * (u**2)
+        newthdot = thdot + (3 * self.g / (2 * self.l) * np.sin(th) + 3.0 / (self.m * self.l**2) * u) * self.dt
+        newthdot = np.clip(newthdot, -self.max_speed, self.max_speed)
+        self.state, self._steps = np.array([th + newthdot * self.dt, newthdot]), self._steps + 1
+        return self._obs(), -costs, False, self._steps >= self.spec.max_episode_steps, {}
+
+    def render(self):
+        return None
+
+    def close(self):
+        pass
+
+
+def _generator(current, seed):
+    """Gymnasium's generator for ``reset(seed)``: a new one for a seed, else the one in use; never seeded, one seeded
+    from NumPy's global generator (the stand-in's rule: see the module's docstring)."""
+    if seed is None and current is not None:
+        return current
+    if seed is None:
+        seed = int(np.random.randint(2**31))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+
+
+ENVIRONMENTS = {"CartPole-v1": CartPoleEnv, "Pendulum-v1": PendulumEnv}
+
+
 def make(id, render_mode=None, **kwargs):
-    if id != "CartPole-v1":
-        raise ValueError(f"the gymnasium stand-in has only CartPole-v1, not {id!r}")
-    return CartPoleEnv(render_mode=render_mode)
+    if id not in ENVIRONMENTS:
+        raise ValueError(f"the gymnasium stand-in has {', '.join(ENVIRONMENTS)}, not {id!r}")
+    return ENVIRONMENTS[id](render_mode=render_mode, **kwargs)

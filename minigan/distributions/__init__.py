@@ -10,6 +10,7 @@ minigan's random streams as PyTorch's would (same seed, same numbers).
 draw by rejection (Gamma, Beta, Dirichlet and those built on them) are not here: asking for one says so.
 """
 
+import importlib.abc
 import sys
 
 from minigan.distributions import constraints, transforms
@@ -24,6 +25,7 @@ from minigan.distributions.laplace import Laplace
 from minigan.distributions.multivariate_normal import MultivariateNormal
 from minigan.distributions.normal import Normal
 from minigan.distributions.one_hot_categorical import OneHotCategorical
+from minigan.distributions.relaxed_categorical import RelaxedOneHotCategorical
 from minigan.distributions.transformed_distribution import TransformedDistribution
 from minigan.distributions.transforms import (
     AffineTransform,
@@ -41,9 +43,9 @@ from minigan.surface.missing import NotInMinigan
 
 __all__ = ["AffineTransform", "Bernoulli", "Categorical", "ComposeTransform", "Distribution", "ExpTransform",
            "Exponential", "ExponentialFamily", "Independent", "IndependentTransform", "Laplace", "MultivariateNormal",
-           "Normal", "OneHotCategorical", "SigmoidTransform", "SoftplusTransform", "TanhTransform", "Transform",
-           "TransformedDistribution", "Uniform", "constraints", "identity_transform", "kl_divergence",
-           "register_kl", "transforms"]
+           "Normal", "OneHotCategorical", "RelaxedOneHotCategorical", "SigmoidTransform", "SoftplusTransform",
+           "TanhTransform", "Transform", "TransformedDistribution", "Uniform", "constraints", "identity_transform",
+           "kl_divergence", "register_kl", "transforms"]
 
 # PyTorch's distributions minigan does not have, and why (one line each, the AttributeError's message)
 REJECTION = ("samples by rejection (Marsaglia and Tsang's gamma sampler), which minigan's streams do not reproduce "
@@ -53,15 +55,50 @@ ABSENT = {
                      "Kumaraswamy", "LKJCholesky", "Wishart"], REJECTION),
     **dict.fromkeys(["Binomial", "Poisson", "NegativeBinomial", "Multinomial", "Geometric", "Cauchy", "HalfCauchy",
                      "HalfNormal", "LogNormal", "Gumbel", "Pareto", "Weibull", "VonMises", "ContinuousBernoulli",
-                     "RelaxedBernoulli", "RelaxedOneHotCategorical", "LogisticNormal", "LowRankMultivariateNormal",
+                     "RelaxedBernoulli", "LogisticNormal", "LowRankMultivariateNormal",
                      "MixtureSameFamily", "GeneralizedPareto", "OneHotCategoricalStraightThrough"],
                     "not provided yet: build it from the distributions here (LogNormal(μ, σ) is "
                     "TransformedDistribution(Normal(μ, σ), ExpTransform()))"),
 }
 
 
+# torch.distributions' modules that hold those distributions (``from torch.distributions.gamma import Gamma``)
+ABSENT_MODULES = {
+    "gamma": "Gamma", "beta": "Beta", "dirichlet": "Dirichlet", "chi2": "Chi2", "inverse_gamma": "InverseGamma",
+    "studentT": "StudentT", "fishersnedecor": "FisherSnedecor", "kumaraswamy": "Kumaraswamy",
+    "lkj_cholesky": "LKJCholesky", "wishart": "Wishart", "binomial": "Binomial", "poisson": "Poisson",
+    "negative_binomial": "NegativeBinomial", "multinomial": "Multinomial", "geometric": "Geometric",
+    "cauchy": "Cauchy", "half_cauchy": "HalfCauchy", "half_normal": "HalfNormal", "log_normal": "LogNormal",
+    "gumbel": "Gumbel", "pareto": "Pareto", "weibull": "Weibull", "von_mises": "VonMises",
+    "continuous_bernoulli": "ContinuousBernoulli", "relaxed_bernoulli": "RelaxedBernoulli",
+    "logistic_normal": "LogisticNormal", "lowrank_multivariate_normal": "LowRankMultivariateNormal",
+    "mixture_same_family": "MixtureSameFamily", "generalized_pareto": "GeneralizedPareto",
+}
+
+
+def _refusal(name):
+    return NotInMinigan(f"minigan.distributions.{name}: {ABSENT[name]}")
+
+
 def __getattr__(name):
     """A torch.distributions name minigan lacks: one line saying so."""
     if name in ABSENT:
-        raise NotInMinigan(f"minigan.distributions.{name}: {ABSENT[name]}")
+        raise _refusal(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name, obj=sys.modules[__name__])
+
+
+class _AbsentFinder(importlib.abc.MetaPathFinder):
+    """The same line for ``from minigan.distributions import Gamma``.  That statement reads the attribute, and when
+    it is missing Python looks for a submodule ``minigan.distributions.Gamma`` and, finding none, raises a bare
+    "cannot import name": the advice ``__getattr__`` gave is lost.  Asked (last, after the real files) for such a
+    submodule, or for torch.distributions' module of an absent distribution, this finder refuses in its place."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        package, _, name = fullname.rpartition(".")
+        name = ABSENT_MODULES.get(name, name)
+        if package == __name__ and name in ABSENT:
+            raise _refusal(name)
+        return None  # (any other name: Python's own ModuleNotFoundError)
+
+
+sys.meta_path.append(_AbsentFinder())

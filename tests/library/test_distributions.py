@@ -74,6 +74,15 @@ def _mvn_entropy(m, lower):
     return 0.5 * m.shape[-1] * (1 + np.log(2 * np.pi)) + 0.5 * np.linalg.slogdet(lower @ np.swapaxes(lower, -1, -2))[1]
 
 
+def _relaxed_log_pdf(y, t, lg):
+    """Gumbel-softmax density on the simplex (Maddison et al.; Jang et al.), in log y:
+    log Γ(K) + (K−1) log τ + Σ_k (l_k − τ x_k) − K logsumexp(l − τ x) − Σ_k x_k,   x = log y."""
+    x, k = np.log(y), y.shape[-1]
+    score = lg - t * x
+    lse = np.log(np.exp(score - score.max(-1, keepdims=True)).sum(-1)) + score.max(-1)
+    return math.lgamma(k) + (k - 1) * np.log(t) + score.sum(-1) - k * lse - x.sum(-1)
+
+
 def _covariance(lower):
     return lower @ np.swapaxes(lower, -1, -2)
 
@@ -153,6 +162,12 @@ CASES = {
         lambda n: st.tuples(_lists(st.floats(-1.0, 1.0), n), _lists(st.floats(0.3, 1.0), n)),
         lambda m, s, **k: D_.TransformedDistribution(D_.Normal(m, s, **k), TR.TanhTransform(), **k),
         lambda y, m, s: _normal_log_pdf(np.arctanh(y), m, s) - np.log1p(-y ** 2), None, [[-1.0, 0.5], [0.5, 1.0]]),
+    "RelaxedOneHotCategorical": Case(
+        # (one temperature: PyTorch's rsample divides the (…, K) scores by it, its log_prob adds its log to the
+        # batch, so only a number broadcasts the same way in both)
+        lambda n: st.tuples(st.floats(0.4, 2.0).map(np.array), _lists(REAL, n * 3).map(lambda a: a.reshape(n, 3))),
+        lambda t, lg, **k: D_.RelaxedOneHotCategorical(t, logits=lg, **k), _relaxed_log_pdf, None,
+        [0.5, [[0.2, -1.0, 0.5], [1.0, 0.0, -0.5]]]),
 }
 
 
@@ -470,13 +485,16 @@ def test_normal_cdf_and_icdf_are_inverse_and_differentiable():
     assert minigan.gradgradcheck(lambda m, s: Normal(m, s).icdf(_t([0.3, 0.8])), [loc, scale])
 
 
-def _scored(case, device, x=None):
+def _scored(name, device, x=None):
     """(x, total, gradients): a sample on ``device`` (or ``x``) scored by log_prob, KL to itself, entropy and rsample,
     and the total's gradients with respect to the parameters, brought to the host."""
+    case = CASES[name]
     params = [_t(p).to(device).requires_grad_(True) for p in case.fixed]
     d = case.make(*params)
     x = d.sample((3,)) if x is None else x.to(device)
-    total = d.log_prob(x).sum() + kl_divergence(d, d).sum()
+    total = d.log_prob(x).sum()
+    if name != "RelaxedOneHotCategorical":  # (PyTorch has no KL between two relaxed one-hots)
+        total = total + kl_divergence(d, d).sum()
     if case.entropy is not None:
         total = total + d.entropy().sum()
     if d.has_rsample:
@@ -489,11 +507,33 @@ def _scored(case, device, x=None):
 def test_the_cupy_twin_gives_numpys_numbers(name, cuda_device):
     """The same program on the GPU's code path (the strict stand-in for CuPy, or CuPy): a sample drawn from the
     device's own stream, scored there and on the host, gives the same numbers and gradients."""
-    x, total, grads = _scored(CASES[name], "cuda")
+    x, total, grads = _scored(name, "cuda")
     assert x.device.type == "cuda"
-    _, host_total, host_grads = _scored(CASES[name], "cpu", x.to("cpu"))
+    _, host_total, host_grads = _scored(name, "cpu", x.to("cpu"))
     np.testing.assert_allclose(total, host_total, rtol=1e-12)
     for a, b in zip(grads, host_grads):
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("statement", [
+    "minigan.distributions.Gamma",
+    "from minigan.distributions import Gamma",  # (how PyTorch's users write it)
+    "from minigan.distributions import Normal, Beta",
+    "import minigan.distributions.gamma",  # (torch.distributions.gamma: the module that holds Gamma)
+    "from minigan.distributions.gamma import Gamma",
+])
+def test_a_distribution_minigan_lacks_says_so_in_one_line_however_it_is_imported(statement):
+    with pytest.raises(minigan.NotInMinigan) as refused:
+        exec(statement, {"minigan": minigan})
+    message = str(refused.value)
+    assert len(message.splitlines()) == 1 and "by rejection" in message and "minigan.distributions." in message
+
+
+def test_a_name_neither_library_has_is_still_pythons_plain_error():
+    with pytest.raises(ImportError, match="cannot import name 'Gama'"):
+        exec("from minigan.distributions import Gama")
+    with pytest.raises(ModuleNotFoundError):
+        exec("import minigan.distributions.gama")
+    assert not hasattr(minigan.distributions, "Gamma")  # (an AttributeError: feature checks still work)

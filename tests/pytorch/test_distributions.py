@@ -67,6 +67,13 @@ CASES = {
     "Transformed-sigmoid-tanh": (lambda lib, f: lib.distributions.TransformedDistribution(
         lib.distributions.Normal(f([0.3, -1.2]), f([0.5, 1.7])),
         [lib.distributions.transforms.SigmoidTransform(), lib.distributions.transforms.TanhTransform()]), False),
+    # Gumbel-softmax (a semi-supervised VAE's q(y|x)): log, exp and logsumexp of the drawn uniforms
+    "RelaxedOneHotCategorical": (lambda lib, f: lib.distributions.RelaxedOneHotCategorical(
+        f(0.6), logits=f([[0.3, -1.0, 2.0], [0.0, 0.5, -0.5]])), False),
+    "RelaxedOneHotCategorical-probs": (lambda lib, f: lib.distributions.RelaxedOneHotCategorical(
+        f([[0.5], [2.0]]), probs=f([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]])), False),
+    "ExpRelaxedCategorical": (lambda lib, f: lib.distributions.relaxed_categorical.ExpRelaxedCategorical(
+        f(0.6), logits=f([0.3, -1.0, 2.0])), False),
 }
 
 
@@ -156,13 +163,33 @@ def _attempt(value):
         return None
 
 
-def test_rsample_gradient_as_pytorchs():
-    (ours, theirs), (our_leaves, their_leaves) = _both("Normal", "float64", requires_grad=True)
+@pytest.mark.parametrize("name", ["Normal", "RelaxedOneHotCategorical", "RelaxedOneHotCategorical-probs"])
+def test_rsample_gradient_as_pytorchs(name):
+    (ours, theirs), (our_leaves, their_leaves) = _both(name, "float64", requires_grad=True)
     for d, lib in ((ours, minigan), (theirs, torch)):
         lib.manual_seed(2)
-        (d.rsample((5,)) ** 2).sum().backward()
+        (d.rsample((5,)) ** 2 * lib.arange(1.0, d.event_shape.numel() + 1, dtype=lib.float64)).sum().backward()
     for a, b in zip(our_leaves, their_leaves):
         _same(a.grad, b.grad, close=True)
+
+
+def test_a_relaxed_sample_lies_on_the_simplex_and_its_log_prob_is_pytorchs_at_its_own_samples():
+    """The semi-supervised VAE's ELBO term: log q(y|x) of q's own rsample, with the gradient to the logits."""
+    logits = np.random.default_rng(3).normal(size=(4, 10)).astype(np.float32)
+    ours, theirs = minigan.tensor(logits, requires_grad=True), torch.tensor(logits, requires_grad=True)
+    out = []
+    for lib, leaf in ((minigan, ours), (torch, theirs)):
+        lib.manual_seed(5)
+        q = lib.distributions.RelaxedOneHotCategorical(lib.tensor(0.6), logits=leaf)
+        y = q.rsample()
+        score = q.log_prob(y) - lib.distributions.RelaxedOneHotCategorical(
+            lib.tensor(0.6), logits=lib.zeros_like(y)).log_prob(y)
+        score.sum().backward()
+        out.append((y, score))
+    _same(out[0][0], out[1][0], close=True)
+    np.testing.assert_allclose(out[0][0].detach().numpy().sum(-1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(out[0][1].detach().numpy(), out[1][1].detach().numpy(), rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-4, atol=1e-4)
 
 
 def _pair(p, q):
@@ -266,7 +293,7 @@ def test_refusals_are_pytorchs_value_errors(call):
 NAMES = ["Distribution", "ExponentialFamily", "Normal", "Bernoulli", "Categorical", "OneHotCategorical", "Uniform",
          "Exponential", "Laplace", "MultivariateNormal", "Independent", "TransformedDistribution", "Transform",
          "AffineTransform", "ComposeTransform", "ExpTransform", "IndependentTransform", "SigmoidTransform",
-         "SoftplusTransform", "TanhTransform"]
+         "SoftplusTransform", "TanhTransform", "RelaxedOneHotCategorical"]
 
 
 @pytest.mark.parametrize("name", NAMES)

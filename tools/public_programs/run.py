@@ -105,6 +105,7 @@ class MiniganUnderTorchsNames(importlib.abc.MetaPathFinder, importlib.abc.Loader
 def run(path, library):
     """(printed text, None) when the program ran to its end, else (printed text, the exception)."""
     import minigan
+    import minigan.distributions  # (reset after the run, below)
     for k in [k for k in sys.modules if k.startswith("torchvision")]:
         del sys.modules[k]
     random.seed(0)
@@ -161,6 +162,9 @@ def run(path, library):
         minigan.set_default_dtype(minigan.float32)
         minigan.set_grad_enabled(True)
         minigan.set_printoptions(profile="default")
+        # (a program may turn the distributions' argument checks off: back to both libraries' default)
+        torch.distributions.Distribution.set_default_validate_args(__debug__)
+        minigan.distributions.Distribution.set_default_validate_args(__debug__)
     return out.getvalue(), error
 
 

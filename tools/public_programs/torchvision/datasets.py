@@ -9,7 +9,8 @@ class MNIST:
         self.labels = rng.integers(0, 10, size=n)
         self.images = (rng.uniform(0, 60, size=(n, 28, 28)) + self.labels[:, None, None] * 19).astype(np.uint8)
         self.transform, self.target_transform = transform, target_transform
-        self.data, self.targets = self.images, self.labels
+        # torchvision's MNIST holds its images and labels as tensors (uint8 and int64), as programs index them
+        self.data, self.targets = torch.from_numpy(self.images), torch.from_numpy(self.labels.astype(np.int64))
         self.train = train  # (a program's check_accuracy asks its loader's dataset which split it is)
 
     def __len__(self):

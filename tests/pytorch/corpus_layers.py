@@ -1,11 +1,248 @@
-"""More of outsider_programs_round5.py's programs (part 2 of 3; the first part holds the header)."""
+"""Programs run unchanged under PyTorch and under minigan (tests/pytorch/corpus.py, test_corpus.py): layers and
+torch.nn.functional: recurrent layers, attention written by hand, decoders, padding, interpolation, patches, losses with
+their options."""
 
-import io
+import math
 
 import numpy as np
 
-from pytorch.outsider_programs_round3 import caught, data, fill_
-from pytorch.outsider_programs_round5 import program
+from pytorch.corpus import caught, data, fill_, registry
+
+PROGRAMS, program = registry()
+
+
+@program
+def losses_with_mixed_dtypes(torch):
+    a = torch.tensor([1.0, 2.0])
+    b = torch.tensor([1.5, 2.5], dtype=torch.float64)
+    return (caught(torch.nn.functional.mse_loss, a, b), torch.nn.functional.l1_loss(a, a.half().float()),
+            a.sum(dtype=torch.float64), (torch.tensor(1.0, dtype=torch.float16) + 1.5).dtype,
+            torch.nn.functional.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0])).dtype)
+
+
+@program
+def float64_model_float32_targets_loss(torch):
+    net = fill_(torch, torch.nn.Linear(2, 1)).double()
+    x = data(torch, 3, 2, dtype=torch.float64)
+    y = data(torch, 3, 1)
+    out = net(x)
+    loss = ((out - y) ** 2).mean()
+    loss.backward()
+    return loss.dtype, loss, net.weight.grad.dtype, caught(torch.nn.functional.mse_loss, out, y)
+
+
+@program
+def bce_with_logits_pos_weight_and_double_targets(torch):
+    logits = data(torch, 4, 1).requires_grad_()
+    target = torch.tensor([[1.0], [0.0], [1.0], [0.0]], dtype=torch.float64)
+    err = caught(torch.nn.functional.binary_cross_entropy_with_logits, logits, target)
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target.float(), pos_weight=torch.tensor([3.0]))
+    loss.backward()
+    return err, loss, logits.grad
+
+
+@program
+def lstm_padded_batch_last_valid_step(torch):
+    torch.manual_seed(0)
+    lstm = fill_(torch, torch.nn.LSTM(input_size=3, hidden_size=4, batch_first=True), scale=0.4).double()
+    x = data(torch, 2, 5, 3, dtype=torch.float64)
+    lengths = torch.tensor([5, 3])
+    out, (h, c) = lstm(x)
+    last = out[torch.arange(2), lengths - 1]  # the last valid step of each sequence
+    last.sum().backward()
+    return out.shape, h.shape, c.shape, last, lstm.weight_ih_l0.grad, [n for n, _ in lstm.named_parameters()]
+
+
+@program
+def gru_two_layers_bidirectional_with_h0(torch):
+    gru = fill_(torch, torch.nn.GRU(3, 2, num_layers=2, bidirectional=True), scale=0.5).double()
+    x = data(torch, 4, 1, 3, dtype=torch.float64)  # (seq, batch, feature)
+    h0 = torch.zeros(4, 1, 2, dtype=torch.float64)
+    out, hn = gru(x, h0)
+    forward_last, backward_first = out[-1, :, :2], out[0, :, 2:]
+    return out.shape, hn.shape, forward_last, hn[-2], backward_first, hn[-1]
+
+
+@program
+def rnn_cell_unrolled_by_hand(torch):
+    cell = fill_(torch, torch.nn.RNNCell(2, 3, nonlinearity="relu")).double()
+    xs = data(torch, 4, 2, 2, dtype=torch.float64)
+    h = torch.zeros(2, 3, dtype=torch.float64)
+    outs = []
+    for t in range(xs.size(0)):
+        h = cell(xs[t], h)
+        outs.append(h)
+    seq = torch.stack(outs)
+    seq.pow(2).sum().backward()
+    return seq, cell.weight_hh.grad, cell.bias_ih.grad
+
+
+@program
+def lstm_cell_state_tuple_and_detach_between_chunks(torch):
+    cell = fill_(torch, torch.nn.LSTMCell(2, 2)).double()
+    xs = data(torch, 6, 1, 2, dtype=torch.float64)
+    h = c = torch.zeros(1, 2, dtype=torch.float64)
+    losses = []
+    for chunk in xs.split(3):  # truncated backpropagation through time
+        h, c = h.detach(), c.detach()
+        for x in chunk:
+            h, c = cell(x, (h, c))
+        loss = h.sum()
+        cell.zero_grad()
+        loss.backward()
+        losses.append((loss.item(), cell.weight_ih.grad.clone()))
+    return losses, h.requires_grad, c.grad_fn is not None
+
+
+@program
+def attention_with_einsum_and_causal_mask(torch):
+    q = data(torch, 2, 4, 3, dtype=torch.float64).requires_grad_()
+    k = data(torch, 2, 4, 3, dtype=torch.float64, offset=0.5)
+    v = data(torch, 2, 4, 3, dtype=torch.float64, offset=1.0)
+    scores = torch.einsum("bqd,bkd->bqk", q, k) / math.sqrt(q.size(-1))
+    causal = torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1)
+    scores = scores.masked_fill(causal, float("-inf"))
+    attn = scores.softmax(dim=-1)
+    out = attn @ v
+    out.sum().backward()
+    return attn, out, q.grad
+
+
+@program
+def attention_padding_mask_broadcast(torch):
+    scores = data(torch, 2, 3, 3, dtype=torch.float64)
+    lengths = torch.tensor([3, 2])
+    pad = torch.arange(3)[None, :] >= lengths[:, None]  # (batch, key)
+    masked = scores.masked_fill(pad[:, None, :], -1e9)
+    weights = torch.softmax(masked, dim=2)
+    return pad, weights, weights.sum(-1), weights[1, :, 2]
+
+
+@program
+def scaled_dot_product_attention_matches_by_hand(torch):
+    F = torch.nn.functional
+    q = data(torch, 1, 2, 3, 4, dtype=torch.float64)
+    k = data(torch, 1, 2, 3, 4, dtype=torch.float64, offset=0.3)
+    v = data(torch, 1, 2, 3, 4, dtype=torch.float64, offset=0.6)
+    fused = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    mask = torch.ones(3, 3, dtype=torch.bool).tril()
+    s = (q @ k.transpose(-2, -1)) / 2.0
+    by_hand = s.masked_fill(~mask, float("-inf")).softmax(-1) @ v
+    return fused, torch.allclose(fused, by_hand)
+
+
+@program
+def einsum_forms(torch):
+    a = data(torch, 2, 3, dtype=torch.float64)
+    b = data(torch, 3, 4, dtype=torch.float64, offset=1.0)
+    v = data(torch, 3, dtype=torch.float64, offset=2.0)
+    return (torch.einsum("ij,jk->ik", a, b), torch.einsum("ij->ji", a), torch.einsum("ii->", b[:, :3]),
+            torch.einsum("i,i->", v, v), torch.einsum("i,j->ij", v, v), torch.einsum("ij->j", a),
+            torch.einsum("...j,j->...", a, v), torch.einsum("bij,bjk->bik", a[None], b[None]))
+
+
+@program
+def upsample_then_conv_decoder(torch):
+    nn = torch.nn
+    dec = fill_(torch, nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(2, 1, 3, padding=1),
+                                     nn.Tanh())).double()
+    z = data(torch, 1, 2, 2, 2, dtype=torch.float64)
+    y = dec(z)
+    y.mean().backward()
+    return y.shape, y, dec[1].weight.grad
+
+
+@program
+def interpolate_bilinear_align_corners(torch):
+    F = torch.nn.functional
+    x = torch.arange(16, dtype=torch.float64).reshape(1, 1, 4, 4).requires_grad_()
+    a = F.interpolate(x, size=(6, 5), mode="bilinear", align_corners=False)
+    b = F.interpolate(x, scale_factor=0.5, mode="bilinear", align_corners=True)
+    (a.sum() + b.sum()).backward()
+    return a, b, x.grad
+
+
+@program
+def pad_modes_for_images(torch):
+    F = torch.nn.functional
+    x = torch.arange(6, dtype=torch.float64).reshape(1, 1, 2, 3)
+    return (F.pad(x, (1, 1)), F.pad(x, (1, 0, 0, 1), value=-1.0), F.pad(x, (2, 2, 1, 1), mode="reflect"),
+            F.pad(x, (1, 2, 1, 0), mode="replicate"), F.pad(x, (1, 1, 1, 1), mode="circular"),
+            F.pad(x, (-1, 0)), caught(F.pad, x, (3, 3), mode="reflect"))
+
+
+@program
+def unfold_patches_and_fold_back(torch):
+    F = torch.nn.functional
+    img = torch.arange(32, dtype=torch.float64).reshape(1, 2, 4, 4)
+    patches = F.unfold(img, kernel_size=2, stride=2)  # (1, 2*2*2, 4)
+    back = F.fold(patches, output_size=(4, 4), kernel_size=2, stride=2)
+    overlap = F.fold(F.unfold(img, kernel_size=3, padding=1), output_size=(4, 4), kernel_size=3, padding=1)
+    counts = F.fold(F.unfold(torch.ones_like(img), 3, padding=1), (4, 4), 3, padding=1)
+    return patches.shape, patches[0, :, 0], torch.equal(back, img), overlap / counts
+
+
+@program
+def pixel_shuffle_subpixel_conv(torch):
+    x = torch.arange(16, dtype=torch.float64).reshape(1, 4, 2, 2).requires_grad_()
+    y = torch.nn.PixelShuffle(2)(x)
+    back = torch.nn.functional.pixel_unshuffle(y, 2)
+    (y * torch.arange(16, dtype=torch.float64).reshape(1, 1, 4, 4)).sum().backward()
+    return y, torch.equal(back, x), x.grad
+
+
+@program
+def conv_transpose_output_padding_shapes(torch):
+    nn = torch.nn
+    up = fill_(torch, nn.ConvTranspose2d(2, 1, kernel_size=3, stride=2, padding=1, output_padding=1)).double()
+    x = data(torch, 1, 2, 3, 3, dtype=torch.float64)
+    y = up(x)
+    y2 = up(x, output_size=[5, 5])
+    return y.shape, y2.shape, y[0, 0, :2], caught(up, x, output_size=[9, 9])
+
+
+@program
+def pad_modes_1d_and_2d_with_grads(torch):
+    F = torch.nn.functional
+    x1 = data(torch, 1, 2, 5, dtype=torch.float64).requires_grad_()
+    x2 = data(torch, 1, 1, 3, 4, dtype=torch.float64).requires_grad_()
+    outs = [F.pad(x1, (2, 1), mode="reflect"), F.pad(x1, (1, 3), mode="replicate"), F.pad(x1, (2, 2), mode="circular"),
+            F.pad(x1, (1, 1), value=-1.0), F.pad(x1, (-1, 2)), F.pad(x2, (1, 1, 2, 0), mode="reflect"),
+            F.pad(x2, (0, 2, 1, 1), mode="replicate"), F.pad(x2, (1, 1, 1, 1), mode="circular"),
+            F.pad(x2, (1, 0), mode="constant", value=2.5), F.pad(x2, (0, 0, 0, 0, 1, 1))]
+    total = sum((o * torch.arange(o.numel(), dtype=torch.float64).reshape(o.shape)).sum() for o in outs)
+    total.backward()
+    return ([o.shape for o in outs], outs, x1.grad, x2.grad, caught(F.pad, x1, (5, 0), mode="reflect"),
+            caught(F.pad, x1, (1,)), caught(F.pad, x1, (1, 1), mode="wrap"))
+
+
+@program
+def interpolate_modes_sizes_and_scale_factors(torch):
+    F = torch.nn.functional
+    x = data(torch, 1, 2, 3, 4, dtype=torch.float64).requires_grad_()
+    x1 = data(torch, 1, 1, 5, dtype=torch.float64)
+    outs = [F.interpolate(x, scale_factor=2, mode="nearest"), F.interpolate(x, size=(5, 7), mode="nearest"),
+            F.interpolate(x, size=(6, 3), mode="bilinear", align_corners=False),
+            F.interpolate(x, scale_factor=(1.5, 0.5), mode="bilinear", align_corners=True),
+            F.interpolate(x1, size=8, mode="linear"), F.interpolate(x1, scale_factor=0.6, mode="nearest"),
+            F.interpolate(x, size=(2, 2), mode="area")]
+    sum(o.sum() for o in outs[:4]).backward()
+    return (outs, x.grad, caught(F.interpolate, x, size=(2, 2), scale_factor=2),
+            caught(F.interpolate, x, mode="nearest"), caught(F.interpolate, x1, size=4, mode="bilinear"))
+
+
+@program
+def normalize_cosine_similarity_pairwise_distance(torch):
+    F = torch.nn.functional
+    a = data(torch, 4, 3, dtype=torch.float64).requires_grad_()
+    b = data(torch, 4, 3, dtype=torch.float64, offset=1.0)
+    z = torch.zeros(2, 3, dtype=torch.float64)
+    outs = (F.normalize(a), F.normalize(a, p=1, dim=0), F.normalize(z, dim=1), F.cosine_similarity(a, b),
+            F.cosine_similarity(a, b, dim=0), F.cosine_similarity(a[:1], b), F.cosine_similarity(z, z),
+            F.pairwise_distance(a, b), F.pairwise_distance(a, b, p=1, keepdim=True), F.pairwise_distance(a, a),
+            torch.nn.CosineSimilarity(dim=1, eps=1e-6)(a, b), torch.nn.PairwiseDistance(p=3)(a, b))
+    sum(o.sum() for o in outs if o.requires_grad).backward()
+    return outs, a.grad
 
 
 @program
@@ -109,206 +346,6 @@ def one_hot_pixel_shuffle_and_unshuffle(torch):
             caught(F.one_hot, torch.tensor([1.0])), F.pixel_shuffle(x, 2).shape,
             torch.equal(F.pixel_unshuffle(F.pixel_shuffle(x, 2), 2), x), F.pixel_unshuffle(x[:, :2], 1).shape,
             caught(F.pixel_shuffle, x, 3), F.one_hot(torch.tensor([], dtype=torch.long), 3).shape)
-
-
-# ------------------------------------------------------------------------------------------- tensor methods
-
-
-@program
-def sort_argsort_topk_with_ties_and_nan(torch):
-    x = torch.tensor([3.0, float("nan"), 1.0, 3.0, -float("inf"), 1.0, float("nan")], dtype=torch.float64)
-    return (torch.sort(x), torch.sort(x, descending=True), torch.sort(x, stable=True), torch.argsort(x, stable=True),
-            x.argsort(descending=True, stable=True), torch.topk(x, 3).values, torch.topk(x, 2, largest=False),
-            torch.sort(torch.tensor([2, 1, 2, 1]), stable=True), torch.topk(torch.tensor([1, 3, 3, 2]), 2, sorted=True),
-            x.max(), x.min(), x.nan_to_num().sort().values, torch.sort(torch.tensor([True, False, True])))
-
-
-@program
-def kthvalue_median_quantile(torch):
-    x = torch.tensor([[4.0, 1.0, 3.0, 2.0], [5.0, 5.0, 0.0, 1.0]], dtype=torch.float64)
-    n = torch.tensor([1.0, float("nan"), 2.0])
-    return (torch.kthvalue(x, 2, dim=1), x.kthvalue(1, dim=0, keepdim=True), torch.median(x), torch.median(x, dim=1),
-            x.median(dim=0, keepdim=True), torch.median(n), n[~n.isnan()].median(),
-            torch.median(torch.tensor([3, 1, 2, 4])), torch.quantile(x, 0.5), torch.quantile(x, 0.25, dim=1),
-            torch.quantile(x, torch.tensor([0.1, 0.9], dtype=torch.float64), dim=1, keepdim=True),
-            caught(torch.kthvalue, x, 5, 1), caught(torch.quantile, x, 1.5))
-
-
-@program
-def unique_counts_inverse_and_dim(torch):
-    x = torch.tensor([3, 1, 2, 3, 1, 3])
-    m = torch.tensor([[1, 2], [3, 4], [1, 2], [0, 9]])
-    f = torch.tensor([1.0, float("nan"), 1.0, float("nan")])
-    return (torch.unique(x), torch.unique(x, return_counts=True), torch.unique(x, return_inverse=True),
-            torch.unique(x, sorted=True, return_inverse=True, return_counts=True), x.unique(return_counts=True),
-            torch.unique(m, dim=0), torch.unique(m, dim=0, return_inverse=True, return_counts=True),
-            torch.unique(m, dim=1), torch.unique(torch.tensor([], dtype=torch.long), return_counts=True),
-            torch.unique(f).shape, torch.unique(torch.tensor([True, False, True])))
-
-
-@program
-def histc_bincount_and_histogram(torch):
-    x = torch.tensor([0.0, 0.5, 1.0, 1.0, 2.5, 3.0, -1.0, 4.0], dtype=torch.float64)
-    return (torch.histc(x, bins=4, min=0, max=3), torch.histc(x, bins=3), torch.histc(x.float(), bins=2, min=1, max=1),
-            torch.bincount(torch.tensor([0, 2, 2, 5])), torch.bincount(torch.tensor([1, 1]), minlength=4),
-            torch.bincount(torch.tensor([0, 1, 1]), weights=torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64)),
-            torch.histogram(x, bins=3), torch.histogram(x, bins=torch.tensor([0.0, 1.0, 4.0], dtype=torch.float64)),
-            caught(torch.bincount, torch.tensor([-1, 0])), caught(torch.histc, x, bins=2, min=3, max=1))
-
-
-@program
-def scans_diff_roll_flip_rot90(torch):
-    x = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
-    i = torch.tensor([[1, 2, 3], [4, 5, 6]])
-    outs = (torch.cumsum(x, 0), x.cumsum(dim=-1), torch.cumprod(x, 1), torch.cummax(x, 0).values,
-            torch.cummin(x, 1).values, torch.logcumsumexp(x, 0), torch.diff(x), torch.diff(x, n=2, dim=0),
-            torch.diff(x, prepend=x[:, :1], append=x[:, -1:]), torch.roll(x, 1), torch.roll(x, (1, -2), (0, 1)),
-            torch.flip(x, [0, 1]), torch.rot90(x), torch.rot90(x, 2), torch.rot90(x, -1, [0,
-                                                                                          1]), x.fliplr(), x.flipud())
-    sum((o * (k + 1)).sum() for k, o in enumerate(outs)).backward()
-    return (outs, x.grad, torch.cumsum(i, 1).dtype, torch.cumprod(i, 0), torch.cumsum(torch.tensor([True, True]), 0),
-            torch.cummax(i, 1).indices, torch.diff(torch.tensor([1, 4, 9])), i.cumsum(0, dtype=torch.float64))
-
-
-@program
-def tril_triu_diagonals_and_diag(torch):
-    x = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
-    outs = (torch.tril(x), torch.tril(x, diagonal=1), torch.tril(x, -1), torch.triu(x, 2), x.triu(-2), x.tril(-5),
-            torch.diag(x), torch.diag(x, 1), torch.diag(x[0]), torch.diag(x[0], -1), torch.diag(x, -1),
-            torch.diag(x.T, 1), torch.trace(x[:, :3]))
-    sum(o.sum() * (k + 1) for k, o in enumerate(outs)).backward()
-    return outs, x.grad, torch.tril(torch.ones(2, 3, 3, dtype=torch.int64)).sum(), caught(torch.tril, torch.ones(3))
-
-
-@program
-def gather_scatter_and_index_writes(torch):
-    src = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
-    idx = torch.tensor([[0, 1, 2, 0], [2, 0, 1, 1]])
-    z = torch.zeros(3, 4, dtype=torch.float64)
-    outs = (torch.gather(src, 0, idx), z.scatter(0, idx, src[:2]), z.scatter_add(0, idx, src[:2]),
-            torch.scatter_add(z, 1, idx[:, :2], src[:2, :2]), src.index_select(1, torch.tensor([3, 0, 3])),
-            torch.index_add(z, 0, torch.tensor([2, 0, 2]), src), z.index_copy(1, torch.tensor([1, 0, 3, 2]), src),
-            src.index_fill(0, torch.tensor([1]), -1.0), torch.take(src, torch.tensor([0, 11, 5])))
-    sum(o.sum() * (k + 1) for k, o in enumerate(outs)).backward()
-    acc = torch.zeros(5)
-    acc.index_add_(0, torch.tensor([0, 4, 0]), torch.ones(3), alpha=2)
-    counts = torch.zeros(3, dtype=torch.long).scatter_add_(0, torch.tensor([0, 2, 2, 2]), torch.ones(4,
-                                                                                                     dtype=torch.long))
-    return (outs, src.grad, acc, counts, z.scatter(1, idx, 7.0), z.scatter(0, idx, 1.0, reduce="add"),
-            caught(torch.gather, src, 1, idx.float()), caught(z.scatter_, 0, torch.tensor([[3]]), 1.0))
-
-
-@program
-def masked_fill_and_where_with_scalars(torch):
-    x = data(torch, 2, 3, dtype=torch.float64).requires_grad_()
-    mask = x > 0
-    outs = (x.masked_fill(mask, 0.0), x.masked_fill(~mask, float("-inf")).softmax(1),
-            torch.where(mask, x, 0.0), torch.where(mask, 1.0, x), torch.where(mask, x, -x),
-            x.masked_fill(torch.tensor(True), 2.0), x.masked_fill(mask[0], torch.tensor(3.0, dtype=torch.float64)))
-    sum(o.nan_to_num(0.0).sum() * (k + 1) for k, o in enumerate(outs)).backward()
-    i = torch.tensor([1, -2, 3])
-    return (outs, x.grad, torch.where(i > 0, i, 0), torch.where(i > 0, i, 0.5), torch.where(i > 0, 1, 0).dtype,
-            torch.where(i > 0, 2.0, 0.0).dtype, torch.where(mask), x.masked_select(mask),
-            caught(x.masked_fill, mask.int(), 0.0), caught(x.masked_fill, mask, torch.ones(2)), i.masked_fill(i < 0,
-                                                                                                              9.7))
-
-
-@program
-def chunk_split_tensor_split_unbind(torch):
-    x = torch.arange(10.0, dtype=torch.float64).reshape(2, 5).requires_grad_()
-    parts = (x.chunk(3, dim=1), torch.chunk(x, 2), x.split(2, dim=1), x.split([1, 4], 1), torch.split(x, 3, -1),
-             x.tensor_split(3, dim=1), x.tensor_split([1, 3], dim=1), torch.tensor_split(x, torch.tensor([2, 4]), 1),
-             x.unbind(1), torch.unbind(x))
-    flat = [p for group in parts for p in group]
-    sum(p.sum() * (k + 1) for k, p in enumerate(flat)).backward()
-    return ([[p.shape for p in g] for g in parts], flat[:4], x.grad, caught(x.split, [1, 1], 1),
-            caught(x.chunk, 0), torch.arange(5).chunk(6), torch.empty(0).split(2))
-
-
-@program
-def expand_repeat_interleave_and_tile(torch):
-    x = torch.tensor([[1.0], [2.0]], dtype=torch.float64).requires_grad_()
-    outs = (x.expand(2, 3), x.expand(3, -1, 4), x.expand_as(torch.zeros(2, 5)), x.repeat(2, 3), x.repeat(1, 1, 2),
-            torch.repeat_interleave(x, 2), x.repeat_interleave(torch.tensor([1, 3]), dim=0),
-            x.repeat_interleave(2, dim=1), torch.tile(x, (2,)), x.tile((1, 2, 2)))
-    sum(o.sum() * (k + 1) for k, o in enumerate(outs)).backward()
-    return ([o.shape for o in outs], outs[6], x.grad, torch.repeat_interleave(torch.tensor([2, 0, 1])),
-            caught(x.expand, 3, 3), caught(x.repeat, 2), caught(x.expand, 2), x.expand(2, 3).is_contiguous())
-
-
-@program
-def allclose_isclose_equal_any_all(torch):
-    a = torch.tensor([1.0, 2.0, float("nan"), float("inf")], dtype=torch.float64)
-    b = torch.tensor([1.0 + 1e-9, 2.1, float("nan"), float("inf")], dtype=torch.float64)
-    m = torch.tensor([[True, False], [True, True]])
-    return (torch.allclose(a, b), torch.allclose(a, b, equal_nan=True, atol=0.2), torch.isclose(a, b),
-            torch.isclose(a, b, rtol=0, atol=0.2, equal_nan=True), torch.equal(a, a), torch.equal(a[:2], a[:2].clone()),
-            torch.equal(torch.tensor([1, 2]), torch.tensor([1.0, 2.0])), torch.equal(torch.ones(2), torch.ones(3)),
-            m.any(), m.all(), m.any(dim=0), m.all(1), m.all(dim=1, keepdim=True), torch.any(torch.tensor([0, 2])),
-            torch.all(torch.tensor([1.0, 0.5])), torch.tensor([]).all(), torch.tensor([]).any(),
-            torch.isclose(torch.tensor([1, 2]), torch.tensor([1, 3])), caught(torch.allclose, a, torch.ones(3)))
-
-
-@program
-def to_type_as_and_promotion_of_ints_and_bools(torch):
-    i = torch.tensor([1, 2, 3])
-    b = torch.tensor([True, False, True])
-    f = torch.tensor([0.5, 1.5, 2.5])
-    d = torch.tensor([1.0], dtype=torch.float64)
-    return ((i + f).dtype, (b + f).dtype, (b + i).dtype, (b + b).dtype, (i * 0.5).dtype, (b * 2).dtype,
-            (i / 2).dtype, (i + d).dtype, (f + d).dtype, (torch.tensor(1.5, dtype=torch.float64) + f).dtype,
-            (i.to(torch.int32) + torch.tensor([1], dtype=torch.int8)).dtype, i.type_as(f), f.type_as(i),
-            i.to(f), f.to(torch.int64), f.to(dtype=torch.float64, copy=True), i.to("cpu").dtype, b.to(torch.float32),
-            torch.tensor([-1.7, 2.7]).int(), torch.tensor([0.0, -0.0, 2.0]).bool(), b.sum(), b.float().mean(),
-            torch.result_type(i, 1.0) if hasattr(torch, "result_type") else torch.float32,
-            torch.promote_types(torch.int64, torch.float32) if hasattr(torch, "promote_types") else torch.float32,
-            caught(i.__iadd__, f), (i + True).dtype, (b | torch.tensor([False, False, True])))
-
-
-@program
-def item_tolist_numpy_round_trips(torch):
-    x = torch.tensor([[1.5, -2.0], [3.0, 4.25]], dtype=torch.float64)
-    i = torch.tensor([7])
-    arr = x.numpy()
-    arr[0, 0] = 9.0  # shares memory
-    back = torch.from_numpy(np.array([[1, 2]], dtype=np.int32))
-    w = torch.ones(2, requires_grad=True)
-    return (x.tolist(), i.item(), type(i.item()).__name__, type(x[0, 0].item()).__name__, x[0, 0],
-            torch.tensor(True).item(), type(torch.tensor([1.0, 2.0]).tolist()[0]).__name__, back.dtype,
-            back.tolist(), torch.as_tensor(np.float32(2.5)).dtype, torch.tensor(np.arange(3)).dtype,
-            caught(w.numpy), w.detach().numpy().tolist(), caught(torch.ones(2).item),
-            torch.tensor(3.5).tolist(), x.numpy().dtype.name, torch.from_numpy(np.zeros((0, 2))).shape)
-
-
-@program
-def save_load_tensors_modules_and_optimizer_to_bytesio(torch):
-    net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(2, 3, bias=False), torch.nn.BatchNorm1d(3),
-                                           torch.nn.Linear(3, 1)))
-    opt = torch.optim.Adam(net.parameters(), lr=0.01)
-    x = data(torch, 4, 2)
-    net(x).pow(2).sum().backward()  # (no bias before BatchNorm, nor a plain sum: their zero gradients are Adam's noise)
-    opt.step()
-    buf = io.BytesIO()
-    torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "epoch": 3, "tensors": [torch.arange(3),
-                                                                                           torch.tensor(True)]}, buf)
-    buf.seek(0)
-    ckpt = torch.load(buf, weights_only=True)
-    net2 = torch.nn.Sequential(torch.nn.Linear(2, 3, bias=False), torch.nn.BatchNorm1d(3), torch.nn.Linear(3, 1))
-    net2.load_state_dict(ckpt["model"])
-    opt2 = torch.optim.Adam(net2.parameters(), lr=0.5)
-    step = ckpt["opt"]["state"][0]["step"].item()  # read now: PyTorch's opt2 steps the loaded tensor in place
-    opt2.load_state_dict(ckpt["opt"])
-    for n, o in ((net, opt), (net2, opt2)):
-        o.zero_grad()
-        n(x).pow(2).sum().backward()
-        o.step()
-    net.eval()
-    net2.eval()
-    return (ckpt["epoch"], ckpt["tensors"], sorted(ckpt["model"]), net(x), net2(x), opt2.param_groups[0]["lr"],
-            step, torch.equal(net[1].running_mean, net2[1].running_mean))
-
-
-# ------------------------------------------------------------------------------------------- more layers and ops
 
 
 @program
@@ -586,143 +623,24 @@ def numpy_sharing_rules(torch):
             torch.from_numpy(np.array(3.5)).shape, torch.from_numpy(arr[:, ::2]).shape)
 
 
-# ------------------------------------------------------------------------------------------- views, indexing, writes
+@program
+def recurrent_layers_and_proj_size(torch):
+    lstm = torch.nn.LSTM(3, 4, proj_size=2, batch_first=True)
+    out, (h, c) = lstm(torch.zeros(2, 5, 3))
+    return (out.shape, h.shape, c.shape, sorted(n for n, _ in lstm.named_parameters()),
+            caught(torch.nn.GRU, 3, 4, proj_size=2), caught(torch.nn.RNN, 3, 4, proj_size=0),
+            caught(torch.nn.LSTM, 3, 4, proj_size=4), caught(torch.nn.LSTM, 3, 4, proj_size=1.5))
 
 
 @program
-def sliding_windows_by_index_grids(torch):
-    x = torch.arange(10.0, dtype=torch.float64).requires_grad_()
-    starts = torch.arange(0, 10 - 4 + 1, 2)
-    grid = starts[:, None] + torch.arange(4)[None, :]  # (windows, size): what Tensor.unfold(0, 4, 2) views
-    w = x[grid]
-    m = torch.arange(12.0, dtype=torch.float64).reshape(3, 4).requires_grad_()
-    mw = m[:, torch.arange(3)[:, None] + torch.arange(2)]
-    (w.sum() + (mw ** 2).sum()).backward()
-    return w, w.shape, mw.shape, x.grad, m.grad, caught(lambda: x[torch.tensor([[9, 10]])])
-
-
-@program
-def strides_offsets_and_contiguity(torch):
-    x = torch.arange(24.0).reshape(2, 3, 4)
-    t = x.transpose(0, 2)
-    n = x.narrow(2, 1, 2)
-    s = x[:, 1]
-    e = torch.ones(3, 1).expand(3, 4)
-    return (x.stride(), t.stride(), t.is_contiguous(), t.contiguous().stride(), n.stride(), n.storage_offset(),
-            s.storage_offset(), s.is_contiguous(), e.stride(), x.stride(1), x[..., ::2].stride(),
-            x.permute(2, 0, 1).is_contiguous(), x.view(6, 4).stride(), caught(t.view, 24), t.reshape(24)[:5],
-            x.T.shape if x.dim() == 2 else x.permute(*range(x.ndim - 1, -1, -1)).shape, x.mT.shape)
-
-
-@program
-def index_put_take_along_narrow_movedim(torch):
-    x = torch.zeros(3, 4, dtype=torch.float64)
-    rows, cols = torch.tensor([0, 2, 0]), torch.tensor([1, 3, 1])
-    acc = x.clone().index_put_((rows, cols), torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64), accumulate=True)
-    last = x.clone().index_put_((rows[:2], cols[:2]), torch.tensor(5.0, dtype=torch.float64))
-    src = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
-    idx = src.argsort(dim=1)
-    along = torch.take_along_dim(src, idx, dim=1)
-    flat = torch.take_along_dim(src, torch.tensor([0, 5, 11]))
-    (along * torch.arange(12.0, dtype=torch.float64).reshape(3, 4)).sum().backward()
-    y = torch.arange(24).reshape(2, 3, 4)
-    return (acc, last, along, flat, src.grad, torch.narrow(y, 1, 1, 2).shape, y.narrow(-1, 2, 2)[0],
-            torch.movedim(y, 0, -1).shape, y.movedim((0, 1), (2, 0)).shape, torch.swapaxes(y, 0, 2).shape,
-            y.swapdims(1, 2).shape, y[:, -1], caught(y.narrow, 1, 2, 2), caught(torch.movedim, y, 0, 3))
-
-
-@program
-def scatter_reductions_and_duplicate_indices(torch):
-    base = torch.ones(2, 4, dtype=torch.float64)
-    idx = torch.tensor([[0, 1, 0, 3], [2, 2, 1, 0]])
-    src = torch.arange(1.0, 9.0, dtype=torch.float64).reshape(2, 4)
-    s = src.clone().requires_grad_()
-    out = torch.zeros(2, 4, dtype=torch.float64).scatter_add(1, idx, s)
-    (out * torch.arange(8.0, dtype=torch.float64).reshape(2, 4)).sum().backward()
-    return (base.scatter(1, idx, src, reduce="multiply"), base.scatter(1, idx, src, reduce="add"),
-            base.clone().scatter_(1, idx, 2.0, reduce="multiply"), out, s.grad,
-            torch.zeros(5, dtype=torch.long).scatter_add(0, torch.tensor([1, 1, 4]), torch.tensor([2, 3, 4])),
-            caught(base.scatter, 1, idx, src, reduce="max"), caught(base.scatter, 1, idx.int(), src))
-
-
-@program
-def inplace_on_views_of_intermediates(torch):
-    x = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
-    y = x * 2
-    y[:, 0].mul_(3)
-    y[1] += 1
-    y[[0, 1, 2], [0, 1, 2]] = 0.0
-    col = y[:, 1]
-    col.exp_()
-    z = y.clone()
-    z.transpose(0, 1)[2].neg_()
-    (z * torch.arange(12.0, dtype=torch.float64).reshape(3, 4)).sum().backward()
-    return y, z, x.grad, y.grad_fn is not None, col._version if hasattr(col, "_version") else 1
-
-
-@program
-def module_dtype_moves_and_state_dict_prefix(torch):
-    nn = torch.nn
-    net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
-    net.register_buffer("counter", torch.tensor(3))
-    shared = nn.Linear(1, 1)
-    outer = nn.Sequential(shared, shared, net)
-    d = net.double()
-    h = nn.Linear(2, 2).half()
-    return (d is net, net[0].weight.dtype, net[1].running_mean.dtype, net[1].num_batches_tracked.dtype,
-            net.counter.dtype, h.weight.dtype, net.float()[0].bias.dtype, list(net.state_dict(prefix="enc.")),
-            [n for n, _ in outer.named_modules()], [n for n, _ in outer.named_modules(remove_duplicate=False)],
-            [n for n, _ in outer.named_parameters(remove_duplicate=False)], len(list(outer.parameters())),
-            net.to(torch.float64)[0].weight.dtype, caught(net.to, torch.int64),
-            type(net.state_dict(keep_vars=True)["0.weight"]).__name__)
-
-
-@program
-def delattr_setattr_and_parameter_replacement(torch):
-    nn = torch.nn
-    lin = nn.Linear(2, 3)
-    del lin.bias
-    names_after_del = [n for n, _ in lin.named_parameters()]
-    lin.bias = nn.Parameter(torch.zeros(3))
-    lin.extra = nn.Parameter(torch.ones(1))
-    lin.register_parameter("gone", None)
-    lin.weight = nn.Parameter(torch.ones(3, 2))
-    plain = torch.ones(3)
-    err = caught(setattr, lin, "weight", plain)
-    lin.scale = 2.0
-    m = nn.Module()
-    m.sub = nn.Linear(1, 1)
-    m.sub = None
-    return (names_after_del, [n for n, _ in lin.named_parameters()], lin(torch.ones(1, 2)), err, lin.scale,
-            "gone" in dict(lin.named_parameters()), lin.gone, list(m._modules), m.sub, sorted(lin.state_dict()),
-            caught(lambda: lin.nothing))
-
-
-@program
-def collate_nested_structures(torch):
-    from collections import namedtuple
-    Pair = namedtuple("Pair", ["image", "label"])
-    samples = [({"a": torch.tensor([i, i + 1]), "b": [np.float64(i), i]}, Pair(torch.full((2,), float(i)), i), f"n{i}")
-               for i in range(3)]
-    batch = torch.utils.data.default_collate(samples)
-    loader = torch.utils.data.DataLoader([np.array([i, 2 * i], dtype=np.float32) for i in range(4)], batch_size=2)
-    first = next(iter(loader))
-    return (batch[0]["a"], batch[0]["b"], type(batch[1]).__name__, batch[1].image, batch[1].label, batch[2],
-            first, first.dtype, caught(torch.utils.data.default_collate, [torch.ones(2), torch.ones(3)]),
-            caught(torch.utils.data.default_collate, [None, None]), torch.utils.data.default_collate([1.5, 2.5]),
-            torch.utils.data.default_collate([True, False]))
-
-
-@program
-def nll_and_cross_entropy_everything_ignored(torch):
-    F = torch.nn.functional
-    logits = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
-    all_ignored = torch.full((3,), -100)
-    w = torch.tensor([1.0, 0.0, 2.0, 1.0], dtype=torch.float64)
-    outs = (F.cross_entropy(logits, all_ignored), F.cross_entropy(logits, all_ignored, reduction="sum"),
-            F.cross_entropy(logits, all_ignored, reduction="none"), F.nll_loss(logits, torch.tensor([1, 1, 1]),
-                                                                               weight=w),
-            F.cross_entropy(logits, torch.tensor([1, -100, 1]), weight=w), F.cross_entropy(logits[:0], all_ignored[:0]),
-            F.cross_entropy(logits, all_ignored, label_smoothing=0.1))
-    sum(o.nan_to_num(0.0).sum() for o in outs).backward()
-    return outs, logits.grad
+def multihead_attention_mask_dtypes(torch):
+    mha = fill_(torch, torch.nn.MultiheadAttention(4, 2, batch_first=True)).double()
+    x = data(torch, 2, 3, 4, dtype=torch.float64)
+    lengths = torch.tensor([3, 2])
+    pad_bool = torch.arange(3)[None] >= lengths[:, None]
+    pad_float = torch.zeros(2, 3, dtype=torch.float64).masked_fill(pad_bool, float("-inf"))
+    a, wa = mha(x, x, x, key_padding_mask=pad_bool)
+    b, wb = mha(x, x, x, key_padding_mask=pad_float)
+    return (a, wa, torch.allclose(a, b), caught(mha, x, x, x, key_padding_mask=pad_bool.long()),
+            caught(mha, x, x, x, attn_mask=torch.ones(3, 3, dtype=torch.int32)),
+            caught(torch.nn.MultiheadAttention, 6, 4), caught(mha, x, x, x, is_causal=True))

@@ -1,4 +1,5 @@
-"""More of test_real_programs_models.py's programs (part 2 of 2; the first part holds the header)."""
+"""test_real_programs_models.py's programs whose gradients run through whole models: a VQ-VAE's straight-through
+estimator, a gradient penalty through layers, the Hessian of a CNN (the header is in test_real_programs_models.py)."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Programs a PyTorch user writes, round 2: GAN training loops, custom autograd Functions, hooks, optimizers with
+"""Programs a PyTorch user writes on training: GAN training loops, custom autograd Functions, hooks, optimizers with
 schedulers and their states, accumulation and clipping.  Each is a function of (library, seed) that builds from
 float64 NumPy weights and returns what the user looks at; test_real_programs_outsider.py runs each under PyTorch and
 under minigan and compares.  Names minigan lacks come back as "missing" (opt); an exception is a result (attempt).
@@ -30,7 +30,7 @@ def _params(module):
     return [p.detach().clone() for p in module.parameters()]
 
 
-def prog_round2_gan_loop(lib, seed):
+def prog_gan_loop(lib, seed):
     """The DCGAN-tutorial loop: D on real and detached fake with smoothed labels, then G non-saturating."""
     g, d = _gan(lib, seed)
     opt_g = lib.optim.Adam(g.parameters(), lr=2e-3, betas=(0.5, 0.999))
@@ -59,7 +59,7 @@ def prog_round2_gan_loop(lib, seed):
     return out
 
 
-def prog_round2_gan_freeze_d(lib, seed):
+def prog_gan_freeze_d(lib, seed):
     """G step with D frozen by requires_grad_(False): D's grads stay None, then unfreeze."""
     g, d = _gan(lib, seed)
     opt_g = lib.optim.SGD(g.parameters(), lr=0.1, momentum=0.9)
@@ -80,7 +80,7 @@ def prog_round2_gan_freeze_d(lib, seed):
     return out
 
 
-def prog_round2_zero_grad_set_to_none(lib, seed):
+def prog_zero_grad_set_to_none(lib, seed):
     nn = lib.nn
     net = _fill(lib, nn.Linear(3, 2).double(), seed)
     sgd = lib.optim.SGD(net.parameters(), lr=0.1)
@@ -110,7 +110,7 @@ def prog_round2_zero_grad_set_to_none(lib, seed):
     return out
 
 
-def prog_round2_bce_pos_weight(lib, seed):
+def prog_bce_pos_weight(lib, seed):
     F = lib.nn.functional
     logits = lib.tensor(W(seed, 5, 3) * 3, requires_grad=True)
     target = lib.tensor((W(seed + 1, 5, 3) > 0).astype(np.float64))
@@ -137,7 +137,7 @@ def prog_round2_bce_pos_weight(lib, seed):
     return out
 
 
-def prog_round2_label_smoothing(lib, seed):
+def prog_label_smoothing(lib, seed):
     F = lib.nn.functional
     logits = lib.tensor(W(seed, 6, 4), requires_grad=True)
     y = lib.tensor([0, 1, 2, 3, 1, 2])
@@ -159,7 +159,7 @@ def prog_round2_label_smoothing(lib, seed):
     return out
 
 
-def prog_round2_wgan_gp(lib, seed):
+def prog_wgan_gp(lib, seed):
     """WGAN-GP: the gradient penalty by autograd.grad(create_graph=True), backpropagated into D."""
     g, d = _gan(lib, seed)
     real = lib.tensor(W(seed + 1, 4, 2))
@@ -176,7 +176,7 @@ def prog_round2_wgan_gp(lib, seed):
             "grad_requires": grad.requires_grad, "g_grads": [p.grad is None for p in g.parameters()]}
 
 
-def prog_round2_r1_penalty(lib, seed):
+def prog_r1_penalty(lib, seed):
     g, d = _gan(lib, seed)
     real = lib.tensor(W(seed + 1, 5, 2), requires_grad=True)
     out = d(real)
@@ -187,7 +187,7 @@ def prog_round2_r1_penalty(lib, seed):
     return {"r1": r1, "real_grad": real.grad, "d_grads": [p.grad for p in d.parameters()]}
 
 
-def prog_round2_ema_generator(lib, seed):
+def prog_ema_generator(lib, seed):
     """An EMA copy of G updated in place under no_grad, by mul_/add_ and by lerp_."""
     g, _ = _gan(lib, seed)
     ema = copy.deepcopy(g)
@@ -209,7 +209,7 @@ def prog_round2_ema_generator(lib, seed):
             "shared": any(pe is p for pe, p in zip(ema.parameters(), g.parameters()))}
 
 
-def prog_round2_function_basic(lib, seed):
+def prog_function_basic(lib, seed):
     class Cube(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x, scale):
@@ -235,7 +235,7 @@ def prog_round2_function_basic(lib, seed):
     return out
 
 
-def prog_round2_function_needs_input_grad(lib, seed):
+def prog_function_needs_input_grad(lib, seed):
     seen = []
 
     class MulAdd(lib.autograd.Function):
@@ -261,7 +261,7 @@ def prog_round2_function_needs_input_grad(lib, seed):
     return {"seen": seen, "a": a.grad, "b": b.grad, "c": c.grad}
 
 
-def prog_round2_function_wrong_grads(lib, seed):
+def prog_function_wrong_grads(lib, seed):
     """A backward that returns the wrong number of gradients, or a wrong shape."""
     class TooFew(lib.autograd.Function):
         @staticmethod
@@ -287,7 +287,7 @@ def prog_round2_function_wrong_grads(lib, seed):
             "bad_shape": attempt(lambda: BadShape.apply(a).sum().backward())}
 
 
-def prog_round2_function_mark_dirty(lib, seed):
+def prog_function_mark_dirty(lib, seed):
     class AddOneInplace(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
@@ -309,7 +309,7 @@ def prog_round2_function_mark_dirty(lib, seed):
     return out
 
 
-def prog_round2_function_non_differentiable(lib, seed):
+def prog_function_non_differentiable(lib, seed):
     class SortWithIndex(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
@@ -332,7 +332,7 @@ def prog_round2_function_non_differentiable(lib, seed):
             vals.requires_grad, "grad": x.grad}
 
 
-def prog_round2_function_materialize(lib, seed):
+def prog_function_materialize(lib, seed):
     """Two outputs, only one used: backward sees zeros for the other (or None with set_materialize_grads(False))."""
     seen = {}
 
@@ -360,7 +360,7 @@ def prog_round2_function_materialize(lib, seed):
     return {"seen": [seen[k] for k in sorted(seen)], "on": g_on, "off": x.grad}
 
 
-def prog_round2_function_double_backward(lib, seed):
+def prog_function_double_backward(lib, seed):
     class Square(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
@@ -392,7 +392,7 @@ def prog_round2_function_double_backward(lib, seed):
             "once_second": attempt(lambda: lib.autograd.grad(o1.sum(), x))}
 
 
-def prog_round2_function_setup_context(lib, seed):
+def prog_function_setup_context(lib, seed):
     """The PyTorch 2 style: forward without ctx, setup_context saves."""
     class Exp(lib.autograd.Function):
         @staticmethod
@@ -412,7 +412,7 @@ def prog_round2_function_setup_context(lib, seed):
     return opt(lambda: (lambda y: (y.sum().backward(), y.detach(), x.grad)[1:])(Exp.apply(x)))
 
 
-def prog_round2_tensor_hooks(lib, seed):
+def prog_tensor_hooks(lib, seed):
     calls = []
     x = lib.tensor(W(seed, 4), requires_grad=True)
     h1 = x.register_hook(lambda g: calls.append(("h1", g.clone())))
@@ -440,7 +440,7 @@ def prog_round2_tensor_hooks(lib, seed):
     return out
 
 
-def prog_round2_module_forward_hooks(lib, seed):
+def prog_module_forward_hooks(lib, seed):
     nn = lib.nn
     net = _fill(lib, nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)).double(), seed)
     log = []
@@ -477,7 +477,7 @@ def prog_round2_module_forward_hooks(lib, seed):
     return out
 
 
-def prog_round2_module_backward_hooks(lib, seed):
+def prog_module_backward_hooks(lib, seed):
     nn = lib.nn
     lin = _fill(lib, nn.Linear(3, 2).double(), seed)
     seen = []
@@ -511,7 +511,7 @@ def prog_round2_module_backward_hooks(lib, seed):
     return out
 
 
-def prog_round2_post_accumulate_hook(lib, seed):
+def prog_post_accumulate_hook(lib, seed):
     p = lib.nn.Parameter(lib.tensor(W(seed, 3)))
     seen = []
     h = opt(lambda: p.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.clone())))
@@ -524,7 +524,7 @@ def prog_round2_post_accumulate_hook(lib, seed):
     return {"seen": seen, "grad": p.grad}
 
 
-def prog_round2_schedulers(lib, seed):
+def prog_schedulers(lib, seed):
     S = lib.optim.lr_scheduler
     out = {}
 
@@ -557,7 +557,7 @@ def prog_round2_schedulers(lib, seed):
     return out
 
 
-def prog_round2_schedulers_chained(lib, seed):
+def prog_schedulers_chained(lib, seed):
     S = lib.optim.lr_scheduler
     out = {}
 
@@ -600,7 +600,7 @@ def _sched_state(sd):
     return {k: sd[k] for k in ("last_epoch", "base_lrs", "_last_lr", "_step_count") if k in sd}
 
 
-def prog_round2_scheduler_state_dict(lib, seed):
+def prog_scheduler_state_dict(lib, seed):
     S = lib.optim.lr_scheduler
 
     def make():
@@ -632,7 +632,7 @@ def prog_round2_scheduler_state_dict(lib, seed):
             "initial_lr": o2.param_groups[0].get("initial_lr")}
 
 
-def prog_round2_optimizer_state_dict(lib, seed):
+def prog_optimizer_state_dict(lib, seed):
     nn = lib.nn
 
     def make():
@@ -672,7 +672,7 @@ def prog_round2_optimizer_state_dict(lib, seed):
     return out
 
 
-def prog_round2_add_param_group(lib, seed):
+def prog_add_param_group(lib, seed):
     nn = lib.nn
     body = _fill(lib, nn.Linear(3, 3).double(), seed)
     head = _fill(lib, nn.Linear(3, 1).double(), seed + 5)
@@ -702,7 +702,7 @@ def prog_round2_add_param_group(lib, seed):
     return out
 
 
-def prog_round2_param_group_options(lib, seed):
+def prog_param_group_options(lib, seed):
     nn = lib.nn
     net = _fill(lib, nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1)).double(), seed)
     decay = [p for n, p in net.named_parameters() if n.endswith("weight")]
@@ -725,7 +725,7 @@ def prog_round2_param_group_options(lib, seed):
             "nesterov_no_mom": attempt(lambda: lib.optim.SGD(net.parameters(), lr=0.1, nesterov=True))}
 
 
-def prog_round2_grad_accumulation(lib, seed):
+def prog_grad_accumulation(lib, seed):
     nn = lib.nn
     x = lib.tensor(W(seed, 8, 3))
     y = lib.tensor(W(seed + 1, 8, 1))
@@ -745,7 +745,7 @@ def prog_round2_grad_accumulation(lib, seed):
             "close": all(lib.allclose(a, b) for a, b in zip(full.parameters(), acc.parameters()))}
 
 
-def prog_round2_clip_in_loop(lib, seed):
+def prog_clip_in_loop(lib, seed):
     nn = lib.nn
     net = _fill(lib, nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double(), seed)
     o = lib.optim.SGD(net.parameters(), lr=0.1)

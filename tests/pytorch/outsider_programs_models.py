@@ -1,4 +1,4 @@
-"""Programs a PyTorch user writes, round 2, on models and data: Dataset/DataLoader batching, printed modules,
+"""Programs a PyTorch user writes on models and data: Dataset/DataLoader batching, printed modules,
 apply/named_modules, deepcopy of models with their optimizers, state_dict round trips with buffers and strict=False,
 weight tying, grad modes, conditional and hinge GANs.  Each is a function of (library, seed);
 test_real_programs_outsider.py runs it under both libraries and compares.
@@ -23,7 +23,7 @@ def _params(module):
     return [p.detach().clone() for p in module.parameters()]
 
 
-def prog_round2_dataloader_batching(lib, seed):
+def prog_dataloader_batching(lib, seed):
     data = lib.utils.data
     x = lib.tensor(W(seed, 10, 3))
     y = lib.arange(10)
@@ -52,7 +52,7 @@ def prog_round2_dataloader_batching(lib, seed):
     return out
 
 
-def prog_round2_custom_dataset_collate(lib, seed):
+def prog_custom_dataset_collate(lib, seed):
     data = lib.utils.data
 
     class Pairs(data.Dataset):
@@ -82,7 +82,7 @@ def prog_round2_custom_dataset_collate(lib, seed):
     return out
 
 
-def prog_round2_random_split(lib, seed):
+def prog_random_split(lib, seed):
     data = lib.utils.data
     ds = data.TensorDataset(lib.arange(10))
     g = lib.Generator().manual_seed(3)
@@ -97,7 +97,7 @@ def prog_round2_random_split(lib, seed):
             "type": type(tr).__name__}
 
 
-def prog_round2_module_print(lib, seed):
+def prog_module_print(lib, seed):
     nn = lib.nn
 
     class Gate(nn.Module):
@@ -130,7 +130,7 @@ def prog_round2_module_print(lib, seed):
             "ps": repr(nn.PixelShuffle(2)), "pad": repr(nn.ZeroPad2d((1, 0, 1, 0)))}
 
 
-def prog_round2_module_apply_init(lib, seed):
+def prog_module_apply_init(lib, seed):
     nn = lib.nn
     net = nn.Sequential(nn.Linear(3, 4), nn.Sequential(nn.Linear(4, 4), nn.ReLU()), nn.Linear(4, 1)).double()
     visited = []
@@ -160,7 +160,7 @@ def prog_round2_module_apply_init(lib, seed):
     return out
 
 
-def prog_round2_deepcopy_model_optimizer(lib, seed):
+def prog_deepcopy_model_optimizer(lib, seed):
     nn = lib.nn
     x = lib.tensor(W(seed + 7, 5, 3))
 
@@ -199,7 +199,7 @@ def prog_round2_deepcopy_model_optimizer(lib, seed):
     return out
 
 
-def prog_round2_state_dict_buffers(lib, seed):
+def prog_state_dict_buffers(lib, seed):
     nn = lib.nn
 
     class Norm(nn.Module):
@@ -245,7 +245,7 @@ def prog_round2_state_dict_buffers(lib, seed):
     return out
 
 
-def prog_round2_weight_tying_lm(lib, seed):
+def prog_weight_tying_lm(lib, seed):
     nn = lib.nn
 
     class TinyLM(nn.Module):
@@ -278,7 +278,7 @@ def prog_round2_weight_tying_lm(lib, seed):
     return out
 
 
-def prog_round2_grad_modes(lib, seed):
+def prog_grad_modes(lib, seed):
     x = lib.tensor(W(seed, 3), requires_grad=True)
 
     @lib.no_grad()
@@ -316,7 +316,7 @@ def prog_round2_grad_modes(lib, seed):
     return out
 
 
-def prog_round2_backward_misuse(lib, seed):
+def prog_backward_misuse(lib, seed):
     x = lib.tensor(W(seed, 3), requires_grad=True)
     y = (x * x).exp()
     y.sum().backward(retain_graph=True)
@@ -340,7 +340,7 @@ def prog_round2_backward_misuse(lib, seed):
     return out
 
 
-def prog_round2_parameter_semantics(lib, seed):
+def prog_parameter_semantics(lib, seed):
     nn = lib.nn
     p = nn.Parameter(lib.tensor(W(seed, 2, 2)))
     q = nn.Parameter(lib.tensor(W(seed, 2)), requires_grad=False)
@@ -358,7 +358,7 @@ def prog_round2_parameter_semantics(lib, seed):
                                         [n for n, _ in m.named_parameters()])[1])(nn.Linear(2, 2))}
 
 
-def prog_round2_acgan(lib, seed):
+def prog_acgan(lib, seed):
     """A conditional GAN with an auxiliary classifier: label embedding concatenated to the noise."""
     nn = lib.nn
     F = nn.functional
@@ -411,7 +411,7 @@ def prog_round2_acgan(lib, seed):
     return {"log": log, "g": _params(g), "d": _params(d)}
 
 
-def prog_round2_hinge_gan(lib, seed):
+def prog_hinge_gan(lib, seed):
     nn = lib.nn
     F = nn.functional
     g = _fill(lib, nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)).double(), seed)
@@ -438,7 +438,7 @@ def prog_round2_hinge_gan(lib, seed):
             "nbt": g[1].num_batches_tracked, "d": _params(d)}
 
 
-def prog_round2_containers(lib, seed):
+def prog_container_edits(lib, seed):
     nn = lib.nn
     seq = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 4), nn.Tanh())
     out = {"slice_type": type(seq[1:3]).__name__, "slice_len": len(seq[1:3]), "neg": type(seq[-1]).__name__,
@@ -466,7 +466,7 @@ def prog_round2_containers(lib, seed):
     return out
 
 
-def prog_round2_feature_hooks_perceptual(lib, seed):
+def prog_feature_hooks_perceptual(lib, seed):
     """A frozen feature net read by forward hooks gives a perceptual loss for G."""
     nn = lib.nn
     feat = _fill(lib, nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 4), nn.ReLU()).double(), seed)
@@ -490,7 +490,7 @@ def prog_round2_feature_hooks_perceptual(lib, seed):
             "store_req": [t.requires_grad for t in store], "tgt_req": [t.requires_grad for t in tgt]}
 
 
-def prog_round2_optimizer_options(lib, seed):
+def prog_optimizer_options(lib, seed):
     nn = lib.nn
     out = {}
     for name, make in (("sgd_damp", lambda ps: lib.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.5)),
@@ -518,7 +518,7 @@ def prog_round2_optimizer_options(lib, seed):
     return out
 
 
-def prog_round2_one_hot_scatter(lib, seed):
+def prog_one_hot_scatter(lib, seed):
     F = lib.nn.functional
     y = lib.tensor([2, 0, 1, 2])
     oh = F.one_hot(y)
@@ -531,7 +531,7 @@ def prog_round2_one_hot_scatter(lib, seed):
                                                                                         3).shape}
 
 
-def prog_round2_scheduler_groups(lib, seed):
+def prog_scheduler_groups(lib, seed):
     S = lib.optim.lr_scheduler
     a = lib.nn.Parameter(lib.tensor(W(seed, 2)))
     b = lib.nn.Parameter(lib.tensor(W(seed + 1, 2)))
@@ -551,7 +551,7 @@ def prog_round2_scheduler_groups(lib, seed):
             "bad_lambdas": attempt(lambda: S.LambdaLR(o, lr_lambda=[lambda e: 1.0]))}
 
 
-def prog_round2_train_eval_flags(lib, seed):
+def prog_train_eval_flags(lib, seed):
     nn = lib.nn
     net = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.Dropout(), nn.BatchNorm1d(2)))
     r = net.eval()
@@ -568,7 +568,7 @@ def prog_round2_train_eval_flags(lib, seed):
     return out
 
 
-def prog_round2_topk_hard_mining(lib, seed):
+def prog_topk_hard_mining(lib, seed):
     F = lib.nn.functional
     logits = lib.tensor(W(seed, 10, 3), requires_grad=True)
     y = lib.tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
@@ -581,7 +581,7 @@ def prog_round2_topk_hard_mining(lib, seed):
             "kth": tuple(per.detach().kthvalue(3))}
 
 
-def prog_round2_custom_optimizer(lib, seed):
+def prog_custom_optimizer(lib, seed):
     """A learner's own optimizer: SGD with momentum, written on Optimizer's param_groups and state."""
     class MySGD(lib.optim.Optimizer):
         def __init__(self, params, lr=0.1, momentum=0.0):
@@ -634,7 +634,7 @@ def prog_round2_custom_optimizer(lib, seed):
             "closure_sgd": ro.step(closure).item(), "no_closure": ro.step()}
 
 
-def prog_round2_custom_scheduler(lib, seed):
+def prog_custom_scheduler(lib, seed):
     class Warmup(lib.optim.lr_scheduler.LRScheduler):
         def __init__(self, optimizer, warmup, last_epoch=-1):
             self.warmup = warmup
@@ -659,7 +659,7 @@ def prog_round2_custom_scheduler(lib, seed):
             "p": p.detach()}
 
 
-def prog_round2_per_param_grad_hooks(lib, seed):
+def prog_per_param_grad_hooks(lib, seed):
     """Per-parameter gradient clamping by hooks registered once, before training."""
     nn = lib.nn
     net = _fill(lib, nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1)).double(), seed)
@@ -680,7 +680,7 @@ def prog_round2_per_param_grad_hooks(lib, seed):
     return out
 
 
-def prog_round2_forward_kwargs(lib, seed):
+def prog_forward_kwargs(lib, seed):
     nn = lib.nn
 
     class Scaled(nn.Module):

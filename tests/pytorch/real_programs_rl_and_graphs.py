@@ -1,4 +1,5 @@
-"""More of test_real_programs_recipes.py's programs (part 2 of 2; the first part holds the header)."""
+"""test_real_programs_recipes.py's recipes for graphs and reinforcement learning: a graph network, DQN, policy
+gradients (the header is in test_real_programs_recipes.py)."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Programs a PyTorch user writes, round 2, on tensors: init code writing into views of leaves under no_grad,
+"""Programs a PyTorch user writes on tensors: init code writing into views of leaves under no_grad,
 where/masked_fill/scatter_add/index_add/gather in losses, bool masks and steps in indexing, dtype promotion of ints
 and bools with Python scalars, reductions over dim tuples, generators and seeding, in-place mistakes autograd
 catches.  Each is a function of (library, seed); test_real_programs_outsider.py runs it under both libraries.
@@ -10,7 +10,7 @@ import numpy as np
 from pytorch.outsider_programs import W, attempt, opt
 
 
-def prog_round2_init_views_nograd(lib, seed):
+def prog_init_views_nograd(lib, seed):
     """Init code: writes into slices, rows and diagonals of leaf parameters under no_grad."""
     nn = lib.nn
     lin = nn.Linear(4, 3).double()
@@ -38,7 +38,7 @@ def prog_round2_init_views_nograd(lib, seed):
     return out
 
 
-def prog_round2_inplace_saved_errors(lib, seed):
+def prog_inplace_saved_errors(lib, seed):
     """In-place writes to a tensor backward still needs: PyTorch's version counter refuses the backward."""
     out = {}
     x = lib.tensor(W(seed, 4), requires_grad=True)
@@ -69,7 +69,7 @@ def prog_round2_inplace_saved_errors(lib, seed):
     return out
 
 
-def prog_round2_inplace_views_graph(lib, seed):
+def prog_inplace_views_graph(lib, seed):
     """In-place writes into views of non-leaves inside the graph: the gradient flows through."""
     x = lib.tensor(W(seed, 3, 4), requires_grad=True)
     y = x.clone()
@@ -98,7 +98,7 @@ def prog_round2_inplace_views_graph(lib, seed):
     return out
 
 
-def prog_round2_where_losses(lib, seed):
+def prog_where_losses(lib, seed):
     x = lib.tensor(W(seed, 8) * 2, requires_grad=True)
     t = lib.tensor(W(seed + 1, 8))
     r = x - t
@@ -122,7 +122,7 @@ def prog_round2_where_losses(lib, seed):
     return out
 
 
-def prog_round2_masked_fill_attention(lib, seed):
+def prog_masked_fill_attention(lib, seed):
     F = lib.nn.functional
     q = lib.tensor(W(seed, 2, 4, 3), requires_grad=True)
     scores = q @ q.transpose(-2, -1) / 3 ** 0.5
@@ -145,7 +145,7 @@ def prog_round2_masked_fill_attention(lib, seed):
     return out
 
 
-def prog_round2_scatter_gather_losses(lib, seed):
+def prog_scatter_gather_losses(lib, seed):
     F = lib.nn.functional
     logits = lib.tensor(W(seed, 5, 4), requires_grad=True)
     y = lib.tensor([3, 0, 1, 1, 2])
@@ -178,7 +178,7 @@ def prog_round2_scatter_gather_losses(lib, seed):
     return out
 
 
-def prog_round2_bool_mask_indexing(lib, seed):
+def prog_bool_mask_indexing(lib, seed):
     x = lib.tensor(W(seed, 3, 4), requires_grad=True)
     mask = x.detach() > 0
     sel = x[mask]
@@ -214,7 +214,7 @@ def prog_round2_bool_mask_indexing(lib, seed):
     return out
 
 
-def prog_round2_negative_steps(lib, seed):
+def prog_negative_steps(lib, seed):
     d = lib.tensor(W(seed, 4, 5))
     return {
         "reverse": attempt(lambda: d[::-1]),
@@ -242,7 +242,7 @@ def prog_round2_negative_steps(lib, seed):
     }
 
 
-def prog_round2_int_bool_promotion(lib, seed):
+def prog_int_bool_promotion(lib, seed):
     i = lib.tensor([3, -7, 0, 5])
     i32 = lib.tensor([3, -7, 0, 5], dtype=lib.int32)
     u8 = lib.tensor([250, 1, 0], dtype=lib.uint8)
@@ -281,7 +281,7 @@ def prog_round2_int_bool_promotion(lib, seed):
     return {k: attempt(fn) for k, fn in cases.items()}
 
 
-def prog_round2_reductions_dims(lib, seed):
+def prog_reductions_dims(lib, seed):
     x = lib.tensor(W(seed, 2, 3, 4), requires_grad=True)
     d = x.detach()
     out = {
@@ -325,7 +325,7 @@ def prog_round2_reductions_dims(lib, seed):
     return out
 
 
-def prog_round2_normalise_keepdim(lib, seed):
+def prog_normalise_keepdim(lib, seed):
     """Per-channel normalisation by hand, statistics over (N, H, W) with keepdim, and its gradient."""
     x = lib.tensor(W(seed, 4, 3, 2, 2), requires_grad=True)
     mu = x.mean(dim=(0, 2, 3), keepdim=True)
@@ -336,7 +336,7 @@ def prog_round2_normalise_keepdim(lib, seed):
     return {"mu_shape": mu.shape, "y": y.detach(), "vs_bn": bn, "grad": x.grad}
 
 
-def prog_round2_generators(lib, seed):
+def prog_generator_reseeding(lib, seed):
     g = lib.Generator()
     ret = g.manual_seed(1234)
     a = lib.randn(3, 2, generator=g)
@@ -380,7 +380,7 @@ def prog_round2_generators(lib, seed):
     }
 
 
-def prog_round2_dropout_determinism(lib, seed):
+def prog_dropout_determinism(lib, seed):
     nn = lib.nn
     net = nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Linear(8, 2)).double()
     x = lib.tensor(W(seed, 16, 4))
@@ -401,7 +401,7 @@ def prog_round2_dropout_determinism(lib, seed):
             "inplace": (lambda t: (nn.functional.dropout(t, 0.5, inplace=True) is t))(ones.clone())}
 
 
-def prog_round2_lazy_introspection(lib, seed):
+def prog_lazy_introspection(lib, seed):
     """Utilities that read a model's dtype and device from its first parameter, on a lazy model before its call."""
     nn = lib.nn
     net = nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.Linear(4, 2)).double()
@@ -416,7 +416,7 @@ def prog_round2_lazy_introspection(lib, seed):
     return out
 
 
-def prog_round2_register_parameter_none(lib, seed):
+def prog_register_parameter_none(lib, seed):
     nn = lib.nn
 
     class Affine(nn.Module):
@@ -448,7 +448,7 @@ def prog_round2_register_parameter_none(lib, seed):
     return out
 
 
-def prog_round2_hook_kwargs_always_call(lib, seed):
+def prog_hook_kwargs_always_call(lib, seed):
     lin = _fill_lin(lib, seed)
     seen = []
     h1 = opt(lambda: lin.register_forward_pre_hook(
@@ -477,7 +477,7 @@ def _fill_lin(lib, seed):
     return lin
 
 
-def prog_round2_frozen_outputs(lib, seed):
+def prog_frozen_outputs(lib, seed):
     """Which outputs require grad when parts are frozen (a fine-tuning loop's checks)."""
     lin = _fill_lin(lib, seed)
     x = lib.tensor(W(seed + 2, 4, 3))
@@ -499,7 +499,7 @@ def prog_round2_frozen_outputs(lib, seed):
     return out
 
 
-def prog_round2_sum_scalar_types(lib, seed):
+def prog_sum_scalar_types(lib, seed):
     """Python numbers read back from tensors: item(), tolist(), int()/float()/bool() and format."""
     f = lib.tensor(W(seed, 3))
     i = lib.tensor([3, -1, 4])
@@ -514,7 +514,7 @@ def prog_round2_sum_scalar_types(lib, seed):
                 lib.tensor(1.5, dtype=lib.float32).item()).__name__, "hash_ok": isinstance(hash(f), int)}
 
 
-def prog_round2_attention_bmm(lib, seed):
+def prog_attention_bmm(lib, seed):
     """Attention written with bmm, as tutorials write it, and the mistakes bmm refuses (it never broadcasts)."""
     F = lib.nn.functional
     q = lib.tensor(W(seed, 2, 4, 3), requires_grad=True)
@@ -533,7 +533,7 @@ def prog_round2_attention_bmm(lib, seed):
             "dtypes": attempt(lambda: lib.bmm(q.detach().float(), k.detach().transpose(1, 2)))}
 
 
-def prog_round2_function_legacy_call(lib, seed):
+def prog_function_legacy_call(lib, seed):
     """A custom Function from an old tutorial, called as an instance: PyTorch refuses it; apply runs."""
     import warnings
 

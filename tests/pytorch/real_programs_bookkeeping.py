@@ -1,4 +1,5 @@
-"""More of test_real_programs.py's programs (part 2 of 2; the first part holds the header)."""
+"""test_real_programs.py's programs on bookkeeping: containers, a module's and a training script's bookkeeping,
+early stopping, non-finite values handled (the header and the comparison are in test_real_programs.py)."""
 
 import copy
 import warnings

@@ -1,7 +1,7 @@
 """A class the surface programs (tests/pytorch/surface_programs.py) found, checked without PyTorch: nn.init's normal_,
 uniform_ and trunc_normal_ fill a 0-d tensor in place.
 
-(Its comparisons with PyTorch: tests/pytorch/test_surface_classes_round4c.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_surface_arguments_at_edges.py.)"""
 
 import pytest
 

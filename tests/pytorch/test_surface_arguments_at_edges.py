@@ -1,9 +1,9 @@
-"""Classes of differences from PyTorch that the whole-surface random programs (tests/pytorch/surface_programs.py) found
-in a
-held-out slice: silent values first, then refusals and exception types, each checked as a class against PyTorch
-float64.
+"""Arguments at their edges, each checked as a class against PyTorch float64: thresholds and bins, n=0, infinite
+tolerances, second orders, integer tensors given to losses, PyTorch's keyword names, empty and 0-d tensors, bool and
+unsigned reductions, the result's layout.  Found by the whole-surface random programs
+(tests/pytorch/surface_programs.py) in a held-out slice: silent values first, then refusals and exception types.
 
-(Its torch-free tests: tests/library/test_surface_classes_round4c.py.)"""
+(Its torch-free tests: tests/library/test_surface_arguments_at_edges.py.)"""
 
 import math
 

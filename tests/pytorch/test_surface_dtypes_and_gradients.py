@@ -1,6 +1,7 @@
-"""Classes of differences from PyTorch that the whole-surface random programs (tests/pytorch/surface_programs.py) found
-in seeds 11,200,000 to 11,259,999, and the open ones noticed before them: each checked as a class (the same door, the
-same kind of argument) against PyTorch float64."""
+"""Result dtypes and gradients of elementwise ops and reductions (bincount, linear of integers, repeat, lerp, addcmul,
+nansum/nanmean, xlogy): classes of differences from PyTorch that the whole-surface random programs
+(tests/pytorch/surface_programs.py) found in seeds 11,200,000 to 11,259,999, and the open ones noticed before them,
+each checked as a class (the same door, the same kind of argument) against PyTorch float64."""
 
 import math
 import warnings

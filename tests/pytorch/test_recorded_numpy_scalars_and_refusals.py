@@ -1,7 +1,7 @@
 """NumPy scalars are numbers where PyTorch takes numbers, and a bad call is refused with PyTorch's exception type
-from minigan's own check: as PyTorch answered, read from tests/pytorch/pytorch_records/right_by_class_round3.json
+from minigan's own check: as PyTorch answered, read from tests/pytorch/pytorch_records/numpy_scalars_and_refusals.json
 (tests/pytorch/record_pytorch.py runs the same programs on PyTorch), so this runs without PyTorch; where PyTorch is
-installed, tests/pytorch/test_right_by_class_round3.py checks that the record is what PyTorch gives."""
+installed, tests/pytorch/test_right_by_class_bounds_and_layouts.py checks that the record is what PyTorch gives."""
 
 import builtins
 import traceback
@@ -131,13 +131,13 @@ def _bad_call(name):
 KINDS = [np.int64, np.int32, np.uint8, np.float32, np.float64]
 PROGRAMS = {f"{name} with np.{kind.__name__}": _numpy_door(name, kind) for name in NUMPY_DOORS for kind in KINDS}
 PROGRAMS.update({f"refused: {name}": _bad_call(name) for name in BAD_CALLS})
-RECORD = record_pytorch.load("right_by_class_round3")
+RECORD = record_pytorch.load("numpy_scalars_and_refusals")
 
 
 @pytest.mark.parametrize("case", [case for case in PROGRAMS if not case.startswith("refused: ")])
 def test_numpy_scalars_are_numbers_where_pytorch_takes_numbers(case):
     """What PyTorch computes with a NumPy scalar, minigan computes alike; where PyTorch refuses, minigan refuses."""
-    assert case in RECORD["records"], "no record: run python tests/pytorch/record_pytorch.py right_by_class_round3"
+    assert case in RECORD["records"], "no record: run python tests/pytorch/record_pytorch.py numpy_scalars_and_refusals"
     differences = record_pytorch.program_differences(PROGRAMS[case], RECORD["records"][case])
     assert not differences, "\n".join(differences)
 

@@ -12,7 +12,7 @@
 9. relu's backward, a select on the gradient's bits on a CPU, in every float dtype and layout.
 
 The NumPy scalars at the doors that refused them (7) and the exception types (8) are compared with PyTorch's
-recorded answers, without PyTorch, in tests/pytorch/test_recorded_right_by_class_round3.py; that the record is
+recorded answers, without PyTorch, in tests/pytorch/test_recorded_numpy_scalars_and_refusals.py; that the record is
 PyTorch's: tests/pytorch/test_records_are_pytorchs.py.
 """
 

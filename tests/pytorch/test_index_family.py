@@ -1,4 +1,5 @@
-"""The index family on a dimension of size 0 (or a source of no elements), against PyTorch.
+"""The index family on a dimension of size 0 (or a source of no elements), against PyTorch
+(tests/pytorch/sweep.py).
 
 PyTorch checks an index against the dimension it reads only where its kernel reads it: index_add checks every
 index of a 1-d (or 0-d) input, even an empty one (an IndexError "index out of range in self"), but skips an empty
@@ -8,12 +9,9 @@ gather, take), minigan must run where PyTorch runs, with its values, and refuse 
 exception class.
 """
 
-import warnings
-
-import numpy as np
 import pytest
 
-import minigan
+from pytorch.sweep import sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -61,25 +59,5 @@ CALLS = {
 }
 
 
-def _run(lib, name):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = CALLS[name](lib)
-    except Exception as e:  # noqa: BLE001 (the class is what is compared)
-        return "raise", e
-    return "ok", None if out is None else out.detach().numpy()
-
-
-@pytest.mark.parametrize("name", list(CALLS))
-def test_the_index_family_on_an_empty_dimension_runs_and_refuses_as_pytorch(name):
-    expected, got = _run(torch, name), _run(minigan, name)
-    if expected[0] == "raise":
-        builtin = next(c for c in type(expected[1]).__mro__ if c.__module__ == "builtins")
-        assert got[0] == "raise", f"{name}: PyTorch raises {builtin.__name__} ({expected[1]}); minigan runs"
-        assert isinstance(got[1], builtin), f"{name}: PyTorch raises {builtin.__name__}; minigan {got[1]!r}"
-    else:
-        assert got[0] == "ok", f"{name}: PyTorch runs; minigan raises {got[1]!r}"
-        if expected[1] is not None:
-            np.testing.assert_array_equal(got[1], expected[1])
-            assert got[1].shape == expected[1].shape
+test_the_index_family_on_an_empty_dimension_runs_and_refuses_as_pytorch = sweep(
+    lambda L, name: CALLS[name](L), list(CALLS), every=1)

@@ -1,17 +1,28 @@
-"""The index family on a dimension of size 0 (or a source of no elements), against PyTorch
-(tests/pytorch/sweep.py).
+"""The indexing family (index_add, index_copy, index_fill, index_select, index_put, scatter, scatter_add, gather,
+take, x[i]) against PyTorch (tests/pytorch/sweep.py):
 
-PyTorch checks an index against the dimension it reads only where its kernel reads it: index_add checks every
-index of a 1-d (or 0-d) input, even an empty one (an IndexError "index out of range in self"), but skips an empty
-input of more dimensions; index_copy writes, so checks, nothing when the source has no elements.  For each op of the
-family (index_add, index_copy, index_fill, index_select, index_put_, x[i] and x[i] = v, scatter, scatter_add,
-gather, take), minigan must run where PyTorch runs, with its values, and refuse where PyTorch refuses, with its
-exception class.
+* on a dimension of size 0 (or a source of no elements): PyTorch checks an index against the dimension it reads only
+  where its kernel reads it: index_add checks every index of a 1-d (or 0-d) input, even an empty one (an IndexError
+  "index out of range in self"), but skips an empty input of more dimensions; index_copy writes, so checks, nothing
+  when the source has no elements. For each op of the family (index_add, index_copy, index_fill, index_select,
+  index_put_, x[i] and x[i] = v, scatter, scatter_add, gather, take), minigan must run where PyTorch runs, with its
+  values, and refuse where PyTorch refuses, with its exception class;
+* the doors (index_add, index_copy, index_fill, scatter, scatter_add, gather, in each of their three forms:
+  torch.f(x, ...), x.f(...), x.f_(...); index_put) check their arguments in PyTorch's order, so a call with several
+  things wrong raises the class PyTorch raises (a dim out of range is an IndexError before any dtype or shape is
+  looked at; a source of another dtype is a RuntimeError, never converted), and a call PyTorch runs gives its
+  values, dtype and requires_grad.  Drawn over a grid of shapes (0-d, empty, 1-d to 3-d), dtypes, dims, index
+  shapes and dtypes and values (negative, out of range), against PyTorch float64;
+* scatter's src gradient is the incoming gradient gathered at index, refused at backward where PyTorch's is.
 """
 
+import math
+import random
+
+import numpy as np
 import pytest
 
-from pytorch.sweep import sweep
+from pytorch.sweep import close, outcome, sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -61,3 +72,131 @@ CALLS = {
 
 test_the_index_family_on_an_empty_dimension_runs_and_refuses_as_pytorch = sweep(
     lambda L, name: CALLS[name](L), list(CALLS), every=1)
+DRAWN_SHAPES = [(), (3,), (1,), (2, 3), (0, 3), (2, 3, 4)]
+SOURCE_SHAPES = DRAWN_SHAPES + [(2,), (2, 2), (3, 3), (3, 2), (1, 3), (5,)]
+DTYPES = ["float64", "float32", "int64", "bool"]
+INDICES = [[0], [1, 0], 0, [[0, 1]], [-1], [5], [], [0, 0], [2, -1, -1], [[0], [1]], [[0, 1, 2], [1, 0, 0]]]
+VALUES = [0.5, -math.inf, math.nan, 2, True, -1, 2 ** 40, "0-d float", "0-d float rg", "0-d int", "1-d"]
+
+
+def _tensor(lib, shape, dtype, requires_grad, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.random(shape) > 0.5 if dtype == "bool" else rng.integers(-3, 4, shape) if dtype == "int64" else \
+        rng.normal(size=shape)
+    return lib.tensor(np.asarray(values), dtype=getattr(lib, dtype), requires_grad=requires_grad)
+
+
+def _value(lib, v, seed):
+    """index_fill's value: a number, or a tensor of the kind named."""
+    if not isinstance(v, str):
+        return v
+    if v == "1-d":
+        return _tensor(lib, (1,), "float64", False, seed)
+    return _tensor(lib, (), "int64" if "int" in v else "float64", v.endswith("rg"), seed)
+
+
+def _cases(op, n, seed):
+    """n calls of op drawn from the grid: (form, x spec, dim, index, index dtype, source or value spec)."""
+    draw = random.Random(seed)
+    for k in range(n):
+        form = draw.choice(["function", "method", "in-place"])
+        x = (draw.choice(DRAWN_SHAPES), draw.choice(DTYPES), False, k)
+        if form != "in-place" and x[1].startswith("float") and draw.random() < 0.3:
+            x = x[:2] + (True, k)
+        index = (draw.choice(INDICES), draw.choice(["int64"] * 6 + ["int32", "float64"]))
+        if op == "index_fill" or (op == "scatter" and draw.random() < 0.3):
+            other = ("value", draw.choice(VALUES))
+        else:
+            dtype = draw.choice(DTYPES + [x[1]] * 4)
+            other = ("tensor", (draw.choice(SOURCE_SHAPES), dtype, dtype.startswith("float") and draw.random() < 0.3,
+                                k + 7))
+        if form == "in-place" and not x[1].startswith("float") and other == ("value", "0-d float rg"):
+            continue  # (PyTorch's index_fill_ makes an integer tensor require grad there, which its own rule, and
+            # minigan's, refuses everywhere else: only floating-point tensors require grad)
+        yield form, x, draw.choice([0, -1, 1, 2, -2]), index, other
+
+
+def _call(lib, op, case):
+    form, x, dim, (index, index_dtype), (kind, other) = case
+    x = _tensor(lib, *x)
+    index = lib.tensor(np.asarray(index), dtype=getattr(lib, index_dtype))
+    other = _value(lib, other, 11) if kind == "value" else _tensor(lib, *other)
+    args = (dim, index) if op in ("gather", "index_select") else (dim, index, other)
+    if form == "function":
+        return getattr(lib, op)(x, *args)
+    if form == "method":
+        return getattr(x, op)(*args)
+    return getattr(x, op + "_")(*args) if op not in ("gather", "index_select") else getattr(x, op)(*args)
+
+
+def _checked(L, op, case):
+    out = _call(L, op, case)
+    return close(out.detach(), 1e-6, 1e-8), out.requires_grad
+
+
+OPS = ["index_add", "index_copy", "index_fill", "scatter", "scatter_add", "gather", "index_select"]
+test_index_family_checks_as_pytorch = sweep(_checked, [(op, case) for op in OPS for case in _cases(op, 400, 7)],
+                                            group=lambda op, case: op)
+
+
+PUT_INDICES = [("int", [0]), ("int", [7]), ("int", [-1, 1]), ("float", [0.5]), ("bool", [True, False, True]),
+               ("bool", [True, False]), ("int2", [0]), ("int", [[0, 1]]), ("none", None), ("tensor", [0])]
+
+
+def _put_cases(n, seed):
+    draw = random.Random(seed)
+    for k in range(n):
+        form = draw.choice(["function", "method", "in-place"])
+        x = (draw.choice([(3,), (3, 2), (), (0,)]), draw.choice(["float64", "float32", "int64"]), False, k)
+        x = x[:2] + (x[1] != "int64" and draw.random() < 0.3, k)  # (a leaf that requires grad: refused in place first)
+        values = (draw.choice([(), (1,), (2,), (3,), (2, 2)]), draw.choice([x[1]] * 3 + ["float64", "int64"]),
+                  False, k + 5)
+        yield form, x, draw.choice(PUT_INDICES), values, draw.random() < 0.3
+
+
+def _put(lib, case):
+    form, x, (kind, index), values, accumulate = case
+    x, values = _tensor(lib, *x), _tensor(lib, *values)
+    if kind == "tensor":  # (not a tuple: PyTorch's TypeError)
+        indices = lib.tensor(index)
+    elif kind == "none":
+        indices = (None,)
+    else:
+        dtype = {"int": lib.int64, "int2": lib.int64, "float": lib.float64, "bool": lib.bool}[kind]
+        indices = (lib.tensor(index, dtype=dtype),) * (2 if kind == "int2" else 1)
+    if form == "function":
+        return lib.index_put(x, indices, values, accumulate)
+    if form == "method":
+        return x.index_put(indices, values, accumulate)
+    return x.index_put_(indices, values, accumulate)
+
+
+def _put_checked(L, case):
+    out = _put(L, case)
+    return out.detach(), out.requires_grad
+
+
+test_index_put_checks_as_pytorch = sweep(_put_checked, [(case,) for case in _put_cases(400, 5)],
+                                         group=lambda case: "index_put")
+
+
+def _scatter_src_gradient(L, op, index_shape, src_shape):
+    """src's gradient is the incoming gradient gathered at index, of index's shape: PyTorch's backward refuses it
+    (RuntimeError) where src's shape cannot be expanded to index's, so a src larger than index runs forward and
+    refuses at backward; where it can, the gradients agree."""
+    x = L.tensor(np.arange(6.0).reshape(2, 3) if len(src_shape) == 2 or len(index_shape) == 2 else np.arange(3.0),
+                 requires_grad=True)
+    src = L.tensor(np.linspace(-1, 1, int(np.prod(src_shape))).reshape(src_shape), requires_grad=True)
+    index = L.tensor(np.zeros(index_shape, dtype=np.int64) + np.arange(index_shape[-1]) % 2)
+    y = getattr(x * 1 if op.endswith("_") else x, op)(0 if len(index_shape) == 1 else 1, index, src)
+
+    def backward():
+        (y * L.tensor(np.arange(y.numel(), dtype=float).reshape(tuple(y.shape)))).sum().backward()
+        return close(x.grad, 1e-7), close(src.grad, 1e-7)
+    return y.requires_grad, outcome(backward)  # (a refusal at backward compared by class)
+
+
+test_scatter_refuses_src_gradient_at_backward_where_pytorch_does = sweep(_scatter_src_gradient, [
+    (op, *shapes) for op in ["scatter", "scatter_add", "scatter_", "scatter_add_"]
+    for shapes in [((2, 3), (2, 3)), ((1, 3), (2, 3)), ((0, 3), (3, 3)), ((0, 3), (1, 3)), ((2, 2), (2, 3)),
+                   ((0, 3), (5,)), ((2,), (3,))]])

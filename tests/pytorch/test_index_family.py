@@ -13,9 +13,17 @@ take, x[i]) against PyTorch (tests/pytorch/sweep.py):
   looked at; a source of another dtype is a RuntimeError, never converted), and a call PyTorch runs gives its
   values, dtype and requires_grad.  Drawn over a grid of shapes (0-d, empty, 1-d to 3-d), dtypes, dims, index
   shapes and dtypes and values (negative, out of range), against PyTorch float64;
+* the gradients on an input of no elements: PyTorch's index_add, index_copy and index_fill kernels read no index
+  there, so an index out of range (negative, or past the dimension's size) goes through the forward.  The gradient
+  of the source (the value, for index_fill) is the incoming gradient read at the index (``grad.index_select(dim,
+  index)``), which refuses that index: the backward raises (RuntimeError) while the input's own gradient still runs.
+  For each op, over empty and non-empty shapes, dims, indices in and out of range, and each choice of leaves that
+  require grad, minigan runs where PyTorch runs (forward, first and second order) and refuses where it refuses, at
+  the same stage; under no_grad nothing is recorded, whatever the index;
 * scatter's src gradient is the incoming gradient gathered at index, refused at backward where PyTorch's is.
 """
 
+import itertools
 import math
 import random
 
@@ -200,3 +208,114 @@ test_scatter_refuses_src_gradient_at_backward_where_pytorch_does = sweep(_scatte
     (op, *shapes) for op in ["scatter", "scatter_add", "scatter_", "scatter_add_"]
     for shapes in [((2, 3), (2, 3)), ((1, 3), (2, 3)), ((0, 3), (3, 3)), ((0, 3), (1, 3)), ((2, 2), (2, 3)),
                    ((0, 3), (5,)), ((2,), (3,))]])
+
+
+EMPTY_SHAPES = [((0, 3), 1), ((0, 3), 0), ((3, 0), 1), ((3, 0), 0), ((2, 0, 3), 2), ((2, 0, 3), 1), ((0,), 0),
+                ((2, 3), 1), ((3,), 0)]
+EMPTY_INDICES = [[-1, 0], [3, 0], [0, -1], [-4], [5], [0], [1], []]
+# which leaves require grad: the source (or value) only, the input only, both
+GRADS = ["source", "input", "both"]
+
+
+def _leaves(lib, shape, dim, index, grads):
+    x = lib.zeros(shape, dtype=lib.float64, requires_grad=grads != "source")
+    i = lib.tensor(index, dtype=lib.int64)
+    source_shape = list(shape)
+    source_shape[dim] = len(index)
+    source = lib.linspace(-1, 1, int(np.prod(source_shape)), dtype=lib.float64).reshape(source_shape)
+    source.requires_grad_(grads != "input")
+    value = lib.tensor(2.0, dtype=lib.float64, requires_grad=grads != "input")
+    return x, i, source, value, source_shape
+
+
+def _index_add(lib, x, d, i, s, v, ss):
+    return lib.index_add(x, d, i, s, alpha=2), (x, s)
+
+
+def _index_add_(lib, x, d, i, s, v, ss):
+    return x.clone().index_add_(d, i, s), (x, s)
+
+
+def _index_copy(lib, x, d, i, s, v, ss):
+    return lib.index_copy(x, d, i, s), (x, s)
+
+
+def _index_copy_(lib, x, d, i, s, v, ss):
+    return x.clone().index_copy_(d, i, s), (x, s)
+
+
+def _index_fill(lib, x, d, i, s, v, ss):
+    return lib.index_fill(x, d, i, v), (x, v)
+
+
+def _index_fill_(lib, x, d, i, s, v, ss):
+    return x.clone().index_fill_(d, i, v), (x, v)
+
+
+def _index_select(lib, x, d, i, s, v, ss):
+    return lib.index_select(x, d, i), (x,)
+
+
+def _scatter(lib, x, d, i, s, v, ss):
+    return lib.scatter(x, d, lib.full(ss, int(i[0]) if len(i) else 0), s), (x, s)
+
+
+def _scatter_add(lib, x, d, i, s, v, ss):
+    return lib.scatter_add(x, d, lib.full(ss, int(i[0]) if len(i) else 0), s), (x, s)
+
+
+def _gather(lib, x, d, i, s, v, ss):
+    return lib.gather(x, d, lib.full(ss, int(i[0]) if len(i) else 0)), (x,)
+
+
+def _take(lib, x, d, i, s, v, ss):
+    return lib.take(x, i), (x,)
+
+
+BACKWARD_OPS = [_index_add, _index_add_, _index_copy, _index_copy_, _index_fill, _index_fill_, _index_select, _scatter,
+       _scatter_add, _gather, _take]
+
+
+def _empty_backward(L, name, shape, dim, index, grads):
+    """The forward, then the first and second order gradients (a leaf's None read as zeros), or the backward's
+    refusal; a refusal of the forward is the call's."""
+    x, i, s, v, ss = _leaves(L, shape, dim, index, grads)
+    out, inputs = globals()["_" + name](L, x, dim, i, s, v, ss)
+    leaves = [t for t in inputs if t.requires_grad]
+
+    def orders():
+        found = []
+        if out.requires_grad and leaves:
+            weights = L.linspace(0.5, 1.5, out.numel(), dtype=L.float64).reshape(out.shape)
+            first = L.autograd.grad((out * weights).sum(), leaves, create_graph=True, allow_unused=True)
+            found += [close(L.zeros_like(t) if g is None else g.detach(), 1e-12, 1e-12) for g, t in zip(first, leaves)]
+            live = [g for g in first if g is not None and g.requires_grad]
+            if live:
+                second = L.autograd.grad(sum((g * g).sum() for g in live), leaves, allow_unused=True)
+                found += [close(L.zeros_like(t) if g is None else g, 1e-12, 1e-12) for g, t in zip(second, leaves)]
+        return found
+    return close(out.detach(), 1e-12, 1e-12), outcome(orders)
+
+
+test_the_index_family_refuses_at_backward_where_pytorch_does = sweep(_empty_backward, [
+    (op.__name__.lstrip("_"), shape, dim, index, grads)
+    for op, (shape, dim), index, grads in itertools.product(BACKWARD_OPS, EMPTY_SHAPES, EMPTY_INDICES, GRADS)],
+    every=23, cover=[lambda n, s, d, i, g: (s, d)])
+
+
+def _under_no_grad(L, name, shape, dim, index, dtype):
+    """Under no_grad a source (a value) that requires grad is read as values: the call runs or refuses as PyTorch's,
+    and its result requires no grad, whatever the index (one PyTorch's backward would refuse included)."""
+    x, i, s, v, ss = _leaves(L, shape, dim, index, "source")
+    x = x.detach().to(getattr(L, dtype))
+    s = s.detach().to(getattr(L, dtype)).requires_grad_(dtype == "float64")
+    with L.no_grad():
+        out, _ = globals()["_" + name](L, x, dim, i, s, v, ss)
+    return out, out.requires_grad
+
+
+test_under_no_grad_nothing_is_recorded_whatever_the_index = sweep(_under_no_grad, [
+    (op.__name__.lstrip("_"), shape, dim, index, dtype) for op in (_index_add, _index_copy, _index_fill, _index_fill_)
+    for (shape, dim), index, dtype in itertools.product(EMPTY_SHAPES, EMPTY_INDICES, ["float64", "int64"])],
+    every=7, cover=[lambda n, s, d, i, t: (s, d)],
+    also=lambda ours, theirs: not isinstance(theirs, Exception) and theirs[1] and "PyTorch's result requires grad")

@@ -171,7 +171,7 @@ def test_the_head_of_a_module_finds_what_its_whole_tree_does(tmp_path):
 
 def test_no_test_file_is_over_800_lines():
     # the house rule for every module (a learner reads a test file whole); a corpus of programs goes on in a
-    # second file that registers its own (tests/pytorch/outsider_programs_round3_b.py, survey/idioms_batch3_b.py)
+    # second file that registers its own (tests/pytorch/corpus_<topic>.py, survey/idioms_<topic>.py)
     long = {p.relative_to(TESTS).as_posix(): n for p in _modules(TESTS)
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800}
     assert long == {}, f"test files over 800 lines (split them, or turn their copies into a generator): {long}"

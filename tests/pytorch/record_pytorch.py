@@ -153,7 +153,7 @@ def survey_programs_differences(recorded, live):
 # arguments are named as the survey's (torch, nn, F, optim, data) and given either library, returning what is
 # compared (as the survey's: the harness's plain form, within the program's rtol and atol attributes).
 PROGRAM_FAMILIES = ["order_statistics", "inplace_methods", "bitwise", "module_reprs", "special_values",
-                    "dtype_promotion", "interpolate_modes", "right_by_class_round3"]
+                    "dtype_promotion", "interpolate_modes", "numpy_scalars_and_refusals"]
 
 
 # A module may also name COMPARE(case, pytorchs, minigans) -> [difference], for a comparison of its own.

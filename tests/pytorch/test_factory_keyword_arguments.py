@@ -1,7 +1,7 @@
 """Every tensor factory with the keywords PyTorch's documentation gives it (``dtype=``, ``requires_grad=``,
 ``device=``, ``layout=`` at its default, ``pin_memory=False``), at a floating and an integer dtype, against PyTorch:
-the same dtype, shape and ``requires_grad``, or an exception of PyTorch's class.  Found by outsider round 5
-(tests/pytorch/outsider_programs_round5.py): ``randint(..., dtype=torch.float64, requires_grad=True)`` was refused,
+the same dtype, shape and ``requires_grad``, or an exception of PyTorch's class.  Found by a program of
+tests/pytorch/corpus_autograd.py: ``randint(..., dtype=torch.float64, requires_grad=True)`` was refused,
 ``scalar_tensor`` took no ``requires_grad=``, ``layout=`` or ``pin_memory=``, and ``range`` refused
 ``layout=torch.strided``, its default."""
 

@@ -1,8 +1,8 @@
 """A parameter group as PyTorch's optimizers take it, for every optimizer kind, against PyTorch: a group without
 ``params`` is a KeyError; a key that is no hyperparameter (``{"params": ..., "name": "encoder"}``, the way many
 training scripts tag their groups) is kept in ``param_groups``, printed, written by ``state_dict()`` and restored by
-``load_state_dict()``, and changes no step; a group with no parameters may be added.  Found by outsider round 5
-(tests/pytorch/outsider_programs_round5.py): minigan refused a group's extra keys with a ValueError, an empty group
+``load_state_dict()``, and changes no step; a group with no parameters may be added.  Found by a program of
+tests/pytorch/corpus_optimizers.py: minigan refused a group's extra keys with a ValueError, an empty group
 with a ValueError and a group without ``params`` with a TypeError."""
 
 import copy

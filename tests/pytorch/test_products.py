@@ -29,7 +29,21 @@ against PyTorch (tests/pytorch/sweep.py):
   PyTorch's tensordot path computes (surface seed 12215029);
 * a second operand that is not a tensor (None, a number) is refused with PyTorch's exception class, whatever the first
   operand's shape: the operand's type is checked before either's shape is read (mv and bmm read the second's shape
-  for their message when the first had the wrong number of dimensions: AttributeError).
+  for their message when the first had the wrong number of dimensions: AttributeError);
+* the layout of the result: PyTorch's matrix products (matmul and @, mm, bmm, matrix_power, the addmm family, mv,
+  F.linear) allocate it row-major whatever their operands' layouts (a permuted batch, a transposed matrix, an
+  expanded or a strided operand), where NumPy's matmul keeps a permuted batch's order, which a later ``view`` or
+  ``flatten`` (a copy where PyTorch's is a view) tells: the same values and the same strides (where a dimension has
+  more than one entry);
+* products whose result PyTorch gives as a view of the product it computed: inner, tensordot and linalg.multi_dot
+  reshape an mm (or dot) result, and linear with a bias on an input that is not 2-D views the addmm of the
+  flattened input.  The result's ``_base`` is that product and its node is ViewBackward0, so an in-place op on the
+  result goes through CopySlices: the gradient reaching the product is the upstream with the written part
+  replaced, which under create_graph requires grad when the upstream does, even where the op's own derivative is a
+  constant (zero_, fill_, copy_).  minigan's result is such a view wherever PyTorch's is, and nowhere else (the
+  controls: a number operand, a 2-D linear, a linear without a bias or with a bias of the output's shape, matmul,
+  dot, mv); compared: the view-ness, the node's name, and, after ``r.zero_()`` / ``r.fill_(0.5)`` / ``r.copy_(c)``,
+  the gradient of ``F.linear(r, r)`` with respect to the leaves under create_graph (its value and requires_grad).
 """
 
 import itertools
@@ -243,3 +257,131 @@ def _non_tensor(L, name, shape, other):
 test_product_refuses_a_non_tensor_operand_as_pytorch = sweep(_non_tensor, list(itertools.product(
     ["mv", "bmm", "mm", "dot", "outer", "inner", "vdot", "ger", "matmul"], [(), (3,), (2, 3), (2, 3, 4)],
     [None, 2.5])))
+
+
+
+# ----------------------------------------------------------------------------- the layout of a product's result
+_LAYOUT_RNG = np.random.default_rng(0)
+A4 = _LAYOUT_RNG.standard_normal((3, 4, 2, 2))  # (batch, batch, n, n): permuted over the two batch dims
+M3 = _LAYOUT_RNG.standard_normal((4, 3, 2))
+
+
+def _layouts(lib, base):
+    """The same values of shape (4, 3, 2, 2) (or (3, 4, 2) for M3) in several layouts."""
+    t = lib.tensor(base, dtype=lib.float64)
+    if base.ndim == 4:
+        return {"contiguous": t.permute(1, 0, 2, 3).contiguous(), "permuted batch": t.permute(1, 0, 2, 3),
+                "transposed matrices": t.permute(1, 0, 3, 2),
+                "expanded": t[:1, :1].expand(4, 3, 2, 2), "strided": lib.cat([t, t], 3)[..., ::2].permute(1, 0, 2, 3)}
+    return {"contiguous": t.permute(1, 0, 2).contiguous(), "permuted batch": t.permute(1, 0, 2),
+            "transposed": t.permute(1, 2, 0).transpose(1, 2), "expanded": t[:1].permute(1, 0, 2).expand(3, 4, 2)}
+
+
+def _doors(lib):
+    F = lib.nn.functional
+    return {
+        "matmul": lambda x, y: lib.matmul(x, y), "@": lambda x, y: x @ y, "Tensor.matmul": lambda x, y: x.matmul(y),
+        "linalg.matmul": lambda x, y: lib.linalg.matmul(x, y),
+        "matmul batch @ matrix": lambda x, y: x @ y[0, 0], "matmul matrix @ batch": lambda x, y: x[0, 0] @ y,
+        "matmul batch @ vector": lambda x, y: x @ y[0, 0, 0], "matmul vector @ batch": lambda x, y: x[0, 0, 0] @ y,
+        "matmul batch @ batch (broadcast)": lambda x, y: x @ y[:1],
+        "bmm": lambda x, y: lib.bmm(x[:, 0], y[:, 1]), "Tensor.bmm": lambda x, y: x[:, 0].bmm(y[:, 1]),
+        "bmm (permuted)": lambda x, y: lib.bmm(x.flatten(0, 1).unflatten(0, (4, 3))[0], y[0]),
+        "baddbmm": lambda x, y: lib.baddbmm(x[:, 0], x[:, 0], y[:, 1]),
+        "matrix_power 0": lambda x, y: lib.matrix_power(x, 0), "matrix_power 1": lambda x, y: lib.matrix_power(x, 1),
+        "matrix_power 2": lambda x, y: lib.matrix_power(x, 2), "matrix_power 3": lambda x, y: lib.matrix_power(x, 3),
+        "matrix_power 4": lambda x, y: lib.linalg.matrix_power(x, 4),
+        "matrix_power 7": lambda x, y: x.matrix_power(7),
+        "mm": lambda x, y: lib.mm(x[0, 0], y[1, 2]), "addmm": lambda x, y: lib.addmm(x[0, 0], x[0, 0], y[1, 2]),
+        "mv": lambda x, y: lib.mv(x[0, 0], y[0, 0, 0]), "F.linear": lambda x, y: F.linear(x, y[0, 0]),
+        "F.linear (bias)": lambda x, y: F.linear(x, y[0, 0], y[0, 0, 0]),
+    }
+
+
+def _doors3(lib):
+    F = lib.nn.functional
+    return {"bmm": lambda x, y: lib.bmm(x, y.transpose(1, 2)), "@": lambda x, y: x @ y.transpose(1, 2),
+            "batch @ matrix": lambda x, y: x @ y[0].t(), "matrix @ batch": lambda x, y: y[0] @ x.transpose(1, 2),
+            "baddbmm": lambda x, y: lib.baddbmm(x[:, :1, :1], x, y.transpose(1, 2)),
+            "addbmm": lambda x, y: lib.addbmm((x[0] @ x[1].t()).t(), x, y.transpose(1, 2)),
+            "addmm": lambda x, y: lib.addmm((x[0] @ x[1].t()).t(), x[1], y[0].t()),
+            "addr": lambda x, y: lib.addr((x[0] @ x[1].t()).t(), x[0, :, 0], y[0, :, 0]),
+            "F.linear": lambda x, y: F.linear(x, y[0])}
+
+
+def _laid_out(L, doors, base, layout_x, layout_y, door):
+    """The product's values, shape and strides (of the dimensions with more than one entry)."""
+    out = doors(L)[door](_layouts(L, base)[layout_x], _layouts(L, base)[layout_y])
+    return close(out, 1e-12, 1e-12), tuple(out.shape), tuple(s for s, n in zip(out.stride(), out.shape) if n > 1)
+
+
+test_a_batched_product_is_row_major_as_pytorchs = sweep(_laid_out, [(_doors, A4, *case) for case in itertools.product(
+    ["contiguous", "permuted batch", "transposed matrices", "expanded", "strided"],
+    ["contiguous", "permuted batch", "transposed matrices"], list(_doors(torch)))], every=1,
+    ids=lambda doors, base, *case: "-".join(case))
+test_a_product_of_three_dimensional_operands_is_row_major_as_pytorchs = sweep(_laid_out, [
+    (_doors3, M3, *case) for case in itertools.product(["contiguous", "permuted batch", "transposed", "expanded"],
+                                                       ["contiguous", "permuted batch", "transposed"],
+                                                       list(_doors3(torch)))], every=1,
+    ids=lambda doors, base, *case: "-".join(case))
+
+
+def _written_through(L, door):
+    """What the strides mean to a learner: PyTorch's result is row-major, so ``view(-1)`` runs and is a view."""
+    out = _doors(L)[door](*[L.tensor(A4, dtype=L.float64).permute(1, 0, 2, 3)] * 2)
+    out.view(-1)[0] = 100.0
+    return out[0, 0, 0, 0].item()
+
+
+test_a_view_of_the_product_of_a_permuted_batch_writes_through = sweep(_written_through, ["matmul", "matrix_power 3"])
+
+
+# ----------------------------------------------------------------------------- products whose result is a view
+M, V = (3, 4), (4,)
+# (code over the leaves a, b, c; their shapes; whether PyTorch's result is a view)
+CASES = {
+    "inner 2-D": ("torch.inner(a, b)", [M, (2, 4)]),
+    "inner 1-D": ("torch.inner(a, b)", [V, V]),
+    "inner 2-D 1-D": ("torch.inner(a, b)", [M, V]),
+    "inner 3-D 2-D": ("torch.inner(a, b)", [(2, 3, 4), (2, 4)]),
+    "Tensor.inner": ("a.inner(b)", [M, (3, 4)]),
+    "inner of a number": ("torch.inner(a, torch.tensor(2.0, dtype=torch.float64))", [M]),
+    "tensordot 0": ("torch.tensordot(a, b, 0)", [V, (3,)]),
+    "tensordot 1": ("torch.tensordot(a, b, 1)", [M, (4, 2)]),
+    "tensordot 2": ("torch.tensordot(a, b, 2)", [M, M]),
+    "tensordot to 0-d": ("torch.tensordot(a, b, 1)", [V, V]),
+    "tensordot pairs": ("torch.tensordot(a, b, ([1, 0], [0, 2]))", [(3, 4, 2), (4, 2, 3)]),
+    "multi_dot 2": ("torch.linalg.multi_dot([a, b])", [M, (4, 3)]),
+    "multi_dot 3": ("torch.linalg.multi_dot([a, b, c])", [M, (4, 2), (2, 3)]),
+    "multi_dot 1-D ends": ("torch.linalg.multi_dot([a, b, c])", [V, (4, 3), (3,)]),
+    "linear 1-D bias": ("F.linear(a, b, c)", [V, (3, 4), (3,)]),
+    "linear 3-D bias": ("F.linear(a, b, c)", [(2, 3, 4), (3, 4), (3,)]),
+    "linear 4-D bias": ("F.linear(a, b, c)", [(1, 2, 3, 4), (3, 4), (3,)]),
+    "nn.Linear 3-D": ("torch.nn.Linear(4, 3).double()(a)", [(2, 3, 4)]),
+    "linear 2-D bias": ("F.linear(a, b, c)", [M, (3, 4), (3,)]),
+    "linear 3-D": ("F.linear(a, b)", [(2, 3, 4), (3, 4)]),
+    "linear 3-D, a bias of the output's shape": ("F.linear(a, b, c)", [(2, 3, 4), (3, 4), (3, 3)]),
+    "matmul 1-D": ("a @ b", [V, V]),
+    "dot": ("torch.dot(a, b)", [V, V]),
+    "mv": ("torch.mv(a, b)", [M, V]),
+}
+WRITES = {"zero_": lambda L, r: r.zero_(), "fill_": lambda L, r: r.fill_(0.5),
+          "copy_": lambda L, r: r.copy_(L.ones_like(r.detach()) * 0.25)}
+
+
+def _viewed(L, case, write):
+    code, shapes = CASES[case]
+    rng = np.random.default_rng(len(code))
+    leaves = {n: L.tensor(rng.normal(size=s), dtype=L.float64, requires_grad=True) for n, s in zip("abc", shapes)}
+    L.manual_seed(0)
+    r = eval(code, {"torch": L, "F": L.nn.functional, **leaves})  # noqa: S307  (the table's own code)
+    is_view = bool(r._is_view()) if L is torch else r._base is not None
+    name = r.grad_fn.name() if is_view else None  # (the node's name where the result is a view)
+    WRITES[write](L, r)
+    flat = r.reshape(1, -1) if r.ndim < 2 else r.reshape(-1, r.shape[-1])
+    y = L.nn.functional.linear(flat, flat)
+    gs = L.autograd.grad(y, list(leaves.values()), L.ones_like(y), create_graph=True, allow_unused=True)
+    return is_view, name, [None if g is None else (bool(g.requires_grad), g.detach()) for g in gs]
+
+
+test_a_product_is_a_view_where_pytorchs_is = sweep(_viewed, list(itertools.product(CASES, WRITES)), every=1)

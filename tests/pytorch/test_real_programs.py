@@ -720,7 +720,7 @@ def manual_sgd(torch, seed):
     return dict(hist=hist, w1=w1, b1=b1, w2=w2, g=w1.grad)
 
 
-from pytorch.real_programs_b import (  # noqa: E402
+from pytorch.real_programs_bookkeeping import (  # noqa: E402
     containers,
     early_stopping,
     module_bookkeeping,

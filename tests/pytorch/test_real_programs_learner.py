@@ -729,40 +729,44 @@ def indexing_grads(torch, seed):
             "boolsel_shape": tuple(boolsel.shape)}
 
 
-from pytorch.real_programs_learner_b import (  # noqa: E402
-    attention_masks,
-    deepcopy_state,
-    embedding_padding,
-    grad_accum_twice,
-    grad_accumulation,
-    gru_rnn_cells,
-    hooks_more,
-    indexing_more,
-    inplace_mistakes,
-    jacobian_hessian,
-    lstm_classifier,
-    module_repr,
-    optimizer_surface,
-    padded_token_loss,
-    printing_more,
-    promotion_more,
-    resume_training,
-    schedulers_resume,
-    ties_sort_topk,
-)
-from pytorch.real_programs_learner_c import (  # noqa: E402
-    _compare,
+from pytorch.real_programs_learner_autograd import (  # noqa: E402
     function_edges,
     function_more,
     grad_modes,
+    hooks_more,
+    inplace_mistakes,
     inplace_views_learner,
-    integer_programs,
-    losses_edge,
-    module_plumbing,
+    jacobian_hessian,
     nograd_inplace_updates,
-    optimizer_options,
+)
+from pytorch.real_programs_learner_compare import _compare  # noqa: E402
+from pytorch.real_programs_learner_sequences import (  # noqa: E402
+    attention_masks,
+    embedding_padding,
+    gru_rnn_cells,
+    lstm_classifier,
+    padded_token_loss,
     rnn_more,
     seq2seq_attention,
+)
+from pytorch.real_programs_learner_tensors import (  # noqa: E402
+    indexing_more,
+    integer_programs,
+    module_plumbing,
+    module_repr,
+    printing_more,
+    promotion_more,
+    ties_sort_topk,
+)
+from pytorch.real_programs_learner_training import (  # noqa: E402
+    deepcopy_state,
+    grad_accum_twice,
+    grad_accumulation,
+    losses_edge,
+    optimizer_options,
+    optimizer_surface,
+    resume_training,
+    schedulers_resume,
 )
 
 PROGRAMS = [linreg_by_hand, logreg_by_hand, printing, printoptions, printing_more, custom_function_basic,

@@ -763,7 +763,7 @@ def checkpoint_plumbing(torch, seed):
     return out
 
 
-from pytorch.real_programs_models_b import gp_through_layers, hessian_of_a_cnn, vq_vae  # noqa: E402
+from pytorch.real_programs_model_gradients import gp_through_layers, hessian_of_a_cnn, vq_vae  # noqa: E402
 
 PROGRAMS = [parametrize, norm_layers, init_and_utils, loss_zoo, dtypes_and_reprs, conv_autoencoder, transformer_block,
             vit, attention_variants, recurrent, rnn_states, seq_regression, text_cnn, pad_and_resize, tying_and_ema,

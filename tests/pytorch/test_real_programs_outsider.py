@@ -23,16 +23,16 @@ from pytorch import (  # noqa: E402
     outsider_programs_autograd,
     outsider_programs_data,
     outsider_programs_losses,
-    outsider_programs_round2,
-    outsider_programs_round2_models,
-    outsider_programs_round2_tensors,
+    outsider_programs_models,
+    outsider_programs_tensors,
+    outsider_programs_training,
     outsider_programs_utils,
 )
 from pytorch.oracle import NORM_BIAS, pytorch_since  # noqa: E402
 
 PROGRAMS = {name: fn for module in (outsider_programs, outsider_programs_losses, outsider_programs_utils,
-                                    outsider_programs_autograd, outsider_programs_data, outsider_programs_round2,
-                                    outsider_programs_round2_models, outsider_programs_round2_tensors)
+                                    outsider_programs_autograd, outsider_programs_data, outsider_programs_training,
+                                    outsider_programs_models, outsider_programs_tensors)
             for name, fn in vars(module).items() if name.startswith("prog_")}
 
 # A program that shows a minigan bug stays here, a strict xfail naming the bug, until the bug is fixed.
@@ -100,7 +100,7 @@ def run(library, name, seed):
 
 
 # Programs that read behaviour a PyTorch version brought (docs/pytorch.md, "Which PyTorch"): skipped on an older one
-SINCE = {"prog_print_model": NORM_BIAS, "prog_round2_module_print": NORM_BIAS,
+SINCE = {"prog_print_model": NORM_BIAS, "prog_module_print": NORM_BIAS,
          "prog_loss_mixed_dtypes": pytorch_since("2.12", "mse_loss's backward takes a target of another dtype")}
 
 

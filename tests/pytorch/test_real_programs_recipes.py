@@ -745,7 +745,7 @@ def beam_search(torch, seed):
     return dict(tokens=tokens, scores=scores, best=best, div=torch.div(torch.tensor([7, -7]), 2, rounding_mode="floor"))
 
 
-from pytorch.real_programs_recipes_b import dqn, gcn, policy_gradients  # noqa: E402
+from pytorch.real_programs_rl_and_graphs import dqn, gcn, policy_gradients  # noqa: E402
 
 PROGRAMS = [dcgan, wgan_gp, cgan, sngan, r1_penalty, cyclegan_pieces, srgan_pieces, vae, hvp, maml, pinn, fgsm_pgd,
             style_transfer, simclr, dann, distill_mixup_focal, grad_cam, beam_search, gcn, dqn,

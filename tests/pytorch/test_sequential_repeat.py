@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
-from pytorch.outsider_programs_round3 import agree, caught, fill_, registry  # noqa: E402
+from pytorch.corpus import agree, caught, fill_, registry  # noqa: E402
 
 PROGRAMS, program = registry()
 

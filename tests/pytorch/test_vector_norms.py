@@ -11,7 +11,16 @@
   Tensor.norm, torch.norm, F.pairwise_distance), for every order p (0, 1, 2, fractional, negative, ±∞) of a
   permuted, transposed or strided input: PyTorch allocates a reduction's result row-major whatever its input's
   layout, so the result is contiguous and a later flatten() is a view of it (a write into that view reaches the
-  result).  NumPy's reductions keep the input's memory order, which only the orders 1 and 2 undid.
+  result).  NumPy's reductions keep the input's memory order, which only the orders 1 and 2 undid;
+* a p-norm's gradient at a norm of 0, differentiated again: PyTorch's norm_backward for 1 < p < ∞, p ≠ 2, is
+  sgn(x)·|x|^(p−1) · (grad / ‖x‖^(p−1)).masked_fill_(‖x‖ = 0, 0): at a norm of 0 the first derivative is 0, and its
+  derivative in the upstream gradient (a leaf: a gradient penalty's, a Hessian-vector product's) is the masked 0
+  divided by 0, NaN.  Every door to the norm (vector_norm, linalg.norm, Tensor.norm, torch.norm, dist, normalize) at
+  every order p, float64: the first, second and third gradients' values (NaN where NaN) and requires_grad;
+* a norm over no entries, at the doors that gather tensors before taking one (nn.utils.get_total_norm and
+  clip_grad_norm_) and at cdist, float64: an order without an identity (p < 0, ±∞) over an empty tensor is refused
+  with PyTorch's class (RuntimeError, never NumPy's ValueError), and the other orders (0, 0.5, 1, 2, NaN) read the
+  empty tensor's norm as 0, as PyTorch's; cdist over vectors of no entries is 0 at every order.
 """
 
 import itertools
@@ -98,3 +107,74 @@ def _write_through(L, p):
 
 
 test_a_write_through_the_flattened_norm_reaches_it = sweep(_write_through, ORDERS, ids=repr)
+
+
+AT_ZERO = {
+    "vector_norm": lambda L, x, p: L.linalg.vector_norm(x, ord=p, dim=1),
+    "linalg.norm": lambda L, x, p: L.linalg.norm(x, ord=p, dim=1),
+    "Tensor.norm": lambda L, x, p: x.norm(p=p, dim=1),
+    "torch.norm": lambda L, x, p: L.norm(x, p=p, dim=1),
+    "vector_norm_all": lambda L, x, p: L.linalg.vector_norm(x[0], ord=p),
+    "dist": lambda L, x, p: L.dist(x[0], x[0] * 0.5, p=p),
+    "normalize": lambda L, x, p: L.nn.functional.normalize(x, p=p, dim=1),
+}
+
+
+def _at_zero(L, door, p):
+    """The first, second and third gradients in the input and in a leaf upstream (values and requires_grad), then
+    the refusal that ended them, if one did."""
+    x = L.tensor([[0.0, 0.0, 0.0], [1.0, -2.0, 0.5], [0.0, 1.5, -1.0]], dtype=L.float64, requires_grad=True)
+    y = AT_ZERO[door](L, x, p)
+    u = L.tensor(np.linspace(0.5, 1.5, y.numel()).reshape(tuple(y.shape)), dtype=L.float64, requires_grad=True)
+    seen, ys, gos = [], [y], [u]
+    try:
+        for _ in range(3):
+            gs = L.autograd.grad(ys, [x, u], gos, create_graph=True, allow_unused=True)
+            seen.append([None if g is None else (close(g.detach().numpy(force=True) if L is torch else  # (ZeroTensor)
+                                                       g.detach().numpy(), atol=1e-9), bool(g.requires_grad))
+                         for g in gs])
+            ys = [g for g in gs if g is not None and g.requires_grad]
+            if not ys:
+                break
+            gos = [L.ones_like(g) for g in ys]
+    except Exception as e:  # noqa: BLE001  (a refusal is a result to compare)
+        seen.append(e)
+    return seen
+
+
+test_a_norms_gradient_at_zero_differentiated_again_is_pytorchs = sweep(
+    _at_zero, list(itertools.product(AT_ZERO, [-1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, math.inf])))
+EMPTY_ORDERS = [-math.inf, -2.0, -1.5, -1, -0.5, 0, 0.5, 1, 2, 3, math.inf, math.nan, "inf"]
+EMPTY_SHAPES = [(0,), (0, 3), (3, 0), (2, 0, 2)]
+
+
+def _total_norm(L, order, shape, with_others):
+    tensors = [L.zeros(shape, dtype=L.float64)] + ([L.tensor([3.0, -4.0], dtype=L.float64)] if with_others else [])
+    return close(np.float64(L.nn.utils.get_total_norm(tensors, order)), 1e-12)
+
+
+def _clipped(L, order, shape, with_others):
+    ps = [L.nn.Parameter(L.zeros(shape, dtype=L.float64))]
+    ps += [L.nn.Parameter(L.tensor([3.0, -4.0], dtype=L.float64))] if with_others else []
+    for p in ps:
+        p.grad = L.ones_like(p)
+    total = L.nn.utils.clip_grad_norm_(ps, 0.5, norm_type=order)
+    return close(np.array([float(total)] + [float(v) for p in ps for v in p.grad.flatten().tolist()]), 1e-12)
+
+
+def _cdist(L, order, sizes):
+    return close(np.array(L.cdist(L.zeros((sizes[0], 0), dtype=L.float64), L.zeros((sizes[1], 0), dtype=L.float64),
+                                  order).tolist(), dtype=float).reshape(sizes), 1e-12)
+
+
+def _minigans_own(ours, theirs):
+    """A refusal is minigan's own class (of PyTorch's built-in one), never a NumPy or Python error leaked."""
+    if isinstance(ours, Exception) and not type(ours).__module__.startswith("minigan"):
+        return f"a NumPy or Python error leaked: {ours!r}"
+
+
+NOTHING = list(itertools.product(EMPTY_ORDERS, EMPTY_SHAPES, [False, True]))
+test_get_total_norm_of_an_empty_tensor = sweep(_total_norm, NOTHING, also=_minigans_own)
+test_clip_grad_norm_of_an_empty_gradient = sweep(_clipped, NOTHING, also=_minigans_own)
+test_cdist_of_vectors_of_no_entries = sweep(_cdist, list(itertools.product(
+    [0, 0.5, 1, 2, 3, math.inf, -1, math.nan], [(2, 3), (0, 3), (2, 0)])), also=_minigans_own)

@@ -33,8 +33,9 @@ else:
 
 SNIPPETS = []
 FILES = ["tensors", "autograd", "nn", "loss_optim", "data_io_gan", "misc", "modules", "data_more", "more",
-         "programs", "batch3", "batch3_b", "batch3_c", "batch4", "batch4_b", "batch4_c", "batch5",
-         "batch5_b", "batch5_c"]  # tests/pytorch/survey/idioms_<name>.py
+         "programs", "tutorials", "gans_attacks", "losses", "rl_attention", "creation_dtypes", "shapes_indexing",
+         "autograd_edges", "autograd_hooks_views", "layers_architectures", "modules_reprs_state", "modules_api",
+         "functional", "optimizers", "training_loops", "loaders", "saving"]  # tests/pytorch/survey/idioms_<name>.py
 
 
 def load_programs():

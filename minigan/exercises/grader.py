@@ -56,6 +56,27 @@ MEMORY = 768 << 20  # bytes of address space for the learner's process and each 
 MEMORY_TORCH = MEMORY
 STARTUP = 60.0  # seconds to import the workspace's minigan before the first exercise
 FILE_LIMIT = 1 << 20  # bytes any file the learner's process writes may reach (its stderr included)
+WRITE_LIMIT = 32 << 20  # bytes a student's processes may write in all (every process of one grading together) ...
+WRITE_FILES = 1000  # ... and files and folders: past either, its processes are ended
+
+
+class Written:
+    """What one student's processes wrote, counted together against ``WRITE_LIMIT`` and ``WRITE_FILES``."""
+
+    def __init__(self):
+        self.bytes = self.files = 0
+
+    def left(self) -> tuple:
+        return max(0, WRITE_LIMIT - self.bytes), max(0, WRITE_FILES - self.files)
+
+    def add(self, report: bytes) -> None:
+        """Count a supervisor's last word, ``written BYTES FILES`` (what one process left behind)."""
+        words = report.decode("ascii", "replace").split()
+        if len(words) >= 3 and words[-3] == "written" and words[-2].isdigit() and words[-1].isdigit():
+            self.bytes, self.files = self.bytes + int(words[-2]), self.files + int(words[-1])
+
+
+OVER_WRITTEN = f"its processes wrote more than {WRITE_LIMIT >> 20} MiB or {WRITE_FILES} files in all: all were ended"
 COPY_LIMIT = 64 << 20  # bytes of the workspace's minigan/ copied at most
 HERE = Path(__file__).resolve().parent
 # the checks package's modules, in the order the learner's process runs them (each after those it imports); the
@@ -311,26 +332,31 @@ def _job(role, run, seed, torch, timeout, data_fd, extra=None) -> dict:
             "targets_of": {e.name: list(e.targets) for e in EXERCISES}, **(extra or {})}
 
 
-def _launch(job, env, cwd, memory, total, stderr, fds=(), read=()):
+def _launch(job, env, cwd, memory, total, stderr, fds=(), read=(), written=None, said=None):
     """Start ``runner.py`` under ``supervise.py`` (in a sandbox of its own where there is one: ``sandbox.py``, with
-    the folders ``read`` visible read-only and ``cwd`` writable); returns (process, read end of the data pipe)."""
+    the folders ``read`` visible read-only and ``cwd`` writable, within what ``written`` has left: the supervisor
+    says on ``said``, a file, what was written); returns (process, read end of the data pipe)."""
     read_end, write_end = os.pipe()
     job = dict(job, data_fd=write_end)
     runner = (HERE / "runner.py").read_text(encoding="utf-8")
     supervisor = (HERE / "supervise.py").read_text(encoding="utf-8")
     boxed = sandbox.why_not() is None
     uid = sandbox.next_uid() if boxed else None
+    left = (written or Written()).left()
     command = [sys.executable, "-I", "-S", "-B", "-c", supervisor, str(total), str(memory or 0), str(FILE_LIMIT),
-               sys.executable, runner, str(sandbox.processes() if boxed else 0), str(uid or 0)]
+               sys.executable, runner, str(sandbox.processes() if boxed else 0), str(uid or 0), str(left[0]),
+               str(left[1]), str(cwd)]
     if boxed:
         sandbox.share(read, [cwd], uid)
         command = sandbox.command(command, read=read, write=[cwd], keep=_NUMPY[1] if _NUMPY else (),
-                                  hide=[workspace.LIBRARY.resolve(), workspace.REPO.resolve() / "tests"])
+                                  hide=[workspace.LIBRARY.resolve(), workspace.REPO.resolve() / "tests"],
+                                  size=max(left[0], 4096) + (64 << 10))  # (the kernel's bound; the count is ours)
     job_file = tempfile.TemporaryFile()
     job_file.write(json.dumps(job).encode())
     job_file.seek(0)
     try:
-        proc = subprocess.Popen(command, stdin=job_file, stdout=subprocess.DEVNULL, stderr=stderr, cwd=cwd, env=env,
+        proc = subprocess.Popen(command, stdin=job_file, stdout=said or subprocess.DEVNULL, stderr=stderr, cwd=cwd,
+                                env=env,
                                 pass_fds=(write_end, *fds), start_new_session=True)
     finally:
         os.close(write_end)
@@ -456,7 +482,7 @@ def _student_env(home) -> dict:
     return env
 
 
-def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, peeks=None):
+def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, peeks, written):
     """Grade ``run`` in order in one learner's process, one exercise at a time: the next is sent as soon as the last
     has handed back its record, and runs while that one is judged (``judge(name, meta, arrays)`` → passed).  The
     library's code of the targets in ``handed`` runs there; an exercise judged failed joins ``handed`` (its verdict
@@ -561,14 +587,15 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
                 finish(name, meta, arrays)
         return "done" if len(seen) == len(run) else None
 
-    with tempfile.TemporaryDirectory(prefix="minigan-run-") as home, tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryDirectory(prefix="minigan-run-") as home, tempfile.TemporaryFile() as errors, \
+            tempfile.TemporaryFile() as said:
         job = _job("student", run, seed, torch, timeout, None,
                    {"path": [str(copy), str(numpy_folder)], "blocked": _blocked_places(), "allowed": allowed,
                     "home": home, "unwritten": sorted(handed), "fill": _fill(handed), "cmd_fd": cmd_read})
         total = STARTUP + 2 * (timeout + 5) * len(run) + 5  # (an exercise set aside runs twice)
         try:
             proc, read_end = _launch(job, _student_env(home), home, memory, total, errors, (cmd_read,),
-                                     read=[copy, numpy_folder])
+                                     read=[copy, numpy_folder], written=written, said=said)
         finally:
             os.close(cmd_read)
         why = ""
@@ -592,6 +619,8 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
                 except subprocess.TimeoutExpired:
                     pass
             _end(proc)
+            said.seek(0)
+            written.add(said.read(4096))
         if why in ("ended", "too much data", "a frame over the limit"):
             tail = _tail(errors).strip().splitlines()
             why = (f"handed back {why}" if why != "ended" else _how(proc.returncode) or
@@ -623,6 +652,8 @@ def _how(code):
     """How the learner's process ended, from the supervisor's exit status (100 + signal), or None."""
     if code == 99:
         return "its processes together held more than the memory limit (plus 256 MiB): all were ended"
+    if code == 97:
+        return OVER_WRITTEN
     number = -code if code is not None and code < 0 else code - 100 if code is not None and code > 100 else None
     try:
         return f"killed by {signal.Signals(number).name}" if number else None
@@ -637,7 +668,7 @@ def _peek_after(seconds, timeout) -> float:
     return min(timeout / 2, max(1.0, 10 * seconds))
 
 
-def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flags, got, note) -> str:
+def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flags, got, note, written) -> str:
     """Grade ``todo`` in order in a learner's process (started again for the rest if it is killed mid-way);
     returns why it stopped early ('' when it did not)."""
 
@@ -653,7 +684,7 @@ def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flag
         left = [name for name in todo if name not in got]
         if not left:
             break
-        current, why = _run_student(copy, left, seed, timeout, torch, memory, judged, handed, flags, peeks)
+        current, why = _run_student(copy, left, seed, timeout, torch, memory, judged, handed, flags, peeks, written)
         if why.startswith("killed by") and current not in killed:
             killed.add(current)  # a signal the grader did not send (it ends its processes only once done): again
             flags.add(f"the grading process was {why[:40]} while grading {current or 'nothing yet'}, a signal the "
@@ -726,7 +757,7 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
     seed = secrets.randbits(31) if seed is None else seed
     memory = memory or (MEMORY_TORCH if torch else MEMORY)
     flags = set() if flags is None else flags
-    got, start = {}, time.perf_counter()
+    got, start, written = {}, time.perf_counter(), Written()
 
     def note(name, passed, message, seconds):
         message = " ".join(str(message).split())
@@ -759,7 +790,8 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
         compile_copy(copy, modules, broken)
         todo = _set_broken_aside(copy, {p: f"does not compile ({w})" for p, w in broken.items()}, todo, stubs, flags,
                                  note)
-        why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
+        why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note,
+                             written)
         for _ in range(3):  # a file that fails when imported (not syntax): set aside as one that does not compile
             place = _import_failure(todo, got)
             if place is None or not (copy / place[0]).is_file():
@@ -768,7 +800,8 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
                 got.pop(name, None)
             todo = _set_broken_aside(copy, {place[0]: place[1]}, todo, stubs, flags, note)
             compile_copy(copy, modules)
-            why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
+            why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note,
+                             written)
         for name in todo:
             if name not in got:
                 note(name, False, f"the grading process stopped before this exercise: {why}", 0.0)
@@ -785,7 +818,8 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
                     got[name] = (name, passed, message, seconds)
 
             handed = set(stubs) | set(BY_NAME[failed[-1]].targets)
-            _first_pass(copy, failed[-2::-1], seed, timeout, torch, memory, expected, handed, flags, again, keep)
+            _first_pass(copy, failed[-2::-1], seed, timeout, torch, memory, expected, handed, flags, again, keep,
+                        written)
     results = [got[name] for name in run]
     if on_result:
         for r in results:

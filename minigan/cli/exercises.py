@@ -2,9 +2,9 @@
 
     python -m minigan exercises list [DIR]                 the sets, and each exercise's status in DIR
     python -m minigan exercises start DIR [--solutions] [--classroom]   make a workspace
-    python -m minigan exercises check DIR [NAME ...] [--torch]   grade; the last line is "N passed, M failed"
+    python -m minigan exercises check DIR [NAME ...] [--torch]   grade; last: "N passed, M failed, K not started"
     python -m minigan exercises measure DIR NAME           "predict, then measure" on the workspace's own code
-    python -m minigan exercises grade SUBMISSIONS... [--csv F] [--json F] [--gradescope F]   grade a class
+    python -m minigan exercises grade SUBMISSIONS... [--csv F] [--json F] [--overwrite]   grade a class
 
 ``add_parser(subparsers, name)`` adds the command to the dispatcher (minigan/cli/main.py); the grading itself is
 library code in minigan/exercises/.
@@ -34,11 +34,11 @@ def _list(args) -> int:
         for ex in exercises:
             number += 1
             p = progress.get(ex.name)
-            status = "-" if p is None else ("passed" if p["passed"] else "failed")
-            print(f"  {number:2d}. {ex.name:<22} {status:<7} {ex.points} pt  "
+            status = "-" if not isinstance(p, dict) else workspace.status(p.get("passed"), p.get("message", ""))
+            print(f"  {number:2d}. {ex.name:<22} {status:<11} {ex.points} pt  "
                   f"{ex.task[:62]}{'...' if len(ex.task) > 62 else ''}")
     if progress:
-        passed = sum(1 for p in progress.values() if p["passed"])
+        passed = sum(1 for p in progress.values() if isinstance(p, dict) and p.get("passed") is True)
         print(f"{passed} of {number} passed")
     return 0
 
@@ -60,14 +60,21 @@ def _start(args) -> int:
 def _check(args) -> int:
     def show(result):
         name, passed, message, seconds = result
-        print(f"PASS  {name}" if passed else f"FAIL  {name}: {message}", flush=True)
+        status = workspace.status(passed, message)
+        print(f"PASS  {name}" if passed else f"----  {name}: not started {message[len(workspace.NOT_STARTED):].strip()}"
+              if status == "not started"
+              else f"FAIL  {name}: {message}", flush=True)
 
     note = workspace.version_note(workspace.read_manifest(args.dir))
     if note:
         print(note, flush=True)
-    results, seconds = grader.grade(args.dir, args.names, on_result=show, torch=args.torch)
+    flags = set()
+    results, seconds = grader.grade(args.dir, args.names, on_result=show, torch=args.torch, flags=flags)
+    for flag in sorted(flags):
+        print(f"note: {flag}")
     passed = sum(1 for r in results if r[1])
-    print(f"{passed} passed, {len(results) - passed} failed ({seconds:.1f} s)")
+    fresh = sum(1 for r in results if workspace.status(r[1], r[2]) == "not started")
+    print(f"{passed} passed, {len(results) - passed - fresh} failed, {fresh} not started ({seconds:.1f} s)")
     return 0 if passed == len(results) else 1
 
 
@@ -108,6 +115,10 @@ def _grade(args) -> int:
         if getattr(args, option) is not None:
             check_file(getattr(args, option), f"exercises grade: --{option}",
                        "give a file in a folder you can write")
+            if option not in ("journal", "gradescope") and not args.overwrite and Path(getattr(args, option)).exists():
+                raise workspace.WorkspaceError(f"exercises grade: {getattr(args, option)} (--{option}) is already "
+                                               "there, from an earlier grading: add --overwrite to replace it, or "
+                                               f"give --{option} another file")
     unboxed = sandbox.why_not()
     if unboxed:
         print(f"exercises grade: {unboxed}: the students' code runs without a sandbox, so one student is graded at "
@@ -157,7 +168,7 @@ def add_parser(subparsers, name="exercises"):
                    help="point exercises at your own lectures: a JSON object {exercise name: \"course, lecturer, "
                         "slide title\" or a link}, shown in EXERCISES.md instead of the built-in citation")
     p.set_defaults(run=_start)
-    p = sub.add_parser("check", help="grade a workspace (closing line: N passed, M failed)")
+    p = sub.add_parser("check", help="grade a workspace (closing line: N passed, M failed, K not started)")
     p.add_argument("dir", help="the workspace")
     p.add_argument("names", nargs="*", metavar="NAME", help="the exercises to grade (default: all)")
     p.add_argument("--torch", action="store_true",
@@ -184,6 +195,8 @@ def add_parser(subparsers, name="exercises"):
     p.add_argument("--journal", metavar="FILE", default=None,
                    help="append each graded student to FILE; run again with the same FILE after a crash to resume "
                         "without grading anyone twice")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace gradebooks already there (by default grade refuses, before grading anyone)")
     p.add_argument("--jobs", type=_positive, default=None, help="workspaces graded at once (default: CPU cores)")
     p.add_argument("--timeout", type=float, default=grader.TIMEOUT,
                    help=f"seconds one exercise may take before its process is ended (default {grader.TIMEOUT:g})")

@@ -308,7 +308,7 @@ def expand(paths) -> list:
             found.append(path)
         elif path.is_dir():  # one folder per student; one without a workspace in it gets no points, not no row
             inner = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
-            if not any((p / "minigan" / "__init__.py").is_file() for p in inner):
+            if not any((workspace.locate(p) / "minigan" / "__init__.py").is_file() for p in inner):
                 raise workspace.WorkspaceError(f"exercises grade: {path} is neither a workspace nor a folder of "
                                                "workspaces (no minigan/ package in it or in its folders)")
             found += inner
@@ -319,14 +319,15 @@ def expand(paths) -> list:
 
 def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, seed=None) -> dict:
     """One student's entry of the gradebook (see ``grade_class``)."""
-    root = Path(root).resolve()
+    root = workspace.locate(Path(root).resolve())
     made_by, claims, note = _read_record(root)
     flags = set()
     try:
         results, seconds = grader.grade(root, names, timeout=timeout, memory=memory, record=False, seed=seed,
                                         flags=flags)
-    except workspace.WorkspaceError as e:  # no minigan/ package: nothing to grade
+    except workspace.WorkspaceError as e:  # no minigan/ package: nothing to grade, and every export says so
         results, seconds = [(n, False, str(e), 0.0) for n in grader.resolve(names)], 0.0
+        flags.add(NO_WORKSPACE)
     rows = []
     for exercise, passed, message, _ in results:
         ex = BY_NAME[exercise]
@@ -351,6 +352,9 @@ def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, s
             "points": sum(r["points"] for r in rows), "max_points": sum(BY_NAME[r["exercise"]].points for r in rows),
             "passed": sum(r["passed"] for r in rows), "exercises": len(rows), "seconds": round(seconds, 2),
             "copied_reference": copied, "record_claims_unconfirmed": unconfirmed, "flags": flags, "results": rows})
+
+
+NO_WORKSPACE = "no workspace in this folder (no minigan/ package in it or in its one folder): nothing was graded"
 
 
 def _failed_entry(root, name, names, error) -> dict:
@@ -450,7 +454,7 @@ def similar_pairs(folders, students, names=None) -> list:
     targets = [t for n in grader.resolve(names) for t in BY_NAME[n].targets]
     starter = workspace.stubbed_files()
     forms = []
-    for folder in folders:
+    for folder in map(workspace.locate, folders):
         mine = {}
         for target in targets:
             path, qualname = source.split_target(target)

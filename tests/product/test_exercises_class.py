@@ -265,7 +265,7 @@ def test_start_classroom_writes_a_workflow_and_autograding_json_with_the_points(
     if sys.version_info >= (3, 11):
         run = subprocess.run([sys.executable, "-P", "-m", "minigan", "exercises", "check", ".", "unbroadcast"],
                              cwd=root, capture_output=True, text=True, env=_env(), timeout=120)
-        assert run.returncode == 1 and "FAIL  unbroadcast: not written yet" in run.stdout
+        assert run.returncode == 1 and "----  unbroadcast: not started (the body of" in run.stdout
     assert main(["start", str(root), "--force", "--classroom"]) == 2  # never overwrites
 
 

@@ -212,7 +212,7 @@ def test_a_link_named_with_a_byte_that_is_not_utf8_never_stops_the_gradebook(tmp
     out = tmp_path / "out"
     args = [sys.executable, "-m", "minigan", "exercises", "grade", str(folder), "--names", "unbroadcast", "sgd",
             "--csv", str(out / "g.csv"), "--json", str(out / "g.json"), "--canvas", str(out / "c.csv"),
-            "--moodle", str(out / "m.csv"), "--journal", str(out / "j.jsonl"), "--jobs", "2"]
+            "--moodle", str(out / "m.csv"), "--journal", str(out / "j.jsonl"), "--jobs", "2", "--overwrite"]
     for _ in range(2):  # the second: resumed from the journal
         done = subprocess.run(args, capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]

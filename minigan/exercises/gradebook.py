@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from minigan.exercises import copies, grader, sandbox, source, workspace
+from minigan.exercises import flags as flags_
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
 FIELDS = ("student", "exercise", "set", "passed", "points", "message")
@@ -333,25 +334,28 @@ def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, s
         ex = BY_NAME[exercise]
         rows.append({"student": name, "exercise": exercise, "set": ex.set, "passed": passed,
                      "points": ex.points if passed else 0, "message": message})
-    copied = [r["exercise"] for r in rows if r["passed"] and copied_reference(root, r["exercise"])]
+    matched = [r["exercise"] for r in rows if r["passed"] and copied_reference(root, r["exercise"])]
+    copied = [name for name in matched if flags_.weight(name) == "evidence"]
     unconfirmed = sorted(claims & {r["exercise"] for r in rows if not r["passed"]},
                          key=[e.name for e in EXERCISES].index)
     reaching = suspicious(root) if (root / "minigan").is_dir() else []
     flags = sorted(flags)
-    if copied:
-        flags.append(f"the reference copied (up to names, order, docstrings, pass) in {len(copied)}: "
-                     + ", ".join(copied[:5]) + (" ..." if len(copied) > 5 else ""))
+    if flags_.copy_flag(matched):
+        flags.append(flags_.copy_flag(matched))
     if reaching:
         flags.append("code that may load the reference or reach for the grader: " + "; ".join(reaching[:5])
                      + (" ..." if len(reaching) > 5 else ""))
     if unconfirmed:
         flags.append(f"its record claims {len(unconfirmed)} pass{'es' if len(unconfirmed) > 1 else ''} the grader "
                      "did not confirm")
+    flags = [flags_.weigh(f) for f in flags]
     return _escaped({"student": name, "workspace": str(root), "made_by": made_by,
             "version_mismatch": made_by != workspace.VERSION, "record_note": note,
             "points": sum(r["points"] for r in rows), "max_points": sum(BY_NAME[r["exercise"]].points for r in rows),
             "passed": sum(r["passed"] for r in rows), "exercises": len(rows), "seconds": round(seconds, 2),
-            "copied_reference": copied, "record_claims_unconfirmed": unconfirmed, "flags": flags, "results": rows})
+            "copied_reference": copied, "reference_matches": [
+                {"exercise": e, "nodes": flags_.size(e), "weight": flags_.weight(e)} for e in matched],
+            "record_claims_unconfirmed": unconfirmed, "flags": flags, "results": rows})
 
 
 NO_WORKSPACE = "no workspace in this folder (no minigan/ package in it or in its one folder): nothing was graded"
@@ -366,7 +370,7 @@ def _failed_entry(root, name, names, error) -> dict:
                      "version_mismatch": False, "record_note": None, "points": 0,
                      "max_points": sum(BY_NAME[r["exercise"]].points for r in rows), "passed": 0,
                      "exercises": len(rows), "seconds": 0.0, "copied_reference": [],
-                     "record_claims_unconfirmed": [], "flags": [why], "results": rows})
+                     "record_claims_unconfirmed": [], "flags": [flags_.weigh(why)], "results": rows})
 
 
 def _journal(path) -> tuple:
@@ -435,7 +439,7 @@ def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=N
         for entry in entries:
             other = b if entry["student"] == a else a if entry["student"] == b else None
             if other is not None:
-                entry["flags"] = entry["flags"] + [f"the same code as {other} in {shared} functions ({ratio:.0%})"]
+                entry["flags"] = entry["flags"] + [flags_.pair_flag(other, shared, ratio)]
     return {"graded_by": workspace.VERSION, "sandbox": escape(unboxed) if unboxed else "bubblewrap",
             "graded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "exercises": [{"name": BY_NAME[n].name, "set": BY_NAME[n].set, "points": BY_NAME[n].points}

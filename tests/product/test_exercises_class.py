@@ -19,7 +19,7 @@ import time
 import pytest
 
 from minigan.cli.main import main as minigan_main
-from minigan.exercises import classroom, gradebook, grader, measure, workspace
+from minigan.exercises import classroom, flags, gradebook, grader, measure, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 from product.class_submissions import HOSTILE, fill_in, make_class, set_body
 
@@ -98,7 +98,8 @@ def _grade_a_class_by_its_command(folder, expected, out, capsys):
     assert set(record["record_claims_unconfirmed"]) == {n for n in names if not expected[by_kind["record"]][1][n]}
     assert "did not confirm" in report and "made by minigan 9.9" in report
     complete = next(e for e in book["students"] if e["student"] == by_kind["complete"])
-    assert complete["copied_reference"] == names and not complete["version_mismatch"]
+    assert [m["exercise"] for m in complete["reference_matches"]] == names and not complete["version_mismatch"]
+    assert complete["copied_reference"] == [n for n in names if flags.weight(n) == "evidence"]  # (no formula)
     assert "the reference copied" in report
 
 
@@ -380,7 +381,7 @@ def test_every_flag_reaches_the_report_the_gradebooks_and_gradescope(tmp_path):
     assert "the same code as s02" in gradebook.csv_text(book)
     assert "the same code as s02" in gradebook.canvas_text(book) and "the same code as s02" in \
         gradebook.moodle_text(book)
-    assert "FLAG: the same code as s02" in gradebook.gradescope(entry)["output"]
+    assert "FLAG: worth a look: the same code as s02" in gradebook.gradescope(entry)["output"]
 
 
 def test_start_points_exercises_at_a_teachers_own_lectures(tmp_path, capsys):

@@ -1,0 +1,54 @@
+"""Hints that teach (issue 99): a hint points to the rule and the shapes, never the reference code.  Written before
+the hints were: ``sum_backward``'s hint was the reference line, ``node_apply``'s the whole function as pseudocode.
+
+Held apart by token overlap: the longest run of code tokens (names, numbers, operators, brackets) a hint shares
+with its exercise's reference bodies (comments and docstrings left out).  Six tokens allow a rule written as
+code (``-a / b ** 2``, ``self.state[p]``) and the names of helpers; a line of the reference is longer."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from minigan.exercises import source, workspace
+from minigan.exercises.catalogue import EXERCISES
+
+TOKEN = re.compile(r"[A-Za-z_]\w*|\d+(?:\.\d+)?|\*\*|//|[-+*/@%<>=!]=?|[()\[\]{},.:]")
+LONGEST = 6  # tokens in a row a hint may share with the reference
+
+
+def _reference_tokens(exercise) -> list:
+    tokens = []
+    for target in exercise.targets:
+        path, qualname = source.split_target(target)
+        text = workspace.library_text(path)
+        fn = source.find_function(source.parse(text), qualname)
+        for statement in source.body_statements(fn):
+            tokens += TOKEN.findall(re.sub(r"#.*", "", ast.get_source_segment(text, statement)))
+    return tokens
+
+
+def _longest_shared_run(a, b) -> int:
+    best, previous = 0, [0] * (len(b) + 1)
+    for x in a:
+        current = [0] * (len(b) + 1)
+        for j, y in enumerate(b, 1):
+            if x == y:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[e.name for e in EXERCISES])
+def test_no_hint_is_its_reference_code(exercise):
+    run = _longest_shared_run(_reference_tokens(exercise), TOKEN.findall(exercise.hint))
+    assert run <= LONGEST, f"{exercise.name}'s hint shares {run} tokens in a row with the reference: {exercise.hint}"
+
+
+def test_the_measure_of_overlap_finds_a_line_of_code():
+    tokens = TOKEN.findall("namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis), self.in_shape)")
+    assert _longest_shared_run(tokens, TOKEN.findall("return namespace(grad).broadcast_to(_keep(grad, x)")) == 11
+    assert _longest_shared_run(tokens, TOKEN.findall("broadcast the gradient back to the input's shape")) <= 1

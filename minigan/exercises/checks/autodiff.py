@@ -41,8 +41,8 @@ def check_unbroadcast(ctx):
 
 def check_node_apply(ctx):
     from minigan.engine.ops.elementwise import Exp, Mul
-    hint = "record only when grad mode is on and some input requires grad: needs_input_grad, then " \
-           "fn.record(inputs, edges, arrays, out, result)"
+    hint = "a node is recorded only when grad mode is on and some input requires grad: its needs_input_grad is set " \
+           "first, then the node learns its inputs, edges, arrays and output (fn.record)"
     a, b = T(rn(2, seed=41)), T(rn(2, seed=42), grad=False)
     y = Mul.apply(a, b)
     close("Mul.apply(a, b) value", y, rn(2, seed=41) * rn(2, seed=42), hint)
@@ -268,8 +268,8 @@ def check_prune(ctx):
 
 
 def check_detach(ctx):
-    hint = "self._make(self.array.view()) (the same memory, no copy) and share the version counter, " \
-           "self._version_counter() (made when first needed)"
+    hint = "a view of the same array (no copy) in a new leaf that shares this tensor's version counter (the Tensor " \
+           "makes the counter when first asked for it)"
     a = T(rn(2, seed=43))
     b = a * 2.0
     d = b.detach()
@@ -296,8 +296,8 @@ def check_detach(ctx):
 
 
 def check_no_grad(ctx):
-    hint = "__enter__: self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled; __exit__: restore it, " \
-           "return False"
+    hint = "on entry remember the current mode, then set the one this manager stands for (the thread-local _mode); " \
+           "on exit put the remembered mode back and return False, so that an exception goes on"
     x = T([1.0])
     with minigan.no_grad():
         check(not minigan.is_grad_enabled() and not (x * 2).requires_grad, "inside no_grad(), ops still record",

@@ -12,6 +12,7 @@ library code in minigan/exercises/.
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -126,18 +127,50 @@ def _grade(args) -> int:
     start = time.perf_counter()
     book = gradebook.grade_class(folders, args.names, jobs=args.jobs, timeout=args.timeout,
                                  memory=args.memory << 20 if args.memory else None,
-                                 on_student=_Progress(len(folders)), journal=args.journal)
+                                 on_student=_Progress(len(folders)), journal=args.journal, on_stopping=_stopping)
     print(gradebook.report(book))
     written = [gradebook.write_csv(book, args.csv), gradebook.write_json(book, args.json)]
     if args.canvas:
         written.append(gradebook.write_canvas(book, args.canvas))
     if args.moodle:
         written.append(gradebook.write_moodle(book, args.moodle))
-    if args.gradescope:
+    if args.gradescope and book["students"]:
         written.append(gradebook.write_gradescope(book["students"][0], args.gradescope))
+    if book.get("stopped"):
+        return _stopped(args, book, folders, written)
     print(f"graded {len(folders)} workspace{'s' if len(folders) != 1 else ''} with minigan {book['graded_by']} in "
           f"{time.perf_counter() - start:.1f} s; wrote {', '.join(str(p) for p in written)}")
     return 0
+
+
+def _stopping():
+    print("\nexercises grade: stopping (Ctrl-C): ending the students being graded; those finished are kept",
+          file=sys.stderr, flush=True)
+
+
+def _stopped(args, book, folders, written) -> int:
+    """After Ctrl-C: say what was kept and the command that goes on (the journal holds those finished)."""
+    journal = args.journal
+    if journal is None:  # (none was asked for: one is written now, so that nobody finished is graded again)
+        journal = Path(args.json).with_name(Path(args.json).stem + ".journal.jsonl")
+        while journal.exists():
+            journal = journal.with_name("_" + journal.name)
+        gradebook.write_journal(book, journal)
+    again = ["python", "-m", "minigan", "exercises", "grade", *args.submissions]
+    for option in ("names",):
+        if getattr(args, option):
+            again += [f"--{option}", *getattr(args, option)]
+    for option in ("csv", "json", "canvas", "moodle", "gradescope", "jobs", "memory"):
+        if getattr(args, option) is not None:
+            again += [f"--{option}", str(getattr(args, option))]
+    if args.timeout != grader.TIMEOUT:
+        again += ["--timeout", str(args.timeout)]
+    again += ["--journal", str(journal), "--overwrite"]
+    done = len(book["students"])
+    print(f"exercises grade: stopped: {done} of {len(folders)} student{'s' if len(folders) != 1 else ''} graded, "
+          f"written to {', '.join(str(p) for p in written)} and kept in {journal}; to go on (nobody in it is graded "
+          f"again):\n  {shlex.join(again)}", file=sys.stderr, flush=True)
+    return 130
 
 
 def _positive(text):

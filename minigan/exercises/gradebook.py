@@ -318,14 +318,14 @@ def expand(paths) -> list:
     return found
 
 
-def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, seed=None) -> dict:
-    """One student's entry of the gradebook (see ``grade_class``)."""
+def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, seed=None, stop=None) -> dict:
+    """One student's entry of the gradebook (see ``grade_class``); ``grader.Stopped`` once ``stop`` is set."""
     root = workspace.locate(Path(root).resolve())
     made_by, claims, note = _read_record(root)
     flags = set()
     try:
         results, seconds = grader.grade(root, names, timeout=timeout, memory=memory, record=False, seed=seed,
-                                        flags=flags)
+                                        flags=flags, stop=stop)
     except workspace.WorkspaceError as e:  # no minigan/ package: nothing to grade, and every export says so
         results, seconds = [(n, False, str(e), 0.0) for n in grader.resolve(names)], 0.0
         flags.add(NO_WORKSPACE)
@@ -393,59 +393,109 @@ def _journal(path) -> tuple:
 
 
 def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=None, on_student=None,
-                journal=None, seed=None) -> dict:
+                journal=None, seed=None, on_stopping=None) -> dict:
     """The gradebook of the workspaces ``folders``, graded ``jobs`` at a time (default: one per CPU core), every
     student on the same inputs (one seed for the class: ``seed``, drawn when None; a class graded again on the
     seed of an earlier grading gets the same inputs).  With ``journal`` (a file), each graded student is appended
-    there as it is done, and a grading that crashed resumes from it, on its seed, without grading anyone again."""
+    there as it is done, and a grading that crashed resumes from it, on its seed, without grading anyone again.
+    Ctrl-C (KeyboardInterrupt) stops it within a second: ``on_stopping()`` is called at once, the students being
+    graded are dropped, and the book of those finished comes back with ``"stopped": True``."""
     folders = list(folders)
     students = [escape(s) for s in student_names(folders)]
     unboxed = sandbox.why_not()
     jobs = 1 if unboxed else max(1, jobs or os.cpu_count() or 1)  # (unboxed, a student could reach another)
+    seed, done = _start_journal(journal, seed)
+    grading = _ClassGrading(folders, students, names, timeout, memory, seed, journal, done, on_student)
+    stopped = False
+    pool = ThreadPoolExecutor(jobs)
+    futures = [pool.submit(grading.one, i) for i in range(len(folders))]
+    try:
+        for future in futures:
+            future.result()
+    except KeyboardInterrupt:
+        stopped = True
+        grading.stop.set()
+        if on_stopping:
+            on_stopping()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    entries = [f.result() for f in futures if f.done() and not f.cancelled() and f.result() is not None]
+    pairs = [] if stopped else _pairs(folders, students, names, entries)
+    if isinstance(pairs, str):
+        pairs, unboxed = [], (unboxed + "; " if unboxed else "") + pairs
+    book = {"graded_by": workspace.VERSION, "sandbox": escape(unboxed) if unboxed else "bubblewrap",
+            "graded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "seed": seed,
+            "exercises": [{"name": BY_NAME[n].name, "set": BY_NAME[n].set, "points": BY_NAME[n].points}
+                          for n in grader.resolve(names)],
+            "similar": [{"students": [a, b], "functions": n, "ratio": round(r, 3)} for a, b, n, r in pairs],
+            "students": entries}
+    if stopped:
+        book["stopped"] = True
+    return book
+
+
+def _start_journal(journal, seed) -> tuple:
+    """(the class's seed, {workspace: entry} already graded): the journal's, or a new seed written to it first."""
     journal_seed, done = _journal(journal) if journal else (None, {})
     if journal_seed is not None:
-        seed = journal_seed
-    else:
-        seed = secrets.randbits(31) if seed is None else seed
-        if journal:
-            Path(journal).parent.mkdir(parents=True, exist_ok=True)  # as the gradebook's other files are written
-            with open(journal, "a", encoding="utf-8") as f:
-                f.write(json.dumps({"seed": seed}) + "\n")
-    lock = threading.Lock()
+        return journal_seed, done
+    seed = secrets.randbits(31) if seed is None else seed
+    if journal:
+        Path(journal).parent.mkdir(parents=True, exist_ok=True)  # as the gradebook's other files are written
+        with open(journal, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"seed": seed}) + "\n")
+    return seed, done
 
-    def one(i):
-        key = escape(Path(folders[i]).resolve())
-        entry = done.get(key)
+
+def write_journal(book, path) -> Path:
+    """A journal of the book's students (and its seed), for a grading stopped without one to resume from."""
+    lines = [json.dumps({"seed": book["seed"]})] + [json.dumps(e, ensure_ascii=False) for e in book["students"]]
+    return _write(path, "\n".join(lines) + "\n")
+
+
+class _ClassGrading:
+    """What every worker of ``grade_class`` shares: the class, its seed, the journal and the Event ``stop``."""
+
+    def __init__(self, folders, students, names, timeout, memory, seed, journal, done, on_student):
+        self.folders, self.students, self.names, self.timeout, self.memory = folders, students, names, timeout, memory
+        self.seed, self.journal, self.done, self.on_student = seed, journal, done, on_student
+        self.lock, self.stop = threading.Lock(), threading.Event()
+
+    def one(self, i):
+        """Student ``i``'s entry (from the journal, or graded and journaled), or None once stopped."""
+        key = escape(Path(self.folders[i]).resolve())
+        entry = self.done.get(key)
         if entry is None:
+            if self.stop.is_set():
+                return None
             try:
-                entry = grade_student(folders[i], students[i], names, timeout, memory, seed)
+                entry = grade_student(self.folders[i], self.students[i], self.names, self.timeout, self.memory,
+                                      self.seed, self.stop)
+            except grader.Stopped:
+                return None
             except Exception as e:  # noqa: BLE001 - one workspace the grader fails on is that student's row alone
-                entry = _failed_entry(folders[i], students[i], names, e)
+                entry = _failed_entry(self.folders[i], self.students[i], self.names, e)
             entry["workspace"] = key
-            if journal:
-                with lock, open(journal, "a", encoding="utf-8") as f:
+            if self.journal:
+                with self.lock, open(self.journal, "a", encoding="utf-8") as f:
                     f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        if on_student:
-            on_student(entry)
+        if self.on_student:
+            self.on_student(entry)
         return entry
 
-    with ThreadPoolExecutor(jobs) as pool:
-        entries = list(pool.map(one, range(len(folders))))
+
+def _pairs(folders, students, names, entries):
+    """``similar_pairs``, each pair flagged on both students' entries; a text saying why when it failed."""
     try:
         pairs = similar_pairs(folders, students, names)
     except Exception as e:  # noqa: BLE001 - never the gradebook's end: said in it instead
-        pairs, unboxed = [], (unboxed + "; " if unboxed else "") + f"the copy check failed ({type(e).__name__}: {e})"
+        return f"the copy check failed ({type(e).__name__}: {e})"
     for a, b, shared, ratio in pairs:
         for entry in entries:
             other = b if entry["student"] == a else a if entry["student"] == b else None
             if other is not None:
                 entry["flags"] = entry["flags"] + [flags_.pair_flag(other, shared, ratio)]
-    return {"graded_by": workspace.VERSION, "sandbox": escape(unboxed) if unboxed else "bubblewrap",
-            "graded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "exercises": [{"name": BY_NAME[n].name, "set": BY_NAME[n].set, "points": BY_NAME[n].points}
-                          for n in grader.resolve(names)],
-            "similar": [{"students": [a, b], "functions": n, "ratio": round(r, 3)} for a, b, n, r in pairs],
-            "students": entries}
+    return pairs
 
 
 SIMILAR_FUNCTIONS = 3  # a pair is reported when it shares at least this many functions ...

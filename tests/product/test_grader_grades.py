@@ -127,3 +127,14 @@ def test_grade_never_overwrites_a_gradebook_unasked(tmp_path):
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads((out / "g.json").read_text())["students"][0]["passed"] == 1
+
+
+def test_an_endless_loop_is_charged_to_its_exercise_and_the_place_is_named(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "topological_order", "while True:\n    pass")
+    results, _ = grader.grade(root, ["topological_order", "backprop", "add_backward"], timeout=3, seed=SEED,
+                              record=False)
+    verdicts = {n: (p, m) for n, p, m, _ in results}
+    assert verdicts["backprop"][0] and verdicts["add_backward"][0], verdicts
+    assert not verdicts["topological_order"][0], verdicts
+    assert "in minigan/engine/walk.py::topological_order" in verdicts["topological_order"][1], verdicts

@@ -123,7 +123,6 @@ def check_topological_order(ctx):
 
 
 def check_backprop(ctx):
-    from minigan.engine.graph import Node
     hint = "visit nodes in order; sum every gradient a node receives before calling its backward; hand each " \
            "input its share along the node's edges (None: a constant); free each node unless retain_graph"
     x = T([3.0])
@@ -149,6 +148,13 @@ def check_backprop(ctx):
     close("x.grad for loss = sum((x·w)²)", x.grad, (2 * x.detach().numpy() * w.detach().numpy() ** 2).sum(
         axis=1, keepdims=True), hint)
     check(w.grad is None, "a constant (requires_grad=False) got a .grad", hint)
+    _check_backprop_edges_and_grad(hint)
+
+
+def _check_backprop_edges_and_grad(hint):
+    """check_backprop, continued: an op's backward that returns a gradient for a constant; autograd.grad (leaves
+    .grad alone, keeps a non-leaf's gradient, create_graph); a chain of 3000 ops (no recursion)."""
+    from minigan.engine.graph import Node
 
     class Product(Node):  # a backward that returns both gradients, needed or not (allowed, as in PyTorch)
         def forward(self, a, b):

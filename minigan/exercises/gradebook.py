@@ -215,7 +215,7 @@ def _reference_effective_form(target):
 # ----------------------------------------------------------------------------- code that reaches for the grader
 SUSPICIOUS = ("spec_from_file_location", "SourceFileLoader", "site-packages", "__editable__", ".exercises.json",
               "sys.path", "importlib", "ctypes", "setsid", "fork", "subprocess", "/proc/", "get_objects", "_getframe",
-              "f_locals", "addaudithook", "__code__", "marshal", "os.kill", "dist-packages")
+              "f_locals", "addaudithook", "__code__", "marshal", "os.kill", "dist-packages", "exec(", "glob")
 
 
 _WORDS = {}  # sha256 of a source → how often it uses each SUSPICIOUS word (a file many workspaces share: once)

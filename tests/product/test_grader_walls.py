@@ -74,6 +74,19 @@ def test_classmates_work_the_gradebook_and_the_journal_are_out_of_sight_wherever
     assert rows["key"]["unbroadcast"]["passed"] and rows["snoop"]["add_backward"]["passed"], rows
 
 
+@needs_sandbox
+def test_a_classmates_code_run_by_its_path_passes_nothing_and_is_flagged(outside):
+    folder = outside / "submissions"
+    key = workspace.start(folder / "key", solutions=True)
+    snoop = workspace.start(folder / "snoop")
+    set_body(snoop, "add_backward", "_k = {}\nexec(open(%r).read(), _k)\nreturn _k['Add'].backward(self, grad)"
+             % str(key / "minigan/engine/ops/elementwise.py"))
+    book = gradebook.grade_class([key, snoop], ["add_backward"], jobs=2, seed=SEED)
+    by = {e["student"]: e for e in book["students"]}
+    assert by["key"]["passed"] == 1 and by["snoop"]["passed"] == 0, by["snoop"]["results"]
+    assert any("exec(" in f and f.startswith("worth a look") for f in by["snoop"]["flags"]), by["snoop"]["flags"]
+
+
 # appended to the workspace's minigan/__init__.py: runs at import, before any exercise, in every writable place
 FILLS_THE_DISK = textwrap.dedent('''
     import os as _os

@@ -41,6 +41,9 @@ def _list(args) -> int:
     if progress:
         passed = sum(1 for p in progress.values() if isinstance(p, dict) and p.get("passed") is True)
         print(f"{passed} of {number} passed")
+    if folder is not None or Path(workspace.MANIFEST).is_file():
+        for broken in measure.broken(folder or "."):  # (read, never run: the exercises written there cannot pass)
+            print(f"{broken}: the exercises written in it fail until it compiles")
     return 0
 
 

@@ -29,7 +29,8 @@ from minigan.exercises import copies, grader, sandbox, source, workspace
 from minigan.exercises import flags as flags_
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
-FIELDS = ("student", "exercise", "set", "passed", "points", "message")
+FIELDS = ("student", "exercise", "set", "passed", "status", "points", "message")  # (status: passed, failed or
+# not started: the stub still there)
 
 
 # ----------------------------------------------------------------------------- the reference, verbatim
@@ -333,7 +334,8 @@ def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, s
     for exercise, passed, message, _ in results:
         ex = BY_NAME[exercise]
         rows.append({"student": name, "exercise": exercise, "set": ex.set, "passed": passed,
-                     "points": ex.points if passed else 0, "message": message})
+                     "status": workspace.status(passed, message), "points": ex.points if passed else 0,
+                     "message": message})
     matched = [r["exercise"] for r in rows if r["passed"] and copied_reference(root, r["exercise"])]
     copied = [name for name in matched if flags_.weight(name) == "evidence"]
     unconfirmed = sorted(claims & {r["exercise"] for r in rows if not r["passed"]},
@@ -364,7 +366,8 @@ NO_WORKSPACE = "no workspace in this folder (no minigan/ package in it or in its
 def _failed_entry(root, name, names, error) -> dict:
     """The row of a student the grader itself could not grade (its error, never the class's): no points, flagged."""
     why = f"the grader could not grade this workspace ({type(error).__name__}: {str(error)[:300]})"
-    rows = [{"student": name, "exercise": n, "set": BY_NAME[n].set, "passed": False, "points": 0, "message": why}
+    rows = [{"student": name, "exercise": n, "set": BY_NAME[n].set, "passed": False, "status": "failed", "points": 0,
+             "message": why}
             for n in grader.resolve(names)]
     return _escaped({"student": name, "workspace": str(Path(root).absolute()), "made_by": None,
                      "version_mismatch": False, "record_note": None, "points": 0,

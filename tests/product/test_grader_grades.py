@@ -88,6 +88,15 @@ def _broken_elementwise(root: Path) -> None:
     set_body(root, "add_backward", "return grad grad")
 
 
+def test_list_names_a_file_that_does_not_compile(tmp_path, capsys):
+    from minigan.cli.main import main
+    root = workspace.start(tmp_path / "ws")
+    _broken_elementwise(root)
+    main(["exercises", "list", str(root)])
+    out = capsys.readouterr().out
+    assert "minigan/engine/ops/elementwise.py does not compile (SyntaxError at line" in out, out[-2000:]
+
+
 def test_a_syntax_error_costs_only_the_exercises_written_in_its_file_in_check(tmp_path, capsys):
     from minigan.cli.main import main
     root = workspace.start(tmp_path / "ws")

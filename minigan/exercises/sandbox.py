@@ -85,13 +85,24 @@ def command(argv, read=(), write=(), hide=(), keep=(), size=None) -> list:
         shown.append(path)
     for folder in write:
         folder = os.path.realpath(folder)
-        wrap += _parents(folder, made, shown) + ["--perms", "0777"] + (["--size", str(size)] if size else []) + \
-            ["--tmpfs", folder]
+        wrap += _parents(folder, made, shown) + ["--perms", "0777"] + \
+            (["--size", str(size)] if size and _knows("--size") else []) + ["--tmpfs", folder]
     for folder in hide:
         folder = os.path.realpath(folder)
         if os.path.isdir(folder) and any(folder.startswith(m + "/") for m in shown):
             wrap += ["--tmpfs", folder]
     return wrap + ["--remount-ro", "/", "--remount-ro", "/dev", "--", *map(str, argv)]
+
+
+@functools.lru_cache(maxsize=None)
+def _knows(option) -> bool:
+    """Does this bwrap take ``option``?  (``--size``: bubblewrap 0.7 and later; without it the supervisor's count of
+    what was written still bounds the folder, every 10 ms.)"""
+    try:
+        said = subprocess.run([shutil.which("bwrap") or "bwrap", "--help"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return option.encode() in said.stdout + said.stderr
 
 
 def _parents(path, made, shown) -> list:

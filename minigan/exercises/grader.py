@@ -7,7 +7,8 @@
    sandbox of its own where there is one (``sandbox.py``: bubblewrap's PID, mount, network namespaces,
    RLIMIT_NPROC, the tree's memory added up): a Linux child subreaper that ends every process the learner's code
    started, a daemon that left the session included, with limits on memory, on the size of any file it writes
-   (its stderr goes to such a file, of which the grader reads the last few KB) and on time.  It runs
+   (its stderr goes to such a file, of which the grader reads the last few KB), on what all the student's
+   processes write together (``Written``) and on time.  Its frames drive a state machine (``session.py``).  It runs
    ``python -I -S -B``: no start-up file, no user site, no environment variable of ours; ``sys.path`` is the
    standard library, the copy, and a folder holding only NumPy.
    The modules the checks import are compiled here, from the copy's sources, into the copy (``compile_copy``:

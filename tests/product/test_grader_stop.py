@@ -68,6 +68,7 @@ def test_ctrl_c_stops_grade_within_a_second_keeps_what_it_had_and_says_how_to_go
     answered = next(t for t, line in said if "stopping" in line) - sent
     printed = proc.stdout.read()
     assert proc.wait(30) == 130, (printed, said)
+    print(f"\nended {time.perf_counter() - sent:.2f} s after Ctrl-C, the gradebooks written")
     listener.join(5)
     print(f"\nsaid it was stopping {answered:.3f} s after Ctrl-C")
     assert answered < 1.0, f"said it was stopping {answered:.2f} s after Ctrl-C"

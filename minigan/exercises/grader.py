@@ -239,21 +239,38 @@ def _blocked_places() -> list:
 MAGIC = b"\x00minigan-frame\x00"  # (runner.MAGIC) where a frame starts
 
 
-def _frames(read_end, deadline, on_frame, proc, budget=256 << 20):
+class _Stream:
+    """What one pipe has handed over so far: the bytes of a frame not read whole yet, and the bytes in all (read in
+    slices of time, a frame cut at a slice's end is kept, and the budget counts the whole pipe)."""
+
+    def __init__(self):
+        self.buffer, self.spent = b"", 0
+
+
+def _frames(read_end, deadline, on_frame, proc, budget=256 << 20, stream=None):
     """Read frames (MAGIC, 8 bytes of length, payload) until the writer closes, the deadline passes or the budget
-    is spent; bytes that are not a frame (what the learner's code wrote on the pipe) are skipped."""
-    buffer, spent = b"", 0
+    is spent; bytes that are not a frame (what the learner's code wrote on the pipe) are skipped.  ``stream`` (a
+    ``_Stream``) carries what was read across calls."""
+    stream = _Stream() if stream is None else stream
+    try:
+        return _read_frames(read_end, deadline, on_frame, proc, budget, stream)
+    finally:
+        stream.buffer = stream.buffer[-(64 << 20) - 64:]  # (never more than one frame's bytes kept)
+
+
+def _read_frames(read_end, deadline, on_frame, proc, budget, stream):
+    buffer, spent = stream.buffer, stream.spent
     while time.perf_counter() < deadline:
         if not select.select([read_end], [], [], 0.1)[0]:
             if proc.poll() is not None and not select.select([read_end], [], [], 0)[0]:
-                return "ended"
+                return _keep(stream, buffer, spent, "ended")
             continue
         chunk = os.read(read_end, 1 << 20)
         if not chunk:
-            return "ended"
+            return _keep(stream, buffer, spent, "ended")
         spent += len(chunk)
         if spent > budget:
-            return "too much data"
+            return _keep(stream, buffer, spent, "too much data")
         buffer += chunk
         while True:
             at = buffer.find(MAGIC)
@@ -276,8 +293,13 @@ def _frames(read_end, deadline, on_frame, proc, budget=256 << 20):
                 continue
             buffer = buffer[head + size:]
             if on_frame(meta, arrays) == "done":
-                return "done"
-    return "deadline"
+                return _keep(stream, buffer, spent, "done")
+    return _keep(stream, buffer, spent, "deadline")
+
+
+def _keep(stream, buffer, spent, status):
+    stream.buffer, stream.spent = buffer, spent
+    return status
 
 
 FORMAT = b"MGF1"  # (runner.FORMAT) a payload: this, 4 bytes of the meta's length, the meta (JSON), the arrays' bytes
@@ -401,7 +423,7 @@ REFERENCES_KEPT = 5  # seeds whose reference is kept
 _REFERENCE_LOCK = threading.Lock()
 
 
-def reference(run, seed, torch=False, timeout=TIMEOUT) -> dict:
+def reference(run, seed, torch=False, timeout=TIMEOUT, stop=None) -> dict:
     """{exercise: (record, arrays)}: what the library's own functions give on the grader's inputs (cached per
     exercise and seed: a class graded on one seed computes it once, and keeps it while single checks on seeds of
     their own come and go: the seed used least recently is dropped first)."""
@@ -412,11 +434,11 @@ def reference(run, seed, torch=False, timeout=TIMEOUT) -> dict:
             del _REFERENCE[next(iter(_REFERENCE))]
         missing = [name for name in run if name not in cache]
         if missing:
-            cache.update(_compute_reference(missing, seed, torch, timeout))
+            cache.update(_compute_reference(missing, seed, torch, timeout, stop))
         return {name: cache[name] for name in run}
 
 
-def _compute_reference(run, seed, torch, timeout) -> dict:
+def _compute_reference(run, seed, torch, timeout, stop=None) -> dict:
     got = {}
 
     def on_frame(meta, arrays):
@@ -441,7 +463,13 @@ def _compute_reference(run, seed, torch, timeout) -> dict:
                                     stderr=errors, cwd=cwd, env=env, pass_fds=(write_end,), start_new_session=True)
         os.close(write_end)
         try:
-            _frames(read_end, time.perf_counter() + STARTUP + (timeout + 5) * len(run), on_frame, proc, 1 << 34)
+            deadline, stream = time.perf_counter() + STARTUP + (timeout + 5) * len(run), _Stream()
+            while time.perf_counter() < deadline:  # (in slices, so that a stop is heard within a quarter second)
+                if stop is not None and stop.is_set():
+                    raise Stopped("grading was stopped")
+                if _frames(read_end, min(deadline, time.perf_counter() + 0.25), on_frame, proc, 1 << 34,
+                           stream) != "deadline":
+                    break
         finally:
             os.close(read_end)
             _end(proc)
@@ -543,13 +571,14 @@ class Stopped(Exception):
 def _follow(run_, read_end, proc, stop=None) -> str:
     """Hand the learner's frames to the session until it is done, the process ends or a deadline passes; why it
     stopped.  ``stop`` set raises ``Stopped`` within a quarter of a second."""
+    stream = _Stream()
     while True:
         if stop is not None and stop.is_set():
             raise Stopped("grading was stopped")
         left = run_.deadline - time.perf_counter()
         if left <= 0:
             return run_.late(STARTUP)
-        status = _frames(read_end, time.perf_counter() + min(left, 0.25), run_.on_frame, proc)
+        status = _frames(read_end, time.perf_counter() + min(left, 0.25), run_.on_frame, proc, stream=stream)
         if status in ("done", "ended", "too much data", "a frame over the limit"):
             return status
 
@@ -736,7 +765,7 @@ class _Grading:
                 self.note(name, False, f"{workspace.NOT_STARTED} (the body of {stub} is still the stub)", 0.0)
             else:
                 todo.append(name)
-        self.expected = reference(self.run, self.seed, self.torch, self.timeout) if todo else {}  # (a class: once)
+        self.expected = reference(self.run, self.seed, self.torch, self.timeout, self.stop) if todo else {}
         broken, self.modules = {}, {m for name in todo for m in self.expected[name][0].get("modules", ())}
         compile_copy(self.copy, self.modules, broken)
         todo = _set_broken_aside(self.copy, {p: f"does not compile ({w})" for p, w in broken.items()}, todo,

@@ -148,9 +148,9 @@ def _events(monkeypatch):
     """The events the learner's process reports (start, stack, timeout, aside, ...), as (event, exercise)."""
     seen, frames = [], grader._frames
 
-    def watched(read_end, deadline, on_frame, proc, budget=256 << 20):
+    def watched(read_end, deadline, on_frame, proc, budget=256 << 20, stream=None):
         return frames(read_end, deadline, lambda meta, arrays: seen.append((meta.get("event"), meta.get("name")))
-                      or on_frame(meta, arrays), proc, budget)
+                      or on_frame(meta, arrays), proc, budget, stream)
 
     monkeypatch.setattr(grader, "_frames", watched)
     return seen
@@ -194,7 +194,7 @@ def test_a_seeds_reference_is_kept_while_other_seeds_come_and_go(monkeypatch):
     least recently, one at a time, and never holds more than a few."""
     computed = []
 
-    def compute(run, seed, torch, timeout):
+    def compute(run, seed, torch, timeout, stop=None):
         computed.append((seed, tuple(run)))
         return {name: ({"items": [], "seed": seed}, {}) for name in run}
 

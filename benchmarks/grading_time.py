@@ -10,12 +10,12 @@ Targets: a whole workspace in under 120 s, every exercise well inside the grader
     python benchmarks/grading_time.py --students 300 --skip-one   # 300 complete workspaces
     python benchmarks/grading_time.py --mixed 300 --skip-one      # 300 mixed
 
-At about 1.2 CPU-seconds a complete student (measured under load: docs/teaching.md), 300 complete ones need
-about 6 CPU-minutes, about 3 to 4 minutes on two idle cores.  The machine's load is printed before and after
-(``os.getloadavg``): on a shared machine the clock overstates what two free cores take.  (CPU-seconds are not
-printed: a sandbox's processes are reaped inside it, so they never reach this process's ``RUSAGE_CHILDREN``;
-``perf stat -e task-clock python benchmarks/grading_time.py ...`` counts the whole tree.)  Timing lives here,
-not in the tests, where a loaded machine would fail them at random.
+At about 1.2 CPU-seconds a complete student (measured under load: docs/performance.md, "The exercises' grader"), 300
+complete ones need about 6 CPU-minutes, about 3 to 4 minutes on two idle cores.  The machine's load is printed before
+and after (``os.getloadavg``): on a shared machine the clock overstates what two free cores take. (CPU-seconds are not
+printed: a sandbox's processes are reaped inside it, so they never reach this process's ``RUSAGE_CHILDREN``; ``perf
+stat -e task-clock python benchmarks/grading_time.py ...`` counts the whole tree.)  Timing lives here, not in the
+tests, where a loaded machine would fail them at random.
 """
 
 import argparse

@@ -2,9 +2,9 @@
 
     python -m minigan exercises list [DIR]                 the sets, and each exercise's status in DIR
     python -m minigan exercises start DIR [--solutions] [--classroom]   make a workspace
-    python -m minigan exercises check DIR [NAME ...] [--torch]   grade; the last line is "N passed, M failed"
+    python -m minigan exercises check DIR [NAME ...] [--torch]   grade; last: "N passed, M failed, K not started"
     python -m minigan exercises measure DIR NAME           "predict, then measure" on the workspace's own code
-    python -m minigan exercises grade SUBMISSIONS... [--csv F] [--json F] [--gradescope F]   grade a class
+    python -m minigan exercises grade SUBMISSIONS... [--csv F] [--json F] [--overwrite]   grade a class
 
 ``add_parser(subparsers, name)`` adds the command to the dispatcher (minigan/cli/main.py); the grading itself is
 library code in minigan/exercises/.
@@ -12,6 +12,7 @@ library code in minigan/exercises/.
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -34,12 +35,15 @@ def _list(args) -> int:
         for ex in exercises:
             number += 1
             p = progress.get(ex.name)
-            status = "-" if p is None else ("passed" if p["passed"] else "failed")
-            print(f"  {number:2d}. {ex.name:<22} {status:<7} {ex.points} pt  "
+            status = "-" if not isinstance(p, dict) else workspace.status(p.get("passed"), p.get("message", ""))
+            print(f"  {number:2d}. {ex.name:<22} {status:<11} {ex.points} pt  "
                   f"{ex.task[:62]}{'...' if len(ex.task) > 62 else ''}")
     if progress:
-        passed = sum(1 for p in progress.values() if p["passed"])
+        passed = sum(1 for p in progress.values() if isinstance(p, dict) and p.get("passed") is True)
         print(f"{passed} of {number} passed")
+    if folder is not None or Path(workspace.MANIFEST).is_file():
+        for broken in measure.broken(folder or "."):  # (read, never run: the exercises written there cannot pass)
+            print(f"{broken}: the exercises written in it fail until it compiles")
     return 0
 
 
@@ -60,14 +64,21 @@ def _start(args) -> int:
 def _check(args) -> int:
     def show(result):
         name, passed, message, seconds = result
-        print(f"PASS  {name}" if passed else f"FAIL  {name}: {message}", flush=True)
+        status = workspace.status(passed, message)
+        print(f"PASS  {name}" if passed else f"----  {name}: not started {message[len(workspace.NOT_STARTED):].strip()}"
+              if status == "not started"
+              else f"FAIL  {name}: {message}", flush=True)
 
     note = workspace.version_note(workspace.read_manifest(args.dir))
     if note:
         print(note, flush=True)
-    results, seconds = grader.grade(args.dir, args.names, on_result=show, torch=args.torch)
+    flags = set()
+    results, seconds = grader.grade(args.dir, args.names, on_result=show, torch=args.torch, flags=flags)
+    for flag in sorted(flags):
+        print(f"note: {flag}")
     passed = sum(1 for r in results if r[1])
-    print(f"{passed} passed, {len(results) - passed} failed ({seconds:.1f} s)")
+    fresh = sum(1 for r in results if workspace.status(r[1], r[2]) == "not started")
+    print(f"{passed} passed, {len(results) - passed - fresh} failed, {fresh} not started ({seconds:.1f} s)")
     return 0 if passed == len(results) else 1
 
 
@@ -108,6 +119,10 @@ def _grade(args) -> int:
         if getattr(args, option) is not None:
             check_file(getattr(args, option), f"exercises grade: --{option}",
                        "give a file in a folder you can write")
+            if option not in ("journal", "gradescope") and not args.overwrite and Path(getattr(args, option)).exists():
+                raise workspace.WorkspaceError(f"exercises grade: {getattr(args, option)} (--{option}) is already "
+                                               "there, from an earlier grading: add --overwrite to replace it, or "
+                                               f"give --{option} another file")
     unboxed = sandbox.why_not()
     if unboxed:
         print(f"exercises grade: {unboxed}: the students' code runs without a sandbox, so one student is graded at "
@@ -115,18 +130,50 @@ def _grade(args) -> int:
     start = time.perf_counter()
     book = gradebook.grade_class(folders, args.names, jobs=args.jobs, timeout=args.timeout,
                                  memory=args.memory << 20 if args.memory else None,
-                                 on_student=_Progress(len(folders)), journal=args.journal)
+                                 on_student=_Progress(len(folders)), journal=args.journal, on_stopping=_stopping)
     print(gradebook.report(book))
     written = [gradebook.write_csv(book, args.csv), gradebook.write_json(book, args.json)]
     if args.canvas:
         written.append(gradebook.write_canvas(book, args.canvas))
     if args.moodle:
         written.append(gradebook.write_moodle(book, args.moodle))
-    if args.gradescope:
+    if args.gradescope and book["students"]:
         written.append(gradebook.write_gradescope(book["students"][0], args.gradescope))
+    if book.get("stopped"):
+        return _stopped(args, book, folders, written)
     print(f"graded {len(folders)} workspace{'s' if len(folders) != 1 else ''} with minigan {book['graded_by']} in "
           f"{time.perf_counter() - start:.1f} s; wrote {', '.join(str(p) for p in written)}")
     return 0
+
+
+def _stopping():
+    print("\nexercises grade: stopping (Ctrl-C): ending the students being graded; those finished are kept",
+          file=sys.stderr, flush=True)
+
+
+def _stopped(args, book, folders, written) -> int:
+    """After Ctrl-C: say what was kept and the command that goes on (the journal holds those finished)."""
+    journal = args.journal
+    if journal is None:  # (none was asked for: one is written now, so that nobody finished is graded again)
+        journal = Path(args.json).with_name(Path(args.json).stem + ".journal.jsonl")
+        while journal.exists():
+            journal = journal.with_name("_" + journal.name)
+        gradebook.write_journal(book, journal)
+    again = ["python", "-m", "minigan", "exercises", "grade", *args.submissions]
+    for option in ("names",):
+        if getattr(args, option):
+            again += [f"--{option}", *getattr(args, option)]
+    for option in ("csv", "json", "canvas", "moodle", "gradescope", "jobs", "memory"):
+        if getattr(args, option) is not None:
+            again += [f"--{option}", str(getattr(args, option))]
+    if args.timeout != grader.TIMEOUT:
+        again += ["--timeout", str(args.timeout)]
+    again += ["--journal", str(journal), "--overwrite"]
+    done = len(book["students"])
+    print(f"exercises grade: stopped: {done} of {len(folders)} student{'s' if len(folders) != 1 else ''} graded, "
+          f"written to {', '.join(str(p) for p in written)} and kept in {journal}; to go on (nobody in it is graded "
+          f"again):\n  {shlex.join(again)}", file=sys.stderr, flush=True)
+    return 130
 
 
 def _positive(text):
@@ -157,7 +204,7 @@ def add_parser(subparsers, name="exercises"):
                    help="point exercises at your own lectures: a JSON object {exercise name: \"course, lecturer, "
                         "slide title\" or a link}, shown in EXERCISES.md instead of the built-in citation")
     p.set_defaults(run=_start)
-    p = sub.add_parser("check", help="grade a workspace (closing line: N passed, M failed)")
+    p = sub.add_parser("check", help="grade a workspace (closing line: N passed, M failed, K not started)")
     p.add_argument("dir", help="the workspace")
     p.add_argument("names", nargs="*", metavar="NAME", help="the exercises to grade (default: all)")
     p.add_argument("--torch", action="store_true",
@@ -184,6 +231,8 @@ def add_parser(subparsers, name="exercises"):
     p.add_argument("--journal", metavar="FILE", default=None,
                    help="append each graded student to FILE; run again with the same FILE after a crash to resume "
                         "without grading anyone twice")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace gradebooks already there (by default grade refuses, before grading anyone)")
     p.add_argument("--jobs", type=_positive, default=None, help="workspaces graded at once (default: CPU cores)")
     p.add_argument("--timeout", type=float, default=grader.TIMEOUT,
                    help=f"seconds one exercise may take before its process is ended (default {grader.TIMEOUT:g})")

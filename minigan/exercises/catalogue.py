@@ -85,14 +85,14 @@ EXERCISES = (
     Exercise("node_apply", "autodiff", ("minigan/engine/graph.py::Node.apply",),
              "run forward on the inputs' arrays and, when grad mode is on and an input requires grad, "
              "record the node (needs_input_grad, then fn.record(inputs, edges, arrays, out, result))",
-             CHAIN_RULE, "the names to use: like = _first_tensor(inputs) (None: plain arrays in, just return "
-             "fn.forward(*inputs, **params)); an input t with type(t) in backend.ARRAY_TYPES is a constant (its "
-             "array is t, it needs no gradient, its edge is None); for a Tensor read t.grad_fn first (the node that "
-             "made it, None for a leaf; it also brings a view up to date), then t.array and t.requires_grad, and its "
-             "edge is t.grad_fn or t when it requires grad; record = some input requires grad and _mode.grad_enabled; "
-             "fn.needs_input_grad = the tuple of needs if record else None; out = fn.forward(*arrays, **params); "
-             "result = like._make(out, record, inputs[0] if cls.is_view else None, cls, params); if record: "
-             "fn.record(inputs, tuple(edges), arrays, out, result); if _anomaly.enabled: fn.check_forward(result)",
+             CHAIN_RULE, "forward sees arrays only: a plain array among the inputs is a constant (no gradient, no "
+             "edge), a Tensor gives its array (read its grad_fn first: that brings a view up to date); with no Tensor "
+             "among the inputs, forward's array is the answer. A node is recorded only when grad mode is on and some "
+             "input requires grad: one needs-flag per input, one edge per input (the node that made it, or the leaf "
+             "itself, or nothing); the result Tensor is made like the first Tensor input (a view keeps its base); "
+             "anomaly mode checks the forward's result. The names it needs, each once: _first_tensor(inputs); "
+             "backend.ARRAY_TYPES; t.grad_fn; t.array; t.requires_grad; _mode.grad_enabled; fn.needs_input_grad; "
+             "fn.forward; like._make(...); fn.record(...); _anomaly.enabled; fn.check_forward",
              "Predict whether (x * 2).grad_fn is None inside `with mg.no_grad():`. measure: "
              + PY + 'x = mg.ones(2, requires_grad=True)\nwith mg.no_grad(): print((x * 2).grad_fn)"'),
     Exercise("topological_order", "autodiff", ("minigan/engine/walk.py::topological_order",),
@@ -133,8 +133,9 @@ EXERCISES = (
              'print(mg.autograd.grad((x * w).sum(), x), w.grad)"'),
     Exercise("detach", "autodiff", ("minigan/engine/tensor.py::Tensor.detach",),
              "return a new leaf sharing this tensor's array and version counter, cut from the graph",
-             DETACH, "self._make(self.array.view()) shares the memory; share self._version_counter() too so in-place "
-             "changes through the detached tensor are still seen by backward",
+             DETACH, "a leaf (no node, no grad) whose array is a view of this one's: the same memory, no copy; it must "
+             "share the version counter as well, or an in-place change through it goes unseen by backward "
+             "(the Tensor has helpers to make one and to reach the counter)",
              "Predict a.grad for c = (a * 2).detach() * a at a = 1. measure: "
              + PY + 'a = mg.ones(1, requires_grad=True); ((a * 2).detach() * a).sum().backward(); print(a.grad)"'),
     Exercise("no_grad", "autodiff", ("minigan/engine/grad_mode.py::_DecoratorContextManager.__enter__",
@@ -193,10 +194,10 @@ EXERCISES = (
         "Predict the gradient of tanh at x = 3 (how far from 0?). measure: "
         + PY + 'x = mg.tensor([3.0], requires_grad=True); x.tanh().sum().backward(); print(x.grad)"'),
     _op("relu_backward", "minigan/engine/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
-        "d relu/dx = H(x) = 1 where x > 0, else 0, from the saved output (out > 0 exactly where x > 0): a select, "
-        "never grad·mask, so an infinite gradient where x <= 0 gives 0: on arrays backend.keep_where(out != 0, grad) "
-        "(a NumPy array; out is never below 0) or _relu_grad(xp, grad, out) (a GPU's); under create_graph (out is a "
-        "Tensor) Select.apply(grad, out, keep=~(value(out) <= 0)), which stays in the graph; return a 1-tuple",
+        "d relu/dx = H(x): 1 where x > 0, else 0, read from the saved output (positive exactly where x is); "
+        "select the gradient where it passes instead of multiplying by a mask (∞·0 is NaN, a select gives 0): the "
+        "backend has a select for arrays, and under create_graph the select must be an op of the graph (Select); "
+        "return a 1-tuple",
         "Predict the gradient of relu at x = 0 (PyTorch says 0). measure: "
         + PY + 'x = mg.zeros(1, requires_grad=True); x.relu().sum().backward(); print(x.grad)"'),
     _op("leaky_relu_backward", "minigan/engine/ops/activation.py::_leaky_relu_grad",
@@ -215,7 +216,9 @@ EXERCISES = (
         "d(Σx)/dx_i = 1: restore the reduced axes as size 1 (_keep), then broadcast_to the input's shape",
         "Predict x.grad for x.sum(axis=1) seeded with [1, 2]. measure: "
         + PY + 'x = mg.ones(2, 3, requires_grad=True); x.sum(axis=1).backward(mg.tensor([1.0, 2.0])); print(x.grad)"',
-        hint="namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape)"),
+        hint="every entry of x enters the sum with weight 1, so each gets the gradient of the sum it fed: give grad "
+             "back the summed axes as size 1 (the module has a helper for that when keepdims was False), then "
+             "broadcast it to the input's shape, saved at forward"),
     _op("mean_backward", "minigan/engine/ops/reduce.py::Mean.backward", "return the gradient of x.mean(axis, keepdims)",
         "d(mean x)/dx_i = 1/n with n the count averaged over (self.count)",
         "Predict x.grad for x.mean() over a (2, 5) tensor. measure: "
@@ -239,9 +242,9 @@ EXERCISES = (
                                          "minigan/engine/ops/shape.py::IndexAdd.forward"),
              "getitem's backward puts each gradient back where its value came from; IndexAdd.forward adds values "
              "into zeros(shape) at index, repeated indices adding up",
-             CHAIN_RULE, "GetItem.backward is IndexAdd.apply(grad, index=(self.index, self.advanced), "
-             "shape=self.in_shape); with an integer-array index use backend.scatter_add (a plain `out[i] = v` "
-             "keeps only one of the repeats)",
+             CHAIN_RULE, "the gradient has x's shape: zeros, with each entry of grad added where its value was read; "
+             "make it with the op that does this (IndexAdd), so it stays differentiable. An integer-array index may "
+             "read a place twice: assignment keeps one of the repeats, a scatter-add (the backend has one) sums them",
              "Predict x.grad for x[[0, 0, 2]].sum() with x of length 3. measure: "
              + PY + 'x = mg.ones(3, requires_grad=True); x[np.array([0, 0, 2])].sum().backward(); print(x.grad)"'),
     _op("softmax_backward", "minigan/engine/ops/reduce.py::Softmax.backward", "return the gradient of softmax(x, axis)",
@@ -275,16 +278,20 @@ EXERCISES = (
     Exercise("im2col", "ops", ("minigan/engine/ops/conv.py::im2col",),
              "lay every kh×kw window of x_padded (C, Hp, Wp, N) out as one column of cols (C·kh·kw, Ho·Wo·N), "
              "through a strided view",
-             CHAIN_RULE, "cols[c, p, q, i, j, n] = x[c, i·sh + p, j·sw + q, n]: as_strided with shape "
-             "(c, kh, kw, ho, wo, n) and strides (s_c, s_h, s_w, s_h·sh, s_w·sw, s_n), then a contiguous reshape",
+             CHAIN_RULE, "the window entry at kernel offset (p, q) of output pixel (i, j) is the padded input's pixel "
+             "(i·sh + p, j·sw + q): a 6-axis view (C, kh, kw, Ho, Wo, N) of x_padded, its steps along p and q the "
+             "input's own row and column steps, along i and j those times the stride; NumPy's strided views make "
+             "it without copying, and one reshape lays it out as columns",
              "Predict the shape of cols for one 1×4×4 image, a 3×3 kernel, stride 1. measure: "
              + PY + 'from minigan.engine.ops.conv import im2col; '
              'print(im2col(np.zeros((1, 4, 4, 1)), 3, 3, 1, 1).shape)"'),
     Exercise("col2im", "ops", ("minigan/engine/ops/conv.py::col2im",
                                "minigan/engine/backend.py::add_windows_by_slices"),
              "the adjoint of im2col: add every entry of cols back onto the pixel of (C, Hp, Wp, N) it was read from",
-             CHAIN_RULE, "reshape cols to (c, kh, kw, ho, wo, n); for each kernel offset (p, q) add cols[:, p, q] "
-             "into the strided slice out[:, p : p + sh·(ho − 1) + 1 : sh, q : ...]: overlaps must add up",
+             CHAIN_RULE, "read cols as the 6-axis (C, kh, kw, Ho, Wo, N) of im2col; for each kernel offset (p, q) the "
+             "(C, Ho, Wo, N) slab belongs to the pixels that start at (p, q) and step by the stride: add it onto "
+             "that strided slice of the zeros (C, Hp, Wp, N). Windows overlap, so the pixels read twice must get "
+             "both: add, never assign",
              "Predict col2im(im2col(ones)) for a 1×3×3 image and a 2×2 kernel (how often is each pixel read?). "
              "measure: " + PY + 'from minigan.engine.ops.conv import im2col, col2im; x = np.ones((1, 3, 3, 1)); '
              'print(col2im(im2col(x, 2, 2, 1, 1), x.shape, 2, 2, 1, 1)[0, :, :, 0])"'),
@@ -300,9 +307,10 @@ EXERCISES = (
     Exercise("optimizer_step", "optim", ("minigan/optim/optimizer.py::Optimizer.step",),
              "one update of every parameter that has a gradient, under no_grad, calling self._update(p, g, state, "
              "group); run the closure first (with grad enabled) and return its loss",
-             LIMIT_CYCLES, "state is per parameter (self.state[p]); i counts every parameter over all "
-             "groups, skipped ones too, for self._gradient(i, p); the group's lr goes through _scheduled_lr; a "
-             "group with maximize=True steps along −g (a new array: p.grad stays as it is)",
+             LIMIT_CYCLES, "the optimizer's state is a dict per parameter; parameters are numbered over all groups in "
+             "order, those without a gradient too (the index is what reading the gradient needs); a group's "
+             "learning rate goes through the scheduler's hook; maximize steps along −g, made as a new array so that "
+             "p.grad is left as it was",
              "Predict whether step() touches a parameter whose .grad is None. measure: "
              + PY + 'p = mg.nn.Parameter(np.ones(2)); o = mg.optim.SGD([p], lr=1.0); o.step(); print(p)"'),
     Exercise("sgd", "optim", ("minigan/optim/sgd.py::SGD._update",),
@@ -367,7 +375,8 @@ EXERCISES = (
              "python -m minigan train gan --data ring --steps 300 --seed 0 --out runs/ex-gan"),
     Exercise("wgan_clip", "gans", ("minigan/gans/wgan.py::WGAN.clip_critic",),
              "WGAN Algorithm 1 line 7: w ← clip(w, −c, c) in place for every critic parameter, recording no graph",
-             WGAN, "under no_grad(), w.clamp_(-self.clip, self.clip)",
+             WGAN, "clamp every critic parameter's values into [−c, c] (c is self.clip) in place, with no graph "
+             "recorded: in place, so the optimizer keeps the same Tensors",
              "Predict the largest |w| of a critic after clipping at c = 0.01. measure: "
              + PY + 'from minigan.gans.wgan import WGAN; w = WGAN.__new__(WGAN); w.D = mg.nn.Linear(4, 1); '
              'w.clip = 0.01; w.clip_critic(); print(abs(w.D.weight.detach().numpy()).max())"'),
@@ -396,8 +405,9 @@ EXERCISES = (
     Exercise("cgan_conditioning", "gans", ("minigan/gans/models.py::_with_label",),
              "the cGAN's conditioning: concatenate the one-hot label to the input along the features "
              "(unchanged when num_classes is 0)",
-             CONDITIONAL, "F.cat([x, F.one_hot(labels, num_classes)], axis=1); a conditional net called without "
-             "labels raises ValueError",
+             CONDITIONAL, "the label becomes num_classes features (one-hot), placed after x's features (axis 1: x is "
+             "(N, features)); num_classes 0 leaves x as it is; a conditional net called without labels is a "
+             "ValueError",
              "Predict the input width of a conditional MLP discriminator on 2-D points with 10 classes. measure: "
              + PY + 'from minigan.gans.models import MLPDiscriminator; D = MLPDiscriminator((2,), num_classes=10); '
              'print(D.net[0].weight.shape)"'),
@@ -412,8 +422,10 @@ EXERCISES = (
     Exercise("input_gradient", "attacks", ("minigan/attacks/fgsm.py::input_gradient",),
              "∇ₓJ(θ, x, y) with x a leaf that requires grad, by autograd.grad, in evaluation mode, leaving every "
              "parameter's .grad and every submodule's mode as they were",
-             ADV_TRAINING, "_loss(model(x_leaf), y, loss, who) gives the summed loss; wrap it in enable_grad(); "
-             "`with model.evaluating():` puts each module's mode back",
+             ADV_TRAINING, "x as a new leaf that requires grad; the summed loss (the module has a helper) "
+             "differentiated by autograd.grad, which leaves every .grad alone; grad mode on even when the caller "
+             "turned it off; the model has a context manager that puts evaluation mode on and each module's own mode "
+             "back",
              "Predict whether the model's weights have a .grad after an attack. measure: "
              + PY + 'from minigan.attacks import fgsm; m = mg.nn.Linear(4, 3); '
              'fgsm(m, np.random.rand(2, 4).astype(np.float32), np.array([0, 1]), 0.1); print(m.weight.grad)"'),
@@ -430,7 +442,8 @@ EXERCISES = (
              'print(project(x + 1, x, 0.1, (0.0, 1.0)))"'),
     Exercise("sign_step", "attacks", ("minigan/attacks/iterative.py::_sign_step",),
              "one iterative step x' ± α·sign(∇ₓJ(x', y)): up the loss, or down it for a targeted attack",
-             ADV_EXAMPLES, "input_gradient(model, x_adv, y, loss, who=who).array; keep x_adv's dtype",
+             ADV_EXAMPLES, "∇ₓJ at the current x' is what input_gradient gives (a Tensor: step with its array); "
+             "α·sign of it, added to go up the loss, subtracted for a targeted attack; the result keeps x's dtype",
              "Predict how far one sign step of α = 0.01 moves every pixel. measure: "
              + PY + 'from minigan.attacks.iterative import _sign_step; m = mg.nn.Linear(4, 3); '
              'x = np.zeros((1, 4), np.float32); print(_sign_step(m, x, np.array([0]), 0.01, False, None, \'t\') - x)"'),

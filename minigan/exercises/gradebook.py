@@ -26,9 +26,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from minigan.exercises import copies, grader, sandbox, source, workspace
+from minigan.exercises import flags as flags_
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
-FIELDS = ("student", "exercise", "set", "passed", "points", "message")
+FIELDS = ("student", "exercise", "set", "passed", "status", "points", "message")  # (status: passed, failed or
+# not started: the stub still there)
 
 
 # ----------------------------------------------------------------------------- the reference, verbatim
@@ -214,7 +216,7 @@ def _reference_effective_form(target):
 # ----------------------------------------------------------------------------- code that reaches for the grader
 SUSPICIOUS = ("spec_from_file_location", "SourceFileLoader", "site-packages", "__editable__", ".exercises.json",
               "sys.path", "importlib", "ctypes", "setsid", "fork", "subprocess", "/proc/", "get_objects", "_getframe",
-              "f_locals", "addaudithook", "__code__", "marshal", "os.kill", "dist-packages")
+              "f_locals", "addaudithook", "__code__", "marshal", "os.kill", "dist-packages", "exec(", "glob")
 
 
 _WORDS = {}  # sha256 of a source → how often it uses each SUSPICIOUS word (a file many workspaces share: once)
@@ -308,7 +310,7 @@ def expand(paths) -> list:
             found.append(path)
         elif path.is_dir():  # one folder per student; one without a workspace in it gets no points, not no row
             inner = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
-            if not any((p / "minigan" / "__init__.py").is_file() for p in inner):
+            if not any((workspace.locate(p) / "minigan" / "__init__.py").is_file() for p in inner):
                 raise workspace.WorkspaceError(f"exercises grade: {path} is neither a workspace nor a folder of "
                                                "workspaces (no minigan/ package in it or in its folders)")
             found += inner
@@ -317,52 +319,61 @@ def expand(paths) -> list:
     return found
 
 
-def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, seed=None) -> dict:
-    """One student's entry of the gradebook (see ``grade_class``)."""
-    root = Path(root).resolve()
+def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, seed=None, stop=None) -> dict:
+    """One student's entry of the gradebook (see ``grade_class``); ``grader.Stopped`` once ``stop`` is set."""
+    root = workspace.locate(Path(root).resolve())
     made_by, claims, note = _read_record(root)
     flags = set()
     try:
         results, seconds = grader.grade(root, names, timeout=timeout, memory=memory, record=False, seed=seed,
-                                        flags=flags)
-    except workspace.WorkspaceError as e:  # no minigan/ package: nothing to grade
+                                        flags=flags, stop=stop)
+    except workspace.WorkspaceError as e:  # no minigan/ package: nothing to grade, and every export says so
         results, seconds = [(n, False, str(e), 0.0) for n in grader.resolve(names)], 0.0
+        flags.add(NO_WORKSPACE)
     rows = []
     for exercise, passed, message, _ in results:
         ex = BY_NAME[exercise]
         rows.append({"student": name, "exercise": exercise, "set": ex.set, "passed": passed,
-                     "points": ex.points if passed else 0, "message": message})
-    copied = [r["exercise"] for r in rows if r["passed"] and copied_reference(root, r["exercise"])]
+                     "status": workspace.status(passed, message), "points": ex.points if passed else 0,
+                     "message": message})
+    matched = [r["exercise"] for r in rows if r["passed"] and copied_reference(root, r["exercise"])]
+    copied = [name for name in matched if flags_.weight(name) == "evidence"]
     unconfirmed = sorted(claims & {r["exercise"] for r in rows if not r["passed"]},
                          key=[e.name for e in EXERCISES].index)
     reaching = suspicious(root) if (root / "minigan").is_dir() else []
     flags = sorted(flags)
-    if copied:
-        flags.append(f"the reference copied (up to names, order, docstrings, pass) in {len(copied)}: "
-                     + ", ".join(copied[:5]) + (" ..." if len(copied) > 5 else ""))
+    if flags_.copy_flag(matched):
+        flags.append(flags_.copy_flag(matched))
     if reaching:
         flags.append("code that may load the reference or reach for the grader: " + "; ".join(reaching[:5])
                      + (" ..." if len(reaching) > 5 else ""))
     if unconfirmed:
         flags.append(f"its record claims {len(unconfirmed)} pass{'es' if len(unconfirmed) > 1 else ''} the grader "
                      "did not confirm")
+    flags = [flags_.weigh(f) for f in flags]
     return _escaped({"student": name, "workspace": str(root), "made_by": made_by,
             "version_mismatch": made_by != workspace.VERSION, "record_note": note,
             "points": sum(r["points"] for r in rows), "max_points": sum(BY_NAME[r["exercise"]].points for r in rows),
             "passed": sum(r["passed"] for r in rows), "exercises": len(rows), "seconds": round(seconds, 2),
-            "copied_reference": copied, "record_claims_unconfirmed": unconfirmed, "flags": flags, "results": rows})
+            "copied_reference": copied, "reference_matches": [
+                {"exercise": e, "nodes": flags_.size(e), "weight": flags_.weight(e)} for e in matched],
+            "record_claims_unconfirmed": unconfirmed, "flags": flags, "results": rows})
+
+
+NO_WORKSPACE = "no workspace in this folder (no minigan/ package in it or in its one folder): nothing was graded"
 
 
 def _failed_entry(root, name, names, error) -> dict:
     """The row of a student the grader itself could not grade (its error, never the class's): no points, flagged."""
     why = f"the grader could not grade this workspace ({type(error).__name__}: {str(error)[:300]})"
-    rows = [{"student": name, "exercise": n, "set": BY_NAME[n].set, "passed": False, "points": 0, "message": why}
+    rows = [{"student": name, "exercise": n, "set": BY_NAME[n].set, "passed": False, "status": "failed", "points": 0,
+             "message": why}
             for n in grader.resolve(names)]
     return _escaped({"student": name, "workspace": str(Path(root).absolute()), "made_by": None,
                      "version_mismatch": False, "record_note": None, "points": 0,
                      "max_points": sum(BY_NAME[r["exercise"]].points for r in rows), "passed": 0,
                      "exercises": len(rows), "seconds": 0.0, "copied_reference": [],
-                     "record_claims_unconfirmed": [], "flags": [why], "results": rows})
+                     "record_claims_unconfirmed": [], "flags": [flags_.weigh(why)], "results": rows})
 
 
 def _journal(path) -> tuple:
@@ -385,59 +396,109 @@ def _journal(path) -> tuple:
 
 
 def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=None, on_student=None,
-                journal=None, seed=None) -> dict:
+                journal=None, seed=None, on_stopping=None) -> dict:
     """The gradebook of the workspaces ``folders``, graded ``jobs`` at a time (default: one per CPU core), every
     student on the same inputs (one seed for the class: ``seed``, drawn when None; a class graded again on the
     seed of an earlier grading gets the same inputs).  With ``journal`` (a file), each graded student is appended
-    there as it is done, and a grading that crashed resumes from it, on its seed, without grading anyone again."""
+    there as it is done, and a grading that crashed resumes from it, on its seed, without grading anyone again.
+    Ctrl-C (KeyboardInterrupt) stops it within a second: ``on_stopping()`` is called at once, the students being
+    graded are dropped, and the book of those finished comes back with ``"stopped": True``."""
     folders = list(folders)
     students = [escape(s) for s in student_names(folders)]
     unboxed = sandbox.why_not()
     jobs = 1 if unboxed else max(1, jobs or os.cpu_count() or 1)  # (unboxed, a student could reach another)
-    journal_seed, done = _journal(journal) if journal else (None, {})
-    if journal_seed is not None:
-        seed = journal_seed
-    else:
-        seed = secrets.randbits(31) if seed is None else seed
-        if journal:
-            Path(journal).parent.mkdir(parents=True, exist_ok=True)  # as the gradebook's other files are written
-            with open(journal, "a", encoding="utf-8") as f:
-                f.write(json.dumps({"seed": seed}) + "\n")
-    lock = threading.Lock()
-
-    def one(i):
-        key = escape(Path(folders[i]).resolve())
-        entry = done.get(key)
-        if entry is None:
-            try:
-                entry = grade_student(folders[i], students[i], names, timeout, memory, seed)
-            except Exception as e:  # noqa: BLE001 - one workspace the grader fails on is that student's row alone
-                entry = _failed_entry(folders[i], students[i], names, e)
-            entry["workspace"] = key
-            if journal:
-                with lock, open(journal, "a", encoding="utf-8") as f:
-                    f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        if on_student:
-            on_student(entry)
-        return entry
-
-    with ThreadPoolExecutor(jobs) as pool:
-        entries = list(pool.map(one, range(len(folders))))
+    seed, done = _start_journal(journal, seed)
+    grading = _ClassGrading(folders, students, names, timeout, memory, seed, journal, done, on_student)
+    stopped = False
+    pool = ThreadPoolExecutor(jobs)
+    futures = [pool.submit(grading.one, i) for i in range(len(folders))]
     try:
-        pairs = similar_pairs(folders, students, names)
-    except Exception as e:  # noqa: BLE001 - never the gradebook's end: said in it instead
-        pairs, unboxed = [], (unboxed + "; " if unboxed else "") + f"the copy check failed ({type(e).__name__}: {e})"
-    for a, b, shared, ratio in pairs:
-        for entry in entries:
-            other = b if entry["student"] == a else a if entry["student"] == b else None
-            if other is not None:
-                entry["flags"] = entry["flags"] + [f"the same code as {other} in {shared} functions ({ratio:.0%})"]
-    return {"graded_by": workspace.VERSION, "sandbox": escape(unboxed) if unboxed else "bubblewrap",
-            "graded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        for future in futures:
+            future.result()
+    except KeyboardInterrupt:
+        stopped = True
+        grading.stop.set()
+        if on_stopping:
+            on_stopping()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    entries = [f.result() for f in futures if f.done() and not f.cancelled() and f.result() is not None]
+    pairs = [] if stopped else _pairs(folders, students, names, entries)
+    if isinstance(pairs, str):
+        pairs, unboxed = [], (unboxed + "; " if unboxed else "") + pairs
+    book = {"graded_by": workspace.VERSION, "sandbox": escape(unboxed) if unboxed else "bubblewrap",
+            "graded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "seed": seed,
             "exercises": [{"name": BY_NAME[n].name, "set": BY_NAME[n].set, "points": BY_NAME[n].points}
                           for n in grader.resolve(names)],
             "similar": [{"students": [a, b], "functions": n, "ratio": round(r, 3)} for a, b, n, r in pairs],
             "students": entries}
+    if stopped:
+        book["stopped"] = True
+    return book
+
+
+def _start_journal(journal, seed) -> tuple:
+    """(the class's seed, {workspace: entry} already graded): the journal's, or a new seed written to it first."""
+    journal_seed, done = _journal(journal) if journal else (None, {})
+    if journal_seed is not None:
+        return journal_seed, done
+    seed = secrets.randbits(31) if seed is None else seed
+    if journal:
+        Path(journal).parent.mkdir(parents=True, exist_ok=True)  # as the gradebook's other files are written
+        with open(journal, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"seed": seed}) + "\n")
+    return seed, done
+
+
+def write_journal(book, path) -> Path:
+    """A journal of the book's students (and its seed), for a grading stopped without one to resume from."""
+    lines = [json.dumps({"seed": book["seed"]})] + [json.dumps(e, ensure_ascii=False) for e in book["students"]]
+    return _write(path, "\n".join(lines) + "\n")
+
+
+class _ClassGrading:
+    """What every worker of ``grade_class`` shares: the class, its seed, the journal and the Event ``stop``."""
+
+    def __init__(self, folders, students, names, timeout, memory, seed, journal, done, on_student):
+        self.folders, self.students, self.names, self.timeout, self.memory = folders, students, names, timeout, memory
+        self.seed, self.journal, self.done, self.on_student = seed, journal, done, on_student
+        self.lock, self.stop = threading.Lock(), threading.Event()
+
+    def one(self, i):
+        """Student ``i``'s entry (from the journal, or graded and journaled), or None once stopped."""
+        key = escape(Path(self.folders[i]).resolve())
+        entry = self.done.get(key)
+        if entry is None:
+            if self.stop.is_set():
+                return None
+            try:
+                entry = grade_student(self.folders[i], self.students[i], self.names, self.timeout, self.memory,
+                                      self.seed, self.stop)
+            except grader.Stopped:
+                return None
+            except Exception as e:  # noqa: BLE001 - one workspace the grader fails on is that student's row alone
+                entry = _failed_entry(self.folders[i], self.students[i], self.names, e)
+            entry["workspace"] = key
+            if self.journal:
+                with self.lock, open(self.journal, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        if self.on_student:
+            self.on_student(entry)
+        return entry
+
+
+def _pairs(folders, students, names, entries):
+    """``similar_pairs``, each pair flagged on both students' entries; a text saying why when it failed."""
+    try:
+        pairs = similar_pairs(folders, students, names)
+    except Exception as e:  # noqa: BLE001 - never the gradebook's end: said in it instead
+        return f"the copy check failed ({type(e).__name__}: {e})"
+    for a, b, shared, ratio in pairs:
+        for entry in entries:
+            other = b if entry["student"] == a else a if entry["student"] == b else None
+            if other is not None:
+                entry["flags"] = entry["flags"] + [flags_.pair_flag(other, shared, ratio)]
+    return pairs
 
 
 SIMILAR_FUNCTIONS = 3  # a pair is reported when it shares at least this many functions ...
@@ -450,7 +511,7 @@ def similar_pairs(folders, students, names=None) -> list:
     targets = [t for n in grader.resolve(names) for t in BY_NAME[n].targets]
     starter = workspace.stubbed_files()
     forms = []
-    for folder in folders:
+    for folder in map(workspace.locate, folders):
         mine = {}
         for target in targets:
             path, qualname = source.split_target(target)

@@ -7,7 +7,8 @@
    sandbox of its own where there is one (``sandbox.py``: bubblewrap's PID, mount, network namespaces,
    RLIMIT_NPROC, the tree's memory added up): a Linux child subreaper that ends every process the learner's code
    started, a daemon that left the session included, with limits on memory, on the size of any file it writes
-   (its stderr goes to such a file, of which the grader reads the last few KB) and on time.  It runs
+   (its stderr goes to such a file, of which the grader reads the last few KB), on what all the student's
+   processes write together (``Written``) and on time.  Its frames drive a state machine (``session.py``).  It runs
    ``python -I -S -B``: no start-up file, no user site, no environment variable of ours; ``sys.path`` is the
    standard library, the copy, and a folder holding only NumPy.
    The modules the checks import are compiled here, from the copy's sources, into the copy (``compile_copy``:
@@ -47,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from minigan.exercises import sandbox, source, split, verdict, workspace
+from minigan.exercises import sandbox, session, source, split, verdict, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 from minigan.exercises.verdict import decide  # noqa: F401 - grader.decide, as before
 
@@ -56,6 +57,27 @@ MEMORY = 768 << 20  # bytes of address space for the learner's process and each 
 MEMORY_TORCH = MEMORY
 STARTUP = 60.0  # seconds to import the workspace's minigan before the first exercise
 FILE_LIMIT = 1 << 20  # bytes any file the learner's process writes may reach (its stderr included)
+WRITE_LIMIT = 32 << 20  # bytes a student's processes may write in all (every process of one grading together) ...
+WRITE_FILES = 1000  # ... and files and folders: past either, its processes are ended
+
+
+class Written:
+    """What one student's processes wrote, counted together against ``WRITE_LIMIT`` and ``WRITE_FILES``."""
+
+    def __init__(self):
+        self.bytes = self.files = 0
+
+    def left(self) -> tuple:
+        return max(0, WRITE_LIMIT - self.bytes), max(0, WRITE_FILES - self.files)
+
+    def add(self, report: bytes) -> None:
+        """Count a supervisor's last word, ``written BYTES FILES`` (what one process left behind)."""
+        words = report.decode("ascii", "replace").split()
+        if len(words) >= 3 and words[-3] == "written" and words[-2].isdigit() and words[-1].isdigit():
+            self.bytes, self.files = self.bytes + int(words[-2]), self.files + int(words[-1])
+
+
+OVER_WRITTEN = f"its processes wrote more than {WRITE_LIMIT >> 20} MiB or {WRITE_FILES} files in all: all were ended"
 COPY_LIMIT = 64 << 20  # bytes of the workspace's minigan/ copied at most
 HERE = Path(__file__).resolve().parent
 # the checks package's modules, in the order the learner's process runs them (each after those it imports); the
@@ -176,7 +198,15 @@ DEPENDENCIES = ("numpy", "threadpoolctl")  # what minigan imports (pyproject.tom
 
 
 def _numpy_only() -> tuple:
-    """(a folder holding links to minigan's dependencies and nothing else, the places they really are)."""
+    """(a folder holding links to minigan's dependencies and nothing else, the places they really are): made once
+    for the grader's process, shared by every student's."""
+    with _LOCK:
+        if not _DEPENDENCIES:
+            _DEPENDENCIES.append(_dependencies_folder())
+        return _DEPENDENCIES[0]
+
+
+def _dependencies_folder() -> tuple:
     import importlib.util
     folder = Path(tempfile.mkdtemp(prefix="minigan-deps-"))
     allowed = []
@@ -194,7 +224,7 @@ def _numpy_only() -> tuple:
     return folder, allowed
 
 
-_NUMPY = None
+_DEPENDENCIES = []  # (the one folder of _numpy_only, once made)
 _LOCK = threading.Lock()
 
 
@@ -209,21 +239,38 @@ def _blocked_places() -> list:
 MAGIC = b"\x00minigan-frame\x00"  # (runner.MAGIC) where a frame starts
 
 
-def _frames(read_end, deadline, on_frame, proc, budget=256 << 20):
+class _Stream:
+    """What one pipe has handed over so far: the bytes of a frame not read whole yet, and the bytes in all (read in
+    slices of time, a frame cut at a slice's end is kept, and the budget counts the whole pipe)."""
+
+    def __init__(self):
+        self.buffer, self.spent = b"", 0
+
+
+def _frames(read_end, deadline, on_frame, proc, budget=256 << 20, stream=None):
     """Read frames (MAGIC, 8 bytes of length, payload) until the writer closes, the deadline passes or the budget
-    is spent; bytes that are not a frame (what the learner's code wrote on the pipe) are skipped."""
-    buffer, spent = b"", 0
+    is spent; bytes that are not a frame (what the learner's code wrote on the pipe) are skipped.  ``stream`` (a
+    ``_Stream``) carries what was read across calls."""
+    stream = _Stream() if stream is None else stream
+    try:
+        return _read_frames(read_end, deadline, on_frame, proc, budget, stream)
+    finally:
+        stream.buffer = stream.buffer[-(64 << 20) - 64:]  # (never more than one frame's bytes kept)
+
+
+def _read_frames(read_end, deadline, on_frame, proc, budget, stream):
+    buffer, spent = stream.buffer, stream.spent
     while time.perf_counter() < deadline:
         if not select.select([read_end], [], [], 0.1)[0]:
             if proc.poll() is not None and not select.select([read_end], [], [], 0)[0]:
-                return "ended"
+                return _keep(stream, buffer, spent, "ended")
             continue
         chunk = os.read(read_end, 1 << 20)
         if not chunk:
-            return "ended"
+            return _keep(stream, buffer, spent, "ended")
         spent += len(chunk)
         if spent > budget:
-            return "too much data"
+            return _keep(stream, buffer, spent, "too much data")
         buffer += chunk
         while True:
             at = buffer.find(MAGIC)
@@ -246,8 +293,13 @@ def _frames(read_end, deadline, on_frame, proc, budget=256 << 20):
                 continue
             buffer = buffer[head + size:]
             if on_frame(meta, arrays) == "done":
-                return "done"
-    return "deadline"
+                return _keep(stream, buffer, spent, "done")
+    return _keep(stream, buffer, spent, "deadline")
+
+
+def _keep(stream, buffer, spent, status):
+    stream.buffer, stream.spent = buffer, spent
+    return status
 
 
 FORMAT = b"MGF1"  # (runner.FORMAT) a payload: this, 4 bytes of the meta's length, the meta (JSON), the arrays' bytes
@@ -311,26 +363,31 @@ def _job(role, run, seed, torch, timeout, data_fd, extra=None) -> dict:
             "targets_of": {e.name: list(e.targets) for e in EXERCISES}, **(extra or {})}
 
 
-def _launch(job, env, cwd, memory, total, stderr, fds=(), read=()):
+def _launch(job, env, cwd, memory, total, stderr, fds=(), read=(), written=None, said=None):
     """Start ``runner.py`` under ``supervise.py`` (in a sandbox of its own where there is one: ``sandbox.py``, with
-    the folders ``read`` visible read-only and ``cwd`` writable); returns (process, read end of the data pipe)."""
+    the folders ``read`` visible read-only and ``cwd`` writable, within what ``written`` has left: the supervisor
+    says on ``said``, a file, what was written); returns (process, read end of the data pipe)."""
     read_end, write_end = os.pipe()
     job = dict(job, data_fd=write_end)
     runner = (HERE / "runner.py").read_text(encoding="utf-8")
     supervisor = (HERE / "supervise.py").read_text(encoding="utf-8")
     boxed = sandbox.why_not() is None
     uid = sandbox.next_uid() if boxed else None
+    left = (written or Written()).left()
     command = [sys.executable, "-I", "-S", "-B", "-c", supervisor, str(total), str(memory or 0), str(FILE_LIMIT),
-               sys.executable, runner, str(sandbox.processes() if boxed else 0), str(uid or 0)]
+               sys.executable, runner, str(sandbox.processes() if boxed else 0), str(uid or 0), str(left[0]),
+               str(left[1]), str(cwd)]
     if boxed:
         sandbox.share(read, [cwd], uid)
-        command = sandbox.command(command, read=read, write=[cwd], keep=_NUMPY[1] if _NUMPY else (),
-                                  hide=[workspace.LIBRARY.resolve(), workspace.REPO.resolve() / "tests"])
+        command = sandbox.command(command, read=read, write=[cwd], keep=_numpy_only()[1],
+                                  hide=[workspace.LIBRARY.resolve(), workspace.REPO.resolve() / "tests"],
+                                  size=max(left[0], 4096) + (64 << 10))  # (the kernel's bound; the count is ours)
     job_file = tempfile.TemporaryFile()
     job_file.write(json.dumps(job).encode())
     job_file.seek(0)
     try:
-        proc = subprocess.Popen(command, stdin=job_file, stdout=subprocess.DEVNULL, stderr=stderr, cwd=cwd, env=env,
+        proc = subprocess.Popen(command, stdin=job_file, stdout=said or subprocess.DEVNULL, stderr=stderr, cwd=cwd,
+                                env=env,
                                 pass_fds=(write_end, *fds), start_new_session=True)
     finally:
         os.close(write_end)
@@ -366,7 +423,7 @@ REFERENCES_KEPT = 5  # seeds whose reference is kept
 _REFERENCE_LOCK = threading.Lock()
 
 
-def reference(run, seed, torch=False, timeout=TIMEOUT) -> dict:
+def reference(run, seed, torch=False, timeout=TIMEOUT, stop=None) -> dict:
     """{exercise: (record, arrays)}: what the library's own functions give on the grader's inputs (cached per
     exercise and seed: a class graded on one seed computes it once, and keeps it while single checks on seeds of
     their own come and go: the seed used least recently is dropped first)."""
@@ -377,11 +434,11 @@ def reference(run, seed, torch=False, timeout=TIMEOUT) -> dict:
             del _REFERENCE[next(iter(_REFERENCE))]
         missing = [name for name in run if name not in cache]
         if missing:
-            cache.update(_compute_reference(missing, seed, torch, timeout))
+            cache.update(_compute_reference(missing, seed, torch, timeout, stop))
         return {name: cache[name] for name in run}
 
 
-def _compute_reference(run, seed, torch, timeout) -> dict:
+def _compute_reference(run, seed, torch, timeout, stop=None) -> dict:
     got = {}
 
     def on_frame(meta, arrays):
@@ -406,7 +463,13 @@ def _compute_reference(run, seed, torch, timeout) -> dict:
                                     stderr=errors, cwd=cwd, env=env, pass_fds=(write_end,), start_new_session=True)
         os.close(write_end)
         try:
-            _frames(read_end, time.perf_counter() + STARTUP + (timeout + 5) * len(run), on_frame, proc, 1 << 34)
+            deadline, stream = time.perf_counter() + STARTUP + (timeout + 5) * len(run), _Stream()
+            while time.perf_counter() < deadline:  # (in slices, so that a stop is heard within a quarter second)
+                if stop is not None and stop.is_set():
+                    raise Stopped("grading was stopped")
+                if _frames(read_end, min(deadline, time.perf_counter() + 0.25), on_frame, proc, 1 << 34,
+                           stream) != "deadline":
+                    break
         finally:
             os.close(read_end)
             _end(proc)
@@ -424,9 +487,9 @@ def unwritten(copy: Path) -> set:
         for target in e.targets:
             path, qualname = source.split_target(target)
             try:
-                if source.is_stub((copy / path).read_text(encoding="utf-8"), qualname):
+                if workspace.untouched((copy / path).read_text(encoding="utf-8"), path, qualname):
                     found.add(target)
-            except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            except (OSError, UnicodeDecodeError):
                 pass
     return found
 
@@ -456,133 +519,31 @@ def _student_env(home) -> dict:
     return env
 
 
-def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, peeks=None):
-    """Grade ``run`` in order in one learner's process, one exercise at a time: the next is sent as soon as the last
-    has handed back its record, and runs while that one is judged (``judge(name, meta, arrays)`` → passed).  The
-    library's code of the targets in ``handed`` runs there; an exercise judged failed joins ``handed`` (its verdict
-    is final, so its code helps nothing but the exercises that use it), and the one sent ahead of its verdict is
-    set aside (ended, no verdict) and runs again with that code.  An exercise still running ``peeks[name]``
-    seconds after its start is asked where it is: found in a function of an exercise not judged yet, it is set
-    aside and run again from its start once that one is judged.  Returns (the exercise running when the process
-    died or None, why)."""
-    global _NUMPY
-    with _LOCK:
-        if _NUMPY is None:
-            _NUMPY = _numpy_only()
-    numpy_folder, allowed = _NUMPY
-    seen, state = set(), {"current": None, "deadline": time.perf_counter() + STARTUP, "queue": list(run),
-                          "sent": set(handed), "started": None, "stuck": None, "again": set(), "aside": None,
-                          "killed": set()}
+def _run_student(job, run, judge, handed, peeks):
+    """Grade ``run`` in order in one learner's process (``session.Session``: the states and transitions): the next
+    exercise is sent as soon as the last has handed back its record, and runs while that one is judged
+    (``judge(name, meta, arrays)`` → passed).  The library's code of the targets in ``handed`` runs there; an
+    exercise judged failed joins ``handed``.  An exercise still running ``peeks[name]`` seconds after its start is
+    asked where it is.  ``job`` (a ``_Grading``) holds the copy, the seed, the limits, the flags, what was written
+    and ``stop`` (an Event: set, the process is ended within a second and ``Stopped`` raised).  Returns (the
+    exercise running when the process died or None, why)."""
+    numpy_folder, allowed = _numpy_only()
     cmd_read, cmd_write = os.pipe()
-
-    def send_next():
-        if not state["queue"]:
-            return
-        name = state["queue"].pop(0)
-        new = set(handed) - state["sent"]
-        state["sent"] |= new
-        command = {"name": name, "unwritten": sorted(new), "fill": _fill(new) if new else {},
-                   "peek": (peeks or {}).get(name) if name not in state["again"] else None}
-        state["current"], state["deadline"] = name, time.perf_counter() + timeout + 5
-        say(command)
-
-    def say(command):
+    run_ = session.Session(run, handed, judge, job.flags, peeks, job.timeout, _Commands(cmd_write), _fill, STARTUP)
+    with tempfile.TemporaryDirectory(prefix="minigan-run-") as home, tempfile.TemporaryFile() as errors, \
+            tempfile.TemporaryFile() as said:
+        task = _job("student", run, job.seed, job.torch, job.timeout, None,
+                    {"path": [str(job.copy), str(numpy_folder)], "blocked": _blocked_places(), "allowed": allowed,
+                     "home": home, "unwritten": sorted(handed), "fill": _fill(handed), "cmd_fd": cmd_read})
+        total = STARTUP + 2 * (job.timeout + 5) * len(run) + 5  # (an exercise set aside runs twice)
         try:
-            data = (json.dumps(command) + "\n").encode()
-            while data:
-                data = data[os.write(cmd_write, data):]
-        except OSError:
-            pass
-
-    def set_aside(name, culprit):
-        state["again"].add(name)
-        state["queue"].remove(culprit)
-        state["queue"][:0] = [culprit, name]
-        state["current"] = None
-
-    def finish(name, meta, arrays):
-        seen.add(name)
-        state["current"] = None
-        send_next()  # the next one runs while this one is judged: no round trip per exercise in the common case
-        if not judge(name, meta, arrays):
-            handed.update(BY_NAME[name].targets)
-            ahead = state["current"]
-            if ahead is not None:  # it ran with this one's code: ended with no verdict, and run again with the
-                state["queue"].insert(0, ahead)  # library's (the same verdicts as judging before sending)
-                state["aside"], state["current"], state["deadline"] = ahead, None, time.perf_counter() + 15
-                say({"aside": ahead})
-
-    def on_frame(meta, arrays):
-        name, event = meta.get("name"), meta.get("event")
-        if str(meta.get("error")).startswith("the workspace's minigan cannot be imported"):
-            flags.add(str(meta["error"])[:300])
-        for place in (meta.get("blocked") or [])[:3]:
-            flags.add(f"tried to open the library's own files at run time (refused): {str(place)[:200]}")
-        for what in (meta.get("denied") or [])[:3]:
-            if what != "ctypes.dlopen":  # (refused, not flagged: minigan's own backend asks for libc, harmlessly)
-                flags.add(f"tried something the grader refuses ({str(what)[:60]})")
-        if event == "ready" and state["current"] is None and not seen:
-            send_next()
-        elif event == "start" and name == state["current"]:
-            state["started"], state["stuck"] = name, None
-        elif event == "stack" and name == state["current"] and state["aside"] is None:
-            state["stuck"] = _stuck_in(meta.get("where"), name)
-            if meta.get("peek") is True and state["stuck"] in state["queue"] and name not in state["again"]:
-                # long past the library's time it is inside a function of an exercise not judged yet: ended with
-                # no verdict, that one is judged first, then this one runs again from its start
-                set_aside(name, state["stuck"])
-                state["aside"], state["deadline"] = name, time.perf_counter() + 15
-                say({"aside": name})
-        elif state["aside"] is not None:  # (what it said before it was ended counts for nothing)
-            if event == "aside" and name == state["aside"]:
-                state["aside"] = None
-                send_next()
-        elif name in run and name not in seen and (name == state["current"] or "error" in meta):
-            culprit = state["stuck"]
-            if event == "timeout" and culprit in state["queue"] and name not in state["again"]:
-                # it was stuck in a function of an exercise not judged yet: judge that one first, then this one
-                # again (with that one's library code if it fails); the order changes, never a verdict
-                set_aside(name, culprit)
-                send_next()
-            elif event == "died" and str(meta.get("why")).startswith("killed by") and name not in state["killed"]:
-                # a signal the grader did not send (it reports its own as "timeout" or "aside"): graded again
-                state["killed"].add(name)
-                flags.add(f"the process grading {name} was {str(meta.get('why'))[:40]}, a signal the grader did "
-                          "not send: graded again")
-                state["queue"].insert(0, name)
-                state["current"] = None
-                send_next()
-            elif event in ("timeout", "died"):
-                why = f"took longer than {timeout:g} s (an endless loop?): the grader ended its process" \
-                    if event == "timeout" else f"the exercise's process ended before reporting a result " \
-                                               f"({str(meta.get('why'))[:100]})"
-                finish(name, {"error": why}, {})
-            elif "items" in meta or "error" in meta:
-                finish(name, meta, arrays)
-        return "done" if len(seen) == len(run) else None
-
-    with tempfile.TemporaryDirectory(prefix="minigan-run-") as home, tempfile.TemporaryFile() as errors:
-        job = _job("student", run, seed, torch, timeout, None,
-                   {"path": [str(copy), str(numpy_folder)], "blocked": _blocked_places(), "allowed": allowed,
-                    "home": home, "unwritten": sorted(handed), "fill": _fill(handed), "cmd_fd": cmd_read})
-        total = STARTUP + 2 * (timeout + 5) * len(run) + 5  # (an exercise set aside runs twice)
-        try:
-            proc, read_end = _launch(job, _student_env(home), home, memory, total, errors, (cmd_read,),
-                                     read=[copy, numpy_folder])
+            proc, read_end = _launch(task, _student_env(home), home, job.memory, total, errors, (cmd_read,),
+                                     read=[job.copy, numpy_folder], written=job.written, said=said)
         finally:
             os.close(cmd_read)
-        why = ""
+        why = "stopped"
         try:
-            while True:
-                left = state["deadline"] - time.perf_counter()
-                if left <= 0:
-                    why = f"took too long (importing the workspace's minigan may take {STARTUP:g} s)" \
-                        if state["current"] is None else f"took longer than {timeout:g} s"
-                    break
-                status = _frames(read_end, time.perf_counter() + min(left, 1.0), on_frame, proc)
-                if status in ("done", "ended", "too much data", "a frame over the limit"):
-                    why = status
-                    break
+            why = _follow(run_, read_end, proc, job.stop)
         finally:
             os.close(read_end)
             os.close(cmd_write)
@@ -592,37 +553,57 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, 
                 except subprocess.TimeoutExpired:
                     pass
             _end(proc)
+            said.seek(0)
+            job.written.add(said.read(4096))
         if why in ("ended", "too much data", "a frame over the limit"):
             tail = _tail(errors).strip().splitlines()
             why = (f"handed back {why}" if why != "ended" else _how(proc.returncode) or
                    (tail[-1][:300] if tail else "it ended"))
-    if len(seen) == len(run):
+    if run_.state == session.DONE:
         return None, ""
-    blamed = state["current"] if state["current"] is not None and state["started"] == state["current"] else None
-    return blamed, why or "it ended"
+    return run_.blamed(), why or "it ended"
 
 
-def _stuck_in(where, name):
-    """The exercise (not ``name``) whose function the innermost of ``where`` ([path, qualname] pairs the learner's
-    process reported at the time limit) belongs to, or None."""
-    if not isinstance(where, list):
-        return None
-    for place in where[:40]:
-        if isinstance(place, list) and len(place) == 2:
-            target = f"minigan/{place[0]}::{place[1]}"
-            owner = _OWNER.get(target)
-            if owner is not None:
-                return owner if owner != name else None
-    return None
+class Stopped(Exception):
+    """Grading was asked to stop (Ctrl-C in ``exercises grade``): the student being graded gets no row."""
 
 
-_OWNER = {t: e.name for e in EXERCISES for t in e.targets}
+def _follow(run_, read_end, proc, stop=None) -> str:
+    """Hand the learner's frames to the session until it is done, the process ends or a deadline passes; why it
+    stopped.  ``stop`` set raises ``Stopped`` within a quarter of a second."""
+    stream = _Stream()
+    while True:
+        if stop is not None and stop.is_set():
+            raise Stopped("grading was stopped")
+        left = run_.deadline - time.perf_counter()
+        if left <= 0:
+            return run_.late(STARTUP)
+        status = _frames(read_end, time.perf_counter() + min(left, 0.25), run_.on_frame, proc, stream=stream)
+        if status in ("done", "ended", "too much data", "a frame over the limit"):
+            return status
+
+
+class _Commands:
+    """Sends a command (one JSON line) to the learner's process; a process gone is no error here."""
+
+    def __init__(self, fd):
+        self.fd = fd
+
+    def __call__(self, command):
+        try:
+            data = (json.dumps(command) + "\n").encode()
+            while data:
+                data = data[os.write(self.fd, data):]
+        except OSError:
+            pass
 
 
 def _how(code):
     """How the learner's process ended, from the supervisor's exit status (100 + signal), or None."""
     if code == 99:
         return "its processes together held more than the memory limit (plus 256 MiB): all were ended"
+    if code == 97:
+        return OVER_WRITTEN
     number = -code if code is not None and code < 0 else code - 100 if code is not None and code > 100 else None
     try:
         return f"killed by {signal.Signals(number).name}" if number else None
@@ -635,36 +616,6 @@ def _peek_after(seconds, timeout) -> float:
     least 1 s, at most half the time limit (asking early costs at most a run again, never a verdict)."""
     seconds = float(seconds) if isinstance(seconds, (int, float)) else 0.0
     return min(timeout / 2, max(1.0, 10 * seconds))
-
-
-def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flags, got, note) -> str:
-    """Grade ``todo`` in order in a learner's process (started again for the rest if it is killed mid-way);
-    returns why it stopped early ('' when it did not)."""
-
-    def judged(name, meta, arrays):
-        passed, message = decide(name, (meta, arrays), expected[name])
-        seconds = float(meta.get("seconds") or 0.0) if isinstance(meta.get("seconds"), (int, float)) else 0.0
-        note(name, passed, message, seconds)
-        return passed
-
-    peeks = {name: _peek_after(expected[name][0].get("seconds"), timeout) for name in todo}
-    why, killed = "", set()
-    for _ in range(4):  # a process killed mid-way is started again for the rest
-        left = [name for name in todo if name not in got]
-        if not left:
-            break
-        current, why = _run_student(copy, left, seed, timeout, torch, memory, judged, handed, flags, peeks)
-        if why.startswith("killed by") and current not in killed:
-            killed.add(current)  # a signal the grader did not send (it ends its processes only once done): again
-            flags.add(f"the grading process was {why[:40]} while grading {current or 'nothing yet'}, a signal the "
-                      "grader did not send: graded again")
-            continue
-        if current is not None:
-            note(current, False, f"the grading process was killed while grading this exercise ({why})", 0.0)
-            handed.update(BY_NAME[current].targets)
-        elif all(name not in got for name in left):
-            break  # no progress: it dies before grading anything
-    return why
 
 
 def _set_broken_aside(copy, broken, todo, stubs, flags, note) -> list:
@@ -713,83 +664,136 @@ def _import_failure(todo, got):
 
 
 def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=None, record=True, seed=None,
-          flags=None) -> tuple:
+          flags=None, stop=None) -> tuple:
     """([(name, passed, message, seconds)], total seconds) for the exercises asked; ``torch=True`` adds PyTorch
     as an oracle where it has the same function (if installed).  ``record`` keeps the grades in the workspace's
-    progress file.  ``flags`` (a set) receives what the teacher should look at."""
+    progress file.  ``flags`` (a set) receives what the teacher should look at.  ``stop`` (a threading.Event),
+    once set, ends the grading within a second: ``Stopped`` is raised."""
     root = Path(folder).resolve()
     if record:
         workspace.read_manifest(root)  # a clear error when this is not a workspace
     if not (root / "minigan" / "__init__.py").is_file() and not os.path.islink(root / "minigan"):
         raise workspace.WorkspaceError(f"exercises: {root} has no minigan/ package (was it moved?): nothing to grade")
-    run = resolve(names)
-    seed = secrets.randbits(31) if seed is None else seed
-    memory = memory or (MEMORY_TORCH if torch else MEMORY)
-    flags = set() if flags is None else flags
-    got, start = {}, time.perf_counter()
-
-    def note(name, passed, message, seconds):
-        message = " ".join(str(message).split())
-        if not passed and "hint:" not in message:
-            message += f"; hint: {BY_NAME[name].hint}"
-        if not passed and BY_NAME[name].needs and "functions written" not in message:
-            message += f" ({name} {BY_NAME[name].needs})"  # (the helpers a learner may not know to write)
-        got[name] = (name, passed, message, seconds)
-
+    run, start = resolve(names), time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="minigan-copy-") as copy:
-        copy = Path(copy)
-        links = copy_package(root, copy)
-        if links:
-            flags.add(f"links in the workspace (never followed): {', '.join(links[:3])}")
-        stubs = unwritten(copy)
-        todo = []
-        for name in run:
-            targets = BY_NAME[name].targets
-            linked = [t for t in targets if source.split_target(t)[0] in links]
-            if linked:
-                note(name, False, f"{source.split_target(linked[0])[0]} is a link in the workspace: the grader never "
-                                  "follows a link (make it a file)", 0.0)
-            elif any(t in stubs for t in targets):
-                note(name, False, f"not written yet (the body of {next(t for t in targets if t in stubs)} is still "
-                                  "the stub)", 0.0)
-            else:
-                todo.append(name)
-        expected = reference(run, seed, torch, timeout) if todo else {}  # (all asked: the same for a class)
-        broken, modules = {}, {m for name in todo for m in expected[name][0].get("modules", ())}
-        compile_copy(copy, modules, broken)
-        todo = _set_broken_aside(copy, {p: f"does not compile ({w})" for p, w in broken.items()}, todo, stubs, flags,
-                                 note)
-        why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
-        for _ in range(3):  # a file that fails when imported (not syntax): set aside as one that does not compile
-            place = _import_failure(todo, got)
-            if place is None or not (copy / place[0]).is_file():
-                break
-            for name in todo:
-                got.pop(name, None)
-            todo = _set_broken_aside(copy, {place[0]: place[1]}, todo, stubs, flags, note)
-            compile_copy(copy, modules)
-            why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
-        for name in todo:
-            if name not in got:
-                note(name, False, f"the grading process stopped before this exercise: {why}", 0.0)
-        # In lesson order an exercise ran with the library's code of the exercises that failed before it, and the
-        # learner's own of those after it.  One that failed while a later one failed too is graded again, last
-        # first, with the library's code of the later failed ones (decided: their code helps nothing else).
-        failed = [name for name in todo if not got[name][1]]
-        if len(failed) >= 2:
-            again = {}
-
-            def keep(name, passed, message, seconds):
-                again[name] = (name, passed, message, seconds)
-                if passed:
-                    got[name] = (name, passed, message, seconds)
-
-            handed = set(stubs) | set(BY_NAME[failed[-1]].targets)
-            _first_pass(copy, failed[-2::-1], seed, timeout, torch, memory, expected, handed, flags, again, keep)
-    results = [got[name] for name in run]
+        job = _Grading(Path(copy), run, secrets.randbits(31) if seed is None else seed, timeout, torch,
+                       memory or (MEMORY_TORCH if torch else MEMORY), set() if flags is None else flags, stop)
+        job.grade(root)
+    results = [job.got[name] for name in run]
     if on_result:
         for r in results:
             on_result(r)
     if record:
         workspace.record(root, results)
     return results, time.perf_counter() - start
+
+
+class _Judge:
+    """``judge(name, meta, arrays)`` → passed, for a learner's process: the verdict (``decide``) written down."""
+
+    def __init__(self, expected, note):
+        self.expected, self.note = expected, note
+
+    def __call__(self, name, meta, arrays):
+        passed, message = decide(name, (meta, arrays), self.expected[name])
+        seconds = float(meta.get("seconds") or 0.0) if isinstance(meta.get("seconds"), (int, float)) else 0.0
+        self.note(name, passed, message, seconds)
+        return passed
+
+
+class _Grading:
+    """One workspace's grading, on its private copy: the exercises asked (``run``), the grades so far (``got``),
+    what its processes wrote in all (``written``)."""
+
+    def __init__(self, copy, run, seed, timeout, torch, memory, flags, stop=None):
+        self.copy, self.run, self.seed, self.timeout, self.torch = copy, run, seed, timeout, torch
+        self.memory, self.flags, self.written, self.stop = memory, flags, Written(), stop
+        self.got, self.again, self.expected, self.stubs, self.modules = {}, {}, {}, set(), set()
+
+    def note(self, name, passed, message, seconds):
+        """Write down a grade (a failure with its hint, and the helpers the exercise needs)."""
+        message = " ".join(str(message).split())
+        if not passed and "hint:" not in message:
+            message += f"; hint: {BY_NAME[name].hint}"
+        if not passed and BY_NAME[name].needs and "functions written" not in message:
+            message += f" ({name} {BY_NAME[name].needs})"  # (the helpers a learner may not know to write)
+        self.got[name] = (name, passed, message, seconds)
+
+    def keep(self, name, passed, message, seconds):
+        """Write down a grade of the grading again: kept when it passes."""
+        self.again[name] = (name, passed, message, seconds)
+        if passed:
+            self.got[name] = (name, passed, message, seconds)
+
+    def grade(self, root):
+        todo = self._sort_out(copy_package(root, self.copy))
+        why = self.first_pass(todo, set(self.stubs), self.got, self.note)
+        for _ in range(3):  # a file that fails when imported (not syntax): set aside as one that does not compile
+            place = _import_failure(todo, self.got)
+            if place is None or not (self.copy / place[0]).is_file():
+                break
+            for name in todo:
+                self.got.pop(name, None)
+            todo = _set_broken_aside(self.copy, {place[0]: place[1]}, todo, self.stubs, self.flags, self.note)
+            compile_copy(self.copy, self.modules)
+            why = self.first_pass(todo, set(self.stubs), self.got, self.note)
+        for name in todo:
+            if name not in self.got:
+                self.note(name, False, f"the grading process stopped before this exercise: {why}", 0.0)
+        # In lesson order an exercise ran with the library's code of the exercises that failed before it, and the
+        # learner's own of those after it.  One that failed while a later one failed too is graded again, last
+        # first, with the library's code of the later failed ones (decided: their code helps nothing else).
+        failed = [name for name in todo if not self.got[name][1]]
+        if len(failed) >= 2:
+            self.first_pass(failed[-2::-1], self.stubs | set(BY_NAME[failed[-1]].targets), self.again, self.keep)
+
+    def _sort_out(self, links) -> list:
+        """The exercises to run: not those through a link, not started or in a file that does not compile (each
+        written down); the library's code for the exercises not asked."""
+        if links:
+            self.flags.add(f"links in the workspace (never followed): {', '.join(links[:3])}")
+        self.stubs = unwritten(self.copy)
+        todo = []
+        for name in self.run:
+            targets = BY_NAME[name].targets
+            linked = [t for t in targets if source.split_target(t)[0] in links]
+            stub = next((t for t in targets if t in self.stubs), None)
+            if linked:
+                self.note(name, False, f"{source.split_target(linked[0])[0]} is a link in the workspace: the grader "
+                                       "never follows a link (make it a file)", 0.0)
+            elif stub is not None:
+                self.note(name, False, f"{workspace.NOT_STARTED} (the body of {stub} is still the stub)", 0.0)
+            else:
+                todo.append(name)
+        self.expected = reference(self.run, self.seed, self.torch, self.timeout, self.stop) if todo else {}
+        broken, self.modules = {}, {m for name in todo for m in self.expected[name][0].get("modules", ())}
+        compile_copy(self.copy, self.modules, broken)
+        todo = _set_broken_aside(self.copy, {p: f"does not compile ({w})" for p, w in broken.items()}, todo,
+                                 self.stubs, self.flags, self.note)
+        # the exercises not asked run the library's code: a subset's grades never depend on code it does not grade
+        # (a loop or a crash in a week's earlier function fails nothing of this week's)
+        self.stubs |= {t for e in EXERCISES if e.name not in self.run for t in e.targets}
+        return todo
+
+    def first_pass(self, todo, handed, got, note) -> str:
+        """Grade ``todo`` in order in a learner's process (started again for the rest if it is killed mid-way),
+        the library's code for ``handed``, each grade written down by ``note`` into ``got``; returns why it stopped
+        early ('' when it did not)."""
+        peeks = {name: _peek_after(self.expected[name][0].get("seconds"), self.timeout) for name in todo}
+        why, killed, judge = "", set(), _Judge(self.expected, note)
+        for _ in range(4):  # a process killed mid-way is started again for the rest
+            left = [name for name in todo if name not in got]
+            if not left:
+                break
+            current, why = _run_student(self, left, judge, handed, peeks)
+            if why.startswith("killed by") and current not in killed:
+                killed.add(current)  # a signal the grader did not send (it ends its processes only once done)
+                self.flags.add(f"the grading process was {why[:40]} while grading {current or 'nothing yet'}, a "
+                               "signal the grader did not send: graded again")
+                continue
+            if current is not None:
+                note(current, False, f"the grading process was killed while grading this exercise ({why})", 0.0)
+                handed.update(BY_NAME[current].targets)
+            elif all(name not in got for name in left):
+                break  # no progress: it dies before grading anything
+        return why

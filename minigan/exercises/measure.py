@@ -30,11 +30,31 @@ def unwritten(root) -> list:
         for target in ex.targets:
             path, qualname = source.split_target(target)
             try:
-                if source.is_stub((Path(root) / path).read_text(encoding="utf-8"), qualname):
+                if workspace.untouched((Path(root) / path).read_text(encoding="utf-8"), path, qualname):
                     targets.append(target)
-            except (OSError, SyntaxError, UnicodeDecodeError):
-                pass  # a file that does not parse: the command will say so when it imports it
+            except (OSError, UnicodeDecodeError):
+                pass
     return targets
+
+
+def broken(root) -> list:
+    """["minigan/...py does not compile (SyntaxError at line N: ...)"] for the workspace's files that do not
+    compile (compiled, never run): importing minigan would stop at them with a traceback."""
+    found = []
+    for path in sorted((Path(root) / "minigan").rglob("*.py")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            with source.PARSING:
+                compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as e:
+            line = f" at line {e.lineno}" if isinstance(e, SyntaxError) and e.lineno else ""
+            message = e.msg if isinstance(e, SyntaxError) else str(e)
+            found.append(f"{path.relative_to(root).as_posix()} does not compile ({type(e).__name__}{line}: "
+                         f"{message[:200]})")
+        except OSError:
+            pass
+    return found
 
 
 def run(folder, name, stdout=None, stderr=None) -> tuple:
@@ -48,6 +68,10 @@ def run(folder, name, stdout=None, stderr=None) -> tuple:
     args = shlex.split(command(name))
     if args[:1] != ["python"] or args[1:2] not in (["-c"], ["-m"]):
         raise workspace.WorkspaceError(f"exercises measure: {name}'s command is not `python -c` or `python -m`")
+    bad = broken(root)
+    if bad:
+        raise workspace.WorkspaceError(f"exercises measure: {bad[0]}: fix it, then measure again (the command "
+                                       "imports all of minigan)")
     fill = unwritten(root)
     filled = [ex.name for ex in EXERCISES if set(ex.targets) & set(fill)]
     env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="1")

@@ -241,29 +241,7 @@ def _grade_in_fork(name, job, checks, functions, data_fd, state, peek=None, comm
     except (AttributeError, OSError):
         ended = None
     start = time.perf_counter()
-    deadline, status, aside = start + job["timeout"], None, False
-    peek = start + peek if peek else None
-    listen = commands[0] if commands else None
-    if listen is not None and b"\n" in commands[1]:  # (a word the grader sent before this exercise was read)
-        aside, more = _aside(commands, name, read=False)
-        listen = listen if more else None
-    while status is None and not aside and time.perf_counter() < deadline:
-        done, st = os.waitpid(pid, os.WNOHANG)
-        if done:
-            status = st
-            break
-        if peek is not None and time.perf_counter() >= peek:
-            peek = None
-            try:
-                os.kill(pid, signal.SIGUSR2)
-            except (ProcessLookupError, PermissionError):
-                pass
-        wait = min(deadline, peek or deadline) - time.perf_counter()
-        watch = [f for f in (ended, listen) if f is not None]
-        ready = select.select(watch, [], [], max(0.0, min(wait, 0.005 if ended is None else wait)))[0]
-        if listen is not None and listen in ready:
-            aside, more = _aside(commands, name)
-            listen = listen if more else None
+    status, aside = _wait(pid, ended, name, start + job["timeout"], start + peek if peek else None, commands)
     if status is None and not aside:  # ask it where it is stuck, then end it
         try:
             os.kill(pid, signal.SIGUSR1)
@@ -290,6 +268,33 @@ def _grade_in_fork(name, job, checks, functions, data_fd, state, peek=None, comm
         _frame(data_fd, {"name": name, "event": "timeout"})
     else:  # (after its own frame, if it wrote one: the grader takes the first)
         _frame(data_fd, {"name": name, "event": "died", "why": _status(status)})
+
+
+def _wait(pid, ended, name, deadline, peek, commands) -> tuple:
+    """Wait for the fork ``pid`` until it ends, the deadline passes or the grader says {"aside": name}; at ``peek``
+    ask it where it is (SIGUSR2: it goes on).  Returns (its wait status or None, set aside?)."""
+    status, aside = None, False
+    listen = commands[0] if commands else None
+    if listen is not None and b"\n" in commands[1]:  # (a word the grader sent before this exercise was read)
+        aside, more = _aside(commands, name, read=False)
+        listen = listen if more else None
+    while status is None and not aside and time.perf_counter() < deadline:
+        done, st = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return st, False
+        if peek is not None and time.perf_counter() >= peek:
+            peek = None
+            try:
+                os.kill(pid, signal.SIGUSR2)
+            except (ProcessLookupError, PermissionError):
+                pass
+        wait = min(deadline, peek or deadline) - time.perf_counter()
+        watch = [f for f in (ended, listen) if f is not None]
+        ready = select.select(watch, [], [], max(0.0, min(wait, 0.005 if ended is None else wait)))[0]
+        if listen is not None and listen in ready:
+            aside, more = _aside(commands, name)
+            listen = listen if more else None
+    return status, aside
 
 
 def _aside(commands, name, read=True) -> tuple:

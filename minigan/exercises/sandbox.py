@@ -2,10 +2,12 @@
 ``bubblewrap`` package), a tool kept by the Flatpak project for exactly this.
 
 Inside, the learner's code has its own PID namespace (it sees and can signal only its own processes: not a
-classmate's grading, not the grader), its own network namespace (no network), its own mount namespace (the
-filesystem read-only; ``/tmp``, ``/root`` and ``/home`` empty but for its copy of the workspace, read-only, its
-own folder, the one place it may write, and the Python that runs it; the library's own package and tests
-hidden) and its own user namespace.  The supervisor in there limits the number of processes (``RLIMIT_NPROC``,
+classmate's grading, not the grader), its own network namespace (no network), its own mount namespace and its own
+user namespace.  Its filesystem is a root of its own, read-only, holding the system (``/usr``, ``/etc``, the
+``/lib`` links), the Python that runs it and its dependencies, its copy of the workspace and one empty writable
+folder of a bounded size: nothing else of the machine (no class folder, gradebook, journal or other student's copy,
+wherever they sit; the library's own package and tests hidden where they lie inside what is shown).
+The supervisor in there limits the number of processes (``RLIMIT_NPROC``,
 counted per user namespace: this sandbox's alone) and adds up what every process of the tree holds in memory.
 Run as root (a container), there is no user namespace: the supervisor drops the learner's process to a user of
 its own (``next_uid``), as root's processes are exempt from ``RLIMIT_NPROC``, and then it cannot signal the
@@ -50,42 +52,70 @@ def processes() -> int:
     return NPROC if as_root() else NPROC + 2
 
 
-VEILED = ("/root", "/home")  # empty in the sandbox (your files, the submissions), but for the Python it runs
+SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc")  # the system, read-only; nothing else of
+# the machine's filesystem is in the sandbox (not /srv, /opt, /work, /home, /tmp: wherever a class or a gradebook sits)
 
 
-def command(argv, read=(), write=(), hide=(), keep=()) -> list:
-    """``argv`` wrapped in bwrap: ``read`` folders visible read-only and ``write`` ones writable under an empty
-    ``/tmp``; ``hide`` folders replaced by empty ones; ``VEILED`` ones too, but for the Python that runs the grader
-    and the folders ``keep`` (its dependencies).  Run as root, no user namespace (the supervisor inside drops to a
-    user of its own for the learner)."""
+def command(argv, read=(), write=(), hide=(), keep=(), size=None) -> list:
+    """``argv`` wrapped in bwrap, on a root of its own that holds the system (``SYSTEM``), the Python that runs the
+    grader (its prefixes, wherever they live: under /tmp too), the folders ``keep`` (its dependencies) and ``read``
+    read-only, and ``write``: each an empty folder of its own (a tmpfs of ``size`` bytes when given, so what the
+    learner's code writes there is bounded by the kernel and gone when it ends), the only writable place.  ``hide``
+    folders inside what is shown are replaced by empty ones.  Run as root, no user namespace (the supervisor inside
+    drops to a user of its own for the learner)."""
     wrap = [shutil.which("bwrap") or "bwrap"] + ([] if as_root() else ["--unshare-user"]) + [
         "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-        "--die-with-parent", "--new-session", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
-        "--tmpfs", "/tmp"]
-    veiled = [v for v in VEILED if os.path.isdir(v)]
-    for veil in veiled:
-        wrap += ["--perms", "0755", "--tmpfs", veil]
-    needed = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, *keep)}
+        "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
+    shown = []
+    for top in SYSTEM:
+        path = "/" + top
+        if os.path.islink(path):
+            wrap += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            wrap += ["--ro-bind", path, path]
+            shown.append(path)
+    needed = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, *keep, *read)}
     needed.add(os.path.dirname(os.path.realpath(sys.executable)))
+    needed.add(os.path.dirname(os.path.abspath(sys.executable)))  # (a venv's bin/python, a link)
     made = set()
-    for path in sorted(needed):
-        veil = next((v for v in veiled if path.startswith(v + "/")), None)
-        if veil is None or not os.path.exists(path) or any(path.startswith(m + "/") for m in made):
+    for path in sorted(needed, key=len):
+        if not os.path.exists(path) or any(path == m or path.startswith(m + "/") for m in shown):
             continue
-        for parent in reversed(Path(path).parents):  # (bwrap would make them 0700)
-            if str(parent).startswith(veil + "/") and str(parent) not in made:
-                wrap += ["--perms", "0755", "--dir", str(parent)]
-                made.add(str(parent))
-        wrap += ["--ro-bind", path, path]
-        made.add(path)
-    for folder in hide:
-        if os.path.isdir(folder):
-            wrap += ["--tmpfs", str(folder)]
-    for folder in read:
-        wrap += ["--ro-bind", str(folder), str(folder)]
+        wrap += _parents(path, made, shown) + ["--ro-bind", path, path]
+        shown.append(path)
     for folder in write:
-        wrap += ["--bind", str(folder), str(folder)]
-    return wrap + ["--", *map(str, argv)]
+        folder = os.path.realpath(folder)
+        wrap += _parents(folder, made, shown) + ["--perms", "0777"] + \
+            (["--size", str(size)] if size and _knows("--size") else []) + ["--tmpfs", folder]
+    for folder in hide:
+        folder = os.path.realpath(folder)
+        if os.path.isdir(folder) and any(folder.startswith(m + "/") for m in shown):
+            wrap += ["--tmpfs", folder]
+    return wrap + ["--remount-ro", "/", "--remount-ro", "/dev", "--", *map(str, argv)]
+
+
+@functools.lru_cache(maxsize=None)
+def _knows(option) -> bool:
+    """Does this bwrap take ``option``?  (``--size``: bubblewrap 0.7 and later; without it the supervisor's count of
+    what was written still bounds the folder, every 10 ms.)"""
+    try:
+        said = subprocess.run([shutil.which("bwrap") or "bwrap", "--help"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return option.encode() in said.stdout + said.stderr
+
+
+def _parents(path, made, shown) -> list:
+    """bwrap's arguments that make ``path``'s missing parents in the sandbox's root, readable by anyone (bwrap would
+    make them 0700: the learner's user of a root's sandbox could not pass)."""
+    args = []
+    for parent in reversed(Path(path).parents):
+        parent = str(parent)
+        if parent == "/" or parent in made or any(parent == s or parent.startswith(s + "/") for s in shown):
+            continue
+        args += ["--perms", "0755", "--dir", parent]
+        made.add(parent)
+    return args
 
 
 def share(read=(), write=(), uid=None) -> None:
@@ -106,7 +136,7 @@ def share(read=(), write=(), uid=None) -> None:
 
 @functools.lru_cache(maxsize=None)
 def why_not():
-    """None where each learner's process can run in a sandbox, else why not (one line)."""
+    """None where each learner's process can run in a sandbox, else why not and what to do (one line)."""
     if not sys.platform.startswith("linux"):
         return f"no sandbox on {sys.platform} (the grader's sandbox needs Linux namespaces)"
     if shutil.which("bwrap") is None:
@@ -118,6 +148,22 @@ def why_not():
         return f"bubblewrap does not run here ({type(e).__name__}: {e})"
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        return "bubblewrap cannot make a sandbox here" + (f" ({said[-1][:200]})" if said else "") + \
-            " (user namespaces off? sysctl kernel.unprivileged_userns_clone=1)"
+        return cause(said[-1] if said else f"bwrap: it ended with status {done.returncode}, saying nothing")
     return None
+
+
+def cause(said) -> str:
+    """What bubblewrap's last line of complaint ``said`` means, and what to do about it (one line)."""
+    words = said.partition(": ")[2] or said
+    if "uid map" in said or "non-privileged user namespaces" in said or "No permissions to creat" in said:
+        fix = "this kernel keeps user namespaces from users: sysctl kernel.unprivileged_userns_clone=1 (Debian), " \
+              "or kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu 24.04), or grade as root in a container"
+    elif "Operation not permitted" in said:
+        fix = "a container's seccomp profile refuses the namespaces: run it with --security-opt seccomp=unconfined " \
+              "(docs/teaching.md)"
+    elif "execvp" in said or "No such file" in said:
+        fix = f"the sandbox could not run {said.split('execvp ')[-1].split(':')[0]}: it shows the system, the " \
+              "Python's prefix and its packages; report the place this Python lives"
+    else:
+        fix = "see docs/teaching.md, 'Running students' code safely'"
+    return f"bubblewrap cannot make a sandbox here ({words[:200]}): {fix}"

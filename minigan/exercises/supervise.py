@@ -1,5 +1,5 @@
 """The supervisor of the learner's process: ``python -I -S -B -c <this> SECONDS MEMORY FILE_LIMIT PYTHON RUNNER
-PROCESSES UID``.
+PROCESSES UID WRITE_BYTES WRITE_FILES HOME``.
 
 On Linux it makes itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER): a process the learner's code starts
 that leaves its parent, or its session (setsid), is handed to this process instead of to init, so it can be found
@@ -12,6 +12,12 @@ In a sandbox (``sandbox.py``: a PID namespace of its own) PROCESSES is not 0: th
 many processes and threads at most (RLIMIT_NPROC, counted in the sandbox's user namespace), and every 50 ms this
 process adds up the memory its tree holds (PSS); past MEMORY + ``TREE_MARGIN`` it ends them all (exit status 99).
 A UID that is not 0 (a sandbox made by root) is the user the learner's process runs as.
+
+What the learner's processes write is counted against a written total: at most WRITE_BYTES bytes and WRITE_FILES
+files and folders under HOME, the one place they may write (a tmpfs of its own in a sandbox, counted by
+``statvfs``; elsewhere walked, never past the limit); past either, all are ended (exit status 97).  On leaving it
+prints ``written BYTES FILES`` on its stdout (the learner's process writes to /dev/null instead), so the grader
+counts a student's processes together.
 """
 
 import os
@@ -71,11 +77,100 @@ def _reap():
             return
 
 
+def written(home, files) -> tuple:
+    """(bytes, files and folders) under ``home``: ``statvfs`` when it is a file system of its own (a sandbox's
+    tmpfs: every byte and inode there is the learner's), else a walk that stops once past ``files`` entries."""
+    try:
+        if os.path.ismount(home):
+            fs = os.statvfs(home)
+            return (fs.f_blocks - fs.f_bfree) * fs.f_frsize, max(0, fs.f_files - fs.f_ffree - 1)
+    except OSError:
+        pass
+    size, count, todo = 0, 0, [home]
+    while todo and count <= files:
+        try:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    count += 1
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        size += entry.stat(follow_symlinks=False).st_size
+        except OSError:
+            pass
+    return size, count
+
+
+def _limits(memory, file_limit, processes, uid):
+    """In the learner's process, before it runs the learner's Python: the limits, its own user, stdout to null."""
+    try:
+        import resource
+        if memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if processes:  # (counted per user namespace: in the sandbox, this tree's alone)
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+        if uid:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+    except (ImportError, ValueError, OSError):
+        if uid:
+            os._exit(98)  # (never run the learner's code as root)
+
+
+def _watch(pid, seconds, memory, processes, home, budget, stop):
+    """Wait until the learner's process ends, time is up, SIGTERM came, its tree holds too much memory or it wrote
+    past ``budget``; returns (its wait status, the exit status that says why the tree was ended, or None)."""
+    deadline, status, look = time.monotonic() + seconds, 0, 0
+    cheap = os.path.ismount(home)  # (a sandbox's tmpfs: statvfs costs nothing; a walk is done every 0.2 s)
+    while not stop and time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status, None
+        look += 1
+        if processes and memory and look % 5 == 0 and _held(_children_of(os.getpid())) > memory + TREE_MARGIN:
+            return 0, 99  # the tree holds more than one process may: all ended
+        if home and (cheap or look % 20 == 0):
+            size, count = written(home, budget[1])
+            if size > budget[0] or count > budget[1]:
+                return 0, 97  # written past the total
+        time.sleep(0.01)
+    return status, None
+
+
+def _end_all(pid, subreaper):
+    """SIGKILL every descendant (again until none is left: a process forking while we look is found next round)."""
+    for _ in range(100):
+        left = _children_of(os.getpid()) if subreaper else [pid]
+        for child in left:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if not subreaper:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.005)
+        _reap()
+        if not left or not _children_of(os.getpid()):
+            break
+    _reap()
+
+
 def main():
     seconds, memory, file_limit, python, runner = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), \
         sys.argv[4], sys.argv[5]
     processes = int(sys.argv[6]) if len(sys.argv) > 6 else 0  # in a sandbox: RLIMIT_NPROC and the tree's memory
     uid = int(sys.argv[7]) if len(sys.argv) > 7 else 0  # (a root's sandbox: the learner's user)
+    budget = (int(sys.argv[8]), int(sys.argv[9])) if len(sys.argv) > 9 else (0, 0)
+    home = sys.argv[10] if len(sys.argv) > 10 else ""
     subreaper = False
     try:
         import ctypes
@@ -86,53 +181,15 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     pid = os.fork()
     if pid == 0:
-        try:
-            import resource
-            if memory:
-                resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-            resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            if processes:  # (counted per user namespace: in the sandbox, this tree's alone)
-                resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-            if uid:
-                os.setgroups([])
-                os.setgid(uid)
-                os.setuid(uid)
-        except (ImportError, ValueError, OSError):
-            if uid:
-                os._exit(98)  # (never run the learner's code as root)
+        _limits(memory, file_limit, processes, uid)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.execv(python, [python, "-I", "-S", "-B", "-c", runner])
-    deadline, status, look, over = time.monotonic() + seconds, 0, 0, False
-    while not stop and time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        look += 1
-        if processes and memory and look % 5 == 0 and _held(_children_of(os.getpid())) > memory + TREE_MARGIN:
-            status, over = 0, True
-            break  # the tree holds more than one process may: all ended
-        time.sleep(0.01)
-    for _ in range(100):  # end them all; a process forking while we look is found on the next round
-        left = _children_of(os.getpid()) if subreaper else [pid]
-        for child in left:
-            try:
-                os.kill(child, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        if not subreaper:
-            for group in (pid,):
-                try:
-                    os.killpg(group, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-        time.sleep(0.005)
-        _reap()
-        if not left or not _children_of(os.getpid()):
-            break
-    _reap()
-    if over:
-        sys.exit(99)  # (the grader: "its processes together held more than the memory limit")
+    status, why = _watch(pid, seconds, memory, processes, home, budget, stop)
+    _end_all(pid, subreaper)
+    if home:
+        print("written %d %d" % written(home, budget[1]), flush=True)
+    if why:
+        sys.exit(why)  # (the grader: 99 "its processes together held more than the memory limit", 97 "wrote ...")
     sys.exit(100 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0)  # how the learner's process ended
 
 

@@ -11,6 +11,7 @@ workspace IS the library: a teacher's copy in which every exercise passes.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
 import shutil
@@ -96,8 +97,17 @@ def library_text(path: str) -> str:
     return (REPO / path).read_text(encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=1)
+def _stubbed() -> dict:
+    return _stubbed_files(EXERCISES)
+
+
 def stubbed_files(exercises=EXERCISES) -> dict:
     """{path: text} for every file holding an exercise, with the exercises' bodies stubbed."""
+    return dict(_stubbed()) if exercises is EXERCISES else _stubbed_files(exercises)
+
+
+def _stubbed_files(exercises) -> dict:
     texts = {}
     for ex in exercises:
         for target in ex.targets:
@@ -105,6 +115,42 @@ def stubbed_files(exercises=EXERCISES) -> dict:
             text = texts.get(path) or library_text(path)
             texts[path] = source.stub(text, qualname, source.stub_message(ex.name, ex.task))
     return texts
+
+
+def untouched(text: str, path: str, qualname: str) -> bool:
+    """Is ``qualname`` in the workspace's file ``path`` (its ``text``) still its stub?  Read, never run; a file that
+    does not parse is asked whether it holds the starter's function as it was handed out, character for character
+    (so a syntax error elsewhere in the file costs no untouched exercise a point)."""
+    try:
+        return source.is_stub(text, qualname)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        starter = stubbed_files().get(path)
+        try:
+            return starter is not None and source.function_text(starter, qualname) in text
+        except (SyntaxError, ValueError):
+            return False
+
+
+def locate(folder) -> Path:
+    """The workspace in a student's ``folder``: the folder itself, or its one folder that holds one (a zip unpacked
+    with its top folder: ``hank/minigan-course/``); the folder itself when neither (grading then says why)."""
+    folder = Path(folder)
+    if (folder / "minigan").is_dir() or (folder / MANIFEST).is_file():
+        return folder
+    try:
+        inner = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "__"))
+                 and (p / "minigan" / "__init__.py").is_file()]
+    except OSError:
+        return folder
+    return inner[0] if len(inner) == 1 else folder
+
+
+def status(passed, message) -> str:
+    """"passed", "not started" (the stub is still there: nothing was run) or "failed"."""
+    return "passed" if passed else "not started" if str(message).startswith(NOT_STARTED) else "failed"
+
+
+NOT_STARTED = "not written yet"  # (how the grader's message of an untouched exercise starts)
 
 
 def _ignore(folder, names):

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from minigan.cli.main import main as minigan_main
-from minigan.exercises import classroom, gradebook, grader, measure, workspace
+from minigan.exercises import classroom, flags, gradebook, grader, measure, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 from product.class_submissions import HOSTILE, fill_in, make_class, set_body
 
@@ -98,7 +98,8 @@ def _grade_a_class_by_its_command(folder, expected, out, capsys):
     assert set(record["record_claims_unconfirmed"]) == {n for n in names if not expected[by_kind["record"]][1][n]}
     assert "did not confirm" in report and "made by minigan 9.9" in report
     complete = next(e for e in book["students"] if e["student"] == by_kind["complete"])
-    assert complete["copied_reference"] == names and not complete["version_mismatch"]
+    assert [m["exercise"] for m in complete["reference_matches"]] == names and not complete["version_mismatch"]
+    assert complete["copied_reference"] == [n for n in names if flags.weight(n) == "evidence"]  # (no formula)
     assert "the reference copied" in report
 
 
@@ -265,7 +266,7 @@ def test_start_classroom_writes_a_workflow_and_autograding_json_with_the_points(
     if sys.version_info >= (3, 11):
         run = subprocess.run([sys.executable, "-P", "-m", "minigan", "exercises", "check", ".", "unbroadcast"],
                              cwd=root, capture_output=True, text=True, env=_env(), timeout=120)
-        assert run.returncode == 1 and "FAIL  unbroadcast: not written yet" in run.stdout
+        assert run.returncode == 1 and "----  unbroadcast: not started (the body of" in run.stdout
     assert main(["start", str(root), "--force", "--classroom"]) == 2  # never overwrites
 
 
@@ -380,7 +381,7 @@ def test_every_flag_reaches_the_report_the_gradebooks_and_gradescope(tmp_path):
     assert "the same code as s02" in gradebook.csv_text(book)
     assert "the same code as s02" in gradebook.canvas_text(book) and "the same code as s02" in \
         gradebook.moodle_text(book)
-    assert "FLAG: the same code as s02" in gradebook.gradescope(entry)["output"]
+    assert "FLAG: worth a look: the same code as s02" in gradebook.gradescope(entry)["output"]
 
 
 def test_start_points_exercises_at_a_teachers_own_lectures(tmp_path, capsys):

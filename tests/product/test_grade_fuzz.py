@@ -1,7 +1,8 @@
 """One bad submission never costs the class: a class of hostile workspaces drawn at random (folder names, file
-encodings, file kinds, sizes, timings) beside one teacher's key.  Whatever they hold, grading ends, every student
-has a row, the key keeps every point, each export is valid UTF-8 with one row per student, and a journal resumes
-without grading anyone again."""
+encodings, file kinds, sizes, timings, and issue 99's: file after file written at import, a classmate's code read
+and run, a syntax error, a workspace one folder down) beside one teacher's key.  Whatever they hold, grading ends,
+every student has a row, the key keeps every point, no blank workspace gains one (not by a classmate's code), each
+export is valid UTF-8 with one row per student, and a journal resumes without grading anyone again."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ import csv
 import io
 import json
 import os
+import random
 import secrets
 import shutil
 import sys
+import tempfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from minigan.exercises import gradebook, grader, workspace
+from product.class_submissions import set_body
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="FIFOs, links and byte names as Linux has them")
 NAMES = ["unbroadcast", "add_backward"]
@@ -70,10 +74,46 @@ def _mess(root, kind, rng):
         shutil.rmtree(root / "minigan")
     elif kind == "record":
         (root / workspace.MANIFEST).write_bytes(b"\xff{not json")
+    elif kind == "files":
+        init.write_text(init.read_text() + "\nimport os as _o\nfor _i in range(3000):\n    try:\n"
+                        "        open(f'f{_i}', 'w').write('x' * 100)\n    except OSError:\n        break\n")
+    elif kind == "snoop":  # add_backward in one line of its own: the key's, read from the class's folder and run
+        set_body(root, "add_backward", "_k = {}\nexec(open(%r).read(), _k)\nreturn _k['Add'].backward(self, grad)"
+                 % str(root.parent / "key/minigan/engine/ops/elementwise.py"))
+    elif kind == "syntax":
+        path = ops / "elementwise.py"
+        path.write_text(path.read_text().replace("def backward(self, grad):", "def backward(self, grad) oops:", 1))
 
 
 KINDS = ["latin1", "utf16", "nul", "fifo", "links", "folder", "empty", "big", "deep", "slow", "noise", "no_minigan",
-         "record"]
+         "record", "files", "snoop", "syntax", "nested"]
+KEYS = ("slow", "nested")  # made from the key: every point; the others from a blank workspace: none
+
+
+def _raw(name) -> bytes:
+    raw = os.fsencode(name) if isinstance(name, str) else name
+    return b"_" + raw if raw in (b".", b"..", b"key") or raw.startswith(b".") else raw
+
+
+def _class_folder(factory):
+    """The class's folder: outside /tmp where the machine lets us (as a container's /submissions), so that a
+    student who reads a classmate's code by its path meets the sandbox's own walls, not /tmp's."""
+    if os.access("/var/tmp", os.W_OK):
+        folder = tempfile.mkdtemp(prefix="minigan-fuzz-", dir="/var/tmp")
+        os.chmod(folder, 0o755)
+        CLEAN.append(folder)
+        return type(factory.getbasetemp())(folder)
+    return factory.mktemp("class")
+
+
+CLEAN = []
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _clean():
+    yield
+    for folder in CLEAN:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _template(factory, kind):
@@ -82,21 +122,21 @@ def _template(factory, kind):
     return TEMPLATES[kind]
 
 
+@example(names=["n1", "n2", "n3"], kinds=["snoop", "files", "syntax"], data=random.Random(0))  # (this round's)
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(names=st.lists(FOLDER_NAMES, min_size=3, max_size=3, unique_by=lambda n: os.fsencode(n) if isinstance(n, str)
                       else n),
        kinds=st.lists(st.sampled_from(KINDS), min_size=3, max_size=3), data=st.randoms(use_true_random=False))
 def test_a_class_of_hostile_workspaces_never_costs_the_key_a_point(tmp_path_factory, names, kinds, data):
-    folder = tmp_path_factory.mktemp("class")
+    folder = _class_folder(tmp_path_factory)
     key = folder / "key"
     shutil.copytree(_template(tmp_path_factory, "key"), key)
     for name, kind in zip(names, kinds):
-        raw = os.fsencode(name) if isinstance(name, str) else name
-        if raw in (b".", b"..", b"key") or raw.startswith(b"."):
-            raw = b"_" + raw
+        raw = _raw(name)
         path = os.path.join(os.fsencode(folder), raw[:200])
-        shutil.copytree(os.fsencode(_template(tmp_path_factory, "blank" if kind != "slow" else "key")), path)
+        inner = os.path.join(path, b"minigan-course") if kind == "nested" else path  # (a zip with its top folder)
+        shutil.copytree(os.fsencode(_template(tmp_path_factory, "key" if kind in KEYS else "blank")), inner)
         _mess(type(key)(os.fsdecode(path)), kind, data)
     journal = folder.parent / f"{folder.name}.jsonl"
     folders = gradebook.expand([folder])
@@ -104,6 +144,10 @@ def test_a_class_of_hostile_workspaces_never_costs_the_key_a_point(tmp_path_fact
     assert len(book["students"]) == 4
     by = {e["student"]: e for e in book["students"]}
     assert by["key"]["passed"] == len(NAMES), by["key"]["results"]
+    for name, kind in zip(names, kinds):
+        place = gradebook.escape(type(key)(os.fsdecode(os.path.join(os.fsencode(folder), _raw(name)[:200]))).resolve())
+        entry = next(e for e in book["students"] if e["workspace"] == place)
+        assert entry["passed"] == (len(NAMES) if kind in KEYS else 0), (kind, entry["results"])
     for text in (gradebook.csv_text(book), gradebook.canvas_text(book), gradebook.moodle_text(book),
                  gradebook.report(book), json.dumps(book, ensure_ascii=False)):
         text.encode("utf-8")  # (no lone surrogate anywhere)

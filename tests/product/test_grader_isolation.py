@@ -212,7 +212,7 @@ def test_a_link_named_with_a_byte_that_is_not_utf8_never_stops_the_gradebook(tmp
     out = tmp_path / "out"
     args = [sys.executable, "-m", "minigan", "exercises", "grade", str(folder), "--names", "unbroadcast", "sgd",
             "--csv", str(out / "g.csv"), "--json", str(out / "g.json"), "--canvas", str(out / "c.csv"),
-            "--moodle", str(out / "m.csv"), "--journal", str(out / "j.jsonl"), "--jobs", "2"]
+            "--moodle", str(out / "m.csv"), "--journal", str(out / "j.jsonl"), "--jobs", "2", "--overwrite"]
     for _ in range(2):  # the second: resumed from the journal
         done = subprocess.run(args, capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -308,7 +308,7 @@ def test_reference_bodies_moved_into_a_module_of_ones_own_are_flagged_as_a_copy(
     (root / "minigan/engine/ops/_mine.py").write_text("".join(moved))
     entry = gradebook.grade_student(root, "mover", names, timeout=10, seed=SEED)
     assert entry["passed"] == 4, entry["results"]
-    assert sorted(entry["copied_reference"]) == sorted(names), entry["flags"]
+    assert sorted(m["exercise"] for m in entry["reference_matches"]) == sorted(names), entry["flags"]
 
 
 def _split_backprop(honest=False):

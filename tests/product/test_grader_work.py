@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import marshal
+import os
 import secrets
 import subprocess
 import sys
@@ -148,9 +149,9 @@ def _events(monkeypatch):
     """The events the learner's process reports (start, stack, timeout, aside, ...), as (event, exercise)."""
     seen, frames = [], grader._frames
 
-    def watched(read_end, deadline, on_frame, proc, budget=256 << 20):
+    def watched(read_end, deadline, on_frame, proc, budget=256 << 20, stream=None):
         return frames(read_end, deadline, lambda meta, arrays: seen.append((meta.get("event"), meta.get("name")))
-                      or on_frame(meta, arrays), proc, budget)
+                      or on_frame(meta, arrays), proc, budget, stream)
 
     monkeypatch.setattr(grader, "_frames", watched)
     return seen
@@ -194,7 +195,7 @@ def test_a_seeds_reference_is_kept_while_other_seeds_come_and_go(monkeypatch):
     least recently, one at a time, and never holds more than a few."""
     computed = []
 
-    def compute(run, seed, torch, timeout):
+    def compute(run, seed, torch, timeout, stop=None):
         computed.append((seed, tuple(run)))
         return {name: ({"items": [], "seed": seed}, {}) for name in run}
 
@@ -260,3 +261,32 @@ def test_a_frame_holds_json_and_number_arrays_and_nothing_else_is_read():
                       (["<f8", [1 << 62, 4]], bytes(8))):
         assert grader._parse(_payload({"name": "x", "arrays_": [spec]}, raw)) == (None, None), spec
     assert grader._parse(b"PK\x03\x04" + bytes(40)) == (None, None)  # (an .npz, as frames were: no longer read)
+
+
+def test_a_frame_cut_at_the_end_of_a_slice_of_reading_is_kept_and_the_budget_counts_the_whole_pipe():
+    import time
+
+    class Alive:
+        def poll(self):
+            return None
+
+    read_end, write_end = os.pipe()
+    try:
+        payload = _payload({"name": "x", "items": []}, b"")
+        frame = grader.MAGIC + len(payload).to_bytes(8, "big") + payload
+        got, stream = [], grader._Stream()
+        os.write(write_end, frame[:9])  # half of it, then the slice ends
+        assert grader._frames(read_end, time.perf_counter() + 0.2, lambda m, a: got.append(m), Alive(),
+                              stream=stream) == "deadline"
+        os.write(write_end, frame[9:])
+        grader._frames(read_end, time.perf_counter() + 0.2, lambda m, a: got.append(m), Alive(), stream=stream)
+        assert got == [{"name": "x", "items": []}]
+        os.write(write_end, bytes(600))
+        assert grader._frames(read_end, time.perf_counter() + 0.2, lambda m, a: None, Alive(), budget=1000,
+                              stream=stream) == "deadline"
+        os.write(write_end, bytes(600))  # 1,200 bytes on the pipe in all: over a budget of 1,000
+        assert grader._frames(read_end, time.perf_counter() + 0.2, lambda m, a: None, Alive(), budget=1000,
+                              stream=stream) == "too much data"
+    finally:
+        os.close(read_end)
+        os.close(write_end)

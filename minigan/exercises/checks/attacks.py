@@ -39,8 +39,9 @@ def _ce_input_gradient(model, x, y):
 
 def check_input_gradient(ctx):
     from minigan.attacks.fgsm import input_gradient
-    hint = "x_leaf = from_numpy(x).requires_grad_(); model.eval(); with enable_grad(): " \
-           "(g,) = autograd.grad(J, x_leaf); restore every module's training flag in a finally"
+    hint = "x as a new leaf that requires grad; the model in evaluation mode for the pass and each module's own mode " \
+           "back after (on an error too); grad mode on for the pass even under no_grad; the gradient by " \
+           "autograd.grad, so no parameter's .grad changes"
     model = _classifier(dropout=True)
     x, y = rng(1).uniform(size=(5, 4)), np.array([0, 1, 2, 1, 0])
     with minigan.no_grad():
@@ -119,8 +120,9 @@ def _uphill(model, y):
 
 def check_bim(ctx):
     from minigan.attacks import bim
-    hint = "x' = x; steps times: x' = project(_sign_step(...), x, eps, clip); labels (or predictions on the clean x) " \
-           "fixed once"
+    hint = "start at x itself; each step is one sign step followed by the projection onto the ε-ball around x (and " \
+           "the clip range); the labels, or the model's predictions on the clean x when none are given, are fixed " \
+           "once before the first step"
     model = _two_class()
     x = rng(1).uniform(0.3, 0.7, size=(4, 6))
     y = np.array([0, 0, 1, 1])
@@ -166,7 +168,8 @@ def check_pgd(ctx):
 
 def check_adversarial_loss(ctx):
     from minigan.attacks.adversarial_training import adversarial_loss
-    hint = "x' = fgsm(model, x, y, eps, clip) (θ fixed); α·CE(model(x), y) + (1 − α)·CE(model(x'), y)"
+    hint = "the adversarial x' is FGSM's at ε on the current model, θ held fixed while it is made; the loss mixes " \
+           "the clean and the adversarial cross-entropy: α on the clean one, 1 − α on the adversarial one"
     model = _classifier()
     x, y = rng(1).uniform(size=(6, 4)), np.array([0, 1, 2, 1, 0, 2])
     loss = adversarial_loss(model, x, y, eps=0.2, alpha=0.3)
@@ -200,7 +203,8 @@ def _adversarial_loss(model, x, y, eps, alpha):
 
 def check_pgd_adversarial_loss(ctx):
     from minigan.attacks.adversarial_training import pgd_adversarial_loss
-    hint = "x* = pgd(model, x, y, eps, ...); CE(model(x*), y), mixed as α·CE(model(x), y) + (1 − α)·CE(model(x*), y)"
+    hint = "Madry et al.: the inner maximisation is a PGD attack at ε (θ fixed while it runs); the outer loss is the " \
+           "cross-entropy on its examples, mixed with the clean one with weight α when α > 0"
     model = _classifier()
     x, y = rng(1).uniform(size=(6, 4)), np.array([0, 1, 2, 1, 0, 2])
     for alpha in (0.0, 0.4):

@@ -41,8 +41,8 @@ def check_unbroadcast(ctx):
 
 def check_node_apply(ctx):
     from minigan.engine.ops.elementwise import Exp, Mul
-    hint = "record only when grad mode is on and some input requires grad: needs_input_grad, then " \
-           "fn.record(inputs, edges, arrays, out, result)"
+    hint = "a node is recorded only when grad mode is on and some input requires grad: its needs_input_grad is set " \
+           "first, then the node learns its inputs, edges, arrays and output (fn.record)"
     a, b = T(rn(2, seed=41)), T(rn(2, seed=42), grad=False)
     y = Mul.apply(a, b)
     close("Mul.apply(a, b) value", y, rn(2, seed=41) * rn(2, seed=42), hint)
@@ -123,7 +123,6 @@ def check_topological_order(ctx):
 
 
 def check_backprop(ctx):
-    from minigan.engine.graph import Node
     hint = "visit nodes in order; sum every gradient a node receives before calling its backward; hand each " \
            "input its share along the node's edges (None: a constant); free each node unless retain_graph"
     x = T([3.0])
@@ -149,6 +148,13 @@ def check_backprop(ctx):
     close("x.grad for loss = sum((x·w)²)", x.grad, (2 * x.detach().numpy() * w.detach().numpy() ** 2).sum(
         axis=1, keepdims=True), hint)
     check(w.grad is None, "a constant (requires_grad=False) got a .grad", hint)
+    _check_backprop_edges_and_grad(hint)
+
+
+def _check_backprop_edges_and_grad(hint):
+    """check_backprop, continued: an op's backward that returns a gradient for a constant; autograd.grad (leaves
+    .grad alone, keeps a non-leaf's gradient, create_graph); a chain of 3000 ops (no recursion)."""
+    from minigan.engine.graph import Node
 
     class Product(Node):  # a backward that returns both gradients, needed or not (allowed, as in PyTorch)
         def forward(self, a, b):
@@ -268,8 +274,8 @@ def check_prune(ctx):
 
 
 def check_detach(ctx):
-    hint = "self._make(self.array.view()) (the same memory, no copy) and share the version counter, " \
-           "self._version_counter() (made when first needed)"
+    hint = "a view of the same array (no copy) in a new leaf that shares this tensor's version counter (the Tensor " \
+           "makes the counter when first asked for it)"
     a = T(rn(2, seed=43))
     b = a * 2.0
     d = b.detach()
@@ -296,8 +302,8 @@ def check_detach(ctx):
 
 
 def check_no_grad(ctx):
-    hint = "__enter__: self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled; __exit__: restore it, " \
-           "return False"
+    hint = "on entry remember the current mode, then set the one this manager stands for (the thread-local _mode); " \
+           "on exit put the remembered mode back and return False, so that an exception goes on"
     x = T([1.0])
     with minigan.no_grad():
         check(not minigan.is_grad_enabled() and not (x * 2).requires_grad, "inside no_grad(), ops still record",

@@ -194,8 +194,9 @@ class OneHotGenerator(nn.Module):
 
 def check_gan_train_step(ctx):
     from minigan.gans.gan import GAN
-    hint = "for k steps: z, x; loss_d = BCE(D(x), 1) + BCE(D(G(z).detach()), 0); zero_grad, backward, step; then " \
-           "z; with frozen(D): loss_g = generator_loss(D(G(z))) on a fresh forward"
+    hint = "Algorithm 1: k discriminator steps, each on new noise and a real batch, D's loss on reals labelled 1 and " \
+           "on fakes labelled 0, the fakes cut from G's graph; then one generator step on a fresh forward of new " \
+           "noise, with D frozen, on the generator loss"
     _trainer, log = _against_library("gan", hint)
     check([t for t, *_ in log] == ["D", "D", "G"], f"k = 2: expected D, D, G steps, got {[t for t, *_ in log]}", hint)
     _check_gradient_flow(log, hint)
@@ -219,7 +220,7 @@ def check_gan_train_step(ctx):
 
 def check_wgan_clip(ctx):
     from minigan.gans.wgan import WGAN
-    hint = "with no_grad(): for w in self.critic.parameters(): w.clamp_(-self.clip, self.clip)"
+    hint = "every parameter of the critic clamped into [−c, c] in place, with no graph recorded"
     wgan = WGAN.__new__(WGAN)
     wgan.D = nn.Linear(4, 3)
     wgan.clip = 0.05
@@ -235,8 +236,9 @@ def check_wgan_clip(ctx):
 
 
 def check_wgan_train_step(ctx):
-    hint = "n_critic times: x, z; loss_c = −(mean f(x) − mean f(G(z).detach())); step; clip; then z and, with the " \
-           "critic frozen, loss_g = −mean f(G(z))"
+    hint = "n_critic critic steps, each on a real batch and then new noise: the negated difference of the critic's " \
+           "mean scores on reals and on fakes cut from G's graph, each step followed by clipping; then one generator " \
+           "step on new noise with the critic frozen: the negated mean score of its fakes"
     log = _check_critic_steps("wgan", hint)
     for i, (_tag, _, _, params) in enumerate(log[1:3], start=2):
         worst = max(float(np.abs(w).max()) for w in params)
@@ -246,8 +248,9 @@ def check_wgan_train_step(ctx):
 
 def check_gradient_penalty(ctx):
     from minigan.gans.wgan_gp import gradient_penalty
-    hint = "x̂ = (ε·x + (1 − ε)·x̃).detach().requires_grad_(True); (g,) = autograd.grad(D(x̂).sum(), x̂, " \
-           "create_graph=True); norms over every axis but the first; λ·mean((norm − 1)²)"
+    hint = "points on the lines between real and fake samples (ε uniform, one per sample) as a new leaf; the " \
+           "critic's gradient there by autograd.grad with create_graph, so the penalty can be differentiated; its " \
+           "norm per sample (every axis but the first); λ times the mean squared distance of that norm from 1"
     D = nn.Linear(3, 1, bias=False).double()
     D.weight.data = minigan.tensor([[2.0, -1.0, 0.5]], dtype="float64")
     real, fake = T(rn(5, 3), grad=False), T(rn(5, 3, seed=1))
@@ -292,15 +295,16 @@ def _quadratic_penalty(e, real, fake):
 
 
 def check_wgangp_train_step(ctx):
-    hint = "n_critic times: x; x̃ = G(z).detach(); loss_c = −(mean D(x) − mean D(x̃)) + gradient_penalty(D, x, x̃, " \
-           "lam); step; then with D frozen loss_g = −mean D(G(z))"
+    hint = "n_critic critic steps: the WGAN critic loss on a real batch and fakes cut from G's graph, plus the " \
+           "gradient penalty between them; then one generator step with the critic frozen, on the negated mean score " \
+           "of new fakes"
     _check_critic_steps("wgan-gp", hint)
 
 
 def check_cgan_conditioning(ctx):
     from minigan.gans.models import _with_label
-    hint = "F.cat([x, F.one_hot(labels, num_classes)], axis=1); x itself when num_classes is 0; " \
-           "ValueError without labels"
+    hint = "the labels one-hot encoded into num_classes features, concatenated after x's features (axis 1); x itself " \
+           "when num_classes is 0; no labels for a conditional net is a ValueError"
     x = minigan.tensor(rn(4, 2).astype(np.float32), requires_grad=True)
     labels = np.array([0, 2, 1, 2])
     out = _with_label(x, labels, 3)
@@ -314,8 +318,9 @@ def check_cgan_conditioning(ctx):
 
 
 def check_cgan_train_step(ctx):
-    hint = "for k steps: z, y_fake = noise, random_labels; x, y = sample_real(m); D(x, y) real, " \
-           "D(G(z, y_fake).detach(), y_fake) fake; then z, y_fake again and with D frozen G's loss on " \
-           "D(G(z, y_fake), y_fake)"
+    hint = "Algorithm 1 with labels: in each of the k D steps draw the noise and the fake labels first, then a real " \
+           "batch with its labels; D scores reals with their labels and fakes (cut from G's graph) with the labels G " \
+           "was given; then new noise and fake labels, and, with D frozen, G's loss on D's score of its fakes with " \
+           "their labels"
     _trainer, log = _against_library("cgan", hint)
     _check_gradient_flow(log, hint)

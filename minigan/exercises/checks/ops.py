@@ -73,7 +73,9 @@ def check_log_backward(ctx):
 
 def check_stable_sigmoid(ctx):
     from minigan.engine.ops.activation import stable_sigmoid
-    hint = "with e = exp(−|x|) ≤ 1: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0, chosen with where"
+    hint = "exp of a large positive number overflows: with e = exp(−|x|), never above 1, each side of 0 has a form " \
+           "of σ that needs only e (for x ≥ 0 the reciprocal of one plus e; below, e times that reciprocal), chosen " \
+           "elementwise"
     for dtype in (np.float64, np.float32):
         x = np.concatenate([[-1000.0, -80.0, -30.0, -1.0, 0.0], 5 * rn(3, seed=71), [1.0, 30.0, 80.0, 1000.0]])
         x = x.astype(dtype)  # (the tails, 0, and three numbers of the grader's)
@@ -117,7 +119,9 @@ def check_leaky_relu_backward(ctx):
 
 
 def check_matmul_backward(ctx):
-    hint = "dA = G Bᵀ, dB = Aᵀ G (swapaxes(-1, -2)), unbroadcast over batch axes; 1-D operands as a row / a column"
+    hint = "for C = A B: dA = G Bᵀ and dB = Aᵀ G, transposing the last two axes; batch axes that were broadcast are " \
+           "summed back (unbroadcast); a 1-D operand is a row on the left or a column on the right, that axis taken " \
+           "out again"
     mm = lambda a, b: a @ b
     _op_cases([("a (3, 4) @ b (4, 2)", mm, [rn(3, 4), rn(4, 2, seed=1)]),
                ("a (2, 3, 4) @ b (4, 5)", mm, [rn(2, 3, 4), rn(4, 5, seed=1)]),
@@ -170,8 +174,8 @@ def check_transpose_backward(ctx):
 
 
 def check_getitem_backward(ctx):
-    hint = "IndexAdd.apply(grad, index=(self.index, self.advanced), shape=self.in_shape); repeated integer " \
-           "indices must add up (backend.scatter_add)"
+    hint = "zeros of the input's shape with each gradient entry added back where it was read, through the IndexAdd " \
+           "op; repeated integer indices must add up (a scatter-add, not assignment)"
     mask = rn(3, 4) > 0
     _op_cases([("x (4, 5)[1:3, ::2]", lambda a: a[1:3, ::2], [rn(4, 5)]),
                ("x (4,)[[0, 0, 2, 0]]", lambda a: a[np.array([0, 0, 2, 0])], [rn(4)]),
@@ -239,8 +243,8 @@ def _im2col_loops(x, kh, kw, sh, sw):
 
 def check_im2col(ctx):
     from minigan.engine.ops.conv import im2col
-    hint = "as_strided(x, shape=(c, kh, kw, ho, wo, n), strides=(s_c, s_h, s_w, s_h·sh, s_w·sw, s_n)), " \
-           "then ascontiguousarray and reshape"
+    hint = "a strided view (C, kh, kw, Ho, Wo, N) of x: its steps along the kernel axes are x's own, along the " \
+           "output axes x's times the stride; made contiguous, then laid out as (C·kh·kw, Ho·Wo·N)"
     for shape, (kh, kw, sh, sw) in (((2, 5, 5, 3), (3, 2, 1, 2)), ((1, 4, 4, 2), (2, 2, 2, 2)),
                                     ((3, 6, 5, 1), (3, 3, 2, 1))):
         x = rn(*shape)
@@ -252,8 +256,8 @@ def check_im2col(ctx):
 
 def check_col2im(ctx):
     from minigan.engine.ops.conv import col2im
-    hint = "one slice += per kernel offset (p, q): out[:, p : p + sh·(ho−1) + 1 : sh, q : q + sw·(wo−1) + 1 : sw] " \
-           "+= cols[:, p, q]"
+    hint = "for each kernel offset (p, q), add the (C, Ho, Wo, N) slab of cols onto the pixels from (p, q) on, every " \
+           "stride-th one; overlapping windows must add up (add, never assign)"
     for shape, (kh, kw, sh, sw) in (((2, 5, 5, 3), (3, 2, 1, 2)), ((1, 4, 4, 2), (2, 2, 2, 2)),
                                     ((3, 6, 5, 1), (3, 3, 1, 1)), ((1, 7, 7, 1), (3, 3, 2, 2))):
         x = rn(*shape)
@@ -267,8 +271,9 @@ def check_col2im(ctx):
 
 
 def check_conv2d_backward(ctx):
-    hint = "∂x = ConvTranspose2d.apply(G, W, stride, padding, output_padding), ∂W = Conv2dWeight.apply(x, G, ...), " \
-           "∂b = G.sum(axis=(0, 2, 3))"
+    hint = "∂x is the transposed convolution of G with W (the same stride and padding; output_padding makes up the " \
+           "rows the forward dropped), ∂W the convolution of x with G (the Conv2dWeight op, reusing the saved " \
+           "columns), ∂b is G summed over batch, height and width"
     _op_cases([("conv2d(x (2, 2, 5, 5), w (3, 2, 3, 3), b (3,), stride 2, padding 1)",
                 lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
                 [rn(2, 2, 5, 5), rn(3, 2, 3, 3, seed=1), rn(3, seed=2)]),

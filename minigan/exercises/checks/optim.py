@@ -75,8 +75,9 @@ def _sgd_closed(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.
 
 
 def check_optimizer_step(ctx):
-    hint = "loop over param_groups and their params, counting i for every parameter; skip p.grad None; " \
-           "self._update(p, self._gradient(i, p), self.state[i], group) under no_grad"
+    hint = "every parameter of every group, numbered in order (those without a gradient counted too), is updated " \
+           "under no_grad by self._update with its gradient, its state and its group; a parameter whose .grad is " \
+           "None is skipped"
     v, g = _step_inputs()  # (the grader's numbers: starting values, then the gradients of two steps)
     p0, p1, p2 = (nn.Parameter(a.copy()) for a in v)
     opt = minigan.optim.SGD([{"params": [p0, p1]}, {"params": [p2], "lr": 0.5}], lr=0.1, momentum=0.9)

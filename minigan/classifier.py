@@ -33,7 +33,7 @@ from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 from minigan.optim import Adam
-from minigan.progress import Report
+from minigan.progress import Report, check_stop
 from minigan.serialization import load, save
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
@@ -262,6 +262,7 @@ def _batches(model, images, batch_size):
     """Evaluation-mode forward passes in batches: yields (start, batch Tensor on the model's device)."""
     device = model.device
     for start in range(0, len(images), batch_size):
+        check_stop()  # a stop request (minigan.progress) ends an evaluation here
         yield start, Tensor(backend.to_device(images[start:start + batch_size], device))
 
 
@@ -331,6 +332,7 @@ def fit(model, images, labels, batch_loss, epochs, batch_size, lr, seed=0, lr_de
         model.train()
         running = 0.0
         for x, y in loader:
+            check_stop()  # a stop request (minigan.progress) ends the training here, within a batch
             loss = batch_loss(x.array, y.array, rng)  # a fresh batch (images[idx]) on the host
             opt.zero_grad()
             loss.backward()

@@ -27,6 +27,7 @@ from minigan.attacks.iterative import pgd
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
+from minigan.progress import check_stop
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
@@ -41,6 +42,7 @@ def predict(model, images, batch_size=500):
     out = []
     with model.evaluating(), no_grad():
         for start in range(0, len(images), batch_size):
+            check_stop()  # a stop request (minigan.progress) ends the attack here
             x = _as_input(model, images[start:start + batch_size], "predict")
             out.append(backend.asnumpy(F.softmax(model(from_numpy(x)), axis=1).array).argmax(axis=1))
     return np.concatenate(out)
@@ -57,6 +59,7 @@ def attack_images(model, images, labels, attack, eps, steps=40, restarts=1, batc
     labels = labels.array if isinstance(labels, Tensor) else labels
     out = []
     for start in range(0, len(images), batch_size):
+        check_stop()  # a stop request (minigan.progress) ends the attack here
         x, y = images[start:start + batch_size], labels[start:start + batch_size]
         if attack == "fgsm":
             x_adv = fgsm(model, x, y, eps)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 
 from minigan.cli import attack, exercises, prepare, sample, train
@@ -91,8 +92,9 @@ def main(argv=None) -> int:
         keep_freed_memory()  # this process is minigan's: let malloc keep freed arrays for the next (minigan/process.py)
         return int(args.run(args) or 0)
     except KeyboardInterrupt:  # a second Ctrl-C (train stops after the step on the first), or before training
-        print("minigan: interrupted; files already written stay (train: its last periodic checkpoint.npz, "
-              "which the same command with --resume continues)", file=sys.stderr)
+        print("minigan: interrupted at once; files already written stay (train: its last periodic checkpoint.npz, "
+              "which the same command with --resume continues; prepare and the attacks: the models finished before, "
+              "in the cache, which the same command loads)", file=sys.stderr)
         return 130
     except MemoryError:  # the last resort: the options' bounds catch the usual cases up front
         print("minigan: error: out of memory; try a smaller --batch-size, --data or model", file=sys.stderr)
@@ -100,6 +102,11 @@ def main(argv=None) -> int:
     except (ValueError, TypeError, RuntimeError, OSError) as e:  # OSError: a missing file, --out naming a file, ...
         print(f"minigan: error: {_said(e)}", file=sys.stderr)
         return 2
+
+
+def command_line() -> str:
+    """The command that runs this program again, as typed (``python -m minigan ...``), for "go on with: ..."."""
+    return shlex.join(["python", "-m", "minigan", *sys.argv[1:]])
 
 
 def _said(e: Exception) -> str:

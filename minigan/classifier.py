@@ -259,11 +259,14 @@ def _num_classes(model) -> int:
 
 
 def _batches(model, images, batch_size):
-    """Evaluation-mode forward passes in batches: yields (start, batch Tensor on the model's device)."""
+    """Evaluation-mode forward passes in batches: yields (start, batch Tensor on the model's device). A batch of a
+    read-only array (a data set read from a file, shared by every call) is copied, as ``attacks.fgsm._as_input``
+    does: a tensor that shares it would warn about writes nobody makes."""
     device = model.device
     for start in range(0, len(images), batch_size):
         check_stop()  # a stop request (minigan.progress) ends an evaluation here
-        yield start, Tensor(backend.to_device(images[start:start + batch_size], device))
+        batch = backend.to_device(images[start:start + batch_size], device)
+        yield start, Tensor(batch if getattr(batch.flags, "writeable", True) else batch.copy())
 
 
 # ----------------------------------------------------------------------------- training and scoring

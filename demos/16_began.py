@@ -350,7 +350,7 @@ def run(steps=STEPS, gammas=GAMMAS, seeds=SEEDS, eval_every=EVAL_EVERY, batch_si
 # %% [markdown]
 # ## Try it
 #
-# Push γ lower: set `TRY_GAMMA = 0.1` and run the cell (about 12 s of CPU). The paper's claim predicts fewer modes
+# Push γ lower: set `TRY_GAMMA = 0.1` and run the cell (one run). The paper's claim predicts fewer modes
 # and a higher high-quality share than at γ = 0.3; on this ring a low γ usually settles on one or two modes, sharp.
 # Compare its ρ too: does M_global still fall as quality rises?
 

@@ -63,7 +63,7 @@ RECIPES_28 = {
 # ``python -m minigan prepare`` moves ahead of a class. Measured: digits 11 s of CPU (demos/lesson_times.json,
 # tests/product/test_stated_numbers.py keeps it), Fashion-MNIST 5:47 (the first ``train dcgan --data
 # fashion-mnist``); MNIST has the same size and recipe.
-FIRST_TRAINING = {"digits": "about 9 s", "fashion-mnist": "about 6 minutes", "mnist": "about 6 minutes"}
+FIRST_TRAINING = {"digits": "about 6 s", "fashion-mnist": "about 6 minutes", "mnist": "about 6 minutes"}
 
 
 def recipe(kind: str = "cnn", dataset: str = "digits") -> dict:

@@ -139,15 +139,50 @@ def show(path, alt=None):
     return path
 
 
+# A loop of a lesson that says nothing (``verbose=False``: a seed inside a loop over seeds, a "Try it" cell) still
+# shows its bar once it has run this long: no wait of more than a few seconds without progress and an estimate.
+QUIET_BAR_AFTER = 5.0
+
+
 def progress(iterable, desc: str, verbose: bool = True, total: int | None = None):
-    """``iterable`` with a tqdm progress bar (when ``verbose`` and tqdm is installed), else as it is."""
-    if not verbose:
-        return iterable
+    """``iterable`` with a tqdm progress bar (when tqdm is installed): at once when ``verbose``, else only once the
+    loop has run ``QUIET_BAR_AFTER`` seconds. In a terminal and in a notebook; silent where stderr is not a
+    terminal (a log, a test) unless ``verbose``, and wherever ``TQDM_DISABLE=1``."""
     try:
         from tqdm import tqdm  # the text bar: works in a terminal and in a notebook, no widgets needed
     except ImportError:
         return iterable
-    return tqdm(iterable, desc=desc, total=total, leave=False, mininterval=0.5)
+    if verbose:
+        return tqdm(iterable, desc=desc, total=total, leave=False, mininterval=0.5)
+    return tqdm(iterable, desc=desc, total=total, leave=False, mininterval=0.5, delay=QUIET_BAR_AFTER,
+                disable=False if in_notebook() else None)  # None: off where stderr is not a terminal
+
+
+class Bar:
+    """A progress bar fed by a library function's ``progress(done, total)`` callback (``train_adversarially``,
+    ``train_classifier``): ``with lessons.Bar("fine-tuning, seed 0", "batches") as bar: f(..., progress=bar)``.
+    Shown as ``progress`` shows a quiet loop's (after ``QUIET_BAR_AFTER`` seconds, and never where stderr is not a
+    terminal), unless ``verbose``."""
+
+    def __init__(self, desc: str, unit: str = "it", verbose: bool = False):
+        self.desc, self.unit, self.verbose, self.bar = desc, unit, verbose, None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = progress(None, self.desc, self.verbose, total=total)
+            if not hasattr(self.bar, "update"):  # no tqdm installed
+                return
+            self.bar.unit = self.unit
+        if hasattr(self.bar, "update"):
+            self.bar.update(done - self.bar.n)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None and hasattr(self.bar, "close"):
+            self.bar.close()
+        return False
 
 
 def verdict(outcome: str, why: str, say=print) -> str:

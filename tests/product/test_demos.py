@@ -679,3 +679,23 @@ def test_a_cell_lesson_runs_on_the_gpus_code_path(name, tmp_path):
         finally:
             minigan.use_backend("numpy")
     assert r["verdict"].startswith("verdict: holds")
+
+
+def test_a_quiet_loop_of_a_lesson_shows_its_bar_once_it_runs_long(monkeypatch, capsys):
+    """Lesson 17's per-seed fine-tuning ran 40-60 s without a word: a quiet loop (``verbose=False``) and a library
+    function's ``progress`` callback show a bar with an estimate once they have run ``QUIET_BAR_AFTER`` seconds
+    (in a terminal or a notebook; never in a log)."""
+    pytest.importorskip("tqdm")
+    from minigan import lessons
+
+    monkeypatch.setattr(lessons, "in_notebook", lambda: True)  # (a notebook shows the bar; capsys is no terminal)
+    monkeypatch.setattr(lessons, "QUIET_BAR_AFTER", 0.0)
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    with lessons.Bar("fine-tuning, seed 0", "batches") as bar:
+        for done in range(1, 41):
+            bar(done, 40)
+    assert "fine-tuning, seed 0" in capsys.readouterr().err
+    monkeypatch.setattr(lessons, "QUIET_BAR_AFTER", 60.0)
+    for _ in lessons.progress(range(40), "short loop", verbose=False):
+        pass
+    assert "short loop" not in capsys.readouterr().err  # a loop shorter than that says nothing

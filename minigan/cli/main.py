@@ -18,6 +18,7 @@ limit into a one-line error with exit code 2 instead of a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import shlex
 import sys
@@ -37,6 +38,27 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        """argparse's, but an unknown option is reported by the subcommand it was given to (``train --stesp 100``:
+        ``python -m minigan train: ... did you mean --steps?``, see ``train --help``), not by the top level."""
+        args, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = getattr(self, "subcommands", {}).get(getattr(args, "command", None), self)
+            parser.error(unknown_arguments(parser, extras))
+        return args
+
+
+def unknown_arguments(parser: argparse.ArgumentParser, extras: list) -> str:
+    """``unrecognized arguments: --stesp 100 (did you mean --steps?)``: argparse's words, and the closest option."""
+    options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
+    said = f"unrecognized arguments: {' '.join(extras)}"
+    for word in extras:
+        if word.startswith("-"):
+            close = difflib.get_close_matches(word.split("=", 1)[0], options, n=1, cutoff=0.75)
+            if close:
+                return f"{said} (did you mean {close[0]}?)"
+    return said
 
 
 THREADS_HELP = (
@@ -76,8 +98,10 @@ COMMANDS = (
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m minigan", description="minigan: GANs from scratch in NumPy/CuPy")
     sub = parser.add_subparsers(dest="command", required=True)
+    parser.subcommands = {}
     for name, module in COMMANDS:
-        add_threads_option(module.add_parser(sub, name))
+        parser.subcommands[name] = module.add_parser(sub, name)
+        add_threads_option(parser.subcommands[name])
     return parser
 
 

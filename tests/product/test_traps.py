@@ -26,3 +26,18 @@ def test_a_script_above_a_clone_named_minigan_imports_the_package_itself(tmp_pat
     done = subprocess.run([sys.executable, "script.py"], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.stdout.split() == ["tensor([2.])", str(tmp_path / "minigan" / "minigan" / "__init__.py")]
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["train", "gan", "--stesp", "100"], "python -m minigan train: error: unrecognized arguments: --stesp 100 (did "
+                                         "you mean --steps?) (see python -m minigan train --help)"),
+    (["prepare", "--olny", "digits-cnn"], "(did you mean --only?) (see python -m minigan prepare --help)"),
+    (["train", "gan", "--nonsense"], "unrecognized arguments: --nonsense (see python -m minigan train --help)"),
+])
+def test_a_mistyped_option_points_to_its_subcommands_help(capsys, argv, said):
+    """``train --stesp 100`` pointed to the top-level ``--help``, which does not list train's options."""
+    from minigan.__main__ import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and said in err, err

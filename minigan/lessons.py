@@ -266,6 +266,8 @@ def main(run, name: str, argv=None) -> dict:
     p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
     p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
     args = p.parse_args([] if in_notebook() else argv)
+    if not in_notebook():
+        say_when_stopped(name, out_dir(name, args.out))
     with Timer() as clock:
         result = run(out_dir=out_dir(name, args.out))
     figures = list(dict.fromkeys(str(v) for k, v in result.items() if k in ("figure", "samples") and v is not None))
@@ -294,7 +296,25 @@ def cell_out(name: str, argv=None) -> Path:
     under ``DIR/NN_name/``; without ``--out``, and in a notebook, under ``default_out()/NN_name/``. Says where."""
     path = output_folder(name, script=argv is None, argv=argv)  # (one home for the --out rule)
     print(f"lesson {name}: figures go to {path}")
+    if argv is None and not in_notebook():
+        say_when_stopped(name, path)
     return path
+
+
+def say_when_stopped(name: str, out) -> None:
+    """A lesson run as a script and stopped with Ctrl-C says so in one line (what it wrote so far, and how to run it
+    again) instead of a traceback through the step it was in; any other error keeps its traceback. (In a notebook
+    the kernel's own interrupt stays as it is.)"""
+    previous = sys.excepthook
+
+    def hook(kind, error, traceback):
+        if issubclass(kind, KeyboardInterrupt):
+            print(f"\nlesson {name}: stopped (Ctrl-C); the figures written so far are in {out}; run it again with: "
+                  f"python demos/{name}.py", file=sys.stderr, flush=True)
+            return
+        previous(kind, error, traceback)
+
+    sys.excepthook = hook
 
 
 def tally(flags) -> str:

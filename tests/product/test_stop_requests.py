@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ from minigan.serialization import load
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals")
 
+DEMOS = Path(__file__).resolve().parents[2] / "demos"
 ACK = 1.0  # seconds from the signal to the line that says the command is stopping
 # seconds from the signal to the process's exit: a batch, the checkpoint, the interpreter's exit, on a loaded
 # 2-core machine (measured 0.2-0.4 s unloaded)
@@ -126,3 +128,22 @@ def test_an_attack_stops_within_a_second_and_writes_nothing(tmp_path):
     written = sorted(p.name for p in out.iterdir()) if out.exists() else []
     assert written in ([], [".minigan.lock"]), written  # (the lock file stays, unlocked, as after any run)
     _no_cache_left(cache)
+
+
+def test_a_lesson_stopped_with_ctrl_c_says_so_in_one_line(tmp_path):
+    """A lesson run as a script stops at once on Ctrl-C (Python's own KeyboardInterrupt, mid-loop) and says where
+    its figures are and how to run it again, instead of a traceback through the training step it was in."""
+    env = dict(os.environ, MINIGAN_CACHE=str(tmp_path / "cache"))
+    proc = subprocess.Popen([sys.executable, str(DEMOS / "07_saturating_vs_nonsaturating.py"), "--out", str(tmp_path)],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert "figures go to" in proc.stdout.readline()
+    time.sleep(2.0)  # inside the first seed's training
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < DONE and proc.returncode == -signal.SIGINT, err  # (a shell sees 130)
+    assert "Traceback" not in err, err
+    assert err.strip().splitlines()[-1] == (f"lesson 07_saturating_vs_nonsaturating: stopped (Ctrl-C); the figures "
+                                            f"written so far are in {tmp_path / '07_saturating_vs_nonsaturating'}; "
+                                            "run it again with: python demos/07_saturating_vs_nonsaturating.py"), err

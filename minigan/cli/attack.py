@@ -52,7 +52,7 @@ from minigan.cli.runfolder import RunFolder
 from minigan.data import MAX_CLASSES, load_image_dataset
 from minigan.engine import backend
 from minigan.engine.backend import np
-from minigan.progress import StopOnSignal, Stopped, signal_name
+from minigan.progress import Report, StopOnSignal, Stopped, signal_name
 from minigan.surface import random
 
 DATA_HELP = ("digits (bundled 8x8), fashion-mnist, mnist ($MINIGAN_DATA/mnist) or idx:PATH "
@@ -308,8 +308,11 @@ def _attack(args, out: RunFolder, eps_list) -> int:
     models = {"undefended": clean, **{name: m for name, (m, _, _) in trained.items()}}
     print(f"attacking {len(x_test)} test images at eps {', '.join(f'{e:g}' for e in eps_list)} "
           f"(PGD-40 with {args.restarts} restarts) ...", flush=True)
+    report = Report(f"attacking {len(models)} models at {len(eps_list)} eps (FGSM, PGD-10, PGD-40)",
+                    len(models) * len(eps_list), unit="models x eps")
     table = robustness.robustness_table(models, x_test, y_test, eps_list, restarts=args.restarts, seed=args.seed,
-                                        verbose=True)
+                                        verbose=True, progress=report)
+    report.close()
     metrics = {"data": args.data, "model": args.model, "seed": args.seed, "backend": backend.backend_name(),
                "n_train": len(x_train), "n_test": len(x_test), "eps": eps_list, "train_eps": args.train_eps,
                "restarts": args.restarts, "step_size": "2.5 * eps / steps",

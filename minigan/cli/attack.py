@@ -30,6 +30,7 @@ Same seed, same backend: same numbers.
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 
@@ -84,14 +85,13 @@ def stoppable(run):
     within a batch or an attack step, saying so at once; a model finished before stays cached, nothing of a
     half-trained one is kept, nothing is written in --out (its files are written at the end)."""
     def stopping(args) -> int:
-        from minigan.cli.main import command_line
-
         with StopOnSignal("stopping within a batch") as stop:
             try:
                 return run(args)
             except Stopped as e:
                 print(f"minigan: {signal_name(e.signum)}: stopped; nothing written in {args.out!r}; the models "
-                      f"already trained stay cached in {cache_dir()}; go on with: {command_line()}",
+                      f"already trained stay cached in {cache_dir()}; go on with: "
+                      f"{shlex.join(['python', '-m', 'minigan', *sys.argv[1:]])}",
                       file=sys.stderr, flush=True)
                 return 128 + (stop.signum or e.signum)
     stopping.__doc__ = run.__doc__

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
-import shlex
 import sys
 
 from minigan.cli import attack, exercises, prepare, sample, train
@@ -126,11 +125,6 @@ def main(argv=None) -> int:
     except (ValueError, TypeError, RuntimeError, OSError) as e:  # OSError: a missing file, --out naming a file, ...
         print(f"minigan: error: {_said(e)}", file=sys.stderr)
         return 2
-
-
-def command_line() -> str:
-    """The command that runs this program again, as typed (``python -m minigan ...``), for "go on with: ..."."""
-    return shlex.join(["python", "-m", "minigan", *sys.argv[1:]])
 
 
 def _said(e: Exception) -> str:

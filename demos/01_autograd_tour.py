@@ -13,7 +13,7 @@
 # three derivatives of tanh, each by `minigan.autograd.grad(..., create_graph=True)`, against their closed forms.
 # Run it cell by cell: each cell prints what it found.
 #
-# **Run time:** 2 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 01`
+# **Run time:** under 1 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 01`
 # measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
 # shared machine both grow; a quiet one takes less).
 

@@ -16,7 +16,7 @@
 # version counter and the refusal, and the same `+=` on a value no op saved, which is allowed.
 # Run it cell by cell: each cell prints what it found.
 #
-# **Run time:** 2 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 04`
+# **Run time:** under 1 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 04`
 # measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
 # shared machine both grow; a quiet one takes less).
 

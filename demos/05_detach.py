@@ -12,7 +12,7 @@
 # parameters moves f and g; then a GAN's discriminator step with and without `G(z).detach()`. Run it cell by
 # cell: each cell prints what it found.
 #
-# **Run time:** 2 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 05`
+# **Run time:** 1 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 05`
 # measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
 # shared machine both grow; a quiet one takes less).
 

@@ -9,9 +9,10 @@
 
 Each lesson runs as ``python demos/NN_name.py --out TMP`` in a process of its own, from another folder, on this
 checkout's minigan (first on ``PYTHONPATH``, before any installed one), with an empty classifier cache
-(``MINIGAN_CACHE``) unless ``--cache`` names one, and with no bytecode of an earlier run
-(``PYTHONPYCACHEPREFIX``: a fresh clone's first run compiles minigan's modules, most of lesson 01's time; entries
-without ``bytecode`` were measured with the checkout's bytecode already compiled, under a second less). Its CPU time
+(``MINIGAN_CACHE``) unless ``--cache`` names one, and with minigan's modules compiled in the run, as a fresh
+clone's first run compiles them (its ``__pycache__`` folders removed, ``PYTHONDONTWRITEBYTECODE``; NumPy's and the
+standard library's bytecode is installed with them). Entries without ``bytecode`` were measured with minigan's
+bytecode already compiled, a few tenths of a second less. Its CPU time
 is the user and system seconds the kernel counted for that process (``os.wait4``), the number ``/usr/bin/time``
 prints. On a machine shared with other work the wall time
 grows with the load, and so does the CPU time, less but much: the same lesson took more than twice the CPU time at a
@@ -35,6 +36,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,9 +84,11 @@ def measure(command: list[str], cache: str | None, log: Path, lesson_run: bool =
         cached = sorted(str(f.relative_to(cache)) for f in Path(cache).rglob("*") if f.is_file())
         env = dict(os.environ, MINIGAN_CACHE=cache, OPENBLAS_NUM_THREADS="1",  # and this checkout's minigan, not
                    PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),  # another's
-                   # and no bytecode compiled before: a fresh clone's first run compiles minigan's modules (lesson
-                   # 01: 1.6 s of CPU so, 0.6 s with the bytecode of an earlier run)
-                   PYTHONPYCACHEPREFIX=str(Path(tmp) / "bytecode"))
+                   # and minigan's modules compiled in the run, as in a fresh clone's first run (NumPy's and the
+                   # standard library's come compiled with them): none of its bytecode is kept or read
+                   PYTHONDONTWRITEBYTECODE="1")
+        for compiled in (ROOT / "minigan").rglob("__pycache__"):
+            shutil.rmtree(compiled, ignore_errors=True)
         loads, done = [os.getloadavg()[0]], threading.Event()
 
         def sample():

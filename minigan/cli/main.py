@@ -43,7 +43,13 @@ class OneLineParser(argparse.ArgumentParser):
         ``python -m minigan train: ... did you mean --steps?``, see ``train --help``), not by the top level."""
         args, extras = self.parse_known_args(args, namespace)
         if extras:
-            parser = getattr(self, "subcommands", {}).get(getattr(args, "command", None), self)
+            parser = self
+            while True:  # down to the (sub)subcommand given: ``exercises start --bad`` is exercises start's
+                chosen = [a.choices[getattr(args, a.dest)] for a in parser._actions
+                          if isinstance(a, argparse._SubParsersAction) and getattr(args, a.dest, None) in a.choices]
+                if not chosen:
+                    break
+                parser = chosen[0]
             parser.error(unknown_arguments(parser, extras))
         return args
 
@@ -97,10 +103,8 @@ COMMANDS = (
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m minigan", description="minigan: GANs from scratch in NumPy/CuPy")
     sub = parser.add_subparsers(dest="command", required=True)
-    parser.subcommands = {}
     for name, module in COMMANDS:
-        parser.subcommands[name] = module.add_parser(sub, name)
-        add_threads_option(parser.subcommands[name])
+        add_threads_option(module.add_parser(sub, name))
     return parser
 
 

@@ -33,6 +33,7 @@ def test_a_script_above_a_clone_named_minigan_imports_the_package_itself(tmp_pat
                                          "you mean --steps?) (see python -m minigan train --help)"),
     (["prepare", "--olny", "digits-cnn"], "(did you mean --only?) (see python -m minigan prepare --help)"),
     (["train", "gan", "--nonsense"], "unrecognized arguments: --nonsense (see python -m minigan train --help)"),
+    (["exercises", "list", "--nonsense"], "(see python -m minigan exercises list --help)"),
 ])
 def test_a_mistyped_option_points_to_its_subcommands_help(capsys, argv, said):
     """``train --stesp 100`` pointed to the top-level ``--help``, which does not list train's options."""

@@ -59,7 +59,14 @@ from minigan.cli.runfolder import RunFolder, read_text
 from minigan.engine import backend
 from minigan.gans.gan import DEFAULT_LOSS, LOSSES, PRIORS, generator_loss_row
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
-from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, read_checkpoint, windowed_losses
+from minigan.gans.training import (
+    CheckpointError,
+    Diverged,
+    TrainingLoop,
+    read_checkpoint,
+    weights_finite,
+    windowed_losses,
+)
 from minigan.progress import StopOnSignal, Stopped, signal_name
 from minigan.serialization import save
 from minigan.surface import random
@@ -485,12 +492,13 @@ def _train(args, exp, folder: RunFolder, stop: StopOnSignal) -> int:
     def stopped(signum):
         """The run ends at loop.step, kept in a checkpoint (one is written there unless it is the last one)."""
         name = signal_name(signum)
-        if last_good[0] != loop.step and loop.step > start:
+        if last_good[0] != loop.step and loop.step > start and weights_finite(exp.trainer):  # (never a NaN kept)
             on_checkpoint(loop.step)
         write_metrics({}, f"stopped by {name} at step {loop.step}", time.perf_counter() - t0)
         progress.close()
-        kept = (f"kept {str(ckpt_path)!r} (step {loop.step}); resume with: {_resume_command(args, out_dir, steps)}"
-                if last_good[0] is not None else "no checkpoint was written yet; run the same command again")
+        kept = (f"kept {str(ckpt_path)!r} (step {last_good[0]}); resume with: "
+                f"{_resume_command(args, out_dir, steps)}" if last_good[0] is not None else
+                "no checkpoint was written yet; run the same command again")
         print(f"minigan: {name}: stopped at step {loop.step} of {steps}; {kept}", file=sys.stderr, flush=True)
         return 128 + signum
 

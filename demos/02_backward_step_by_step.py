@@ -16,7 +16,7 @@
 # gradient penalty with `create_graph=True`, counts the ops of that second graph, and steps through it too. Run it
 # cell by cell: each cell prints what it found.
 #
-# **Run time:** 3 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 02`
+# **Run time:** 2 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 02`
 # measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
 # shared machine both grow; a quiet one takes less).
 

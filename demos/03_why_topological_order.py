@@ -17,7 +17,7 @@
 # of n diamonds.
 # Run it cell by cell: each cell prints what it found.
 #
-# **Run time:** 1 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 03`
+# **Run time:** under 1 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 03`
 # measured it (demos/lesson_times.json, which records the machine's load and the wall time beside it: on a
 # shared machine both grow; a quiet one takes less).
 

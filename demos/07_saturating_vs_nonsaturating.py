@@ -284,7 +284,7 @@ if __name__ == "__main__":
 #
 # The claim is about *early* training, when D already rejects the fakes. Give D a much shorter head start
 # (`head=10`): it hardly rejects them yet, mean D(G(z)) stays near ½, the two gradients are of the same size, and
-# the minimax G is no longer stuck. One seed, about 5 s.
+# the minimax G is no longer stuck. One seed; a progress bar shows how long is left.
 
 # %%
 if __name__ == "__main__":

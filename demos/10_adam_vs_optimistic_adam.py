@@ -283,7 +283,7 @@ if __name__ == "__main__":
 # ## Try it
 #
 # Adam's trouble is collapse, not a lack of steps: on the seeds where it collapsed it covers at most one mode (seeds 0
-# and 11), and which seeds collapse is fragile. Run one more seed below (`one_seed(12)`, about 5 s) and see which kind
+# and 11), and which seeds collapse is fragile. Run one more seed below (`one_seed(12)`, one seed) and see which kind
 # of Adam run it is on your machine. When this lesson was written (before minigan's random numbers became PyTorch's,
 # so with other draws for the same seed), seed 12 was a good Adam run with OpenBLAS's own kernels (8/8 modes, reverse
 # KL 0.371) and a total collapse with its Haswell kernels (1/8 modes, reverse KL 2.079 = log 8): the same seed and the

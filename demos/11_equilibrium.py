@@ -245,9 +245,10 @@ if __name__ == "__main__":
 # ## Try it
 #
 # Does a longer run bring the staying seeds back? Train seed 0 (which stays near its peak at 3,000 steps) for 6,000
-# steps below, about 25 s. Expect G to go on spreading its samples over the modes and D's accuracy to fall back after
-# a later peak (when this lesson was written, before minigan's random numbers became PyTorch's: a peak of 80% near
-# step 2,525, 69% in the last fifth, reverse KL 0.54 against 0.91 at 3,000 steps): toward 50%, still not to it.
+# steps below (a progress bar shows how long is left). Expect G to go on spreading its samples over the modes and
+# D's accuracy to fall back after a later peak (when this lesson was written, before minigan's random numbers became
+# PyTorch's: a peak of 80% near step 2,525, 69% in the last fifth, reverse KL 0.54 against 0.91 at 3,000 steps):
+# toward 50%, still not to it.
 
 # %%
 if __name__ == "__main__":

@@ -121,7 +121,7 @@ if __name__ == "__main__":
 # One seed: "holds" needs D to prefer the right label on more than 80% of the digits *and* to call a real digit
 # with a wrong label fake on average (mean D below ½); preferring the right label while still scoring the wrong pair
 # as real is "holds partly": D then mostly judges realism, and the label is a second effect. One GAN is one draw, so
-# the lesson trains 5 (seeds 0–4, about 10 s of CPU each) and states the verdict that holds on at least 4 of the 5
+# the lesson trains 5 (seeds 0–4) and states the verdict that holds on at least 4 of the 5
 # seeds: "holds" if the full test passes on 4 or more, else "holds partly" if at least the weaker one does, else
 # "does not hold here".
 

@@ -138,7 +138,7 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## Over seeds: both critics, five seeds each
 #
-# Both algorithms × 5 seeds, 600 steps, an evaluation every 30 (about 6 s of CPU a run): one line per run, then
+# Both algorithms × 5 seeds, 600 steps, an evaluation every 30: one line per run, then
 # ρ per algorithm as its median and range over the seeds.
 
 # %% over seeds
@@ -256,7 +256,7 @@ def run(steps=STEPS, seeds=SEEDS, eval_every=EVAL_EVERY, algorithms=("wgan", "wg
 # %% [markdown]
 # ## Try it
 #
-# Clip harder: set `TRY_CLIP = 0.01` (the paper's c) and run the cell (about 6 s). Expect the clipped critic's
+# Clip harder: set `TRY_CLIP = 0.01` (the paper's c) and run the cell (one run). Expect the clipped critic's
 # estimate to shrink towards 0 and its ρ to stay far from −1: a critic clipped that hard is a poor estimator in a
 # short run, which is why the gradient penalty replaced clipping.
 

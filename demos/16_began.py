@@ -15,7 +15,7 @@
 # run) for several γ, each for 3 seeds. At each evaluation it logs M_global (averaged over the window) and scores 1,000
 # samples: sharpness = the high-quality fraction, diversity = the modes covered. It reports the Spearman correlation of
 # M_global with the high-quality fraction per γ (negative = M_global falls as quality rises), and the final sharpness
-# and diversity per γ, whatever they turn out to be, and states the verdict a majority of the seeds gives. What it
+# and diversity per γ, whatever they turn out to be, and states the verdict its seeds give together. What it
 # measured is in the lesson index (demos/README.md, lesson 16) and demos/numbers.json.
 #
 # **Run time:** 112 s of CPU (three seeds × three values of γ), from a clean state with one BLAS thread, as
@@ -176,13 +176,29 @@ if __name__ == "__main__":
 # ## Over seeds: the rule
 #
 # One run per γ is one draw: on the ring, which modes a BEGAN finds, and when, changes from seed to seed (and with
-# the rounding of another BLAS). The lesson trains every γ for 3 seeds and gives the verdict a majority of the seeds
-# gives (at least 2 of 3) by the per-seed rule above; ρ, modes and high quality per γ as median and range over seeds.
+# the rounding of another BLAS). The lesson trains every γ for 3 seeds and judges them together by the per-seed rule
+# above: "holds" only when every seed holds; "holds partly" when most seeds hold at least partly. A bare majority
+# of "holds" (2 of 3) is not enough: the second half, the monotone trade, holds on about every other seed, so which
+# side of 2 of 3 a run lands on follows the BLAS's rounding (SkylakeX kernels: 2 of 3 seeds held, Haswell: 1 of 3).
+# ρ, modes and high quality per γ as median and range over seeds.
 
 # %% over seeds
+def over_seeds(outcomes):
+    """The verdict of the seeds together, and how many seeds gave it (at least): "holds" when every seed holds,
+    "holds partly" when most seeds hold at least partly, else "does not hold here"."""
+    outcomes = list(outcomes)
+    holding = outcomes.count("holds")
+    if holding == len(outcomes):
+        return "holds", holding
+    partly = holding + outcomes.count("holds partly")
+    if 2 * partly > len(outcomes):
+        return "holds partly", partly
+    return "does not hold here", outcomes.count("does not hold here")
+
+
 def summarise(per_seed, gammas, say=print):
     n = len(per_seed)
-    outcome, agree = lessons.majority([r["outcome"] for r in per_seed])
+    outcome, agree = over_seeds([r["outcome"] for r in per_seed])
     rho = {g: lessons.spread([r["runs"][g]["spearman_hq"] for r in per_seed]) for g in gammas}
     modes = {g: lessons.spread([r["finals"][g][0] for r in per_seed]) for g in gammas}
     hq = {g: lessons.spread([100 * r["finals"][g][1] for r in per_seed]) for g in gammas}
@@ -193,7 +209,8 @@ def summarise(per_seed, gammas, say=print):
     line = lessons.verdict(outcome, (
         f"M_global falls as quality rises (ρ < 0) for {falling['median']:.0f} of {len(gammas)} γ (median over "
         f"{n} seeds; per seed {', '.join(f'{v:.0f}' for v in falling['per_seed'])}); a higher γ buys diversity with "
-        f"sharpness on {trade_n} of {n} seeds; {agree} of {n} seeds say '{outcome}'. {shown}"), say)
+        f"sharpness on {trade_n} of {n} seeds; {agree} of {n} seeds say '{outcome}'"
+        + ("" if outcome == "holds" else " or more") + f" ('holds' needs every seed). {shown}"), say)
     return {"verdict": line, "outcome": outcome, "seeds_agreeing": agree, "spearman_hq": rho, "modes": modes,
             "high_quality": hq, "gammas_falling": falling, "trade_seeds": trade_n,
             "per_seed_outcome": [r["outcome"] for r in per_seed]}
@@ -350,7 +367,7 @@ def run(steps=STEPS, gammas=GAMMAS, seeds=SEEDS, eval_every=EVAL_EVERY, batch_si
 # %% [markdown]
 # ## Try it
 #
-# Push γ lower: set `TRY_GAMMA = 0.1` and run the cell (about 12 s of CPU). The paper's claim predicts fewer modes
+# Push γ lower: set `TRY_GAMMA = 0.1` and run the cell (one run). The paper's claim predicts fewer modes
 # and a higher high-quality share than at γ = 0.3; on this ring a low γ usually settles on one or two modes, sharp.
 # Compare its ρ too: does M_global still fall as quality rises?
 

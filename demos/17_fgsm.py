@@ -55,8 +55,8 @@ def reference_cnn(say=print):
     """The reference digits CNN: from the cache, or trained here once (announced: it takes a while)."""
     cached = classifier.cache_dir() / f"digits_cnn_v{classifier.CACHE_VERSION}.npz"
     if not cached.exists():
-        say(f"training the reference CNN once ({classifier.recipe('cnn')['epochs']} epochs on the digits, about 20 s "
-            f"on a 2-core CPU; later runs load it from {cached.parent}) ...", flush=True)
+        say(f"training the reference CNN once ({classifier.recipe('cnn')['epochs']} epochs on the digits, "
+            f"{classifier.FIRST_TRAINING['digits']} of CPU; later runs load it from {cached.parent}) ...", flush=True)
     model = classifier.reference_classifier("cnn")
     say(f"reference CNN: test accuracy {100 * model.reference_info['test_accuracy']:.1f}%")
     return model
@@ -119,7 +119,7 @@ if __name__ == "__main__":
 # (a little above the largest ε tested), half a random ε in [0, 0.3]: a model trained at one ε only learns to resist
 # that one step and stays fragile to smaller ones. Then the same attacks again, and the examples made on the
 # undefended CNN, transferred (if those fooled the trained model while its own did not, its gradient would be lying).
-# This cell does it for seed 0: 40 epochs, about 10 s of CPU.
+# This cell does it for seed 0: 40 epochs, with a progress bar and an estimate of what is left.
 
 # %% adversarial training, one seed
 def defend(model, x_train, y_train, x_test, y_test, before, seed, verbose=True, say=print):
@@ -127,11 +127,11 @@ def defend(model, x_train, y_train, x_test, y_test, before, seed, verbose=True, 
     robust = classifier.build("cnn")
     robust.load_state_dict(model.state_dict())  # fine-tune a copy of the reference
     minigan.manual_seed(seed)
-    with lessons.Timer() as timer:
+    with lessons.Timer() as timer, lessons.Bar(f"adversarial fine-tuning, seed {seed}", "batches") as bar:
         history = train_adversarially(robust, x_train, y_train, eps=0.3, epochs=ADV_EPOCHS, lr=ADV_RECIPE["lr"],
                                       batch_size=ADV_RECIPE["batch_size"], alpha=ADV_RECIPE["alpha"], seed=seed,
                                       random_eps=ADV_RECIPE["random_eps"], lr_decay=ADV_RECIPE["lr_decay"],
-                                      verbose=False)
+                                      verbose=False, progress=bar)
     robust_clean = evaluate_attack(robust, x_test, y_test, 0.0)
     say(f"seed {seed}: adversarial fine-tuning, {ADV_EPOCHS} epochs at ε = 0.3 (half at a random ε ≤ 0.3), "
         f"{timer.seconds:.0f} s: J~ {history[0]:.3f} → {history[-1]:.3f}; clean accuracy "
@@ -275,8 +275,9 @@ if __name__ == "__main__":
         trial = classifier.build("cnn")
         trial.load_state_dict(model.state_dict())
         minigan.manual_seed(0)
-        train_adversarially(trial, x_train, y_train, eps=0.3, epochs=ADV_EPOCHS, lr=ADV_RECIPE["lr"],
-                            batch_size=ADV_RECIPE["batch_size"], alpha=ALPHA, seed=0,
-                            random_eps=ADV_RECIPE["random_eps"], lr_decay=ADV_RECIPE["lr_decay"])
+        with lessons.Bar(f"adversarial fine-tuning, alpha {ALPHA}", "batches", verbose=True) as bar:
+            train_adversarially(trial, x_train, y_train, eps=0.3, epochs=ADV_EPOCHS, lr=ADV_RECIPE["lr"],
+                                batch_size=ADV_RECIPE["batch_size"], alpha=ALPHA, seed=0,
+                                random_eps=ADV_RECIPE["random_eps"], lr_decay=ADV_RECIPE["lr_decay"], progress=bar)
         trial_error = evaluate_attack(trial, x_test, y_test, 0.25)["error_rate"]
         print(f"α = {ALPHA}: FGSM error at ε = 0.25 {100 * trial_error:.1f}%")

@@ -134,7 +134,7 @@ def flip_curve(model, real, eps_grid, steps=20, verbose=False, desc="PGD over ε
 
 # %% one attack
 if __name__ == "__main__":
-    _D = digits_gan(steps=GAN_STEPS, seed=SEEDS[0], verbose=True).trainer.D  # training it takes ~40 s of CPU
+    _D = digits_gan(steps=GAN_STEPS, seed=SEEDS[0], verbose=True).trainer.D  # trained here unless cached
     _x = 2.0 * load_digits("test", scale="01")[0][:4] - 1.0
     minigan.manual_seed(0)
     _adv = pgd(_D, _x, np.ones(4, dtype=np.float32), eps=0.1, steps=20, clip=(-1.0, 1.0)).detach().cpu().numpy()

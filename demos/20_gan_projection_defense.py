@@ -68,7 +68,7 @@ if __name__ == "__main__":
     OUT = lessons.cell_out(NAME)  # --out FOLDER from a shell; demos/out/20_gan_projection_defense/ by default
     started = time.perf_counter()
     print(f"the first {N} test digits, ε = {EPS}; a digits DCGAN per seed {SEEDS} (cached by lesson 19, else trained "
-          f"here: about 40 s of CPU each)")
+          f"here, each with its progress)")
 
 
 # %% [markdown]

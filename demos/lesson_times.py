@@ -9,8 +9,12 @@
 
 Each lesson runs as ``python demos/NN_name.py --out TMP`` in a process of its own, from another folder, on this
 checkout's minigan (first on ``PYTHONPATH``, before any installed one), with an empty classifier cache
-(``MINIGAN_CACHE``) unless ``--cache`` names one. Its CPU time is the user and system seconds the kernel counted for
-that process (``os.wait4``), the number ``/usr/bin/time`` prints. On a machine shared with other work the wall time
+(``MINIGAN_CACHE``) unless ``--cache`` names one, and with minigan's modules compiled in the run, as a fresh
+clone's first run compiles them (its ``__pycache__`` folders removed, ``PYTHONDONTWRITEBYTECODE``; NumPy's and the
+standard library's bytecode is installed with them). Entries without ``bytecode`` were measured with minigan's
+bytecode already compiled, a few tenths of a second less. Its CPU time
+is the user and system seconds the kernel counted for that process (``os.wait4``), the number ``/usr/bin/time``
+prints. On a machine shared with other work the wall time
 grows with the load, and so does the CPU time, less but much: the same lesson took more than twice the CPU time at a
 load of 10-13 on 2 cores than on a quiet machine (docs/performance.md, "The lessons' CPU time"). Each entry records,
 besides ``cpu_seconds`` (user + system), ``user_seconds``, ``system_seconds``, ``wall_seconds``, the page faults
@@ -32,6 +36,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,7 +83,12 @@ def measure(command: list[str], cache: str | None, log: Path, lesson_run: bool =
         cache = cache or str(Path(tmp) / "cache")
         cached = sorted(str(f.relative_to(cache)) for f in Path(cache).rglob("*") if f.is_file())
         env = dict(os.environ, MINIGAN_CACHE=cache, OPENBLAS_NUM_THREADS="1",  # and this checkout's minigan, not
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))  # another's
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),  # another's
+                   # and minigan's modules compiled in the run, as in a fresh clone's first run (NumPy's and the
+                   # standard library's come compiled with them): none of its bytecode is kept or read
+                   PYTHONDONTWRITEBYTECODE="1")
+        for compiled in (ROOT / "minigan").rglob("__pycache__"):
+            shutil.rmtree(compiled, ignore_errors=True)
         loads, done = [os.getloadavg()[0]], threading.Event()
 
         def sample():
@@ -102,7 +112,7 @@ def measure(command: list[str], cache: str | None, log: Path, lesson_run: bool =
             "system_seconds": round(usage.ru_stime, 1), "wall_seconds": round(wall, 1),
             "minor_faults": usage.ru_minflt, "load_before": round(loads[0], 1),
             "load_mean": round(sum(loads) / len(loads), 1), "cores": os.cpu_count(), "kernels": kernels(),
-            "cached": cached, "commit": commit(),
+            "cached": cached, "bytecode": "compiled in the run", "commit": commit(),
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 

@@ -33,7 +33,7 @@ from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 from minigan.optim import Adam
-from minigan.progress import Report
+from minigan.progress import Report, check_stop
 from minigan.serialization import load, save
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
@@ -63,7 +63,7 @@ RECIPES_28 = {
 # ``python -m minigan prepare`` moves ahead of a class. Measured: digits 11 s of CPU (demos/lesson_times.json,
 # tests/product/test_stated_numbers.py keeps it), Fashion-MNIST 5:47 (the first ``train dcgan --data
 # fashion-mnist``); MNIST has the same size and recipe.
-FIRST_TRAINING = {"digits": "about 9 s", "fashion-mnist": "about 6 minutes", "mnist": "about 6 minutes"}
+FIRST_TRAINING = {"digits": "about 6 s", "fashion-mnist": "about 6 minutes", "mnist": "about 6 minutes"}
 
 
 def recipe(kind: str = "cnn", dataset: str = "digits") -> dict:
@@ -259,10 +259,14 @@ def _num_classes(model) -> int:
 
 
 def _batches(model, images, batch_size):
-    """Evaluation-mode forward passes in batches: yields (start, batch Tensor on the model's device)."""
+    """Evaluation-mode forward passes in batches: yields (start, batch Tensor on the model's device). A batch of a
+    read-only array (a data set read from a file, shared by every call) is copied, as ``attacks.fgsm._as_input``
+    does: a tensor that shares it would warn about writes nobody makes."""
     device = model.device
     for start in range(0, len(images), batch_size):
-        yield start, Tensor(backend.to_device(images[start:start + batch_size], device))
+        check_stop()  # a stop request (minigan.progress) ends an evaluation here
+        batch = backend.to_device(images[start:start + batch_size], device)
+        yield start, Tensor(batch if getattr(batch.flags, "writeable", True) else batch.copy())
 
 
 # ----------------------------------------------------------------------------- training and scoring
@@ -331,6 +335,7 @@ def fit(model, images, labels, batch_loss, epochs, batch_size, lr, seed=0, lr_de
         model.train()
         running = 0.0
         for x, y in loader:
+            check_stop()  # a stop request (minigan.progress) ends the training here, within a batch
             loss = batch_loss(x.array, y.array, rng)  # a fresh batch (images[idx]) on the host
             opt.zero_grad()
             loss.backward()

@@ -139,15 +139,50 @@ def show(path, alt=None):
     return path
 
 
+# A loop of a lesson that says nothing (``verbose=False``: a seed inside a loop over seeds, a "Try it" cell) still
+# shows its bar once it has run this long: no wait of more than a few seconds without progress and an estimate.
+QUIET_BAR_AFTER = 5.0
+
+
 def progress(iterable, desc: str, verbose: bool = True, total: int | None = None):
-    """``iterable`` with a tqdm progress bar (when ``verbose`` and tqdm is installed), else as it is."""
-    if not verbose:
-        return iterable
+    """``iterable`` with a tqdm progress bar (when tqdm is installed): at once when ``verbose``, else only once the
+    loop has run ``QUIET_BAR_AFTER`` seconds. In a terminal and in a notebook; silent where stderr is not a
+    terminal (a log, a test) unless ``verbose``, and wherever ``TQDM_DISABLE=1``."""
     try:
         from tqdm import tqdm  # the text bar: works in a terminal and in a notebook, no widgets needed
     except ImportError:
         return iterable
-    return tqdm(iterable, desc=desc, total=total, leave=False, mininterval=0.5)
+    if verbose:
+        return tqdm(iterable, desc=desc, total=total, leave=False, mininterval=0.5)
+    return tqdm(iterable, desc=desc, total=total, leave=False, mininterval=0.5, delay=QUIET_BAR_AFTER,
+                disable=False if in_notebook() else None)  # None: off where stderr is not a terminal
+
+
+class Bar:
+    """A progress bar fed by a library function's ``progress(done, total)`` callback (``train_adversarially``,
+    ``train_classifier``): ``with lessons.Bar("fine-tuning, seed 0", "batches") as bar: f(..., progress=bar)``.
+    Shown as ``progress`` shows a quiet loop's (after ``QUIET_BAR_AFTER`` seconds, and never where stderr is not a
+    terminal), unless ``verbose``."""
+
+    def __init__(self, desc: str, unit: str = "it", verbose: bool = False):
+        self.desc, self.unit, self.verbose, self.bar = desc, unit, verbose, None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = progress(None, self.desc, self.verbose, total=total)
+            if not hasattr(self.bar, "update"):  # no tqdm installed
+                return
+            self.bar.unit = self.unit
+        if hasattr(self.bar, "update"):
+            self.bar.update(done - self.bar.n)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None and hasattr(self.bar, "close"):
+            self.bar.close()
+        return False
 
 
 def verdict(outcome: str, why: str, say=print) -> str:
@@ -231,6 +266,8 @@ def main(run, name: str, argv=None) -> dict:
     p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
     p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
     args = p.parse_args([] if in_notebook() else argv)
+    if not in_notebook():
+        say_when_stopped(name, out_dir(name, args.out))
     with Timer() as clock:
         result = run(out_dir=out_dir(name, args.out))
     figures = list(dict.fromkeys(str(v) for k, v in result.items() if k in ("figure", "samples") and v is not None))
@@ -259,7 +296,25 @@ def cell_out(name: str, argv=None) -> Path:
     under ``DIR/NN_name/``; without ``--out``, and in a notebook, under ``default_out()/NN_name/``. Says where."""
     path = output_folder(name, script=argv is None, argv=argv)  # (one home for the --out rule)
     print(f"lesson {name}: figures go to {path}")
+    if argv is None and not in_notebook():
+        say_when_stopped(name, path)
     return path
+
+
+def say_when_stopped(name: str, out) -> None:
+    """A lesson run as a script and stopped with Ctrl-C says so in one line (what it wrote so far, and how to run it
+    again) instead of a traceback through the step it was in; any other error keeps its traceback. (In a notebook
+    the kernel's own interrupt stays as it is.)"""
+    previous = sys.excepthook
+
+    def hook(kind, error, traceback):
+        if issubclass(kind, KeyboardInterrupt):
+            print(f"\nlesson {name}: stopped (Ctrl-C); the figures written so far are in {out}; run it again with: "
+                  f"python demos/{name}.py", file=sys.stderr, flush=True)
+            return
+        previous(kind, error, traceback)
+
+    sys.excepthook = hook
 
 
 def tally(flags) -> str:

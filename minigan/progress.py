@@ -10,13 +10,87 @@ The reference classifiers, the attack lessons' fine-tuned copies and the digits 
 something needs them (seconds on the digits, minutes on Fashion-MNIST); ``python -m minigan prepare`` trains them
 all ahead of a class. The lines go to stderr, so a program's own output stays clean; ``MINIGAN_QUIET=1`` silences
 them. A callback that takes ``(done, total)`` can replace a ``Report`` wherever one is accepted.
+
+The stop request lives here too, the one home of Ctrl-C for long work. A command that must finish a step before
+it stops (``train`` saves a checkpoint at it) runs inside ``StopOnSignal()``: SIGINT, SIGTERM and SIGHUP then say
+at once that the run is stopping and set a request instead of raising mid-step; every long loop of the library
+(a ``Report``'s every call, the classifiers' training and evaluation batches, the attacks' steps) calls
+``check_stop()``, which raises ``Stopped`` (a ``KeyboardInterrupt``) while a request is pending, so a stop takes
+effect within one batch or step wherever the run is, not after the part in progress. Outside ``StopOnSignal``
+(a script, a lesson, a notebook) Ctrl-C raises ``KeyboardInterrupt`` at once, as always, and ``check_stop()`` is a
+no-op.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
+
+# The signal number of the pending stop request (None: none), set by StopOnSignal's handler.
+_requested: list = [None]
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop request (Ctrl-C, SIGTERM or SIGHUP inside ``StopOnSignal``) acted on; ``signum`` is the signal's."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal_name(signum))
+        self.signum = signum
+
+
+def signal_name(signum: int) -> str:
+    """``2`` -> ``'SIGINT'``."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def stop_requested():
+    """The signal number of a pending stop request, or None."""
+    return _requested[0]
+
+
+def check_stop() -> None:
+    """Raise ``Stopped`` if a stop was requested (called inside every long loop; a no-op otherwise)."""
+    if _requested[0] is not None:
+        raise Stopped(_requested[0])
+
+
+class StopOnSignal:
+    """``with StopOnSignal(doing) as stop:`` SIGINT, SIGTERM and SIGHUP set ``stop.signum`` (and the request
+    ``check_stop`` acts on) instead of killing the program mid-step, and say at once, on stderr, that it is
+    ``doing`` so; a second signal raises ``KeyboardInterrupt`` at once. Handlers are set only in the main thread
+    (Python allows them nowhere else); the previous ones come back on exit, and the request is cleared."""
+
+    SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+    def __init__(self, doing: str = "stopping after the step in progress"):
+        self.doing = doing
+        self.signum, self.previous = None, {}
+
+    def _handle(self, signum, frame):
+        if self.signum is not None:
+            raise KeyboardInterrupt  # asked twice: stop now
+        self.signum = _requested[0] = signum
+        again = "Ctrl-C" if signum == signal.SIGINT else signal_name(signum)
+        # os.write, not print: a handler may run in the middle of a print to the same stream
+        os.write(2, f"\nminigan: {signal_name(signum)}: {self.doing} ({again} again stops at once)\n".encode())
+
+    def __enter__(self):
+        _requested[0] = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc):
+        for s, handler in self.previous.items():
+            signal.signal(s, handler)
+        _requested[0] = None
+        return False
 
 
 def clock(seconds: float) -> str:
@@ -45,8 +119,15 @@ class Report:
             print(line, file=self.stream or sys.stderr, flush=True)
 
     def __call__(self, done: int, total: int | None = None) -> None:
-        """``done`` of the ``total`` units are finished (``total``: the one given at the start, when None)."""
+        """``done`` of the ``total`` units are finished (``total``: the one given at the start, when None).
+        A pending stop request ends the work here: says how far it got and that nothing was kept, then
+        raises ``Stopped`` (what a Report follows is saved only when finished, so nothing half-made stays)."""
         self.done, total = int(done), int(total or self.total)
+        if _requested[0] is not None:
+            kept = f"; nothing saved in {self.where}" if self.where else ""
+            self.say(f"  stopped at {100 * self.done / total:.0f}% ({self.done:,}/{total:,} {self.unit}) after "
+                     f"{clock(time.perf_counter() - self.t0)}{kept}: the next use starts it again")
+            raise Stopped(_requested[0])
         now = time.perf_counter()
         gone = now - self.t0
         due = self.first if self.last is None else self.every

@@ -35,6 +35,7 @@ import minigan.functional as F
 from minigan import arguments, autograd
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
+from minigan.progress import check_stop
 from minigan.surface.tensor import Tensor, from_numpy
 
 LOSSES = ("cross_entropy", "bce")
@@ -189,6 +190,7 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
     adv, probs = [], []
     with model.evaluating():
         for start in range(0, len(images), batch_size):
+            check_stop()  # a stop request (minigan.progress) ends the attack here
             x, y = images[start:start + batch_size], labels[start:start + batch_size]
             x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else from_numpy(_as_input(model, x, "evaluate_attack"))
             with no_grad():

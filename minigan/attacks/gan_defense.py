@@ -36,6 +36,7 @@ from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import enable_grad, no_grad
 from minigan.optim import Adam
+from minigan.progress import check_stop
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
@@ -89,6 +90,7 @@ def project(generator, x01, latent_dim, steps=100, restarts=4, lr=0.1):
             z = nn.Parameter(random.randn((n, latent_dim)))
             opt = Adam([z], lr=lr)
             for _ in range(steps):
+                check_stop()  # a stop request (minigan.progress) ends the attack here
                 with enable_grad():
                     err = ((generator(z) - target) ** 2).sum()  # Σᵢ ‖G(zᵢ) − xᵢ‖²: each zᵢ gets its own gradient
                     (z.grad,) = autograd.grad(err, z)  # ∇_z only: G's .grad untouched
@@ -126,6 +128,7 @@ def manifold_attack(classifier, generator, x01, y, z_start, eps, steps=100, lr=0
         z = nn.Parameter(backend.asarray(z_start.astype(np.float32)))
         opt = Adam([z], lr=lr)
         for _ in range(steps):
+            check_stop()  # a stop request (minigan.progress) ends the attack here
             with enable_grad():
                 g01 = (generator(z) + 1.0) / 2.0
                 outside = F.relu((g01 - x_t).abs() - eps)  # how far each pixel of G(z) lies outside the ball
@@ -148,6 +151,7 @@ def bpda_pgd(classifier, projector, x, y, eps, steps=10, step_size=None, clip=(0
     alpha = np.float32(2.5 * eps / steps if step_size is None else step_size)
     x_adv = x.copy()
     for _ in range(steps):
+        check_stop()  # a stop request (minigan.progress) ends the attack here
         u = projector(x_adv)  # the forward pass through the defence
         g = backend.asnumpy(input_gradient(classifier, u, y, who="bpda_pgd").array)  # ∂J/∂u, used as ∂J/∂x
         x_adv = project_ball(x_adv + alpha * np.sign(g).astype(np.float32), x, eps, clip)

@@ -41,6 +41,7 @@ import minigan.functional as F
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
 from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
+from minigan.progress import check_stop
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
@@ -166,6 +167,7 @@ def bim(model, x, y=None, eps=0.1, step_size=None, steps=10, clip=(0.0, 1.0), ta
         y = predicted_labels(model, x)
     x_adv = x.copy()  # X'_0 = X
     for _ in range(steps):
+        check_stop()  # a stop request (minigan.progress) ends the attack here
         x_adv = project(_sign_step(model, x_adv, y, step_size, targeted, loss, who), x, eps, clip)
     return from_numpy(x_adv)
 
@@ -209,6 +211,7 @@ def pgd(model, x, y=None, eps=0.1, step_size=None, steps=10, random_start=True, 
             noise = random.rand(x.shape, dtype=x.dtype, xp=xp) * x.dtype.type(2 * eps) - x.dtype.type(eps)
             x_adv = project(x + noise, x, eps, clip)
         for _ in range(steps):
+            check_stop()  # a stop request (minigan.progress) ends the attack here
             x_adv = project(_sign_step(model, x_adv, y, step_size, targeted, loss, who), x, eps, clip)
         if restarts == 1:
             return from_numpy(x_adv)

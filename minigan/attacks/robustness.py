@@ -27,6 +27,7 @@ from minigan.attacks.iterative import pgd
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
+from minigan.progress import check_stop
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
@@ -41,6 +42,7 @@ def predict(model, images, batch_size=500):
     out = []
     with model.evaluating(), no_grad():
         for start in range(0, len(images), batch_size):
+            check_stop()  # a stop request (minigan.progress) ends the attack here
             x = _as_input(model, images[start:start + batch_size], "predict")
             out.append(backend.asnumpy(F.softmax(model(from_numpy(x)), axis=1).array).argmax(axis=1))
     return np.concatenate(out)
@@ -57,6 +59,7 @@ def attack_images(model, images, labels, attack, eps, steps=40, restarts=1, batc
     labels = labels.array if isinstance(labels, Tensor) else labels
     out = []
     for start in range(0, len(images), batch_size):
+        check_stop()  # a stop request (minigan.progress) ends the attack here
         x, y = images[start:start + batch_size], labels[start:start + batch_size]
         if attack == "fgsm":
             x_adv = fgsm(model, x, y, eps)
@@ -68,14 +71,15 @@ def attack_images(model, images, labels, attack, eps, steps=40, restarts=1, batc
     return np.concatenate(out)
 
 
-def robustness_table(models, images, labels, eps_list, restarts=5, seed=0, verbose=False):
+def robustness_table(models, images, labels, eps_list, restarts=5, seed=0, verbose=False, progress=None):
     """Accuracy of every model, clean and under every attack at every ε: a nested dict of host floats.
 
     models : {name: model}; every transfer attack uses PGD-40 x' made on each OTHER model
              (``transfer_from`` lists each source; ``transfer`` is the worst of them).
     Returns {name: {"clean": acc, "eps": {"0.1": {"fgsm": acc, "pgd10": acc, "pgd40": acc,
     "transfer": acc, "transfer_from": {source: acc}}}}, "seconds": total} and, under "_adversarial",
-    the PGD-40 test sets by model and ε (for figures; not JSON).
+    the PGD-40 test sets by model and ε (for figures; not JSON). ``progress(done, total)``, when given, is called
+    after each model's attacks at each ε (a ``minigan.progress.Report`` says how long is left).
     """
     eps_list = [check_eps(e, "robustness_table") for e in eps_list]
     if not isinstance(models, dict) or not models:
@@ -97,6 +101,8 @@ def robustness_table(models, images, labels, eps_list, restarts=5, seed=0, verbo
             table[name]["eps"][key] = row
             say(f"  eps={key:<5} {name:<14} FGSM {100 * row['fgsm']:5.1f}%  PGD-10 {100 * row['pgd10']:5.1f}%  "
                 f"PGD-40x{restarts} {100 * row['pgd40']:5.1f}%", flush=True)
+            if progress is not None:
+                progress(len(strongest), len(eps_list) * len(models))
         for name, model in models.items():  # black box: x' made on another model
             row = table[name]["eps"][key]
             row["transfer_from"] = {src: accuracy(model, strongest[(src, key)], labels)

@@ -30,6 +30,8 @@ Same seed, same backend: same numbers.
 
 from __future__ import annotations
 
+import shlex
+import sys
 import time
 
 import minigan.arguments as arguments
@@ -44,12 +46,14 @@ from minigan.attacks.recipes import (
     clean_classifier,
     robust_models,
 )
+from minigan.classifier import cache_dir
 from minigan.cli import summary
 from minigan.cli.outputs import check_cache
 from minigan.cli.runfolder import RunFolder
 from minigan.data import MAX_CLASSES, load_image_dataset
 from minigan.engine import backend
 from minigan.engine.backend import np
+from minigan.progress import Report, StopOnSignal, Stopped, signal_name
 from minigan.surface import random
 
 DATA_HELP = ("digits (bundled 8x8), fashion-mnist, mnist ($MINIGAN_DATA/mnist) or idx:PATH "
@@ -76,6 +80,24 @@ def add_parser(subparsers, name):
 
 
 # ----------------------------------------------------------------------------- shared
+def stoppable(run):
+    """``run(args)`` under a stop request (``minigan.progress.StopOnSignal``): Ctrl-C, SIGTERM or SIGHUP end it
+    within a batch or an attack step, saying so at once; a model finished before stays cached, nothing of a
+    half-trained one is kept, nothing is written in --out (its files are written at the end)."""
+    def stopping(args) -> int:
+        with StopOnSignal("stopping within a batch") as stop:
+            try:
+                return run(args)
+            except Stopped as e:
+                print(f"minigan: {signal_name(e.signum)}: stopped; nothing written in {args.out!r}; the models "
+                      f"already trained stay cached in {cache_dir()}; go on with: "
+                      f"{shlex.join(['python', '-m', 'minigan', *sys.argv[1:]])}",
+                      file=sys.stderr, flush=True)
+                return 128 + (stop.signum or e.signum)
+    stopping.__doc__ = run.__doc__
+    return stopping
+
+
 def load_data(spec: str, who: str, limit=None):
     """(x_train, y_train, x_test, y_test, num_classes), pixels in [0, 1]; ``limit`` keeps the first N of each."""
     try:
@@ -130,7 +152,7 @@ def _fgsm_parser(subparsers):
                         "a rate below the one the clean model was trained at moves it less from its clean optimum")
     p.add_argument("--limit", type=int, default=None, help="use only the first N train and test images (quick runs)")
     p.add_argument("--backend", choices=("numpy", "cupy"), default=None, help="array backend (default: numpy)")
-    p.set_defaults(run=run_fgsm)
+    p.set_defaults(run=stoppable(run_fgsm))
     return p
 
 
@@ -261,7 +283,7 @@ def _attack_parser(subparsers):
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--force", action="store_true", help="replace the results of an earlier run in --out")
     p.add_argument("--backend", choices=("numpy", "cupy"), default=None, help="array backend (default: numpy)")
-    p.set_defaults(run=run_attack)
+    p.set_defaults(run=stoppable(run_attack))
     return p
 
 
@@ -286,8 +308,11 @@ def _attack(args, out: RunFolder, eps_list) -> int:
     models = {"undefended": clean, **{name: m for name, (m, _, _) in trained.items()}}
     print(f"attacking {len(x_test)} test images at eps {', '.join(f'{e:g}' for e in eps_list)} "
           f"(PGD-40 with {args.restarts} restarts) ...", flush=True)
+    report = Report(f"attacking {len(models)} models at {len(eps_list)} eps (FGSM, PGD-10, PGD-40)",
+                    len(models) * len(eps_list), unit="models x eps")
     table = robustness.robustness_table(models, x_test, y_test, eps_list, restarts=args.restarts, seed=args.seed,
-                                        verbose=True)
+                                        verbose=True, progress=report)
+    report.close()
     metrics = {"data": args.data, "model": args.model, "seed": args.seed, "backend": backend.backend_name(),
                "n_train": len(x_train), "n_test": len(x_test), "eps": eps_list, "train_eps": args.train_eps,
                "restarts": args.restarts, "step_size": "2.5 * eps / steps",

@@ -18,6 +18,7 @@ limit into a one-line error with exit code 2 instead of a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 
@@ -36,6 +37,33 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        """argparse's, but an unknown option is reported by the subcommand it was given to (``train --stesp 100``:
+        ``python -m minigan train: ... did you mean --steps?``, see ``train --help``), not by the top level."""
+        args, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self
+            while True:  # down to the (sub)subcommand given: ``exercises start --bad`` is exercises start's
+                chosen = [a.choices[getattr(args, a.dest)] for a in parser._actions
+                          if isinstance(a, argparse._SubParsersAction) and getattr(args, a.dest, None) in a.choices]
+                if not chosen:
+                    break
+                parser = chosen[0]
+            parser.error(unknown_arguments(parser, extras))
+        return args
+
+
+def unknown_arguments(parser: argparse.ArgumentParser, extras: list) -> str:
+    """``unrecognized arguments: --stesp 100 (did you mean --steps?)``: argparse's words, and the closest option."""
+    options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
+    said = f"unrecognized arguments: {' '.join(extras)}"
+    for word in extras:
+        if word.startswith("-"):
+            close = difflib.get_close_matches(word.split("=", 1)[0], options, n=1, cutoff=0.75)
+            if close:
+                return f"{said} (did you mean {close[0]}?)"
+    return said
 
 
 THREADS_HELP = (
@@ -91,8 +119,9 @@ def main(argv=None) -> int:
         keep_freed_memory()  # this process is minigan's: let malloc keep freed arrays for the next (minigan/process.py)
         return int(args.run(args) or 0)
     except KeyboardInterrupt:  # a second Ctrl-C (train stops after the step on the first), or before training
-        print("minigan: interrupted; files already written stay (train: its last periodic checkpoint.npz, "
-              "which the same command with --resume continues)", file=sys.stderr)
+        print("minigan: interrupted at once; files already written stay (train: its last periodic checkpoint.npz, "
+              "which the same command with --resume continues; prepare and the attacks: the models finished before, "
+              "in the cache, which the same command loads)", file=sys.stderr)
         return 130
     except MemoryError:  # the last resort: the options' bounds catch the usual cases up front
         print("minigan: error: out of memory; try a smaller --batch-size, --data or model", file=sys.stderr)

@@ -7,17 +7,19 @@
 Each part is trained once with a fixed seed and recipe and cached in ``$MINIGAN_CACHE`` (or
 ``~/.cache/minigan``): a later lesson, ``train`` run or attack loads it instead of training it with the student
 waiting. Each says what it trains, how far it got and about how long is left (``minigan.progress``). A data set
-that is not installed is skipped with how to get it.
+that is not installed is skipped with how to get it. Ctrl-C (or SIGTERM) stops the part in progress within a batch:
+the parts finished stay cached, the one in progress is not kept, and the line printed says how to go on.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from minigan import classifier
 from minigan.cli.outputs import check_cache
-from minigan.progress import clock
+from minigan.progress import StopOnSignal, Stopped, clock, signal_name
 
 
 def _reference(dataset):
@@ -87,14 +89,24 @@ def run(args) -> int:
         return 0
     check_cache("prepare")  # before any training: a cache it cannot write would lose the training
     t0 = time.perf_counter()
-    for name in names:
-        what, who, make = PARTS[name]
-        print(f"\n{name}: {what} (for {who})", flush=True)
-        try:
-            where, cached = make()
-        except FileNotFoundError as e:
-            print(f"  skipped: {e}")
-            continue
-        print(f"  {'already there' if cached else 'ready'}: {where}", flush=True)
+    ready = []
+    with StopOnSignal("stopping the part in progress within a batch; the parts finished stay cached"):
+        for name in names:
+            what, who, make = PARTS[name]
+            print(f"\n{name}: {what} (for {who})", flush=True)
+            try:
+                where, cached = make()
+            except FileNotFoundError as e:
+                print(f"  skipped: {e}")
+                continue
+            except Stopped as e:  # the part in progress is saved only when finished: nothing half-made stays
+                left = names[names.index(name):]
+                print(f"minigan: {signal_name(e.signum)}: stopped during {name} after "
+                      f"{clock(time.perf_counter() - t0)}; ready: {', '.join(ready) or 'none'}; not yet: "
+                      f"{', '.join(left)}; go on with: python -m minigan prepare --only {' '.join(left)}",
+                      file=sys.stderr, flush=True)
+                return 128 + e.signum
+            ready.append(name)
+            print(f"  {'already there' if cached else 'ready'}: {where}", flush=True)
     print(f"\nprepared in {clock(time.perf_counter() - t0)}; everything is in {classifier.cache_dir()}")
     return 0

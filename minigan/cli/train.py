@@ -27,9 +27,12 @@ The loop itself (steps, evaluations, checkpoints, the stop at a NaN, ``--resume`
 and the run folder around it.
 
 Training stops at the first NaN/inf loss with a clear message; the last good checkpoint stays.
-SIGINT (Ctrl-C), SIGTERM or SIGHUP end the run after the step in progress: it saves a checkpoint at
-that step, prints the command that resumes it, and exits with 128 + the signal's number (130, 143,
-129). A second Ctrl-C stops at once (the last periodic checkpoint stays).
+SIGINT (Ctrl-C), SIGTERM or SIGHUP end the run after the step in progress (``minigan.progress.StopOnSignal``:
+it says so at once): it saves a checkpoint at that step, prints the command that resumes it, and exits with
+128 + the signal's number (130, 143, 129). A request that comes during an evaluation, or while the reference
+CNN an evaluation needs trains on first use (minutes on Fashion-MNIST), stops that within a batch: the
+checkpoint keeps the last step, and the CNN, saved only when finished, trains again on the next use.
+A second Ctrl-C stops at once (the last periodic checkpoint stays).
 
 The learning-rate schedule (recipes with lr_decay: linear from lr to lr/100) is laid over the
 --steps of the run that started the checkpoint, and ``--resume`` keeps it. So ``--resume`` with the
@@ -44,9 +47,7 @@ from __future__ import annotations
 import json
 import math
 import shlex
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -58,7 +59,15 @@ from minigan.cli.runfolder import RunFolder, read_text
 from minigan.engine import backend
 from minigan.gans.gan import DEFAULT_LOSS, LOSSES, PRIORS, generator_loss_row
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
-from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, read_checkpoint, windowed_losses
+from minigan.gans.training import (
+    CheckpointError,
+    Diverged,
+    TrainingLoop,
+    read_checkpoint,
+    weights_finite,
+    windowed_losses,
+)
+from minigan.progress import StopOnSignal, Stopped, signal_name
 from minigan.serialization import save
 from minigan.surface import random
 
@@ -263,6 +272,9 @@ class Progress:
             return
         if self.bar is not None:
             self.bar.write(line, file=sys.stderr)
+            # the evaluation's time (and the first one's training of the reference CNN, minutes on Fashion-MNIST)
+            # is not a step's: left in, the bar's rate would foretell 49 minutes for a run of two
+            self.bar.unpause()
         else:
             print(line, file=sys.stderr, flush=True)
 
@@ -360,31 +372,6 @@ def _resume(exp, ckpt_path: Path, steps: int, eval_every, checkpoint_every) -> T
         raise ValueError(f"train --resume: {e}{hint}") from None
 
 
-class _StopOnSignal:
-    """``with _StopOnSignal() as stop:`` SIGINT, SIGTERM and SIGHUP set ``stop.signum`` instead of
-    killing the run mid-step, so the loop can finish the step and save it; a second signal stops at once."""
-
-    SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
-
-    def __init__(self):
-        self.signum, self.previous = None, {}
-
-    def _handle(self, signum, frame):
-        if self.signum is not None:
-            raise KeyboardInterrupt  # asked twice: stop now, the last periodic checkpoint stays
-        self.signum = signum
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():  # Python allows handlers only there
-            self.previous = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
-        return self
-
-    def __exit__(self, *exc):
-        for s, handler in self.previous.items():
-            signal.signal(s, handler)
-        return False
-
-
 def _resume_command(args, out_dir: Path, steps: int) -> str:
     """The command line that continues this run from its checkpoint."""
     words = ["python", "-m", "minigan", "train", args.algorithm, "--data", args.data, "--seed", str(args.seed),
@@ -416,6 +403,16 @@ def run(args) -> int:
     _check_applies(args, algorithm)
     out_dir = _out_dir(args)
     check_folder(out_dir, "train: --out", "give --out a folder you can write")
+    with StopOnSignal("stopping after the step in progress, with a checkpoint at it") as stop:
+        try:
+            return _build_and_train(args, algorithm, out_dir, stop)
+        except Stopped as e:  # before the run had a step to keep (its data loading, or a refusal to start)
+            print(f"minigan: {signal_name(e.signum)}: stopped before the first step; nothing written in "
+                  f"{str(out_dir)!r}; run the same command again to start", file=sys.stderr, flush=True)
+            return 128 + e.signum
+
+
+def _build_and_train(args, algorithm, out_dir, stop) -> int:
     if not _is_2d(args.data):  # image metrics judge with the reference CNN, trained into the cache on first use
         check_cache("train")
     if args.backend is not None:
@@ -431,7 +428,7 @@ def run(args) -> int:
                          f"got {args.algorithm} on {args.data!r}")
     with RunFolder(out_dir, "train", RUN_FILES, force=args.force, resume=args.resume,
                    describe=_describe_run) as folder:  # one run at a time writes into out_dir
-        return _train(args, exp, folder)
+        return _train(args, exp, folder, stop)
 
 
 def _describe_run(out_dir: Path):
@@ -447,7 +444,7 @@ def _describe_run(out_dir: Path):
         return None  # the folder names what it holds
 
 
-def _train(args, exp, folder: RunFolder) -> int:
+def _train(args, exp, folder: RunFolder, stop: StopOnSignal) -> int:
     """The run: minigan.gans.training's loop, with a progress bar, signals and the run folder around it."""
     out_dir = folder.path
     ckpt_path = out_dir / "checkpoint.npz"
@@ -492,27 +489,35 @@ def _train(args, exp, folder: RunFolder) -> int:
         folder.write("checkpoint.npz", lambda path: save(state, path))  # --force: the old run goes now
         last_good[0] = step
 
+    def stopped(signum):
+        """The run ends at loop.step, kept in a checkpoint (one is written there unless it is the last one)."""
+        name = signal_name(signum)
+        if last_good[0] != loop.step and loop.step > start and weights_finite(exp.trainer):  # (never a NaN kept)
+            on_checkpoint(loop.step)
+        write_metrics({}, f"stopped by {name} at step {loop.step}", time.perf_counter() - t0)
+        progress.close()
+        kept = (f"kept {str(ckpt_path)!r} (step {last_good[0]}); resume with: "
+                f"{_resume_command(args, out_dir, steps)}" if last_good[0] is not None else
+                "no checkpoint was written yet; run the same command again")
+        print(f"minigan: {name}: stopped at step {loop.step} of {steps}; {kept}", file=sys.stderr, flush=True)
+        return 128 + signum
+
     t0 = time.perf_counter()
     try:
-        with _StopOnSignal() as stop:
-            try:
-                loop.run(on_step, on_eval, on_checkpoint, stop=lambda: stop.signum is not None)
-            except Diverged as e:
-                if folder.keeps_old_run:  # --force before a first checkpoint: the old run stays whole
-                    kept = f"the run that was in {str(out_dir)!r} is kept as it was"
-                else:
-                    write_metrics({}, f"diverged at step {e.step}", time.perf_counter() - t0)
-                    kept = (f"the last good checkpoint (step {last_good[0]}) is {str(ckpt_path)!r}"
-                            if last_good[0] is not None else "no checkpoint was written yet")
-                raise RuntimeError(f"{e}; {kept}; try a smaller --lr") from None
-            if loop.stopping:
-                name = signal.Signals(stop.signum).name
-                write_metrics({}, f"stopped by {name} at step {loop.step}", time.perf_counter() - t0)
-                progress.close()
-                print(f"minigan: {name}: stopped at step {loop.step} of {steps}; kept {str(ckpt_path)!r} (step "
-                      f"{loop.step}); resume with: {_resume_command(args, out_dir, steps)}", file=sys.stderr,
-                      flush=True)
-                return 128 + stop.signum
+        try:
+            loop.run(on_step, on_eval, on_checkpoint, stop=lambda: stop.signum is not None)
+        except Diverged as e:
+            if folder.keeps_old_run:  # --force before a first checkpoint: the old run stays whole
+                kept = f"the run that was in {str(out_dir)!r} is kept as it was"
+            else:
+                write_metrics({}, f"diverged at step {e.step}", time.perf_counter() - t0)
+                kept = (f"the last good checkpoint (step {last_good[0]}) is {str(ckpt_path)!r}"
+                        if last_good[0] is not None else "no checkpoint was written yet")
+            raise RuntimeError(f"{e}; {kept}; try a smaller --lr") from None
+        except Stopped as e:  # during an evaluation (or the reference CNN it trains on first use): the step stays
+            return stopped(e.signum)
+        if loop.stopping:
+            return stopped(stop.signum)
     except KeyboardInterrupt:  # asked twice: stopped at once, mid-step; the last periodic checkpoint stays
         progress.close()
         kept = (f"kept {str(ckpt_path)!r} (step {last_good[0]}); resume with: "
@@ -533,7 +538,8 @@ def _train(args, exp, folder: RunFolder) -> int:
     if animation is not None and len(animation.frames) > 1:
         written += folder.write("training.gif", lambda path: animation.save(path, title=f"{args.algorithm} on "
                                                                                         f"{args.data}"))
-    print(f"{args.algorithm} on {args.data}, seed {args.seed}: {loop.step} steps in {seconds:.1f} s")
+    ran = f"{loop.step - start:,} steps" + (f" (steps {start + 1:,} to {loop.step:,})" if start else "")
+    print(f"{args.algorithm} on {args.data}, seed {args.seed}: {ran} in {seconds:.1f} s")
     print(_final_report(exp, final, loop.schedule_steps))
     kept = ["checkpoint.npz"] if start < steps else []  # a finished run resumed at its own step trains nothing
     print(f"wrote {', '.join(['metrics.json', *written, *kept])} in {out_dir}")

@@ -146,7 +146,11 @@ class TrainingLoop:
     def run(self, on_step=None, on_eval=None, on_checkpoint=None, stop=None) -> int:
         """Steps up to ``steps``; the last step taken. After each step: ``on_step(step, losses)``, then at an
         evaluation ``on_eval(record)``, then where a checkpoint is due ``on_checkpoint(step)``. ``stop()``,
-        asked once after each step, ends the run after that step, with a checkpoint at it."""
+        asked once after each step, ends the run after that step, with a checkpoint at it. A run resumed from a
+        checkpoint written while its step's evaluation was under way (a stop request) takes that evaluation first."""
+        if self.evaluating and self.step > 0 and self.eval_due(self.step) and not (
+                self.evals and self.evals[-1]["step"] == self.step):
+            self.evaluate_if_due(self.step)
         for step in range(self.step + 1, self.steps + 1):
             out = self.take_step(stop)
             if on_step:

@@ -78,3 +78,22 @@ def test_a_nan_loss_stops_the_loop_naming_the_step():
     with pytest.raises(Diverged, match=r"training diverged at step \d+ \(") as caught:
         loop.run()
     assert caught.value.step == loop.step and len(loop.history["step"]) == loop.step - 1
+
+
+def test_a_run_stopped_during_an_evaluation_takes_it_when_resumed():
+    """A stop request during step 2's evaluation (``minigan.progress.Stopped``, from the reference classifier's
+    first training, say) leaves the run at step 2 without its evaluation; the resumed run takes it first."""
+    from minigan.gans.training import TrainingLoop
+    from minigan.progress import Stopped
+
+    exp = build_experiment("gan", "ring:4", seed=0, batch_size=16)
+    loop = TrainingLoop(exp, steps=4, eval_every=2)
+    real = exp.evaluate
+    exp.evaluate = lambda: (_ for _ in ()).throw(Stopped(2))
+    with pytest.raises(Stopped):
+        loop.run()
+    assert loop.step == 2 and loop.evals == []
+    exp.evaluate = real
+    resumed = TrainingLoop.resume(exp, loop.checkpoint(), 4)
+    resumed.run()
+    assert [e["step"] for e in resumed.evals] == [2, 4]

@@ -148,8 +148,8 @@ def test_training_killed_repeatedly_resumes_to_the_uninterrupted_result(tmp_path
 
 
 def test_sigterm_saves_the_step_in_progress_and_its_resume_command_finishes_the_run(tmp_path):
-    """SIGTERM mid-run: exit 143, a checkpoint at the step in progress (not a periodic one), one line
-    with the resume command; that command finishes the run with the uninterrupted run's numbers."""
+    """SIGTERM mid-run: exit 143, a line at once that it stops, a checkpoint at the step in progress (not a periodic
+    one), one line with the resume command; that command finishes the run with the uninterrupted run's numbers."""
     import json
     import shlex
 
@@ -170,7 +170,9 @@ def test_sigterm_saves_the_step_in_progress_and_its_resume_command_finishes_the_
     err = proc.communicate(timeout=60)[1]
     assert proc.returncode == 143, err
     step = load(out / "checkpoint.npz")["step"]
-    assert 0 < step < 300 and err.count("\n") == 1 and f"stopped at step {step} of 300" in err
+    said = err.strip().splitlines()  # at once that it stops, then where it stopped and how to go on
+    assert len(said) == 2 and said[0].startswith("minigan: SIGTERM: stopping after the step in progress"), err
+    assert 0 < step < 300 and f"stopped at step {step} of 300" in said[1]
     resume = shlex.split(err.split("resume with: ")[1])
     assert resume[:3] == ["python", "-m", "minigan"]
     r = subprocess.run([sys.executable, *resume[1:]], capture_output=True, text=True, timeout=300)

@@ -13,6 +13,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,9 @@ def test_the_labs_text_view_says_what_the_pictures_show(lab, browser, tmp_path):
     until(browser, "return window.lab.frame.step >= 5")
     browser.find_element("id", "describe").click()
     view = browser.find_element("id", "text-view")
-    assert view.get_attribute("aria-live") == "polite"
+    spoken = browser.find_element("id", "text-spoken")  # the copy a screen reader reads out, at most every 5 s
+    assert spoken.get_attribute("aria-live") == "polite" and view.get_attribute("aria-live") is None
+    assert browser.execute_script("return document.getElementById('text-spoken').textContent") == view.text
     text = view.text
     assert text.startswith("Step 5 of 2000") and "gan on ring" in text, text
     assert re.search(r"Losses \(smoothed\): loss_d \d", text), text
@@ -169,3 +172,24 @@ def test_the_lessons_index_has_no_serious_accessibility_violation(browser, tmp_p
     assert axe_violations(browser) == []
     alts = browser.execute_script("return Array.from(document.images).map((i) => i.alt)")
     assert all(len(alt.split()) >= 12 and re.search(r"\d", alt) for alt in alts), alts
+
+
+@needs_browser
+def test_the_run_in_words_and_the_panels_read_one_snapshot(lab, browser):
+    """While the run plays, the words state the step and the measured metrics the panels show at that moment (they
+    lagged by seconds: step 252 in words beside 339 on the counter)."""
+    session, server = lab
+    session.call("reset", settings={"algorithm": "gan", "data": "ring", "steps": 4000, "seed": 2})
+    browser.get(server.url)
+    until(browser, "return window.lab.run !== null && window.lab.frames > 0")
+    session.call("play")
+    until(browser, "return window.lab.frame.step >= 420 && window.lab.eval && !window.lab.eval.estimate", timeout=120)
+    for _ in range(5):
+        step, words, panel = browser.execute_script(  # one read of the page, between two frames
+            "return [document.getElementById('stepno').textContent, document.getElementById('text-view').textContent,"
+            " document.getElementById('eval-step').textContent]")
+        assert words.startswith(f"Step {step} of 4000"), (step, words)
+        measured = re.search(r"Measured at step (\d+)", words)
+        assert measured and panel == f"(step {measured.group(1)})", (panel, words)
+        time.sleep(0.3)
+    session.call("pause")

@@ -25,6 +25,14 @@ def test_op_overhead_writes_valid_json(tmp_path):
     assert not (tmp_path / "bench.json.tmp").exists()  # written atomically
 
 
+def test_nothing_is_written_to_the_current_folder_unasked(tmp_path, monkeypatch, capsys):
+    """``python -m minigan.bench`` wrote bench.json into whatever folder it was run from."""
+    monkeypatch.chdir(tmp_path)
+    assert bench.main(["--only", "op_overhead", "--repeats", "1"]) == 0
+    assert list(tmp_path.iterdir()) == []
+    assert "--json PATH writes them" in capsys.readouterr().out
+
+
 def test_unknown_benchmark_is_refused(tmp_path, capsys):
     assert bench.main(["--only", "nope", "--json", str(tmp_path / "b.json")]) == 2
     assert "unknown benchmark" in capsys.readouterr().err

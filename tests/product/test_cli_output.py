@@ -155,3 +155,31 @@ def test_fgsm_rows_say_which_way_the_transfer_gap_points():
                                                  "adversarially_trained": {"clean_accuracy": 0.9, "attacks": attacks}})}
     assert rows["trained: transferred x', ε=0.05"][3] == "18.0% below its own x': no sign of gradient masking"
     assert rows["trained: transferred x', ε=0.1"][3] == "5.0% above its own x': a sign of gradient masking"
+
+
+def test_a_resumed_run_reports_the_steps_it_ran_itself(tmp_path, capsys):
+    """A run resumed at step 12 of 20 ran 8 steps, not 20 ("3000 steps in 38.6 s" from a run that took 2,372)."""
+    out = tmp_path / "run"
+    assert train(out, "--steps", "12") == 0
+    assert train(out, "--resume") == 0  # to BASE's 20 steps
+    said = [line for line in capsys.readouterr().out.splitlines() if " steps " in line and " in " in line]
+    assert said[-1].endswith(" s") and ": 8 steps (steps 13 to 20) in " in said[-1], said
+
+
+def test_the_bars_estimate_leaves_an_evaluations_time_out(monkeypatch):
+    """The first evaluation of a run on fashion-mnist trains the reference CNN (minutes); counted as the time of
+    the steps before it, it made the bar foretell 48:59 for a run of 20 steps. After an evaluation the bar goes on
+    from where its steps left off."""
+    pytest.importorskip("tqdm")
+    import time
+
+    from minigan.cli.train import Progress
+
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    progress = Progress(0, 20, disable=False)
+    progress.update(1, {"loss_d": 1.0})
+    time.sleep(1.0)  # the evaluation after step 1 (the reference CNN's training)
+    progress.note("step 1/20: ...", "")
+    progress.update(2, {"loss_d": 1.0})
+    assert progress.bar.format_dict["elapsed"] < 0.5  # the second's wait is not the steps' time
+    progress.close()

@@ -384,7 +384,10 @@ def test_the_command_line_refuses_bad_options_in_one_line(capsys):
     assert minigan_main(["lab", "--idle-pause", "0", "--no-open"]) == 2
 
 
-def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path, signame):
+    """Ctrl-C, and SIGTERM alike (a service manager, ``kill``): the lab says it stopped and where the runs are,
+    and ends the server and the training thread (exit 0)."""
     import os
     import signal
     import subprocess
@@ -408,14 +411,16 @@ def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
                                                              "Content-Type": "application/json"})
         assert conn.getresponse().status == 200
         conn.close()
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, signame))
         try:
             code = proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGABRT)
-            raise AssertionError("lab did not stop within 30 s of SIGINT; its threads:\n"
+            raise AssertionError(f"lab did not stop within 30 s of {signame}; its threads:\n"
                                  + proc.communicate(timeout=30)[1]) from None
-        assert code == 0, proc.communicate()[1]  # the server and the training thread both ended
+        err = proc.communicate()[1]
+        assert code == 0, err  # the server and the training thread both ended
+        assert f"minigan lab: {signame}: stopped; the runs you saved are in {str(tmp_path)!r}" in err, err
     finally:
         proc.kill()
         proc.wait()

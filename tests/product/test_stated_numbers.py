@@ -200,3 +200,20 @@ def test_lesson_times_rewrites_every_stated_time_from_a_changed_record():
     assert '"digits": "about 42 s"' in pages["classifier.py"]
     assert "**Run time:** 987 s of CPU" in pages["10_adam_vs_optimistic_adam.py"]
     assert "**Run time:** under 1 s of CPU" in pages["01_autograd_tour.py"]
+
+
+# A time stated anywhere else in a lesson (a comment, a markdown cell, a printed line): "about 20 s", "~40 s of CPU",
+# "10 s of CPU each". Only the "Run time" paragraph states one (from the record); a wait is shown by its progress.
+STRAY_TIME = re.compile(r"(?:about|~|under|takes|took)\s*\d[\d,.]*\s*(?:s|seconds?|minutes?|min)\b"
+                        r"|\d[\d,.]*\s*(?:s|seconds?|minutes?)\s+of\s+CPU")
+
+
+def test_a_lesson_states_no_time_but_its_recorded_one():
+    """Lesson 17 said "about 20 s" and the index "about 9 s" for the same CNN; a fine-tuning "about 10 s of CPU"
+    took 40-60 s. A time in a lesson comes from the record (its Run time paragraph, ``FIRST_TRAINING``) or not at
+    all."""
+    for stem in LESSONS:
+        text = (ROOT / "demos" / f"{stem}.py").read_text(encoding="utf-8")
+        text = re.sub(r"^# \*\*Run time:\*\*.*?(?=^#\s*$|^\s*$)", "", text, flags=re.M | re.S)
+        stray = [m.group(0) for m in STRAY_TIME.finditer(text)]
+        assert not stray, f"{stem} states a time the record does not: {stray}"

@@ -1,5 +1,5 @@
 """Benchmarks: ``python -m minigan.bench [--backend cupy] [--compare torch] [--batch N [N ...]] [--threads N]
-[--json PATH] [--only NAME ...]``.
+[--json PATH] [--only NAME ...]`` (``--json``: also write the results there; without it nothing is written).
 
 Speed targets live here, never in unit tests.  Every figure is a median over repeats after a
 warm-up; with ``--compare torch`` minigan and PyTorch run the *same* workload in the same
@@ -77,7 +77,9 @@ def _import_torch():
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m minigan.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--backend", default="numpy", choices=["numpy", "cupy"])
-    parser.add_argument("--json", default="bench.json", help="where to write the results (JSON)")
+    parser.add_argument("--json", default=None,
+                        help="also write the results (JSON) to this file (default: print them only; nothing is "
+                             "written to the current folder unasked)")
     parser.add_argument("--only", nargs="*", default=None,
                         help=f"a subset of {list(BENCHMARKS)} (default: all but soak)")
     parser.add_argument("--compare", choices=["torch"], default=None,
@@ -105,7 +107,8 @@ def main(argv=None):
         print(f"minigan.bench: unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
         return 2
     try:  # where the results go, before minutes of timing
-        check_file(args.json, "minigan.bench: --json", "give --json a file in a folder you can write")
+        if args.json is not None:
+            check_file(args.json, "minigan.bench: --json", "give --json a file in a folder you can write")
     except (ValueError, OSError) as e:
         print(e, file=sys.stderr)
         return 2
@@ -141,6 +144,9 @@ def main(argv=None):
         results["machine"]["loadavg_end"] = os.getloadavg()
     except OSError:
         pass
+    if args.json is None:
+        print("(the results above are not kept: --json PATH writes them, with the machine and threads, to a file)")
+        return 0
     with atomic_write(args.json, "w") as f:
         json.dump(results, f, indent=2)
     print(f"wrote {args.json}")

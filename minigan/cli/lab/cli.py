@@ -2,12 +2,14 @@
 
 Starts the training thread and a local web server (127.0.0.1 unless ``--host`` says otherwise, with a
 warning), prints the page's address and opens it in the default browser (``--no-open``: only print it).
-Ctrl-C stops the server and the training. Runs are saved to and opened from ``--runs`` (default: runs),
-and from nowhere else.
+Ctrl-C, SIGTERM or SIGHUP stop the server and the training, saying so. Runs are saved to and opened from
+``--runs`` (default: runs), and from nowhere else.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import threading
 import webbrowser
@@ -45,6 +47,25 @@ def _options(p):
                    help="pause the training when no page has watched for this many seconds (default: 15)")
 
 
+@contextlib.contextmanager
+def _term_as_interrupt():
+    """SIGTERM (a service manager, ``kill``, a closed terminal's SIGHUP) stops the lab as Ctrl-C does: said, and
+    the training and the server closed, instead of a silent death."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {n: signal.signal(getattr(signal, n), interrupt) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
+
+
 def run(args) -> int:
     from minigan.cli.lab.server import serve
     from minigan.cli.lab.session import LabSession
@@ -73,9 +94,12 @@ def run(args) -> int:
         if not args.no_open:
             threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
         try:
-            server.serve_forever(poll_interval=0.25)
-        except KeyboardInterrupt:
-            print("minigan lab: stopped", file=sys.stderr)
+            with _term_as_interrupt():
+                server.serve_forever(poll_interval=0.25)
+        except KeyboardInterrupt as e:
+            said = e.args[0] if e.args else "SIGINT"
+            print(f"minigan lab: {said}: stopped; the runs you saved are in {args.runs!r}, where the lab opens them "
+                  "next time", file=sys.stderr, flush=True)
         finally:
             server.server_close()
     finally:

@@ -135,8 +135,9 @@ function showEval(ev) {
 }
 
 // ---------------------------------------------------------------- the run in words (the text view)
-// What the pictures show, in numbers: read by a screen reader (an aria-live region, at most every few
-// seconds and at each new evaluation, so that it is not a stream of interruptions) and by anyone.
+// What the pictures show, in numbers: written at every frame from the frame the panels show (one snapshot: the
+// words never lag the metrics), and read out by a screen reader from a hidden aria-live copy made at most every
+// few seconds and at each new evaluation, so that it is not a stream of interruptions.
 function smoothedLast(key) {
   const raw = lab.losses[key] || [];
   let m = null;
@@ -191,9 +192,10 @@ function describeRun() {
 let lastSpoken = 0, lastEvalStep = null;
 function updateTextView(force) {
   const now = performance.now(), evStep = lab.eval && !lab.eval.estimate ? lab.eval.step : null;
-  if (!force && now - lastSpoken < 5000 && evStep === lastEvalStep && !(lab.frame && !lab.frame.playing)) return;
   const text = describeRun();
   if (text !== $("text-view").textContent) $("text-view").textContent = text;
+  if (!force && now - lastSpoken < 5000 && evStep === lastEvalStep && !(lab.frame && !lab.frame.playing)) return;
+  if (text !== $("text-spoken").textContent) $("text-spoken").textContent = text;
   lastSpoken = now; lastEvalStep = evStep;
 }
 

@@ -124,6 +124,10 @@ class AdversarialTrainer:
             return from_numpy(random.rand((m, self.latent_dim), xp=self.xp) * 2 - 1)  # U[0, 1) → U[−1, 1)
         return from_numpy(random.randn((m, self.latent_dim), xp=self.xp))
 
+    def networks(self) -> tuple:
+        """Every network the trainer trains: G and D."""
+        return self.G, self.D
+
     def sample(self, n: int) -> Tensor:
         """n generated samples G(z), in evaluation mode (batch norm uses its running statistics)."""
         positive_int(f"{type(self).__name__}.sample", "n", n)

@@ -126,10 +126,11 @@ class VAE(LatentTrainer):
         mu, log_sigma = self.encoder(x)
         return Normal(mu, log_sigma.exp())
 
-    def elbo_terms(self, x) -> tuple:
-        """(ELBO, KL, log P(x|z)) per example, shape (N,) each, with one z = μ + σ·ε per example (``rsample``)."""
+    def elbo_terms(self, x, reparameterize: bool = True) -> tuple:
+        """(ELBO, KL, log P(x|z)) per example, shape (N,) each, with one z = μ + σ·ε per example: ``rsample``, or
+        with ``reparameterize=False`` the same draw by ``sample`` (no gradient from log P(x|z) to the encoder)."""
         q = self.posterior(x)                               # Q(z|x)
-        z = q.rsample()                                     # z = μ + σ·ε, ε ~ N(0, I): differentiable in μ, σ
+        z = q.rsample() if reparameterize else q.sample()   # z = μ + σ·ε, ε ~ N(0, I): differentiable in μ, σ
         prior = Normal(q.loc.new_zeros(q.loc.shape), q.loc.new_ones(q.loc.shape))   # P(z) = N(0, I)
         kl = kl_divergence(q, prior).sum(1)                 # KL(Q(z|x) ‖ P(z)), closed form, summed over z
         log_px = self.decoder.log_prob(x, z)                # log P(x|z), one sample

@@ -468,6 +468,27 @@ def test_20_gan_projection_survives_unaware_attacks_and_is_measured_against_awar
     assert r["outcome"] in ("holds", "holds partly")
 
 
+# ----------------------------------------------------------------------------- 21 the VAE, the reparameterization trick
+def test_21_gradient_reaches_mu_and_sigma_through_rsample_and_stops_at_sample_fast(tmp_path):
+    r = load("21_vae_reparameterization").run(steps=100, seeds=(0,), eval_every=50, out_dir=tmp_path, verbose=False)
+    g = r["gradients"]
+    assert g["rsample"]["grad_mu"] > 0 and g["rsample"]["grad_sigma"] > 0 and g["rsample"]["requires_grad"]
+    assert g["sample"] == {"grad_mu": None, "grad_sigma": None, "requires_grad": False}
+    assert g["rsample_is_mu_plus_sigma_eps"] is True
+    t = r["terms_at_start"]  # the closed-form KL is the Monte Carlo mean of log Q(z|x) − log P(z)
+    assert abs(t["kl"] - t["kl_monte_carlo"]) < 4 * t["kl_standard_error"] + 1e-6
+    assert t["elbo"] == pytest.approx(t["log_px"] - t["kl"], rel=1e-5)
+    assert r["final"]["sample"]["kl"]["max"] < 0.05  # no gradient from the reconstruction: the codes collapse
+    assert (tmp_path / "vae.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_21_rsample_climbs_higher_and_keeps_its_codes_on_every_seed(tmp_path):
+    r = load("21_vae_reparameterization").run(out_dir=tmp_path, verbose=False)
+    assert r["outcome"] == "holds" and r["seeds_agreeing"] == 3
+    assert r["elbo_gap"]["min"] > 1.0 and r["final"]["rsample"]["kl"]["min"] > 1.0
+
+
 # ----------------------------------------------------------------------------- any lesson, as a learner runs it
 def test_a_lesson_runs_from_any_folder_and_writes_only_under_its_out_folder(tmp_path):
     """`python demos/NN_name.py --out DIR` from a folder that is not demos/: no import of a helper beside the
@@ -628,6 +649,7 @@ DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
     # a probe every 25, had cost 4.2-5.1 CPU-s here where these take 2.1-2.5)
     "12_mode_collapse": dict(steps=20, seeds=(0,), animate=False),
     "13_input_dropout": dict(steps=20, seeds=(0,)), "14_conditional_gan": dict(steps=20, seeds=(0,)),
+    "21_vae_reparameterization": dict(steps=20, seeds=(0,), eval_every=10),
 }
 
 EVALUATES_DIGITS = {"13_input_dropout"}  # the lessons above whose evaluation reads digits with the reference CNN

@@ -9,9 +9,9 @@
 # another name) the same z carries no gradient back: the encoder hears only the KL term, which it then drives to
 # zero, and the codes say nothing about x.
 #
-# **Where it comes from.** A lecture on deep generative models that sets the latent-variable models trained by
-# the ELBO beside the GAN: in the first, encoder and decoder serve one objective together; in the second, two
-# networks play against each other. The paper: Kingma & Welling 2014, "Auto-Encoding Variational Bayes", Section
+# **Where it comes from.** CS/DS 552, Class 7 (Jacob Whitehill), slide "Generative models": latent-variable models
+# trained by one objective, the ELBO, with encoder and decoder serving it together, set beside the GAN's two networks
+# playing against each other (slide "Generative Adversarial Networks (GANs)"). The paper: Kingma & Welling 2014, "Auto-Encoding Variational Bayes", Section
 # 2.4 (the reparameterization trick) and Algorithm 1.
 #
 # **What this lesson does.** It builds `minigan.gans.VAE` on the bundled 8×8 digits (`build_experiment("vae",

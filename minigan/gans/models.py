@@ -25,7 +25,7 @@ import math
 import minigan.functional as F
 from minigan import nn
 from minigan.distributions import Normal
-from minigan.engine.backend import np
+from minigan.engine import backend
 
 ACTIVATIONS = {"relu": lambda: nn.ReLU(), "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": lambda: nn.Tanh()}
 
@@ -340,7 +340,8 @@ class MLPDecoder(nn.Module):
         self.net = mlp([int(latent_dim), *hidden, _prod(self.out_shape)], activation)
         self.sigma = None if sigma is None else float(sigma)
         if likelihood == "normal" and sigma is None:  # a learned σ starts at a tenth of the data's spread
-            self.log_sigma = nn.Parameter(np.full(self.out_shape, math.log(0.1), dtype=np.float32))
+            xp = backend.active_module()  # on the device the layers are built on
+            self.log_sigma = nn.Parameter(xp.full(self.out_shape, math.log(0.1), dtype=backend.DEFAULT_DTYPE))
 
     def forward(self, z):
         """The logits (bernoulli) or the mean (normal) of P(x|z), shaped (N, *out_shape)."""

@@ -6,6 +6,7 @@ constraint as PyTorch prints it (``GreaterThan(lower_bound=0.0)``).
 
 from __future__ import annotations
 
+from minigan import linalg
 from minigan import toplevel as T
 from minigan.distributions.triangular import is_positive_definite
 
@@ -185,7 +186,7 @@ class _LowerCholesky(Constraint):
     event_dim = 2
 
     def check(self, value):
-        positive_diagonal = (value.diagonal(dim1=-2, dim2=-1) > 0).all(-1)
+        positive_diagonal = (linalg.diagonal(value) > 0).all(-1)
         return _LowerTriangular().check(value) & positive_diagonal
 
 
@@ -194,7 +195,7 @@ class _Square(Constraint):
 
     def check(self, value):
         square = value.shape[-2] == value.shape[-1]
-        return T.full(tuple(value.shape[:-2]), square, dtype=T.bool, device=value.device)
+        return T.full(tuple(value.shape[:-2]), square, device=value.device)  # (a bool fill: a bool tensor)
 
 
 class _Symmetric(_Square):

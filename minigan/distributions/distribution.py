@@ -23,6 +23,7 @@ class Distribution:
 
     has_rsample = False
     has_enumerate_support = False
+    arg_constraints: dict = {}  # parameter name -> the constraint it must satisfy
     _validate_args = __debug__  # on, as PyTorch's, unless Python runs with -O
 
     @staticmethod
@@ -46,8 +47,6 @@ class Distribution:
                 raise ValueError(f"Expected parameter {param} ({type(value).__name__} of shape "
                                  f"{tuple(value.shape)}) of distribution {self!r} to satisfy the constraint "
                                  f"{constraint!r}, but found invalid values:\n{value}")
-
-    arg_constraints: dict = {}
 
     @property
     def batch_shape(self):

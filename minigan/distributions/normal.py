@@ -54,8 +54,8 @@ class Normal(ExponentialFamily):
         """μ + σ·ε for ε ~ N(0, 1).  The randomness is all in ε, drawn apart from the parameters, so the sample is
         a plain differentiable function of μ and σ: ∂x/∂μ = 1, ∂x/∂σ = ε.  (``sample`` draws the same numbers
         under no_grad, so no gradient reaches μ or σ through it.)"""
-        eps = standard_normal(self._extended_shape(sample_shape), self.loc)
-        return self.loc + eps * self.scale
+        eps = standard_normal(self._extended_shape(sample_shape), self.loc)  # the randomness, with no parameter in it
+        return self.loc + eps * self.scale  # a differentiable function of μ and σ: the reparameterization trick
 
     def log_prob(self, value):
         """log p(x) = −(x − μ)² / 2σ² − log σ − log √(2π)."""

@@ -14,7 +14,9 @@ from minigan.engine import backend
 
 
 def cholesky(a):
-    """The lower Cholesky factor of symmetric positive-definite ``a`` (..., n, n)."""
+    """The lower Cholesky factor of symmetric positive-definite ``a`` (..., n, n).  It reads (a + aᵀ)/2, which is a
+    itself: so each off-diagonal pair shares its gradient, as PyTorch's (symmetric) gradient of a Cholesky factor."""
+    a = (a + a.mT) / 2
     n, columns = a.shape[-1], []
     for j in range(n):
         rest = a[..., j:, j]  # (..., n − j): the column from the diagonal down
@@ -45,7 +47,9 @@ def inverse_lower(lower):
 
 
 def is_positive_definite(a):
-    """A boolean tensor: True for each matrix of ``a`` (..., n, n) whose eigenvalues are all positive."""
+    """A boolean tensor: True for each matrix of ``a`` (..., n, n) whose eigenvalues are all positive (an empty
+    matrix has none to fail)."""
+    if a.shape[-1] == 0:
+        return T.full(tuple(a.shape[:-2]), True, device=a.device)
     xp = backend.get_array_module(a.array)
-    return T.tensor(xp.linalg.eigvalsh(a.detach().array).min(-1) > 0) if a.shape[-1] else T.ones(
-        tuple(a.shape[:-2]), dtype=T.bool)
+    return T.tensor(xp.linalg.eigvalsh(a.detach().array).min(-1) > 0)

@@ -3,13 +3,15 @@ the two views of a discrete distribution's parameters (probabilities and logits)
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 from minigan import toplevel as T
 from minigan.engine import backend
+from minigan.engine.grad_mode import enable_grad
 from minigan.surface.tensor import Tensor
 
-__all__ = ["broadcast_all", "clamp_probs", "logits_to_probs", "probs_to_logits"]
+__all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits"]
 
 
 def is_number(value) -> bool:
@@ -58,3 +60,25 @@ def probs_to_logits(probs, is_binary: bool = False):
     """log-odds (binary) or log-probabilities, of probabilities clamped inside (0, 1)."""
     clamped = clamp_probs(probs)
     return T.log(clamped) - T.log1p(-clamped) if is_binary else T.log(clamped)
+
+
+def broadcast_shapes(*shapes):
+    """The shape the given shapes broadcast to (as tensors of those shapes would)."""
+    return T.Size(backend.np.broadcast_shapes(*(tuple(s) for s in shapes)))
+
+
+class lazy_property:
+    """A parameter made from another the first time it is read, then kept on the instance (Bernoulli's logits from
+    its probs): a distribution given one form holds only that one until the other is asked for."""
+
+    def __init__(self, wrapped):
+        self.wrapped = wrapped
+        functools.update_wrapper(self, wrapped)
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        with enable_grad():  # (made inside no_grad, it would otherwise be kept cut from the graph for good)
+            value = self.wrapped(instance)
+        instance.__dict__[self.wrapped.__name__] = value  # the instance's own attribute wins from now on
+        return value

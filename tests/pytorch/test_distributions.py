@@ -16,6 +16,7 @@ torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 import torch.distributions as TD  # noqa: E402
 
 SEEDS = [0, 7, 2**32 + 5]
+DRAWS = ["sample", "rsample"]
 SHAPES = [(), (1,), (5,), (4, 5)]  # sample shapes: with a batch of 3 or 4, on both sides of normal's block of 16
 DTYPES = ["float32", "float64"]
 P = np.random.default_rng(0)
@@ -25,14 +26,48 @@ def _arr(values, dtype):
     return np.asarray(values, dtype=dtype)
 
 
-# name -> (lib, dtype, requires_grad) -> distribution; parameters batched, 3 or 4 distributions
+def _tril(lib, f):
+    return f([[[1.0, 0.0, 0.0], [0.5, 0.8, 0.0], [-0.3, 0.2, 1.5]],
+              [[2.0, 0.0, 0.0], [-1.0, 0.5, 0.0], [0.1, 0.1, 0.3]]])
+
+
+def _cov(lib, f):
+    return f([[[1.0, 0.5, -0.3], [0.5, 0.89, -0.05], [-0.3, -0.05, 2.38]], [[4.0, -2.0, 0.2], [-2.0, 1.25, -0.05],
+                                                                           [0.2, -0.05, 0.11]]])
+
+
+# name -> (build(lib, f): the distribution, f making a parameter tensor from values; whether its samples equal
+# PyTorch's bit for bit, or to a few units of the last place: those that go through log1p (Laplace: NumPy's float32
+# log1p and PyTorch's differ by an ulp now and then), a sigmoid or tanh, or a matrix product)
 CASES = {
-    "Normal": lambda lib, f: lib.distributions.Normal(f([0.3, -1.2, 2.0]), f([0.5, 1.7, 0.9])),
-    "Normal-scalars": lambda lib, f: lib.distributions.Normal(0.5, 2.0),
-    "Normal-broadcast": lambda lib, f: lib.distributions.Normal(f([[0.3], [-1.0]]), f([0.5, 1.7, 0.9])),
+    "Normal": (lambda lib, f: lib.distributions.Normal(f([0.3, -1.2, 2.0]), f([0.5, 1.7, 0.9])), True),
+    "Normal-scalars": (lambda lib, f: lib.distributions.Normal(0.5, 2.0), True),
+    "Normal-broadcast": (lambda lib, f: lib.distributions.Normal(f([[0.3], [-1.0]]), f([0.5, 1.7, 0.9])), True),
+    "Bernoulli": (lambda lib, f: lib.distributions.Bernoulli(f([0.1, 0.5, 0.93])), True),
+    "Bernoulli-logits": (lambda lib, f: lib.distributions.Bernoulli(logits=f([[-2.0, 0.3], [1.5, 0.0]])), True),
+    "Categorical": (lambda lib, f: lib.distributions.Categorical(f([[0.1, 0.5, 0.4], [2.0, 1.0, 1.0]])), True),
+    "Categorical-logits": (lambda lib, f: lib.distributions.Categorical(logits=f([0.3, -1.0, 2.0, 0.0])), True),
+    "OneHotCategorical": (lambda lib, f: lib.distributions.OneHotCategorical(f([[0.1, 0.5, 0.4], [0.2, 0.2, 0.6]])),
+                          True),
+    "Uniform": (lambda lib, f: lib.distributions.Uniform(f([0.0, -1.0, 2.0]), f([1.0, 3.0, 2.5])), True),
+    "Exponential": (lambda lib, f: lib.distributions.Exponential(f([0.5, 2.0, 7.0])), True),
+    "Laplace": (lambda lib, f: lib.distributions.Laplace(f([0.3, -1.2, 2.0]), f([0.5, 1.7, 0.9])), False),
+    "MultivariateNormal-scale_tril": (lambda lib, f: lib.distributions.MultivariateNormal(
+        f([0.5, -1.0, 2.0]), scale_tril=_tril(lib, f)), False),
+    "MultivariateNormal-covariance": (lambda lib, f: lib.distributions.MultivariateNormal(
+        f([[0.5, -1.0, 2.0], [0.0, 0.0, 1.0]]), _cov(lib, f)), False),
+    "MultivariateNormal-precision": (lambda lib, f: lib.distributions.MultivariateNormal(
+        f([0.5, -1.0, 2.0]), precision_matrix=_cov(lib, f)), False),
+    "Independent": (lambda lib, f: lib.distributions.Independent(
+        lib.distributions.Normal(f([[0.3, -1.2], [2.0, 0.0]]), f([0.5, 1.7])), 1), True),
+    "Transformed-affine-exp": (lambda lib, f: lib.distributions.TransformedDistribution(
+        lib.distributions.Normal(f([0.3, -1.2]), f([0.5, 1.7])),
+        [lib.distributions.transforms.AffineTransform(1.0, f([0.5, 2.0])),
+         lib.distributions.transforms.ExpTransform()]), False),
+    "Transformed-sigmoid-tanh": (lambda lib, f: lib.distributions.TransformedDistribution(
+        lib.distributions.Normal(f([0.3, -1.2]), f([0.5, 1.7])),
+        [lib.distributions.transforms.SigmoidTransform(), lib.distributions.transforms.TanhTransform()]), False),
 }
-# values to score: a function of the distribution's library and a sample
-DRAWS = ["sample", "rsample"]
 
 
 def _both(name, dtype, requires_grad=False):
@@ -45,7 +80,7 @@ def _both(name, dtype, requires_grad=False):
             t = lib.tensor(_arr(values, dtype), requires_grad=requires_grad)
             made.append(t)
             return t
-        out.append(CASES[name](lib, f))
+        out.append(CASES[name][0](lib, f))
         leaves.append(made)
     return out, leaves
 
@@ -56,28 +91,29 @@ def _same(ours, theirs, ulps=0, close=False):
     a, b = ours.detach().numpy(), theirs.detach().numpy()
     assert a.shape == b.shape, (a.shape, b.shape)
     assert a.dtype == b.dtype, (a.dtype, b.dtype)
-    if ulps and a.dtype == np.float64:
-        np.testing.assert_allclose(a, b, rtol=ulps * 2.3e-16, atol=0)
-    elif close:
+    if close:
         tolerance = 2e-6 if a.dtype == np.float32 else 1e-13
         np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
+    elif ulps and a.dtype == np.float64:
+        np.testing.assert_allclose(a, b, rtol=ulps * 2.3e-16, atol=0)
     else:
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("draw", DRAWS)
+DISCRETE = {"Bernoulli", "Bernoulli-logits", "Categorical", "Categorical-logits", "OneHotCategorical"}  # no rsample
+
+
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name, draw", [(n, d) for n in CASES for d in DRAWS if d == "sample" or n not in DISCRETE])
 def test_same_seed_same_samples(name, dtype, seed, shape, draw):
     (ours, theirs), _ = _both(name, dtype)
-    if draw == "rsample" and not theirs.has_rsample:
-        pytest.skip("no rsample")
+    assert ours.has_rsample == theirs.has_rsample == (name not in DISCRETE)
     minigan.manual_seed(seed)
     torch.manual_seed(seed)
     x, y = getattr(ours, draw)(shape), getattr(theirs, draw)(shape)
-    _same(x, y, ulps=4)
+    _same(x, y, ulps=4, close=not CASES[name][1])
     _same(minigan.rand(3, dtype=minigan.float64), torch.rand(3, dtype=torch.float64))  # (the stream's place after)
 
 
@@ -90,16 +126,7 @@ def test_values_and_gradients_as_pytorchs(name, dtype):
     with torch.no_grad():
         y = theirs.sample((2,))
     x = minigan.tensor(y.numpy())
-    outs = []
-    for d, v, lib in ((ours, x, minigan), (theirs, y, torch)):
-        results = [d.log_prob(v), d.entropy(), d.mean, d.variance, d.stddev]
-        for method in ("cdf", "icdf", "mode"):
-            try:
-                results.append(getattr(d, method)(v if method == "cdf" else lib.full_like(v, 0.3))
-                               if method != "mode" else d.mode)
-            except NotImplementedError:
-                results.append(None)
-        outs.append(results)
+    outs = [_scores(ours, x, minigan), _scores(theirs, y, torch)]
     for a, b in zip(*outs):
         assert (a is None) == (b is None)
         if a is not None:
@@ -113,6 +140,22 @@ def test_values_and_gradients_as_pytorchs(name, dtype):
               torch.zeros_like(b), close=True)
 
 
+def _scores(d, v, lib):
+    """What a distribution says about a value (None for what it does not have)."""
+    at = lib.full_like(v, 0.3) if not d.event_shape else None
+    scores = [lambda: d.log_prob(v), d.entropy, lambda: d.mean, lambda: d.variance, lambda: d.stddev,
+              lambda: d.mode, lambda: d.cdf(v)] + ([lambda: d.icdf(at)] if at is not None else [])
+    return [_attempt(score) for score in scores]
+
+
+def _attempt(value):
+    """value(), or None where the distribution has no such thing (NotImplementedError, in both libraries)."""
+    try:
+        return value()
+    except NotImplementedError:
+        return None
+
+
 def test_rsample_gradient_as_pytorchs():
     (ours, theirs), (our_leaves, their_leaves) = _both("Normal", "float64", requires_grad=True)
     for d, lib in ((ours, minigan), (theirs, torch)):
@@ -122,10 +165,31 @@ def test_rsample_gradient_as_pytorchs():
         _same(a.grad, b.grad, close=True)
 
 
-KL_PAIRS = {
-    "Normal-Normal": lambda lib, f: (lib.distributions.Normal(f([0.3, -1.2]), f([0.5, 1.7])),
-                                     lib.distributions.Normal(f([1.0, 0.2]), f([2.0, 0.4]))),
-}
+def _pair(p, q):
+    """Two distributions of the CASES above, q's parameters 0.8 times p's."""
+    def build(lib, f):
+        return CASES[p][0](lib, f), CASES[q][0](lib, lambda values: f((np.asarray(values) * 0.8).tolist()))
+    return build
+
+
+KL_PAIRS = {f"{p}|{q}": _pair(p, q) for p, q in [
+    ("Normal", "Normal"), ("Bernoulli", "Bernoulli"), ("Bernoulli-logits", "Bernoulli-logits"),
+    ("Categorical", "Categorical"), ("OneHotCategorical", "OneHotCategorical"), ("Exponential", "Exponential"),
+    ("Laplace", "Laplace"), ("MultivariateNormal-scale_tril", "MultivariateNormal-scale_tril"),
+    ("MultivariateNormal-covariance", "MultivariateNormal-covariance"), ("Independent", "Independent"),
+    ("Exponential", "Normal"), ("Laplace", "Normal"), ("Normal", "Laplace"), ("Normal", "Uniform"),
+    ("Laplace", "Exponential"), ("Normal", "Exponential"), ("Exponential", "Uniform"), ("Laplace", "Uniform")]}
+KL_PAIRS.update({  # pairs whose supports need parameters of their own
+    "Uniform|Uniform": lambda lib, f: (lib.distributions.Uniform(f([0.0, 1.0, -2.0]), f([1.0, 2.0, 0.0])),
+                                       lib.distributions.Uniform(f([-1.0, 1.5, -3.0]), f([2.0, 5.0, 0.5]))),
+    "Uniform|Exponential": lambda lib, f: (lib.distributions.Uniform(f([0.2, -1.0]), f([1.0, 3.0])),
+                                           lib.distributions.Exponential(f([1.5, 0.4]))),
+    "Uniform|Normal": lambda lib, f: (lib.distributions.Uniform(f([0.2, -1.0]), f([1.0, 3.0])),
+                                      lib.distributions.Normal(f([0.5, -1.0]), f([2.0, 0.7]))),
+    "Transformed|Transformed": lambda lib, f: tuple(lib.distributions.TransformedDistribution(
+        lib.distributions.Normal(f(m), f(s)), [lib.distributions.transforms.ExpTransform()])
+        for m, s in (([0.3, -1.2], [0.5, 1.7]), ([1.0, 0.2], [2.0, 0.4]))),
+})
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -140,8 +204,9 @@ def test_kl_divergence_as_pytorchs(pair, dtype):
             return leaves[-1]
         p, q = KL_PAIRS[pair](lib, f)
         kl = lib.distributions.kl_divergence(p, q)
-        kl.sum().backward()
-        results.append((kl, [t.grad for t in leaves]))
+        if kl.requires_grad:
+            lib.where(kl.isfinite(), kl, 0.0).sum().backward()
+        results.append((kl, [t.grad if t.grad is not None else lib.zeros_like(t) for t in leaves]))
     _same(results[0][0], results[1][0], close=True)
     for a, b in zip(results[0][1], results[1][1]):
         _same(a, b, close=True)
@@ -152,26 +217,105 @@ def _message(error):
 
 
 @pytest.mark.parametrize("call", [
-    lambda lib: lib.distributions.Normal(lib.tensor([0.0, 1.0]), lib.tensor([1.0, -1.0])),
-    lambda lib: lib.distributions.Normal(0.0, float("nan")),
-    lambda lib: lib.distributions.Normal(lib.tensor([0.0, float("nan")]), 1.0),
-    lambda lib: lib.distributions.Normal(lib.zeros(2), 1.0).log_prob(lib.zeros(3)),
-    lambda lib: lib.distributions.Normal(lib.zeros(2), 1.0).log_prob(0.5),
-    lambda lib: lib.distributions.Normal(lib.zeros(2), 1.0).cdf(lib.tensor([0.0, float("nan")])),
-    lambda lib: lib.distributions.Normal("a", 1.0),
+    lambda D, lib: D.Normal(lib.tensor([0.0, 1.0]), lib.tensor([1.0, -1.0])),
+    lambda D, lib: D.Normal(0.0, float("nan")),
+    lambda D, lib: D.Normal(lib.tensor([0.0, float("nan")]), 1.0),
+    lambda D, lib: D.Normal(lib.zeros(2), 1.0).log_prob(lib.zeros(3)),
+    lambda D, lib: D.Normal(lib.zeros(2), 1.0).log_prob(0.5),
+    lambda D, lib: D.Normal(lib.zeros(2), 1.0).cdf(lib.tensor([0.0, float("nan")])),
+    lambda D, lib: D.Normal("a", 1.0),
+    lambda D, lib: D.Bernoulli(lib.tensor([0.5, 1.5])),
+    lambda D, lib: D.Bernoulli(0.5, logits=0.0),
+    lambda D, lib: D.Bernoulli(lib.tensor([0.5, 0.2])).log_prob(lib.tensor([1.0, 0.5])),
+    lambda D, lib: D.Categorical(lib.tensor([0.5, -0.2])),
+    lambda D, lib: D.Categorical(lib.tensor(0.5)),
+    lambda D, lib: D.Categorical(logits=lib.tensor([0.5, float("nan")])),
+    lambda D, lib: D.Categorical(lib.tensor([0.5, 0.5])).log_prob(lib.tensor([2])),
+    lambda D, lib: D.OneHotCategorical(lib.tensor([0.5, 0.5])).log_prob(lib.tensor([1.0, 1.0])),
+    lambda D, lib: D.OneHotCategorical(lib.tensor([0.5, 0.5])).log_prob(lib.tensor([1.0, 0.0, 0.0])),
+    lambda D, lib: D.Uniform(lib.tensor([0.0, 1.0]), lib.tensor([1.0, 1.0])),
+    lambda D, lib: D.Uniform(0.0, 1.0).log_prob(lib.tensor(1.5)),
+    lambda D, lib: D.Exponential(lib.tensor([1.0, 0.0])),
+    lambda D, lib: D.Exponential(1.0).log_prob(lib.tensor([-1.0])),
+    lambda D, lib: D.Laplace(0.0, lib.tensor([-1.0])),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2), lib.tensor([[1.0, 2.0], [2.0, 1.0]])),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2), lib.tensor([[1.0, 0.5], [0.0, 1.0]])),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2), scale_tril=lib.tensor([[1.0, 0.5], [0.0, 1.0]])),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2), scale_tril=lib.tensor([[-1.0, 0.0], [0.0, 1.0]])),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2), precision_matrix=-lib.eye(2)),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2)),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2), lib.eye(2), scale_tril=lib.eye(2)),
+    lambda D, lib: D.MultivariateNormal(lib.tensor(0.0), lib.eye(2)),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2), lib.ones(2)),
+    lambda D, lib: D.MultivariateNormal(lib.zeros(2), lib.eye(2)).log_prob(lib.zeros(3)),
+    lambda D, lib: D.Independent(D.Normal(lib.zeros(2), 1.0), 2),
+    lambda D, lib: D.TransformedDistribution(D.Normal(0.0, 1.0), "exp"),
+    lambda D, lib: D.TransformedDistribution(D.Normal(0.0, 1.0), [D.transforms.ExpTransform(), "exp"]),
+    lambda D, lib: D.TransformedDistribution(D.Normal(0.0, 1.0), D.transforms.ExpTransform()).log_prob(
+        lib.tensor(-1.0)),
+    lambda D, lib: D.Distribution.set_default_validate_args(2),
 ])
 def test_refusals_are_pytorchs_value_errors(call):
     with pytest.raises(ValueError) as theirs:
-        call(torch)
+        call(TD, torch)
     with pytest.raises(ValueError) as ours:
-        call(minigan)
+        call(MD, minigan)
     assert _message(ours.value) == _message(theirs.value)
 
 
-def test_the_class_hierarchy_and_reprs_as_pytorchs():
-    for name in ("Normal",):
-        ours, theirs = getattr(MD, name), getattr(TD, name)
-        assert [c.__name__ for c in ours.__mro__[:-1]] == [c.__name__ for c in theirs.__mro__[:-1]]
-    (ours, theirs), _ = _both("Normal", "float32")
+NAMES = ["Distribution", "ExponentialFamily", "Normal", "Bernoulli", "Categorical", "OneHotCategorical", "Uniform",
+         "Exponential", "Laplace", "MultivariateNormal", "Independent", "TransformedDistribution", "Transform",
+         "AffineTransform", "ComposeTransform", "ExpTransform", "IndependentTransform", "SigmoidTransform",
+         "SoftplusTransform", "TanhTransform"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_class_hierarchy_as_pytorchs(name):
+    ours, theirs = getattr(MD, name), getattr(TD, name)
+    own = [c.__name__ for c in ours.__mro__ if c.__module__.startswith("minigan")]
+    assert own == [c.__name__ for c in theirs.__mro__ if c.__module__.startswith("torch")]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_reprs_shapes_and_expand_as_pytorchs(name):
+    (ours, theirs), _ = _both(name, "float32")
     assert _message(repr(ours)) == _message(repr(theirs))
-    assert repr(MD.constraints.positive) == repr(TD.constraints.positive)
+    assert (tuple(ours.batch_shape), tuple(ours.event_shape)) == (tuple(theirs.batch_shape), tuple(theirs.event_shape))
+    assert _message(repr(ours.support)) == _message(repr(theirs.support))
+    wide = (4,) + tuple(theirs.batch_shape)
+    a, b = ours.expand(wide), theirs.expand(wide)
+    assert (tuple(a.batch_shape), tuple(a.event_shape)) == (tuple(b.batch_shape), tuple(b.event_shape))
+    minigan.manual_seed(2)
+    torch.manual_seed(2)
+    _same(a.sample((2,)), b.sample((2,)), ulps=4, close=not CASES[name][1])
+    assert ours.has_enumerate_support == theirs.has_enumerate_support
+    if theirs.has_enumerate_support:
+        for expand in (True, False):
+            _same(ours.enumerate_support(expand), theirs.enumerate_support(expand))
+
+
+@pytest.mark.parametrize("name", ["ExpTransform", "SigmoidTransform", "TanhTransform", "SoftplusTransform",
+                                  "AffineTransform", "ComposeTransform"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_transforms_as_pytorchs(name, dtype):
+    """The map, its inverse and log|J|, with gradients, and the transform's repr."""
+    outs = []
+    for lib, D in ((minigan, MD), (torch, TD)):
+        t = _transform(name, lib, D.transforms, dtype)
+        x = lib.tensor(_arr([-1.5, 0.7], dtype), requires_grad=True)
+        y = t(x)
+        ladj = t.log_abs_det_jacobian(x, y)
+        back = t.inv(y)
+        (y.sum() + ladj.sum() * 2 + back.sum() * 3).backward()
+        outs.append((repr(t), y, ladj, back, x.grad))
+    assert _message(outs[0][0]) == _message(outs[1][0])
+    for a, b in zip(outs[0][1:], outs[1][1:]):
+        _same(a, b, close=True)
+
+
+def _transform(name, lib, transforms, dtype):
+    if name == "AffineTransform":
+        return transforms.AffineTransform(lib.tensor(_arr([0.5, -1.0], dtype)), -2.0)
+    if name == "ComposeTransform":
+        return transforms.ComposeTransform([transforms.AffineTransform(1.0, 0.5), transforms.SigmoidTransform()])
+    return getattr(transforms, name)()

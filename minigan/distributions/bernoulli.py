@@ -1,0 +1,88 @@
+"""Bernoulli(probs | logits): 1 with probability p, else 0.
+
+    log p(x) = x log p + (1 − x) log(1 − p) = −BCE_with_logits(logit, x)
+    entropy  = −p log p − (1 − p) log(1 − p)
+Samples are discrete, so there is no rsample: no gradient reaches p through a 0 or a 1.
+"""
+
+from __future__ import annotations
+
+import math
+
+from minigan import functional as F
+from minigan import toplevel as T
+from minigan.distributions import constraints
+from minigan.distributions.exp_family import ExponentialFamily
+from minigan.distributions.utils import broadcast_all, is_number, lazy_property, logits_to_probs, probs_to_logits
+from minigan.engine.grad_mode import no_grad
+
+__all__ = ["Bernoulli"]
+
+
+class Bernoulli(ExponentialFamily):
+    """Bernoulli(probs=None, logits=None, validate_args=None): give exactly one of probs (in [0, 1]) or logits."""
+
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.boolean
+    has_enumerate_support = True
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        given = probs if probs is not None else logits
+        if probs is not None:
+            (self.probs,) = broadcast_all(probs)
+        else:
+            (self.logits,) = broadcast_all(logits)
+        self._param = self.probs if probs is not None else self.logits
+        super().__init__(() if is_number(given) else self._param.size(), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        shape = tuple(batch_shape)
+        kept = {k: self.__dict__[k].expand(shape) for k in ("probs", "logits") if k in self.__dict__}
+        new = self._expanded(Bernoulli, shape, _instance, **kept)
+        new._param = kept.get("logits", kept.get("probs"))
+        return new
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self):
+        return self._param.size()
+
+    @property
+    def mean(self):
+        return self.probs
+
+    @property
+    def mode(self):
+        mode = (self.probs >= 0.5).to(dtype=self.probs.dtype)
+        return T.where(self.probs == 0.5, math.nan, mode)  # (a tie has no mode)
+
+    @property
+    def variance(self):
+        return self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape=()):
+        with no_grad():
+            return T.bernoulli(self.probs.expand(self._extended_shape(sample_shape)))
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        logits, value = broadcast_all(self.logits, value)
+        return -F.binary_cross_entropy_with_logits(logits, value, reduction="none")
+
+    def entropy(self):
+        return F.binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
+
+    def enumerate_support(self, expand=True):
+        values = T.arange(2, dtype=self._param.dtype, device=self._param.device)
+        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand((-1,) + tuple(self._batch_shape)) if expand else values

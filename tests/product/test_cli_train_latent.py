@@ -64,7 +64,7 @@ def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, 
             np.testing.assert_array_equal(v, cb["trainer"][net][k])
 
 
-def test_aae_on_digits_draws_image_samples(tmp_path):
+def test_aae_on_digits_draws_image_samples(tmp_path, digits_reference):  # (judged by the reference CNN)
     rc, out = train(tmp_path, "aae", "--data", "digits")
     assert rc == 0
     metrics = json.loads((out / "metrics.json").read_text())

@@ -530,8 +530,8 @@ def test_23_sliced_wasserstein_is_zero_for_one_cloud_and_grows_with_a_shift():
     assert lesson.sliced_wasserstein(a, a + [3.0, 0.0], directions=4000) == pytest.approx(6 / np.pi, rel=0.02)
 
 
-def test_23_the_discriminator_on_z_pulls_the_codes_to_the_prior_fast(tmp_path):
-    r = load("23_adversarial_autoencoder").run(steps=300, seeds=(0,), out_dir=tmp_path, verbose=False)
+def test_23_the_discriminator_on_z_pulls_the_codes_to_the_prior_fast(tmp_path, digits_reference):
+    r = load("23_adversarial_autoencoder").run(steps=100, seeds=(0,), out_dir=tmp_path, verbose=False)
     sw = r["sliced_wasserstein"]
     assert sw["aae"]["max"] < sw["autoencoder"]["min"] / 3
     assert r["outcome"] == __import__("minigan").lessons.majority(r["per_seed_outcome"])[0]

@@ -4,7 +4,7 @@
 # **The claim.** A VAE and a GAN both turn noise z into data, but they are trained in different ways. The VAE's
 # encoder and decoder climb ONE objective together, the ELBO, so its value is a learning curve: it rises, nearly
 # monotonically. The GAN's two networks play a game: each descends its own loss against the other, so neither loss
-# needs to fall, and G's does not. And they draw differently: the VAE, paying for every data point it explains badly,
+# needs to fall, and G's mostly does not. And they draw differently: the VAE, paying for every data point it explains badly,
 # spreads its samples over all the data, blurred between the modes; the GAN's samples are sharper but fill the modes
 # unevenly.
 #

@@ -29,8 +29,8 @@ from minigan.arguments import non_negative_float, positive_int
 from minigan.distributions import Normal, kl_divergence
 from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
-from minigan.surface import random
-from minigan.surface.tensor import Tensor, from_numpy
+from minigan.gans.gan import draw_prior
+from minigan.surface.tensor import Tensor
 
 
 class LatentTrainer:
@@ -40,6 +40,7 @@ class LatentTrainer:
     """
 
     name = "latent"
+    PRIORS = ("normal",)  # the priors P(z) a trainer can use (the VAE: N(0, I), whose KL has a closed form)
 
     def __init__(self, encoder, decoder, latent_dim, batch_size=64, prior="normal"):
         who = type(self).__name__
@@ -52,8 +53,6 @@ class LatentTrainer:
                 "sample)" if who == "VAE" else ""))
         self.prior = prior
         self.step = 0
-
-    PRIORS = ("normal",)
 
     @property
     def G(self):
@@ -73,9 +72,7 @@ class LatentTrainer:
 
     def noise(self, m: int) -> Tensor:
         """m draws z ~ P(z), N(0, I) or U(−1, 1)^latent_dim, on the decoder's device."""
-        if self.prior == "uniform":
-            return from_numpy(random.rand((m, self.latent_dim), xp=self.xp) * 2 - 1)
-        return from_numpy(random.randn((m, self.latent_dim), xp=self.xp))
+        return draw_prior(self.prior, m, self.latent_dim, self.xp)
 
     def sample(self, n: int) -> Tensor:
         """n samples E[x|z], z ~ P(z): the decoder's mean for prior draws, in evaluation mode."""

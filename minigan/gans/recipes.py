@@ -174,6 +174,8 @@ DEFAULTS = {
     ("gan", "images28"): dict(DCGAN_28, pack=1),
     # The VAE (Kingma & Welling 2014): MLP encoder and decoder, Adam at lr 1e-3, P(z) = N(0, I). On 2-D points P(x|z)
     # is a Normal with a learned σ per coordinate and z is 2-D; on images a Bernoulli per pixel (Appendix C).
+    # Measured, seed 0, these 5,000 steps (``train vae``): the ring 8/8 modes, 54% high quality, reverse KL 0.010
+    # (its samples spread along the arcs between the modes); the digits Fréchet 117 (floor 15.9).
     ("vae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.9, 0.999), batch_size=256, steps=5_000,
                              latent_dim=2, hidden=(128, 128, 128), beta=1.0, prior="normal"),
     ("vae", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.9, 0.999), batch_size=128, steps=5_000,
@@ -183,6 +185,9 @@ DEFAULTS = {
     # The adversarial autoencoder (Makhzani et al. 2016): the same encoder (deterministic) and decoder, P(x|z) with a
     # fixed σ (``sigma``, in units of the data's spread) on points, and D an MLP over z; Adam with β1 = 0.5 for the
     # game on z, as the GANs' recipes.
+    # Measured, seed 0, these 5,000 steps (``train aae``): the digits Fréchet 94 (floor 15.9), 10/10 classes. The ring
+    # is no task for it: 7/8 modes at 1.4% high quality, since the codes of 8 tight modes are 8 clumps that cannot
+    # fill N(0, I), and prior draws between the clumps decode between the modes (lesson 23 uses the digits).
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=5_000,
                              latent_dim=2, hidden=(128, 128, 128), d_hidden=(128, 128), sigma=0.1, prior="normal"),
     ("aae", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000,

@@ -11,8 +11,8 @@
 #
 # **Where it comes from.** CS/DS 552, Class 7 (Jacob Whitehill), slide "Generative models": latent-variable models
 # trained by one objective, the ELBO, with encoder and decoder serving it together, set beside the GAN's two networks
-# playing against each other (slide "Generative Adversarial Networks (GANs)"). The paper: Kingma & Welling 2014, "Auto-Encoding Variational Bayes", Section
-# 2.4 (the reparameterization trick) and Algorithm 1.
+# playing against each other (slide "Generative Adversarial Networks (GANs)"). The paper: Kingma & Welling 2014,
+# "Auto-Encoding Variational Bayes", Section 2.4 (the reparameterization trick) and Algorithm 1.
 #
 # **What this lesson does.** It builds `minigan.gans.VAE` on the bundled 8×8 digits (`build_experiment("vae",
 # "digits")`: MLP encoder and decoder, 8 latent dimensions, a Bernoulli per pixel). It takes the ELBO apart term by

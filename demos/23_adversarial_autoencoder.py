@@ -8,8 +8,9 @@
 # reconstruction put them, and prior draws decode to things that are not digits.
 #
 # **Where it comes from.** IT3320E (Hung Son Nguyen), the GAN lecture, slide "GAN variants (> 100)", which lists the
-# adversarial autoencoder among the GAN's variants; the VAE is lesson 21's. The paper: Makhzani, Shlens, Jaitly, Goodfellow & Frey 2016, "Adversarial Autoencoders",
-# Section 2 (the two phases of training) and Figure 2 (2-D codes of MNIST against the prior).
+# adversarial autoencoder among the GAN's variants; the VAE is lesson 21's. The paper: Makhzani, Shlens, Jaitly,
+# Goodfellow & Frey 2016, "Adversarial Autoencoders", Section 2 (the two phases of training) and Figure 2 (2-D codes
+# of MNIST against the prior).
 #
 # **What this lesson does.** It trains three models with the same MLP encoder and decoder and 2-D codes on the
 # bundled digits: a plain autoencoder (the reconstruction phase alone), the adversarial autoencoder

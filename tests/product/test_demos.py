@@ -513,6 +513,13 @@ def test_22_verdict_follows_the_two_halves():
     assert lesson.decide_seed(runs(0.5, 0.2, 0.8, 0.7, 0.3, 0.2))[0] == "does not hold here"
 
 
+def test_22_digits_part_scores_both_recipes_with_the_reference_classifier(digits_reference):
+    r = load("22_vae_vs_gan").image_part(5, seed=0)
+    for model in ("vae", "gan"):
+        assert set(r[model]) == {"frechet_distance", "frechet_floor", "classes_covered", "precision", "recall"}
+        assert r[model]["frechet_distance"] > r[model]["frechet_floor"] > 0  # 5 steps are far from real digits
+
+
 @pytest.mark.slow
 def test_22_one_objective_rises_the_game_does_not_and_they_draw_differently(tmp_path):
     r = load("22_vae_vs_gan").run(out_dir=tmp_path, verbose=False)

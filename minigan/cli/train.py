@@ -1,4 +1,4 @@
-"""``python -m minigan train {gan,wgan,wgan-gp,began,cgan} --data ... --steps N --seed S --out DIR``.
+"""``python -m minigan train {gan,wgan,wgan-gp,began,cgan,vae,aae} --data ... --steps N --seed S --out DIR``.
 
 Writes into DIR:
   metrics.json    the configuration, the final metrics, the metrics at every evaluation and the losses
@@ -58,7 +58,15 @@ from minigan.cli.outputs import check_cache, check_file, check_folder
 from minigan.cli.runfolder import RunFolder, read_text
 from minigan.engine import backend
 from minigan.gans.gan import DEFAULT_LOSS, LOSSES, PRIORS, generator_loss_row
-from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
+from minigan.gans.recipes import (
+    ALGORITHMS,
+    AUTOENCODERS,
+    DATA_HELP,
+    DEFAULTS,
+    INSTANCE_NOISE_UNTIL,
+    OPTIMIZERS,
+    build_experiment,
+)
 from minigan.gans.training import (
     CheckpointError,
     Diverged,
@@ -76,7 +84,8 @@ RUN_FILES = ("checkpoint.npz", "metrics.json", "samples.png", "losses.png", "tra
              "samples.alt.txt", "losses.alt.txt")  # each picture's alternative text (minigan.viz.save_figure)
 # The y-axis labels of losses.png: the losses' panel, then each quantity drawn on its own axes.
 LOSS_AXIS = {"gan": "loss (cross-entropy, nats)", "cgan": "loss (cross-entropy, nats)",
-             "wgan": "loss (critic units)", "wgan-gp": "loss (critic units)"}
+             "wgan": "loss (critic units)", "wgan-gp": "loss (critic units)",
+             "vae": "−ELBO (nats per example)", "aae": "loss (nats per example)"}
 PANEL_AXIS = {"wasserstein": "W estimate E[f(x)] − E[f(G(z))]", "penalty": "gradient penalty λ·E[(‖∇f‖−1)²]"}
 # The trainers whose D (or critic) scores a 2-D point, so that --animate can draw its decision surface.
 ANIMATED = ("gan", "wgan", "wgan-gp")
@@ -88,6 +97,9 @@ RUN_TIMES = {("gan", "mixture"): "1.5 min (ring) to 8 (grid)", ("wgan", "mixture
              ("wgan-gp", "mixture"): "4.5 (ring) to 25 min (grid)",
              ("gan", "images"): "1.5-2.5 min", ("wgan", "images"): "1-2 min", ("cgan", "images"): "2-3 min",
              ("wgan-gp", "images"): "5 min", ("began", "images"): "1.5 min", ("began", "mixture"): "1 min",
+             # the VAE and the AAE: seed 0, one run each, at a load of 4-5 on the 2 cores
+             ("vae", "mixture"): "20 s", ("vae", "images"): "20 s", ("aae", "mixture"): "40 s",
+             ("aae", "images"): "50 s",
              ("gan", "images28"): "10-15 min", ("cgan", "images28"): "10-15 min", ("wgan", "images28"): "15 min",
              ("wgan-gp", "images28"): "20 min", ("began", "images28"): "37 min"}
 # Names the command line also takes: (the algorithm it runs, the data it needs, its default data).
@@ -102,7 +114,7 @@ def _recipes_help() -> str:
              f"  {'algorithm':<10}{'data':<22}{'steps':>7}{'batch':>7}  {'optimizer':<17}{'lr':<18}run time*"]
     kinds = {"mixture": "ring, grid, csv:PATH", "images": "digits, idx:PATH", "images28": "fashion-mnist, mnist"}
     for (algorithm, kind), cfg in DEFAULTS.items():
-        if algorithm not in ALGORITHMS or (algorithm == "cgan" and kind == "mixture"):
+        if algorithm not in ALGORITHMS + AUTOENCODERS or (algorithm == "cgan" and kind == "mixture"):
             continue
         lr = f"{cfg['lr']:g}" + (" -> lr/100" if cfg.get("lr_decay") else "")
         lines.append(f"  {algorithm:<10}{kinds.get(kind, kind):<22}{cfg['steps']:>7}{cfg['batch_size']:>7}  "
@@ -131,12 +143,14 @@ def add_parser(subparsers, name="train"):
     import argparse
 
     p = subparsers.add_parser(
-        name, help="train a GAN, WGAN, WGAN-GP, BEGAN or conditional GAN",
+        name, help="train a GAN, WGAN, WGAN-GP, BEGAN or conditional GAN, or beside them a VAE or an adversarial "
+                   "autoencoder",
         description="Train a GAN (Goodfellow et al. 2014), WGAN (Arjovsky et al. 2017), WGAN-GP (Gulrajani et al. "
-                    "2017), BEGAN (Berthelot et al. 2017) or conditional GAN (Mirza & Osindero 2014) and write "
+                    "2017), BEGAN (Berthelot et al. 2017) or conditional GAN (Mirza & Osindero 2014), or a VAE "
+                    "(Kingma & Welling 2014) or adversarial autoencoder (Makhzani et al. 2016), and write "
                     "metrics.json, samples.png, losses.png and a checkpoint.",
         epilog=_recipes_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("algorithm", choices=ALGORITHMS + tuple(ALIASES),
+    p.add_argument("algorithm", choices=ALGORITHMS + AUTOENCODERS + tuple(ALIASES),
                    help="dcgan is gan on images with DCGAN's convolutional G and D (Radford et al. 2016; on "
                         "fashion-mnist and mnist with their N(0, 0.02) initialisation and batch norm in D)")
     p.add_argument("--data", default=None, help=f"{DATA_HELP} (default: ring; digits for dcgan)")
@@ -199,7 +213,9 @@ def _positive(name, value):
 # What each algorithm has in place of the plain GAN's --k (D steps per G step), for the message that refuses it.
 INSTEAD_OF_K = {"wgan": "its critic takes n_critic = 5 steps a generator step (Arjovsky et al., Algorithm 1)",
                 "wgan-gp": "its critic takes n_critic = 5 steps a generator step (Gulrajani et al., Algorithm 1)",
-                "began": "its balance is the control variable k_t, steered by gamma (Berthelot et al. 2017)"}
+                "began": "its balance is the control variable k_t, steered by gamma (Berthelot et al. 2017)",
+                "vae": "it has no discriminator: one loss, the ELBO, trains the encoder and the decoder together",
+                "aae": "its discriminator on z takes one step a minibatch (Makhzani et al. 2016, Section 2)"}
 
 
 def _check_applies(args, algorithm) -> None:

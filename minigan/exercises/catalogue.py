@@ -44,6 +44,7 @@ SETS = (
     ("optim", "Optimizers from their papers"),
     ("gans", "GANs"),
     ("attacks", "Adversarial attacks"),
+    ("latent", "Latent-variable models"),
 )
 
 # The lectures, cited by course, lecturer and slide title.
@@ -62,6 +63,7 @@ LIMIT_CYCLES = ("IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 
                 "'Limit cycling behavior in training (W)GAN'")
 OPTIMISTIC_ADAM = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Optimistic ADAM'"
 ADV_EXAMPLES = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Adversarial Examples'"
+GENERATIVE = "CS/DS 552, Class 7 (Jacob Whitehill), slide 'Generative models' (the ELBO)"
 
 PY = 'python -c "import minigan as mg, numpy as np; '  # the start of most "measure" commands
 PY_LINES = 'python -c "import minigan as mg, numpy as np\n'  # ... of those whose next line is a loop
@@ -483,6 +485,33 @@ EXERCISES = (
              'minigan.functional as F; m = mg.nn.Linear(64, 10); x = np.random.rand(32, 64).astype(np.float32); '
              'y = np.zeros(32, int); '
              'print(L(m, x, y, 0.1).item(), F.cross_entropy(m(mg.tensor(x)), y).item())"'),
+    # ------------------------------------------------------------------ 6. latent-variable models
+    Exercise("normal_rsample", "latent", ("minigan/distributions/normal.py::Normal.rsample",),
+             "the reparameterization trick: a draw x = μ + σ·ε of shape sample_shape + batch_shape, with ε ~ N(0, 1) "
+             "drawn apart from μ and σ, so that x is differentiable in both",
+             GENERATIVE, "standard_normal(self._extended_shape(sample_shape), self.loc) gives ε on μ's device and "
+             "dtype; ∂x/∂μ = 1 and ∂x/∂σ = ε",
+             "Predict the gradient of Σ x with respect to σ for 1,000 draws of N(0, 1). measure: "
+             + PY + 's = mg.tensor(1.0, requires_grad=True); mg.manual_seed(0); '
+             'x = mg.distributions.Normal(mg.tensor(0.0), s).rsample((1000,)); x.sum().backward(); print(s.grad)"'),
+    Exercise("normal_log_prob", "latent", ("minigan/distributions/normal.py::Normal.log_prob",),
+             "the Normal's log density log p(x) = −(x − μ)²/(2σ²) − log σ − log √(2π), differentiable in x, μ and σ",
+             GENERATIVE, "write it with ops on Tensors (scale.log(), **): its gradient, and the VAE's, follow",
+             "Predict log p(0) for N(0, 1). measure: "
+             + PY + 'print(mg.distributions.Normal(mg.tensor(0.0), mg.tensor(1.0)).log_prob(mg.tensor(0.0)))"'),
+    Exercise("gaussian_kl", "latent", ("minigan/distributions/kl.py::_kl_normal_normal",),
+             "KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) in closed form, element by element",
+             GENERATIVE, "log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − ½; 0 when the two are the same",
+             "Predict KL(N(1, 1) ‖ N(0, 1)). measure: "
+             + PY + 'N = mg.distributions.Normal; print(mg.distributions.kl_divergence(N(mg.tensor(1.0), '
+             'mg.tensor(1.0)), N(mg.tensor(0.0), mg.tensor(1.0))))"'),
+    Exercise("elbo", "latent", ("minigan/gans/vae.py::VAE.elbo_terms",),
+             "the VAE's evidence lower bound per example, ELBO = log P(x|z) − KL(Q(z|x) ‖ N(0, I)) with one "
+             "z ~ Q(z|x) drawn by rsample; return (elbo, kl, log_px)",
+             GENERATIVE, "q = self.posterior(x); z = q.rsample() (or q.sample() when reparameterize is False); "
+             "kl_divergence(q, Normal(zeros, ones)).sum(1); self.decoder.log_prob(x, z)",
+             "Predict the KL term after training with sample() in place of rsample() (lesson 21). measure: "
+             "python -m minigan train vae --data digits --steps 300 --seed 0 --out runs/ex-vae"),
 )
 
 BY_NAME = {e.name: e for e in EXERCISES}
@@ -495,6 +524,6 @@ def by_set():
 
 # Points in a gradebook (``exercises grade``): each set's exercises are worth SET_POINTS, the whole training
 # steps, the walk and the convolution's pieces more.  A teacher may edit these; the total is printed by `list`.
-SET_POINTS = {"autodiff": 2, "ops": 1, "optim": 2, "gans": 2, "attacks": 2}
+SET_POINTS = {"autodiff": 2, "ops": 1, "optim": 2, "gans": 2, "attacks": 2, "latent": 2}
 POINTS = {"backprop": 3, "im2col": 2, "col2im": 2, "conv2d_backward": 2, "gan_train_step": 3,
-          "wgan_train_step": 3, "wgangp_train_step": 3, "cgan_train_step": 3, "pgd": 3}
+          "wgan_train_step": 3, "wgangp_train_step": 3, "cgan_train_step": 3, "pgd": 3, "elbo": 3}

@@ -11,7 +11,7 @@ from minigan.exercises import split
 from minigan.exercises.catalogue import BY_NAME
 
 # the checks package's modules, in the order the learner's process runs them (each after those it imports)
-CHECKS = ("base", "autodiff", "ops", "optim", "gans", "attacks", "features", "__init__")
+CHECKS = ("base", "autodiff", "ops", "optim", "gans", "attacks", "latent", "features", "__init__")
 
 
 @functools.lru_cache(maxsize=4)

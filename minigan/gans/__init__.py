@@ -6,16 +6,23 @@
     BEGAN Berthelot, Schumm & Metz 2017, eq. 1-4 (auto-encoder discriminator, equilibrium control k_t)
     CGAN  Mirza & Osindero 2014 (the label goes to G and to D)
 
+and beside them, trained by the same loop on the same data:
+
+    VAE   Kingma & Welling 2014, Algorithm 1 (one objective, the ELBO, climbed by encoder and decoder together)
+    AAE   Makhzani et al. 2016, Section 2 (the VAE's KL term replaced by a discriminator on z)
+
 ``minigan.gans.recipes.build_experiment`` wires networks, optimizers and data together with tuned
 defaults; ``minigan.gans.training.TrainingLoop`` runs one (evaluations, checkpoints, resuming), as
 ``python -m minigan train ...`` (``minigan/cli/train.py``) and the lab do.
 ``by_hand.py`` is the same GAN with every derivative written out by hand in NumPy, no autodiff.
 """
 
+from minigan.gans.aae import AAE
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
 from minigan.gans.gan import GAN
+from minigan.gans.vae import VAE
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
 
-__all__ = ["GAN", "WGAN", "WGANGP", "BEGAN", "CGAN"]
+__all__ = ["GAN", "WGAN", "WGANGP", "BEGAN", "CGAN", "VAE", "AAE"]

@@ -64,6 +64,13 @@ def prior_draw(prior: str, rng, shape):
     return rng.uniform(-1.0, 1.0, shape) if prior == "uniform" else rng.standard_normal(shape)
 
 
+def draw_prior(prior: str, m: int, latent_dim: int, xp) -> Tensor:
+    """m samples z ~ p_z of size latent_dim, N(0, I) or U(−1, 1)^latent_dim, from the training stream, on xp."""
+    if prior == "uniform":
+        return from_numpy(random.rand((m, latent_dim), xp=xp) * 2 - 1)  # U[0, 1) → U[−1, 1)
+    return from_numpy(random.randn((m, latent_dim), xp=xp))
+
+
 def prior_extent(prior: str) -> float:
     """Half-width of a square of z that holds (almost) all of p_z: all of U(−1, 1), 98.8% of N(0, 1) per coordinate."""
     return 1.0 if prior == "uniform" else 2.5
@@ -120,9 +127,11 @@ class AdversarialTrainer:
 
     def noise(self, m: int) -> Tensor:
         """m samples z ~ p_z of size latent_dim, N(0, I) or U(−1, 1)^latent_dim, on the generator's device."""
-        if self.prior == "uniform":
-            return from_numpy(random.rand((m, self.latent_dim), xp=self.xp) * 2 - 1)  # U[0, 1) → U[−1, 1)
-        return from_numpy(random.randn((m, self.latent_dim), xp=self.xp))
+        return draw_prior(self.prior, m, self.latent_dim, self.xp)
+
+    def networks(self) -> tuple:
+        """Every network the trainer trains: G and D."""
+        return self.G, self.D
 
     def sample(self, n: int) -> Tensor:
         """n generated samples G(z), in evaluation mode (batch norm uses its running statistics)."""

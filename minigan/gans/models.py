@@ -13,12 +13,19 @@ to D) take ``(input, labels)``:
 
 ``PackedDiscriminator`` is PacGAN's packing (Lin et al. 2018): D judges ``pack`` samples at once,
 concatenated, which makes a collapsed generator easy to spot.
+
+``MLPEncoder`` and ``MLPDecoder`` are the two halves of the VAE (Q(z|x) and P(x|z), ``minigan.gans.vae``) and of
+the adversarial autoencoder (``minigan.gans.aae``), whose D is an ``MLPDiscriminator`` over z.
 """
 
 from __future__ import annotations
 
+import math
+
 import minigan.functional as F
 from minigan import nn
+from minigan.distributions import Normal
+from minigan.engine import backend
 
 ACTIVATIONS = {"relu": lambda: nn.ReLU(), "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": lambda: nn.Tanh()}
 
@@ -285,3 +292,80 @@ class BEGANGenerator(nn.Module):
 
     def forward(self, z, labels=None):
         return self.net(z).tanh()
+
+
+class MLPEncoder(nn.Module):
+    """x (N, *in_shape) → hidden layers → a code of size ``latent_dim``.
+
+    ``gaussian=True`` (the VAE's Q(z|x), Kingma & Welling 2014, Appendix C.2): two heads, μ(x) and log σ(x), the
+    parameters of a diagonal Normal over z; ``forward`` returns ``(mu, log_sigma)``. ``gaussian=False`` (the
+    adversarial autoencoder's deterministic q(z|x), Makhzani et al. 2016, Section 2): ``forward`` returns z itself.
+    The input is divided by ``scale`` (the data's spread), as in MLPDiscriminator.
+    """
+
+    def __init__(self, in_shape, latent_dim, hidden=(128, 128), activation="relu", gaussian=True, scale=1.0):
+        super().__init__()
+        self.in_features, self.latent_dim, self.scale = _prod(in_shape), int(latent_dim), float(scale)
+        self.gaussian = bool(gaussian)
+        self.net = mlp([self.in_features, *hidden, (2 if self.gaussian else 1) * self.latent_dim], activation)
+
+    def forward(self, x):
+        x = x.reshape(x.shape[0], self.in_features)
+        h = self.net(x / self.scale if self.scale != 1.0 else x)
+        if not self.gaussian:
+            return h
+        return h[:, :self.latent_dim], h[:, self.latent_dim:]  # μ(x), log σ(x)
+
+
+class MLPDecoder(nn.Module):
+    """z (N, latent_dim) → hidden layers → the parameters of P(x|z) over ``out_shape``.
+
+    ``likelihood="bernoulli"`` (images in [−1, 1], read as pixel intensities t = (x + 1)/2 in [0, 1]): the network
+    gives one logit per pixel, and log P(x|z) = Σ [t log σ(v) + (1 − t) log(1 − σ(v))] = −BCE-with-logits, summed
+    (Kingma & Welling 2014, Appendix C.1). ``likelihood="normal"`` (2-D points): the network gives the mean,
+    ``scale`` times its output (in units of the data's spread), and P(x|z) = N(mean, σ²I) with one learned log σ
+    per coordinate, ``log_sigma`` (Appendix C.2), or a fixed σ = ``sigma`` (in units of the spread; then
+    −log P(x|z) is the squared error up to a constant). ``mean(z)`` is E[x|z] in the data's units, what a VAE's
+    samples show.
+    """
+
+    LIKELIHOODS = ("bernoulli", "normal")
+
+    def __init__(self, latent_dim, out_shape, hidden=(128, 128), activation="relu", likelihood="normal", scale=1.0,
+                 sigma=None):
+        super().__init__()
+        if likelihood not in self.LIKELIHOODS:
+            raise ValueError(f"MLPDecoder: got likelihood={likelihood!r}, expected one of {self.LIKELIHOODS}")
+        self.out_shape, self.likelihood, self.scale = tuple(out_shape), likelihood, float(scale)
+        self.net = mlp([int(latent_dim), *hidden, _prod(self.out_shape)], activation)
+        self.sigma = None if sigma is None else float(sigma)
+        if likelihood == "normal" and sigma is None:  # a learned σ starts at a tenth of the data's spread
+            xp = backend.active_module()  # on the device the layers are built on
+            self.log_sigma = nn.Parameter(xp.full(self.out_shape, math.log(0.1), dtype=backend.DEFAULT_DTYPE))
+
+    def forward(self, z):
+        """The logits (bernoulli) or the mean (normal) of P(x|z), shaped (N, *out_shape)."""
+        v = self.net(z)
+        if self.likelihood == "normal" and self.scale != 1.0:
+            v = v * self.scale
+        return v.reshape(v.shape[0], *self.out_shape)
+
+    def mean(self, z):
+        """E[x|z] in the data's units: 2σ(v) − 1 for bernoulli (back to [−1, 1]), the mean itself for normal."""
+        v = self(z)
+        return 2 * v.sigmoid() - 1 if self.likelihood == "bernoulli" else v
+
+    def log_prob(self, x, z):
+        """log P(x|z), one number per example (summed over x's coordinates): shape (N,)."""
+        v = self(z)
+        n = v.shape[0]
+        if self.likelihood == "bernoulli":
+            target = (x.reshape(v.shape) + 1) / 2  # [−1, 1] → intensities in [0, 1]
+            bce = F.binary_cross_entropy_with_logits(v, target, reduction="none")
+            return -bce.reshape(n, -1).sum(1)
+        if self.sigma is None:
+            sigma = (self.log_sigma + math.log(self.scale)).exp()  # in the data's units
+        else:
+            sigma = v.new_full(v.shape, self.sigma * self.scale)
+        return Normal(v, sigma).log_prob(x.reshape(v.shape)).reshape(n, -1).sum(1)
+

@@ -59,8 +59,9 @@ def losses_finite(out: dict) -> bool:
 
 
 def weights_finite(trainer) -> bool:
-    """Every weight of G and D is a finite number (a step can overflow them while its loss is still finite)."""
-    params = list(trainer.G.parameters()) + list(trainer.D.parameters())
+    """Every weight of the trainer's networks (G and D) is a finite number (a step can overflow them while its loss
+    is still finite)."""
+    params = [p for net in trainer.networks() for p in net.parameters()]
     return all(bool(backend.get_array_module(p.array).isfinite(p.array).all()) for p in params)
 
 

@@ -477,6 +477,91 @@ def test_20_gan_projection_survives_unaware_attacks_and_is_measured_against_awar
     assert r["outcome"] in ("holds", "holds partly")
 
 
+# ----------------------------------------------------------------------------- 21 the VAE, the reparameterization trick
+def test_21_gradient_reaches_mu_and_sigma_through_rsample_and_stops_at_sample_fast(tmp_path):
+    r = load("21_vae_reparameterization").run(steps=100, seeds=(0,), eval_every=50, out_dir=tmp_path, verbose=False)
+    g = r["gradients"]
+    assert g["rsample"]["grad_mu"] > 0 and g["rsample"]["grad_sigma"] > 0 and g["rsample"]["requires_grad"]
+    assert g["sample"] == {"grad_mu": None, "grad_sigma": None, "requires_grad": False}
+    assert g["rsample_is_mu_plus_sigma_eps"] is True
+    t = r["terms_at_start"]  # the closed-form KL is the Monte Carlo mean of log Q(z|x) − log P(z)
+    assert abs(t["kl"] - t["kl_monte_carlo"]) < 4 * t["kl_standard_error"] + 1e-6
+    assert t["elbo"] == pytest.approx(t["log_px"] - t["kl"], rel=1e-5)
+    assert r["final"]["sample"]["kl"]["max"] < 0.05  # no gradient from the reconstruction: the codes collapse
+    assert (tmp_path / "vae.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_21_rsample_climbs_higher_and_keeps_its_codes_on_every_seed(tmp_path):
+    r = load("21_vae_reparameterization").run(out_dir=tmp_path, verbose=False)
+    assert r["outcome"] == "holds" and r["seeds_agreeing"] == 3
+    assert r["elbo_gap"]["min"] > 1.0 and r["final"]["rsample"]["kl"]["min"] > 1.0
+
+
+# ----------------------------------------------------------------------------- 22 one objective against a game
+def test_22_the_vaes_elbo_is_a_learning_curve_and_both_models_are_scored_fast(tmp_path):
+    lesson = load("22_vae_vs_gan")
+    assert lesson.trend([1, 2, 3, 4]) == 1.0 and lesson.trend([4, 3, 2, 1]) == -1.0 and lesson.trend([2, 2]) == 0.0
+    r = lesson.run(steps=200, seeds=(0,), batch_size=64, out_dir=tmp_path, verbose=False)
+    assert r["rho_elbo"]["min"] > 0.9  # 200 steps: the ELBO already only rises
+    assert set(r["metrics"]["gan"]) == {"modes_covered", "high_quality", "reverse_kl"}
+    assert r["outcome"] == __import__("minigan").lessons.majority(r["per_seed_outcome"])[0]
+    assert (tmp_path / "vae_vs_gan.png").stat().st_size > 1000
+
+
+def test_22_verdict_follows_the_two_halves():
+    lesson = load("22_vae_vs_gan")
+
+    def runs(rho_elbo, rho_g, hq_vae, hq_gan, kl_vae, kl_gan):
+        return {"vae": {"rho_objective": rho_elbo, "metrics": {"high_quality": hq_vae, "reverse_kl": kl_vae}},
+                "gan": {"rho_loss_g": rho_g, "metrics": {"high_quality": hq_gan, "reverse_kl": kl_gan}}}
+
+    assert lesson.decide_seed(runs(0.95, 0.2, 0.3, 0.7, 0.01, 0.2))[0] == "holds"
+    assert lesson.decide_seed(runs(0.95, 0.6, 0.3, 0.7, 0.01, 0.2))[0] == "holds partly"  # G's loss fell
+    assert lesson.decide_seed(runs(0.95, 0.2, 0.3, 0.7, 0.3, 0.2))[0] == "holds partly"   # the GAN was more even
+    assert lesson.decide_seed(runs(0.5, 0.2, 0.8, 0.7, 0.3, 0.2))[0] == "does not hold here"
+
+
+def test_22_digits_part_scores_both_recipes_with_the_reference_classifier(digits_reference):
+    r = load("22_vae_vs_gan").image_part(5, seed=0)
+    for model in ("vae", "gan"):
+        assert set(r[model]) == {"frechet_distance", "frechet_floor", "classes_covered", "precision", "recall"}
+        assert r[model]["frechet_distance"] > r[model]["frechet_floor"] > 0  # 5 steps are far from real digits
+
+
+@pytest.mark.slow
+def test_22_one_objective_rises_the_game_does_not_and_they_draw_differently(tmp_path):
+    r = load("22_vae_vs_gan").run(out_dir=tmp_path, verbose=False)
+    # (3 of 3 seeds with OpenBLAS's Haswell kernels, 2 of 3 with SkylakeX: seed 2's G loss falls there, ρ +0.73)
+    assert r["outcome"] == "holds" and r["seeds_agreeing"] >= 2 and r["rho_elbo"]["min"] >= 0.9
+
+
+# ----------------------------------------------------------------------------- 23 the adversarial autoencoder
+def test_23_sliced_wasserstein_is_zero_for_one_cloud_and_grows_with_a_shift():
+    lesson = load("23_adversarial_autoencoder")
+    from minigan.engine.backend import np
+
+    a = np.random.default_rng(0).standard_normal((500, 2))
+    assert lesson.sliced_wasserstein(a, a) == 0.0
+    # a shift by d along x moves each projection by d·|cos θ|: the mean over θ uniform on [0, π) is 2d/π
+    assert lesson.sliced_wasserstein(a, a + [3.0, 0.0], directions=4000) == pytest.approx(6 / np.pi, rel=0.02)
+
+
+def test_23_the_discriminator_on_z_pulls_the_codes_to_the_prior_fast(tmp_path, digits_reference):
+    r = load("23_adversarial_autoencoder").run(steps=100, seeds=(0,), out_dir=tmp_path, verbose=False)
+    sw = r["sliced_wasserstein"]
+    assert sw["aae"]["max"] < sw["autoencoder"]["min"] / 3
+    assert r["outcome"] == __import__("minigan").lessons.majority(r["per_seed_outcome"])[0]
+    assert (tmp_path / "aae.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_23_aae_codes_match_the_prior_and_its_prior_draws_look_like_digits(tmp_path):
+    r = load("23_adversarial_autoencoder").run(out_dir=tmp_path, verbose=False)
+    assert r["outcome"] == "holds" and r["seeds_agreeing"] == 3
+    assert r["frechet"]["aae"]["max"] < r["frechet"]["autoencoder"]["min"]
+
+
 # ----------------------------------------------------------------------------- any lesson, as a learner runs it
 def test_a_lesson_runs_from_any_folder_and_writes_only_under_its_out_folder(tmp_path):
     """`python demos/NN_name.py --out DIR` from a folder that is not demos/: no import of a helper beside the
@@ -637,9 +722,13 @@ DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
     # a probe every 25, had cost 4.2-5.1 CPU-s here where these take 2.1-2.5)
     "12_mode_collapse": dict(steps=20, seeds=(0,), animate=False),
     "13_input_dropout": dict(steps=20, seeds=(0,)), "14_conditional_gan": dict(steps=20, seeds=(0,)),
+    "21_vae_reparameterization": dict(steps=20, seeds=(0,), eval_every=10),
+    "22_vae_vs_gan": dict(steps=100, seeds=(0,), batch_size=16),
+    "23_adversarial_autoencoder": dict(steps=10, seeds=(0,)),
 }
 
-EVALUATES_DIGITS = {"13_input_dropout"}  # the lessons above whose evaluation reads digits with the reference CNN
+# the lessons above whose evaluation reads digits with the reference CNN
+EVALUATES_DIGITS = {"13_input_dropout", "23_adversarial_autoencoder"}
 
 
 # Three lessons drawn by default, every one under -m parity (each also runs on NumPy above)

@@ -13,7 +13,8 @@ expected value is what the grader's process, on the library, records (nothing ru
 process).  Every exercise hands back values computed from the grader's seed (``rn``, ``rng``), never only facts a
 process could state without computing them (a yes/no, a number fixed in the check's text).
 
-One module per exercise set of ``catalogue.SETS`` (``autodiff``, ``ops``, ``optim``, ``gans``, ``attacks``), the
+One module per exercise set of ``catalogue.SETS`` (``autodiff``, ``ops``, ``optim``, ``gans``, ``attacks``,
+``latent``), the
 features built on an exercise in ``features``, and what they are all made of in ``base`` (which also holds the
 state ``runner.py`` sets: ``base.ROLE``, ``base.USE_TORCH``).  This file hands on what the grader and the runner
 use: ``check_<name>`` for every exercise, ``FEATURES``, and ``base``'s ``Fail``, ``RECORD``, ``set_seed``, ``reset``
@@ -57,6 +58,7 @@ from .gans import (
     check_wgan_train_step,
     check_wgangp_train_step,
 )
+from .latent import check_elbo, check_gaussian_kl, check_normal_log_prob, check_normal_rsample
 from .ops import (
     check_add_backward,
     check_bce_with_logits,
@@ -108,4 +110,5 @@ __all__ = ["Fail", "RECORD", "set_seed", "reset", "compare", "close", "same", "c
            "check_optimistic_sgd", "check_generator_loss", "check_frozen", "check_gan_train_step", "check_wgan_clip",
            "check_wgan_train_step", "check_gradient_penalty", "check_wgangp_train_step", "check_cgan_conditioning",
            "check_cgan_train_step", "check_input_gradient", "check_fgsm", "check_project", "check_sign_step",
-           "check_bim", "check_pgd", "check_adversarial_loss", "check_pgd_adversarial_loss"]
+           "check_bim", "check_pgd", "check_adversarial_loss", "check_pgd_adversarial_loss",
+           "check_normal_rsample", "check_normal_log_prob", "check_gaussian_kl", "check_elbo"]

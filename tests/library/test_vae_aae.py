@@ -1,0 +1,142 @@
+"""The VAE and the adversarial autoencoder beside the GANs: the ELBO against closed forms, the reparameterization
+trick, the two phases of the AAE, and their runs through the GANs' loop (checkpoints, exact resume)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import minigan
+from minigan import nn
+from minigan.engine.backend import np
+from minigan.gans.aae import AAE
+from minigan.gans.models import MLPDecoder, MLPEncoder
+from minigan.gans.recipes import build_experiment
+from minigan.gans.training import TrainingLoop
+from minigan.gans.vae import VAE
+
+
+def _linear_gaussian_vae(W, b, sigma, mu_q, s_q):
+    """A VAE whose decoder is x|z ~ N(Wz + b, σ²I) and whose encoder outputs μ = mu_q, σ = s_q for every x."""
+    d, k = W.shape
+    enc = MLPEncoder((d,), k, hidden=())
+    dec = MLPDecoder(k, (d,), hidden=(), likelihood="normal", sigma=sigma)
+    with minigan.no_grad():
+        enc.net[0].weight.zero_()
+        enc.net[0].bias.copy_(minigan.tensor(np.concatenate([mu_q, np.log(s_q)]).astype(np.float32)))
+        dec.net[0].weight.copy_(minigan.tensor(W.astype(np.float32)))
+        dec.net[0].bias.copy_(minigan.tensor(b.astype(np.float32)))
+    opts = [minigan.optim.SGD(m.parameters(), lr=0.0) for m in (enc, dec)]
+    return VAE(enc, dec, *opts, latent_dim=k, batch_size=1)
+
+
+def _log_normal(x, mean, cov):
+    diff = x - mean
+    _, logdet = np.linalg.slogdet(cov)
+    return -0.5 * (diff @ np.linalg.solve(cov, diff) + logdet + len(x) * math.log(2 * math.pi))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_elbo_is_the_evidence_minus_the_kl_to_the_true_posterior(seed):
+    """Linear-Gaussian model: log p(x) = log N(x; b, WWᵀ + σ²I) and the posterior is N(m, S) with S = (I + WᵀW/σ²)⁻¹,
+    m = S Wᵀ(x − b)/σ². E_ε[ELBO] = log p(x) − KL(q ‖ p(z|x)) for any q; the Monte Carlo mean of elbo_terms over
+    40,000 draws meets it (and equals log p(x) at q = the posterior, W's columns orthogonal so S is diagonal)."""
+    rng = np.random.default_rng(seed)
+    d, k, sigma = 3, 2, 0.5
+    W = np.linalg.qr(rng.normal(size=(d, k)))[0] * np.array([1.5, 0.7])
+    b, x = rng.normal(size=d), rng.normal(size=d)
+    log_px = _log_normal(x, b, W @ W.T + sigma ** 2 * np.eye(d))
+    S = np.linalg.inv(np.eye(k) + W.T @ W / sigma ** 2)
+    m = S @ W.T @ (x - b) / sigma ** 2
+    assert np.allclose(S, np.diag(np.diag(S)))
+    for mu_q, s_q in ((m, np.sqrt(np.diag(S))), (m + 0.4, np.sqrt(np.diag(S)) * 1.7)):
+        gap = 0.5 * (np.sum(s_q ** 2 / np.diag(S)) + np.sum((m - mu_q) ** 2 / np.diag(S)) - k
+                     + np.sum(np.log(np.diag(S))) - np.sum(np.log(s_q ** 2)))   # KL(q ‖ p(z|x)), closed form
+        vae = _linear_gaussian_vae(W, b, sigma, mu_q, s_q)
+        minigan.manual_seed(seed)
+        xs = minigan.tensor(np.tile(x.astype(np.float32), (40_000, 1)))
+        elbo, kl, rec = (t.detach().numpy().astype(np.float64) for t in vae.elbo_terms(xs))
+        assert np.allclose(elbo, rec - kl)
+        se = elbo.std() / math.sqrt(elbo.size)
+        assert abs(elbo.mean() - (log_px - gap)) < 5 * se + 1e-3, (elbo.mean(), log_px - gap, se)
+        assert elbo.mean() <= log_px + 5 * se
+
+
+def test_the_elbos_gradient_reaches_mu_and_sigma_through_rsample():
+    """∂(−ELBO)/∂(encoder) is non-zero through z = μ + σε; with z drawn by sample() the encoder hears only the KL."""
+    minigan.manual_seed(0)
+    exp = build_experiment("vae", "ring", seed=0, batch_size=64)
+    vae = exp.trainer
+    x = exp.sample_real(64)
+    elbo = vae.elbo_terms(x)[0].mean()
+    elbo.backward()
+    head = vae.encoder.net[-1]
+    assert float(head.weight.grad.abs().sum()) > 0
+    # the same ELBO with z from sample(): the decoder term sends the encoder nothing
+    vae.encoder.zero_grad()
+    q = vae.posterior(x)
+    log_px = vae.decoder.log_prob(x, q.sample())
+    (-log_px.mean()).backward()
+    assert all(p.grad is None or float(p.grad.abs().sum()) == 0 for p in vae.encoder.parameters())
+
+
+def test_a_vae_on_the_ring_climbs_its_elbo_and_covers_every_mode():
+    exp = build_experiment("vae", "ring", seed=0)
+    before = exp.evaluate(500)["elbo"]
+    for _ in range(500):
+        exp.train_step()
+    after = exp.evaluate(1000)
+    assert after["elbo"] > before + 50 and after["modes_covered"] == 8
+
+
+def test_the_aae_pulls_the_codes_toward_the_prior_where_a_plain_autoencoder_does_not():
+    """After 500 minibatches of digits with 2-D codes: the AAE's codes have mean ≈ 0 and covariance ≈ I; the same
+    networks with the reconstruction phase alone spread them wherever the reconstruction put them (measured, seed 1:
+    0.9 I at 2,000 steps against a covariance of 13 to 19)."""
+    def deviation(regularize):
+        exp = build_experiment("aae", "digits", seed=1, latent_dim=2)
+        aae = exp.trainer
+        for _ in range(500):
+            x = exp.sample_real(aae.batch_size)
+            aae.reconstruction_phase(x)
+            if regularize:
+                aae.regularization_phase(x)
+        z = aae.encode(exp.sample_real(4000)).numpy().astype(np.float64)
+        return np.linalg.norm(z.mean(0)) + np.abs(np.cov(z.T) - np.eye(2)).max()
+
+    assert deviation(True) < 0.7 and deviation(False) > 3
+
+
+@pytest.mark.parametrize("algorithm", ["vae", "aae"])
+def test_a_resumed_run_continues_the_uninterrupted_one_exactly(algorithm, tmp_path):
+    def fresh():
+        return build_experiment(algorithm, "ring", seed=2, batch_size=32)
+
+    whole = TrainingLoop(fresh(), steps=30, eval_every=10)
+    whole.run()
+    half = TrainingLoop(fresh(), steps=15, eval_every=10)
+    half.run()
+    minigan.save(half.checkpoint(), tmp_path / "ckpt.npz")
+    from minigan.gans.training import read_checkpoint
+
+    resumed = TrainingLoop.resume(fresh(), read_checkpoint(tmp_path / "ckpt.npz"), steps=30)
+    resumed.run()
+    assert resumed.history == whole.history
+    for a, b in zip(whole.exp.trainer.networks(), resumed.exp.trainer.networks()):
+        for (name, p), (_, q) in zip(a.state_dict().items(), b.state_dict().items()):
+            assert np.array_equal(p.numpy(), q.numpy()), name
+
+
+def test_trainers_refuse_what_they_cannot_do():
+    with pytest.raises(ValueError, match="prior"):
+        build_experiment("vae", "ring", prior="uniform")
+    with pytest.raises(ValueError, match="--loss"):
+        build_experiment("aae", "ring", loss="minimax")
+    with pytest.raises(ValueError, match="likelihood"):
+        MLPDecoder(2, (2,), likelihood="poisson")
+    enc, dec = MLPEncoder((2,), 2, gaussian=False), MLPDecoder(2, (2,), sigma=0.1)
+    aae = AAE(enc, dec, nn.Linear(2, 1), *(minigan.optim.SGD(enc.parameters(), lr=0.1) for _ in range(3)),
+              latent_dim=2)
+    with pytest.raises(ValueError, match="expected 'aae'"):
+        aae.load_state_dict({"algorithm": "vae"})

@@ -1,0 +1,88 @@
+"""``python -m minigan train vae`` and ``train aae``: the GANs' outputs, exact resume, ``sample`` and one-line errors
+(tiny runs)."""
+
+import json
+
+import pytest
+
+from minigan.__main__ import main
+from minigan.engine.backend import np
+from minigan.serialization import load
+
+BASE = ["--steps", "20", "--seed", "3", "--eval-every", "10", "--batch-size", "16", "--no-progress"]
+
+
+def train(tmp_path, *extra, name="run"):
+    out = tmp_path / name
+    return main(["train", *extra, *BASE, "--out", str(out)]), out
+
+
+def test_vae_writes_metrics_with_its_elbo_pictures_and_a_checkpoint_that_sample_draws_from(tmp_path, capsys):
+    rc, out = train(tmp_path, "vae", "--data", "ring:4")
+    assert rc == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["status"] == "ok" and metrics["config"]["algorithm"] == "vae"
+    assert {"modes_covered", "high_quality", "elbo"} <= set(metrics["final"])
+    assert {"step", "loss", "kl", "reconstruction"} <= set(metrics["losses"])
+    loss = np.array(metrics["losses"]["loss"])
+    assert np.allclose(loss, np.array(metrics["losses"]["kl"]) + metrics["losses"]["reconstruction"], atol=1e-4)
+    for png in ("samples.png", "losses.png"):
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ckpt = load(out / "checkpoint.npz")
+    assert ckpt["trainer"]["algorithm"] == "vae" and set(ckpt["trainer"]) >= {"encoder", "decoder", "opt_encoder"}
+    assert main(["sample", str(out), "--n", "50"]) == 0
+    assert np.load(out / "sample-s0.npy").shape == (50, 2)
+
+
+@pytest.mark.parametrize("algorithm,data", [("vae", "ring:4"), ("aae", "ring:4")])
+def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, algorithm, data):
+    from minigan.gans.aae import AAE
+    from minigan.gans.vae import VAE
+
+    args = [algorithm, "--data", data, "--checkpoint-every", "5"]
+    rc, full = train(tmp_path, *args, name="full")
+    assert rc == 0
+    trainer_cls = {"vae": VAE, "aae": AAE}[algorithm]
+    real_step = trainer_cls.train_step
+
+    def interrupted(self, sample_real):  # stopped at once in step 13: the checkpoint stays at 10
+        if self.step == 12:
+            raise KeyboardInterrupt
+        return real_step(self, sample_real)
+
+    with monkeypatch.context() as m:
+        m.setattr(trainer_cls, "train_step", interrupted)
+        rc, out = train(tmp_path, *args, name="split")
+    assert rc == 130 and load(out / "checkpoint.npz")["step"] == 10
+    assert train(tmp_path, *args, "--resume", name="split")[0] == 0
+    a, b = (json.loads((d / "metrics.json").read_text()) for d in (full, out))
+    assert a["final"] == {**b["final"], "eval_seconds": a["final"]["eval_seconds"]}
+    assert a["losses"] == b["losses"]
+    ca, cb = load(full / "checkpoint.npz"), load(out / "checkpoint.npz")
+    for net in ("encoder", "decoder", "discriminator") if algorithm == "aae" else ("encoder", "decoder"):
+        for k, v in ca["trainer"][net].items():
+            np.testing.assert_array_equal(v, cb["trainer"][net][k])
+
+
+def test_aae_on_digits_draws_image_samples(tmp_path, digits_reference):  # (judged by the reference CNN)
+    rc, out = train(tmp_path, "aae", "--data", "digits")
+    assert rc == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert {"loss_recon", "loss_d", "loss_g", "d_prior", "d_code"} <= set(metrics["losses"])
+    assert 0 < metrics["final"]["pixel_std"] and metrics["final"]["classes_covered"] >= 1
+    assert main(["sample", str(out), "--n", "16"]) == 0
+    images = np.load(out / "sample-s0.npy")
+    assert images.shape == (16, 1, 8, 8) and np.abs(images).max() <= 1
+
+
+@pytest.mark.parametrize("extra,words", [
+    (["vae", "--k", "2"], "vae has no k: it has no discriminator"),
+    (["aae", "--loss", "minimax"], "--loss applies to gan and cgan"),
+    (["vae", "--prior", "uniform"], "aae, takes any prior"),
+    (["vae", "--pack", "2"], "--pack (PacGAN) applies to gan"),
+])
+def test_settings_that_do_not_apply_are_one_line_errors(tmp_path, capsys, extra, words):
+    rc, out = train(tmp_path, *extra)
+    err = capsys.readouterr().err
+    assert rc == 2 and words in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()

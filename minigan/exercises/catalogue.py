@@ -489,8 +489,8 @@ EXERCISES = (
     Exercise("normal_rsample", "latent", ("minigan/distributions/normal.py::Normal.rsample",),
              "the reparameterization trick: a draw x = μ + σ·ε of shape sample_shape + batch_shape, with ε ~ N(0, 1) "
              "drawn apart from μ and σ, so that x is differentiable in both",
-             GENERATIVE, "standard_normal(self._extended_shape(sample_shape), self.loc) gives ε on μ's device and "
-             "dtype; ∂x/∂μ = 1 and ∂x/∂σ = ε",
+             GENERATIVE, "draw ε from the standard normal in the extended shape (sample_shape + batch_shape), on μ's "
+             "device and dtype, then shift it by μ and scale it by σ: ∂x/∂μ = 1 and ∂x/∂σ = ε",
              "Predict the gradient of Σ x with respect to σ for 1,000 draws of N(0, 1). measure: "
              + PY + 's = mg.tensor(1.0, requires_grad=True); mg.manual_seed(0); '
              'x = mg.distributions.Normal(mg.tensor(0.0), s).rsample((1000,)); x.sum().backward(); print(s.grad)"'),
@@ -508,8 +508,9 @@ EXERCISES = (
     Exercise("elbo", "latent", ("minigan/gans/vae.py::VAE.elbo_terms",),
              "the VAE's evidence lower bound per example, ELBO = log P(x|z) − KL(Q(z|x) ‖ N(0, I)) with one "
              "z ~ Q(z|x) drawn by rsample; return (elbo, kl, log_px)",
-             GENERATIVE, "q = self.posterior(x); z = q.rsample() (or q.sample() when reparameterize is False); "
-             "kl_divergence(q, Normal(zeros, ones)).sum(1); self.decoder.log_prob(x, z)",
+             GENERATIVE, "the encoder gives Q(z|x); one z drawn from it through the reparameterization trick (a plain "
+             "draw when reparameterize is off); the KL to the prior N(0, I) summed over z's coordinates; log P(x|z) "
+             "from the decoder",
              "Predict the KL term after training with sample() in place of rsample() (lesson 21). measure: "
              "python -m minigan train vae --data digits --steps 300 --seed 0 --out runs/ex-vae"),
 )

@@ -359,6 +359,19 @@ MUTATIONS = [
      "one ε for all"),
     ("pgd_adversarial_loss", [("+ (1.0 - alpha) * adversarial", "+ adversarial")], "weights do not sum to 1"),
     ("pgd_adversarial_loss", [("random_start=random_start", "random_start=False")], "no random start"),
+    # 6. latent-variable models
+    ("normal_rsample", [("return self.loc + eps * self.scale", "return (self.loc + eps * self.scale).detach()")],
+     "detaches the draw: no gradient reaches μ or σ"),
+    ("normal_rsample", [("return self.loc + eps * self.scale", "return self.loc + eps")], "forgets σ"),
+    ("normal_rsample", [("self._extended_shape(sample_shape)", "self.batch_shape")], "ignores sample_shape"),
+    ("normal_log_prob", [("(2 * var)", "var")], "drops the 2 in 2σ²"),
+    ("normal_log_prob", [("- self.scale.log() ", "")], "forgets −log σ"),
+    ("gaussian_kl", [("- 1 - var_ratio.log()", "- var_ratio.log()")], "forgets the −1: KL(p ‖ p) is 1/2"),
+    ("gaussian_kl", [("((p.loc - q.loc) / q.scale)", "(p.loc - q.loc)")], "the mean's term not divided by σq"),
+    ("elbo", [("z = q.rsample() if reparameterize else q.sample()", "z = q.sample()")],
+     "draws z by sample: no gradient to the encoder"),
+    ("elbo", [("kl_divergence(q, prior).sum(1)", "kl_divergence(q, prior).mean(1)")], "averages the KL over z"),
+    ("elbo", [("return log_px - kl, kl, log_px", "return log_px + kl, kl, log_px")], "adds the KL"),
 ]
 
 REPRESENTATIVE = [("node_apply", "12 lines: no anomaly check, no view bookkeeping"),

@@ -18,8 +18,8 @@ from .base import T, check, close, gradcheck, rn, rng
 # ============================================================================= 6. latent-variable models
 def check_normal_rsample(ctx):
     from minigan.distributions import Normal
-    hint = "ε = standard_normal(self._extended_shape(sample_shape), self.loc), then μ + ε·σ: the randomness in ε, " \
-           "the parameters outside it"
+    hint = "the randomness in a standard-normal ε of shape sample_shape + batch_shape, the parameters outside it: " \
+           "shift ε by μ, scale it by σ"
     loc, scale = T(rn(3, seed=60)), T(0.5 + np.abs(rn(3, seed=61)))
     seed = int(rng(62).integers(1 << 30))
     minigan.manual_seed(seed)
@@ -80,8 +80,8 @@ def _small_vae(seed):
 
 
 def check_elbo(ctx):
-    hint = "q = self.posterior(x); z = q.rsample(); KL to Normal(zeros, ones) summed over z's coordinates; " \
-           "log P(x|z) = self.decoder.log_prob(x, z); return (log_px − kl, kl, log_px)"
+    hint = "one z from the encoder's Q(z|x) by the reparameterization trick; the KL to the prior N(0, I) summed " \
+           "over z's coordinates; log P(x|z) from the decoder; the ELBO is their difference, one number per example"
     seed = int(rng(72).integers(1 << 30))
     vae = _small_vae(seed)
     x = T(rn(4, 3, seed=73), grad=False)

@@ -376,7 +376,7 @@ CLI_CASES = [
     ("sample-without-run", lambda d: ["sample"], r"sample: error: the following arguments are required: RUN"),
     ("sample-missing-run", lambda d: ["sample", str(d / "nowhere")],
      r"sample: no checkpoint at .*nowhere.; give the --out folder of a train run"),
-    ("unknown-algorithm", lambda d: ["train", "vae"], r"argument algorithm: invalid choice: 'vae' \(choose from"),
+    ("unknown-algorithm", lambda d: ["train", "flow"], r"argument algorithm: invalid choice: 'flow' \(choose from"),
     ("steps-not-int", lambda d: ["train", "gan", "--steps", "ten"], r"argument --steps: invalid int value: 'ten'"),
     ("unknown-flag", lambda d: [*TRAIN, "--epochs", "3"], r"unrecognized arguments: --epochs 3"),
     ("unknown-data", lambda d: [*TRAIN, "--data", "moons", "--out", str(d / "o")],

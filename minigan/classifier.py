@@ -346,7 +346,8 @@ def fit(model, images, labels, batch_loss, epochs, batch_size, lr, seed=0, lr_de
                 progress(done, total)
         history.append(running / len(images))
         if say:
-            print(f"  {say} {epoch + 1:3d}/{epochs}  loss {history[-1]:.4f}", flush=True)
+            (getattr(progress, "write", None) or print)(f"  {say} {epoch + 1:3d}/{epochs}  loss {history[-1]:.4f}",
+                                                        flush=True)  # (beside a Report: not run on from its line)
     model.eval()
     return history
 

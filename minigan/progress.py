@@ -3,8 +3,12 @@
     report = progress.Report("training the digits reference CNN once", total=20 * 45, unit="batches",
                              where="~/.cache/minigan/digits_cnn_v3.npz")
     for ...:
-        report(done)                      # a line at most every `every` seconds: 35%, 0:42 gone, about 1:20 left
+        report(done)                      # 35% (315/900 batches), 0:42 gone, about 1:20 left
     report.close()                        # "done in 2:02; cached in ..."
+
+On a terminal the progress line is rewritten in place every second (the estimate made from the time so far), and
+the closing line replaces it; where stderr is a log, a pipe or a notebook's stream, or ``TQDM_DISABLE`` is set as
+for the bars, a line is added after 3 s and then every 10 s instead.
 
 The reference classifiers, the attack lessons' fine-tuned copies and the digits GAN are trained the first time
 something needs them (seconds on the digits, minutes on Fashion-MNIST); ``python -m minigan prepare`` trains them
@@ -100,23 +104,57 @@ def clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def _live(stream) -> bool:
+    """Whether ``stream`` is a terminal a person watches, the bars not turned off there (``TQDM_DISABLE``)."""
+    if os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false"):
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # (no isatty; a closed stream)
+        return False
+
+
 class Report:
-    """Say that ``what`` starts, then (called with the units done) how far it got, every ``every`` seconds."""
+    """Say that ``what`` starts, then (called with the units done) how far it got: on a terminal every second, in
+    place, else after ``first`` and then every ``every`` seconds, a line each."""
 
     def __init__(self, what: str, total: int, unit: str = "steps", where=None, every: float = 10.0,
                  first: float = 3.0, stream=None):
         self.what, self.total, self.unit, self.where = what, max(int(total), 1), unit, where
-        self.every, self.first = float(every), float(first)
         self.stream = stream
+        self.live = _live(stream or sys.stderr)
+        self.every, self.first = (1.0, 1.0) if self.live else (float(every), float(first))
         self.quiet = os.environ.get("MINIGAN_QUIET", "").strip() not in ("", "0")
         self.t0 = time.perf_counter()
         self.last = None  # when the last progress line was written
+        self.width = 0  # the length of the line standing in place on a terminal (0: none)
         self.done = 0
-        self.say(f"minigan: {what}: {self.total:,} {unit}, progress every {self.every:.0f} s ...")
+        cadence = "every second" if self.every == 1 else f"every {self.every:.0f} s"
+        self.say(f"minigan: {what}: {self.total:,} {unit}, progress {cadence} ...")
 
-    def say(self, line: str) -> None:
-        if not self.quiet:
-            print(line, file=self.stream or sys.stderr, flush=True)
+    def say(self, line: str, in_place: bool = False) -> None:
+        """Write ``line``; on a terminal it replaces a progress line standing in place, and stays in place
+        itself with ``in_place`` (the next line overwrites it)."""
+        if self.quiet:
+            return
+        stream = self.stream or sys.stderr
+        if not self.live:
+            print(line, file=stream, flush=True)
+            return
+        back = "\r" if in_place or self.width else ""  # (to the start of the line, to write over it)
+        stream.write(back + line + " " * max(self.width - len(line), 0) + ("" if in_place else "\n"))
+        stream.flush()
+        self.width = len(line) if in_place else 0
+
+    def write(self, text: str, file=None, flush: bool = True) -> None:
+        """``print(text, file=file)`` beside the progress (as tqdm's ``write``): on a terminal the progress line
+        standing in place is wiped first, so the text does not run on from it (the next call draws it again)."""
+        if self.live and self.width and not self.quiet:
+            stream = self.stream or sys.stderr
+            stream.write("\r" + " " * self.width + "\r")
+            stream.flush()
+            self.width = 0
+        print(text, file=file, flush=flush)
 
     def __call__(self, done: int, total: int | None = None) -> None:
         """``done`` of the ``total`` units are finished (``total``: the one given at the start, when None).
@@ -136,7 +174,7 @@ class Report:
         self.last = now
         left = gone / self.done * (total - self.done)
         self.say(f"  {100 * self.done / total:3.0f}% ({self.done:,}/{total:,} {self.unit}), {clock(gone)} gone, "
-                 f"about {clock(left)} left")
+                 f"about {clock(left)} left", in_place=True)
 
     def close(self, note: str = "") -> float:
         """Say it finished (and where it put the result); the seconds it took."""

@@ -85,7 +85,7 @@ def robustness_table(models, images, labels, eps_list, restarts=5, seed=0, verbo
     if not isinstance(models, dict) or not models:
         raise ValueError("robustness_table: models must be a non-empty dict {name: model}")
     labels = backend.asnumpy(labels.array if isinstance(labels, Tensor) else labels)
-    say = print if verbose else (lambda *a, **k: None)
+    say = (getattr(progress, "write", None) or print) if verbose else (lambda *a, **k: None)  # (beside a Report)
     t0 = time.perf_counter()
     table = {name: {"clean": accuracy(m, images, labels), "eps": {}} for name, m in models.items()}
     strongest = {}

@@ -152,19 +152,21 @@ def points_rows(m: dict) -> list:
     ]
 
 
-def points_verdict(m: dict, width: int = 100) -> list:
-    """What precision and recall say about a run on a learner's own points, in plain words."""
+def points_verdict(m: dict, width: int = 100, model: str = "gan") -> list:
+    """What precision and recall say about a run on a learner's own points, in plain words (of ``model``)."""
     p, r = m["precision"], m["recall"]
+    who = _sampler(model)
     if p >= 0.8 and r >= 0.8:
-        text = "The generator's samples lie among your points and spread over all of them."
+        text = f"{who}'s samples lie among your points and spread over all of them."
     elif p >= 0.8:
         text = (f"The samples lie among your points, but only {100 * r:.0f}% of your points have samples near "
-                "them: the generator covers part of the data (collapse); try more --steps or another --seed.")
+                f"them: {who[0].lower() + who[1:]} covers part of the data"
+                + (" (collapse)" if model not in DECODERS else "") + "; try more --steps or another --seed.")
     elif r >= 0.8:
         text = (f"The samples cover your data, but only {100 * p:.0f}% of them lie among your points: the rest fall "
-                "between or around them; more --steps let the generator sharpen.")
+                f"between or around them; more --steps let {who[0].lower() + who[1:]} sharpen.")
     else:
-        text = (f"The generator has not learned your data yet ({100 * p:.0f}% precision, {100 * r:.0f}% recall): "
+        text = (f"{who} has not learned your data yet ({100 * p:.0f}% precision, {100 * r:.0f}% recall): "
                 "try more --steps or another --seed.")
     return textwrap.wrap(text, width)
 
@@ -189,45 +191,71 @@ def eval_line(m: dict) -> tuple:
     return "", ""
 
 
-def mixture_verdict(m: dict, steps: int, default_steps: int, schedule: bool, width: int = 100) -> list:
+# The sampler a run's verdict speaks of: a GAN's generator, or the decoder of a latent-variable model (fed z drawn
+# from the prior), which neither starts collapsed nor takes PacGAN's remedy.
+DECODERS = {"vae": "The VAE's decoder", "aae": "The adversarial autoencoder's decoder"}
+
+
+def _sampler(model: str) -> str:
+    return DECODERS.get(model, "The generator")
+
+
+def mixture_verdict(m: dict, steps: int, default_steps: int, schedule: bool, width: int = 100,
+                    model: str = "gan") -> list:
     """A few lines (wrapped at ``width``) that say what a 2-D run's numbers mean, and what to try when it
-    missed modes."""
+    missed modes; ``model`` is the algorithm that ran ("vae" and "aae" are spoken of as such)."""
     k, covered, hq = m["num_modes"], m["modes_covered"], m["high_quality"]
+    who = _sampler(model)
     if covered == k and hq >= 0.5:
-        text = [f"The generator covers all {k} modes and {100 * hq:.0f}% of its samples lie on one."]
+        text = [f"{who} covers all {k} modes and {100 * hq:.0f}% of its samples lie on one."]
     elif covered == k:
-        text = [f"The generator reaches all {k} modes, but only {100 * hq:.0f}% of its samples lie within 3σ of "
+        text = [f"{who} reaches all {k} modes, but only {100 * hq:.0f}% of its samples lie within 3σ of "
                 "a centre: it has not sharpened yet (more --steps)."]
     else:
-        text = [f"The generator covers {covered} of {k} modes: "
+        text = [f"{who} covers {covered} of {k} modes: "
                 + ("no sample lies within 3σ of a centre (it sits between modes, or is spread out)." if covered == 0
                    else f"it misses {k - covered} of them (no sample within 3σ of their centres)." if 2 * covered >= k
-                   else "mode collapse (it puts its samples on a few modes only).")]
-        if steps < default_steps:
-            text.append(
-                f"A GAN starts collapsed, and how many steps it takes to spread over the modes depends on the "
-                f"seed. This run had {steps} steps, fewer than the recipe's {default_steps}"
-                + (" (and its learning rate, falling linearly from lr to lr/100 over --steps, fell sooner)"
-                   if schedule else "")
-                + f": try the recipe's --steps {default_steps}, or another --seed.")
+                   else "mode collapse (it puts its samples on a few modes only)." if model not in DECODERS
+                   else "it puts its samples on a few modes only.")]
+        fewer = (f"This run had {steps} steps, fewer than the recipe's {default_steps}"
+                 + (" (and its learning rate, falling linearly from lr to lr/100 over --steps, fell sooner)"
+                    if schedule else "")
+                 + f": try the recipe's --steps {default_steps}, or another --seed.")
+        if model == "vae":
+            text.append("A VAE is fitted to every training point (the ELBO pays for each one it explains badly): "
+                        "its samples start around the data's mean, between the modes, and spread toward every one "
+                        "as it trains; a mode still missed is one its decoder has not reached yet, or whose codes "
+                        "the prior's draws rarely fall on. "
+                        + (fewer if steps < default_steps else "Try more --steps, or another --seed."))
+        elif model == "aae":
+            text.append("An adversarial autoencoder reconstructs every training point, so its decoder has seen "
+                        "every mode; samples drawn from the prior miss a mode whose codes do not fill their share "
+                        "of it (the codes of tight modes leave gaps in N(0, I), which its discriminator on z "
+                        "narrows as it trains). "
+                        + (fewer if steps < default_steps else "Try more --steps, or another --seed."))
+        elif steps < default_steps:
+            text.append("A GAN starts collapsed, and how many steps it takes to spread over the modes depends on "
+                        "the seed. " + fewer)
         else:
             text.append("GAN training depends on the seed: try another --seed, or --pack 4 (PacGAN), which lets D "
                         "see several samples at once and so punish a generator that repeats itself.")
     return [line for paragraph in text for line in textwrap.wrap(paragraph, width)]
 
 
-def image_verdict(m: dict, real_diversity=None, width: int = 100) -> list:
-    """A few lines (wrapped at ``width``) that say in plain words what an image run's numbers mean."""
-    text = []
+def image_verdict(m: dict, real_diversity=None, width: int = 100, model: str = "gan") -> list:
+    """A few lines (wrapped at ``width``) that say in plain words what an image run's numbers mean (of
+    ``model``)."""
+    text, who = [], _sampler(model)
     if "frechet_distance" in m:
         k = len(m.get("class_counts", [])) or 10
         covered, fd, floor = m["classes_covered"], m["frechet_distance"], max(m["frechet_floor"], 1e-12)
         if covered == k:
-            text.append(f"The generator draws all {k} classes (as the reference classifier judges its samples).")
+            text.append(f"{who} draws all {k} classes (as the reference classifier judges its samples).")
         elif 2 * covered > k:
-            text.append(f"The generator draws {covered} of {k} classes: it misses {k - covered} of them.")
+            text.append(f"{who} draws {covered} of {k} classes: it misses {k - covered} of them.")
         else:
-            text.append(f"The generator draws only {covered} of {k} classes: mode collapse.")
+            text.append(f"{who} draws only {covered} of {k} classes: "
+                        + ("mode collapse." if model not in DECODERS else "it misses most of them."))
         ratio = fd / floor
         if ratio < 3:
             text.append(f"Its samples are close to real images: a Fréchet distance {ratio:.1f}× the floor that two "
@@ -244,8 +272,10 @@ def image_verdict(m: dict, real_diversity=None, width: int = 100) -> list:
     elif "sample_diversity" in m and real_diversity:
         share = m["sample_diversity"] / real_diversity
         if share < 0.25:
-            text.append(f"The samples vary {100 * share:.0f}% as much as real images do, pixel by pixel: the "
-                        "generator repeats itself (mode collapse); try another --seed or more --steps.")
+            text.append(f"The samples vary {100 * share:.0f}% as much as real images do, pixel by pixel: "
+                        + ("the generator repeats itself (mode collapse)" if model not in DECODERS else
+                           f"{who[0].lower() + who[1:]} draws much the same image (blurred toward the mean)")
+                        + "; try another --seed or more --steps.")
         else:
             text.append(f"The samples vary {100 * share:.0f}% as much as real images do, pixel by pixel (no "
                         "reference classifier judges this data: look at samples.png).")

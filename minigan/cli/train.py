@@ -303,13 +303,15 @@ def _final_report(exp, final: dict, schedule_steps: int) -> str:
     """The final metrics as a table (value, meaning, reference value) and what they say."""
     if exp.kind == "mixture":
         rows = summary.mixture_rows(final)
-        notes = summary.mixture_verdict(final, schedule_steps, exp.default_steps, bool(exp.config.get("lr_decay")))
+        notes = summary.mixture_verdict(final, schedule_steps, exp.default_steps, bool(exp.config.get("lr_decay")),
+                                        model=exp.algorithm)
     elif exp.kind == "points":
-        rows, notes = summary.points_rows(final), summary.points_verdict(final)
+        rows, notes = summary.points_rows(final), summary.points_verdict(final, model=exp.algorithm)
     else:
         flat = (exp.images.reshape(exp.images.shape[0], -1) + 1.0) / 2.0  # tanh range -> [0, 1], as the samples
         real_diversity = float(flat.std(axis=0).mean())
-        rows, notes = summary.image_rows(final, real_diversity), summary.image_verdict(final, real_diversity)
+        rows, notes = summary.image_rows(final, real_diversity), summary.image_verdict(final, real_diversity,
+                                                                                       model=exp.algorithm)
     return "\n".join([summary.table(rows), *notes])
 
 

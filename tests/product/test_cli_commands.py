@@ -197,8 +197,8 @@ def test_an_image_run_ends_with_a_verdict_in_words():
              "kl_to_uniform": 0.9, "sample_diversity": 0.2}
     words = " ".join(summary.image_verdict(final, 0.3))
     assert "4 of 10 classes: mode collapse" in words and "4× the floor" in words
-    exp = types.SimpleNamespace(kind="images", images=np.zeros((4, 1, 8, 8), np.float32) + np.arange(4)[:, None, None,
-                                                                                                         None])
+    images = np.zeros((4, 1, 8, 8), np.float32) + np.arange(4)[:, None, None, None]
+    exp = types.SimpleNamespace(kind="images", algorithm="gan", images=images)
     assert "mode collapse" in train_cli._final_report(exp, final, 10)
     good = dict(final, frechet_distance=15.0, classes_covered=10)
     assert "all 10 classes" in " ".join(summary.image_verdict(good, 0.3))

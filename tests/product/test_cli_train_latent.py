@@ -20,6 +20,8 @@ def train(tmp_path, *extra, name="run"):
 def test_vae_writes_metrics_with_its_elbo_pictures_and_a_checkpoint_that_sample_draws_from(tmp_path, capsys):
     rc, out = train(tmp_path, "vae", "--data", "ring:4")
     assert rc == 0
+    said = capsys.readouterr().out  # 20 steps miss modes: the summary speaks of the VAE, not of a GAN
+    assert "GAN" not in said and "generator" not in said and "The VAE's decoder covers" in said, said
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["status"] == "ok" and metrics["config"]["algorithm"] == "vae"
     assert {"modes_covered", "high_quality", "elbo"} <= set(metrics["final"])
@@ -86,3 +88,25 @@ def test_settings_that_do_not_apply_are_one_line_errors(tmp_path, capsys, extra,
     err = capsys.readouterr().err
     assert rc == 2 and words in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("algorithm,name", [("vae", "VAE"), ("aae", "adversarial autoencoder")])
+def test_the_summary_speaks_of_the_model_that_ran(algorithm, name):
+    """A missed mode, class or part of the data is told of the VAE or the AAE that ran: neither starts collapsed
+    as a GAN does, and PacGAN is no remedy of theirs."""
+    from minigan.cli import summary
+
+    ring = {"num_modes": 8, "modes_covered": 3, "high_quality": 0.2, "reverse_kl": 1.2}
+    images = {"classes_covered": 3, "class_counts": [1] * 10, "frechet_distance": 90.0, "frechet_floor": 5.0}
+    points = {"precision": 0.9, "recall": 0.3}
+    for short in (True, False):
+        said = " ".join(summary.mixture_verdict(ring, 100 if short else 5000, 5000, False, model=algorithm))
+        assert "GAN" not in said and "generator" not in said and "collapse" not in said, said
+        assert f"The {name}'s decoder covers 3 of 8 modes" in said and ("--steps 5000" in said) == short, said
+    for said in (summary.image_verdict(images, model=algorithm), summary.points_verdict(points, model=algorithm),
+                 summary.image_verdict({"sample_diversity": 0.01}, 0.2, model=algorithm)):
+        said = " ".join(said)
+        assert "GAN" not in said and "generator" not in said and "collapse" not in said, said
+        assert f"{name}'s decoder" in said, said
+    gan = " ".join(summary.mixture_verdict(ring, 100, 5000, False))  # (a GAN's run: as before)
+    assert gan.startswith("The generator covers 3 of 8 modes") and "A GAN starts collapsed" in gan

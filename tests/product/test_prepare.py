@@ -30,6 +30,64 @@ def test_report_says_what_starts_how_far_it_got_with_an_estimate_and_where_it_we
     assert lines[2] == "  done in 0:30; saved in /cache/thing.npz" and len(lines) == 3
 
 
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_report_on_a_terminal_rewrites_one_line_every_second_with_its_estimate(monkeypatch):
+    """A person watching a terminal sees the line move every second (in place: a carriage return, no scroll), each
+    with the estimate made from the time so far; the last line replaces it, and ends it. Under TQDM_DISABLE the
+    terminal gets the lines a log gets (the first at 3 s, then every 10 s)."""
+    monkeypatch.delenv("MINIGAN_QUIET", raising=False)
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    now = [100.0]
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: now[0])
+    out = _Terminal()
+    report = progress.Report("training a thing", total=200, unit="batches", where="/cache/thing.npz", stream=out)
+    said = []
+    for seconds, done in ((0.5, 2), (1.0, 10), (1.5, 12), (2.0, 40), (3.0, 50)):
+        now[0] = 100.0 + seconds
+        report(done)
+        said.append(out.getvalue())
+    now[0] = 104.0
+    report.close()
+    text = out.getvalue()
+    assert text.startswith("minigan: training a thing: 200 batches, progress every second ...\n")
+    assert said[2] == said[1]  # half a second after the last line: nothing new
+    assert [s.count("\r") for s in said] == [0, 1, 1, 2, 3]
+    lines = text.split("\n")[1].split("\r")[1:]
+    assert lines[0].rstrip() == "    5% (10/200 batches), 0:01 gone, about 0:19 left"
+    assert lines[1].rstrip() == "   20% (40/200 batches), 0:02 gone, about 0:08 left"
+    assert lines[2].rstrip() == "   25% (50/200 batches), 0:03 gone, about 0:09 left"
+    assert lines[3].rstrip() == "  done in 0:04; saved in /cache/thing.npz" and len(lines[3]) == len(lines[2])
+    assert text.endswith("\n") and text.count("\n") == 2
+
+    # a line printed beside it (an epoch's loss, an attack's row) wipes the line standing in place first
+    now[0] = 100.0
+    out, rows = _Terminal(), io.StringIO()
+    report = progress.Report("attacking", total=4, stream=out)
+    now[0] = 102.0
+    report(1)
+    report.write("  eps=0.1 ...", file=rows)
+    assert out.getvalue().endswith("\r" + " " * len("   25% (1/4 steps), 0:02 gone, about 0:06 left") + "\r")
+    assert rows.getvalue() == "  eps=0.1 ...\n"
+    now[0] = 103.0
+    report(2)
+    assert out.getvalue().endswith("\r   50% (2/4 steps), 0:03 gone, about 0:03 left")
+
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    now[0] = 100.0
+    out = _Terminal()
+    report = progress.Report("training a thing", total=200, stream=out)
+    for seconds in (1, 2, 3, 4, 12, 13):
+        now[0] = 100.0 + seconds
+        report(seconds)
+    assert "\r" not in out.getvalue()
+    assert [line.split(",")[0] for line in out.getvalue().splitlines()] == [
+        "minigan: training a thing: 200 steps", "    2% (3/200 steps)", "    6% (13/200 steps)"]
+
+
 def test_report_is_silent_with_minigan_quiet(monkeypatch):
     monkeypatch.setenv("MINIGAN_QUIET", "1")
     out = io.StringIO()

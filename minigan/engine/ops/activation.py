@@ -18,7 +18,7 @@ def _stable_sigmoid(xp, x):
 
 
 @backend.fused
-def _sigmoid_grad(xp, grad, s):  # dσ/dx = σ(1 − σ), as PyTorch's kernel rounds it: grad·(1 − σ) first, then ·σ
+def _sigmoid_grad(xp, grad, s):  # dσ/dx = σ(1 − σ), multiplied in this order: grad·(1 − σ) first, then ·σ
     return grad * (1 - s) * s
 
 
@@ -51,7 +51,7 @@ class Sigmoid(Node):
         self.save_for_backward(out := stable_sigmoid(x))
         return out
 
-    def backward(self, grad):  # dσ/dx = σ(1 − σ): on arrays one fused kernel, under create_graph one node
+    def backward(self, grad):  # dσ/dx = σ(1 − σ): on arrays the formula, under create_graph one node
         if isinstance(grad, backend.PLAIN_TYPES):
             return (_sigmoid_grad(backend.get_array_module(grad), grad, *self.saved_tensors),)
         return (SigmoidBackward.apply(grad, *self.saved_tensors),)

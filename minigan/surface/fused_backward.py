@@ -6,7 +6,7 @@ node reads every operand it saved for each gradient it gives, and whose own deri
 formulas.  The engine's nodes give the textbook's gradients; the rules here give PyTorch's, under create_graph only
 (at first order the engine's backward runs alone).  Each is a row of minigan/surface/ops.py: a gradient adjustment
 (``convolution_backward``, ``batch_norm_backward``, ``binary_cross_entropy_backward``, whose input gradient is a node
-with PyTorch's derivatives, ``_BCEGrad``), or a node (``LeakyReLUOfResult``, leaky_relu_'s node that reads its result).
+with PyTorch's derivatives, ``_BCEGrad``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import weakref
 
 from minigan.engine import backend, grad_mode
 from minigan.engine.graph import Node
-from minigan.engine.ops import activation
 from minigan.engine.ops import conv as C
 from minigan.engine.ops import norm as N
 from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the surface's Tensor imports this module's table)
@@ -131,15 +130,3 @@ class _BCEGrad(Node):
         else:
             q = backend.get_array_module(q).maximum(q, q.dtype.type(eps))
         return d_g, d_p, -gg * g / q
-
-
-class LeakyReLUOfResult(activation.LeakyReLU):
-    """leaky_relu_'s node: PyTorch's in-place form reads its result where the function reads x (overwritten).  For
-    a slope ≥ 0 the mask is the same (the result is > 0 exactly where x is), but under create_graph the gradient's
-    own gradient goes back through the result, which requires grad: a zero there that requires grad, as PyTorch's.
-    (A negative slope has no backward in place: _NoInPlaceBackward.)"""
-
-    def forward(self, x, negative_slope=0.01):
-        out = super().forward(x, negative_slope)
-        self.save_for_backward(out)
-        return out

@@ -5,7 +5,7 @@ derivative in its comment.  What a PyTorch program sees beyond the values is dec
 else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a table):
 
 * ``node``: the class the graph records, an engine op, or the surface's where PyTorch computes another formula
-  (``Scaled``'s addmm, ``fused_backward.LeakyReLUOfResult``) or the op is PyTorch's only (``unary.XLogY``);
+  (``Scaled``'s addmm) or the op is PyTorch's only (``unary.XLogY``);
 * ``layout``: how PyTorch lays the result out (its strides; minigan/surface/parity.py), the engine's
   ``RESULT_ADJUSTMENTS``;
 * ``gradient``: the gradients under create_graph as PyTorch's backward node gives them (which of them require
@@ -136,7 +136,7 @@ ROWS = (
     Row(activation.Sigmoid), Row(activation.SigmoidBackward), Row(activation.Tanh), Row(activation.Step),
     Row(activation.Select), Row(activation.ReLU, grad_fn="ReluBackward0"),
     Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0"),
-    Row(fused_backward.LeakyReLUOfResult, as_first, grad_fn="LeakyReluBackward0"), Row(activation.Softplus),
+    Row(activation.Softplus),
     # reductions and scans (a row-major result)
     Row(reduce.Sum, row_major, by_call=_sum), Row(reduce.Mean, row_major, by_call=_mean),
     Row(reduce.Max, row_major, grad_fn="MaxBackward1", by_call=_max),

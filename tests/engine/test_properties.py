@@ -417,8 +417,10 @@ ROWS = {
     A.Step: Row(unary(kinks=(0,)), apply(A.Step), second=False),  # likewise
     A.Select: Row(select(), apply(A.Select)),
     A.ReLU: Row(unary(kinks=(0,)), apply(A.ReLU)),
-    A.LeakyReLU: Row(unary(kinks=(0,), params={"negative_slope": st.sampled_from([0.01, 0.2, -0.5, 2.0])}),
-                     apply(A.LeakyReLU)),
+    A.LeakyReLU: Row(unary(kinks=(0,), params={"negative_slope": st.sampled_from([0.01, 0.2, -0.5, 2.0]),
+                                                "of_result": st.booleans()}),  # (the mask read from the result: an
+                     lambda x, negative_slope, of_result: A.LeakyReLU.apply(  # in-place form's node, whose slope is
+                         x, negative_slope=negative_slope, of_result=of_result and negative_slope >= 0)),  # ≥ 0)
     SA.Hardtanh: Row(unary(kinks=(-1, 1)), apply(SA.Hardtanh)),
     SA.Threshold: Row(unary(kinks=(0.3,), params={"threshold": st.just(0.3), "value": st.just(-1.0)}),
                      apply(SA.Threshold)),
@@ -503,7 +505,7 @@ FORMULAS = {
                                                      np.maximum(a, b) if c is None else np.clip(a, b, c)),
     A.Sigmoid: _sigmoid, A.SigmoidBackward: lambda g, s: g * s * (1 - s), A.Tanh: np.tanh,
     A.Step: lambda x: (x > 0) * 1.0, A.Select: lambda g, x, keep: np.where(keep, g, 0), A.ReLU: lambda x: x * (x > 0),
-    A.LeakyReLU: lambda x, negative_slope: np.where(x > 0, x, negative_slope * x),
+    A.LeakyReLU: lambda x, negative_slope, of_result: np.where(x > 0, x, negative_slope * x),
     SA.Hardtanh: lambda x: np.clip(x, -1, 1),
     SA.Threshold: lambda x, threshold, value: np.where(x > threshold, x, value),
     SA.Hardswish: lambda x: x * np.clip(x + 3, 0, 6) / 6, A.Softplus: lambda x: np.log1p(np.exp(x)),

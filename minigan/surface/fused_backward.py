@@ -11,14 +11,12 @@ with PyTorch's derivatives, ``_BCEGrad``).
 
 from __future__ import annotations
 
-import functools
 import math
 import weakref
 
 from minigan.engine import backend, grad_mode
 from minigan.engine.graph import Node
 from minigan.engine.ops import conv as C
-from minigan.engine.ops import norm as N
 from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the surface's Tensor imports this module's table)
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
@@ -59,26 +57,22 @@ def batch_norm_backward(node, grad, grads):
     centred once more over each channel (the same dx, which sums to 0: a channel then sums to 0 to the rounding of its
     terms, and a channel-constant upstream gives 0 exactly, as layer norm's); after a write through .data since
     forward, PyTorch's double backward reads forward's μ and 1/σ, with their slopes (as_saved), so the engine's
-    backward runs again with those statistics in place of x's own."""
+    formula (BatchNorm.gradients) runs again with those statistics in place of x's own."""
     if node.training:
-        x = node.saved_tensors[0]
+        x, gamma = node.saved_tensors
         if (x.array.mean(axis=node.axes, keepdims=True) != node.mean).any():  # (x's μ is not forward's: written)
-            node.normalize = functools.partial(_statistics_as_saved, node)  # (for this call only: the engine asks it)
-            try:
-                grads = node.backward(grad)
-            finally:
-                del node.normalize
+            grads = node.gradients(grad, gamma, *_statistics_as_saved(node, x))
         elif grads[0] is not None:
             grads = (grads[0] - grads[0].mean(axis=node.axes, keepdims=True),) + tuple(grads[1:])
     return read_from_saved(node, grads)
 
 
 def _statistics_as_saved(node, x):
-    """The engine's statistics of the saved Tensor x, at the values forward found (as_saved), as PyTorch's double
-    backward reads them after a write through .data."""
-    _, inv_std, mean, var = N.BatchNorm.normalize(node, x)
+    """x − μ and 1/σ of the saved Tensor x (the engine's normalize), at the values forward found (as_saved), as
+    PyTorch's double backward reads them after a write through .data."""
+    _, inv_std, mean, _ = node.normalize(x)
     mean, inv_std = as_saved(x, mean, inv_std, node.axes, node.mean, node.inv_std, slope_mean=node.mean)
-    return x - mean, inv_std, mean, var
+    return x - mean, inv_std
 
 
 def as_saved(x, mean, inv_std, axes, saved_mean, saved_inv_std, slope_mean=None):

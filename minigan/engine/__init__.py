@@ -19,7 +19,6 @@ Tensor`` loads no other part of minigan, and its ops give engine Tensors until t
 from minigan.engine import graph, walk
 from minigan.engine.grad_mode import detect_anomaly, enable_grad, no_grad, set_grad_enabled
 from minigan.engine.graph import Node
-from minigan.engine.ops import elementwise, norm
 from minigan.engine.tensor import Tensor
 
 # Every seam the engine offers the library built on it, in one place, by kind; nothing else of the engine is changed
@@ -29,19 +28,17 @@ from minigan.engine.tensor import Tensor
 #   surface sets to minigan.Tensor) and PyTorch's view of a node for a learner's prints (minigan/surface/node_view.py;
 #   the walk reads none of it);
 # * "table": dicts the engine reads and the library fills: an op's result layout (RESULT_ADJUSTMENTS, read by
-#   Node.apply) and its gradients under create_graph (GRADIENT_ADJUSTMENTS, read by the walk), by node class; a
-#   leaf's hooks after accumulation, by the leaf's id (walk.post_accumulate);
-# * "hook method": methods the engine calls on itself that minigan.Tensor (or an op's subclass) may override: what an
-#   in-place write refuses, the history of a view taken again, the sum's other forms; pow's kernel and its zeros;
-#   batch norm's statistics (set on one node for one call, by minigan/functional/norm.py's double backward);
+#   Node.apply), its gradients under create_graph (GRADIENT_ADJUSTMENTS, read by the walk) and its kernels' rounding
+#   (KERNELS, read by Pow), by node class; a leaf's hooks after accumulation, by the leaf's id (walk.post_accumulate);
+# * "hook method": methods the engine calls on itself that minigan.Tensor may override: what an in-place write
+#   refuses, the history of a view taken again, the sum's other forms;
 # * "node hooks": a node's own prehooks and post-hooks (Node.node_hooks), which the walk runs around its backward.
 SEAMS = {
     "attribute": {Tensor: ("plain",),
                   Node: ("next_functions", "name", "metadata", "register_prehook", "register_hook", "__repr__")},
     "table": {"RESULT_ADJUSTMENTS": graph.RESULT_ADJUSTMENTS, "GRADIENT_ADJUSTMENTS": graph.GRADIENT_ADJUSTMENTS,
-              "post_accumulate": walk.post_accumulate},
-    "hook method": {Tensor: ("_refuse_place", "_view_history", "_sum_along"),
-                    elementwise.Pow: ("power", "zero_da", "zero_db"), norm.BatchNorm: ("normalize",)},
+              "KERNELS": graph.KERNELS, "post_accumulate": walk.post_accumulate},
+    "hook method": {Tensor: ("_refuse_place", "_view_history", "_sum_along")},
     "node hooks": {Node: ("node_hooks",)},
 }
 

@@ -130,6 +130,13 @@ def adjust_results(table: dict) -> None:
 # engine alone; minigan's surface fills it (minigan/functional/conv.py, minigan/functional/norm.py).
 GRADIENT_ADJUSTMENTS = {}
 
+# ----------------------------------------------------------------------------- the one extension point for kernels
+# An op whose value has two roundings (x ** 3 as exp(3·log x) or as x·x·x) or whose derivative is 0·∞ somewhere names
+# its own functions for them, the textbook's, as static methods (Pow's power, zero_da, zero_db).  A library may compute
+# them as its kernels do: class -> an object with functions of the same names, which the op then calls instead.  Empty
+# in the engine alone; minigan's surface fills it (the kernels column of minigan/surface/ops.py).
+KERNELS = {}
+
 
 # ----------------------------------------------------------------------------- the node
 RECORDED = itertools.count(1)  # numbers the nodes as recorded (one count for all threads: inputs' numbers are smaller)

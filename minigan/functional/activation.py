@@ -16,7 +16,6 @@ from minigan.functional._common import _float, _into, _number, _tensor
 from minigan.surface import operands, parity, pieces, random
 from minigan.surface import unary as U
 from minigan.surface.elu import ELU
-from minigan.surface.fused_backward import LeakyReLUOfResult
 from minigan.surface.node_view import shown_as
 from minigan.surface.saved import saves
 from minigan.surface.shapes import cat
@@ -107,7 +106,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 def _leaky_relu_of_result(t, slope):
     """leaky_relu_'s computation: the node that reads its result, shown as PyTorch's in-place node."""
     t = _float(t, "leaky_relu")
-    out = LeakyReLUOfResult.apply(t, negative_slope=_in_dtype("leaky_relu", "negative_slope", slope, t.dtype))
+    out = activation.LeakyReLU.apply(t, negative_slope=_in_dtype("leaky_relu", "negative_slope", slope, t.dtype),
+                                     of_result=True)
     return shown_as(out, "LeakyReluBackward1")
 
 

@@ -6,20 +6,17 @@ node reads every operand it saved for each gradient it gives, and whose own deri
 formulas.  The engine's nodes give the textbook's gradients; the rules here give PyTorch's, under create_graph only
 (at first order the engine's backward runs alone).  Each is a row of minigan/surface/ops.py: a gradient adjustment
 (``convolution_backward``, ``batch_norm_backward``, ``binary_cross_entropy_backward``, whose input gradient is a node
-with PyTorch's derivatives, ``_BCEGrad``), or a node (``LeakyReLUOfResult``, leaky_relu_'s node that reads its result).
+with PyTorch's derivatives, ``_BCEGrad``).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import weakref
 
 from minigan.engine import backend, grad_mode
 from minigan.engine.graph import Node
-from minigan.engine.ops import activation
 from minigan.engine.ops import conv as C
-from minigan.engine.ops import norm as N
 from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the surface's Tensor imports this module's table)
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
@@ -60,26 +57,22 @@ def batch_norm_backward(node, grad, grads):
     centred once more over each channel (the same dx, which sums to 0: a channel then sums to 0 to the rounding of its
     terms, and a channel-constant upstream gives 0 exactly, as layer norm's); after a write through .data since
     forward, PyTorch's double backward reads forward's μ and 1/σ, with their slopes (as_saved), so the engine's
-    backward runs again with those statistics in place of x's own."""
+    formula (BatchNorm.gradients) runs again with those statistics in place of x's own."""
     if node.training:
-        x = node.saved_tensors[0]
+        x, gamma = node.saved_tensors
         if (x.array.mean(axis=node.axes, keepdims=True) != node.mean).any():  # (x's μ is not forward's: written)
-            node.normalize = functools.partial(_statistics_as_saved, node)  # (for this call only: the engine asks it)
-            try:
-                grads = node.backward(grad)
-            finally:
-                del node.normalize
+            grads = node.gradients(grad, gamma, *_statistics_as_saved(node, x))
         elif grads[0] is not None:
             grads = (grads[0] - grads[0].mean(axis=node.axes, keepdims=True),) + tuple(grads[1:])
     return read_from_saved(node, grads)
 
 
 def _statistics_as_saved(node, x):
-    """The engine's statistics of the saved Tensor x, at the values forward found (as_saved), as PyTorch's double
-    backward reads them after a write through .data."""
-    _, inv_std, mean, var = N.BatchNorm.normalize(node, x)
+    """x − μ and 1/σ of the saved Tensor x (the engine's normalize), at the values forward found (as_saved), as
+    PyTorch's double backward reads them after a write through .data."""
+    _, inv_std, mean, _ = node.normalize(x)
     mean, inv_std = as_saved(x, mean, inv_std, node.axes, node.mean, node.inv_std, slope_mean=node.mean)
-    return x - mean, inv_std, mean, var
+    return x - mean, inv_std
 
 
 def as_saved(x, mean, inv_std, axes, saved_mean, saved_inv_std, slope_mean=None):
@@ -131,15 +124,3 @@ class _BCEGrad(Node):
         else:
             q = backend.get_array_module(q).maximum(q, q.dtype.type(eps))
         return d_g, d_p, -gg * g / q
-
-
-class LeakyReLUOfResult(activation.LeakyReLU):
-    """leaky_relu_'s node: PyTorch's in-place form reads its result where the function reads x (overwritten).  For
-    a slope ≥ 0 the mask is the same (the result is > 0 exactly where x is), but under create_graph the gradient's
-    own gradient goes back through the result, which requires grad: a zero there that requires grad, as PyTorch's.
-    (A negative slope has no backward in place: _NoInPlaceBackward.)"""
-
-    def forward(self, x, negative_slope=0.01):
-        out = super().forward(x, negative_slope)
-        self.save_for_backward(out)
-        return out

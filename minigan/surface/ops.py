@@ -5,7 +5,7 @@ derivative in its comment.  What a PyTorch program sees beyond the values is dec
 else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a table):
 
 * ``node``: the class the graph records, an engine op, or the surface's where PyTorch computes another formula
-  (``Scaled``'s addmm, ``fused_backward.LeakyReLUOfResult``) or the op is PyTorch's only (``unary.XLogY``);
+  (``Scaled``'s addmm) or the op is PyTorch's only (``unary.XLogY``);
 * ``layout``: how PyTorch lays the result out (its strides; minigan/surface/parity.py), the engine's
   ``RESULT_ADJUSTMENTS``;
 * ``gradient``: the gradients under create_graph as PyTorch's backward node gives them (which of them require
@@ -13,9 +13,11 @@ else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a 
 * ``grad_fn``: the name ``y.grad_fn`` prints (``MulBackward0`` when left out), a function of the node where its
   edges tell; ``by_call``: where the call decides it (``x.sum()`` SumBackward0, ``x.sum(1)`` SumBackward1), read
   while the node still holds what forward kept (minigan/surface/node_view.py);
-* ``kernels``: where PyTorch's kernels round otherwise than the textbook's formula, who computes them.
+* ``kernels``: where PyTorch's kernels round otherwise than the textbook's formula: a class whose functions replace
+  the engine node's own of the same names (``pointwise.PowKernels`` for Pow's ``power``, ``zero_da``, ``zero_db``),
+  the engine's ``KERNELS``; or, in words, where the node computes them itself.
 
-The engine's two tables and node_view's names are filled from these rows once, when the surface is installed
+The engine's three tables and node_view's names are filled from these rows once, when the surface is installed
 (minigan/surface/tensor.py imports this module), and tests/engine/test_engine_extension_points.py checks that they
 hold the rows and nothing else.  docs/pytorch.md's op table is ``markdown()`` (tests/library/test_ops_table.py keeps
 it current).  A new op: one engine node, one row here.
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-from minigan.engine.graph import GRADIENT_ADJUSTMENTS, adjust_results
+from minigan.engine.graph import GRADIENT_ADJUSTMENTS, KERNELS, adjust_results
 from minigan.engine.inplace import ExpandedCopySlices
 from minigan.engine.ops import activation, conv, elementwise, linalg, loss, norm, pool, reduce, shape
 from minigan.surface import (
@@ -58,7 +60,7 @@ class Row(NamedTuple):
     gradient: Callable | None = None
     grad_fn: str | Callable | None = None
     by_call: Callable | None = None
-    kernels: str = ""
+    kernels: type | str = ""
 
 
 # ----------------------------------------------------------------------------- PyTorch's names, where the call tells
@@ -116,8 +118,6 @@ def _pool(node) -> str:
     return "AvgPool2DBackward0" if node.mode == "avg" else "MaxPool2DWithIndicesBackward0"
 
 
-_POW_KERNELS = ("power, zero_da, zero_db: PyTorch's kernels (x ** 3 multiplied, x ** -0.5 as 1/sqrt, C's pow for a "
-                "tensor exponent) and pow_backward's zeros, hook methods of minigan/surface/pointwise.py's Pow")
 _CONVOLUTION = fused_backward.convolution_backward
 
 ROWS = (
@@ -126,8 +126,7 @@ ROWS = (
     Row(elementwise.Div, as_operands), Row(elementwise.Maximum, as_operands), Row(elementwise.Minimum, as_operands),
     Row(elementwise.Neg), Row(elementwise.Exp), Row(elementwise.Log), Row(elementwise.Sign), Row(elementwise.Abs),
     Row(elementwise.Sqrt), Row(elementwise.Clone), Row(elementwise.Cast, grad_fn="ToCopyBackward0"),
-    Row(elementwise.Pow, pow_layout, grad_fn=_pow),
-    Row(pointwise.Pow, pow_layout, pointwise.pow_backward, _pow, kernels=_POW_KERNELS),
+    Row(elementwise.Pow, pow_layout, pointwise.pow_backward, _pow, kernels=pointwise.PowKernels),
     Row(elementwise.Where, where_layout), Row(elementwise.Clamp, clamped, grad_fn="ClampBackward1"),
     Row(elementwise.Fill, grad_fn=_fill),
     Row(pieces.ClampBy, as_operands, grad_fn="ClampBackward0"),  # (clamp with tensor bounds: PyTorch's clamp.Tensor)
@@ -137,7 +136,7 @@ ROWS = (
     Row(activation.Sigmoid), Row(activation.SigmoidBackward), Row(activation.Tanh), Row(activation.Step),
     Row(activation.Select), Row(activation.ReLU, grad_fn="ReluBackward0"),
     Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0"),
-    Row(fused_backward.LeakyReLUOfResult, as_first, grad_fn="LeakyReluBackward0"), Row(activation.Softplus),
+    Row(activation.Softplus),
     # reductions and scans (a row-major result)
     Row(reduce.Sum, row_major, by_call=_sum), Row(reduce.Mean, row_major, by_call=_mean),
     Row(reduce.Max, row_major, grad_fn="MaxBackward1", by_call=_max),
@@ -177,17 +176,21 @@ def markdown() -> str:
     """The rows as docs/pytorch.md's op table."""
     def name(f):
         return "" if f is None else f if isinstance(f, str) else f"`{f.__module__.rpartition('.')[2]}.{f.__name__}`"
+
+    def kernels(k):  # a class of kernels: its name and the first sentence of its docstring
+        return k if isinstance(k, str) else f"{name(k)}: {' '.join(k.__doc__.split()).split(': ')[0]}"
     lines = ["| node | layout | gradient under create_graph | grad_fn | PyTorch's kernels |", "|---|---|---|---|---|"]
     for r in ROWS:
         shown = name(r.grad_fn) or f"{r.node.__name__}Backward0"
         shown += f", by call: {name(r.by_call)}" if r.by_call else ""
         lines.append(f"| `{r.node.__module__.removeprefix('minigan.')}.{r.node.__name__}` | {name(r.layout)} | "
-                     f"{name(r.gradient)} | {shown} | {r.kernels} |")
+                     f"{name(r.gradient)} | {shown} | {kernels(r.kernels)} |")
     return "\n".join(lines) + "\n"
 
 
-# The rows into the engine's two tables and node_view's names (by class name: a subclass kept as its base's node)
+# The rows into the engine's three tables and node_view's names (by class name: a subclass kept as its base's node)
 adjust_results({r.node: r.layout for r in ROWS if r.layout is not None})
 GRADIENT_ADJUSTMENTS.update({r.node: r.gradient for r in ROWS if r.gradient is not None})
+KERNELS.update({r.node: r.kernels for r in ROWS if not isinstance(r.kernels, str)})
 node_view.NAMES.update({r.node.__name__: r.grad_fn for r in ROWS if r.grad_fn is not None})
 node_view.BY_CALL.update({r.node.__name__: r.by_call for r in ROWS if r.by_call is not None})

@@ -111,10 +111,9 @@ def where_layout(out, arrays, params):  # where(cond, a, b): TensorIterator's op
     return pointwise_layout(out, cond, arrays[0], arrays[1])
 
 
-def pow_layout(out, arrays, params):  # number ** x (the number a NumPy scalar or, promoted, a 0-d array): row-major, as
-    # PyTorch's pow(Scalar, Tensor) allocates it; a 0-d tensor base follows the exponent's layout
-    a = arrays[0]
-    return pointwise_layout(out, *arrays[:2]) if a.ndim or params.get("tensor_exponent") else backend.c_order(out)
+def pow_layout(out, arrays, params):  # number ** x (the number a NumPy scalar: minigan/surface/pointwise.py's powered):
+    # row-major, as PyTorch's pow(Scalar, Tensor) allocates it; a 0-d tensor base follows the exponent's layout
+    return backend.c_order(out) if isinstance(arrays[0], backend.np.generic) else pointwise_layout(out, *arrays[:2])
 
 
 def clamped(out, arrays, params):  # clamp with a NaN bound: PyTorch fills empty_like(a) with NaN (a's layout, a

@@ -631,10 +631,9 @@ def pow(input, exponent):
     return out
 
 
-class Pow(E.Pow):
-    """The engine's a ** b as PyTorch's gives it: computed as its kernels compute it (the backward's b·a^(b−1) too),
-    with its pow_backward's zeros (``zero_da``, ``zero_db``: wider than the textbook's) and the result kept as it
-    keeps it."""
+class PowKernels:
+    """a ** b as PyTorch's kernels compute it (the backward's b·a^(b−1) too), and its pow_backward's zeros (wider
+    than the textbook's): the functions of the engine's Pow of the same names, in its row of KERNELS."""
 
     @staticmethod
     def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a number, not a tensor's values)
@@ -649,12 +648,6 @@ class Pow(E.Pow):
         out = 1 / xp.sqrt(a) if number and b == -0.5 else a**b
         return out if number or not (b == 0.5).any() else xp.where((b == 0.5) & ((a == -xp.inf) | (a == 0)),
                                                                    xp.abs(a), out)
-
-    def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
-        out = super().forward(a, b)
-        if tensor_exponent:  # PyTorch's pow keeps its result for every tensor ** tensor (an in-place change of it
-            self.save_for_backward(a, b, out)  # before backward then raises), the engine's only for d/db
-        return out
 
     @staticmethod
     def zero_da(a, b):  # PyTorch's pow_backward: d/da is 0 wherever b = 0 (an ∞ upstream too, and at every order:
@@ -674,14 +667,13 @@ def pow_backward(node, grad, grads):
     return (zeros(grads[0]),) + tuple(grads[1:])
 
 
-
-
 def powered(input, exponent):
-    """input ** exponent (one of them a tensor) in one dtype, by Pow: the engine's ``**``, PyTorch's kernels."""
+    """input ** exponent (one of them a tensor) in one dtype, by the engine's Pow (PyTorch's kernels: its row)."""
     if isinstance(input, Tensor):
-        return Pow.apply(*input._pair(checks.bool_power(input, checks.number(exponent)), "pow"),
-                         tensor_exponent=isinstance(exponent, Tensor))
-    return Pow.apply(*exponent._pair(checks.bool_power(exponent, input, reflected=True), "pow", reflected=True))
+        return E.Pow.apply(*input._pair(checks.bool_power(input, checks.number(exponent)), "pow"))
+    base, x = exponent._pair(checks.bool_power(exponent, input, reflected=True), "pow", reflected=True)
+    return E.Pow.apply(base.array[()] if isinstance(base, Tensor) and base.ndim == 0 else base, x)  # (a number base
+    # goes in as a NumPy scalar, a 0-d tensor's as a 0-d array: parity.pow_layout tells them apart)
 
 
 def _negative_integers(exponent) -> bool:

@@ -22,17 +22,17 @@ from minigan import optim
 from minigan.engine import backend, graph
 from minigan.engine.graph import Node
 from minigan.engine.ops import conv as C
+from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import loss as LS
 from minigan.engine.ops import norm as N
 from minigan.gans import GAN, WGANGP
 from minigan.gans.models import DCGANDiscriminator, DCGANGenerator
-from minigan.surface import pointwise, random
+from minigan.surface import random
 
 ROOT = Path(minigan.__file__).resolve().parent
 # PyTorch's double-backward reading, by node class: the engine's convolutions, batch norm and binary cross-entropy,
-# minigan.Tensor's pow (the surface's Pow, a subclass of the engine's: the engine's own Pow is not adjusted), and
-# nothing else (minigan/surface/ops.py's gradient column)
-ADJUSTED = {C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight, N.BatchNorm, LS.BCE, pointwise.Pow}
+# pow (the engine's Pow, its row's pow_backward), and nothing else (minigan/surface/ops.py's gradient column)
+ADJUSTED = {C.Conv2d, C.ConvTranspose2d, C.Conv2dWeight, N.BatchNorm, LS.BCE, E.Pow}
 
 
 

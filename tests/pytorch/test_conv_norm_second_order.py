@@ -172,3 +172,23 @@ def test_wgan_gp_gradient_penalty_matches_torch(xp_backend, with_bn):
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
     for i in (0, 2, 7) + ((4, 5) if with_bn else ()):  # every weight and γ: a real gradient
         assert np.abs(ours[i].grad.detach().cpu().numpy()).max() > 1e-3
+
+
+@needs_torch
+def test_batch_norm_double_backward_after_a_write_through_data_reads_forwards_statistics():
+    """x written through .data after forward: PyTorch's double backward reads forward's μ and 1/σ (with their slopes),
+    which minigan's batch_norm_backward row gives by running the engine's formula (BatchNorm.gradients) on them."""
+    import torch
+    rng = np.random.default_rng(0)
+    xa, ga, ba, wa = (rng.standard_normal(s) for s in ((4, 3, 2, 2), 3, 3, (4, 3, 2, 2)))
+
+    def run(fw, batch_norm):
+        x, g, b = (fw.tensor(a, dtype=fw.float64, requires_grad=True) for a in (xa, ga, ba))
+        h = x * 1.0
+        y = batch_norm(h, None, None, g, b, training=True)
+        h.data.mul_(1.5).add_(0.3)  # (after forward: the saved input is written)
+        gx, gg = fw.autograd.grad((y * fw.tensor(wa)).sum(), [x, g], create_graph=True)
+        second = fw.autograd.grad((gx * gx).sum() + (gg * gg).sum(), [x, g])
+        return [t.detach().numpy() for t in (gx, gg, *second)]
+    for ours, theirs in zip(run(minigan, F.batch_norm), run(torch, torch.nn.functional.batch_norm)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

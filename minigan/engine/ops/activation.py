@@ -18,7 +18,7 @@ def _stable_sigmoid(xp, x):
 
 
 @backend.fused
-def _sigmoid_grad(xp, grad, s):  # dσ/dx = σ(1 − σ), as PyTorch's kernel rounds it: grad·(1 − σ) first, then ·σ
+def _sigmoid_grad(xp, grad, s):  # dσ/dx = σ(1 − σ), multiplied in this order: grad·(1 − σ) first, then ·σ
     return grad * (1 - s) * s
 
 
@@ -51,7 +51,7 @@ class Sigmoid(Node):
         self.save_for_backward(out := stable_sigmoid(x))
         return out
 
-    def backward(self, grad):  # dσ/dx = σ(1 − σ): on arrays one fused kernel, under create_graph one node
+    def backward(self, grad):  # dσ/dx = σ(1 − σ): on arrays the formula, under create_graph one node
         if isinstance(grad, backend.PLAIN_TYPES):
             return (_sigmoid_grad(backend.get_array_module(grad), grad, *self.saved_tensors),)
         return (SigmoidBackward.apply(grad, *self.saved_tensors),)
@@ -123,14 +123,17 @@ class ReLU(Node):
 
 
 class LeakyReLU(Node):
-    def forward(self, x, negative_slope=0.01):
+    """x where x > 0, else slope·x.  ``of_result``: backward reads its mask from the result, not from x (> 0 where x
+    is, for a slope ≥ 0), as an in-place form must, whose x the result overwrites."""
+
+    def forward(self, x, negative_slope=0.01, of_result=False):
         xp = backend.get_array_module(x)
         self.slope = x.dtype.type(negative_slope)  # keeps float32 float32
-        self.save_for_backward(x)
-        out = xp.multiply(x, self.slope, out=xp.empty_like(x))  # slope·x, in a new array (a 0-d one too)
-        if 0 < negative_slope <= 1:  # then max(x, slope·x) is the same thing (0·∞ would not be), faster than where()
-            return xp.maximum(out, x, out=out)  # into slope·x's array: one new array, not two
-        return xp.where(x > 0, x, out)
+        out = xp.multiply(x, self.slope, out=xp.empty_like(x))  # slope·x, in a new array (a 0-d one too); for a
+        # slope in (0, 1] max(x, slope·x) is the same thing (0·∞ would not be), faster than where(), into slope·x's
+        out = xp.maximum(out, x, out=out) if 0 < negative_slope <= 1 else xp.where(x > 0, x, out)  # array
+        self.save_for_backward(out if of_result else x)
+        return out
 
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope:  slope + (1 − slope)·H(x)
         (x,) = self.saved_tensors

@@ -7,7 +7,7 @@ network), and then that gradient is not computed at all.  Every backward works o
 """
 
 from minigan.engine import backend
-from minigan.engine.graph import Node, namespace, select, unbroadcast, value, zeros
+from minigan.engine.graph import KERNELS, Node, namespace, select, unbroadcast, value, zeros
 
 
 class Add(Node):
@@ -68,35 +68,35 @@ class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
     @staticmethod
-    def power(a, b, number):  # a ** b (number: b is a number, not a tensor's values; a subclass may round it as a
-        return a**b  # library's kernels do: minigan.Tensor's Pow, surface/pointwise.py)
+    def power(a, b, number):  # a ** b (number: b is a number, not a tensor's values; a library's kernels may round
+        return a**b  # the two otherwise: its row of KERNELS)
 
     @staticmethod
     def zero_da(a, b):  # where d/da is 0, not b·a^(b−1) = 0·∞: a = b = 0, as a^0 = 1 is flat in a (None: nowhere)
-        return (a == 0) & (b == 0) if (b == 0).any() else None  # (a subclass may zero more, as a library does)
+        return (a == 0) & (b == 0) if (b == 0).any() else None
 
     @staticmethod
     def zero_db(a, b):  # where d/db is 0, not a^b·log a = 0·(−∞): a = 0 < b, as 0^b = 0 is flat in b (None: nowhere)
-        return (a == 0) & (b > 0) if (a == 0).any() else None  # (minigan.Tensor's Pow: surface/pointwise.py)
+        return (a == 0) & (b > 0) if (a == 0).any() else None
 
     def forward(self, a, b):
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
-        out = self.power(a, b, number) if a.dtype != bool else a | ~b  # (bools: x ** True is x, x ** False all True)
-        # (out is read only by d/db)
-        self.save_for_backward(a, b, out if self.needs_input_grad and self.needs_input_grad[1] else None)
+        out = KERNELS.get(type(self), self).power(a, b, number) if a.dtype != bool else a | ~b  # (bools: x ** True
+        # is x, x ** False all True; KERNELS: a library's rounding where it declared one, else the textbook's)
+        self.save_for_backward(a, b, None if number else out)  # (out is read by d/db, asked of a tensor exponent)
         return out
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
         (a, b, out), (need_a, need_b) = self.saved_tensors, self.needs_input_grad
-        xp, da, db = namespace(grad), None, None
+        xp, da, db, kernels = namespace(grad), None, None, KERNELS.get(type(self), self)  # (the textbook's, or a row's)
         if need_a:
             number = isinstance(self.inputs[1], backend.np.generic)
             e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
             # look like one: a library's kernels round a number and a tensor exponent differently)
-            da, zero = grad * (b * self.power(a, e - 1, number)), self.zero_da(value(a), value(b))
+            da, zero = grad * (b * kernels.power(a, e - 1, number)), kernels.zero_da(value(a), value(b))
             da = unbroadcast(da if zero is None else select(~zero, da), a.shape)  # (selected: da is 0·∞ there)
         if need_b:  # (NaN for a < 0, where log a is not real)
-            db, zero = out * xp.log(a), self.zero_db(value(a), value(b))
+            db, zero = out * xp.log(a), kernels.zero_db(value(a), value(b))
             db = unbroadcast(grad * (db if zero is None else xp.where(zero, 0, db)), b.shape)
         return da, db
 

@@ -54,15 +54,17 @@ class BatchNorm(Node):
 
     def backward(self, grad):  # dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)) (train), γ/σ·dy (eval); x̂ = (x − μ)/σ
         x, gamma = self.saved_tensors
-        need = self.needs_input_grad
         if backend.is_array(x):  # first order: x as it is now, μ and 1/σ as forward found them
             centred, inv_std = x - self.mean, self.inv_std
         else:  # create_graph: the same values as functions of the Tensor x
             centred, inv_std, _, _ = self.normalize(x)
+        return self.gradients(grad, gamma, centred, inv_std)
+
+    def gradients(self, grad, gamma, centred, inv_std):  # the formula above, given x − μ and 1/σ
+        need, dx = self.needs_input_grad, None
         sums = need[0] and self.training  # the training dx needs both sums
         sum_dy = grad.sum(axis=self.axes, keepdims=True) if sums or need[2] else None
         sum_dy_xhat = (grad * centred).sum(axis=self.axes, keepdims=True) * inv_std if sums or need[1] else None
-        dx = None
         if need[0]:
             g = gamma.reshape(self.shape)
             if self.training and backend.is_array(grad):  # first order: one kernel on a GPU (backend.fused)

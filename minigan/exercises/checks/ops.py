@@ -58,7 +58,7 @@ def check_pow_backward(ctx):
     x = T([0.0, 2.0])
     (x ** 0.0).sum().backward()
     close("d(x⁰)/dx at x = [0, 2] (x⁰ = 1 is flat: 0, not 0·∞ = NaN)", x.grad, [0.0, 0.0],
-          hint + "; at a = b = 0 it is 0 (self.zero_da says where)")
+          hint + "; at a = b = 0 it is 0 (the kernels' zero_da says where)")
 
 
 def check_exp_backward(ctx):

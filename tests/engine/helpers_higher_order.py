@@ -24,3 +24,11 @@ def the_engines_pow():
         patch.delitem(graph.KERNELS, E.Pow)
         patch.delitem(graph.GRADIENT_ADJUSTMENTS, E.Pow)
         yield
+
+
+@pytest.fixture
+def the_engine_alone():
+    """The engine's ops as the engine alone computes them (a fixture): Pow without its row's kernels, PyTorch's
+    rounding and zeros, whose mixed derivative at b = 0 is not the textbook's (minigan/surface/ops.py)."""
+    with the_engines_pow():
+        yield

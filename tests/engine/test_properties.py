@@ -31,7 +31,7 @@ from hypothesis.extra.numpy import array_shapes, arrays, mutually_broadcastable_
 from strict_backend import installed, strict
 
 import minigan
-from engine.helpers_higher_order import the_engines_pow
+from engine.helpers_higher_order import the_engine_alone  # noqa: F401  (a fixture: used by every test here)
 from minigan.engine import backend
 from minigan.engine import ops as engine_ops
 from minigan.engine.errors import GraphError
@@ -51,14 +51,7 @@ from minigan.surface import pieces as SA
 
 MODULES = (E, A, R, S, L, LS, C, N, P)
 MOVED = (SA, SE, SF)  # ops that left the engine for the surface (only its doors call them): rows of their own still
-
-
-@pytest.fixture(autouse=True)
-def _the_engine_alone():
-    """The engine's ops as the engine alone computes them: Pow without its row's kernels (PyTorch's rounding and
-    zeros, whose mixed derivative at b = 0 is not the textbook's: minigan/surface/ops.py)."""
-    with the_engines_pow():
-        yield
+pytestmark = pytest.mark.usefixtures("the_engine_alone")  # the engine alone: Pow without its row's kernels
 
 
 # ----------------------------------------------------------------------------- drawing inputs
@@ -418,9 +411,9 @@ ROWS = {
     A.Select: Row(select(), apply(A.Select)),
     A.ReLU: Row(unary(kinks=(0,)), apply(A.ReLU)),
     A.LeakyReLU: Row(unary(kinks=(0,), params={"negative_slope": st.sampled_from([0.01, 0.2, -0.5, 2.0]),
-                                                "of_result": st.booleans()}),  # (the mask read from the result: an
-                     lambda x, negative_slope, of_result: A.LeakyReLU.apply(  # in-place form's node, whose slope is
-                         x, negative_slope=negative_slope, of_result=of_result and negative_slope >= 0)),  # ≥ 0)
+                                                "of_result": st.booleans()}),  # (of_result: the in-place form's
+                     lambda x, negative_slope, of_result: A.LeakyReLU.apply(  # node, mask from its result, slope ≥ 0)
+                         x, negative_slope=negative_slope, of_result=of_result and negative_slope >= 0)),
     SA.Hardtanh: Row(unary(kinks=(-1, 1)), apply(SA.Hardtanh)),
     SA.Threshold: Row(unary(kinks=(0.3,), params={"threshold": st.just(0.3), "value": st.just(-1.0)}),
                      apply(SA.Threshold)),

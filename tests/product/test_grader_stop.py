@@ -44,8 +44,10 @@ def test_ctrl_c_stops_grade_within_a_second_keeps_what_it_had_and_says_how_to_go
     journal = out / "j.jsonl"
     args = [sys.executable, "-m", "minigan", "exercises", "grade", str(folder), "--names", *NAMES, "--jobs", "2",
             "--csv", str(out / "g.csv"), "--json", str(out / "g.json"), "--journal", str(journal)]
+    # (SIGINT at its default in the child: a process started with it ignored, as a test worker may be, keeps it
+    # ignored, and a user's Ctrl-C is never ignored)
     proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env(),
-                            cwd=tmp_path)
+                            cwd=tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     said, heard = [], threading.Event()
 
     def listen():

@@ -46,6 +46,13 @@ def lines_run_by_the_reading_path() -> dict:
     x = minigan.tensor([4.0, 5.0, 6.0])
     (w * x).sum().backward()  # once first: what runs once per process (a lazy import, a cache) is not the path
     w.grad = None
+    files = lines_run(lambda: (w * x).sum().backward())
+    assert w.grad.tolist() == [4.0, 5.0, 6.0]  # d(Σ w·x)/dw = x
+    return files
+
+
+def lines_run(step) -> dict:
+    """{file under minigan/: sorted line numbers} that ``step()`` runs, traced line by line."""
     seen = set()
 
     def trace(frame, event, arg):
@@ -60,11 +67,9 @@ def lines_run_by_the_reading_path() -> dict:
 
     sys.settrace(trace)
     try:
-        y = w * x
-        y.sum().backward()
+        step()
     finally:
         sys.settrace(None)
-    assert w.grad.tolist() == [4.0, 5.0, 6.0]  # d(Σ w·x)/dw = x
     files = {}
     for name, line in sorted(seen):
         files.setdefault(name, []).append(line)
@@ -248,27 +253,7 @@ def lines_run_by(program) -> tuple:
     the learner's formula gives))."""
     step, check = program()
     step()
-    seen = set()
-
-    def trace(frame, event, arg):
-        path = Path(frame.f_code.co_filename)
-        if not path.is_relative_to(ROOT):
-            return None
-        if NUMPY_1 and (str(path.relative_to(ROOT)), frame.f_code.co_name) in NUMPY_1_RULE:
-            return None
-        if event == "line":
-            seen.add((str(path.relative_to(ROOT)), frame.f_lineno))
-        return trace
-
-    sys.settrace(trace)
-    try:
-        step()
-    finally:
-        sys.settrace(None)
-    files = {}
-    for name, line in sorted(seen):
-        files.setdefault(name, []).append(line)
-    return files, check()
+    return lines_run(step), check()
 
 
 def parts(files: dict) -> dict:

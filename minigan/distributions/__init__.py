@@ -10,7 +10,6 @@ minigan's random streams as PyTorch's would (same seed, same numbers).
 draw by rejection (Gamma, Beta, Dirichlet and those built on them) are not here: asking for one says so.
 """
 
-import importlib.abc
 import sys
 
 from minigan.distributions import constraints, transforms
@@ -81,24 +80,11 @@ def _refusal(name):
 
 
 def __getattr__(name):
-    """A torch.distributions name minigan lacks: one line saying so."""
+    """A torch.distributions name minigan lacks, or the module of torch.distributions that holds one: one line
+    saying so (``from minigan.distributions import Gamma`` too: surface/missing.py's AbsentNames)."""
+    name = ABSENT_MODULES.get(name, name)
     if name in ABSENT:
         raise _refusal(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name, obj=sys.modules[__name__])
 
 
-class _AbsentFinder(importlib.abc.MetaPathFinder):
-    """The same line for ``from minigan.distributions import Gamma``.  That statement reads the attribute, and when
-    it is missing Python looks for a submodule ``minigan.distributions.Gamma`` and, finding none, raises a bare
-    "cannot import name": the advice ``__getattr__`` gave is lost.  Asked (last, after the real files) for such a
-    submodule, or for torch.distributions' module of an absent distribution, this finder refuses in its place."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        package, _, name = fullname.rpartition(".")
-        name = ABSENT_MODULES.get(name, name)
-        if package == __name__ and name in ABSENT:
-            raise _refusal(name)
-        return None  # (any other name: Python's own ModuleNotFoundError)
-
-
-sys.meta_path.append(_AbsentFinder())

@@ -22,6 +22,8 @@ the installed PyTorch is implemented, different on purpose, or here.
 
 from __future__ import annotations
 
+import importlib.abc
+import sys
 from pathlib import Path
 
 # the namespace of PyTorch -> how minigan spells the same place
@@ -174,3 +176,36 @@ def attribute_error(space: str, name: str, obj=None) -> AttributeError:
         what = f"module {PLACES[space]!r}" if space not in CLASSES else f"'{PLACES[space].rsplit('.')[-1]}' object"
         return AttributeError(f"{what} has no attribute {name!r}", name=name, obj=obj)
     return NotInMinigan(f"{PLACES[space]}.{name}: {text}")
+
+
+class NotInMiniganToImport(ImportError):
+    """NotInMinigan's line where an import statement asks for the name: the ImportError a program's fallback
+    (``except ImportError:``) catches."""
+
+    __module__ = "minigan"
+
+
+class AbsentNames(importlib.abc.MetaPathFinder):
+    """``from minigan import lgamma`` refused in the line ``minigan.lgamma`` gives.  That statement reads the
+    attribute, and when the package's ``__getattr__`` refuses, Python looks for a submodule ``minigan.lgamma`` and,
+    finding none, raises a bare "cannot import name": the advice is lost.  Asked (last, after the real files) for a
+    submodule of a minigan package, this finder asks that package's own ``__getattr__`` and raises its advice as the
+    ImportError the statement raises (the class a program falls back on); any other name gets Python's own error."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        package, _, name = fullname.rpartition(".")
+        module = sys.modules.get(package)  # (by its own name: a program may have put it under PyTorch's)
+        hook = getattr(module, "__getattr__", None)  # (a module's own, in its namespace)
+        if hook is None or name.startswith("_") or module.__name__.partition(".")[0] != "minigan":
+            return None
+        try:
+            hook(name)
+        except NotInMinigan as refused:
+            raise NotInMiniganToImport(str(refused), name=fullname) from None
+        except AttributeError:
+            pass
+        return None
+
+
+if not any(isinstance(finder, AbsentNames) for finder in sys.meta_path):
+    sys.meta_path.append(AbsentNames())

@@ -46,6 +46,30 @@ def test_a_missing_name_raises_one_line_that_says_what_to_use(expr, words):
     assert info.value.name is None and info.value.obj is None  # so Python adds no "Did you mean" guess
 
 
+@pytest.mark.parametrize("statement, words", [
+    ("from minigan import lgamma", "special functions"), ("from minigan import jit", "out of scope"),
+    ("from minigan.nn import Transformer", "transformers"), ("from minigan.optim import LBFGS", "first-order"),
+    ("from minigan.nn.functional import grid_sample", "not provided"),
+    ("from minigan import float32, lgamma", "special functions"),  # (the first name found, the second refused)
+])
+def test_importing_a_missing_name_raises_the_same_line_as_an_import_error(statement, words):
+    """``from minigan import lgamma`` gives the line ``minigan.lgamma`` gives, as the ImportError a program that
+    falls back on ``except ImportError`` catches (Python's own would be a bare "cannot import name").  Only from a
+    package: a plain module's (minigan.optim.lr_scheduler, minigan.utils.data) is Python's bare error
+    (docs/pytorch.md)."""
+    with pytest.raises(ImportError) as info:
+        exec(statement, {})
+    message = str(info.value)
+    assert "\n" not in message and words in message and "cannot import name" not in message
+
+
+def test_importing_a_typo_keeps_pythons_own_import_error():
+    with pytest.raises(ImportError, match="cannot import name 'tensr'"):
+        exec("from minigan import tensr", {})
+    with pytest.raises(ModuleNotFoundError, match="No module named 'minigan.tensr'"):
+        exec("import minigan.tensr", {})
+
+
 def test_no_misleading_suggestion_in_the_printed_traceback():
     result = subprocess.run([sys.executable, "-c", "import minigan; minigan.selu_"], capture_output=True, text=True,
                             cwd=ROOT)

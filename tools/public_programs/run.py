@@ -224,10 +224,12 @@ def first_difference(ours, theirs, rtol=RTOL):
 
 
 def refusal(error):
-    """A stop that tells the user what to do: minigan's one-line NotInMinigan."""
+    """A stop that tells the user what to do: minigan's one-line NotInMinigan (an ImportError where an import
+    statement asked)."""
     import minigan
+    from minigan.surface.missing import NotInMiniganToImport
 
-    return isinstance(error, minigan.NotInMinigan) and len(str(error).strip().splitlines()) == 1
+    return isinstance(error, (minigan.NotInMinigan, NotInMiniganToImport)) and len(str(error).strip().splitlines()) == 1
 
 
 def classify(path, rtol=RTOL):

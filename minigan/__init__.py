@@ -27,7 +27,7 @@ _FROM = {
     ),
     # PyTorch's, deprecated
     "minigan._deprecated": "chain_matmul range set_default_tensor_type",
-    "minigan.surface.missing": "NotInMinigan",
+    "minigan.surface.missing": "NotInMinigan NotInMiniganToImport",
     "minigan.linalg": "matrix_power",
     # devices, generators, threads (minigan.device is the engine's Device)
     "minigan.engine.backend": "BackendError cupy_available device get_num_threads set_num_threads use_backend",

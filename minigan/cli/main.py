@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 import sys
 
 from minigan.cli import attack, exercises, prepare, sample, train
@@ -36,7 +37,7 @@ class OneLineParser(argparse.ArgumentParser):
     """
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: error: {closest_choice(self, message)} (see {self.prog} --help)\n")
 
     def parse_args(self, args=None, namespace=None):
         """argparse's, but an unknown option is reported by the subcommand it was given to (``train --stesp 100``:
@@ -64,6 +65,17 @@ def unknown_arguments(parser: argparse.ArgumentParser, extras: list) -> str:
             if close:
                 return f"{said} (did you mean {close[0]}?)"
     return said
+
+
+def closest_choice(parser: argparse.ArgumentParser, message: str) -> str:
+    """``invalid choice: 'chek' (choose from ...)``: argparse's words, and the closest choice (did you mean check?)."""
+    given = re.search(r"invalid choice: '([^']*)'", message)
+    if given:
+        choices = [str(c) for action in parser._actions if action.choices for c in action.choices]
+        close = difflib.get_close_matches(given[1], choices, n=1, cutoff=0.6)
+        if close:
+            return f"{message} (did you mean {close[0]}?)"
+    return message
 
 
 THREADS_HELP = (

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 from dataclasses import dataclass
@@ -67,7 +68,8 @@ def parse_data(spec: str):
             raise ValueError(f"unknown data {spec!r}: {name} needs a path, as in {name}:/data/"
                              + ("mnist" if name == "idx" else "points.csv"))
         return ("images", text) if name == "idx" else ("points", load_points(arg))
-    raise ValueError(f"unknown data {spec!r}: expected {DATA_HELP}")
+    close = difflib.get_close_matches(name, ("ring", "grid", "csv", *IMAGE_NAMES, "idx"), n=1, cutoff=0.6)
+    raise ValueError(f"unknown data {spec!r}: expected {DATA_HELP}" + (f" (did you mean {close[0]}?)" if close else ""))
 
 
 def load_points(path) -> Points2D:

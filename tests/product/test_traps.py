@@ -34,6 +34,14 @@ def test_a_script_above_a_clone_named_minigan_imports_the_package_itself(tmp_pat
     (["prepare", "--olny", "digits-cnn"], "(did you mean --only?) (see python -m minigan prepare --help)"),
     (["train", "gan", "--nonsense"], "unrecognized arguments: --nonsense (see python -m minigan train --help)"),
     (["exercises", "list", "--nonsense"], "(see python -m minigan exercises list --help)"),
+    (["exercises", "chek", "x"], "invalid choice: 'chek' (choose from "),  # (a subcommand's name)
+    (["exercises", "chek", "x"], "(did you mean check?) (see python -m minigan exercises --help)"),
+    (["trian", "gan"], "(did you mean train?) (see python -m minigan --help)"),
+    (["train", "wgan_gp"], "(did you mean wgan-gp?) (see python -m minigan train --help)"),
+    (["train", "gan", "--data", "rign"], "unknown data 'rign': expected "),
+    (["train", "gan", "--data", "rign"], " (did you mean ring?)"),
+    (["train", "gann", "--steps", "5"], "(did you mean gan?)"),
+    (["train", "zzz"], "invalid choice: 'zzz' (choose from "),
 ])
 def test_a_mistyped_option_points_to_its_subcommands_help(capsys, argv, said):
     """``train --stesp 100`` pointed to the top-level ``--help``, which does not list train's options."""

@@ -370,6 +370,11 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
         return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)
 
     def mean(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+        if dtype is axis is keepdims is None and self.array.dtype.kind == "f" and (
+                dim is keepdim is reductions.LEFT_OUT or type(dim) is int):  # the usual call, a floating mean of every
+            # entry or along one dim: none of the forms' rules below can apply
+            return super().mean(None if dim is reductions.LEFT_OUT else dim, keepdim is not reductions.LEFT_OUT and
+                                keepdim)
         if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.keepdim_needs_dim("mean", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)

@@ -102,12 +102,14 @@ SHARE_TARGET = 0.10
 LIBRARY = ("nn/", "optim/")
 CEILING = {  # the parity layer's lines in the traced step (when set: of how many distinct lines, the share; where)
     "2-D tensors": 4,  # of 109 (3.7%): surface/parity.py's layout of a 2-D result
-    "a loss by hand": 21,  # of 158 (13.3%): pow's door and kernels (surface/pointwise.py's PowKernels)
+    "a loss by hand": 7,  # of 141 (5.0%): the usual call's test at pow's and mean's doors, the kernels' row's rounds
     # (34 of 171 while pow's kernels were a subclass of the engine's Pow, with a forward of its own; 30 of 167 before
-    # x.mean() of a floating x passed mean's door in one test)
+    # x.mean() of a floating x passed mean's door in one test; 21 of 158 before pow's door took a floating tensor and
+    # a number in one test and Pow asked its row of KERNELS only for the exponents PyTorch's kernels round otherwise)
     "a view then an op": 23,  # of 172 (13.4%): surface/parity.py's layout of the broadcast product
-    "a two-layer net by hand": 51,  # of 312 (16.3%): pow, matmul's saved copies, in-place `-=`'s overlap refusals
-    # (65 of 326 with pow's subclass; 60 of 321 before mean's door took the usual call in one test)
+    "a two-layer net by hand": 38,  # of 298 (12.8%): matmul's door, in-place `-=`'s overlap refusals, the layout
+    # (65 of 326 with pow's subclass; 60 of 321 before mean's door took the usual call in one test; 51 of 312 before
+    # pow's)
     "a layer, a loss and a step": 55,  # of 282 (19.5%): F.linear's and F.mse_loss's doors, the overlap refusals
     "a GAN step": 76,  # of 386 (19.7%): F.*'s doors, leaky_relu, the overlap refusals
     # 108 of 485 before the conv and pool doors' pair check (functional/_common.py's `pair`, 11 lines) left
@@ -115,7 +117,7 @@ CEILING = {  # the parity layer's lines in the traced step (when set: of how man
     "a convolution with batch norm": 105,  # of 473 (22.2%): F.conv2d's and F.batch_norm's doors and their rows
     # (114 of 482 before mean's door took the usual call in one test)
 }
-ABOVE_TARGET = {"a loss by hand", "a view then an op", "a two-layer net by hand", "a layer, a loss and a step",
+ABOVE_TARGET = {"a view then an op", "a two-layer net by hand", "a layer, a loss and a step",
                 "a GAN step", "a convolution with batch norm"}
 
 

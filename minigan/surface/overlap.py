@@ -24,6 +24,9 @@ def refuse_place(x, op, place, given, tensors) -> None:
     if repeats(place) and (op not in SETS_VALUES or op == "fill_" and hasattr(given[0], "_ctx")):
         raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
                          "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")
+    xp = backend.get_array_module(place)  # the usual call (w -= lr * g): no operand's memory overlaps the place's
+    if not any(isinstance(o.array, xp.ndarray) and xp.may_share_memory(place, o.array) for o in tensors):
+        return  # (refuse_overlap's own first test, for every operand at once)
     for o in tensors:
         if not (op == "addmm_" or op in ("fill_", "masked_fill_", "index_fill_") and o.ndim == 0):
             refuse_overlap(op, place, o.array, op == "setitem")

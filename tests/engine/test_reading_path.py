@@ -108,9 +108,10 @@ CEILING = {  # the parity layer's lines in the traced step (when set: of how man
     # a number in one test and Pow asked its row of KERNELS only for the exponents PyTorch's kernels round otherwise)
     "a view then an op": 6,  # of 155 (3.9%): surface/parity.py's two tests for a row-major result of row-major
     # operands (23 of 172 while the broadcast product walked the ordering rule in full)
-    "a two-layer net by hand": 35,  # of 295 (11.9%): matmul's door, in-place `-=`'s overlap test, the layout
+    "a two-layer net by hand": 25,  # of 290 (8.6%): the usual call's tests at the doors, the layouts, `.grad`
     # (65 of 326 with pow's subclass; 60 of 321 before mean's door took the usual call in one test; 51 of 312 before
-    # pow's; 38 of 298 before the overlap refusals asked first, in one test, whether any operand shares memory)
+    # pow's; 38 of 298 before the overlap refusals asked first, in one test, whether any operand shares memory; 35
+    # before @ of floats of 1 or 2 dims went straight to the engine's @, whose dtype check read minigan's dtypes)
     "a layer, a loss and a step": 52,  # of 279 (18.6%): F.linear's and F.mse_loss's doors, the overlap test
     # (55 of 282 before the overlap refusals' one test for no shared memory)
     "a GAN step": 73,  # of 383 (19.1%): F.*'s doors, leaky_relu, the overlap test (76 before its one test)
@@ -119,8 +120,7 @@ CEILING = {  # the parity layer's lines in the traced step (when set: of how man
     "a convolution with batch norm": 102,  # of 470 (21.7%): F.conv2d's and F.batch_norm's doors and their rows
     # (114 of 482 before mean's door took the usual call in one test; 105 before the overlap refusals' one test)
 }
-ABOVE_TARGET = {"a two-layer net by hand", "a layer, a loss and a step",
-                "a GAN step", "a convolution with batch norm"}
+ABOVE_TARGET = {"a layer, a loss and a step", "a GAN step", "a convolution with batch norm"}
 
 
 def two_d_tensors():

@@ -115,14 +115,16 @@ CEILING = {  # the parity layer's lines in the traced step (when set: of how man
     "a layer, a loss and a step": 21,  # of 247 (8.5%): the usual call's tests at F.linear's, F.mse_loss's and the
     # overlap refusals' doors, `.grad`, `-=` (55 of 282 before the overlap refusals' one test for no shared memory;
     # 52 of 279 before F.linear's door took a layer's call in one test; 39 of 266 before F.mse_loss's did)
-    "a GAN step": 52,  # of 362 (14.4%): leaky_relu's doors, relu's, the usual call's tests, the overlap test (76
-    # before its one test; 73 before F.linear's door took a layer's call in one test; 60 before the BCE's did)
+    "a GAN step": 31,  # of 338 (9.2%): the usual call's tests at F.*'s doors and the overlap refusals', the layouts
+    # (76 before the overlap's one test; 73 before F.linear's door took a layer's call in one test; 60 before the
+    # BCE's did; 52 of 362 before F.leaky_relu's and F.relu's did, where the slope was checked at two doors)
     # 108 of 485 before the conv and pool doors' pair check (functional/_common.py's `pair`, 11 lines) left
     # engine/checks.py for the door it serves: the same lines, counted above the engine now (the step runs 19 fewer)
-    "a convolution with batch norm": 102,  # of 470 (21.7%): F.conv2d's and F.batch_norm's doors and their rows
-    # (114 of 482 before mean's door took the usual call in one test; 105 before the overlap refusals' one test)
+    "a convolution with batch norm": 100,  # of 467 (21.4%): F.conv2d's and F.batch_norm's doors and their rows
+    # (114 of 482 before mean's door took the usual call in one test; 105 before the overlap refusals' one test; 102
+    # before F.relu's)
 }
-ABOVE_TARGET = {"a GAN step", "a convolution with batch norm"}
+ABOVE_TARGET = {"a convolution with batch norm"}
 
 
 def two_d_tensors():

@@ -216,7 +216,7 @@ def check_matmul(sa, sb) -> None:
 def check_matmul_dtypes(a, b, computed=True) -> None:
     """The Tensors a, b of a product: one dtype, and not bool where a product is computed (``computed``: a library
     may let an empty one through, as minigan.Tensor's @ does)."""
-    if b.dtype != a.dtype or a.array.dtype.kind == "b" and computed:
+    if b.array.dtype != a.array.dtype or a.array.dtype.kind == "b" and computed:
         raise DtypeError(f"matmul: operands have dtypes {a.dtype} and {b.dtype}; expected one dtype, and not bool "
                          "(it has no bool kernel): convert them with .float(), .double() or .long()")
 

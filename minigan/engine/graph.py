@@ -133,8 +133,10 @@ GRADIENT_ADJUSTMENTS = {}
 # ----------------------------------------------------------------------------- the one extension point for kernels
 # An op whose value has two roundings (x ** 3 as exp(3·log x) or as x·x·x) or whose derivative is 0·∞ somewhere names
 # its own functions for them, the textbook's, as static methods (Pow's power, zero_da, zero_db).  A library may compute
-# them as its kernels do: class -> an object with functions of the same names, which the op then calls instead.  Empty
-# in the engine alone; minigan's surface fills it (the kernels column of minigan/surface/ops.py).
+# them as its kernels do: class -> an object with functions of the same names, and ``rounds(b, number)``, which says
+# for which exponents they compute otherwise: the op calls them instead there, and its own everywhere else (x ** 2
+# stays the textbook's).  Empty in the engine alone; minigan's surface fills it (the kernels column of
+# minigan/surface/ops.py).
 KERNELS = {}
 
 

@@ -169,8 +169,9 @@ EXERCISES = (
         "Predict b.grad for (1 / b).sum() at b = 2. measure: "
         + PY + 'b = mg.tensor([2.0], requires_grad=True); (1 / b).sum().backward(); print(b.grad)"'),
     _op("pow_backward", "minigan/engine/ops/elementwise.py::Pow.backward", "return the gradients of a ** b",
-        "d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a, with the op's kernels (KERNELS' row for the node's class, else "
-        "its own static methods): power for a^(b−1), and 0 where zero_da, zero_db say a formula is 0·∞",
+        "d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a, with the op's kernels (self.kernels(b, number): KERNELS' row "
+        "where it says it rounds b otherwise, else its own static methods): power for a^(b−1), and 0 where zero_da, "
+        "zero_db say a formula is 0·∞",
         "Predict the gradient of x ** 0 at x = 0 (NaN or 0?). measure: "
         + PY + 'x = mg.tensor([0.0], requires_grad=True); (x ** 0.0).sum().backward(); print(x.grad)"'),
     _op("exp_backward", "minigan/engine/ops/elementwise.py::Exp.backward", "return the gradient of exp(a)",

@@ -90,12 +90,17 @@ def _in_place(input, op, fn, slope):
 # Each is the Tensor method of the same name (minigan/engine/methods.py), so the checks are the same whichever door
 # is used.
 def relu(input, inplace=False):
+    if not inplace and isinstance(input, Tensor) and input.array.dtype.kind == "f":  # the usual call: the node at once
+        return activation.ReLU.apply(input)
     if inplace:
         return _into(input, "relu", lambda t: relu(t))
     return _tensor(input, "relu").relu()
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if type(negative_slope) is float and abs(negative_slope) <= 1 and not inplace and isinstance(input, Tensor) and \
+            input.array.dtype.kind == "f":  # the usual call, a float slope every floating dtype holds: the node at once
+        return activation.LeakyReLU.apply(input, negative_slope=negative_slope)
     slope = _scalar("leaky_relu", "negative_slope", negative_slope)
     if inplace:
         return _in_place(input, "leaky_relu_", lambda t: _leaky_relu_of_result(t, slope), slope)

@@ -183,12 +183,36 @@ def _dtypes(op, x, weight, bias, kernel, onednn):
     return tuple(t if t is None or t.array.dtype == xd else t.to(xd) for t in (x, weight, bias))
 
 
+def _usual_conv2d(input, weight, bias, stride, padding, dilation, groups):
+    """conv2d's usual call, a layer's: a batch (N, C, H, W) and a weight (O, C, kh, kw) of one floating dtype, a bias
+    of (O,) in it or none, one group, stride, padding and dilation each an int or a pair of ints (stride and dilation
+    at least 1, padding at least 0), a window that fits the padded input, nothing empty.  Its geometry, where none of
+    check_conv2d's refusals and none of _dtypes' conversions can apply; else None."""
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and (bias is None or isinstance(bias, Tensor))):
+        return None
+    sizes = [v if type(v) is tuple else (v, v) for v in (stride, padding, dilation)]
+    if not all(len(g) == 2 and type(g[0]) is type(g[1]) is int for g in sizes):
+        return None
+    (sh, sw), (ph, pw), (dh, dw) = sizes
+    x, w = input.array, weight.array
+    fits = bias is None or bias.array.shape == w.shape[:1] and bias.array.dtype == x.dtype  # (a bias of (O,))
+    if type(groups) is int and groups == 1 and fits and x.ndim == w.ndim == 4 and x.dtype.kind == "f" and \
+            w.dtype == x.dtype and x.shape[1] == w.shape[1] and x.size and w.size and min(sh, sw, dh, dw) >= 1 and \
+            min(ph, pw) >= 0 and dh * (w.shape[2] - 1) < x.shape[2] + 2 * ph and \
+            dw * (w.shape[3] - 1) < x.shape[3] + 2 * pw:  # (the window fits the padded input)
+        return {"stride": (sh, sw), "padding": (ph, pw), "dilation": (dh, dw), "groups": 1}
+    return None
+
+
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, H_out, W_out).
 
     H_out = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1 (likewise W); stride, padding and dilation
     are ints or (h, w) pairs; padding may also be 'valid' (0) or 'same' (stride 1: H_out = H).
     """
+    # a layer's call: the engine's node at once
+    if (params := _usual_conv2d(input, weight, bias, stride, padding, dilation, groups)) is not None:
+        return C.Conv2d.apply(*((input, weight) if bias is None else (input, weight, bias)), **params)
     input, weight = _tensor(input, "conv2d"), _tensor(weight, "conv2d", "weight")
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(conv2d, input, weight, bias, stride, padding, dilation, groups)

@@ -40,6 +40,13 @@ def _integers(input, weight):
 def linear(input, weight, bias=None):
     """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch (a weight (in_features,) gives one
     output without its axis: y = x·w + b)."""
+    # The usual call, a layer's: a batch of rows, a weight that fits them and a bias of (out_features,), all of one
+    # floating dtype and none empty: the engine's Linear (PyTorch's addmm) at once, with nothing below to apply
+    if isinstance(input, Tensor) and isinstance(weight, Tensor) and (bias is None or isinstance(bias, Tensor)):
+        x, w, b = input.array, weight.array, None if bias is None else bias.array
+        if x.ndim == w.ndim == 2 and x.dtype.kind == "f" and x.dtype == w.dtype and x.shape[1] == w.shape[1] and \
+                x.size and w.size and (b is None or b.shape == w.shape[:1] and b.dtype == x.dtype):
+            return L.Linear.apply(input, weight) if b is None else L.Linear.apply(input, weight, bias)
     try:
         input, weight = _float(input, "linear"), _float(weight, "linear", "weight")
     except DtypeError:  # (integers of one dtype: PyTorch's CPU kernels multiply them too; bools refuse there)

@@ -24,6 +24,7 @@ from minigan.functional.loss_doors import (
     check_same_shape,
     refused_at_backward,
     refused_at_second_order,
+    usual_pair,
 )
 from minigan.surface import parity
 from minigan.surface import pointwise as surface_pointwise
@@ -136,6 +137,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """−w·[p·t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4.  ``weight`` scales each
     element's loss; ``pos_weight`` p (one per class, the last dimension) the positive term: p > 1 counts the
     positives more (as PyTorch's, (1 − t)·x + (1 + (p − 1)·t)·softplus(−x))."""
+    if usual_pair(input, target, reduction, weight, size_average, reduce, pos_weight):  # (a GAN's every step)
+        return _in_dtype(LS.BCEWithLogits.apply(input, target, reduction=reduction), target)
     op = "binary_cross_entropy_with_logits"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     check_same_shape(op, _tensor(input, op, "logits"), _tensor(target, op, "target"))  # (sizes first: PyTorch's
@@ -408,6 +411,8 @@ def _broadcast_pair(op, x, y):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    if usual_pair(input, target, reduction, size_average, reduce, weight):
+        return LS.MSE.apply(input, target, reduction=reduction)
     reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
     if weight is not None:
         def squares():

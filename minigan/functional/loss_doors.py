@@ -121,6 +121,14 @@ def check_same_shape(op, x, t, names=("input", "target")):
         )
 
 
+def usual_pair(input, target, reduction, *optional) -> bool:
+    """A loss's usual call: input and target floating tensors of one dtype and one shape, a reduction by its name,
+    none of ``optional`` given.  Nothing of the door's forms, promotions, broadcasts and refusals applies to it."""
+    return isinstance(input, Tensor) and isinstance(target, Tensor) and input.array.dtype.kind == "f" and (
+        target.array.dtype == input.array.dtype and target.array.shape == input.array.shape and
+        reduction in REDUCTIONS and all(o is None for o in optional))
+
+
 def check_reduction(op, reduction):
     if reduction not in REDUCTIONS:
         raise DomainError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")

@@ -27,6 +27,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     running_mean/running_var: (C,) Tensors or arrays (or None): used in evaluation, updated in
     place in training.  weight γ and bias β: (C,) (default 1 and 0).
     """
+    if _usual_batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps):  # (a layer's)
+        return N.BatchNorm.apply(input, weight, bias, training=bool(training), momentum=momentum, eps=eps,
+                                 running_mean=None if running_mean is None else running_mean.array,
+                                 running_var=None if running_var is None else running_var.array)
     x = _tensor(input, "batch_norm")
     if training and x.ndim and x.shape[0] * math.prod(x.shape[2:]) == 1:  # (PyTorch's first check, in Python)
         raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input of shape "
@@ -75,6 +79,20 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              f"({c},) (PyTorch's backward gives them gradients of shape ({c},)); reshape them")
     return out  # (laid out as its input, where PyTorch's is row-major unless channels-last: left so, as a copy would
     # cost this hot op after every convolution, whose result is a view of a batch-last product: docs/pytorch.md)
+
+
+def _usual_batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps) -> bool:
+    """batch_norm's usual call, a layer's: a floating (N, C, ...) input with more than one value per channel, a weight
+    and a bias of (C,) in its dtype, running statistics of (C,) in it that do not require grad (or, training, none),
+    a float eps above 0 and a float momentum.  None of the door's checks below can refuse it, nor its conversions
+    apply."""
+    if not (isinstance(x, Tensor) and type(eps) is float and eps > 0 and type(momentum) is float and (
+            training and running_mean is None and running_var is None or isinstance(running_mean, Tensor) and
+            isinstance(running_var, Tensor) and not (running_mean.requires_grad or running_var.requires_grad))):
+        return False
+    a, given = x.array, (weight, bias) + (() if running_mean is None else (running_mean, running_var))
+    return a.dtype.kind == "f" and a.ndim >= 2 and a.size > a.shape[1] and all(
+        isinstance(t, Tensor) and t.array.shape == a.shape[1:2] and t.array.dtype == a.dtype for t in given)
 
 
 def _allocated(out, x, keeps_channels_last=True):

@@ -441,10 +441,10 @@ class Optimizer(OptimizerNamesNotProvided):
         and dtype; checked again here in case ``p`` was given another array since)."""
         g = p.grad.array
         who = f"{type(self).__name__}.step"
-        if g.shape != p.shape:
+        if g.shape != p.array.shape:  # (array with array: no Size or minigan dtype made on every step)
             raise ValueError(f"{who}: parameter {i} has shape {tuple(p.shape)} but its .grad has shape "
                              f"{tuple(g.shape)}")
-        if g.dtype != p.dtype:
+        if g.dtype != p.array.dtype:
             raise TypeError(f"{who}: parameter {i} has dtype {p.dtype} but its .grad has dtype {g.dtype}")
         return g
 

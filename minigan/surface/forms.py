@@ -137,7 +137,7 @@ class TensorForms:
         return super().div_(other) if rounding_mode is None else self.divide_(other, rounding_mode=rounding_mode)
 
     def relu(self):  # (an integer tensor stays integer, max(x, 0), as PyTorch's; a bool one has no kernel there)
-        if self.dtype.kind == "b":
+        if self.array.dtype.kind == "b":
             raise DtypeError("relu: bool tensors are not supported (nor in PyTorch); use x.float() or x.long()")
         return super().relu()
 

@@ -21,7 +21,10 @@ def refuse_place(x, op, place, given, tensors) -> None:
     """Refuse to write ``place`` (the array of ``x`` an in-place op writes) as PyTorch refuses: an expanded place,
     unless the op sets values (fill_ a number: ``given``, the operands as given); an operand tensor sharing some of
     its memory (PyTorch reads a fill's 0-d value as a number, and makes addmm_'s product, first)."""
-    if repeats(place) and (op not in SETS_VALUES or op == "fill_" and hasattr(given[0], "_ctx")):
+    expanded, xp = repeats(place), backend.get_array_module(place)
+    if not (expanded or any(isinstance(t.array, xp.ndarray) and xp.may_share_memory(place, t.array) for t in tensors)):
+        return  # the usual call (w -= lr * g): a place of distinct entries, and no operand's memory overlaps it
+    if expanded and (op not in SETS_VALUES or op == "fill_" and hasattr(given[0], "_ctx")):
         raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
                          "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")
     for o in tensors:

@@ -33,10 +33,19 @@ def pointwise_layout(out, *operands):
     tells two dimensions apart deciding (NumPy lets row-major win where operands disagree), so ``a.T + b`` is laid
     out as a.T and ``b + a.T`` as b.  A broadcast dimension tells nothing, and an operand of another dtype is
     converted first (PyTorch's .to: packed in its own order).  Copied only where the two layouts differ; the common
-    case, a contiguous first operand of the result's shape, costs three checks."""
+    case, a contiguous first operand of the result's shape, costs three checks, and a row-major result of row-major
+    operands in its dtype (broadcast along no size of 1 it keeps) two more."""
     if out.ndim < 2 or (type(operands[0]) is type(out) and operands[0].shape == out.shape and
                         operands[0].flags.c_contiguous and out.flags.c_contiguous):
         return out
+    if min(out.shape) > 1 and out.flags.c_contiguous and all(  # (where every size is 2 or more, each operand's
+            not backend.is_array(a) or a.flags.c_contiguous and a.dtype == out.dtype for a in operands):  # strides
+        return out  # are 0 or row-major's: every pair of dimensions it tells apart keeps its order)
+    return ordered_as_operands(out, *operands)
+
+
+def ordered_as_operands(out, *operands):
+    """``pointwise_layout``'s rule, walked in full: the result's dimensions ordered by the operands' strides."""
     shape_, nd = out.shape, out.ndim
     arrays = [a for a in operands if backend.is_array(a) and a.ndim]
     top = max((a.dtype for a in arrays), key=lambda d: ("buifc".find(d.kind), d.itemsize))  # (the promoted kind)

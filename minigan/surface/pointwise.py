@@ -618,6 +618,9 @@ def mul(input, other):
 
 def pow(input, exponent):
     """input ** exponent (either may be a number): every form's door (x ** y, x.pow(y), x.pow_(y) come here)."""
+    if isinstance(input, Tensor) and input.array.dtype.kind == "f" and (type(exponent) in (int, float) or isinstance(
+            exponent, Tensor) and exponent.array.dtype == input.array.dtype):  # the usual call, a floating tensor to
+        return E.Pow.apply(*input._pair(exponent, "pow"))  # a number or a tensor of its dtype: no rule below applies
     input = checks.number(input)  # (a NumPy scalar base is the number PyTorch reads: np.int64(2) is 2, np.True_ 1.0)
     integer_base = input.dtype.kind in "biu" if isinstance(input, Tensor) else isinstance(input, int)  # (or a bool)
     if isinstance(input, Tensor) and input.dtype.kind in "iu" and checks.is_integer(exponent) and not isinstance(
@@ -633,7 +636,13 @@ def pow(input, exponent):
 
 class PowKernels:
     """a ** b as PyTorch's kernels compute it (the backward's b·a^(b−1) too), and its pow_backward's zeros (wider
-    than the textbook's): the functions of the engine's Pow of the same names, in its row of KERNELS."""
+    than the textbook's): the functions of the engine's Pow of the same names, in its row of KERNELS, which Pow asks
+    only where ``rounds`` says they differ from its own."""
+
+    @staticmethod
+    def rounds(b, number):  # a tensor b, or a number whose power (3, −2, −0.5) or whose derivative's (b − 1 of 4, −1,
+        return not number or b in (3, -2, -0.5, 4, -1, 0.5, 0)  # 0.5) the kernels below compute otherwise, or whose
+    # pow_backward zeroes d/da everywhere (0); for every other number they are the textbook's a ** b
 
     @staticmethod
     def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a number, not a tensor's values)

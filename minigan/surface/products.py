@@ -429,6 +429,8 @@ def matmul_operator(x, other):
     backward then, and never reaches the gradient.  Bool operands pass where no product is computed (an empty one,
     not a dot), as PyTorch's, whose bool kernel is missing but never asked.  The rest is the engine's ``@``: its
     checks, then MatMul."""
+    if isinstance(other, Tensor) and x.array.ndim <= 2 and other.array.ndim <= 2 and x.array.dtype.kind == "f":
+        return Tensor.__matmul__(x, other)  # the usual call (a dot, mv or mm of floats): the engine's @ as it is
     if type(other) in checks.SEQUENCES:
         return NotImplemented
     other = x._matmul_operand(other)

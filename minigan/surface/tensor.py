@@ -53,6 +53,8 @@ from minigan.surface.random_doors import TensorSamplers
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
 
+LEFT_OUT = reductions.LEFT_OUT  # (a reduction's dim or keepdim not given: PyTorch's forms tell it from None)
+
 NON_LEAF_GRAD = (  # PyTorch's text
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
     "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, "
@@ -370,6 +372,10 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
         return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)
 
     def mean(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+        # the usual call, a floating mean of every entry or along one dim: none of the forms' rules below can apply
+        if dtype is axis is keepdims is None and self.array.dtype.kind == "f" and (dim is keepdim is LEFT_OUT or
+                                                                                   type(dim) is int):
+            return super().mean(None if dim is LEFT_OUT else dim, keepdim is not LEFT_OUT and keepdim)
         if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.keepdim_needs_dim("mean", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)

@@ -79,18 +79,22 @@ class Pow(Node):
     def zero_db(a, b):  # where d/db is 0, not a^b·log a = 0·(−∞): a = 0 < b, as 0^b = 0 is flat in b (None: nowhere)
         return (a == 0) & (b > 0) if (a == 0).any() else None
 
+    def kernels(self, b, number):  # these functions, or a library's of the same names (its row of KERNELS) where
+        return row if (row := KERNELS.get(type(self))) and row.rounds(b, number) else self  # its rounds(b) says they
+        # compute a ** b otherwise
+
     def forward(self, a, b):
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
-        out = KERNELS.get(type(self), self).power(a, b, number) if a.dtype != bool else a | ~b  # (bools: x ** True
-        # is x, x ** False all True; KERNELS: a library's rounding where it declared one, else the textbook's)
+        out = self.kernels(b, number).power(a, b, number) if a.dtype != bool else a | ~b  # (bools: x ** True is x,
+        # x ** False all True)
         self.save_for_backward(a, b, None if number else out)  # (out is read by d/db, asked of a tensor exponent)
         return out
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
         (a, b, out), (need_a, need_b) = self.saved_tensors, self.needs_input_grad
-        xp, da, db, kernels = namespace(grad), None, None, KERNELS.get(type(self), self)  # (the textbook's, or a row's)
+        number = isinstance(self.inputs[1], backend.np.generic)
+        xp, da, db, kernels = namespace(grad), None, None, self.kernels(self.inputs[1], number)  # (these, or a row's)
         if need_a:
-            number = isinstance(self.inputs[1], backend.np.generic)
             e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
             # look like one: a library's kernels round a number and a tensor exponent differently)
             da, zero = grad * (b * kernels.power(a, e - 1, number)), kernels.zero_da(value(a), value(b))

@@ -79,9 +79,11 @@ class Pow(Node):
     def zero_db(a, b):  # where d/db is 0, not a^b·log a = 0·(−∞): a = 0 < b, as 0^b = 0 is flat in b (None: nowhere)
         return (a == 0) & (b > 0) if (a == 0).any() else None
 
-    def kernels(self, b, number):  # these functions, or a library's of the same names (its row of KERNELS) where
-        return row if (row := KERNELS.get(type(self))) and row.rounds(b, number) else self  # its rounds(b) says they
-        # compute a ** b otherwise
+    def kernels(self, b, number):
+        """These three functions, or a library's of the same names (its row of KERNELS) for the exponents where its
+        ``rounds(b, number)`` says it computes a ** b otherwise."""
+        row = KERNELS.get(type(self))
+        return row if row is not None and row.rounds(b, number) else self
 
     def forward(self, a, b):
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)

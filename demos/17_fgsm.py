@@ -52,11 +52,8 @@ ADV_EPOCHS = ADV_RECIPE["epochs"]  # 40, as the CLI
 
 
 def reference_cnn(say=print):
-    """The reference digits CNN: from the cache, or trained here once (announced: it takes a while)."""
-    cached = classifier.cache_dir() / f"digits_cnn_v{classifier.CACHE_VERSION}.npz"
-    if not cached.exists():
-        say(f"training the reference CNN once ({classifier.recipe('cnn')['epochs']} epochs on the digits, "
-            f"{classifier.FIRST_TRAINING['digits']} of CPU; later runs load it from {cached.parent}) ...", flush=True)
+    """The reference digits CNN: from the cache, or trained here once (the library announces it, with its time and
+    progress)."""
     model = classifier.reference_classifier("cnn")
     say(f"reference CNN: test accuracy {100 * model.reference_info['test_accuracy']:.1f}%")
     return model

@@ -8,7 +8,8 @@ calls the op through one of its doors, and returns what a program would look at 
   class a program can catch alike); a call that runs where PyTorch refuses, or refuses where it runs, differs;
 * a tensor or an array: the same dtype and shape, then the values: equal (NaN where PyTorch's is NaN), or as the
   call marked it: ``close(x, rtol, atol)`` within a tolerance, ``bits(x)`` bit for bit (each zero's sign too; a NaN
-  where PyTorch's is NaN, whatever its payload);
+  where PyTorch's is NaN, whatever its payload), ``near(x, exact, tol)`` within ``tol`` or, entry by entry, as near
+  a more precise answer as PyTorch's is (where both round a cancellation far in float32);
 * a tuple or list item by item, anything else by ``==``.
 
 ``sweep(call, cases, ...)`` makes the test: one test item per case, or one per group of cases (``group``: a sweep of
@@ -57,6 +58,15 @@ class bits(tuple):
         return super().__new__(cls, (x,))
 
 
+class near(tuple):
+    """A tensor compared within ``tol`` (relative and absolute) of PyTorch's, or else, entry by entry, no farther from
+    ``exact`` (a more precise answer, e.g. PyTorch's in float64; a function of none that gives it, called only where
+    needed) than twice PyTorch's own distance or ``tol`` of it: the same dtype and shape, NaN where PyTorch's is."""
+
+    def __new__(cls, x, exact, tol):
+        return super().__new__(cls, (x, exact, tol))
+
+
 def _is_tensor(x) -> bool:
     return isinstance(x, (torch.Tensor, minigan.Tensor))
 
@@ -80,9 +90,11 @@ def same(ours, theirs, where="") -> str | None:
         return f"{where}: PyTorch runs; minigan raises {ours!r:.160}"
     if theirs is None or ours is None:
         return None if ours is theirs else f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
-    if isinstance(theirs, (close, bits)):
+    if isinstance(theirs, (close, bits, near)):
         if type(ours) is not type(theirs):
             return f"{where}: {ours!r:.120} vs PyTorch's {theirs!r:.120}"
+        if isinstance(theirs, near):
+            return _near(ours[0], theirs[0], theirs[1], theirs[2], where)
         return _same_values(ours[0], theirs[0], where, *theirs[1:]) if isinstance(theirs, close) else \
             _same_values(ours[0], theirs[0], where, exact_bits=True)
     if _is_tensor(theirs) or isinstance(theirs, (np.ndarray, np.generic)):
@@ -111,6 +123,18 @@ def _same_values(ours, theirs, where, rtol=0.0, atol=0.0, exact_bits=False) -> s
     else:
         equal = np.array_equal(got, want, equal_nan=got.dtype.kind in "fc")
     return None if equal else f"{where}: values\n{got!r:.300}\nPyTorch's\n{want!r:.300}"
+
+
+def _near(ours, theirs, exact, tol, where) -> str | None:
+    differs = _same_values(ours, theirs, where, tol, tol)
+    if differs is None or not differs.startswith(f"{where}: values"):
+        return differs
+    got, want = _array(ours).astype(np.float64), _array(theirs).astype(np.float64)
+    truth = _array(exact() if callable(exact) else exact).astype(np.float64)
+    with np.errstate(all="ignore"):
+        ok = (np.abs(got - truth) <= np.maximum(2 * np.abs(want - truth), tol * (1 + np.abs(truth)))) | \
+            (np.isnan(got) & np.isnan(want))
+    return None if ok.all() else f"{differs}\nand farther from the exact answer\n{truth!r:.300}\nthan PyTorch's"
 
 
 MINIGAN = os.path.dirname(minigan.__file__) + os.sep
@@ -145,11 +169,11 @@ def check(call, cases, also=None) -> None:
 
 def sweep(call, cases, group=None, every=None, ids=None, also=None, cover=()):
     """The test of ``call`` over ``cases`` (tuples of its arguments after ``lib``, or ``pytest.param``s of them,
-    whose marks are kept): one item per case, or per value of ``group(*case)``.  The default run keeps every
-    ``every``-th item (by default about PARITY_BUDGET of them) and, of single cases, each value of each argument and
-    each value of a ``cover`` function of the case at least once; ``-m parity`` runs the rest.  ``also(ours,
-    theirs)``: a check of the sweep's own after the comparison (a message where they differ).  Assign the test to a
-    name that starts with ``test_``."""
+    whose marks are kept): one item per case, or per value of ``group(*case)`` (with its cases' marks).  The default
+    run keeps every ``every``-th item (by default about PARITY_BUDGET of them) and, of single cases, each value of
+    each argument and each value of a ``cover`` function of the case at least once; ``-m parity`` runs the rest.
+    ``also(ours, theirs)``: a check of the sweep's own after the comparison (a message where they differ).  Assign
+    the test to a name that starts with ``test_``."""
     params = [c if isinstance(c, type(pytest.param())) else pytest.param(*(c if isinstance(c, tuple) else (c,)))
               for c in cases]
     if group is None:
@@ -158,10 +182,12 @@ def sweep(call, cases, group=None, every=None, ids=None, also=None, cover=()):
         cover = [lambda cs, i=i: repr(cs[0][i]) for i in range(len(params[0].values))] + \
             [lambda cs, key=key: repr(key(*cs[0])) for key in cover]
     else:
-        groups = {}
-        for c in params:
+        groups, marks = {}, {}
+        for c in params:  # (a group carries its cases' marks)
             groups.setdefault(group(*c.values), []).append(tuple(c.values))
-        items, cover = [pytest.param(cs, id=str(key)) for key, cs in groups.items()], ()
+            marks.setdefault(group(*c.values), {}).update({repr(m): m for m in c.marks})
+        items = [pytest.param(cs, id=str(key), marks=list(marks[key].values())) for key, cs in groups.items()]
+        cover = ()
     if every or len(items) > PARITY_BUDGET:
         items = default_slice(items, every or max(1, len(items) // PARITY_BUDGET), cover=cover)
 

@@ -1,5 +1,5 @@
-"""The normalization layers (layer_norm, batch_norm, instance_norm, group_norm) against PyTorch
-(tests/pytorch/sweep.py):
+"""The normalization layers (layer_norm, batch_norm, instance_norm, group_norm, rms_norm) against PyTorch
+(tests/pytorch/sweep.py; batch norm's own doors: test_batch_norm.py):
 
 * the fused norms' second order reads what PyTorch's double backward reads after a write through ``.data``. PyTorch's
   layer norm and batch norm nodes save x, μ and 1/σ; under create_graph their backward is a formula
@@ -27,7 +27,11 @@
   same stage, except in the one refusal that comes from reading the absent weight: there minigan computes, and its
   gradients are PyTorch's with a weight of ones given (what weight=None means), while PyTorch's refusal is checked to
   still be there (docs/pytorch.md, Casts, views, masks and in-place changes; group_norm's first order is the same
-  kind).
+  kind);
+* instance norm's checks in PyTorch's order, its running statistics (written back as the mean of their N copies),
+  its layers and expanded statistics; group norm over num_groups of every kind, non-finite weights and inputs;
+  rms_norm's result dtype; every norm's result layout; a float16 input beside float32 parameters (each sweep's call
+  says what it compares).
 """
 
 import functools

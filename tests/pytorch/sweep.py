@@ -12,6 +12,9 @@ calls the op through one of its doors, and returns what a program would look at 
   a more precise answer as PyTorch's is (where both round a cancellation far in float32);
 * a tuple or list item by item, anything else by ``==``.
 
+``to_second_order(L, fn, arrays, dtypes)`` is what a call at a door gives to compare, its gradients to the second
+order included.
+
 ``sweep(call, cases, ...)`` makes the test: one test item per case, or one per group of cases (``group``: a sweep of
 hundreds of cheap cases, each group's differences listed together).  Each sweep is a test function of its own, so
 the default run keeps its own slice of it (tests/conftest.py: ``budget_the_sweep``, or ``default_slice`` with
@@ -149,6 +152,47 @@ def reached_minigan(error) -> bool:
             return True
         tb = tb.tb_next
     return False
+
+
+def _gradients(L, grads, leaves, rtol, atol):
+    """Gradients as compared: a missing one a zero one (PyTorch's zero gradient of a kink may be a ZeroTensor)."""
+    return [close(L.zeros(tuple(t.shape), dtype=t.dtype) if g is None or getattr(g, "_is_zerotensor", bool)() else
+                  g.detach(), rtol, atol) for g, t in zip(grads, leaves)]
+
+
+def to_second_order(L, fn, arrays, dtypes, tol=None, second_tol=None):
+    """What a program sees of ``fn(L, *tensors)``, the tensors made of ``arrays`` in ``dtypes`` (the floating ones
+    requiring grad), up to its second derivative: the result (within ``tol``, rtol and atol), whether it requires
+    grad, the gradients of Σ w·out (w cycling through 1.5, 2.5, 3.5, 0.5), and those of Σ g·(|g| + 1) over the first
+    gradients that require grad (within ``second_tol``).  A refusal at a stage is that stage's outcome, compared by
+    its class; minigan's must be one line.  The tolerances by default: 1e-9 (1e-11 absolute), or with a float32
+    operand 1e-4 (1e-5), and its second order 5e-3 (1e-4: a second derivative of a negative order sums terms of
+    opposite signs, rounded apart)."""
+    f32 = "float32" in dtypes
+    tol = tol or ((1e-4, 1e-5) if f32 else (1e-9, 1e-11))
+    second_tol = second_tol or ((5e-3, 1e-4) if f32 else tol)
+    tensors = []
+    for a, dtype in zip(arrays, dtypes):
+        t = L.tensor(a, dtype=getattr(L, dtype))
+        tensors.append(t.requires_grad_() if t.is_floating_point() else t)
+    out = outcome(fn, L, *tensors)
+    if isinstance(out, Exception):
+        if L is minigan and "\n" in str(out):
+            return f"a refusal of more than one line: {out!r}"
+        raise out
+    seen = [close(out.detach(), *tol), out.requires_grad]
+    leaves = [t for t in tensors if t.requires_grad]
+    if not out.requires_grad:
+        return seen
+    w = L.tensor(np.arange(1, out.numel() + 1, dtype=np.float64).reshape(tuple(out.shape)) % 4 + 0.5, dtype=out.dtype)
+    grads = outcome(lambda: L.autograd.grad((out * w).sum(), leaves, create_graph=True, allow_unused=True))
+    if isinstance(grads, Exception):
+        return [*seen, grads]
+    live = [g for g in grads if g is not None and g.requires_grad]
+    second = live and outcome(lambda: L.autograd.grad(sum((g * g.detach().abs().add(1.0)).sum() for g in live),
+                                                      leaves, allow_unused=True))
+    return [*seen, _gradients(L, grads, leaves, *tol), second if isinstance(second, Exception) or not live else
+            _gradients(L, second, leaves, *second_tol)]
 
 
 def check(call, cases, also=None) -> None:

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 from pytorch.oracle import fused_multiply_add, pytorch_since
-from pytorch.sweep import close, sweep
+from pytorch.sweep import close, sweep, to_second_order
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -103,3 +103,34 @@ def _own_form(L, seed, dtype):
 
 test_each_library_computes_its_own_evaluation_form = sweep(_own_form, list(itertools.product(
     range(40), [np.float64, np.float32])), every=3)  # (a third by default: the drawn shapes, weights and biases)
+
+
+NUMEL_CASES = {
+    # training with one value per channel: PyTorch's ValueError comes first, whatever the dtype or the rank
+    "one value, int input": ([(1, 3), (3,), (3,)], ["int64", "float64", "float64"], True),
+    "one value, bool stats": ([(1, 3), (8,), (3,)], ["float64", "bool", "float64"], True),
+    "one value, a vector": ([(1,), (3,), (3,)], ["float64", "float64", "float64"], True),
+    "one value, spatial": ([(1, 3, 1, 1), (3,), (3,)], ["float64", "float64", "float64"], True),
+    # an empty batch: no statistics to take, and PyTorch checks none (the input, times weight[0], plus bias[0])
+    "empty, stats of another shape": ([(0, 3), (2, 3, 4), (5,)], ["float64", "float64", "float64"], True),
+    "empty, eval": ([(0, 3), (5,), (3, 1)], ["float64", "float64", "float64"], False),
+    "empty, weight and bias": ([(0, 3), (4,), (4,), (3,), (1, 3)], ["float64"] * 5, False),
+    "empty, an empty weight": ([(0, 3), (4,), (4,), (0, 3)], ["float64"] * 4, False),
+    # statistics, weight and bias are checked by their number of elements, as PyTorch's
+    "stats of shape (1, 3)": ([(4, 3), (1, 3), (1, 3)], ["float64", "float64", "float64"], False),
+    "weight of shape (1, 3)": ([(4, 3), (3,), (3,), (1, 3)], ["float64"] * 4, True),
+    "stats of 4 elements": ([(4, 3), (4,), (3,)], ["float64", "float64", "float64"], True),
+}
+
+
+def _by_elements(L, case):
+    """One value per channel, empty batches, and statistics, weight and bias of other shapes, to the second order."""
+    shapes, dtypes, training = NUMEL_CASES[case]
+    rng = np.random.default_rng(3)
+    arrays = [np.abs(rng.normal(size=s)) + 0.5 if d == "float64" else (rng.random(s) < 0.5 if d == "bool" else
+              rng.integers(-3, 5, size=s)) for s, d in zip(shapes, dtypes)]
+    return to_second_order(L, lambda L, x, mean, var, *affine: L.nn.functional.batch_norm(
+        x, mean.detach(), var.detach(), *affine, training=training), arrays, dtypes)
+
+
+test_batch_norm_checks_by_elements_in_pytorchs_order = sweep(_by_elements, list(NUMEL_CASES))

@@ -44,7 +44,7 @@ import numpy as np
 import pytest
 
 import minigan
-from pytorch.sweep import close, near, outcome, sweep
+from pytorch.sweep import close, near, outcome, sweep, to_second_order
 from pytorch.test_image_op_layout import _laid_out, _layouts
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -515,3 +515,38 @@ def test_float16_layer_and_group_norm_round_once(name, shape, scale, offset, par
     steps = np.abs(got.astype(np.float64) - want) / float(np.spacing(np.abs(want).max()))  # (at the result's scale)
     assert steps.max() <= 1 and np.mean(got == want) >= 0.95, \
         f"{name}{shape}: {np.mean(got == want):.1%} the same, {steps.max()} float16 steps (of its largest) off"
+
+
+GROUP_DOORS = {  # (input shape and dtype, num_groups, weight's shape, bias's shape)
+    "no groups": (((3, 1), "bool"), 0, None, None),
+    "bool input": (((3, 2), "bool"), 1, None, None),
+    "bool input, weight (1, 2)": (((3, 2), "bool"), 1, (1, 2), None),
+    "int input, weight (1, 3)": (((3, 3), "int64"), 1, (1, 3), None),
+    "groups not dividing": (((3, 3), "float64"), 2, (1, 3), None),
+    "weight (1, 3)": (((3, 3), "float64"), 1, (1, 3), None),
+    "weight of 4": (((3, 3), "float64"), 1, (4,), None),
+    "bias (1, 3)": (((3, 3), "float64"), 1, (3,), (1, 3)),
+    "one value per group": (((1, 3), "float64"), 3, (3,), (3,)),
+    "weight and bias": (((2, 4, 3), "float64"), 2, (4,), (4,)),
+    "an empty batch": (((0, 3), "float64"), 1, None, None),
+    "an empty batch of groups": (((0, 4, 2), "float64"), 2, None, None),
+    "no channels": (((2, 0), "float64"), 1, None, None),
+}
+
+
+def _group_door(L, case):
+    """group_norm's checks in PyTorch's order (the weight's and bias's shapes, then the dtypes), and of an empty
+    batch, to the second order."""
+    (shape, dtype), groups, weight, bias = GROUP_DOORS[case]
+    rng = np.random.default_rng(5)
+    shapes = [shape] + [s for s in (weight, bias) if s is not None]
+    dtypes = [dtype] + ["float64"] * (len(shapes) - 1)
+    arrays = [np.zeros(s) if case.startswith(("an empty", "no channels")) else rng.random(s) < 0.5 if d == "bool"
+              else rng.integers(-3, 5, size=s) if d == "int64" else np.round(rng.normal(size=s), 3)
+              for s, d in zip(shapes, dtypes)]
+    named = [k for k, s in (("weight", weight), ("bias", bias)) if s is not None]
+    return to_second_order(L, lambda L, x, *affine: L.nn.functional.group_norm(x, groups, **dict(zip(named, affine))),
+                           arrays, dtypes)
+
+
+test_group_norm_checks_in_pytorchs_order = sweep(_group_door, list(GROUP_DOORS))

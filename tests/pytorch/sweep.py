@@ -77,6 +77,8 @@ def _is_tensor(x) -> bool:
 
 
 def _array(x) -> np.ndarray:
+    if isinstance(x, torch.Tensor):  # (force: PyTorch's zero gradient of a kink may be a ZeroTensor)
+        return x.detach().numpy(force=True)
     return x.detach().cpu().numpy() if _is_tensor(x) else np.asarray(x)
 
 

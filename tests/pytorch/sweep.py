@@ -8,8 +8,9 @@ calls the op through one of its doors, and returns what a program would look at 
   class a program can catch alike); a call that runs where PyTorch refuses, or refuses where it runs, differs;
 * a tensor or an array: the same dtype and shape, then the values: equal (NaN where PyTorch's is NaN), or as the
   call marked it: ``close(x, rtol, atol)`` within a tolerance, ``bits(x)`` bit for bit (each zero's sign too; a NaN
-  where PyTorch's is NaN, whatever its payload), ``near(x, exact, tol)`` within ``tol`` or, entry by entry, as near
-  a more precise answer as PyTorch's is (where both round a cancellation far in float32);
+  where PyTorch's is NaN, whatever its payload; ``bits(x, where=s)`` only where an intermediate ``s`` both compute
+  is bit for bit PyTorch's), ``near(x, exact, tol)`` within ``tol`` or, entry by entry, as near a more precise
+  answer as PyTorch's is (where both round a cancellation far in float32);
 * a tuple or list item by item, anything else by ``==``.
 
 ``to_second_order(L, fn, arrays, dtypes)`` is what a call at a door gives to compare, its gradients to the second

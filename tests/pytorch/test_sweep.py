@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minigan
-from pytorch.sweep import bits, check, close, near, outcome, same, sweep
+from pytorch.sweep import bits, check, close, near, outcome, same, sweep, to_second_order
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -75,3 +75,23 @@ def test_a_group_keeps_its_cases_marks():
                  group=lambda x: "first" if x == 1.0 else "rest")
     marks = {p.id: [m.name for m in p.marks] for p in test.pytestmark[0].args[1]}
     assert marks == {"first": ["xfail"], "rest": []}, marks
+
+
+def test_bits_where_an_intermediate_agrees():
+    s_ours, s_theirs = t(minigan, [0.5, 0.25, 0.75]), t(torch, [0.5, 0.25, 0.7500001])  # (the last: rounded apart)
+    assert same(bits(t(minigan, [1.0, 2.0, 9.0]), s_ours), bits(t(torch, [1.0, 2.0, 3.0]), s_theirs)) is None
+    assert same(bits(t(minigan, [1.0, 2.5, 9.0]), s_ours), bits(t(torch, [1.0, 2.0, 3.0]), s_theirs), "here")
+    assert "only 33%" in same(bits(t(minigan, [1.0, 2.0, 3.0]), t(minigan, [0.5, 0.2, 0.7])),
+                              bits(t(torch, [1.0, 2.0, 3.0]), s_theirs), "here")
+
+
+def test_to_second_order_compares_values_gradients_and_one_line_refusals():
+    check(lambda L: to_second_order(L, lambda L, x: (x * x).sin(), [np.array([1.0, 2.0])], ["float64"]), [()])
+    with pytest.raises(AssertionError, match="1 of 1 differ"):  # (a second derivative that differs)
+        check(lambda L: to_second_order(L, lambda L, x: x ** 3 if L is minigan else x ** 3 + x * x * 1e-3,
+                                        [np.array([1.0, 2.0])], ["float64"]), [()])
+    with pytest.raises(RuntimeError):  # (a refusal is raised on, for check to compare by class)
+        to_second_order(minigan, lambda L, x: L.tensor([1.0]).view(5), [np.ones(2)], ["float64"])
+    multi_line = to_second_order(minigan, lambda L, x: (_ for _ in ()).throw(ValueError("two\nlines")),
+                                 [np.ones(2)], ["float64"])
+    assert multi_line.startswith("a refusal of more than one line"), multi_line

@@ -233,7 +233,8 @@ def sweep(call, cases, group=None, every=None, ids=None, also=None, cover=()):
     """The test of ``call`` over ``cases`` (tuples of its arguments after ``lib``, or ``pytest.param``s of them,
     whose marks are kept): one item per case, or per value of ``group(*case)`` (with its cases' marks).  The default
     run keeps every ``every``-th item (by default about PARITY_BUDGET of them) and, of single cases, each value of
-    each argument and each value of a ``cover`` function of the case at least once; ``-m parity`` runs the rest.
+    each argument, and each value of a ``cover`` function of the case (of a group: of its first case) at least once;
+    ``-m parity`` runs the rest.
     ``also(ours, theirs)``: a check of the sweep's own after the comparison (a message where they differ).  Assign
     the test to a name that starts with ``test_``."""
     params = [c if isinstance(c, type(pytest.param())) else pytest.param(*(c if isinstance(c, tuple) else (c,)))
@@ -249,7 +250,7 @@ def sweep(call, cases, group=None, every=None, ids=None, also=None, cover=()):
             groups.setdefault(group(*c.values), []).append(tuple(c.values))
             marks.setdefault(group(*c.values), {}).update({repr(m): m for m in c.marks})
         items = [pytest.param(cs, id=str(key), marks=list(marks[key].values())) for key, cs in groups.items()]
-        cover = ()
+        cover = [lambda cs, key=key: repr(key(*cs[0])) for key in cover]  # (of a group: of its first case)
     if every or len(items) > PARITY_BUDGET:
         items = default_slice(items, every or max(1, len(items) // PARITY_BUDGET), cover=cover)
 

@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pytest
 
-from pytorch.sweep import close, sweep
+from pytorch.sweep import close, sweep, to_second_order
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -100,3 +100,14 @@ def _dtypes(L, mode, p, dtypes, columns, rows):
 test_cdist_takes_the_dtypes_pytorchs_takes = sweep(_dtypes, [
     (mode, p, dtypes, *cr) for mode in ["use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"] for p in [2, 1, -1]
     for dtypes in DTYPES for cr in [(3, 0), (3, 2), (4, 2)]])
+
+
+def _orders(L, p, dtype):
+    """cdist takes the orders PyTorch's takes (the values and refusals of its p; its kernel and gradients: above)."""
+    rng = np.random.default_rng(2)
+    a, b = np.round(rng.normal(size=(2, 3, 4)) * 3), np.round(rng.normal(size=(2, 5, 4)) * 3)
+    return to_second_order(L, lambda L, x, y: L.cdist(x.detach(), y.detach(), p=p), [a, b], [dtype, dtype])
+
+
+test_cdist_takes_the_orders_pytorchs_takes = sweep(_orders, list(itertools.product(
+    [2, 1, 0, 0.5, -1, math.inf, -math.inf, math.nan, np.float32(1.5), True, None, "fro"], ["float64", "int64"])))

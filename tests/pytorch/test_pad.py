@@ -16,7 +16,8 @@
   view where PyTorch's is a copy): values, strides and gradient over input layouts;
 * the constant value goes into the input's dtype by PyTorch's checked conversion: NaN, ±∞ or a number beyond an
   integer dtype's range is its RuntimeError (minigan's DomainError is one), a fraction is truncated, and a float32
-  input refuses a finite number beyond float32's range.
+  input refuses a finite number beyond float32's range;
+* every mode's values and gradient, and the padding layers (their repr too).
 """
 
 import itertools
@@ -24,6 +25,7 @@ import itertools
 import numpy as np
 import pytest
 
+import minigan
 from pytorch.sweep import sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -107,3 +109,35 @@ def _value(L, dtype, value, shape):
 test_pad_value_converted_as_pytorchs = sweep(_value, list(itertools.product(
     ["int64", "int32", "uint8", "float32", "float64", "bool"],
     [float("nan"), float("inf"), -float("inf"), 1e30, -1e30, 2.5, -3, 0, 1e40, 300], [(2, 3), (3, 0)])))
+
+
+def _pad_mode(L, mode, pad):
+    """Values and gradient of every mode and padding (two numbers: a (N, C, L) input, as PyTorch's modes pad)."""
+    x0 = np.arange(2 * 2 * 4 * 5, dtype=np.float64).reshape(2, 2, 4, 5)
+    x = L.tensor(x0[:, :, 0] if len(pad) == 2 else x0, requires_grad=True)
+    out = L.nn.functional.pad(x, pad, mode=mode)
+    (out * L.tensor(np.arange(out.numel(), dtype=np.float64).reshape(tuple(out.shape)))).sum().backward()
+    return out.detach(), x.grad
+
+
+test_pad_modes_match_pytorch = sweep(_pad_mode, list(itertools.product(
+    ["reflect", "replicate", "circular", "constant"], [(1, 2), (1, 2, 3, 0), (0, 0, 2, 2), (3, 1, 1, 3)])))
+
+
+def _padding_layer(L, name, padding):
+    x0 = np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)
+    layer = getattr(L.nn, name)(padding)
+    return repr(layer), layer(L.tensor(x0[:, :, 0] if name.endswith("1d") else x0))
+
+
+test_padding_layers_match_pytorch = sweep(_padding_layer, [
+    (name, padding) for name in ["ReflectionPad2d", "ReplicationPad2d", "CircularPad2d", "ReflectionPad1d",
+                                 "ReplicationPad1d", "CircularPad1d"]
+    for padding in (2, (1, 2) if name.endswith("1d") else (1, 2, 3, 0))])
+
+
+def test_pad_refuses_in_one_line():
+    with pytest.raises(ValueError, match="reflect padding"):
+        minigan.nn.functional.pad(minigan.ones(1, 1, 3), (3, 0), mode="reflect")
+    with pytest.raises(ValueError, match="value is for mode='constant' only"):
+        minigan.nn.functional.pad(minigan.ones(1, 1, 3), (1, 0), mode="replicate", value=1.0)

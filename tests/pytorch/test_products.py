@@ -1,5 +1,12 @@
-"""The matrix products (bmm, baddbmm, addbmm, addmm, addmv, addr, matmul, mm, mv, dot, inner, outer, vdot, ger)
-against PyTorch (tests/pytorch/sweep.py):
+"""The matrix products (bmm, baddbmm, addbmm, addmm, addmv, addr, matmul, mm, mv, dot, inner, outer, vdot, ger,
+multi_dot, matrix_power, trace, cross, tensordot) against PyTorch (tests/pytorch/sweep.py):
+
+* each product's door (mm, addmm and addmm_, addmv, addr, inner, multi_dot, matrix_power, trace, cross, tensordot,
+  matmul) called with operands of every rank it refuses and every dtype pair, to the second order
+  (sweep.to_second_order), so that the order of PyTorch's checks (the ranks first, then the dtypes, at mm's and
+  trace's doors; the dim first at cross's) and its promotion rules (inner with a 0-d operand is a product, and
+  promotes) show up as differences; bool operands refused only where a product is computed; matmul's empty products
+  of two dtypes along PyTorch's paths; matrix_power laid out row-major whatever its input's layout;
 
 * of an empty result or an empty inner size, whose operands have several dtypes: PyTorch's bmm and baddbmm check the
   operands' dtypes in the kernel that computes the product; where the result has no entries or the inner size is 0
@@ -47,12 +54,13 @@ against PyTorch (tests/pytorch/sweep.py):
 """
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 
-from pytorch.oracle import ADDMV_ONE_DTYPE
-from pytorch.sweep import close, sweep
+from pytorch.oracle import ADDMV_ONE_DTYPE, pytorch_since
+from pytorch.sweep import close, sweep, to_second_order
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -385,3 +393,154 @@ def _viewed(L, case, write):
 
 
 test_a_product_is_a_view_where_pytorchs_is = sweep(_viewed, list(itertools.product(CASES, WRITES)), every=1)
+
+
+
+def _door_values(shape, dtype):
+    rng = np.random.default_rng([11, len(shape), *shape, len(dtype)])
+    if dtype == "bool":
+        return rng.random(shape) < 0.5
+    if dtype == "int64":
+        return rng.integers(-3, 5, size=shape)
+    return np.round(rng.normal(size=shape), 3)
+
+
+DOOR_SHAPES = {
+    "mm": [((2, 3), (3, 4)), ((3,), (3, 4)), ((2, 3), (3,)), ((2, 2, 3), (3, 4)), ((2, 3), (4, 5))],
+    "Tensor.mm": [((2, 3), (3, 4)), ((3,), (3, 4)), ((2, 3), (3,))],
+    "addmm": [((2, 4), (2, 3), (3, 4)), ((4,), (2, 3), (3, 4)), ((2, 4), (3,), (3, 4)), ((2, 4), (2, 3), (3,)),
+              ((2, 2, 4), (2, 3), (3, 4)), ((3, 4), (2, 3), (3, 4))],
+    "Tensor.addmm_": [((2, 4), (2, 3), (3, 4)), ((2, 4), (2, 3), (3,)), ((2, 4), (2, 3, 1), (3, 4))],
+    "addmv": [((2,), (2, 3), (3,)), ((3,), (2, 3), (3,)), ((2,), (2, 3, 1), (3,)), ((2,), (2, 3), (3, 1)),
+              ((1,), (2, 3), (3,)), ((2, 2), (2, 3), (3,))],
+    "addr": [((4, 5), (4,), (5,)), ((2, 3, 4, 5), (4,), (5,)), ((4, 5), (4, 1), (5,)), ((5,), (4,), (5,))],
+    "inner": [((4,), ()), ((), (3,)), ((2, 3), (4, 3)), ((3,), (3,)), ((2, 3), (2,))],
+    "multi_dot": [((2, 3), (3, 4), (4,)), ((3,), (3, 4), (4, 2)), ((2, 2, 2, 2), (2, 2), (2, 2)),
+                  ((2, 2), (2,), (2, 2)), ((2, 2), (2, 2), (2, 2, 2))],
+    "trace": [((3, 3),), ((2, 3, 4),), ((5,),), ((2, 4),)],
+    "cross": [((2, 3), (2, 3)), ((3,), (2, 3)), ((1, 3), (1, 3))],
+}
+DOOR_CALLS = {
+    "mm": lambda L, a, b: L.mm(a, b),
+    "Tensor.mm": lambda L, a, b: a.mm(b),
+    "addmm": lambda L, c, a, b: L.addmm(c, a, b),
+    "Tensor.addmm_": lambda L, c, a, b: c.detach().addmm_(a, b),
+    "addmv": lambda L, c, a, b: L.addmv(c, a, b),
+    "addr": lambda L, c, a, b: L.addr(c, a, b),
+    "inner": lambda L, a, b: L.inner(a, b),
+    "multi_dot": lambda L, *ts: L.linalg.multi_dot(list(ts)),
+    "trace": lambda L, a: L.trace(a),
+    "cross": lambda L, a, b: L.cross(a, b, dim=1),
+}
+
+
+def _door(L, name, k, dtypes):
+    """Each product called with operands of every rank it refuses and every dtype pair, to the second order: the
+    order of PyTorch's checks (the ranks first, then the dtypes, at mm's and trace's doors; the dim first at cross's)
+    and its promotion rules (inner with a 0-d operand is a product, and promotes)."""
+    shapes = DOOR_SHAPES[name][k]
+    kinds = [dtypes[min(i, 1)] for i in range(len(shapes))]
+    return to_second_order(L, DOOR_CALLS[name], [_door_values(s, d) for s, d in zip(shapes, kinds)], kinds)
+
+
+# every 5th case by default (every door, rank and pair of dtypes among them), the rest under -m parity
+test_every_rank_and_dtype_at_the_product_doors = sweep(_door, [
+    pytest.param(n, k, d, marks=[ADDMV_ONE_DTYPE] if n == "addmv" and k in (0, 4) and d[0] != d[1] else [])
+    for n in DOOR_SHAPES for k in range(len(DOOR_SHAPES[n]))
+    for d in [("float64", "float64"), ("float64", "float32"), ("int64", "float64"), ("bool", "bool"),
+              ("bool", "int64"), ("int64", "int64")]], every=5, cover=[lambda name, k, dtypes: (name, k)])
+
+
+def _matrix_power(L, n, dtype, batched):
+    fn = (lambda L, a: L.matrix_power(a, n)) if batched else (lambda L, a: L.linalg.matrix_power(a, n))
+    return to_second_order(L, fn, [_door_values((2, 3, 3) if batched else (3, 3), dtype)], [dtype])
+
+
+test_matrix_power_of_every_dtype = sweep(_matrix_power, list(itertools.product(
+    [0, 1, 2, 3, 5], ["bool", "int64", "float64"], [False, True])), cover=[lambda n, dtype, batched: (dtype, batched)])
+
+
+def _tensordot(L, shapes, dims, special):
+    """Infinities and NaN in the sums: a sum of products meeting ∞ − ∞, and a size 1 against n summed over the n
+    first, as PyTorch's."""
+    a, b = (np.round(np.random.default_rng(len(s)).normal(size=s), 3) for s in shapes)
+    if special == "inf and nan":
+        a[0, 1], b[1, 2], a[2, 0] = math.inf, -math.inf, math.nan
+    else:
+        a.reshape(-1)[1], b.reshape(-1)[-3], a.reshape(-1)[2] = -math.inf, -math.inf, -math.inf
+    return to_second_order(L, lambda L, x, y: L.tensordot(x, y, dims), [a, b], ["float64", "float64"])
+
+
+test_tensordot_with_infinities_sums_as_pytorch = sweep(_tensordot, [
+    *((((3, 3), (3, 3)), dims, "inf and nan") for dims in [1, 2, ([1], [0]), ([0, 1], [1, 0])]),
+    *((shapes, dims, "a size 1 against n") for shapes, dims in [
+        (((1, 3), (2, 3, 4)), 2), (((2, 3, 1), (2, 3, 4)), ([1, 2], [1, 0])), (((2, 3), (1, 3, 4)), 2)])],
+    ids=lambda *case: repr(case))
+
+
+def _matrix_power_layout(L, n, view):
+    """Laid out row-major as PyTorch's, whatever the input's layout."""
+    b = L.tensor(_door_values((3, 6, 6), "float64"), requires_grad=True)
+    a = {"t": lambda b: b[0].t(), "permute": lambda b: b.permute(0, 2, 1), "stride": lambda b: b[:, ::2, ::2]}[view](b)
+    out = L.linalg.matrix_power(a, n)
+    return out.is_contiguous(), out.stride(), close(out.detach(), 1e-12)
+
+
+test_matrix_power_is_laid_out_row_major_as_pytorchs = sweep(_matrix_power_layout, list(itertools.product(
+    [0, 1, 2, 3, 4], ["t", "permute", "stride"])))
+MATMUL_DOORS = {
+    "matmul": lambda L, a, b: L.matmul(a, b),
+    "Tensor.matmul": lambda L, a, b: a.matmul(b),
+    "@": lambda L, a, b: a @ b,
+    "linalg.matmul": lambda L, a, b: L.linalg.matmul(a, b),
+}
+# PyTorch's matmul takes a batched path (bmm) when the second operand has 3 or more dims and the first 2 or more;
+# there an empty operand gives the empty (or zero) product in the promoted dtype, with no check of the dtypes.
+# The other paths (dot, mv, mm, and a batch folded into mm) check them whatever the sizes, and refuse bool tensors
+# only where a product is computed: mv and mm of bools with an empty operand run (dot's never does).
+EMPTY_BATCHED = [((0, 3), (2, 3, 4)), ((2, 3), (0, 3, 4)), ((2, 3, 0), (2, 0, 4)), ((2, 0), (3, 0, 4)),
+                 ((0, 3, 4), (2, 0, 4, 5)), ((2, 0, 4), (2, 4, 3))]
+EMPTY_FOLDED = [((3,), (0, 3, 4)), ((0, 3, 4), (4,)), ((2, 0, 4), (4, 2)), ((2, 3, 0), (0, 4)), ((0, 3), (3, 4)),
+                ((2, 0), (0, 3)), ((0,), (0,)), ((0, 2), (2,))]
+# a matrix-vector product (a 1-D operand against a 2-D or batched one) with an empty operand and two dtypes:
+# refused, as with no empty operand.  2.11 ran it in one of the two dtypes: the promoted one for a matrix times a
+# vector, the vector's for a vector times a batch, which refuses too where that is an integer or bool dtype (its
+# float64 operand requires grad), so those cases answer alike
+EMPTY_MV = [((3,), (0, 3, 4)), ((0, 3, 4), (4,)), ((0, 2), (2,))]
+EMPTY_MV_DTYPES = pytorch_since("2.12", "an empty matrix-vector product checks its operands' dtypes")
+
+
+def _matmul_door(L, door, shapes, dtypes):
+    return to_second_order(L, MATMUL_DOORS[door], [_door_values(s, d) for s, d in zip(shapes, dtypes)], list(dtypes))
+
+
+# every 5th case by default (every door, pair of shapes and pair of dtypes among them), the rest under -m parity
+test_an_empty_product_of_two_dtypes_as_pytorchs_paths = sweep(_matmul_door, [
+    pytest.param(door, shapes, d, marks=[EMPTY_MV_DTYPES] if shapes in EMPTY_MV and d[0] != d[1] and (
+        len(shapes[0]) > 1 or d[0].startswith("float")) else [])
+    for door in MATMUL_DOORS for shapes in EMPTY_BATCHED + EMPTY_FOLDED
+    for d in [("int64", "float64"), ("float32", "float64"), ("int32", "float32"), ("bool", "float64"),
+              ("bool", "bool"), ("int64", "int64")]], every=5)
+test_matmul_refuses_bool_tensors_at_every_door = sweep(_matmul_door, [
+    (door, shapes, ("bool", "bool")) for door in MATMUL_DOORS
+    for shapes in [((3, 3), (3, 3)), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 2, 3), (3, 2))]],
+    every=1)  # (all: 20 refusals)
+BOOL_EMPTY = {  # an operand with no elements: no product is computed, and PyTorch's kernels take bools
+    "mm": (lambda L, a, b: L.mm(a, b), [(2, 0), (0, 3)]),
+    "Tensor.mm": (lambda L, a, b: a.mm(b), [(0, 2), (2, 3)]),
+    "addmm": (lambda L, c, a, b: L.addmm(c, a, b), [(0, 3), (0, 2), (2, 3)]),
+    "addmv": (lambda L, c, a, b: L.addmv(c, a, b), [(0,), (0, 2), (2,)]),
+    "addmv k = 0": (lambda L, c, a, b: L.addmv(c, a, b), [(2,), (2, 0), (0,)]),
+    "inner": (lambda L, a, b: L.inner(a, b), [(0, 2), (3, 2)]),
+    "inner of vectors (a dot: refused)": (lambda L, a, b: L.inner(a, b), [(0,), (0,)]),
+    "matrix_power": (lambda L, a: L.linalg.matrix_power(a, 3), [(0, 2, 2)]),
+    "mm of filled matrices (refused)": (lambda L, a, b: L.mm(a, b), [(2, 1), (1, 3)]),
+}
+
+
+def _bool_empty(L, door):
+    fn, shapes = BOOL_EMPTY[door]
+    return to_second_order(L, fn, [_door_values(s, "bool") for s in shapes], ["bool"] * len(shapes))
+
+
+test_bool_operands_are_refused_only_where_a_product_is_computed = sweep(_bool_empty, list(BOOL_EMPTY))

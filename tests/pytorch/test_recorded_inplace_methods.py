@@ -84,7 +84,7 @@ ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (the samp
              "floor_divide_", "detach_",  # (below: floor_divide_ has no derivative; detach_ cuts the graph)
              "resize_", "resize_as_",  # (tests/pytorch/test_legacy_new_resize.py: shapes and memory, no derivative)
              "t_", "transpose_", "swapdims_", "swapaxes_", "squeeze_", "unsqueeze_"}  # (tests/pytorch/
-# test_shape_in_place.py: a shape changed in place, outside a graph)
+# test_shapes.py: a shape changed in place, outside a graph)
 # PyTorch 2.13 has no derivative for these in-place forms ("the derivative for 'inplace version of acosh' is not
 # implemented"), and minigan none either: recorded, they refuse at backward (tests/pytorch/test_no_derivative.py).
 TORCH_HAS_NO_DERIVATIVE = {"acosh_": "acosh", "arccosh_": "acosh", "asinh_": "asinh", "arcsinh_": "asinh",

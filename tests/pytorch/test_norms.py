@@ -1,4 +1,15 @@
-"""The vector norms and the normalizations' numbers against PyTorch (tests/pytorch/sweep.py):
+"""The vector and matrix norms, the distances and the normalizations' numbers against PyTorch
+(tests/pytorch/sweep.py):
+
+* every door to a norm or a distance (torch.norm, Tensor.norm, linalg.norm, linalg.vector_norm, linalg.matrix_norm,
+  dist, Tensor.dist, F.normalize, F.pairwise_distance, nn.utils.clip_grad_norm_'s norm_type): the same orders (p /
+  ord of every real value, None, NumPy scalars, "fro" and "nuc"), the same refusals (their built-in class: integer
+  and bool inputs, an empty reduction without an identity, a dim out of range, matrices of the wrong rank), and
+  where both run the same values and gradients to the second order (sweep.to_second_order).  Each door is called
+  with every order on the same inputs, so an order one door takes and another refuses shows up here; at an entry at
+  0 PyTorch's second derivative is NaN for an order p < 2 with a kink there (its double backward multiplies a masked
+  0 by |0|^(p−2) = ∞), and at a norm of 0 the first derivative is PyTorch's masked 0 and the second its NaN, the
+  2-norm's too (x/‖x‖ masked where ‖x‖ = 0, and x/0's own derivative there 0/0);
 
 * the norms take a NumPy scalar eps (momentum, p) as the number it holds: np.float64(1e-3) leaves a float32 input
   float32.  Every functional and module door of the norms and the distances that take an eps, by np.float64,
@@ -29,7 +40,7 @@ import math
 import numpy as np
 import pytest
 
-from pytorch.sweep import close, sweep
+from pytorch.sweep import close, sweep, to_second_order
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -178,3 +189,165 @@ test_get_total_norm_of_an_empty_tensor = sweep(_total_norm, NOTHING, also=_minig
 test_clip_grad_norm_of_an_empty_gradient = sweep(_clipped, NOTHING, also=_minigans_own)
 test_cdist_of_vectors_of_no_entries = sweep(_cdist, list(itertools.product(
     [0, 0.5, 1, 2, 3, math.inf, -1, math.nan], [(2, 3), (0, 3), (2, 0)])), also=_minigans_own)
+
+
+RNG = np.random.default_rng(7)
+X = np.round(RNG.normal(size=(3, 4)), 3)
+X_AT_ZERO = X.copy()
+X_AT_ZERO[1, 2] = 0.0  # an entry at 0: the kinks of |x|^p and of the negative orders
+Y = np.round(RNG.normal(size=(3, 4)), 3)
+A = np.round(RNG.normal(size=(2, 3, 4)), 3)
+ZERO_ROW = X.copy()
+ZERO_ROW[1] = 0.0  # a norm of 0 (a row, and the column norms' kinks): a gradient penalty where ∇D(x̂) = 0
+P_ORDERS = [None, 0, 1, 2, 3, 0.5, 1.5, -1, -1.5, -2, math.inf, -math.inf, math.nan, np.float32(-1.5),
+            np.float64(3.0), np.int64(2), True, "fro", "nuc", "other"]
+VECTOR_DOORS = {
+    "torch.norm": lambda L, p, x, y: L.norm(x, p),
+    "torch.norm dim": lambda L, p, x, y: L.norm(x, p, dim=1),
+    "torch.norm dims keepdim": lambda L, p, x, y: L.norm(x, p, dim=(0, 1), keepdim=True),
+    "Tensor.norm": lambda L, p, x, y: x.norm(p),
+    "Tensor.norm dim": lambda L, p, x, y: x.norm(p, 0),
+    "linalg.vector_norm": lambda L, p, x, y: L.linalg.vector_norm(x, p),
+    "linalg.vector_norm dim": lambda L, p, x, y: L.linalg.vector_norm(x, p, dim=-1),
+    "linalg.norm": lambda L, p, x, y: L.linalg.norm(x, p),
+    "linalg.norm dim": lambda L, p, x, y: L.linalg.norm(x, p, dim=1),
+    "linalg.norm row": lambda L, p, x, y: L.linalg.norm(x[0], p),
+    "dist": lambda L, p, x, y: L.dist(x, y, p),
+    "Tensor.dist": lambda L, p, x, y: x.dist(y, p),
+    "F.normalize": lambda L, p, x, y: L.nn.functional.normalize(x, p),
+    "F.pairwise_distance": lambda L, p, x, y: L.nn.functional.pairwise_distance(x, y, p),
+}
+INPUTS = {"drawn": [X, Y], "an entry at 0": [X_AT_ZERO, Y], "a norm of 0": [ZERO_ROW, Y]}
+
+
+def _vector_door(L, door, order, inputs, dtype="float64"):
+    x, y = INPUTS[inputs]
+    if dtype in ("bool", "int64"):
+        x, y = (x > 0, y > 0) if dtype == "bool" else (np.round(x * 3), np.round(y * 3))
+    return to_second_order(L, lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [x, y], [dtype, dtype])
+
+
+SINGULAR = pytest.mark.xfail(strict=True, reason="the second derivative of a singular value norm (nuc, -2) of a "
+                             "singular matrix: ±inf where PyTorch's is NaN (the comparison before this one took any "
+                             "non-finite value for any other)")
+SINGULAR_CASES = {("torch.norm", "nuc"), ("torch.norm dims keepdim", "nuc"), ("Tensor.norm", "nuc"),
+                  ("linalg.norm", "nuc"), ("linalg.norm", -2)}
+
+# Each door by each order on each input: 840 cases, every 7th by default (every door, order and input among them)
+test_every_order_at_every_vector_door = sweep(_vector_door, [
+    pytest.param(door, order, inputs, marks=[SINGULAR] if (door, order) in SINGULAR_CASES and inputs == "a norm of 0"
+                 else []) for door, order, inputs in itertools.product(VECTOR_DOORS, P_ORDERS, INPUTS)],
+    every=7, cover=[lambda door, order, inputs: (door, repr(order))])
+test_integer_and_bool_inputs_are_refused_as_pytorch_refuses_them = sweep(_vector_door, [
+    (door, order, "drawn", dtype) for door, dtype, order in itertools.product(
+        VECTOR_DOORS, ["int64", "bool", "float32"], [None, 2, 0, -1, math.inf, -math.inf, np.float32(-1.5), "fro"])],
+    every=7)
+
+
+def _empty_reduction(L, door, order, shape, dim):
+    fn = (lambda L, x: L.linalg.vector_norm(x, order, dim=dim)) if door == "linalg.vector_norm" else \
+        (lambda L, x: x.norm(order, dim=dim))
+    return to_second_order(L, fn, [np.zeros(shape)], ["float64"])
+
+
+test_an_empty_reduction_without_an_identity_is_refused = sweep(_empty_reduction, [
+    (door, order, shape, dim) for door in ["linalg.vector_norm", "Tensor.norm"]
+    for order in [0, 1, 2, 0.5, -1, math.inf, -math.inf, math.nan]
+    for shape, dim in [((0,), None), ((0, 3), None), ((0, 3), 0), ((0, 3), 1), ((2, 0), (0, 1))]],
+    cover=[lambda door, order, shape, dim: (door, shape, dim)])
+
+
+def _dim_out_of_range(L, door):
+    return to_second_order(L, lambda L, x, y: VECTOR_DOORS[door](L, -math.inf, x[0], y), [X, Y],
+                           ["float64", "float64"])
+
+
+test_a_dim_out_of_range_is_an_index_error_before_the_order = sweep(_dim_out_of_range, [
+    "torch.norm dim", "Tensor.norm dim", "linalg.vector_norm dim", "F.normalize"])
+MATRIX_ORDERS = ["fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf, 3, "other", None]
+MATRIX_DOORS = {
+    "linalg.matrix_norm": lambda L, o, a: L.linalg.matrix_norm(a, "fro" if o is None else o),
+    "linalg.matrix_norm dims keepdim": lambda L, o, a: L.linalg.matrix_norm(a, "fro" if o is None else o,
+                                                                            dim=(2, 0), keepdim=True),
+    "linalg.norm": lambda L, o, a: L.linalg.norm(a[1], o),
+    "linalg.norm dims": lambda L, o, a: L.linalg.norm(a, o, dim=(-1, 1)),
+    "linalg.norm 3-d": lambda L, o, a: L.linalg.norm(a, o),
+    "linalg.norm vector": lambda L, o, a: L.linalg.norm(a[0, 0], o),
+    "linalg.norm three dims": lambda L, o, a: L.linalg.norm(a, o, dim=(0, 1, 2)),
+    "torch.norm 2-d": lambda L, o, a: L.norm(a[0], "fro" if o is None else o),
+    "torch.norm dims": lambda L, o, a: L.norm(a, "fro" if o is None else o, dim=(0, 2)),
+    "torch.norm 3-d": lambda L, o, a: L.norm(a, "fro" if o is None else o),
+}
+
+
+def _matrix_door(L, door, order):
+    return to_second_order(L, lambda L, a: MATRIX_DOORS[door](L, order, a), [A], ["float64"])
+
+
+test_every_matrix_order_at_every_matrix_door = sweep(_matrix_door, list(itertools.product(MATRIX_DOORS,
+                                                                                          MATRIX_ORDERS)), every=3)
+
+
+def _matrix_norm(L, order, shape, dim=None, special=None, dtype="float64", detached=False):
+    """linalg.matrix_norm of drawn matrices (the singular value norms to the second order), empty ones, with dims,
+    of an integer or a vector input, with a non-finite entry (values only: PyTorch's gradient there is whatever its
+    LAPACK call left in U and V, partly finite)."""
+    a = A.copy() if shape == "A" else np.round(np.random.default_rng(sum(shape)).normal(size=shape), 3)
+    if special is not None:
+        a[1, 2, 0] = special
+    a = np.round(a) if dtype == "int64" else a
+    return to_second_order(L, lambda L, a: L.linalg.matrix_norm(a.detach() if detached else a, order,
+                                                              **({} if dim is None else {"dim": dim})), [a], [dtype])
+
+
+test_matrix_norms_as_pytorchs = sweep(_matrix_norm, [
+    *((order, shape) for order in ["nuc", 2, -2] for shape in [(3, 4), (4, 3), (2, 3, 3), (5, 2), (1, 4)]),
+    *((order, shape) for order in ["fro", "nuc", 2, -2, 1, -1, math.inf, -math.inf]
+      for shape in [(0, 3), (3, 0), (2, 0, 0)]),
+    *((order, "A", dim) for order in ["fro", "nuc", 2, 1, math.inf] for dim in [(0, 0), (0,), (0, 5)]),
+    *((order, "A", None, None, "int64") for order in ["fro", "nuc", 2, 1, math.inf]),
+    *((order, (4,)) for order in ["fro", "nuc", 2, 1, math.inf]),
+    *((order, "A", None, special, "float64", True) for order in ["nuc", 2, -2]
+      for special in [math.inf, -math.inf, math.nan])])
+
+
+def _clip_grad_norm(L, norm_type):
+    ps = [L.nn.Parameter(L.tensor(a)) for a in (X, Y[0])]
+    for p, g in zip(ps, (Y, X[1])):
+        p.grad = L.tensor(g)
+    total = L.nn.utils.clip_grad_norm_(ps, 0.5, norm_type=norm_type)
+    return [close(total, 1e-10, 1e-12)] + [close(p.grad, 1e-10, 1e-12) for p in ps]
+
+
+test_clip_grad_norm_takes_every_order = sweep(_clip_grad_norm, [2, 1, 0.5, 3, -1, math.inf, -math.inf,
+                                                                np.float32(1.5)], ids=repr)
+
+
+def _dist(L, dtypes, which=None):
+    """dist's dtype is the difference's promoted one; with p = 0 it differentiates as PyTorch's (refused at backward
+    where PyTorch's is, for each operand that requires grad)."""
+    arrays = [v > 0 if d == "bool" else np.round(v * 3) if d == "int64" else v for v, d in zip((X, Y), dtypes)]
+    if which is None:
+        return to_second_order(L, lambda L, x, y: L.dist(x, y, 1), arrays, list(dtypes))
+    return to_second_order(L, lambda L, x, y: L.dist(x if which != "other" else x.detach(),
+                                                       y if which != "input" else y.detach(), 0), arrays, list(dtypes))
+
+
+test_dist_as_pytorchs = sweep(_dist, [
+    *(((a, b),) for a, b in [("int64", "float64"), ("float32", "int64"), ("bool", "float64"), ("int64", "int64"),
+                             ("bool", "bool")]),
+    *((("float64", "float64"), which) for which in ["input", "other", "both"])])
+
+
+def _one_entry_door(L, shape, dim, order, door):
+    if door == "get_total_norm":
+        return to_second_order(L, lambda L, x: L.nn.utils.get_total_norm([x.detach()], order), [X[0, :1]],
+                               ["float64"])
+    values = X[:, 1].ravel()[:math.prod(shape)].reshape(shape)
+    return to_second_order(L, lambda L, x: L.linalg.vector_norm(x, order, dim=dim), [values], ["float64"])
+
+
+test_a_norm_of_one_entry_is_its_absolute_value_at_every_door = sweep(_one_entry_door, [
+    (shape, dim, order, door) for order in [math.nan, -1.5, 0.5, 3]
+    for shape, dim in [((1,), None), ((3, 1), 1), ((3, 1), 0), ((), None)]
+    for door in ["linalg.vector_norm", "get_total_norm"]])

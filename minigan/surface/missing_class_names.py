@@ -6,7 +6,7 @@ raises the advice of missing.py's table, as reading it on an instance does: a ``
 class would need a metaclass.)  A submodule, parameter or attribute stored under such a name is still read: the
 descriptor's AttributeError sends Python to the instance's ``__getattr__``, which finds it.
 
-The lists are the table's (tests/pytorch/test_surface_classes_round12.py checks each name of it is here)."""
+The lists are the table's (tests/pytorch/test_module_optimizer_advice.py checks each name of it is here)."""
 
 from __future__ import annotations
 

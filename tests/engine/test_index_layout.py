@@ -1,7 +1,7 @@
 """x[index] lays out an int, a slice and a list as PyTorch does, not as NumPy: ``x[1, :, [0, 3]]`` is
 ``x[1][:, [0, 3]]`` (shape (3, 2) for a (2, 3, 4) x, where NumPy gives (2, 3)).
 
-(Its comparisons with PyTorch: tests/pytorch/test_index_layout.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_indexing.py.)"""
 
 import minigan
 

@@ -1,6 +1,6 @@
 """A torch-free statement of scaled_dot_product_attention with no features (E = 0) and of its zeros: with E = 0 every
 score is 0, so each query weighs every value 1/S and gets their mean (whatever the scale), as PyTorch's math; no query
-rows or no values give zeros of (…, L, Ev).  (tests/pytorch/test_attention_empty_sizes.py compares with PyTorch.)"""
+rows or no values give zeros of (…, L, Ev).  (tests/pytorch/test_attention.py compares with PyTorch.)"""
 
 import numpy as np
 import pytest

@@ -1,7 +1,7 @@
 """binary_cross_entropy's third derivative through its target, in closed form (no PyTorch): for
 ℓ = −Σ[t log p + (1 − t) log(1 − p)], ∂²ℓ/∂t∂p = −1/(p(1 − p)) and ∂³ℓ/∂t∂p² = (1 − 2p)/(p(1 − p))²; the mixed
 second derivative must stay a function of p, so that the third order sees it.
-(Against PyTorch, every loss to third order: tests/pytorch/test_loss_third_order.py.)"""
+(Against PyTorch, every loss to third order: tests/pytorch/test_losses.py.)"""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Torch-free statements of division's derivatives, rounded as written (tests/pytorch/test_div_gradient_rounding.py and
+"""Torch-free statements of division's derivatives, rounded as written (tests/pytorch/test_rounding.py and
 test_soft_margin_loss_derivatives.py compare them with PyTorch's): IEEE division and multiplication are correctly
 rounded, so a formula evaluated in NumPy in the same order gives the same bits.
 

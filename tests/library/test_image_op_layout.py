@@ -2,7 +2,7 @@
 memory formats: row-major (``flatten()`` a view, a write through it reaching the result) unless the input is
 channels-last, which the 2-D pools, interpolate, pad (but circular) and pixel_shuffle keep.  And the adaptive average
 pools round as one running sum per window divided by its height, then its width.  (Compared with PyTorch itself:
-tests/pytorch/test_image_op_layout.py and test_adaptive_avg_pool_rounding.py.)"""
+tests/pytorch/test_image_op_layout.py and test_rounding.py.)"""
 
 import numpy as np
 import pytest

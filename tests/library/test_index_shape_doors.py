@@ -1,8 +1,8 @@
 """The doors of the indexing and shape functions raise the classes PyTorch's documentation and messages give, in its
 order, and take what PyTorch takes; stated without PyTorch (closed forms and exception classes).
 
-(Their comparisons with PyTorch over grids: tests/pytorch/test_index_family_checks.py, test_embedding.py and
-test_shape_doors.py.)"""
+(Their comparisons with PyTorch over grids: tests/pytorch/test_indexing.py, test_embedding.py and
+test_shapes.py.)"""
 
 import math
 

@@ -2,7 +2,7 @@
 (a RuntimeError, "cannot be converted ... without overflow"), at add's and sub's alpha and where's number, not
 wrap (uint8 300 is 44).  sub's alpha is negated first (sub adds -alpha·other), as PyTorch's.
 
-(Its comparisons with PyTorch: tests/pytorch/test_integer_number_overflow.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_number_writes.py.)"""
 
 import pytest
 

@@ -1,7 +1,7 @@
 """The losses' PyTorch options without PyTorch: a bad weight, ignore_index, label_smoothing or target is refused with
 a clear error of PyTorch's class.
 
-(Its comparisons with PyTorch: tests/pytorch/test_loss_options.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_losses.py.)"""
 
 import numpy as np
 import pytest

@@ -2,7 +2,7 @@
 engine's textbook Pow (``rounds``), and the engine asks the row only then: so for every other exponent the row's
 functions must give what the textbook's give, bit for bit, at the value (b), at the backward's power (b − 1) and at
 its zeros.  Drawn: a number exponent the row says it leaves alone, and bases with ±0, ±∞ and NaN, in each float
-dtype.  (The row's own values against PyTorch: tests/pytorch/test_pow_kernel_exponents.py.)"""
+dtype.  (The row's own values against PyTorch: tests/pytorch/test_pow.py.)"""
 
 import numpy as np
 from hypothesis import given, settings

@@ -40,7 +40,7 @@ NOT_HERE = {
     "bitwise_right_shift_": "integers and bools only",
     **dict.fromkeys(["t_", "transpose_", "swapdims_", "swapaxes_", "squeeze_", "unsqueeze_"],
                     "changes the shape: refused in a graph, as docs/pytorch.md says (PyTorch records it); compared "
-                    "with PyTorch outside one in tests/pytorch/test_shape_in_place.py"),
+                    "with PyTorch outside one in tests/pytorch/test_shapes.py"),
 }
 # The in-place forms without a derivative: values and dtypes only (floor_divide_'s twin has none either; acosh_,
 # asinh_ and atanh_ have none where their twins have one, as PyTorch's: tests/pytorch/test_no_derivative.py)

@@ -1,7 +1,7 @@
 """An integer or bool tensor that requires grad, and what PyTorch lets an op do with it.
 
 fill_, masked_fill_ and index_fill_ of a value that requires grad record the write whatever the tensor's dtype
-(tests/pytorch/test_integer_fill_requires_grad.py): the integer tensor comes to require grad.  PyTorch then refuses
+(tests/pytorch/test_number_writes.py): the integer tensor comes to require grad.  PyTorch then refuses
 ("Autograd not support dtype: Long", a RuntimeError) at the next op that would record an integer or bool result of
 it: a view (flatten, x[0], t()), arithmetic, a reduction, a copy (clone, cat).  It runs what records nothing: a
 comparison, argmax, detach(), an integer cast (int(), bool()), floor division; a cast to floating point, or an

@@ -13,6 +13,9 @@ else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a 
 * ``grad_fn``: the name ``y.grad_fn`` prints (``MulBackward0`` when left out), a function of the node where its
   edges tell; ``by_call``: where the call decides it (``x.sum()`` SumBackward0, ``x.sum(1)`` SumBackward1), read
   while the node still holds what forward kept (minigan/surface/node_view.py);
+* ``calls``: the calls that record the node, its method, in-place, operator and function forms (tests/library/
+  test_ops_table.py makes each on small tensors and checks the node is in what it recorded); a row without calls is
+  a node only other ops' forwards or backwards record;
 * ``kernels``: where PyTorch's kernels round otherwise than the textbook's formula: a class whose functions replace
   the engine node's own of the same names (``pointwise.PowKernels`` for Pow's ``power``, ``zero_da``, ``zero_db``),
   the engine's ``KERNELS``; or, in words, where the node computes them itself.
@@ -61,6 +64,8 @@ class Row(NamedTuple):
     grad_fn: str | Callable | None = None
     by_call: Callable | None = None
     kernels: type | str = ""
+    calls: tuple = ()  # how a program records this node: method, in-place and function forms, on x, y (2, 3), v (3,),
+    # w (3, 2), img (2, 2, 4, 4), k (2, 2, 3, 3), p (2, 3) in [0, 1], i (2,) indices
 
 
 # ----------------------------------------------------------------------------- PyTorch's names, where the call tells
@@ -122,53 +127,97 @@ _CONVOLUTION = fused_backward.convolution_backward
 
 ROWS = (
     # elementwise (TensorIterator: the result laid out as its operands)
-    Row(elementwise.Add, as_operands), Row(elementwise.Sub, as_operands), Row(elementwise.Mul, as_operands),
-    Row(elementwise.Div, as_operands), Row(elementwise.Maximum, as_operands), Row(elementwise.Minimum, as_operands),
-    Row(elementwise.Neg), Row(elementwise.Exp), Row(elementwise.Log), Row(elementwise.Sign), Row(elementwise.Abs),
-    Row(elementwise.Sqrt), Row(elementwise.Clone), Row(elementwise.Cast, grad_fn="ToCopyBackward0"),
-    Row(elementwise.Pow, pow_layout, pointwise.pow_backward, _pow, kernels=pointwise.PowKernels),
-    Row(elementwise.Where, where_layout), Row(elementwise.Clamp, clamped, grad_fn="ClampBackward1"),
-    Row(elementwise.Fill, grad_fn=_fill),
-    Row(pieces.ClampBy, as_operands, grad_fn="ClampBackward0"),  # (clamp with tensor bounds: PyTorch's clamp.Tensor)
-    Row(bounds.RefusingClampBy, as_operands, grad_fn="ClampBackward0"), Row(pieces.Hardtanh, clamped),
-    Row(unary.XLogY, grad_fn="XlogyBackward0"), Row(unary.Log1p, grad_fn="Log1PBackward0"),
+    Row(elementwise.Add, as_operands, calls=("x + y", "x.add(y)", "x.add_(y)", "x += y", "minigan.add(x, y)")),
+    Row(elementwise.Sub, as_operands, calls=("x - y", "x.sub(y)", "x.sub_(y)", "x -= y", "minigan.sub(x, y)")),
+    Row(elementwise.Mul, as_operands, calls=("x * y", "x.mul(y)", "x.mul_(y)", "x *= y", "minigan.mul(x, y)")),
+    Row(elementwise.Div, as_operands, calls=("x / y", "x.div(y)", "x.div_(y)", "x /= y", "minigan.div(x, y)")),
+    Row(elementwise.Maximum, as_operands, calls=("x.maximum(y)", "minigan.maximum(x, y)")),
+    Row(elementwise.Minimum, as_operands, calls=("x.minimum(y)", "minigan.minimum(x, y)")),
+    Row(elementwise.Neg, calls=("-x", "x.neg()", "x.neg_()", "minigan.neg(x)")),
+    Row(elementwise.Exp, calls=("x.exp()", "x.exp_()", "minigan.exp(x)")),
+    Row(elementwise.Log, calls=("x.log()", "x.log_()", "minigan.log(x)")),
+    Row(elementwise.Sign, calls=("x.sign()", "minigan.sign(x)")),
+    Row(elementwise.Abs, calls=("abs(x)", "x.abs()", "x.abs_()", "minigan.abs(x)")),
+    Row(elementwise.Sqrt, calls=("x.sqrt()", "x.sqrt_()", "minigan.sqrt(x)")),
+    Row(elementwise.Clone, calls=("x.clone()", "minigan.clone(x)")),
+    Row(elementwise.Cast, grad_fn="ToCopyBackward0", calls=("x.float()", "x.half()", "x.to(minigan.float32)")),
+    Row(elementwise.Pow, pow_layout, pointwise.pow_backward, _pow, kernels=pointwise.PowKernels,
+        calls=("x ** 2", "2 ** x", "x ** y", "x.pow(2)", "x.pow_(2)", "x **= 2", "minigan.pow(x, y)")),
+    Row(elementwise.Where, where_layout, calls=("minigan.where(x > 1, x, y)", "x.where(x > 1, y)")),
+    Row(elementwise.Clamp, clamped, grad_fn="ClampBackward1",
+        calls=("x.clamp(0.6, 1.2)", "x.clamp_(max=1.0)", "minigan.clamp(x, min=0.6)", "x.clip(0.6, 1.2)")),
+    Row(elementwise.Fill, grad_fn=_fill, calls=("x.fill_(1.0)", "x.zero_()")),
+    Row(pieces.ClampBy, as_operands, grad_fn="ClampBackward0",  # (clamp with tensor bounds: PyTorch's clamp.Tensor)
+        calls=("x.clamp(min=y)", "minigan.clamp(x, max=y)")),
+    Row(bounds.RefusingClampBy, as_operands, grad_fn="ClampBackward0"),
+    Row(pieces.Hardtanh, clamped, calls=("F.hardtanh(x)",)),
+    Row(unary.XLogY, grad_fn="XlogyBackward0", calls=("x.xlogy(y)", "minigan.xlogy(x, y)")),
+    Row(unary.Log1p, grad_fn="Log1PBackward0", calls=("x.log1p()", "minigan.log1p(x)")),
     # activations
-    Row(activation.Sigmoid), Row(activation.SigmoidBackward), Row(activation.Tanh), Row(activation.Step),
-    Row(activation.Select), Row(activation.ReLU, grad_fn="ReluBackward0"),
-    Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0"),
-    Row(activation.Softplus),
+    Row(activation.Sigmoid, calls=("x.sigmoid()", "minigan.sigmoid(x)", "F.sigmoid(x)")),
+    Row(activation.SigmoidBackward),
+    Row(activation.Tanh, calls=("x.tanh()", "minigan.tanh(x)", "F.tanh(x)")),
+    Row(activation.Step), Row(activation.Select),
+    Row(activation.ReLU, grad_fn="ReluBackward0", calls=("x.relu()", "x.relu_()", "minigan.relu(x)", "F.relu(x)")),
+    Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0",
+        calls=("F.leaky_relu(x, 0.2)", "F.leaky_relu(x, 0.2, inplace=True)", "F.leaky_relu_(x, 0.2)")),
+    Row(activation.Softplus, calls=("x.softplus()",)),
     # reductions and scans (a row-major result)
-    Row(reduce.Sum, row_major, by_call=_sum), Row(reduce.Mean, row_major, by_call=_mean),
-    Row(reduce.Max, row_major, grad_fn="MaxBackward1", by_call=_max),
-    Row(reduce.Norm2, row_major, grad_fn="LinalgVectorNormBackward0"), Row(reduce.Softmax, row_major),
-    Row(reduce.LogSoftmax, row_major, grad_fn="LogSoftmaxBackward0"), Row(factors.Prod, row_major),
-    Row(reductions.Prod, row_major), Row(factors.CumSum, row_major, grad_fn="CumsumBackward0"),
-    Row(factors.LogSumExp, row_major, grad_fn="LogsumexpBackward0"),
+    Row(reduce.Sum, row_major, by_call=_sum, calls=("x.sum()", "x.sum(1)", "minigan.sum(x, 0)")),
+    Row(reduce.Mean, row_major, by_call=_mean, calls=("x.mean()", "x.mean(0)", "minigan.mean(x, 1)")),
+    Row(reduce.Max, row_major, grad_fn="MaxBackward1", by_call=_max,
+        calls=("x.max()", "x.amax(1)", "minigan.amax(x, 0)")),
+    Row(reduce.Norm2, row_major, grad_fn="LinalgVectorNormBackward0",
+        calls=("x.norm()", "minigan.linalg.vector_norm(x)")),
+    Row(reduce.Softmax, row_major, calls=("x.softmax(1)", "F.softmax(x, 1)")),
+    Row(reduce.LogSoftmax, row_major, grad_fn="LogSoftmaxBackward0", calls=("x.log_softmax(1)", "F.log_softmax(x, 1)")),
+    Row(factors.Prod, row_major), Row(reductions.Prod, row_major, calls=("x.prod()", "x.prod(1)", "minigan.prod(x)")),
+    Row(factors.CumSum, row_major, grad_fn="CumsumBackward0", calls=("x.cumsum(1)", "minigan.cumsum(x, 0)")),
+    Row(factors.LogSumExp, row_major, grad_fn="LogsumexpBackward0", calls=("x.logsumexp(1)",)),
     # products
-    Row(linalg.MatMul, row_major, grad_fn="MmBackward0", by_call=_matmul),
+    Row(linalg.MatMul, row_major, grad_fn="MmBackward0", by_call=_matmul,
+        calls=("x @ w", "x @ v", "x.matmul(w)", "x.mm(w)", "minigan.matmul(x, w)")),
     Row(products.Scaled, row_major, grad_fn="MmBackward0", by_call=_matmul,
-        kernels="addmm's, addmv's, addbmm's: gemm scales each term, gemv and bmm the sum"),
-    Row(linalg.Linear, row_major, grad_fn=_linear),
+        kernels="addmm's, addmv's, addbmm's: gemm scales each term, gemv and bmm the sum",
+        calls=("minigan.addmm(y, x, w @ w.t(), alpha=2)", "y.addmm(x, w @ w.t(), alpha=2)")),
+    Row(linalg.Linear, row_major, grad_fn=_linear, calls=("F.linear(x, w.t())", "F.linear(x, w.t(), v[:2])")),
     # shapes, views, indexing
-    Row(shape.Reshape, grad_fn="ViewBackward0"), Row(shape.BroadcastTo, grad_fn="ExpandBackward0"),
-    Row(shape.Transpose, grad_fn="PermuteBackward0", by_call=_transpose),
-    Row(shape.GetItem, grad_fn="SelectBackward0", by_call=_indexing), Row(shape.IndexAdd),
-    Row(shape.IndexPut, grad_fn="IndexPutBackward0"), Row(shape.CopySlices, grad_fn="torch::autograd::CopySlices"),
-    Row(ExpandedCopySlices, grad_fn="torch::autograd::CopySlices"), Row(shape.Cat, row_major),
-    Row(layout.Joined, its_own, grad_fn="CatBackward0"),  # (cat of channels-last inputs, written in their layout)
-    Row(shape.Pad, row_major, grad_fn="ConstantPadNdBackward0"), Row(shape.ToDevice, grad_fn="ToCopyBackward0"),
+    Row(shape.Reshape, grad_fn="ViewBackward0",
+        calls=("x.reshape(3, 2)", "x.view(6)", "x.flatten()", "x.unsqueeze(0)", "x.squeeze()")),
+    Row(shape.BroadcastTo, grad_fn="ExpandBackward0",
+        calls=("x.expand(4, 2, 3)", "minigan.broadcast_to(x, (2, 2, 3))")),
+    Row(shape.Transpose, grad_fn="PermuteBackward0", by_call=_transpose,
+        calls=("x.t()", "x.T", "x.transpose(0, 1)", "x.permute(1, 0)")),
+    Row(shape.GetItem, grad_fn="SelectBackward0", by_call=_indexing, calls=("x[0]", "x[:, 1:]", "x[i]", "x[x > 1]")),
+    Row(shape.IndexAdd),
+    Row(shape.IndexPut, grad_fn="IndexPutBackward0",
+        calls=("x.index_put((i,), v)", "x.index_put_((i,), v)", "x[0] = v")),
+    Row(shape.CopySlices, grad_fn="torch::autograd::CopySlices", calls=("x[0].mul_(2)", "x[:, 1].zero_()")),
+    Row(ExpandedCopySlices, grad_fn="torch::autograd::CopySlices"),
+    Row(shape.Cat, row_major, calls=("minigan.cat([x, y])", "minigan.stack([x, y])", "minigan.concat([x, y], 1)")),
+    Row(layout.Joined, its_own, grad_fn="CatBackward0",  # (cat of channels-last inputs, written in their layout)
+        calls=("minigan.cat([img.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)] * 2)",)),
+    Row(shape.Pad, row_major, grad_fn="ConstantPadNdBackward0", calls=("F.pad(x, (1, 1))",)),
+    Row(shape.ToDevice, grad_fn="ToCopyBackward0"),
     # losses (reduction="none": laid out as the operands the kernel writes after)
-    Row(loss.BCEWithLogits, loss_as(1), grad_fn="BinaryCrossEntropyWithLogitsBackward0"),
+    Row(loss.BCEWithLogits, loss_as(1), grad_fn="BinaryCrossEntropyWithLogitsBackward0",
+        calls=("F.binary_cross_entropy_with_logits(x, p)",)),
     Row(loss.BCE, loss_as(0), fused_backward.binary_cross_entropy_backward, "BinaryCrossEntropyBackward0",
-        kernels="binary_cross_entropy_backward's ε (float32 1e-12) and its double backward (fused_backward._BCEGrad)"),
-    Row(loss.CrossEntropy, grad_fn="NllLossBackward0"), Row(loss.MSE, loss_as(0, 1), grad_fn="MseLossBackward0"),
+        kernels="binary_cross_entropy_backward's ε (float32 1e-12) and its double backward (fused_backward._BCEGrad)",
+        calls=("F.binary_cross_entropy(x.sigmoid(), p)",)),
+    Row(loss.CrossEntropy, grad_fn="NllLossBackward0", calls=("F.cross_entropy(x, i)",)),
+    Row(loss.MSE, loss_as(0, 1), grad_fn="MseLossBackward0", calls=("F.mse_loss(x, y)",)),
     # convolutions, norms, pools
-    Row(conv.Conv2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0"),
-    Row(conv.ConvTranspose2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0"),
+    Row(conv.Conv2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0", calls=("F.conv2d(img, k)",)),
+    Row(conv.ConvTranspose2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0",
+        calls=("F.conv_transpose2d(img, k)",)),
     Row(conv.Conv2dWeight, gradient=_CONVOLUTION),
-    Row(norm.BatchNorm, gradient=fused_backward.batch_norm_backward, grad_fn="NativeBatchNormBackward0"),
-    Row(pool.Pool2d, grad_fn="MaxPool2DWithIndicesBackward0", by_call=_pool), Row(pool.Unpool2d),
-    Row(pool.UpsampleNearest2d, grad_fn="UpsampleNearest2DBackward0"),
+    Row(norm.BatchNorm, gradient=fused_backward.batch_norm_backward, grad_fn="NativeBatchNormBackward0",
+        calls=("F.batch_norm(img, None, None, training=True)",)),
+    Row(pool.Pool2d, grad_fn="MaxPool2DWithIndicesBackward0", by_call=_pool,
+        calls=("F.max_pool2d(img, 2)", "F.avg_pool2d(img, 2)")),
+    Row(pool.Unpool2d),
+    Row(pool.UpsampleNearest2d, grad_fn="UpsampleNearest2DBackward0", calls=("F.interpolate(img, scale_factor=2)",)),
 )
 
 
@@ -179,12 +228,14 @@ def markdown() -> str:
 
     def kernels(k):  # a class of kernels: its name and the first sentence of its docstring
         return k if isinstance(k, str) else f"{name(k)}: {' '.join(k.__doc__.split()).split(': ')[0]}"
-    lines = ["| node | layout | gradient under create_graph | grad_fn | PyTorch's kernels |", "|---|---|---|---|---|"]
+    lines = ["| node | calls that record it | layout | gradient under create_graph | grad_fn | PyTorch's kernels |",
+             "|---|---|---|---|---|---|"]
     for r in ROWS:
         shown = name(r.grad_fn) or f"{r.node.__name__}Backward0"
         shown += f", by call: {name(r.by_call)}" if r.by_call else ""
-        lines.append(f"| `{r.node.__module__.removeprefix('minigan.')}.{r.node.__name__}` | {name(r.layout)} | "
-                     f"{name(r.gradient)} | {shown} | {kernels(r.kernels)} |")
+        calls = ", ".join(f"`{c.replace('|', '&#124;')}`" for c in r.calls) or "(inside other ops)"
+        lines.append(f"| `{r.node.__module__.removeprefix('minigan.')}.{r.node.__name__}` | {calls} | "
+                     f"{name(r.layout)} | {name(r.gradient)} | {shown} | {kernels(r.kernels)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -20,3 +20,63 @@ def test_every_row_is_in_the_table():
     from minigan.surface import ops
     table = ops.markdown()
     assert all(f".{r.node.__name__}` |" in table for r in ops.ROWS) and table.count("\n") == len(ops.ROWS) + 2
+
+
+# The rows without calls: nodes that only other ops record, inside their forward or their backward (or, ToDevice,
+# only between two devices), each with where it comes from
+RECORDED_BY_OTHER_OPS = {
+    "RefusingClampBy": "clamp with two tensor bounds whose gradient PyTorch's formula cannot compute",
+    "SigmoidBackward": "sigmoid's backward, under create_graph",
+    "Step": "relu's and the pieces' backward, under create_graph",
+    "Select": "the backward of ops that pass a gradient where a mask says, under create_graph",
+    "Prod": "factors.Prod: surface/reductions.py's Prod, which prod() records, keeps its backward",
+    "IndexAdd": "x[i]'s backward, under create_graph",
+    "ExpandedCopySlices": "an in-place write into an expanded view",
+    "ToDevice": "x.to(device) between two devices",
+    "Conv2dWeight": "the convolutions' backward, under create_graph",
+    "Unpool2d": "the pools' backward, under create_graph",
+}
+
+
+def _probe_space():
+    """Small float64 tensors that require grad and are not leaves (so in-place calls run): the names of ``calls``."""
+    def made(*shape):
+        return ((minigan.rand(*shape, dtype=minigan.float64) + 0.5).requires_grad_() * 1)
+    return {"minigan": minigan, "F": minigan.nn.functional, "x": made(2, 3), "y": made(2, 3), "v": made(3),
+            "w": made(3, 2), "img": made(2, 2, 4, 4), "k": made(2, 2, 3, 3),
+            "p": minigan.rand(2, 3, dtype=minigan.float64), "i": minigan.tensor([1, 0])}
+
+
+def _recorded(call: str) -> set:
+    """The node classes ``call`` records: those reachable from what it returns (or, for an assignment, from x
+    after it), less those that were there before."""
+    space = _probe_space()
+    before = {id(t._ctx) for t in space.values() if isinstance(t, minigan.Tensor) and t._ctx is not None}
+    if "=" in call.replace("==", "").replace("<=", "").replace(">=", "").replace("!=", "").split("(")[0]:
+        exec(call, space)  # (x += y, x[0] = v: a statement, whose effect is on x)
+        out = space["x"]
+    else:
+        out = eval(call, space)
+    found, stack, seen = set(), [out._ctx], set()
+    while stack:
+        node = stack.pop()
+        if node is None or not hasattr(node, "edges") or id(node) in seen or id(node) in before:
+            continue
+        seen.add(id(node))
+        found.add(type(node))
+        stack.extend(e for e in node.edges if e is not None and hasattr(e, "edges"))
+    return found
+
+
+def test_each_rows_calls_record_its_node():
+    from minigan.surface import ops
+    wrong = {(r.node.__name__, call): sorted(t.__name__ for t in _recorded(call))
+             for r in ops.ROWS for call in r.calls if r.node not in _recorded(call)}
+    assert not wrong, f"these calls do not record their row's node (what they record instead): {wrong}"
+
+
+def test_a_row_without_calls_is_a_node_other_ops_record():
+    from minigan.surface import ops
+    without = {r.node.__name__ for r in ops.ROWS if not r.calls}
+    assert without == set(RECORDED_BY_OTHER_OPS), (sorted(without - set(RECORDED_BY_OTHER_OPS)),
+                                                   sorted(set(RECORDED_BY_OTHER_OPS) - without))

@@ -119,6 +119,12 @@ def _pow(lib, dtype, shape, layout, exponent, rg, form, grad_mode):
             out, caught = _quiet(lambda: x ** e)
         elif form == "pow":
             out, caught = _quiet(lambda: lib.pow(x, e))
+        elif form == "pow_ leaf":  # (a leaf that requires grad refuses, under grad mode)
+            out, caught = _quiet(lambda: x.pow_(e))
+        elif form == "pow_ itself":  # (the exponent is the place)
+            y = x.clone()
+            out, caught = _quiet(lambda: y.pow_(y))
+            caught.append(y._version)
         else:
             y = x.clone()
             out, caught = _quiet(lambda: y.pow_(e))
@@ -133,7 +139,10 @@ def _pow_cases():
                                                    ((), "c", dtype == "float64", "pow", True),
                                                    ((0, 2), "c", False, "pow_", True),
                                                    ((2, 3), "s", dtype in FLOATS, "**", False),
-                                                   ((2, 3), "c", False, "pow_", True)]:
+                                                   ((2, 3), "c", False, "pow_", True),
+                                                   ((2, 3), "c", dtype in FLOATS, "pow_ leaf", True),
+                                                   ((2, 3), "c", dtype in FLOATS, "pow_ leaf", False),
+                                                   ((2, 3), "t", False, "pow_ itself", True)]:
             yield dtype, shape, layout, exponent, rg, form, grad_mode
 
 
@@ -304,8 +313,8 @@ def _linear_cases():
 
 
 def _linear_known(sx, sw, sb, dx, dw, db, lx, rg):
-    if rg and (sb in ((), (1, 2), (4, 2)) or len(sx) == 3 or sx[0] == 0) and dx == dw:
-        return "linear's node with a bias of 0 or 2 dims or no rows (AddmmBackward0), a batched input (AddBackward0)"
+    if rg and (sb in ((), (1, 2), (4, 2)) or len(sx) == 3 or 0 in sx) and dx == dw:
+        return "linear's node with a bias of 0 or 2 dims or an empty input (AddmmBackward0), a batch (AddBackward0)"
     return None
 
 
@@ -398,7 +407,9 @@ def _conv2d_cases():
               ((2, 4, 5, 5), (4, 2, 3, 3), (4,)), ((2, 3, 2, 2), (4, 3, 3, 3), (4,))]
     geometries = [{}, {"stride": 2}, {"stride": (1, 2)}, {"padding": 1}, {"padding": (0, 1)}, {"dilation": 2},
                   {"stride": np.int64(2)}, {"padding": (1,)}, {"stride": 0}, {"padding": -1}, {"padding": "same"},
-                  {"groups": 2}, {"groups": np.int64(1)}, {"stride": [1, 2]}]
+                  {"groups": 2}, {"groups": np.int64(1)}, {"stride": [1, 2]}, {"padding": 5},
+                  {"stride": (2, 1), "padding": (2, 0), "dilation": (1, 2)}, {"stride": (True, 1)},
+                  {"dilation": 3}, {"dilation": (2, 3)}, {"padding": (1, 1, 1)}]
     dtypes = [("float32", "float32"), ("float64", "float64"), ("float16", "float16"), ("float32", "float64")]
     for (sx, sw, sb), (dx, dw), lx, g in itertools.product(shapes, dtypes, ("c", "cl", "s"), range(len(geometries))):
         if lx == "cl" and len(sx) != 4:
@@ -409,6 +420,8 @@ def _conv2d_cases():
 def _conv2d_known(sx, sw, sb, dx, dw, lx, geometry, rg):
     if len(sx) == 4 and sx[0] and dx == dw and sb != (1, 4):
         return "conv2d's result is a view of a batch-last product: its strides are not PyTorch's (docs/pytorch.md)"
+    if geometry.get("padding") == (1, 1, 1):
+        return "a padding of 3 values: PyTorch refuses with a RuntimeError, minigan with a TypeError"
     if len(sx) == 3 and rg or sx[0] == 0 and rg or geometry == {"padding": "same"}:
         return "one sample's node (SqueezeBackward1), an empty batch's gradient, padding='same''s warning"
     return None
@@ -425,6 +438,9 @@ def _batch_norm(lib, shape, dtype, layout, training, stats, affine, eps, momentu
     if stats != "none":
         rm = lib.tensor(_values((c,), "float32" if stats == "float32" else dtype, 19))
         rv = lib.tensor(_values((c,), "float32" if stats == "float32" else dtype, 20, signed=False))
+        if stats == "strided":  # (views of every other entry of one buffer)
+            rm = lib.tensor(_values((2, c), dtype, 19)).t()[:, 0]
+            rv = lib.tensor(_values((c, 2), dtype, 20, signed=False))[:, 1]
         if stats == "requires grad":
             rm.requires_grad_(True)
     w = b = None
@@ -444,12 +460,14 @@ def _batch_norm_cases():
     for shape, layout in [((4, 3), "c"), ((4, 3, 2, 2), "c"), ((4, 3, 2, 2), "cl"), ((4, 3, 5), "s"), ((1, 3), "c"),
                           ((1, 3, 1, 1), "c"), ((0, 3), "c"), ((4, 3), "t")]:
         for dtype, training, stats, affine, eps, momentum in itertools.product(
-                FLOATS, (True, False), ("given", "none", "requires grad", "float32"), ("given", "none", "float32"),
-                (1e-5, 1), (0.1, None)):
+                FLOATS, (True, False), ("given", "none", "requires grad", "float32", "strided"),
+                ("given", "none", "float32"), (1e-5, 1), (0.1, None)):
             yield shape, dtype, layout, training, stats, affine, eps, momentum, dtype == "float64"
 
 
 def _batch_norm_known(shape, dtype, layout, training, stats, affine, eps, momentum, rg):
+    if stats == "strided" and rg and not training:
+        return "PyTorch's own second order with strided running statistics in eval mode varies from run to run"
     if momentum is None:
         return "momentum=None: F.batch_norm of PyTorch refuses it (TypeError), minigan takes the cumulative average"
     if shape[0] == 0 or layout == "t":

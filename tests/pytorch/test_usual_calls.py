@@ -461,11 +461,13 @@ def _batch_norm_cases():
                           ((1, 3, 1, 1), "c"), ((0, 3), "c"), ((4, 3), "t")]:
         for dtype, training, stats, affine, eps, momentum in itertools.product(
                 FLOATS, (True, False), ("given", "none", "requires grad", "float32", "strided"),
-                ("given", "none", "float32"), (1e-5, 1), (0.1, None)):
+                ("given", "none", "float32", "(1, C)"), (1e-5, 1), (0.1, 1, None)):
             yield shape, dtype, layout, training, stats, affine, eps, momentum, dtype == "float64"
 
 
 def _batch_norm_known(shape, dtype, layout, training, stats, affine, eps, momentum, rg):
+    if affine == "(1, C)":
+        return "a weight of (1, C): PyTorch's kernel reads its C values as (C,) or trips its internal assert"
     if stats == "strided" and rg and not training:
         return "PyTorch's own second order with strided running statistics in eval mode varies from run to run"
     if momentum is None:

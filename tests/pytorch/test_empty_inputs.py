@@ -1,0 +1,161 @@
+"""Ops given tensors with no entries, against PyTorch (tests/pytorch/sweep.py):
+
+* addmv of an empty matrix (no rows or no columns): its kernel gives beta·input in the input's own shape (a 0-d or
+  one-entry input is not broadcast to mat's rows), and zeros of mat's rows when beta is 0; PyTorch's warning that it
+  resized its result; the result requires grad when an operand does, and a backward into mat or vec through an
+  unbroadcast result refuses, as PyTorch's does.  Inputs of every shape addmv takes, alpha and beta 0, 1 and others,
+  each operand requiring grad or not;
+* cat skips a 1-D empty tensor (``tensor([])``) in its shape checks but keeps it in the graph: the result requires
+  grad when the empty tensor does, and its gradient is empty.  Over the empty tensor's place, the other tensors'
+  shapes and dims, which of them require grad, and grad mode;
+* ops of several tensors whose result is empty by broadcasting (an input of shape (0, 3)), with another operand ±∞
+  or NaN: a gradient summed over an empty result is 0, as PyTorch's one node gives it (its formula multiplies the
+  result's gradient by the other operands before summing to each operand's shape), not 0·∞ = NaN from a gradient
+  reduced first and multiplied after.  Every operand position, functions, methods and in-place forms, float64;
+* an empty view lies in its base's storage where PyTorch's does: ``x[3:3].storage_offset()`` is 3·x.stride(0) and
+  ``x[3:3:2].stride(0)`` is 2·x.stride(0), as for any slice, though NumPy gives an empty slice no offset and its own
+  strides.  The view doors that can leave no elements (slicing with and without steps, negative and past-the-end
+  bounds, integers and None beside them, narrow, split, chunk, tensor_split, unbind), after the doors that lay a view
+  out (t, transpose, movedim, expand, view, reshape, flatten, unflatten, a slice of a slice), on a contiguous tensor,
+  a view, a permuted tensor and an empty tensor: shape, storage_offset(), stride() and ._base;
+* F.linear with nothing to multiply (an input or weight with a size 0) adds its bias as PyTorch's does with entries:
+  into the output without growing it, so a bias of shape (0, 3) on an output (0, 1) is PyTorch's RuntimeError, where
+  NumPy's broadcast made (0, 3) (surface program 11609065): the shape, dtype and values, and the gradients of every
+  operand.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+from pytorch.sweep import outcome, sweep
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+ADDMV_GEOMETRY = [((), (0, 3), (3,)), ((1,), (0, 3), (3,)), ((0,), (0, 3), (3,)), ((), (2, 0), (0,)),
+                  ((1,), (2, 0), (0,)), ((2,), (2, 0), (0,)), ((), (0, 0), (0,)), ((), (2, 3), (3,))]
+
+
+def _addmv(L, shapes, alpha, beta, grads):
+    s, m, v = (L.full(shape, 1.5 + i, dtype=L.float64, requires_grad=g)
+               for i, (shape, g) in enumerate(zip(shapes, grads)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = L.addmv(s, m, v, alpha=alpha, beta=beta)
+    seen = [r.detach(), r.requires_grad, [w.category.__name__ for w in caught]]
+    if r.requires_grad:
+        seen.append(outcome(lambda: r.sum().backward()))
+        seen.append([t.grad for t in (s, m, v)])
+    return seen
+
+
+test_addmv_of_an_empty_matrix = sweep(lambda L, shapes, ab, grads: _addmv(L, shapes, *ab, grads), [
+    (shapes, ab, grads) for shapes, ab, grads in itertools.product(
+        ADDMV_GEOMETRY, [(1, 1), (0, 1), (1, 0), (2, 0.5), (-1, 3)], itertools.product([False, True], repeat=3))],
+    ids=lambda shapes, ab, grads: f"{shapes}-{ab}-{grads}")
+
+
+def _cat(L, place, shape, dim, others_grad, grad_mode):
+    empty = L.zeros(0, dtype=L.float64, requires_grad=True)
+    others = [(L.ones(shape, dtype=L.float64, requires_grad=others_grad) * (k + 2)).detach().requires_grad_(others_grad)
+              for k in range(2)]
+    tensors = others[:place] + [empty] + others[place:]
+    with L.set_grad_enabled(grad_mode):
+        out = L.cat(tensors, dim)
+    seen = [out.detach(), out.requires_grad]
+    if out.requires_grad:
+        leaves = [t for t in tensors if t.requires_grad]
+        seen.append(list(L.autograd.grad((out * L.arange(out.numel(), dtype=L.float64).reshape(out.shape)).sum(),
+                                         leaves)))
+    return seen
+
+
+test_cat_keeps_an_empty_vector_in_the_graph = sweep(_cat, [
+    (place, shape, dim, others_grad, grad_mode) for place, (shape, dim), others_grad, grad_mode in itertools.product(
+        [0, 1, 2], [((3,), 0), ((2, 3), 0), ((2, 3), 1), ((2, 3), -1), ((1, 2, 2), 2)], [True, False], [True, False])])
+
+BROADCAST_OPS = {  # (e: the empty operand, s: a (1, 1) non-finite one, b: the (3,) leaf)
+    "addcmul": lambda L, e, s, b: L.addcmul(e, s, b), "addcmul t2": lambda L, e, s, b: L.addcmul(e, b, s),
+    "addcmul value": lambda L, e, s, b: L.addcmul(e, s, b, value=0.5),
+    "Tensor.addcmul": lambda L, e, s, b: e.addcmul(b, s), "addcmul_": lambda L, e, s, b: e.clone().addcmul_(s, b),
+    "addcdiv": lambda L, e, s, b: L.addcdiv(e, s, b), "addcdiv t2": lambda L, e, s, b: L.addcdiv(e, b, s),
+    "addcdiv_": lambda L, e, s, b: e.clone().addcdiv_(b, s),
+    "lerp end": lambda L, e, s, b: L.lerp(e, s, b), "lerp weight": lambda L, e, s, b: L.lerp(e, b, s),
+    "lerp_": lambda L, e, s, b: e.clone().lerp_(s, b),
+    "where": lambda L, e, s, b: L.where(e > 0, s, b), "clamp": lambda L, e, s, b: L.clamp(e, s, b),
+    "hypot": lambda L, e, s, b: L.hypot(e + s, b), "atan2": lambda L, e, s, b: L.atan2(e + s, b),
+    "mul chain": lambda L, e, s, b: e * s * b, "add product": lambda L, e, s, b: e + s * b,
+    "sub alpha": lambda L, e, s, b: L.sub(e, s * b, alpha=2), "pow": lambda L, e, s, b: (e + s) ** b,
+    "div": lambda L, e, s, b: e + s / b, "maximum": lambda L, e, s, b: L.maximum(e + s, b),
+}
+
+
+def _empty_broadcast(L, name, special, e_requires_grad):
+    e = L.zeros(0, 3, dtype=L.float64, requires_grad=e_requires_grad)
+    s = L.tensor([[special]], dtype=L.float64)
+    b = L.tensor([-0.3, 0.5, 1.9], dtype=L.float64, requires_grad=True)
+    y = BROADCAST_OPS[name](L, e, s, b)
+    return [y.detach(), list(L.autograd.grad(y.sum(), [b, e] if e_requires_grad else [b], allow_unused=True))]
+
+
+test_a_gradient_over_an_empty_broadcast_is_zero = sweep(
+    _empty_broadcast, itertools.product(BROADCAST_OPS, [np.inf, -np.inf, np.nan], [False, True]))
+
+EMPTY_VIEWS = [
+    "x[3:3]", "x[:, 5:2]", "x[1:, 2:2]", "x[5:]", "x[:, 4:]", "x[2:2, 1]", "x[1, 3:3]", "x[3:3:2]", "x[-1:-1]",
+    "x[-2:1]", "x[:, -9:0]", "x[..., 4:4]", "x[None, 2:2]", "x[2:2, None]", "x[:, None, 1:1]", "x[1:1, ..., None]",
+    "x[2:2][0:0]", "x[1:][3:]", "x[1:3][2:]", "x[::2][2:]", "x[1::2, 3:3]", "x[:, 1:1].t()", "x.T[4:]",
+    "x.movedim(0, 1)[2:2]", "x.transpose(0, 1)[:, 4:4:3]", "x.expand(2, 4, 4)[:, 3:3]", "x.expand(1, 4, 4)[0, 2:2]",
+    "x.view(-1)[7:7]", "x.reshape(2, 8)[:, 9:]", "x.flatten()[16:]", "x.unflatten(1, (2, 2))[:, :, 2:]",
+    "x[3:3].reshape(0, 2, 2)", "x[:, 2:2].view(2, 0, 2)", "x[2:2].flatten()", "x[:, 4:].t().reshape(0)",
+    "x.narrow(0, 3, 0)", "x.narrow(1, 2, 0)", "x.narrow(0, 4, 0)", "x.narrow(1, 4, 0)", "x[1:].narrow(0, 3, 0)",
+    "x.split([2, 0, 2], 0)", "x.split(2, 1)", "x[4:].split(1)", "x[:, 3:3].split(1, 1)", "x.tensor_split(5, 0)",
+    "x.tensor_split([1, 1, 3], 1)", "x[3:3].chunk(2)", "x.chunk(3, 0)", "x[2:2].unbind(1)", "x[:, 1:1].unbind(0)",
+]
+VIEWS_OF_AN_EMPTY_TENSOR = ["x[1:1]", "x[:, 2:2]", "x[0:0, 1]", "x[:, None, 0:0]", "x.t()[1:1]", "x.view(0, 3, 2)",
+                            "x.expand(2, 0, 6)[:, :, 3:3]"]
+VIEW_BASES = {"contiguous": "L.arange(16.).reshape(4, 4)", "view": "L.arange(40.).reshape(5, 8)[1:, 2:6]",
+              "permuted": "L.arange(16.).reshape(4, 4).t()", "empty": "L.zeros(0, 6)"}
+
+
+def _layout(L, base, view):
+    x = eval(VIEW_BASES[base], {"L": L})  # noqa: S307  (the table's own expressions)
+    out = eval(view, {"x": x})  # noqa: S307  (x.view(-1) of a permuted x: both refuse)
+    return [(tuple(t.shape), t.storage_offset(), tuple(t.stride()), t._base is not None)
+            for t in (out if isinstance(out, (tuple, list)) else (out,))]
+
+
+test_an_empty_view_lies_where_pytorchs_does = sweep(_layout, [
+    *((base, view) for base, view in itertools.product(["contiguous", "view", "permuted"], EMPTY_VIEWS)),
+    *(("empty", view) for view in VIEWS_OF_AN_EMPTY_TENSOR)])
+
+LINEAR_INPUTS = [(0, 3), (2, 0), (0, 0), (2, 3), (4, 0, 3), (3,), (0,)]
+LINEAR_WEIGHTS = [(1, 3), (0, 3), (4, 0), (3,), (0,), (2, 3)]
+LINEAR_BIASES = [None, (1,), (0,), (2,), (4,), (0, 3), (0, 1), (2, 1), (1, 1), (0, 4), (1, 0), (3,), ()]
+# A 2-D bias where PyTorch takes another kernel path whose rules minigan does not follow, with entries as without
+# them: a 1-D input takes a bias (1, out_features) (x (3,), weight (2, 3), bias (1, 2) gives (2,)); a contiguous 3-D
+# input's product is addmm, which refuses a 1-D weight and expands the bias to the flattened output.
+LINEAR_OTHER_PATHS = {((3,), (0, 3), (1, 0)), ((4, 0, 3), (3,), (1, 0))}
+
+
+def _linear(L, xs, ws, bs):
+    def make(shape, k):
+        n = int(np.prod(shape))
+        return L.tensor(np.linspace(-1, 1, n).reshape(shape) + k, dtype=L.float64, requires_grad=True)
+
+    x, w = make(xs, 0), make(ws, 0.5)
+    b = None if bs is None else make(bs, -0.25)
+    y = L.nn.functional.linear(x, w, b)
+    leaves = [t for t in (x, w, b) if t is not None]
+    return [y.detach(), y.requires_grad, list(L.autograd.grad(y.sum(), leaves, allow_unused=True))]
+
+
+test_linear_bias_shapes_with_nothing_to_multiply = sweep(_linear, [
+    pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="PyTorch's kernel paths: a 1-D input, or a "
+                                                "contiguous 3-D one, with a 2-D bias")) if case in LINEAR_OTHER_PATHS
+    else case for case in itertools.product(LINEAR_INPUTS, LINEAR_WEIGHTS, LINEAR_BIASES)],
+    group=lambda xs, ws, bs: f"x{xs}" + ("-other-path" if (xs, ws, bs) in LINEAR_OTHER_PATHS else ""))

@@ -32,6 +32,7 @@ import warnings
 import numpy as np
 import pytest
 
+from pytorch.oracle import pytorch_since
 from pytorch.sweep import outcome, sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -159,3 +160,124 @@ test_linear_bias_shapes_with_nothing_to_multiply = sweep(_linear, [
                                                 "contiguous 3-D one, with a 2-D bias")) if case in LINEAR_OTHER_PATHS
     else case for case in itertools.product(LINEAR_INPUTS, LINEAR_WEIGHTS, LINEAR_BIASES)],
     group=lambda xs, ws, bs: f"x{xs}" + ("-other-path" if (xs, ws, bs) in LINEAR_OTHER_PATHS else ""))
+
+
+def _product_input(L, how, shape, dtype):
+    """The input, laid out as ``how`` says, of ``shape`` (the product's, or a shape broadcast to it)."""
+    n = int(np.prod(shape))
+    base = L.arange(1, 3 * int(np.prod([max(s, 1) for s in shape])) + 1, dtype=dtype)
+    return {"row-major": lambda: base[:n].reshape(*shape),
+            "transposed": lambda: base[:n].reshape(*shape[:-2], shape[-1], shape[-2]).transpose(-1, -2),
+            "sliced": lambda: base[: 2 * n].reshape(*shape[:-1], 2 * shape[-1])[..., ::2],
+            "row": lambda: base[: shape[-1]].reshape(1, shape[-1]).expand(*shape),
+            "column": lambda: base[: shape[-2]].reshape(shape[-2], 1), "vector": lambda: base[: shape[-1]]}[how]()
+
+
+def _empty_product(L, op, sizes, how, beta, dtype, form):
+    m, k, n, b = sizes
+    dt = getattr(L, dtype)
+    x = _product_input(L, how, (m, n) if op != "baddbmm" else (b, m, n), dt)
+    if dtype != "int64":
+        x = x.detach().requires_grad_()
+    a1, a2 = (L.ones(m, k, dtype=dt), L.ones(k, n, dtype=dt)) if op == "addmm" else \
+        (L.ones(b, m, k, dtype=dt), L.ones(b, k, n, dtype=dt))
+    r = getattr(L, op)(x, a1, a2, beta=beta) if form == "function" else getattr(x, op)(a1, a2, beta=beta)
+    seen = [r.detach(), r.stride(), r.is_contiguous()]
+    if dtype != "int64":
+        (r * L.arange(r.numel(), dtype=dt).reshape(r.shape)).sum().backward()
+        seen.append(x.grad)
+    return seen
+
+
+# addmm, baddbmm and addbmm where no product is computed (an inner size of 0, or addbmm's and baddbmm's batches
+# empty): PyTorch's kernel allocates the result row-major and copies beta·input into it, so the result's strides are
+# row-major whatever the input's layout (transposed, a broadcast row or column, expanded, sliced); its values and
+# the input's gradient
+test_a_product_of_an_empty_sum_is_row_major = sweep(_empty_product, [
+    (op, sizes, how, beta, dtype, form) for op, sizes in [("addmm", s) for s in [(3, 0, 4, None), (2, 0, 2, None)]] +
+    [("addbmm", s) for s in [(3, 0, 4, 2), (3, 4, 4, 0), (3, 0, 3, 0), (2, 5, 3, 0)]] +
+    [("baddbmm", s) for s in [(3, 0, 4, 2), (3, 4, 4, 0), (2, 0, 3, 3)]]
+    for how, beta, dtype, form in itertools.product(("row-major", "transposed", "sliced", "row", "column", "vector"),
+                                                    (1, 0, 2), ("float64", "float32", "int64"),
+                                                    ("function", "method"))], every=17, cover=[
+    lambda op, sizes, how, beta, dtype, form: (op, sizes), lambda op, sizes, how, beta, dtype, form: (op, how),
+    lambda op, sizes, how, beta, dtype, form: (op, beta, dtype, form)])
+
+
+def _pool_windows(seed=7):
+    """Max pool geometries (dims, dtype, size, kernel, stride, padding, dilation, ceil_mode) drawn until each dims
+    and dtype has 12 with a window that lies wholly in the padding (PyTorch's −∞ there)."""
+    rng, cases = np.random.default_rng(seed), []
+    for dims, dtype in itertools.product((1, 2), ("float64", "float32", "int64")):
+        while sum(1 for c in cases if c[0] == dims and c[1] == dtype) < 12:
+            size, kernel, dilation = (tuple(int(n) for n in rng.integers(1, 4, size=dims)) for _ in range(3))
+            padding = tuple(int(rng.integers(0, k // 2 + 1)) for k in kernel)
+            stride = tuple(int(n) for n in rng.integers(1, 3, size=dims))
+            ceil = bool(rng.integers(2))
+            pool = torch.nn.functional.max_pool1d if dims == 1 else torch.nn.functional.max_pool2d
+            try:
+                y = pool(torch.zeros((1, 2) + size), kernel, stride, padding, dilation, ceil)
+            except RuntimeError:
+                continue  # (a geometry PyTorch refuses: its own tests cover the refusal)
+            if torch.isinf(y).any():
+                cases.append((dims, dtype, size, kernel, stride, padding, dilation, ceil))
+    return cases
+
+
+def _pool_window_in_the_padding(L, dims, dtype, size, kernel, stride, padding, dilation, ceil):
+    values = np.random.default_rng(sum(size + kernel)).integers(-9, 9, size=(2, 3) + size)
+    x = L.tensor(values, dtype=getattr(L, dtype), requires_grad=dtype != "int64")
+    pool = L.nn.functional.max_pool1d if dims == 1 else L.nn.functional.max_pool2d
+    y, indices = pool(x, kernel, stride, padding, dilation, ceil, return_indices=True)
+    if dtype == "int64":
+        return [y, indices]
+    weights = np.arange(1, y.numel() + 1, dtype=dtype).reshape(tuple(y.shape))
+    if L is torch:  # (PyTorch's own backward writes at such a window's index, past the input, corrupting memory: the
+        # gradient the other windows send, by PyTorch's indices)
+        grad = np.zeros((2, 3, int(np.prod(size))), dtype=dtype)
+        found = np.isfinite(y.detach().numpy()).reshape(2, 3, -1)  # (the windows that hold a pixel)
+        for n, c in itertools.product(range(2), range(3)):
+            np.add.at(grad[n, c], indices.numpy().reshape(2, 3, -1)[n, c][found[n, c]],
+                      weights.reshape(2, 3, -1)[n, c][found[n, c]])
+        return [y.detach(), indices, grad.reshape(values.shape)]
+    (y * L.tensor(weights)).sum().backward()
+    return [y.detach(), indices, x.grad.numpy()]
+
+
+# A max pool window that lies wholly in the padding (a dilation that steps over a small input: height 1, padding 1,
+# dilation 2) holds no pixel: PyTorch's kernel gives it −∞ (an integer dtype's lowest value) and, with return_indices,
+# the index of the first row and column of the window at or past 0 (ih0·W + iw0, which may lie past the plane), where
+# minigan gave 0 and a negative index (held-out surface seed 12303234); such a window sends no gradient back
+test_a_pool_window_in_the_padding_only = sweep(_pool_window_in_the_padding, _pool_windows())
+
+
+def _autograd_doors(L):
+    x = L.tensor([1.0, 2.0], dtype=L.float64, requires_grad=True)
+    y = (x * x).sum()
+    g = L.autograd.grad
+    return x, {
+        "grad_inputs_empty_list": lambda: g(y, []), "grad_inputs_empty_tuple": lambda: g(y, ()),
+        "grad_inputs_number": lambda: g(y, 3), "grad_inputs_with_number": lambda: g(y, [x, 3]),
+        "grad_outputs_empty": lambda: g([], x), "grad_outputs_number": lambda: g(3.0, x),
+        "backward_inputs_empty": lambda: y.backward(inputs=[]),
+        "backward_inputs_number": lambda: y.backward(inputs=[3]),
+        "backward_inputs_tensor": lambda: y.backward(inputs=x),
+        "autograd_backward_no_tensors": lambda: L.autograd.backward([], inputs=[x]),
+        "autograd_backward_inputs_empty": lambda: L.autograd.backward([y], inputs=[]),
+    }
+
+
+def _autograd_door(L, door):
+    x, doors = _autograd_doors(L)
+    result = doors[door]()
+    return [list(result) if isinstance(result, tuple) else result, x.grad]
+
+
+# autograd's doors given no inputs, or inputs that are not tensors, or no outputs (autograd.grad, autograd.backward,
+# Tensor.backward): PyTorch's exception class, or what it returns and leaves in .grad.  autograd.grad given no inputs:
+# RuntimeError from PyTorch 2.13 ("`inputs` argument to `grad()` cannot be empty")
+EMPTY_AUTOGRAD_INPUTS = pytorch_since("2.13", "autograd.grad with no inputs raises RuntimeError; 2.11 and 2.12: "
+                                      "ValueError")
+test_autograd_doors_given_nothing = sweep(_autograd_door, [
+    pytest.param(door, marks=[EMPTY_AUTOGRAD_INPUTS] if door.startswith("grad_inputs_empty") else [])
+    for door in _autograd_doors(torch)[1]])

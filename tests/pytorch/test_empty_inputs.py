@@ -27,6 +27,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import warnings
 
 import numpy as np
@@ -281,3 +282,116 @@ EMPTY_AUTOGRAD_INPUTS = pytorch_since("2.13", "autograd.grad with no inputs rais
 test_autograd_doors_given_nothing = sweep(_autograd_door, [
     pytest.param(door, marks=[EMPTY_AUTOGRAD_INPUTS] if door.startswith("grad_inputs_empty") else [])
     for door in _autograd_doors(torch)[1]])
+
+
+def _conv_geometry(rng, nd, transposed):
+    groups = int(rng.choice([1, 2]))
+    cin, cout = groups * int(rng.integers(1, 3)), groups * int(rng.integers(1, 3))
+    k = [int(rng.integers(1, 4)) for _ in range(nd)]
+    s = [int(rng.integers(1, 3)) for _ in range(nd)]
+    d = [int(rng.integers(1, 3)) for _ in range(nd)]
+    kw = {"stride": s, "dilation": d, "groups": groups}
+    if transposed:
+        kw["padding"] = [int(rng.integers(0, di * (ki - 1) // 2 + 1)) for ki, di in zip(k, d)]
+        kw["output_padding"] = [int(rng.integers(0, max(si, di))) for si, di in zip(s, d)]
+        w = (cin, cout // groups, *k)
+    elif rng.random() < 0.25:
+        kw["padding"], kw["stride"] = "same", 1
+        w = (cout, cin // groups, *k)
+    else:
+        kw["padding"] = [int(rng.integers(0, 3)) for _ in range(nd)]
+        w = (cout, cin // groups, *k)
+    size = [max(di * (ki - 1) + 1 - 2 * (pi if isinstance(pi, int) else 0), 1) + int(rng.integers(0, 3))
+            for ki, di, pi in zip(k, d, kw["padding"] if not isinstance(kw["padding"], str) else [0] * nd)]
+    return cin, cout, size, w, kw
+
+
+def _empty_convolutions():
+    """120 geometries (stride, padding, 'same', dilation, groups, output_padding), each with an empty batch, no
+    channels, both, one sample without channels, or no pixels and no batch; a bias or none."""
+    rng = np.random.default_rng(2026)
+    names = [("conv1d", 1, False), ("conv2d", 2, False), ("conv_transpose1d", 1, True), ("conv_transpose2d", 2, True)]
+    for i in range(120):
+        name, nd, transposed = names[i % 4]
+        cin, cout, size, w, kw = _conv_geometry(rng, nd, transposed)
+        empty = ["batch", "channels", "both", "one sample", "pixels and batch"][(i // 4) % 5]
+        if transposed and empty in ("channels", "both", "one sample"):
+            empty = "batch"  # (a transposed weight's first axis is the input's channels: PyTorch refuses 0)
+        if empty == "pixels and batch" and (transposed or kw["padding"] == "same" or 0 in kw["padding"]):
+            empty = "batch"  # (no pixels are allowed only where the padding makes room for the kernel)
+        n = 0 if empty in ("batch", "both", "pixels and batch") else 2
+        if empty in ("channels", "both", "one sample"):
+            cin, w = 0, (w[0], 0, *w[2:])
+            kw["groups"] = 1
+            if w[0] == 0:
+                w = (1, *w[1:])
+        x = (cin, *size) if empty == "one sample" else (n, cin, *size)
+        if empty == "pixels and batch":
+            x = (0, cin, 0, *size[1:])
+        yield name, x, w, (cout if transposed else w[0]) if i % 3 else None, kw
+
+
+def _empty_convolution(L, name, x_shape, w_shape, b_size, kw, second_order):
+    rng = np.random.default_rng(0)
+    t = [L.tensor(rng.standard_normal(s), requires_grad=True) for s in (x_shape, w_shape)]
+    if b_size is not None:
+        t.append(L.tensor(rng.standard_normal(b_size), requires_grad=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (PyTorch's note on its padded copy for padding='same')
+        y = getattr(L.nn.functional, name)(*t, **kw)
+    try:
+        grads = L.autograd.grad(y.sum(), t, create_graph=second_order, allow_unused=True)
+        used = [g for g in grads if g is not None and g.requires_grad] if second_order else []
+        if used:
+            grads = L.autograd.grad(sum(g.sum() for g in used), t, allow_unused=True)
+    except RuntimeError:
+        if L is not torch:
+            raise
+        grads = [None] * len(t)  # (PyTorch's backward of a channel-less input with a bias: a broadcast it cannot
+        # make; minigan's gradients are zeros, as everywhere else)
+    # zeros of each operand's shape (PyTorch leaves some out, None)
+    return [y.detach(), [L.zeros(tuple(x.shape), dtype=x.dtype) if g is None else g.detach() for g, x in zip(grads, t)]]
+
+
+# The convolutions with an empty batch or channel axis: an empty result of the right shape, zero gradients of the
+# weight's and bias's shapes, at first and second order.  PyTorch gives an input with no channels an output with no
+# channels (its empty path keeps the input's channel count).  Found by the surface programs (an empty batch crashed
+# in the engine's reshape(-1), seeds 11623380 and 11646649)
+test_empty_convolutions = sweep(_empty_convolution, [
+    (*case, second_order) for case in _empty_convolutions() for second_order in (False, True)],
+    ids=lambda name, x, w, b, kw, second_order: f"{name}-x{x}-w{w}-b{b}-{second_order}")
+
+
+def _refused_convolution(L, name, x_shape, w_shape, kw):
+    return getattr(L.nn.functional, name)(L.zeros(x_shape), L.zeros(w_shape), **kw)
+
+
+# PyTorch's refusals of an input with no pixels (a batch and channels but a 0 height or width), a weight with no rows
+# and an empty transposed weight, minigan's saying what is empty
+test_convolutions_refused = sweep(_refused_convolution, [
+    ("conv2d", (2, 2, 0, 5), (3, 2, 1, 1), {"padding": 1}),  # pixels: none, with a batch and channels
+    ("conv1d", (2, 2, 0), (3, 2, 1), {"padding": 1}),
+    ("conv_transpose2d", (2, 2, 0, 5), (2, 3, 3, 3), {}),
+    ("conv2d", (2, 2, 5, 5), (0, 2, 3, 3), {}),  # a weight with no rows (fewer than the groups)
+    ("conv2d", (2, 0, 5, 5), (0, 0, 3, 3), {}),
+    ("conv_transpose2d", (2, 0, 5, 5), (0, 3, 3, 3), {}),
+    ("conv_transpose2d", (2, 2, 5, 5), (2, 0, 3, 3), {}),  # an empty transposed weight
+    ("conv_transpose1d", (2, 2, 5), (2, 0, 3), {})],
+    also=lambda ours, theirs: None if isinstance(ours, RuntimeError) and re.search(
+        "empty|pixels|first axis", str(ours)) else f"a refusal that says what is empty, not {ours!r:.200}")
+
+
+def _layer_on_an_empty_batch(L, layer, x_shape, kw):
+    m = getattr(L.nn, layer)(2, 4, **kw, dtype=L.float64)
+    x = L.zeros(x_shape, dtype=L.float64, requires_grad=True)
+    y = m(x)
+    y.sum().backward()
+    return [y.detach(), m.weight.grad, m.bias.grad, x.grad]
+
+
+test_convolution_layers_on_an_empty_batch = sweep(_layer_on_an_empty_batch, [
+    ("Conv2d", (0, 2, 5, 5), {"kernel_size": 3, "groups": 2, "padding": 1, "padding_mode": "reflect"}),
+    ("Conv2d", (0, 2, 5, 5), {"kernel_size": 2, "padding": "same", "padding_mode": "circular"}),
+    ("Conv1d", (0, 2, 5), {"kernel_size": 3, "padding": 1, "padding_mode": "replicate"}),
+    ("ConvTranspose2d", (0, 2, 5, 5), {"kernel_size": 3, "stride": 2, "output_padding": 1}),
+    ("ConvTranspose1d", (0, 2, 5), {"kernel_size": 3, "dilation": 2})])

@@ -35,6 +35,7 @@ import pytest
 
 from pytorch.oracle import pytorch_since
 from pytorch.sweep import outcome, sweep
+from pytorch.test_create_graph_requires_grad import CASES as GRAPH_CASES
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -395,3 +396,72 @@ test_convolution_layers_on_an_empty_batch = sweep(_layer_on_an_empty_batch, [
     ("Conv1d", (0, 2, 5), {"kernel_size": 3, "padding": 1, "padding_mode": "replicate"}),
     ("ConvTranspose2d", (0, 2, 5, 5), {"kernel_size": 3, "stride": 2, "output_padding": 1}),
     ("ConvTranspose1d", (0, 2, 5), {"kernel_size": 3, "dilation": 2})])
+
+
+def _graph_orders(L, name, code, shapes, cut, change):
+    """Each order's gradients (to the third) with respect to leaves whose slice ``cut`` (changed by ``change``)
+    the op ``code`` reads, and whether each requires grad; a refusal on the way ends the list."""
+    rng = np.random.default_rng(0)
+    leaves = [L.tensor(rng.normal(size=s), dtype=L.float64, requires_grad=True) for s in shapes]
+    inputs = []
+    for x in leaves:
+        ns = {"v": x * 1.0}
+        ns["slice"] = eval(cut, ns)  # noqa: S307  (the table's own code)
+        exec(change, ns)  # noqa: S102
+        inputs.append(ns["slice"])
+    ys, gos, seen = None, None, []
+    for _ in range(3):
+        def order():
+            nonlocal ys, gos
+            if ys is None:
+                y = eval(code, {"torch": L, "F": L.nn.functional, **dict(zip("abc", inputs))})  # noqa: S307
+                ys, gos = [y], [L.ones_like(y)]
+            return L.autograd.grad(ys, leaves, gos, create_graph=True, allow_unused=True)
+        gs = outcome(order)
+        if isinstance(gs, Exception):
+            return [*seen, gs]
+        seen.append([None if g is None else (g.detach(), bool(g.requires_grad)) for g in gs])
+        ys = [g for g in gs if g is not None and g.requires_grad]
+        if not ys:
+            break
+        gos = [L.ones_like(g) for g in ys]
+    return seen
+
+
+def _gradients_through_an_empty_slice(L, *case):
+    theirs = outcome(_graph_orders, torch, *case)
+    if isinstance(theirs, Exception) or isinstance(theirs[0], Exception):
+        return None  # (PyTorch refuses the op, or its first gradient, on an empty input: the exception sweeps')
+    return _graph_orders(L, *case)
+
+
+# Gradients through an EMPTY tensor under create_graph=True, over the differentiable surface (the create_graph
+# table, tests/pytorch/test_create_graph_requires_grad.py), float64, to the third order: which gradients exist, their
+# shapes, values (zeros) and requires_grad.  An empty tensor carries no values, so what is left to get right is the
+# graph: whether a gradient that flowed through it is part of a graph (and so has a second order).  PyTorch's rules:
+# * most backward formulas run as for a tensor with entries: the gradient requires grad when the formula reads a
+#   tensor that does (sin's grad · cos x);
+# * a few return early for an empty input: cumprod's and logcumsumexp's hand back the upstream gradient itself (a
+#   constant when it is one), cummax's and cummin's hand back their empty input (which requires grad);
+# * a view whose base (or the view itself) was changed in place gets its history again as as_strided of the base,
+#   and as_strided's backward of an empty view is a fresh zero tensor, part of no graph.
+# Each case's inputs are cut to empty slices of non-leaves (its first dim emptied, its last), as they are, after the
+# slice was changed in place, and after its base was; a refusal is compared by its class
+test_gradients_through_an_empty_tensor = sweep(_gradients_through_an_empty_slice, [
+    (name, code, shapes, cut, change) for name, code, shapes, _ in GRAPH_CASES for cut in ("v[:0]", "v[..., 1:1]")
+    for change in ("", "slice.mul_(2.0)", "v.mul_(2.0)")],
+    group=lambda name, code, shapes, cut, change: name, cover=[lambda name, code, shapes, cut, change: name if name in (
+        "cumprod", "logcumsumexp", "cummax", "cummin", "adaptive_avg_pool1d", "adaptive_max_pool1d", "abs", "sin",
+        "slice", "unbind") else "the others"])  # (the default run: the ops with a rule of their own, and a slice)
+
+
+def _fold(L, shape):
+    x = L.tensor(np.arange(float(np.prod(shape))).reshape(shape), dtype=L.float64, requires_grad=True)
+    y = L.nn.functional.fold(x, (3, 3), 2)
+    return [y.detach(), L.autograd.grad(y, x, L.ones_like(y) * 0.5)[0]]
+
+
+# fold takes unbatched columns (C·kh·kw, L) and an empty batch; no channels or no columns are refused with PyTorch's
+# class
+test_fold_of_one_sample_or_an_empty_batch = sweep(_fold, [
+    (shape,) for shape in [(4, 4), (0, 4, 4), (2, 8, 4), (0, 4), (1, 0, 4), (4, 0), (4,)]])

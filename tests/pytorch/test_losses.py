@@ -22,9 +22,13 @@ argument in each dtype and shape at every loss's door: test_loss_doors.py):
   A loss whose second derivative is written as a node of its own must keep every operand it reads differentiable
   there, so that the third order sees it (binary_cross_entropy's target derivative was once computed from the
   probabilities' raw array: d³/dp²dt was lost).
+* reduction='elementwise_mean' (PyTorch 0.4's "mean", taken with a deprecation warning where a loss reaches
+  _Reduction.get_enum) and a reduction no loss knows, at every loss's function and module; binary_cross_entropy's
+  target gradient, −logit(p) unclamped.
 """
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -278,3 +282,118 @@ def _third_order(L, name):
 
 
 test_loss_to_third_order_matches_pytorch = sweep(_third_order, sorted(THIRD_ORDER), every=1)  # (all: 25 losses)
+
+
+def _bce_target_gradient(L, reduction):
+    p = L.tensor([0.0, 1.0, 0.25, 1e-300, 1 - 1e-16, 0.5], dtype=L.float64, requires_grad=True)
+    y = L.tensor([0.5, 0.5, 0.2, 0.9, 0.1, 1.0], dtype=L.float64, requires_grad=True)
+    loss = L.nn.functional.binary_cross_entropy(p, y, reduction=reduction)
+    gp, gy = L.autograd.grad(loss.sum(), (p, y))
+    return [close(loss.detach(), 1e-12), close(gy, 1e-12), close(gp, 1e-6)]  # (p's: PyTorch's ε = 1e-12 below)
+
+
+# binary_cross_entropy's gradient with respect to its target is −logit(p) = log(1 − p) − log p, not clamped: ±∞ at
+# p = 1 or 0 (only the loss's logs are clamped at −100)
+test_binary_cross_entropys_target_gradient_is_minus_logit_p_unclamped = sweep(_bce_target_gradient,
+                                                                              ["mean", "sum", "none"])
+
+
+def _reduction_data(L):
+    rng = np.random.default_rng(0)
+    x, c = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    t = lambda a, **kw: L.tensor(a, **kw)  # noqa: E731
+    return {"x": t(x, requires_grad=True), "c": t(c), "p": t(1 / (1 + np.exp(-c))), "sign": t(np.sign(c)),
+            "row_sign": t(np.array([1.0, -1.0, 1.0])), "labels": t(np.array([0, 3, 1])),
+            "x2": t(x[::-1].copy()), "var": t(np.abs(c) + 0.5), "counts": t(np.abs(np.round(c * 3)))}
+
+
+# name: (the module's name, f(F, d, r) -> the loss for a reduction r, the module's arguments of d)
+REDUCTION_LOSSES = {
+    "l1_loss": ("L1Loss", lambda F, d, r: F.l1_loss(d["x"], d["c"], reduction=r), "x c"),
+    "mse_loss": ("MSELoss", lambda F, d, r: F.mse_loss(d["x"], d["c"], reduction=r), "x c"),
+    "smooth_l1_loss": ("SmoothL1Loss", lambda F, d, r: F.smooth_l1_loss(d["x"], d["c"], reduction=r), "x c"),
+    "huber_loss": ("HuberLoss", lambda F, d, r: F.huber_loss(d["x"], d["c"], reduction=r), "x c"),
+    "binary_cross_entropy": ("BCELoss", lambda F, d, r: F.binary_cross_entropy(d["x"].sigmoid(), d["p"],
+                                                                              reduction=r), "sigmoid(x) p"),
+    "binary_cross_entropy_with_logits": ("BCEWithLogitsLoss", lambda F, d, r: F.binary_cross_entropy_with_logits(
+        d["x"], d["p"], reduction=r), "x p"),
+    "cross_entropy": ("CrossEntropyLoss", lambda F, d, r: F.cross_entropy(d["x"], d["labels"], reduction=r),
+                      "x labels"),
+    "nll_loss": ("NLLLoss", lambda F, d, r: F.nll_loss(F.log_softmax(d["x"], 1), d["labels"], reduction=r),
+                 "log_softmax(x) labels"),
+    "kl_div": ("KLDivLoss", lambda F, d, r: F.kl_div(F.log_softmax(d["x"], 1), F.softmax(d["c"], 1), reduction=r),
+               "log_softmax(x) softmax(c)"),
+    "soft_margin_loss": ("SoftMarginLoss", lambda F, d, r: F.soft_margin_loss(d["x"], d["sign"], reduction=r),
+                         "x sign"),
+    "margin_ranking_loss": ("MarginRankingLoss", lambda F, d, r: F.margin_ranking_loss(d["x"], d["x2"], d["sign"],
+                                                                                       reduction=r), "x x2 sign"),
+    "hinge_embedding_loss": ("HingeEmbeddingLoss", lambda F, d, r: F.hinge_embedding_loss(d["x"], d["sign"],
+                                                                                          reduction=r), "x sign"),
+    "cosine_embedding_loss": ("CosineEmbeddingLoss", lambda F, d, r: F.cosine_embedding_loss(
+        d["x"], d["x2"], d["row_sign"], reduction=r), "x x2 row_sign"),
+    "gaussian_nll_loss": ("GaussianNLLLoss", lambda F, d, r: F.gaussian_nll_loss(d["x"], d["c"], d["var"],
+                                                                                reduction=r), "x c var"),
+    "multilabel_soft_margin_loss": ("MultiLabelSoftMarginLoss", lambda F, d, r: F.multilabel_soft_margin_loss(
+        d["x"], d["p"].round(), reduction=r), "x round(p)"),
+    "poisson_nll_loss": ("PoissonNLLLoss", lambda F, d, r: F.poisson_nll_loss(d["x"], d["counts"], reduction=r),
+                         "x counts"),
+    "multi_margin_loss": ("MultiMarginLoss", lambda F, d, r: F.multi_margin_loss(d["x"], d["labels"], reduction=r),
+                          "x labels"),
+    "triplet_margin_loss": ("TripletMarginLoss", lambda F, d, r: F.triplet_margin_loss(d["x"], d["x2"], d["c"],
+                                                                                      reduction=r), "x x2 c"),
+}
+MODULE_ARGUMENTS = {"sigmoid(x)": lambda d: d["x"].sigmoid(), "log_softmax(x)": lambda d: d["x"].log_softmax(1),
+                    "softmax(c)": lambda d: d["c"].softmax(1), "round(p)": lambda d: d["p"].round()}
+
+
+def _reduction_named(L, name, door, reduction):
+    """A loss given ``reduction`` at a door: its value (close) and whether it warned that the name is deprecated;
+    PyTorch's value for 'elementwise_mean' is its mean's."""
+    module, f, arguments = REDUCTION_LOSSES[name]
+    d = _reduction_data(L)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if door == "functional":
+            value = f(L.nn.functional, d, reduction)
+        else:
+            value = getattr(L.nn, module)(reduction=reduction)(*(
+                MODULE_ARGUMENTS[a](d) if a in MODULE_ARGUMENTS else d[a] for a in arguments.split()))
+    warned = any("elementwise_mean" in str(w.message) and "deprecated" in str(w.message) for w in caught)
+    return [close(value.detach(), 1e-12), warned]
+
+
+def _reduction_refusal(ours, theirs):
+    if isinstance(theirs, Exception):
+        return None if "reduction" in str(ours) and "\n" not in str(ours) else f"a one-line refusal that names " \
+            f"the reduction, not {ours!r:.200}"
+    return "PyTorch takes a reduction it does not know"
+
+
+# reduction='elementwise_mean', PyTorch 0.4's name of "mean": PyTorch still takes it wherever a loss reaches
+# _Reduction.get_enum (warning that it is deprecated and computing the mean); the losses that read the name
+# themselves refuse it.  Every loss of both libraries, functional and module (the losses minigan has)
+REDUCTION_DOORS = [(name, door) for name, (module, _, _) in REDUCTION_LOSSES.items()
+                   for door in ("functional", "module")
+                   if hasattr(minigan.nn.functional, name) and (door == "functional" or hasattr(minigan.nn, module))]
+test_a_loss_takes_elementwise_mean_as_pytorch = sweep(_reduction_named, [
+    (name, door, "elementwise_mean") for name, door in REDUCTION_DOORS])
+# a reduction neither knows is refused by every loss (seven of minigan's returned the loss unreduced)
+test_a_misspelt_reduction_is_refused_by_every_loss_as_pytorch = sweep(_reduction_named, [
+    (name, door, "average") for name, door in REDUCTION_DOORS], also=_reduction_refusal)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # (PyTorch's notes on elementwise_mean and kl_div's mean)
+def test_elementwise_mean_is_pytorchs_mean():
+    """(what the sweep above compares with: PyTorch's 'elementwise_mean' is its mean, where it takes it)"""
+    for name, (_, f, _) in REDUCTION_LOSSES.items():
+        theirs = outcome(f, torch.nn.functional, _reduction_data(torch), "elementwise_mean")
+        if not isinstance(theirs, Exception) and theirs.shape == ():
+            mean = f(torch.nn.functional, _reduction_data(torch), "mean")
+            assert np.isclose(theirs.detach().numpy(), mean.detach().numpy(), rtol=1e-12), name
+
+
+@pytest.mark.parametrize("module", sorted({REDUCTION_LOSSES[name][0] for name, door in REDUCTION_DOORS
+                                           if door == "module"}))
+def test_a_misspelt_reduction_is_refused_at_the_layers_door(module):
+    with pytest.raises(ValueError, match="reduction"):
+        getattr(minigan.nn, module)(reduction="average")

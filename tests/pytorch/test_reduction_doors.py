@@ -1,8 +1,11 @@
 """Every reduction, scan and order statistic at each of its doors (dim, keepdim, dtype=, k, q, correction) on
 PyTorch's corner inputs: a 0-d tensor, empty tensors (an empty dim reduced or kept), bools, integers, and floats
 with NaN, ±inf and zeros.  Each call either runs in both libraries with the same values, shape, dtype,
-requires_grad and gradient, or is refused by both with PyTorch's exception class (PyTorch float64 the oracle)."""
+requires_grad and gradient, or is refused by both with PyTorch's exception class (PyTorch float64 the oracle).
+On tests/pytorch/sweep.py: keepdim=True without a dim (refused by max, min, prod and median, every entry reduced and
+kept by the others), and the gradients of amax, amin, aminmax, max and min at NaN and ±∞."""
 
+import itertools
 import warnings
 
 import numpy as np
@@ -11,6 +14,7 @@ from conftest import default_slice
 
 import minigan
 from pytorch.oracle import AMINMAX_GRAD, NANSUM_INT
+from pytorch.sweep import close, sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -252,3 +256,62 @@ def test_an_empty_list_of_dims_is_pytorchs(name):
     arrays = {k: ARRAYS[k] for k in ("f0", "f1", "f23", "f_0x3")} | {"f234": np.arange(24.0).reshape(2, 3, 4) - 5}
     found = _differences(calls, arrays, gradient=name not in ("std", "var", "std_mean", "var_mean"))
     assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])
+
+
+def _keepdim_without_dim(L, name, form, shape):
+    if form == "function" and not hasattr(torch, name):
+        return "a method only"  # (torch.nansum and the others are functions too; this names the ones that are not)
+    x = L.tensor(np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape))
+    return getattr(x, name)(keepdim=True) if form == "method" else getattr(L, name)(x, keepdim=True)
+
+
+# keepdim=True with no dim: PyTorch's max, min, prod and median refuse it (a TypeError: their overloads that take
+# keepdim take a dim), where a silent reduction of every entry kept as size 1 would hide the missing dim; the
+# reductions whose every-entry overload takes keepdim (amax, amin, argmax, argmin, all, any, std, var, nansum,
+# nanmean, norm) reduce every entry and keep each dim as size 1
+test_keepdim_without_dim_is_pytorchs = sweep(_keepdim_without_dim, itertools.product(
+    ["max", "min", "prod", "median", "amax", "amin", "argmax", "argmin", "all", "any", "std", "var", "nansum",
+     "nanmean", "norm"], ["method", "function"], [(3,), (2, 3)]), group=lambda name, form, shape: f"{name}-{form}")
+
+
+def _nonfinite_inputs():
+    rng, arrays = np.random.default_rng(3), []
+    for bad in (np.nan, np.inf, -np.inf):
+        for where in ((0, 1), (2, 3)):
+            a = np.round(rng.standard_normal((3, 4)), 1)  # (rounded: ties too)
+            a[where] = bad
+            arrays.append(a)
+    a = rng.standard_normal((3, 4))
+    a[:, 2] = np.nan  # a whole slice of NaN
+    return arrays + [a]
+
+
+NONFINITE_INPUTS = _nonfinite_inputs()
+NONFINITE_CALLS = {
+    "amax(1)": lambda L, x: x.amax(1), "amax(0, keepdim)": lambda L, x: x.amax(0, keepdim=True),
+    "amax()": lambda L, x: x.amax(), "amax((0, 1))": lambda L, x: L.amax(x, (0, 1)),
+    "amin(1)": lambda L, x: x.amin(1), "amin(0)": lambda L, x: L.amin(x, 0), "amin()": lambda L, x: x.amin(),
+    "aminmax(dim=0).min": lambda L, x: L.aminmax(x, dim=0).min,
+    "aminmax(dim=1, keepdim).max": lambda L, x: L.aminmax(x, dim=1, keepdim=True).max,
+    "aminmax().max": lambda L, x: L.aminmax(x).max,
+    "x.T.amax(0)": lambda L, x: x.T.amax(0), "x.flip(0).amin(1)": lambda L, x: x.flip(0).amin(1),
+    "max()": lambda L, x: x.max(), "min()": lambda L, x: x.min(),
+    "max(1).values": lambda L, x: x.max(1).values, "min(0).values": lambda L, x: x.min(0).values,
+}
+
+
+def _nonfinite_gradient(L, name, which):
+    x = L.tensor(NONFINITE_INPUTS[which].copy(), dtype=L.float64, requires_grad=True)
+    y = NONFINITE_CALLS[name](L, x)
+    w = np.arange(1.0, y.numel() + 1).reshape(tuple(y.shape))  # (one weight per output: shares show)
+    return [y.detach(), close(L.autograd.grad((y * L.tensor(w)).sum(), x)[0], 1e-12)]
+
+
+# Gradients through amax, amin and aminmax (over dims or all of them, keepdim, a permuted or flipped view) at NaN and
+# ±∞: PyTorch's backward shares the gradient between the entries equal to the result, grad / count · mask with
+# mask = (result == x).  A NaN equals nothing, so a slice holding NaN has no entry in its mask and its gradient is
+# 0/0 = NaN throughout: the learner sees the NaN flow back.  max() and min() with no dim hand it to the NaN entries
+# instead (PyTorch's evenly_distribute_backward), and max(dim)/min(dim) to the index they return
+test_a_reductions_gradient_at_nan_and_inf_is_pytorchs = sweep(_nonfinite_gradient, [
+    pytest.param(name, which, marks=[AMINMAX_GRAD] if name.startswith("aminmax") else [])
+    for name in NONFINITE_CALLS for which in range(len(NONFINITE_INPUTS))], group=lambda name, which: name)

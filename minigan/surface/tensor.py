@@ -335,13 +335,13 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
         """``transpose(0, 1)`` or ``transpose(dim0=0, dim1=1)`` (and NumPy's forms, the engine's)."""
         return super().transpose(*dims, *(d for d in (dim0, dim1) if d is not None))
 
-    def max(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, other=None, axis=None, keepdims=None):
+    def max(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None, axis=None, keepdims=None):
         if other is None and axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.one_dim_or_none("max", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, other=None, axis=None, keepdims=None):
+    def min(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None, axis=None, keepdims=None):
         if other is None and axis is None and keepdims is None:
             reductions.one_dim_or_none("min", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
@@ -371,7 +371,7 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
     def abs(self):
         return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)
 
-    def mean(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+    def mean(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
         # the usual call, a floating mean of every entry or along one dim: none of the forms' rules below can apply
         if dtype is axis is keepdims is None and self.array.dtype.kind == "f" and (dim is keepdim is LEFT_OUT or
                                                                                    type(dim) is int):

@@ -227,9 +227,9 @@ def refusal(error):
     """A stop that tells the user what to do: minigan's one-line NotInMinigan (an ImportError where an import
     statement asked)."""
     import minigan
-    from minigan.surface.missing import NotInMiniganToImport
 
-    return isinstance(error, (minigan.NotInMinigan, NotInMiniganToImport)) and len(str(error).strip().splitlines()) == 1
+    refused = (minigan.NotInMinigan, minigan.NotInMiniganToImport)
+    return isinstance(error, refused) and len(str(error).strip().splitlines()) == 1
 
 
 def classify(path, rtol=RTOL):

@@ -1,5 +1,7 @@
 """docs/pytorch.md's op table is minigan/surface/ops.py's rows, as ``ops.markdown()`` writes them."""
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -80,3 +82,35 @@ def test_a_row_without_calls_is_a_node_other_ops_record():
     without = {r.node.__name__ for r in ops.ROWS if not r.calls}
     assert without == set(RECORDED_BY_OTHER_OPS), (sorted(without - set(RECORDED_BY_OTHER_OPS)),
                                                    sorted(set(RECORDED_BY_OTHER_OPS) - without))
+
+
+# The Node subclasses that are no op of their own, so have no row: the graph's bookkeeping, autograd.Function's nodes,
+# refusals and bases, each with what it is
+NOT_OPS = {
+}
+
+
+def _every_node_class() -> set:
+    """Every Node subclass minigan defines, in any of its modules (each imported first)."""
+    from minigan.engine.graph import Node
+    for module in pkgutil.walk_packages(minigan.__path__, "minigan."):
+        importlib.import_module(module.name)
+    found, stack = set(), [Node]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub.__module__.startswith("minigan.") and sub not in found:  # (not the tests' own nodes)
+                found.add(sub)
+                stack.append(sub)
+    return found
+
+
+def test_every_node_minigan_defines_is_a_row_or_declared_no_op():
+    from minigan.surface import ops
+    rows = {r.node for r in ops.ROWS}
+    classes = _every_node_class()
+    loose = sorted(f"{c.__module__}.{c.__name__}" for c in classes - rows if c.__name__ not in NOT_OPS)
+    assert not loose, (f"{len(loose)} Node classes have no row: give each a row in minigan/surface/ops.py (its calls, "
+                       f"its grad_fn name), or, if it is no op (bookkeeping, a refusal, a base), add it to NOT_OPS in "
+                       f"tests/library/test_ops_table.py with what it is: {loose}")
+    stale = sorted(set(NOT_OPS) - {c.__name__ for c in classes - rows})
+    assert not stale, f"NOT_OPS names classes that are rows or no longer exist: {stale}"

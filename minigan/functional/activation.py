@@ -129,7 +129,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     input = _tensor(input, "softplus")._floating("softplus")
     b, t = (_in_dtype("softplus", n, _scalar("softplus", n, v), input.dtype) for n, v in (("beta", beta),
                                                                                              ("threshold", threshold)))
-    return shown_as(_Softplus.apply(input, beta=b, threshold=t), "SoftplusBackward0")
+    return _Softplus.apply(input, beta=b, threshold=t)
 
 
 class _Softplus(Node):
@@ -303,14 +303,14 @@ def silu(input, inplace=False):
     """SiLU / swish: x·σ(x)."""
     if inplace:
         return _into(input, "silu", lambda t: silu(t))
-    return shown_as(_SiLU.apply(_float(input, "silu")), "SiluBackward0")
+    return _SiLU.apply(_float(input, "silu"))
 
 
 def mish(input, inplace=False):
     """Mish (Misra 2019): x·tanh(softplus(x))."""
     if inplace:
         return _into(input, "mish", lambda t: mish(t))
-    return shown_as(_Mish.apply(_float(input, "mish")), "MishBackward0")
+    return _Mish.apply(_float(input, "mish"))
 
 
 def gelu(input, approximate="none"):
@@ -319,7 +319,7 @@ def gelu(input, approximate="none"):
     input = _float(input, "gelu")
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")  # (PyTorch's class)
-    return shown_as((_GELU if approximate == "none" else _GELUTanh).apply(input), "GeluBackward0")
+    return (_GELU if approximate == "none" else _GELUTanh).apply(input)
 
 
 def softsign(input):
@@ -378,7 +378,7 @@ def hardswish(input, inplace=False):
 
 def logsigmoid(input):
     """log σ(x) = −softplus(−x), stable for large |x|."""
-    return shown_as(_LogSigmoid.apply(_float(input, "logsigmoid")), "LogSigmoidBackward0")
+    return _LogSigmoid.apply(_float(input, "logsigmoid"))
 
 
 class _LogSigmoid(Node):
@@ -560,7 +560,7 @@ def prelu(input, weight):
                           f"{tuple(weight.shape)}); pass weight.reshape(-1)")
     # (a 0-d input stays 0-d; one of no channels takes no weights, as PyTorch's)
     shape = (1, weight.numel()) + (1,) * (input.ndim - 2) if weight.numel() != 1 else (1,) * input.ndim
-    return shown_as(_PReLU.apply(input, weight.reshape(*shape)), "PreluKernelBackward0")
+    return _PReLU.apply(input, weight.reshape(*shape))
 
 
 class _PReLU(Node):
@@ -615,7 +615,7 @@ def glu(input, dim=-1):
     n = input.shape[dim]
     if n % 2:
         raise ShapeError(f"glu: dimension {dim} of shape {tuple(input.shape)} has odd size {n}; it is halved")
-    return shown_as(_GLU.apply(_float(input, "glu"), dim=dim), "GluBackward0")
+    return _GLU.apply(_float(input, "glu"), dim=dim)
 
 
 class _GLU(Node):
@@ -647,7 +647,7 @@ def hardshrink(input, lambd=0.5):
     """x where |x| > λ, else 0."""
     input = _float(input, "hardshrink")
     lambd = _in_dtype("hardshrink", "lambd", _scalar("hardshrink", "lambd", lambd), input.dtype)
-    return shown_as(_Shrink.apply(input, lambd=lambd, soft=False), "HardshrinkBackward0")
+    return shown_as(_Shrink.apply(input, lambd=lambd, soft=False))  # (its row's name, fixed now)
 
 
 def softshrink(input, lambd=0.5):
@@ -657,7 +657,7 @@ def softshrink(input, lambd=0.5):
     if not 0 <= lambd <= top:
         raise DomainError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype {input.dtype}, got "
                           f"{lambd}; pass a non-negative finite lambd")
-    return shown_as(_Shrink.apply(input, lambd=lambd, soft=True), "SoftshrinkBackward0")
+    return shown_as(_Shrink.apply(input, lambd=lambd, soft=True))
 
 
 class _Shrink(Node):
@@ -668,7 +668,7 @@ class _Shrink(Node):
 
     def forward(self, x, lambd, soft):
         xp = backend.get_array_module(x)
-        self.lambd = lambd
+        self.lambd, self.soft = lambd, soft
         self.save_for_backward(x)
         kept = x if not soft else xp.where(x > lambd, x - lambd, x + lambd)
         return parity.pointwise_layout(xp.where(xp.abs(x) <= lambd, x.dtype.type(0), kept), x)

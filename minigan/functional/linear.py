@@ -11,7 +11,6 @@ from minigan.engine.ops import linalg as L
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.dropout import dropout
 from minigan.functional.flash_attention import FlashAttention
-from minigan.surface.node_view import shown_as
 from minigan.surface.products import saved_copies, view_of_product
 from minigan.surface.tensor import Tensor
 
@@ -171,8 +170,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                               "(PyTorch's flash kernel: 'Currently do not support dropout > 0')")
         bias = None if attn_mask is None else _attention_bias(
             _tensor(attn_mask, "scaled_dot_product_attention", "attn_mask"), query.dtype, xp).array
-        out = FlashAttention.apply(query, key, value, bias=bias, causal=bool(is_causal), scale=factor)
-        return shown_as(out, "ScaledDotProductFlashAttentionForCpuBackward0")
+        return FlashAttention.apply(query, key, value, bias=bias, causal=bool(is_causal), scale=factor)
     # PyTorch's math: query and key each scaled by √|scale| (the query by its negative for a scale < 0)
     root = abs(factor) ** 0.5 if query.shape[-1] else 1.0
     scores = (query * (-root if factor < 0 else root)) @ (key * root).transpose(-2, -1)

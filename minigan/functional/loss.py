@@ -620,7 +620,7 @@ class _SoftMargin(Node):
     def backward(self, grad):  # dℓ/dx = −y·z/(1 + z), times 1/n for the mean
         x, y = self.saved_tensors
         dx = _SoftMarginBackward.apply(grad, x, y, reduction=self.reduction, norm=self.norm)
-        return shown_as(dx, "SoftMarginLossBackwardBackward0"), None
+        return dx, None
 
 
 class _SoftMarginBackward(Node):

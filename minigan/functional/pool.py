@@ -13,7 +13,6 @@ from minigan.engine.ops import pool as P
 from minigan.functional._common import _float, _one_sample, _single, _tensor, pair
 from minigan.surface.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
-from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_by_backward
 from minigan.surface.tensor import Tensor
 
@@ -212,8 +211,7 @@ def adaptive_avg_pool2d(input, output_size):
         return input.mean((-2, -1), keepdim=True)
     if input.numel() == 0 or 0 in (oh, ow):
         return _empty(input, (oh, ow), "adaptive_avg_pool2d")
-    return laid_out(shown_as(_AdaptiveAvgPool2d.apply(read_by_backward(input), oh=oh, ow=ow),
-                             "AdaptiveAvgPool2DBackward0"), input)
+    return laid_out(_AdaptiveAvgPool2d.apply(read_by_backward(input), oh=oh, ow=ow), input)
 
 
 def _adaptive_windows(size, out, like, lengths=False):

@@ -18,7 +18,6 @@ from __future__ import annotations
 from minigan.engine import backend, checks
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError, GraphError
-from minigan.surface.node_view import shown_as
 from minigan.surface.operands import fits
 from minigan.surface.pieces import ClampBy
 
@@ -101,4 +100,4 @@ def backward_refused(fn, out, x, lo, hi):
             f"match the broadcast shape {list(both)}); expand the bounds to the result's shape first"))
     if not any(refused):
         return out
-    return shown_as(RefusingClampBy.apply(*out.grad_fn.inputs, fn=fn, refused=tuple(refused)), "ClampBackward0")
+    return RefusingClampBy.apply(*out.grad_fn.inputs, fn=fn, refused=tuple(refused))

@@ -26,7 +26,6 @@ from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.grad_mode import no_grad
 from minigan.engine.graph import Node, namespace, unbroadcast, value
 from minigan.surface.no_derivative import no_derivative
-from minigan.surface.node_view import shown_as
 from minigan.surface.norms import InfNorm
 from minigan.surface.operands import _t
 
@@ -57,7 +56,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     by_product = compute_mode == "use_mm_for_euclid_dist" or large and compute_mode.endswith("if_necessary")
     if p == 2 and by_product and a.numel() and b.numel():
         out = EuclideanDist.apply(a, b)
-        return shown_as(out, "EuclideanDistBackward0").view(out.shape)  # (PyTorch's result is a view of it)
+        return out.view(out.shape)  # (PyTorch's result is a view of it)
     if a.dtype == backend.np.float16 and a.numel() and b.numel():  # (PyTorch's NotImplementedError)
         raise DtypeError("cdist: the direct algorithm is not implemented for float16 (PyTorch's neither); convert "
                          "x1 and x2 with .float(), or use compute_mode='use_mm_for_euclid_dist' for p = 2")
@@ -69,7 +68,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
             out = difference.norm(p if a.shape[-1] else 1, dim=-1)
         if p == 0:  # (PyTorch's kernel counts min(⌈|d|⌉, 1), NaN for a NaN difference, where norm(0) counts it as 1)
             out = out.masked_fill((difference != difference).any(-1), math.nan)
-    return shown_as(Cdist.apply(a, b, p=float(p), out=out.array), "CdistBackward0")
+    return Cdist.apply(a, b, p=float(p), out=out.array)
 
 
 class Cdist(Node):

@@ -64,11 +64,12 @@ BY_CALL = {}
 SHOWN = weakref.WeakKeyDictionary()  # node -> the name it shows (a node dies with its graph, and its mark with it)
 
 
-def shown_as(tensor, torch_name: str):
-    """``tensor``, whose node shows PyTorch's ``torch_name`` (a tensor with no node is handed back unmarked)."""
+def shown_as(tensor, torch_name: str | None = None):
+    """``tensor``, whose node shows PyTorch's ``torch_name`` (a tensor with no node is handed back unmarked); with no
+    name, its row's, fixed now: where the call decides it (a row's by_call), read while forward's values are there."""
     node = getattr(tensor, "grad_fn", None)
     if node is not None:
-        SHOWN[node] = torch_name
+        SHOWN[node] = torch_name if torch_name is not None else name(node)
     return tensor
 
 

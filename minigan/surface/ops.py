@@ -33,17 +33,30 @@ from typing import Callable, NamedTuple
 from minigan.engine.graph import GRADIENT_ADJUSTMENTS, KERNELS, adjust_results
 from minigan.engine.inplace import ExpandedCopySlices
 from minigan.engine.ops import activation, conv, elementwise, linalg, loss, norm, pool, reduce, shape
+from minigan.functional import activation as F_activation
+from minigan.functional import flash_attention
+from minigan.functional import loss as F_loss
+from minigan.functional import norm as F_norm
+from minigan.functional import pool as F_pool
 from minigan.surface import (
     bounds,
+    cdist,
+    einsum_plan,
+    elu,
     factors,
     fused_backward,
+    indexing,
     layout,
     node_view,
+    norms,
     pieces,
     pointwise,
     products,
     reductions,
+    sorting,
+    svd,
     unary,
+    variance,
 )
 from minigan.surface.parity import (
     as_first,
@@ -66,6 +79,9 @@ class Row(NamedTuple):
     kernels: type | str = ""
     calls: tuple = ()  # how a program records this node: method, in-place and function forms, on x, y (2, 3), v (3,),
     # w (3, 2), img (2, 2, 4, 4), k (2, 2, 3, 3), p (2, 3) in [0, 1], i (2,) indices
+    shown: tuple = ()  # the names its doors give (shown_as), where the door decides: the node is several of PyTorch's
+    # ops, or the door's result is more nodes than this one (a reduction after it, a refusal around it); with a
+    # grad_fn or by_call too, the node shows that where no door names it
 
 
 # ----------------------------------------------------------------------------- PyTorch's names, where the call tells
@@ -123,6 +139,14 @@ def _pool(node) -> str:
     return "AvgPool2DBackward0" if node.mode == "avg" else "MaxPool2DWithIndicesBackward0"
 
 
+def _shrink(node) -> str:
+    return "SoftshrinkBackward0" if node.soft else "HardshrinkBackward0"
+
+
+def _lerp(node) -> str:  # x.lerp(y, 0.5), x.lerp(y, weight_tensor)
+    return "LerpBackward1" if hasattr(node.inputs[2], "grad_fn") else "LerpBackward0"
+
+
 _CONVOLUTION = fused_backward.convolution_backward
 
 ROWS = (
@@ -153,15 +177,81 @@ ROWS = (
     Row(pieces.Hardtanh, clamped, calls=("F.hardtanh(x)",)),
     Row(unary.XLogY, grad_fn="XlogyBackward0", calls=("x.xlogy(y)", "minigan.xlogy(x, y)")),
     Row(unary.Log1p, grad_fn="Log1PBackward0", calls=("x.log1p()", "minigan.log1p(x)")),
+    # elementwise: the surface's own nodes (their derivatives PyTorch's formulas: surface/unary.py)
+    Row(unary.Sin, calls=("x.sin()", "x.sin_()", "minigan.sin(x)")),
+    Row(unary.Cos, calls=("x.cos()", "x.cos_()", "minigan.cos(x)")),
+    Row(unary.Tan, calls=("x.tan()", "minigan.tan(x)")),
+    Row(unary.Asin, calls=("(x - 1).asin()", "minigan.asin(x - 1)", "(x - 1).arcsin()")),
+    Row(unary.Acos, calls=("(x - 1).acos()", "minigan.acos(x - 1)")),
+    Row(unary.Atan, calls=("x.atan()", "minigan.atan(x)")),
+    Row(unary.Atan2, calls=("x.atan2(y)", "x.atan2_(y)", "minigan.atan2(x, y)", "x.arctan2(y)")),
+    Row(unary.Hypot, calls=("x.hypot(y)", "minigan.hypot(x, y)")),
+    Row(unary.LogAddExp, grad_fn="LogaddexpBackward0", calls=("x.logaddexp(y)", "minigan.logaddexp(x, y)")),
+    Row(unary.Addcdiv, calls=("x.addcdiv(y, v)", "x.addcdiv_(y, y)", "minigan.addcdiv(x, y, v, value=2)")),
+    Row(unary.Addcmul, calls=("x.addcmul(y, v)", "x.addcmul_(y, y)", "minigan.addcmul(x, y, v, value=2)")),
+    Row(unary.RoundedDiv, calls=("x.div(y, rounding_mode='floor')", "x.div(y, rounding_mode='trunc')")),
+    Row(unary.Fmod, calls=("x.fmod(y)", "x.fmod(2)", "minigan.fmod(x, y)")),
+    Row(unary.Remainder, calls=("x % y", "x.remainder(y)", "minigan.remainder(x, 2)")),
+    Row(unary.Lerp, by_call=_lerp, kernels="lerp's two forms, input + w·(end − input) for |w| < 0.5, else "
+        "end − (end − input)·(1 − w)", calls=("x.lerp(y, 0.5)", "x.lerp_(y, 0.5)", "x.lerp(y, v)",
+                                              "minigan.lerp(x, y, v)")),
+    Row(unary.NanToNum, calls=("x.nan_to_num()", "minigan.nan_to_num(x)")),
+    Row(unary.Logit, calls=("(x / 2).logit()", "minigan.logit(x / 2, 0.1)")),
+    Row(unary.Sinh, calls=("x.sinh()", "minigan.sinh(x)")),
+    Row(unary.Cosh, calls=("x.cosh()", "minigan.cosh(x)")),
+    Row(unary.Asinh, calls=("x.asinh()", "minigan.asinh(x)")),
+    Row(unary.Acosh, calls=("(x + 1).acosh()", "minigan.acosh(x + 1)")),
+    Row(unary.Atanh, calls=("(x - 1).atanh()", "minigan.atanh(x - 1)")),
+    Row(unary.Expm1, calls=("x.expm1()", "minigan.expm1(x)")),
+    Row(unary.Exp2, calls=("x.exp2()", "minigan.exp2(x)")),
+    Row(unary.Log2, calls=("x.log2()", "minigan.log2(x)")),
+    Row(unary.Log10, calls=("x.log10()", "minigan.log10(x)")),
+    Row(unary.Erf, calls=("x.erf()", "minigan.erf(x)")),
+    Row(unary.Erfc, calls=("x.erfc()", "minigan.erfc(x)")),
+    Row(unary.Erfinv, calls=("(x - 1).erfinv()", "minigan.erfinv(x - 1)")),
+    Row(unary.Reciprocal, calls=("x.reciprocal()", "minigan.reciprocal(x)")),
+    Row(unary.Rsqrt, calls=("x.rsqrt()", "minigan.rsqrt(x)")),
+    Row(unary.Floor, calls=("x.floor()", "minigan.floor(x)")),
+    Row(unary.Ceil, calls=("x.ceil()", "minigan.ceil(x)")),
+    Row(unary.Round, calls=("x.round()", "minigan.round(x)")),
+    Row(unary.Trunc, calls=("x.trunc()", "x.fix()", "minigan.trunc(x)")),
+    Row(unary.Frac, calls=("x.frac()", "minigan.frac(x)")),
+    Row(reductions.NanAsZero, calls=("x.nansum()", "minigan.nansum(x, 1)")),
     # activations
     Row(activation.Sigmoid, calls=("x.sigmoid()", "minigan.sigmoid(x)", "F.sigmoid(x)")),
     Row(activation.SigmoidBackward),
     Row(activation.Tanh, calls=("x.tanh()", "minigan.tanh(x)", "F.tanh(x)")),
     Row(activation.Step), Row(activation.Select),
     Row(activation.ReLU, grad_fn="ReluBackward0", calls=("x.relu()", "x.relu_()", "minigan.relu(x)", "F.relu(x)")),
-    Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0",
+    Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0", shown=("LeakyReluBackward1",),  # (in place)
         calls=("F.leaky_relu(x, 0.2)", "F.leaky_relu(x, 0.2, inplace=True)", "F.leaky_relu_(x, 0.2)")),
     Row(activation.Softplus, calls=("x.softplus()",)),
+    Row(F_activation._Softplus, grad_fn="SoftplusBackward0", kernels="softplus's threshold: x itself where βx > it",
+        calls=("F.softplus(x)", "F.softplus(x, beta=2)")),
+    Row(F_activation._SoftplusBackward),
+    Row(F_activation._GELU, grad_fn="GeluBackward0", kernels="gelu's erf form, x·Φ(x), its slope one factor",
+        calls=("F.gelu(x)",)),
+    Row(F_activation._GELUTanh, grad_fn="GeluBackward0", kernels="gelu's tanh form, its slope one factor",
+        calls=("F.gelu(x, approximate='tanh')",)),
+    Row(F_activation._GELUSlope), Row(F_activation._GELUTanhSlope),
+    Row(F_activation._SiLU, grad_fn="SiluBackward0", kernels="x·σ(x), its slope one factor", calls=("F.silu(x)",)),
+    Row(F_activation._Mish, grad_fn="MishBackward0", kernels="x·tanh(softplus(x)), its slope one factor",
+        calls=("F.mish(x)",)),
+    Row(F_activation._LogSigmoid, grad_fn="LogSigmoidBackward0",
+        kernels="log_sigmoid's, min(x, 0) − log1p(e^−|x|), with its buffer e^−|x|", calls=("F.logsigmoid(x)",)),
+    Row(F_activation._LogSigmoidBackward),
+    Row(F_activation._GLU, grad_fn="GluBackward0", calls=("F.glu(x, 0)",)),
+    Row(F_activation._PReLU, grad_fn="PreluKernelBackward0",
+        kernels="prelu's double backward masks x ≥ 0 where its backward masks x > 0", calls=("F.prelu(x, v)",)),
+    Row(F_activation._PReLUGradInput), Row(F_activation._PReLUGradWeight),
+    Row(F_activation._Shrink, by_call=_shrink, calls=("F.hardshrink(x)", "F.softshrink(x)")),
+    Row(elu.ELU, kernels="elu's, each number rounded to the input's dtype first",
+        calls=("F.elu(x)", "F.elu(x, inplace=True)", "F.elu_(x)", "F.celu(x)", "F.selu(x)"),
+        shown=("EluBackward0", "EluBackward1", "CeluBackward0", "CeluBackward1")),
+    Row(elu.ELUBackward),
+    Row(pieces.Hardswish, calls=("F.hardswish(x)",)),
+    Row(unary.Hardsigmoid, calls=("F.hardsigmoid(x)",)),
+    Row(pieces.Threshold, calls=("F.threshold(x, 1.0, 0.0)",)),
     # reductions and scans (a row-major result)
     Row(reduce.Sum, row_major, by_call=_sum, calls=("x.sum()", "x.sum(1)", "minigan.sum(x, 0)")),
     Row(reduce.Mean, row_major, by_call=_mean, calls=("x.mean()", "x.mean(0)", "minigan.mean(x, 1)")),
@@ -174,6 +264,20 @@ ROWS = (
     Row(factors.Prod, row_major), Row(reductions.Prod, row_major, calls=("x.prod()", "x.prod(1)", "minigan.prod(x)")),
     Row(factors.CumSum, row_major, grad_fn="CumsumBackward0", calls=("x.cumsum(1)", "minigan.cumsum(x, 0)")),
     Row(factors.LogSumExp, row_major, grad_fn="LogsumexpBackward0", calls=("x.logsumexp(1)",)),
+    Row(reductions.Cumprod, calls=("x.cumprod(1)", "minigan.cumprod(x, 0)")),
+    Row(reductions.LogCumSumExp, calls=("x.logcumsumexp(1)", "minigan.logcumsumexp(x, 0)")),
+    Row(reductions._EmptyRunningExtreme, calls=("x[:, :0].cummax(1)[0]", "x[:, :0].cummin(1)[0]")),
+    Row(variance.Var, calls=("x.var()", "x.var(1)", "minigan.var(x)", "x.std()", "minigan.var_mean(x)[0]")),
+    Row(sorting.EvenlyShared, grad_fn="MedianBackward0", calls=("x.median()",)),
+    Row(norms.VectorNorm, calls=("x.norm(3)", "minigan.linalg.vector_norm(x, 3)")),
+    Row(norms.InfNorm, calls=("x.norm(float('inf'))", "minigan.linalg.vector_norm(x, float('-inf'))")),
+    Row(norms.NonzeroCount, calls=("x.norm(p=0)",)),
+    Row(norms.Dist, calls=("minigan.dist(x, y, 3)", "x.dist(y)")),
+    Row(svd.SvdVals, calls=("minigan.linalg.matrix_norm(x, 'nuc')", "minigan.linalg.matrix_norm(x, 2)",
+                            "x.norm(p='nuc')")),
+    Row(svd.SvdU), Row(svd.SvdVh),
+    Row(cdist.Cdist, grad_fn="CdistBackward0", calls=("minigan.cdist(x, y)", "minigan.cdist(x, y, p=float('inf'))")),
+    Row(cdist.EuclideanDist, calls=("minigan.cdist(x, y, compute_mode='use_mm_for_euclid_dist')",)),
     # products
     Row(linalg.MatMul, row_major, grad_fn="MmBackward0", by_call=_matmul,
         calls=("x @ w", "x @ v", "x.matmul(w)", "x.mm(w)", "minigan.matmul(x, w)")),
@@ -181,6 +285,9 @@ ROWS = (
         kernels="addmm's, addmv's, addbmm's: gemm scales each term, gemv and bmm the sum",
         calls=("minigan.addmm(y, x, w @ w.t(), alpha=2)", "y.addmm(x, w @ w.t(), alpha=2)")),
     Row(linalg.Linear, row_major, grad_fn=_linear, calls=("F.linear(x, w.t())", "F.linear(x, w.t(), v[:2])")),
+    Row(einsum_plan.Einsum, calls=("minigan.einsum('ii->i', x[:, :2])",)),
+    Row(flash_attention.FlashAttention, grad_fn="ScaledDotProductFlashAttentionForCpuBackward0",
+        kernels="PyTorch's CPU flash kernel", calls=("F.scaled_dot_product_attention(img, img, img)",)),
     # shapes, views, indexing
     Row(shape.Reshape, grad_fn="ViewBackward0",
         calls=("x.reshape(3, 2)", "x.view(6)", "x.flatten()", "x.unsqueeze(0)", "x.squeeze()")),
@@ -194,7 +301,12 @@ ROWS = (
         calls=("x.index_put((i,), v)", "x.index_put_((i,), v)", "x[0] = v")),
     Row(shape.CopySlices, grad_fn="torch::autograd::CopySlices", calls=("x[0].mul_(2)", "x[:, 1].zero_()")),
     Row(ExpandedCopySlices, grad_fn="torch::autograd::CopySlices"),
-    Row(shape.Cat, row_major, calls=("minigan.cat([x, y])", "minigan.stack([x, y])", "minigan.concat([x, y], 1)")),
+    Row(indexing._AddInto, calls=("x.index_add(0, i, y)", "x.index_add_(0, i, y)",
+                                  "x.scatter_add(0, i.reshape(2, 1).expand(2, 3), y)",
+                                  "x.index_put((i,), v, accumulate=True)"),
+        shown=("IndexAddBackward0", "ScatterAddBackward0", "IndexPutBackward0")),
+    Row(shape.Cat, row_major, grad_fn="CatBackward0", shown=("StackBackward0",),
+        calls=("minigan.cat([x, y])", "minigan.stack([x, y])", "minigan.concat([x, y], 1)")),
     Row(layout.Joined, its_own, grad_fn="CatBackward0",  # (cat of channels-last inputs, written in their layout)
         calls=("minigan.cat([img.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)] * 2)",)),
     Row(shape.Pad, row_major, grad_fn="ConstantPadNdBackward0", calls=("F.pad(x, (1, 1))",)),
@@ -207,6 +319,15 @@ ROWS = (
         calls=("F.binary_cross_entropy(x.sigmoid(), p)",)),
     Row(loss.CrossEntropy, grad_fn="NllLossBackward0", calls=("F.cross_entropy(x, i)",)),
     Row(loss.MSE, loss_as(0, 1), grad_fn="MseLossBackward0", calls=("F.mse_loss(x, y)",)),
+    Row(fused_backward._BCEGrad),
+    Row(F_loss._BCEWithLogitsPositive, calls=("F.binary_cross_entropy_with_logits(x, p, pos_weight=v.detach())",)),
+    Row(F_loss._ClassWeighted,
+        calls=("F.nll_loss(x, i, weight=v.detach())", "F.cross_entropy(x, i, weight=v.detach())")),
+    Row(F_loss._Huber, calls=("F.huber_loss(x, y, reduction='none')", "F.smooth_l1_loss(x, y, reduction='none')",
+                              "F.huber_loss(x, y)"), shown=("HuberLossBackward0", "SmoothL1LossBackward0")),
+    Row(F_loss._HuberBackward),
+    Row(F_loss._SoftMargin, calls=("F.soft_margin_loss(x, p)",), shown=("SoftMarginLossBackward0",)),
+    Row(F_loss._SoftMarginBackward, grad_fn="SoftMarginLossBackwardBackward0"),
     # convolutions, norms, pools
     Row(conv.Conv2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0", calls=("F.conv2d(img, k)",)),
     Row(conv.ConvTranspose2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0",
@@ -214,9 +335,14 @@ ROWS = (
     Row(conv.Conv2dWeight, gradient=_CONVOLUTION),
     Row(norm.BatchNorm, gradient=fused_backward.batch_norm_backward, grad_fn="NativeBatchNormBackward0",
         calls=("F.batch_norm(img, None, None, training=True)",)),
+    Row(F_norm._Normalized, calls=("F.layer_norm(x, (3,))", "F.group_norm(img, 2)", "F.instance_norm(img)"),
+        shown=("NativeLayerNormBackward0", "NativeGroupNormBackward0")),
     Row(pool.Pool2d, grad_fn="MaxPool2DWithIndicesBackward0", by_call=_pool,
         calls=("F.max_pool2d(img, 2)", "F.avg_pool2d(img, 2)")),
     Row(pool.Unpool2d),
+    Row(F_pool._AdaptiveAvgPool2d, grad_fn="AdaptiveAvgPool2DBackward0",
+        kernels="adaptive_avg_pool2d's, each window summed in order and divided by its height, then its width",
+        calls=("F.adaptive_avg_pool2d(img, 3)",)),
     Row(pool.UpsampleNearest2d, grad_fn="UpsampleNearest2DBackward0", calls=("F.interpolate(img, scale_factor=2)",)),
 )
 
@@ -233,6 +359,9 @@ def markdown() -> str:
     for r in ROWS:
         shown = name(r.grad_fn) or f"{r.node.__name__}Backward0"
         shown += f", by call: {name(r.by_call)}" if r.by_call else ""
+        if r.shown:  # (its own name too where it has one besides the doors')
+            doors = f"at its doors: {', '.join(r.shown)}"
+            shown = f"{shown}; {doors}" if r.grad_fn or r.by_call else doors
         calls = ", ".join(f"`{c.replace('|', '&#124;')}`" for c in r.calls) or "(inside other ops)"
         lines.append(f"| `{r.node.__module__.removeprefix('minigan.')}.{r.node.__name__}` | {calls} | "
                      f"{name(r.layout)} | {name(r.gradient)} | {shown} | {kernels(r.kernels)} |")

@@ -216,14 +216,14 @@ def lerp(input, end, weight):
         if weight.dtype == backend.np.bool_:  # (PyTorch's input gradient computes 1 - weight; its `-` refuses bools)
             x = no_derivative(x.detach(), "lerp", x, why="PyTorch's derivative for the input computes 1 - weight, "
                               "and its `-` refuses a bool weight; convert it with .float()")
-        return shown_as(U.Lerp.apply(x, end, weight.to(x.dtype)), "LerpBackward1")  # (one node, as PyTorch's)
+        return shown_as(U.Lerp.apply(x, end, weight.to(x.dtype)))  # (one node, as PyTorch's; its row's name)
     if not isinstance(end, Tensor) or not isinstance(weight, (bool, int, float)):
         raise TypeError(f"lerp: end must be a Tensor and weight a Tensor or a number, got a {type(end).__name__} "
                         f"and a {type(weight).__name__}")
     checks.check_broadcast("lerp", x, end)
     # a number weight: the same one node, the weight a constant of the ends' dtype (PyTorch's LerpBackward0, whose
     # gradients grad·(1 − weight) and grad·weight keep an ∞ upstream ∞, where grad − weight·grad would be NaN)
-    return shown_as(U.Lerp.apply(x, end, x.dtype.type(weight)), "LerpBackward0")
+    return shown_as(U.Lerp.apply(x, end, x.dtype.type(weight)))
 
 
 def _array_of(x, like):
@@ -390,7 +390,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     x = _t(input, "addcmul")
     for a, b in ((tensor1, tensor2), (x, tensor1), (x, tensor2)):  # (three shapes broadcast if each pair does)
         checks.check_broadcast("addcmul", a, b)
-    return shown_as(U.Addcmul.apply(x, tensor1, tensor2, value=value), "AddcmulBackward0")
+    return U.Addcmul.apply(x, tensor1, tensor2, value=value)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
@@ -406,7 +406,7 @@ def logaddexp(input, other):
     """log(eᵃ + eᵇ) without overflow; its gradient is PyTorch's formula 1/(1 + e^(b − a)), so a second order
     (and the NaN where an input is infinite) is PyTorch's too."""
     a, b = _promoted(*_tensors(input, other, "logaddexp"), "logaddexp")
-    out = shown_as(U.LogAddExp.apply(kernel("logaddexp", a), b), "LogaddexpBackward0")  # (floating: no kernel else)
+    out = U.LogAddExp.apply(kernel("logaddexp", a), b)  # (floating: no kernel else)
     if _is_bool(input) or _is_bool(other):  # d/da = 1/(1 + e^(b − a)): PyTorch subtracts
         return _bool_refused(out, "logaddexp", "subtracts", input, other)  # the operands, a bool one refused
     return out

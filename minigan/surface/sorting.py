@@ -172,7 +172,7 @@ def median(input, dim=LEFT_OUT, keepdim=LEFT_OUT):
                 nan = Tensor._make(backend.get_array_module(x.array).asarray(backend.np.nan).astype(x.dtype))
             return shown_as(x.sum() + nan, "MedianBackward0") if x.dtype.kind == "f" else nan
         m = median(ordered(x, "median").reshape(-1), 0).values.detach()
-        return shown_as(EvenlyShared.apply(x, found=m.array), "MedianBackward0")
+        return EvenlyShared.apply(x, found=m.array)
     d = reduced_dim(x, dim, "median")
     flat = ordered(x, "median").reshape(1) if x.ndim == 0 else ordered(x, "median")
     a = flat.array

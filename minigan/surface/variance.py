@@ -20,7 +20,6 @@ import warnings
 from minigan.engine import backend, checks
 from minigan.engine.grad_mode import is_grad_enabled, no_grad
 from minigan.engine.graph import Node, value
-from minigan.surface.node_view import shown_as
 
 
 class Var(Node):
@@ -61,4 +60,4 @@ def var(x, dim, keepdim, correction, engine_var):
         out = engine_var()
     dof = x.numel() // max(out.numel(), 1) - float(correction)  # samples per variance less the correction (float():
     # a NumPy float16 correction is the number it holds, not a float16 that would round 2 / dof)
-    return shown_as(Var.apply(x, variance=out.array, dims=dims, keepdim=keepdim, dof=dof), "VarBackward0")
+    return Var.apply(x, variance=out.array, dims=dims, keepdim=keepdim, dof=dof)

@@ -37,6 +37,18 @@ RECORDED_BY_OTHER_OPS = {
     "ToDevice": "x.to(device) between two devices",
     "Conv2dWeight": "the convolutions' backward, under create_graph",
     "Unpool2d": "the pools' backward, under create_graph",
+    "_SoftplusBackward": "F.softplus's backward, under create_graph",
+    "_GELUSlope": "F.gelu's backward, under create_graph",
+    "_GELUTanhSlope": "F.gelu(approximate='tanh')'s backward, under create_graph",
+    "_LogSigmoidBackward": "F.logsigmoid's backward, under create_graph",
+    "_PReLUGradInput": "F.prelu's backward (the input's gradient), under create_graph",
+    "_PReLUGradWeight": "F.prelu's backward (the weight's gradient), under create_graph",
+    "ELUBackward": "the elu family's backward, under create_graph",
+    "SvdU": "the SVD's backward (matrix_norm 'nuc', 2, -2), under create_graph",
+    "SvdVh": "the SVD's backward (matrix_norm 'nuc', 2, -2), under create_graph",
+    "_BCEGrad": "binary_cross_entropy's backward, under create_graph",
+    "_HuberBackward": "huber_loss's and smooth_l1_loss's backward, under create_graph",
+    "_SoftMarginBackward": "soft_margin_loss's backward, under create_graph",
 }
 
 
@@ -77,6 +89,25 @@ def test_each_rows_calls_record_its_node():
     assert not wrong, f"these calls do not record their row's node (what they record instead): {wrong}"
 
 
+def test_each_rows_calls_show_its_name():
+    """A call whose result is the row's node shows the row's name (grad_fn, by_call or the class name + Backward0;
+    none of these where only its doors name it), or one of the names its doors give (``shown``): no door names a
+    row's node otherwise."""
+    from minigan.surface import node_view, ops
+    wrong = {}
+    for r in ops.ROWS:
+        for call in r.calls:
+            out = eval(call, _probe_space()) if "=" not in call.split("(")[0] else None
+            node = getattr(out, "grad_fn", None)
+            if type(node) is not r.node:
+                continue
+            own = r.by_call(node) if r.by_call else r.grad_fn(node) if callable(r.grad_fn) else r.grad_fn
+            names = set(r.shown) | ({own or f"{r.node.__name__}Backward0"} if own or not r.shown else set())
+            if node_view.name(node) not in names:
+                wrong[call] = (node_view.name(node), sorted(names))
+    assert not wrong, f"these calls show another name than their row's (shown, the row's): {wrong}"
+
+
 def test_a_row_without_calls_is_a_node_other_ops_record():
     from minigan.surface import ops
     without = {r.node.__name__ for r in ops.ROWS if not r.calls}
@@ -87,6 +118,23 @@ def test_a_row_without_calls_is_a_node_other_ops_record():
 # The Node subclasses that are no op of their own, so have no row: the graph's bookkeeping, autograd.Function's nodes,
 # refusals and bases, each with what it is
 NOT_OPS = {
+    "AccumulateGrad": "node_view: a leaf's entry in next_functions (the walk keeps the leaf itself as the edge)",
+    "TBackward": "node_view: the W.t() entry next_functions shows under a 2-d linear, recorded by nothing",
+    "FunctionNode": "autograd.Function: the base of its nodes",
+    "BackwardFunction": "autograd.Function: the node of a user's Function, named after it",
+    "OutputNode": "autograd.Function: one output of a Function with several, handing its gradient to the Function's",
+    "_FusedDerivative": "functional/activation.py: the base of the GELU, SiLU and Mish nodes, recorded as those",
+    "_Factor": "surface/svd.py: the base of SvdU, SvdVals and SvdVh, recorded as those",
+    "NoDerivative": "surface/no_derivative.py: the result of an op with no derivative, named by that op",
+    "OnceDifferentiable": "surface/no_derivative.py: after an op PyTorch differentiates once, named by that op",
+    "InMemoryOrder": "surface/layout.py: an op's result copied into PyTorch's layout, named by that op",
+    "_ReadBy": "surface/reading.py: a step PyTorch's graph has not, which next_functions sees through",
+    "_ReadFrom": "surface/reading.py: a gradient as read from what PyTorch's backward formula reads too (a step of "
+                 "a backward under create_graph that PyTorch's graph has not)",
+    "RefusedAtBackward": "functional/loss_doors.py: a refusal, the identity on a loss whose backward PyTorch refuses",
+    "RefusedAtSecondOrder": "functional/loss_doors.py: a refusal, the identity whose second order PyTorch refuses",
+    "_NoInPlaceBackward": "functional/activation.py: a refusal, an in-place elu_/celu_/leaky_relu_ with a negative "
+                          "slope, which has no backward",
 }
 
 

@@ -24,9 +24,6 @@ import sys
 
 from minigan.engine import checks
 from minigan.engine.errors import ShapeError
-from minigan.surface import tensor as _surface  # noqa: F401  (first: its op table names this package's nodes)
-
-# isort: split
 from minigan.functional._common import where
 from minigan.functional.activation import (
     celu,

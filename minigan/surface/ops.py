@@ -33,11 +33,6 @@ from typing import Callable, NamedTuple
 from minigan.engine.graph import GRADIENT_ADJUSTMENTS, KERNELS, adjust_results
 from minigan.engine.inplace import ExpandedCopySlices
 from minigan.engine.ops import activation, conv, elementwise, linalg, loss, norm, pool, reduce, shape
-from minigan.functional import activation as F_activation
-from minigan.functional import flash_attention
-from minigan.functional import loss as F_loss
-from minigan.functional import norm as F_norm
-from minigan.functional import pool as F_pool
 from minigan.surface import (
     bounds,
     cdist,
@@ -70,8 +65,17 @@ from minigan.surface.parity import (
 )
 
 
+class Above:
+    """A node class of minigan/functional/, which this layer below it does not import: named by its module and class
+    name, all its row uses (such a row has no layout, gradient or kernel functions)."""
+
+    def __init__(self, path: str):  # "activation._GELU": minigan.functional.activation's _GELU
+        module, _, self.__name__ = path.rpartition(".")
+        self.__module__ = f"minigan.functional.{module}"
+
+
 class Row(NamedTuple):
-    node: type
+    node: type | Above
     layout: Callable | None = None
     gradient: Callable | None = None
     grad_fn: str | Callable | None = None
@@ -226,25 +230,27 @@ ROWS = (
     Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0", shown=("LeakyReluBackward1",),  # (in place)
         calls=("F.leaky_relu(x, 0.2)", "F.leaky_relu(x, 0.2, inplace=True)", "F.leaky_relu_(x, 0.2)")),
     Row(activation.Softplus, calls=("x.softplus()",)),
-    Row(F_activation._Softplus, grad_fn="SoftplusBackward0", kernels="softplus's threshold: x itself where βx > it",
+    Row(Above("activation._Softplus"), grad_fn="SoftplusBackward0",
+        kernels="softplus's threshold: x itself where βx > it",
         calls=("F.softplus(x)", "F.softplus(x, beta=2)")),
-    Row(F_activation._SoftplusBackward),
-    Row(F_activation._GELU, grad_fn="GeluBackward0", kernels="gelu's erf form, x·Φ(x), its slope one factor",
+    Row(Above("activation._SoftplusBackward")),
+    Row(Above("activation._GELU"), grad_fn="GeluBackward0", kernels="gelu's erf form, x·Φ(x), its slope one factor",
         calls=("F.gelu(x)",)),
-    Row(F_activation._GELUTanh, grad_fn="GeluBackward0", kernels="gelu's tanh form, its slope one factor",
+    Row(Above("activation._GELUTanh"), grad_fn="GeluBackward0", kernels="gelu's tanh form, its slope one factor",
         calls=("F.gelu(x, approximate='tanh')",)),
-    Row(F_activation._GELUSlope), Row(F_activation._GELUTanhSlope),
-    Row(F_activation._SiLU, grad_fn="SiluBackward0", kernels="x·σ(x), its slope one factor", calls=("F.silu(x)",)),
-    Row(F_activation._Mish, grad_fn="MishBackward0", kernels="x·tanh(softplus(x)), its slope one factor",
+    Row(Above("activation._GELUSlope")), Row(Above("activation._GELUTanhSlope")),
+    Row(Above("activation._SiLU"), grad_fn="SiluBackward0", kernels="x·σ(x), its slope one factor",
+        calls=("F.silu(x)",)),
+    Row(Above("activation._Mish"), grad_fn="MishBackward0", kernels="x·tanh(softplus(x)), its slope one factor",
         calls=("F.mish(x)",)),
-    Row(F_activation._LogSigmoid, grad_fn="LogSigmoidBackward0",
+    Row(Above("activation._LogSigmoid"), grad_fn="LogSigmoidBackward0",
         kernels="log_sigmoid's, min(x, 0) − log1p(e^−|x|), with its buffer e^−|x|", calls=("F.logsigmoid(x)",)),
-    Row(F_activation._LogSigmoidBackward),
-    Row(F_activation._GLU, grad_fn="GluBackward0", calls=("F.glu(x, 0)",)),
-    Row(F_activation._PReLU, grad_fn="PreluKernelBackward0",
+    Row(Above("activation._LogSigmoidBackward")),
+    Row(Above("activation._GLU"), grad_fn="GluBackward0", calls=("F.glu(x, 0)",)),
+    Row(Above("activation._PReLU"), grad_fn="PreluKernelBackward0",
         kernels="prelu's double backward masks x ≥ 0 where its backward masks x > 0", calls=("F.prelu(x, v)",)),
-    Row(F_activation._PReLUGradInput), Row(F_activation._PReLUGradWeight),
-    Row(F_activation._Shrink, by_call=_shrink, calls=("F.hardshrink(x)", "F.softshrink(x)")),
+    Row(Above("activation._PReLUGradInput")), Row(Above("activation._PReLUGradWeight")),
+    Row(Above("activation._Shrink"), by_call=_shrink, calls=("F.hardshrink(x)", "F.softshrink(x)")),
     Row(elu.ELU, kernels="elu's, each number rounded to the input's dtype first",
         calls=("F.elu(x)", "F.elu(x, inplace=True)", "F.elu_(x)", "F.celu(x)", "F.selu(x)"),
         shown=("EluBackward0", "EluBackward1", "CeluBackward0", "CeluBackward1")),
@@ -286,7 +292,7 @@ ROWS = (
         calls=("minigan.addmm(y, x, w @ w.t(), alpha=2)", "y.addmm(x, w @ w.t(), alpha=2)")),
     Row(linalg.Linear, row_major, grad_fn=_linear, calls=("F.linear(x, w.t())", "F.linear(x, w.t(), v[:2])")),
     Row(einsum_plan.Einsum, calls=("minigan.einsum('ii->i', x[:, :2])",)),
-    Row(flash_attention.FlashAttention, grad_fn="ScaledDotProductFlashAttentionForCpuBackward0",
+    Row(Above("flash_attention.FlashAttention"), grad_fn="ScaledDotProductFlashAttentionForCpuBackward0",
         kernels="PyTorch's CPU flash kernel", calls=("F.scaled_dot_product_attention(img, img, img)",)),
     # shapes, views, indexing
     Row(shape.Reshape, grad_fn="ViewBackward0",
@@ -320,14 +326,15 @@ ROWS = (
     Row(loss.CrossEntropy, grad_fn="NllLossBackward0", calls=("F.cross_entropy(x, i)",)),
     Row(loss.MSE, loss_as(0, 1), grad_fn="MseLossBackward0", calls=("F.mse_loss(x, y)",)),
     Row(fused_backward._BCEGrad),
-    Row(F_loss._BCEWithLogitsPositive, calls=("F.binary_cross_entropy_with_logits(x, p, pos_weight=v.detach())",)),
-    Row(F_loss._ClassWeighted,
+    Row(Above("loss._BCEWithLogitsPositive"),
+        calls=("F.binary_cross_entropy_with_logits(x, p, pos_weight=v.detach())",)),
+    Row(Above("loss._ClassWeighted"),
         calls=("F.nll_loss(x, i, weight=v.detach())", "F.cross_entropy(x, i, weight=v.detach())")),
-    Row(F_loss._Huber, calls=("F.huber_loss(x, y, reduction='none')", "F.smooth_l1_loss(x, y, reduction='none')",
+    Row(Above("loss._Huber"), calls=("F.huber_loss(x, y, reduction='none')", "F.smooth_l1_loss(x, y, reduction='none')",
                               "F.huber_loss(x, y)"), shown=("HuberLossBackward0", "SmoothL1LossBackward0")),
-    Row(F_loss._HuberBackward),
-    Row(F_loss._SoftMargin, calls=("F.soft_margin_loss(x, p)",), shown=("SoftMarginLossBackward0",)),
-    Row(F_loss._SoftMarginBackward, grad_fn="SoftMarginLossBackwardBackward0"),
+    Row(Above("loss._HuberBackward")),
+    Row(Above("loss._SoftMargin"), calls=("F.soft_margin_loss(x, p)",), shown=("SoftMarginLossBackward0",)),
+    Row(Above("loss._SoftMarginBackward"), grad_fn="SoftMarginLossBackwardBackward0"),
     # convolutions, norms, pools
     Row(conv.Conv2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0", calls=("F.conv2d(img, k)",)),
     Row(conv.ConvTranspose2d, gradient=_CONVOLUTION, grad_fn="ConvolutionBackward0",
@@ -335,12 +342,12 @@ ROWS = (
     Row(conv.Conv2dWeight, gradient=_CONVOLUTION),
     Row(norm.BatchNorm, gradient=fused_backward.batch_norm_backward, grad_fn="NativeBatchNormBackward0",
         calls=("F.batch_norm(img, None, None, training=True)",)),
-    Row(F_norm._Normalized, calls=("F.layer_norm(x, (3,))", "F.group_norm(img, 2)", "F.instance_norm(img)"),
+    Row(Above("norm._Normalized"), calls=("F.layer_norm(x, (3,))", "F.group_norm(img, 2)", "F.instance_norm(img)"),
         shown=("NativeLayerNormBackward0", "NativeGroupNormBackward0")),
     Row(pool.Pool2d, grad_fn="MaxPool2DWithIndicesBackward0", by_call=_pool,
         calls=("F.max_pool2d(img, 2)", "F.avg_pool2d(img, 2)")),
     Row(pool.Unpool2d),
-    Row(F_pool._AdaptiveAvgPool2d, grad_fn="AdaptiveAvgPool2DBackward0",
+    Row(Above("pool._AdaptiveAvgPool2d"), grad_fn="AdaptiveAvgPool2DBackward0",
         kernels="adaptive_avg_pool2d's, each window summed in order and divided by its height, then its width",
         calls=("F.adaptive_avg_pool2d(img, 3)",)),
     Row(pool.UpsampleNearest2d, grad_fn="UpsampleNearest2DBackward0", calls=("F.interpolate(img, scale_factor=2)",)),

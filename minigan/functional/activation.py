@@ -208,8 +208,9 @@ def _elu(input, op, alpha, scale=1.0, input_scale=1.0, is_result=False, backward
     input = _float(input, op)
     a, s, i = (_in_dtype(op, n, v, input.dtype) for n, v in (("alpha", alpha), ("scale", scale),
                                                              ("input_scale", input_scale)))
-    out = ELU.apply(input, alpha=a, scale=s, input_scale=i, is_result=is_result, backward_params=backward_params)
-    return shown_as(out, f"{'Celu' if op == 'celu' else 'Elu'}Backward{int(is_result)}")
+    out = ELU.apply(input, alpha=a, scale=s, input_scale=i, is_result=is_result, backward_params=backward_params,
+                    celu=op == "celu")
+    return shown_as(out)  # (its row's name, which the call decides, fixed now)
 
 
 class _FusedDerivative(Node):

@@ -30,11 +30,11 @@ class ELU(Node):
     rounded to float32 first, as PyTorch's kernel does).  ``backward_params``: the (α, scale, input_scale) its
     backward reads, where PyTorch's derivative formula passes others (celu's reads 1/α of α rounded to float32), or an
     exception its backward raises (that 1/α does not fit a float32); ``is_result``: the in-place forms' backward, read
-    from the result."""
+    from the result; ``celu``: celu's node (its name; the numbers tell it from elu's only where α ≠ 1)."""
 
-    def forward(self, x, alpha=1.0, scale=1.0, input_scale=1.0, is_result=False, backward_params=None):
+    def forward(self, x, alpha=1.0, scale=1.0, input_scale=1.0, is_result=False, backward_params=None, celu=False):
         xp, number = _xp(x), x.dtype.type
-        self.params, self.is_result = backward_params or (alpha, scale, input_scale), is_result
+        self.params, self.is_result, self.celu = backward_params or (alpha, scale, input_scale), is_result, celu
         with backend.np.errstate(over="ignore", invalid="ignore"):  # (e^(x·input_scale) of a large x: not taken)
             negative = xp.expm1(x * number(input_scale)) * (number(alpha) * number(scale))
             out = xp.where(x >= 0, x if scale == 1 else x * number(scale), negative)  # (x·1 is x, −0 and NaN too)

@@ -147,6 +147,10 @@ def _shrink(node) -> str:
     return "SoftshrinkBackward0" if node.soft else "HardshrinkBackward0"
 
 
+def _elu(node) -> str:  # F.elu(x), F.selu(x); F.celu(x); in place, the backward read from the result: Backward1
+    return f"{'Celu' if node.celu else 'Elu'}Backward{int(node.is_result)}"
+
+
 def _lerp(node) -> str:  # x.lerp(y, 0.5), x.lerp(y, weight_tensor)
     return "LerpBackward1" if hasattr(node.inputs[2], "grad_fn") else "LerpBackward0"
 
@@ -251,9 +255,8 @@ ROWS = (
         kernels="prelu's double backward masks x ≥ 0 where its backward masks x > 0", calls=("F.prelu(x, v)",)),
     Row(Above("activation._PReLUGradInput")), Row(Above("activation._PReLUGradWeight")),
     Row(Above("activation._Shrink"), by_call=_shrink, calls=("F.hardshrink(x)", "F.softshrink(x)")),
-    Row(elu.ELU, kernels="elu's, each number rounded to the input's dtype first",
-        calls=("F.elu(x)", "F.elu(x, inplace=True)", "F.elu_(x)", "F.celu(x)", "F.selu(x)"),
-        shown=("EluBackward0", "EluBackward1", "CeluBackward0", "CeluBackward1")),
+    Row(elu.ELU, by_call=_elu, kernels="elu's, each number rounded to the input's dtype first",
+        calls=("F.elu(x)", "F.elu(x, inplace=True)", "F.elu_(x)", "F.celu(x)", "F.celu_(x)", "F.selu(x)")),
     Row(elu.ELUBackward),
     Row(pieces.Hardswish, calls=("F.hardswish(x)",)),
     Row(unary.Hardsigmoid, calls=("F.hardsigmoid(x)",)),

@@ -4,15 +4,18 @@ The engine (minigan/engine/) computes each op as the textbook does: forward the 
 derivative in its comment.  What a PyTorch program sees beyond the values is declared here, op by op, and nowhere
 else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a table):
 
-* ``node``: the class the graph records, an engine op, or the surface's where PyTorch computes another formula
-  (``Scaled``'s addmm) or the op is PyTorch's only (``unary.XLogY``);
+* ``node``: the class the graph records, an engine op, or one added above the engine where PyTorch computes another
+  formula (``Scaled``'s addmm) or the engine has no such op (``unary.XLogY``, GELU's, the SVD's); one defined in
+  minigan/functional/ is named by module and class (``Above``), as this layer imports nothing above it;
 * ``layout``: how PyTorch lays the result out (its strides; minigan/surface/parity.py), the engine's
   ``RESULT_ADJUSTMENTS``;
 * ``gradient``: the gradients under create_graph as PyTorch's backward node gives them (which of them require
   grad, PyTorch's zeros), the engine's ``GRADIENT_ADJUSTMENTS``;
 * ``grad_fn``: the name ``y.grad_fn`` prints (``MulBackward0`` when left out), a function of the node where its
   edges tell; ``by_call``: where the call decides it (``x.sum()`` SumBackward0, ``x.sum(1)`` SumBackward1), read
-  while the node still holds what forward kept (minigan/surface/node_view.py);
+  while the node still holds what forward kept (minigan/surface/node_view.py), and fixed then by a door that
+  calls ``shown_as(result)`` (so a name first asked after backward is the call's too); ``shown``: the names a door
+  gives instead, where no row can (one node for several of PyTorch's ops, a door's result of more nodes than this);
 * ``calls``: the calls that record the node, its method, in-place, operator and function forms (tests/library/
   test_ops_table.py makes each on small tensors and checks the node is in what it recorded); a row without calls is
   a node only other ops' forwards or backwards record;
@@ -23,7 +26,8 @@ else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a 
 The engine's three tables and node_view's names are filled from these rows once, when the surface is installed
 (minigan/surface/tensor.py imports this module), and tests/engine/test_engine_extension_points.py checks that they
 hold the rows and nothing else.  docs/pytorch.md's op table is ``markdown()`` (tests/library/test_ops_table.py keeps
-it current).  A new op: one engine node, one row here.
+it current), and it fails on a Node class minigan defines that is neither a row here nor declared there as no op
+(the graph's bookkeeping, autograd.Function's nodes, refusals, bases).  A new op: one engine node, one row here.
 """
 
 from __future__ import annotations
@@ -200,9 +204,9 @@ ROWS = (
     Row(unary.RoundedDiv, calls=("x.div(y, rounding_mode='floor')", "x.div(y, rounding_mode='trunc')")),
     Row(unary.Fmod, calls=("x.fmod(y)", "x.fmod(2)", "minigan.fmod(x, y)")),
     Row(unary.Remainder, calls=("x % y", "x.remainder(y)", "minigan.remainder(x, 2)")),
-    Row(unary.Lerp, by_call=_lerp, kernels="lerp's two forms, input + w·(end − input) for |w| < 0.5, else "
-        "end − (end − input)·(1 − w)", calls=("x.lerp(y, 0.5)", "x.lerp_(y, 0.5)", "x.lerp(y, v)",
-                                              "minigan.lerp(x, y, v)")),
+    Row(unary.Lerp, grad_fn="LerpBackward0", by_call=_lerp,
+        kernels="lerp's two forms, input + w·(end − input) for |w| < 0.5, else end − (end − input)·(1 − w)",
+        calls=("x.lerp(y, 0.5)", "x.lerp_(y, 0.5)", "x.lerp(y, v)", "minigan.lerp(x, y, v)")),
     Row(unary.NanToNum, calls=("x.nan_to_num()", "minigan.nan_to_num(x)")),
     Row(unary.Logit, calls=("(x / 2).logit()", "minigan.logit(x / 2, 0.1)")),
     Row(unary.Sinh, calls=("x.sinh()", "minigan.sinh(x)")),
@@ -254,8 +258,9 @@ ROWS = (
     Row(Above("activation._PReLU"), grad_fn="PreluKernelBackward0",
         kernels="prelu's double backward masks x ≥ 0 where its backward masks x > 0", calls=("F.prelu(x, v)",)),
     Row(Above("activation._PReLUGradInput")), Row(Above("activation._PReLUGradWeight")),
-    Row(Above("activation._Shrink"), by_call=_shrink, calls=("F.hardshrink(x)", "F.softshrink(x)")),
-    Row(elu.ELU, by_call=_elu, kernels="elu's, each number rounded to the input's dtype first",
+    Row(Above("activation._Shrink"), grad_fn="HardshrinkBackward0", by_call=_shrink,
+        calls=("F.hardshrink(x)", "F.softshrink(x)")),
+    Row(elu.ELU, grad_fn="EluBackward0", by_call=_elu, kernels="elu's, each number rounded to the input's dtype first",
         calls=("F.elu(x)", "F.elu(x, inplace=True)", "F.elu_(x)", "F.celu(x)", "F.celu_(x)", "F.selu(x)")),
     Row(elu.ELUBackward),
     Row(pieces.Hardswish, calls=("F.hardswish(x)",)),

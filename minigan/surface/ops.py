@@ -159,6 +159,22 @@ def _lerp(node) -> str:  # x.lerp(y, 0.5), x.lerp(y, weight_tensor)
     return "LerpBackward1" if hasattr(node.inputs[2], "grad_fn") else "LerpBackward0"
 
 
+def _by_other(name: str) -> Callable:
+    """x.fmod(2) FmodBackward0, x.fmod(y) FmodBackward1: PyTorch's Scalar overload, or its Tensor one."""
+    def by_other(node) -> str:
+        return f"{name}Backward{int(hasattr(node.inputs[1], 'grad_fn'))}"
+    by_other.__name__ = f"_{name.lower()}"
+    return by_other
+
+
+def _prod(node) -> str:  # x.prod(), x.prod(dim)
+    return "ProdBackward0" if node.axis is None else "ProdBackward1"
+
+
+def _huber(node) -> str:  # huber_loss's backward, under create_graph; smooth_l1_loss's
+    return "SmoothL1LossBackwardBackward0" if node.smooth else "HuberLossBackwardBackward0"
+
+
 _CONVOLUTION = fused_backward.convolution_backward
 
 ROWS = (
@@ -201,9 +217,12 @@ ROWS = (
     Row(unary.LogAddExp, grad_fn="LogaddexpBackward0", calls=("x.logaddexp(y)", "minigan.logaddexp(x, y)")),
     Row(unary.Addcdiv, calls=("x.addcdiv(y, v)", "x.addcdiv_(y, y)", "minigan.addcdiv(x, y, v, value=2)")),
     Row(unary.Addcmul, calls=("x.addcmul(y, v)", "x.addcmul_(y, y)", "minigan.addcmul(x, y, v, value=2)")),
-    Row(unary.RoundedDiv, calls=("x.div(y, rounding_mode='floor')", "x.div(y, rounding_mode='trunc')")),
-    Row(unary.Fmod, calls=("x.fmod(y)", "x.fmod(2)", "minigan.fmod(x, y)")),
-    Row(unary.Remainder, calls=("x % y", "x.remainder(y)", "minigan.remainder(x, 2)")),
+    Row(unary.RoundedDiv, grad_fn="DivBackward2",
+        calls=("x.div(y, rounding_mode='floor')", "x.div(y, rounding_mode='trunc')")),
+    Row(unary.Fmod, grad_fn="FmodBackward0", by_call=_by_other("Fmod"),
+        calls=("x.fmod(y)", "x.fmod(2)", "minigan.fmod(x, y)")),
+    Row(unary.Remainder, grad_fn="RemainderBackward0", by_call=_by_other("Remainder"),
+        calls=("x % y", "x.remainder(y)", "minigan.remainder(x, 2)")),
     Row(unary.Lerp, grad_fn="LerpBackward0", by_call=_lerp,
         kernels="lerp's two forms, input + w·(end − input) for |w| < 0.5, else end − (end − input)·(1 − w)",
         calls=("x.lerp(y, 0.5)", "x.lerp_(y, 0.5)", "x.lerp(y, v)", "minigan.lerp(x, y, v)")),
@@ -233,7 +252,9 @@ ROWS = (
     Row(activation.Sigmoid, calls=("x.sigmoid()", "minigan.sigmoid(x)", "F.sigmoid(x)")),
     Row(activation.SigmoidBackward),
     Row(activation.Tanh, calls=("x.tanh()", "minigan.tanh(x)", "F.tanh(x)")),
-    Row(activation.Step), Row(activation.Select),
+    Row(activation.Step),
+    Row(activation.Select, grad_fn="ThresholdBackwardBackward0"),  # (relu's; hardtanh's, the shrinks' too: the node
+    # cannot tell, tests/pytorch/test_gradient_grad_fn_names.py)
     Row(activation.ReLU, grad_fn="ReluBackward0", calls=("x.relu()", "x.relu_()", "minigan.relu(x)", "F.relu(x)")),
     Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0", shown=("LeakyReluBackward1",),  # (in place)
         calls=("F.leaky_relu(x, 0.2)", "F.leaky_relu(x, 0.2, inplace=True)", "F.leaky_relu_(x, 0.2)")),
@@ -241,28 +262,30 @@ ROWS = (
     Row(Above("activation._Softplus"), grad_fn="SoftplusBackward0",
         kernels="softplus's threshold: x itself where βx > it",
         calls=("F.softplus(x)", "F.softplus(x, beta=2)")),
-    Row(Above("activation._SoftplusBackward")),
+    Row(Above("activation._SoftplusBackward"), grad_fn="SoftplusBackwardBackward0"),
     Row(Above("activation._GELU"), grad_fn="GeluBackward0", kernels="gelu's erf form, x·Φ(x), its slope one factor",
         calls=("F.gelu(x)",)),
     Row(Above("activation._GELUTanh"), grad_fn="GeluBackward0", kernels="gelu's tanh form, its slope one factor",
         calls=("F.gelu(x, approximate='tanh')",)),
-    Row(Above("activation._GELUSlope")), Row(Above("activation._GELUTanhSlope")),
+    Row(Above("activation._GELUSlope"), grad_fn="GeluBackwardBackward0"),
+    Row(Above("activation._GELUTanhSlope"), grad_fn="GeluBackwardBackward0"),
     Row(Above("activation._SiLU"), grad_fn="SiluBackward0", kernels="x·σ(x), its slope one factor",
         calls=("F.silu(x)",)),
     Row(Above("activation._Mish"), grad_fn="MishBackward0", kernels="x·tanh(softplus(x)), its slope one factor",
         calls=("F.mish(x)",)),
     Row(Above("activation._LogSigmoid"), grad_fn="LogSigmoidBackward0",
         kernels="log_sigmoid's, min(x, 0) − log1p(e^−|x|), with its buffer e^−|x|", calls=("F.logsigmoid(x)",)),
-    Row(Above("activation._LogSigmoidBackward")),
+    Row(Above("activation._LogSigmoidBackward"), grad_fn="LogSigmoidBackwardBackward0"),
     Row(Above("activation._GLU"), grad_fn="GluBackward0", calls=("F.glu(x, 0)",)),
     Row(Above("activation._PReLU"), grad_fn="PreluKernelBackward0",
         kernels="prelu's double backward masks x ≥ 0 where its backward masks x > 0", calls=("F.prelu(x, v)",)),
-    Row(Above("activation._PReLUGradInput")), Row(Above("activation._PReLUGradWeight")),
+    Row(Above("activation._PReLUGradInput"), grad_fn="PreluKernelBackwardBackward0"),
+    Row(Above("activation._PReLUGradWeight"), grad_fn="PreluKernelBackwardBackward0"),
     Row(Above("activation._Shrink"), grad_fn="HardshrinkBackward0", by_call=_shrink,
         calls=("F.hardshrink(x)", "F.softshrink(x)")),
     Row(elu.ELU, grad_fn="EluBackward0", by_call=_elu, kernels="elu's, each number rounded to the input's dtype first",
         calls=("F.elu(x)", "F.elu(x, inplace=True)", "F.elu_(x)", "F.celu(x)", "F.celu_(x)", "F.selu(x)")),
-    Row(elu.ELUBackward),
+    Row(elu.ELUBackward, grad_fn="EluBackwardBackward0"),  # (celu's too, as PyTorch's)
     Row(pieces.Hardswish, calls=("F.hardswish(x)",)),
     Row(unary.Hardsigmoid, calls=("F.hardsigmoid(x)",)),
     Row(pieces.Threshold, calls=("F.threshold(x, 1.0, 0.0)",)),
@@ -275,21 +298,25 @@ ROWS = (
         calls=("x.norm()", "minigan.linalg.vector_norm(x)")),
     Row(reduce.Softmax, row_major, calls=("x.softmax(1)", "F.softmax(x, 1)")),
     Row(reduce.LogSoftmax, row_major, grad_fn="LogSoftmaxBackward0", calls=("x.log_softmax(1)", "F.log_softmax(x, 1)")),
-    Row(factors.Prod, row_major), Row(reductions.Prod, row_major, calls=("x.prod()", "x.prod(1)", "minigan.prod(x)")),
+    Row(factors.Prod, row_major, by_call=_prod),
+    Row(reductions.Prod, row_major, by_call=_prod, calls=("x.prod()", "x.prod(1)", "minigan.prod(x)")),
     Row(factors.CumSum, row_major, grad_fn="CumsumBackward0", calls=("x.cumsum(1)", "minigan.cumsum(x, 0)")),
     Row(factors.LogSumExp, row_major, grad_fn="LogsumexpBackward0", calls=("x.logsumexp(1)",)),
     Row(reductions.Cumprod, calls=("x.cumprod(1)", "minigan.cumprod(x, 0)")),
-    Row(reductions.LogCumSumExp, calls=("x.logcumsumexp(1)", "minigan.logcumsumexp(x, 0)")),
-    Row(reductions._EmptyRunningExtreme, calls=("x[:, :0].cummax(1)[0]", "x[:, :0].cummin(1)[0]")),
+    Row(reductions.LogCumSumExp, grad_fn="LogcumsumexpBackward0",
+        calls=("x.logcumsumexp(1)", "minigan.logcumsumexp(x, 0)")),
+    Row(reductions._EmptyRunningExtreme, grad_fn="CummaxBackward0",  # (cummin's too)
+        calls=("x[:, :0].cummax(1)[0]", "x[:, :0].cummin(1)[0]")),
     Row(variance.Var, calls=("x.var()", "x.var(1)", "minigan.var(x)", "x.std()", "minigan.var_mean(x)[0]")),
     Row(sorting.EvenlyShared, grad_fn="MedianBackward0", calls=("x.median()",)),
-    Row(norms.VectorNorm, calls=("x.norm(3)", "minigan.linalg.vector_norm(x, 3)")),
-    Row(norms.InfNorm, calls=("x.norm(float('inf'))", "minigan.linalg.vector_norm(x, float('-inf'))")),
-    Row(norms.NonzeroCount, calls=("x.norm(p=0)",)),
+    Row(norms.VectorNorm, grad_fn="LinalgVectorNormBackward0", calls=("x.norm(3)", "minigan.linalg.vector_norm(x, 3)")),
+    Row(norms.InfNorm, grad_fn="LinalgVectorNormBackward0",
+        calls=("x.norm(float('inf'))", "minigan.linalg.vector_norm(x, float('-inf'))")),
+    Row(norms.NonzeroCount, grad_fn="LinalgVectorNormBackward0", calls=("x.norm(p=0)",)),
     Row(norms.Dist, calls=("minigan.dist(x, y, 3)", "x.dist(y)")),
     Row(svd.SvdVals, calls=("minigan.linalg.matrix_norm(x, 'nuc')", "minigan.linalg.matrix_norm(x, 2)",
                             "x.norm(p='nuc')")),
-    Row(svd.SvdU), Row(svd.SvdVh),
+    Row(svd.SvdU, grad_fn="LinalgSvdBackward0"), Row(svd.SvdVh, grad_fn="LinalgSvdBackward0"),
     Row(cdist.Cdist, grad_fn="CdistBackward0", calls=("minigan.cdist(x, y)", "minigan.cdist(x, y, p=float('inf'))")),
     Row(cdist.EuclideanDist, calls=("minigan.cdist(x, y, compute_mode='use_mm_for_euclid_dist')",)),
     # products
@@ -333,14 +360,14 @@ ROWS = (
         calls=("F.binary_cross_entropy(x.sigmoid(), p)",)),
     Row(loss.CrossEntropy, grad_fn="NllLossBackward0", calls=("F.cross_entropy(x, i)",)),
     Row(loss.MSE, loss_as(0, 1), grad_fn="MseLossBackward0", calls=("F.mse_loss(x, y)",)),
-    Row(fused_backward._BCEGrad),
+    Row(fused_backward._BCEGrad, grad_fn="BinaryCrossEntropyBackwardBackward0"),
     Row(Above("loss._BCEWithLogitsPositive"),
         calls=("F.binary_cross_entropy_with_logits(x, p, pos_weight=v.detach())",)),
     Row(Above("loss._ClassWeighted"),
         calls=("F.nll_loss(x, i, weight=v.detach())", "F.cross_entropy(x, i, weight=v.detach())")),
     Row(Above("loss._Huber"), calls=("F.huber_loss(x, y, reduction='none')", "F.smooth_l1_loss(x, y, reduction='none')",
                               "F.huber_loss(x, y)"), shown=("HuberLossBackward0", "SmoothL1LossBackward0")),
-    Row(Above("loss._HuberBackward")),
+    Row(Above("loss._HuberBackward"), grad_fn="HuberLossBackwardBackward0", by_call=_huber),
     Row(Above("loss._SoftMargin"), calls=("F.soft_margin_loss(x, p)",), shown=("SoftMarginLossBackward0",)),
     Row(Above("loss._SoftMarginBackward"), grad_fn="SoftMarginLossBackwardBackward0"),
     # convolutions, norms, pools

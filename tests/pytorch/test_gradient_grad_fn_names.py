@@ -16,6 +16,7 @@ differs otherwise than declared, fails too.
 """
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -206,3 +207,20 @@ def test_the_declared_calls_are_rows_calls():
     calls = {c for _, c in _calls()}
     assert not set({**OTHER_GRAPH, **OTHER_NAME, **NOT_IN_PYTORCH}) - calls
     assert isinstance(outcome(graphs, torch, "x.softplus()"), AttributeError)
+
+
+def test_the_docs_list_the_declared_differences():
+    """docs/pytorch.md, "Differences in the gradient's graph": one line per reason with its calls, and the counts."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "pytorch.md").read_text()
+    section = doc.split("### Differences in the gradient's graph\n")[1].split("\n## ")[0]
+    lines = [line for line in section.splitlines() if line.startswith("- ")]
+    for declared in (OTHER_GRAPH, OTHER_NAME):
+        for reason in set(declared.values()):
+            calls = [c for c, r in declared.items() if r == reason]
+            assert any(reason in line and all(f"`{c}`" in line for c in calls) for line in lines), \
+                f"docs/pytorch.md lists no line with this reason and its calls ({calls}): {reason}"
+    assert len(lines) == len(set(OTHER_GRAPH.values())) + len(set(OTHER_NAME.values()))
+    same = len(_calls()) - len(NOT_IN_PYTORCH) - len(OTHER_GRAPH) - len(OTHER_NAME)
+    words = " ".join(section.split())
+    assert f"{same} calls give PyTorch's graph name for name; {len(OTHER_GRAPH)} give another graph" in words
+    assert f"and {len(OTHER_NAME)} the same graph with a name no row can give" in words

@@ -89,8 +89,9 @@ FUSED = ("PyTorch's backward is one fused double-backward node (TanhBackwardBack
 SLOPE = ("gelu's, huber's and smooth_l1's backward: minigan's node of PyTorch's name (GeluBackwardBackward0, "
          "HuberLossBackwardBackward0) takes the slope or the difference from a node of its own, where PyTorch's "
          "reads the input")
-ENTRIES = ("logsigmoid's double backward: minigan's node has an entry for its buffer, (None, 0), PyTorch's "
-           "LogSigmoidBackwardBackward0 two")
+ENTRIES = ("a constant operand's entry: minigan's node lists it as (None, 0) where PyTorch's lists only the "
+           "operands it differentiates (logsigmoid's buffer, soft_margin_loss's target; the refusal nodes of "
+           "hardsigmoid's and attention's second order, torch::autograd::NotImplemented)")
 IN_PLACE = ("an in-place op whose backward reads the value it overwrote: PyTorch's saves a copy (a CloneBackward0 "
             "more in the gradient's graph), minigan's node keeps that value itself")
 VIEWS = ("matmul's and linear's backward: minigan transposes with a permute and reshapes with views (ViewBackward0, "
@@ -124,8 +125,7 @@ OTHER_GRAPH = {
                      "minigan.log1p(x)", "x.atan()", "minigan.atan(x)", "x.logaddexp(y)", "minigan.logaddexp(x, y)",
                      "x.addcmul(y, v)", "x.addcmul_(y, y)", "minigan.addcmul(x, y, v, value=2)", "x.expm1()",
                      "minigan.expm1(x)", "x.exp2()", "minigan.exp2(x)", "x.log2()", "minigan.log2(x)", "x.log10()",
-                     "minigan.log10(x)", "F.soft_margin_loss(x, p)", "F.hardsigmoid(x)",
-                     "F.binary_cross_entropy_with_logits(x, p)", "x.std()"], NUMBER),
+                     "minigan.log10(x)", "F.binary_cross_entropy_with_logits(x, p)", "x.std()"], NUMBER),
     **dict.fromkeys(["x ** y", "minigan.pow(x, y)", "x.xlogy(y)", "minigan.xlogy(x, y)", "x.cos()", "x.cos_()",
                      "minigan.cos(x)", "x.tan()", "minigan.tan(x)", "(x - 1).asin()", "minigan.asin(x - 1)",
                      "(x - 1).arcsin()", "(x - 1).acos()", "minigan.acos(x - 1)", "x.atan2(y)", "x.atan2_(y)",
@@ -145,10 +145,11 @@ OTHER_GRAPH = {
                      "x.softmax(1)", "F.softmax(x, 1)", "x.log_softmax(1)", "F.log_softmax(x, 1)",
                      "F.mse_loss(x, y)", "F.batch_norm(img, None, None, training=True)", "F.layer_norm(x, (3,))",
                      "F.group_norm(img, 2)", "F.instance_norm(img)", "F.conv2d(img, k)",
-                     "F.conv_transpose2d(img, k)", "F.scaled_dot_product_attention(img, img, img)"], FUSED),
+                     "F.conv_transpose2d(img, k)"], FUSED),
     **dict.fromkeys(["F.gelu(x)", "F.gelu(x, approximate='tanh')", "F.huber_loss(x, y, reduction='none')",
                      "F.smooth_l1_loss(x, y, reduction='none')", "F.huber_loss(x, y)"], SLOPE),
-    "F.logsigmoid(x)": ENTRIES,
+    **dict.fromkeys(["F.logsigmoid(x)", "F.soft_margin_loss(x, p)", "F.hardsigmoid(x)",
+                     "F.scaled_dot_product_attention(img, img, img)"], ENTRIES),
     **dict.fromkeys(["x @ w", "x @ v", "x.matmul(w)", "x.mm(w)", "minigan.matmul(x, w)",
                      "minigan.addmm(y, x, w @ w.t(), alpha=2)", "y.addmm(x, w @ w.t(), alpha=2)",
                      "F.linear(x, w.t())", "F.linear(x, w.t(), v[:2])"], VIEWS),

@@ -159,12 +159,12 @@ def _lerp(node) -> str:  # x.lerp(y, 0.5), x.lerp(y, weight_tensor)
     return "LerpBackward1" if hasattr(node.inputs[2], "grad_fn") else "LerpBackward0"
 
 
-def _by_other(name: str) -> Callable:
-    """x.fmod(2) FmodBackward0, x.fmod(y) FmodBackward1: PyTorch's Scalar overload, or its Tensor one."""
-    def by_other(node) -> str:
-        return f"{name}Backward{int(hasattr(node.inputs[1], 'grad_fn'))}"
-    by_other.__name__ = f"_{name.lower()}"
-    return by_other
+def _fmod(node) -> str:  # x.fmod(2): PyTorch's Scalar overload; x.fmod(y): its Tensor one
+    return "FmodBackward1" if hasattr(node.inputs[1], "grad_fn") else "FmodBackward0"
+
+
+def _remainder(node) -> str:  # x % 2, x % y
+    return "RemainderBackward1" if hasattr(node.inputs[1], "grad_fn") else "RemainderBackward0"
 
 
 def _prod(node) -> str:  # x.prod(), x.prod(dim)
@@ -219,9 +219,9 @@ ROWS = (
     Row(unary.Addcmul, calls=("x.addcmul(y, v)", "x.addcmul_(y, y)", "minigan.addcmul(x, y, v, value=2)")),
     Row(unary.RoundedDiv, grad_fn="DivBackward2",
         calls=("x.div(y, rounding_mode='floor')", "x.div(y, rounding_mode='trunc')")),
-    Row(unary.Fmod, grad_fn="FmodBackward0", by_call=_by_other("Fmod"),
+    Row(unary.Fmod, grad_fn="FmodBackward0", by_call=_fmod,
         calls=("x.fmod(y)", "x.fmod(2)", "minigan.fmod(x, y)")),
-    Row(unary.Remainder, grad_fn="RemainderBackward0", by_call=_by_other("Remainder"),
+    Row(unary.Remainder, grad_fn="RemainderBackward0", by_call=_remainder,
         calls=("x % y", "x.remainder(y)", "minigan.remainder(x, 2)")),
     Row(unary.Lerp, grad_fn="LerpBackward0", by_call=_lerp,
         kernels="lerp's two forms, input + w·(end − input) for |w| < 0.5, else end − (end − input)·(1 − w)",

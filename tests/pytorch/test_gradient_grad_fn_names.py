@@ -5,8 +5,9 @@
 
 For every call of minigan/surface/ops.py's rows, under both libraries, on seeded float64 operands that require grad:
 the name of the result's node, and for each operand's gradient (of the result weighted by a fixed tensor) the names
-of the nodes along ``next_functions``, breadth first, DEPTH levels down, each node's entries compared as a multiset
-(a node's entries in another order is a difference no program relies on; a constant's ``(None, 0)`` counts).
+of the nodes along ``next_functions``, DEPTH levels down from ``g.grad_fn``, each node's entries compared as a
+multiset (a node's entries in another order is a difference no program relies on; a constant's ``(None, 0)``
+counts).  The names do not depend on the values drawn (seeds 0 to 3 give the same differences).
 
 Where minigan's gradient graph is another graph than PyTorch's (more or fewer nodes or entries), the call is in
 OTHER_GRAPH with the reason; where it is the same graph and a node shows another name that no row can give (the

@@ -20,6 +20,11 @@ grown since (no test removed or weakened), what the earlier ones killed the late
 comes in a fraction of the time.  The work happens in a copy (build/mutation/, git-ignored): the tree itself is
 never mutated.  docs/testing.md, "Strength", has
 the scores.
+
+``--suite pytorch`` scores the parity tests instead: a sample of the mutants of the surface, the functional doors and
+the modules (PYTORCH_GROUPS) against tests/pytorch's default run, each mutant against the tests that run its function.
+Its use: a change that folds or drops parity tests runs it with ``--tests-from`` the commit before and without, on
+the same code, and every mutant the old tests killed must be killed by the new.
 """
 
 from __future__ import annotations
@@ -55,6 +60,24 @@ TESTS = ["tests/engine", "tests/library/test_optim.py", "tests/library/test_opti
 # tests that read minigan's source text (its size in lines), which mutmut's rewritten copy changes: not run
 IGNORED = ["tests/engine/test_size_budget.py"]
 
+# --suite pytorch: the code the parity tests test, and the parity tests
+PYTORCH_GROUPS = {
+    "surface": sorted(str(p.relative_to(ROOT)) for p in (ROOT / "minigan/surface").glob("*.py")
+                      if p.name not in ("__init__.py", "ops.py")),  # (ops.py: rows, at module level)
+    "functional": sorted(str(p.relative_to(ROOT)) for p in (ROOT / "minigan/functional").glob("*.py")
+                         if p.name != "__init__.py"),
+    "modules": sorted(str(p.relative_to(ROOT)) for p in (ROOT / "minigan/nn").glob("*.py") if p.name != "__init__.py"),
+}
+PYTORCH_SAMPLE = {"surface": 40, "functional": 20, "modules": 20}  # 80 mutants in all
+PYTORCH_TESTS = ["tests/pytorch"]
+# tests that see mutmut's rewriting itself: a warning's stack level (one frame more) and every function's module
+PYTORCH_DESELECTED = [
+    "tests/pytorch/test_nn_surface_repr.py::test_softmax_modules_without_dim_pick_pytorchs_implicit_dim_and_warn",
+    "tests/pytorch/test_right_by_class.py::test_no_integer_or_bool_result_requires_grad",
+    "tests/pytorch/test_right_by_class.py::test_every_result_sharing_memory_is_a_registered_view",
+    "tests/pytorch/test_right_by_class.py::test_no_result_is_a_view_of_a_temporary"]
+ALSO_COPY = ["README.md", "docs", "benchmarks", "demos", "tools"]  # what tests/pytorch reads beside minigan/
+
 # two bugs planted by hand (file, the line as it is, the line with the bug), each run against the engine wing alone
 PLANTED = {
     "a 1% error in binary_cross_entropy_with_logits's gradient": (
@@ -69,7 +92,8 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
           24: "timeout", 152: "timeout", 255: "timeout", None: "not run"}
 
 
-def prepare(work: Path, tests_from: str | None, tests: list[str], files: list[str]) -> list[str]:
+def prepare(work: Path, tests_from: str | None, tests: list[str], files: list[str], deselected: list[str] = (),
+            also_copy: list[str] = ()) -> list[str]:
     """A fresh copy of minigan and its tests in ``work``, with mutmut's settings; returns the test paths kept."""
     if work.exists():
         shutil.rmtree(work)
@@ -83,12 +107,16 @@ def prepare(work: Path, tests_from: str | None, tests: list[str], files: list[st
         subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
     else:
         shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    for extra in also_copy:
+        (shutil.copytree if (ROOT / extra).is_dir() else shutil.copy)(ROOT / extra, work / extra)
     kept = [t for t in tests if (work / t).exists()]
     (work / "setup.cfg").write_text(
         "[mutmut]\nsource_paths=minigan\n"
         + "only_mutate=\n" + "".join(f"    {f}\n" for f in files)
         + "pytest_add_cli_args_test_selection=\n" + "".join(f"    {t}\n" for t in kept)
-        + "pytest_add_cli_args=\n    -p\n    no:randomly\n" + "".join(f"    --ignore={t}\n" for t in IGNORED))
+        + "pytest_add_cli_args=\n    -p\n    no:randomly\n" + "".join(f"    --ignore={t}\n" for t in IGNORED)
+        + "".join(f"    --deselect={t}\n" for t in deselected)
+        + ("also_copy=\n" + "".join(f"    {e}\n" for e in also_copy) if also_copy else ""))
     return kept
 
 
@@ -129,6 +157,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (mutmut's --max-children)")
     parser.add_argument("--json", type=Path, help="write every sampled mutant's result here")
     parser.add_argument("--planted", action="store_true", help="run the bugs of PLANTED, not mutmut's sample")
+    parser.add_argument("--suite", choices=("engine", "pytorch"), default="engine",
+                        help="engine: GROUPS against TESTS; pytorch: PYTORCH_GROUPS against tests/pytorch")
     parser.add_argument("--rerun", type=Path, help="an earlier run's --json: run only the mutants it did not kill")
     parser.add_argument("--resume", action="store_true",
                         help="go on in the work folder of an interrupted run: its mutants and which tests run what")
@@ -136,10 +166,12 @@ def main(argv=None) -> int:
     if args.planted:
         return planted(args.work, args.tests_from)
     mutmut = [sys.executable, "-m", "mutmut"]
-    files = [f for group in GROUPS.values() for f in group]
+    pytorch = args.suite == "pytorch"
+    groups, sizes, tests = (PYTORCH_GROUPS, PYTORCH_SAMPLE, PYTORCH_TESTS) if pytorch else (GROUPS, SAMPLE, TESTS)
+    files = [f for group in groups.values() for f in group]
     resume = args.resume and (args.work / "mutants" / "mutmut-stats.json").exists()
-    kept = [t for t in TESTS if (args.work / t).exists()] if resume else prepare(args.work, args.tests_from, TESTS,
-                                                                                  files)
+    kept = [t for t in tests if (args.work / t).exists()] if resume else prepare(
+        args.work, args.tests_from, tests, files, PYTORCH_DESELECTED if pytorch else (), ALSO_COPY if pytorch else ())
     print("tests:", " ".join(kept), flush=True)
 
     # 1. make every mutant and learn which tests run which function (mutmut's "stats" run); the name matches no
@@ -153,9 +185,9 @@ def main(argv=None) -> int:
 
     # 2. the seeded sample, group by group
     rng, sample = random.Random(args.seed), {}
-    for group, group_files in GROUPS.items():
+    for group, group_files in groups.items():
         pool = sorted(n for f in group_files for n in by_file[f])
-        k = min(args.sample or SAMPLE[group], len(pool))
+        k = min(args.sample or sizes[group], len(pool))
         sample[group] = sorted(rng.sample(pool, k))
         print(f"{group}: {k} of {len(pool)} mutants", flush=True)
     earlier = {}

@@ -3,6 +3,7 @@
     python tools/parity_calls.py record build/calls-before.json tests/pytorch          # the default run
     python tools/parity_calls.py record build/calls-before.json tests/pytorch -m parity  # the whole sweep
     python tools/parity_calls.py compare build/calls-before.json build/calls-after.json
+    python tools/parity_calls.py own build/calls-before.json      # per test file: the calls no other file makes
 
 A change to tests/pytorch that folds files together or drops a case should leave the set of ops and arguments it
 compares with PyTorch where it was or larger: ``record`` runs pytest with this file as a plugin, which wraps PyTorch's
@@ -10,6 +11,8 @@ functions (``torch.*``, ``F.*``, ``torch.linalg.*``, ``torch.special.*``, ``torc
 and operators, and every module's call, and writes down each outermost call (the calls PyTorch makes inside its own
 code are not the test's); a tensor argument is written as its dtype and number of dimensions (``T:float32:2d``).
 ``compare`` says how many calls each file holds and lists those the first has and the second lacks (exit 1 if any).
+``own`` lists the test files by how many of the calls only they make (with their lines): a file with none is one
+whose every comparison another file makes too (not, by itself, one to delete: a call's values can matter).
 A test that looks at PyTorch's functions themselves (their identity, their signature, a lazy module's class) may fail
 under the wrapping; the calls it made up to there still count, the same before a change and after it.
 """
@@ -30,8 +33,9 @@ _SKIP = {"__class__", "__new__", "__init__", "__getattribute__", "__setattr__", 
          "__deepcopy__", "__reduce__", "__array__", "__array_wrap__", "__len__", "__iter__", "__bool__", "__index__",
          "__int__", "__float__", "__contains__", "__eq__", "__ne__", "_make_subclass"}
 
-LOG: set = set()
+LOG: dict = {}  # (name, keyword names, argument kinds) -> the test files that made the call
 _depth = [0]  # > 0 inside a logged call: what PyTorch calls there is its own
+_file = ["(collection)"]  # the test file running now
 
 
 def _kind(a) -> str:
@@ -45,9 +49,10 @@ def _kind(a) -> str:
 
 def _note(name: str, args, kwargs) -> None:
     try:
-        LOG.add((name, tuple(sorted(kwargs)), tuple(_kind(a) for a in args)))
+        call = (name, tuple(sorted(kwargs)), tuple(_kind(a) for a in args))
     except Exception:  # an argument that cannot be asked its kind (a tensor in a bad state): the call still counts
-        LOG.add((name, tuple(sorted(kwargs)), ("?",)))
+        call = (name, tuple(sorted(kwargs)), ("?",))
+    LOG.setdefault(call, set()).add(_file[0])
 
 
 def _logged(name: str, f):
@@ -94,14 +99,25 @@ def pytest_configure(config) -> None:
     torch.nn.Module.__call__ = call
 
 
+def pytest_runtest_setup(item) -> None:
+    _file[0] = item.nodeid.split("::")[0]
+
+
 def pytest_unconfigure(config) -> None:
     out = os.environ.get("PARITY_CALLS_OUT")
     if out:  # one file per process (pytest-xdist's workers each write theirs); ``record`` joins them
-        Path(f"{out}.{os.getpid()}").write_text(json.dumps(sorted(LOG, key=repr)))
+        Path(f"{out}.{os.getpid()}").write_text(json.dumps([[*call, sorted(files)] for call, files in LOG.items()]))
+
+
+def _read_files(path: Path) -> dict:
+    calls: dict = {}
+    for name, keys, kinds, *files in json.loads(path.read_text()):  # (a record of calls alone: no files)
+        calls.setdefault((name, tuple(keys), tuple(kinds)), set()).update(*files)
+    return calls
 
 
 def _read(path: Path) -> set:
-    return {(name, tuple(keys), tuple(kinds)) for name, keys, kinds in json.loads(path.read_text())}
+    return set(_read_files(path))
 
 
 def main(argv=None) -> int:
@@ -114,10 +130,12 @@ def main(argv=None) -> int:
         env = dict(os.environ, PARITY_CALLS_OUT=str(out),
                    PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")])))
         run = subprocess.run([sys.executable, "-m", "pytest", "-p", "parity_calls", "-q", *argv[2:]], env=env)
-        calls = set().union(*(_read(p) for p in out.parent.glob(out.name + ".*")))
+        calls: dict = {}
         for part in out.parent.glob(out.name + ".*"):
+            for call, files in _read_files(part).items():
+                calls.setdefault(call, set()).update(files)
             part.unlink()
-        out.write_text(json.dumps(sorted(calls, key=repr), indent=0))
+        out.write_text(json.dumps(sorted(([*c, sorted(f)] for c, f in calls.items()), key=repr), indent=0))
         print(f"{len(calls):,} distinct calls to PyTorch written to {out}")
         return run.returncode
     if len(argv) == 3 and argv[0] == "compare":
@@ -128,6 +146,18 @@ def main(argv=None) -> int:
         for name, keys, kinds in lost:
             print(f"    {name}({', '.join(kinds + tuple(k + '=' for k in keys))})")
         return 1 if lost else 0
+    if len(argv) == 2 and argv[0] == "own":
+        calls, own, lines = _read_files(Path(argv[1])), {}, {}
+        for files in calls.values():
+            for f in files:
+                own[f] = own.get(f, 0) + (len(files) == 1)
+        for f in own:
+            lines[f] = len(Path(f).read_text().splitlines()) if Path(f).is_file() else 0
+        for f in sorted(own, key=lambda f: (own[f], -lines[f])):
+            print(f"{own[f]:6d} {lines[f]:6d}  {f}")
+        print(f"files with no call of their own: {sum(not n for n in own.values())} of {len(own)}, "
+              f"{sum(lines[f] for f in own if not own[f]):,} lines")
+        return 0
     sys.exit(__doc__)
 
 

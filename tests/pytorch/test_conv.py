@@ -22,6 +22,7 @@ tests/library/test_conv.py and test_conv_geometry.py):
 """
 
 import contextlib
+import functools
 import itertools
 import math
 
@@ -154,28 +155,34 @@ PATHS = [  # name, input shape, weight shape, keywords: one per kernel path
 ]
 
 
-def _dtypes(L, path, dts):
-    """Halves (exact in float16); no negative value into uint8 (NumPy and PyTorch wrap them apart), 0 and 1 for
-    bool.  A CPU whose oneDNN takes float16 runs PyTorch's float16 convolutions there: minigan's rule is ATen's."""
+@functools.cache
+def _halves(path, unsigned, bools):
     name, x_shape, w_shape, kw = PATHS[path]
     rng = np.random.default_rng(0)
     arrays = [rng.uniform(-3, 3, s) for s in (x_shape, w_shape, w_shape[0] if "transpose" not in name else
                                               w_shape[1] * kw.get("groups", 1))]
     arrays = [np.where(a < 0, np.ceil(a), np.floor(a)) + 0.5 * (a > 0) for a in arrays]
-    arrays = [np.abs(a) if "uint8" in dts else a for a in arrays]
-    arrays = [(a > 0) * 1.0 if "bool" in dts else a for a in arrays]
+    arrays = [np.abs(a) if unsigned else a for a in arrays]  # (no negative value into uint8: wrapped apart)
+    return [(a > 0) * 1.0 if bools else a for a in arrays]  # (0 and 1 read the same either way)
+
+
+def _dtypes(L, path, dts):
+    """Halves (exact in float16).  A CPU whose oneDNN takes float16 runs PyTorch's float16 convolutions there:
+    minigan's rule is ATen's."""
+    name, x_shape, w_shape, kw = PATHS[path]
+    arrays = _halves(path, "uint8" in dts, "bool" in dts)
     tensors = [None if d is None else L.tensor(a).to(getattr(L, d)) for a, d in zip(arrays, dts)]
     aten = L is torch and dts[0] == "float16" and onednn_takes_float16()
     with aten_kernels() if aten else contextlib.nullcontext():
         out = _conv(L, name)(*tensors, **kw)
-    tol = 2e-2 if "float16" in dts else 1e-5
-    return str(out.dtype).split(".")[-1], close(out.to(L.float64), tol, tol * float(out.abs().max()) if out.numel()
-                                                else tol)
+    tol, values = 2e-2 if "float16" in dts else 1e-5, out.numpy().astype(np.float64)
+    return str(out.dtype).split(".")[-1], close(values, tol, tol * np.abs(values).max(initial=1))
 
 
 test_every_dtype_triple_runs_or_raises_as_pytorch = sweep(_dtypes, [
     (path, dts) for path in range(len(PATHS)) for dts in itertools.product(DTYPES, DTYPES, [None, *DTYPES])],
-    group=lambda path, dts: f"{PATHS[path][0]}-{PATHS[path][1]}-{PATHS[path][3]}", cover=[lambda path, dts: path])
+    group=lambda path, dts: f"{PATHS[path][0]}-{PATHS[path][1]}-{PATHS[path][3]}",
+    cover=[lambda path, dts: path])  # (every path by default)
 
 
 def _cast_bias(L, name):

@@ -1,5 +1,5 @@
 """What the torch-free tests of test_storage.py share with its comparisons with PyTorch
-(tests/pytorch/test_storage.py)."""
+(tests/pytorch/test_storage_and_pickling.py)."""
 
 import warnings
 

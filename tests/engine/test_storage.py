@@ -2,7 +2,7 @@
 writing through the storage changes the tensor, a parameter's storage is its data, and an untyped storage slices
 and has no dtype.
 
-(Its comparisons with PyTorch: tests/pytorch/test_storage.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_storage_and_pickling.py.)"""
 
 import numpy as np
 import pytest

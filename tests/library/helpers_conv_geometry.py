@@ -1,5 +1,5 @@
 """What the torch-free tests of test_conv_geometry.py share with its comparisons with PyTorch
-(tests/pytorch/test_conv_geometry.py)."""
+(tests/pytorch/test_conv.py)."""
 
 import numpy as np
 

@@ -1,6 +1,6 @@
 """The doors of the activations, dropout, pools and vision functions, stated without PyTorch (closed forms and the
 exception classes PyTorch's documentation and messages give); their comparisons with PyTorch itself are in
-tests/pytorch/ (test_activation_arguments.py, test_dropout.py, test_pool_dtypes.py, ...)."""
+tests/pytorch/ (test_activation_arguments.py, test_dropout.py, test_pooling.py, ...)."""
 
 import math
 

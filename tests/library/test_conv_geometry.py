@@ -1,7 +1,7 @@
 """The convolutions' dilation and groups without PyTorch: gradcheck with both, a depthwise convolution is each channel
 on its own, grouped layers draw their init from the groups' fan-in, and bad geometry is refused in one line.
 
-(Its comparisons with PyTorch: tests/pytorch/test_conv_geometry.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_conv.py.)"""
 
 import re
 

@@ -2,7 +2,7 @@
 allocator's class) in one line naming the shape, never NumPy's ValueError ("array is too big") or MemoryError.
 The sizes are past any address space (2**57 entries and more), so nothing is allocated.
 
-(Its comparisons with PyTorch: tests/pytorch/test_creation_past_memory.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_creation.py.)"""
 
 import pytest
 

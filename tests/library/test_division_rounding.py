@@ -1,5 +1,5 @@
 """Torch-free statements of division's derivatives, rounded as written (tests/pytorch/test_rounding.py and
-test_soft_margin_loss_derivatives.py compare them with PyTorch's): IEEE division and multiplication are correctly
+test_loss_edge_cases.py compare them with PyTorch's): IEEE division and multiplication are correctly
 rounded, so a formula evaluated in NumPy in the same order gives the same bits.
 
 * a / b: d/da = grad / b, d/db = -grad * ((a / b) / b), a/b first (b² may overflow where a/b/b does not);

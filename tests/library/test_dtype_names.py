@@ -1,7 +1,7 @@
 """Dtypes stay NumPy dtypes underneath their PyTorch-style names: NumPy takes them and they compare and hash equal to
 NumPy's, NumPy's attributes are their own, and every name of a NumPy dtype gives the one minigan dtype.
 
-(Its comparisons with PyTorch: tests/pytorch/test_dtype_names.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_printing.py.)"""
 
 import copy
 import pickle

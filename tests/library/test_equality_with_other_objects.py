@@ -1,7 +1,7 @@
 """== and != with an object that is no operand, without PyTorch: the tensor answers NotImplemented (as PyTorch's
 operators do where their function refuses the type), so Python asks the other object, else compares identities.
 
-(Its comparison with PyTorch: tests/pytorch/test_equality_with_other_objects.py.)"""
+(Its comparison with PyTorch: tests/pytorch/test_python_protocols.py.)"""
 
 import minigan
 

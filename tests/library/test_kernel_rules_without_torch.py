@@ -1,6 +1,6 @@
 """Torch-free statements of PyTorch's kernel rules that minigan follows (their comparisons with PyTorch:
-tests/pytorch/test_range_count.py, test_norms.py, test_out_dtypes.py, test_clamp.py,
-test_normal_numbers.py): range's count, a norm's row-major result, out='s dtype rules, clamp's bool kernel and an
+tests/pytorch/test_creation.py, test_norms.py, test_out_dtypes.py, test_clamp.py,
+test_random.py): range's count, a norm's row-major result, out='s dtype rules, clamp's bool kernel and an
 empty normal_."""
 
 import math

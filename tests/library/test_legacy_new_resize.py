@@ -1,7 +1,7 @@
 """``resize_`` without PyTorch: in place, returning the tensor and keeping its memory when the count is the same; and
 resizing a view is refused in one line that says what to write.
 
-(Its comparisons with PyTorch: tests/pytorch/test_legacy_new_resize.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_creation.py.)"""
 
 import pytest
 

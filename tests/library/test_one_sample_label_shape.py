@@ -1,6 +1,6 @@
 """One sample's scores (C,) with a label of shape (1,) (no PyTorch): nll_loss's forward reads the one label, a 0-d
 loss −x[y]; its backward refuses with a RuntimeError unless C = 1, as PyTorch's (size mismatch); a 0-d label is
-differentiated as usual.  (Against PyTorch: tests/pytorch/test_one_sample_label_shape.py.)"""
+differentiated as usual.  (Against PyTorch: tests/pytorch/test_loss_edge_cases.py.)"""
 
 import numpy as np
 import pytest

@@ -1,7 +1,7 @@
 """``minigan.set_printoptions`` refuses a bad option (an unknown profile, a negative precision, a sci_mode that is not
 a bool) with a clear error.
 
-(Its comparisons with PyTorch: tests/pytorch/test_printoptions.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_printing.py.)"""
 
 import pytest
 

@@ -59,7 +59,7 @@ def test_minigans_own_functions_take_a_read_only_array_without_a_warning(use):
 
 @pytest.mark.parametrize("share", [minigan.from_numpy, minigan.as_tensor, minigan.asarray])
 def test_sharing_a_read_only_array_at_the_door_warns(share):
-    """(PyTorch warns once a process, so tests/pytorch/test_construction_warnings.py compares in fresh ones.)"""
+    """(PyTorch warns once a process, so tests/pytorch/test_creation.py compares in fresh ones.)"""
     x, _ = _data()
     with pytest.warns(UserWarning, match="not writable"):
         shared = share(x)

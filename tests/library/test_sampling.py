@@ -1,7 +1,7 @@
 """The samplers against their distributions: multinomial with replacement draws each category at its weight, without
 replacement as sequential sampling, and bernoulli and normal draw theirs.
 
-(Its comparisons with PyTorch: tests/pytorch/test_sampling.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_random.py.)"""
 
 import numpy as np
 import pytest

@@ -1,6 +1,6 @@
 """F.unfold copies each window's entries and F.fold adds them back, so an entry of ±∞ or NaN lands only where its
 windows put it (no PyTorch: the windows read by slicing, fold as the sum of the copies).
-(Against PyTorch over strides, padding and dilation: tests/pytorch/test_unfold_fold.py.)"""
+(Against PyTorch over strides, padding and dilation: tests/pytorch/test_conv.py.)"""
 
 import math
 

@@ -123,7 +123,7 @@ test_histc_range_as_pytorchs = sweep(
     group=lambda data, low, high: str(data))
 
 
-def _drawn(L, case):  # (its edges are linspace's, bit for bit: tests/pytorch/test_linspace.py)
+def _drawn(L, case):  # (its edges are linspace's, bit for bit: tests/pytorch/test_creation.py)
     rng = np.random.default_rng(1000 + case)
     values = rng.normal(size=int(rng.integers(1, 60))) * 10.0 ** rng.integers(-2, 3)
     if case % 4 == 0:  # (one value: PyTorch's range widens to ± 0.5 around it)

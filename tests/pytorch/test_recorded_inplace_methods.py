@@ -82,7 +82,7 @@ ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (the samp
              "bitwise_left_shift_", "bitwise_right_shift_",  # test_recorded_bitwise.py compares them with a record)
              "index_put_",  # (tests/pytorch/test_pytorch_idioms.py)
              "floor_divide_", "detach_",  # (below: floor_divide_ has no derivative; detach_ cuts the graph)
-             "resize_", "resize_as_",  # (tests/pytorch/test_legacy_new_resize.py: shapes and memory, no derivative)
+             "resize_", "resize_as_",  # (tests/pytorch/test_creation.py: shapes and memory, no derivative)
              "t_", "transpose_", "swapdims_", "swapaxes_", "squeeze_", "unsqueeze_"}  # (tests/pytorch/
 # test_shapes.py: a shape changed in place, outside a graph)
 # PyTorch 2.13 has no derivative for these in-place forms ("the derivative for 'inplace version of acosh' is not

@@ -4,7 +4,7 @@ and empty tensors, nan/inf/-0.0, every dtype, and the requires_grad/grad_fn suff
 PyTorch's text is read from tests/pytorch/pytorch_records/tensor_prints.json (tests/pytorch/record_pytorch.py, which
 makes the
 tensors of each case from the same NumPy values), so this runs without PyTorch; where PyTorch is installed,
-tests/pytorch/test_tensor_repr.py checks that the record is what PyTorch prints.  The one dtype prints with the
+tests/pytorch/test_printing.py checks that the record is what PyTorch prints.  The one dtype prints with the
 library's
 name (``dtype=minigan.float64`` for ``dtype=torch.float64``)."""
 

@@ -127,7 +127,7 @@ def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_pa
 
 
 # ----------------------------------------------------------------------------- dtypes, as PyTorch's CPU kernels
-# PyTorch's CPU convolution takes the dtypes its kernels have (torch 2.13, measured by tests/pytorch/test_conv_dtypes.py
+# PyTorch's CPU convolution takes the dtypes its kernels have (torch 2.13, measured by tests/pytorch/test_conv.py
 # over every pair of input and weight dtypes and every bias dtype; int padding, string padding, dilated, transposed,
 # empty and float32 runs): integers too, as long as the input and weight agree.  In its order:
 #  1. conv1d/conv2d with numeric padding: the bias has the input's dtype (RuntimeError; not with 'same'/'valid').

@@ -7,7 +7,11 @@
   count, or a bare Tensor, is refused); the gradients reaching the inputs are compared too;
 * on layers (a Linear, a convolution and a ReLU, a module of two inputs): what each hook sees (grad_input per
   tensor argument, None where none flows; grad_output per output), gradients a hook replaces, the gradients that
-  reach the inputs and the parameters, with inputs that take no gradient too.
+  reach the inputs and the parameters, with inputs that take no gradient too;
+* a hooked module hands its forward the inputs, and its caller the outputs, as views made by an autograd Function
+  (PyTorch's BackwardHookFunction): changing one in place while gradients are recorded is PyTorch's RuntimeError
+  (the usual case: an activation with inplace=True next to a hooked layer), over the hook kinds, where the hook
+  sits, the in-place activations and whether the input requires grad.
 
 (Their torch-free tests: tests/library/test_module_backward_hooks.py.)
 """
@@ -120,3 +124,27 @@ test_backward_hooks_on_layers_see_and_change_what_pytorchs_do = sweep(_layer, [
     (layer, returned, inputs_grad) for layer in LAYERS for inputs_grad in (True, False)
     if inputs_grad or layer != "two inputs"  # (no parameter, no input: no graph)
     for returned in ["nothing", "pre: nothing", "pre and hook: scaled"]])
+
+ACTIVATIONS = {"ReLU": {}, "LeakyReLU": {"negative_slope": 0.1}, "ELU": {}, "Hardtanh": {}, "ReLU6": {},
+               "SiLU": {}, "Hardswish": {}, "SELU": {}, "CELU": {}, "Threshold": {"threshold": 0.1, "value": 0.0}}
+
+
+def _in_place(L, activation, where, kind, x_grad):
+    """The parameters' gradients where an in-place activation sits next to (or is) a hooked module."""
+    rng = np.random.default_rng(0)
+    model = L.nn.Sequential(L.nn.Linear(3, 4), getattr(L.nn, activation)(**ACTIVATIONS[activation], inplace=True),
+                            L.nn.Linear(4, 2))
+    with L.no_grad():
+        for p in model.parameters():
+            p.copy_(L.tensor(rng.normal(size=tuple(p.shape)), dtype=L.float32))
+    hooked = {"layer": model[0], "activation": model[1], "whole": model}[where]
+    if kind == "hook":
+        hooked.register_full_backward_hook(lambda m, gi, go: None)
+    else:
+        hooked.register_full_backward_pre_hook(lambda m, go: None)
+    model(L.tensor(rng.normal(size=(5, 3)), dtype=L.float32).requires_grad_(x_grad)).pow(2).sum().backward()
+    return [close(p.grad.clone(), 1e-5, 1e-6) for p in model.parameters()]
+
+
+test_in_place_on_a_hooked_modules_views = sweep(_in_place, itertools.product(
+    ACTIVATIONS, ["layer", "activation", "whole"], ["hook", "pre_hook"], [False, True]))

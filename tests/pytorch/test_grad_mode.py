@@ -5,14 +5,18 @@
   context managers and as decorators (``inference_mode`` bare too), under no_grad and enable_grad: whether a product
   of a tensor that requires grad is recorded and whether grad mode is on, or the refusal's class; nested, what
   is_inference_mode_enabled and is_grad_enabled say inside each block and after;
+* ``set_detect_anomaly`` as a call and as a context manager, inside detect_anomaly or not: what
+  is_anomaly_enabled says; under it a NaN gradient raises minigan's AnomalyError, and the mode is put back;
 * a tensor's requires_grad takes a bool: ``x.requires_grad_(1)`` is a TypeError and ``x.requires_grad = None`` a
   RuntimeError, and the flag stays as it was (NumPy's bool is taken, a difference docs/pytorch.md lists).
 """
 
+import contextlib
 import itertools
 
 import pytest
 
+import minigan
 from pytorch.sweep import outcome, sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
@@ -92,3 +96,29 @@ def _flag(L, way, value):
 
 test_requires_grad_takes_a_bool = sweep(_flag, itertools.product(
     ["method", "attribute"], [True, False, 1, 0, None, "yes", 1.0]))
+
+
+def _anomaly_states(L, start):
+    seen = []
+    with L.autograd.detect_anomaly() if start else contextlib.nullcontext():
+        L.autograd.set_detect_anomaly(False)
+        seen.append(L.is_anomaly_enabled())
+        with L.autograd.set_detect_anomaly(True):
+            seen.append(L.is_anomaly_enabled())
+        seen.append(L.is_anomaly_enabled())
+        L.autograd.set_detect_anomaly(True)
+        seen.append(L.is_anomaly_enabled())
+        L.autograd.set_detect_anomaly(start)
+    return seen + [L.is_anomaly_enabled()]
+
+
+test_set_detect_anomaly_call_and_context = sweep(_anomaly_states, [False, True])
+
+
+def test_set_detect_anomaly_catches_nan_and_inference_mode_is_autograds_too():
+    x = minigan.tensor([0.0], requires_grad=True)
+    with minigan.autograd.set_detect_anomaly(True), pytest.raises(minigan.AnomalyError):
+        (x / x).sum().backward()
+    assert not minigan.is_anomaly_enabled()
+    with minigan.autograd.inference_mode():
+        assert not minigan.is_grad_enabled()

@@ -100,6 +100,10 @@ def test_a_wrong_gradient_is_still_found():
     assert minigan.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False) is False
     with pytest.raises(RuntimeError):
         minigan.autograd.gradcheck(Wrong.apply, (x,), nondet_tol=0.0, check_undefined_grad=True)
+    with pytest.raises(minigan.GradcheckError):  # (a GradcheckError, by default)
+        minigan.autograd.gradcheck(Wrong.apply, (x,))
+    assert minigan.autograd.gradcheck(lambda a: (a ** 3).sum(), (x,))
+    assert minigan.autograd.gradgradcheck(lambda a: (a ** 3).sum(), (x,))
 
 
 EXTRAS = {"number": (1.5,), "flag and None": (True, None), "tensor without grad": "tensor", "string": ("sum",)}

@@ -9,7 +9,9 @@
   trunc_normal_ never draws forever where no draw could be kept (a > b); otherwise every value lies in [a, b] with
   NaN where PyTorch's has it;
 * calculate_gain: PyTorch's numbers with PyTorch's Python types (the int 1 for the linear family and sigmoid, a
-  float elsewhere), for each nonlinearity and leaky_relu's slopes given as int, float or None.
+  float elsewhere), for each nonlinearity and leaky_relu's slopes given as int, float or None;
+* the structured fills on each backend: orthogonal_'s WᵀW = gain²·I, eye_'s and dirac_'s values, trunc_normal_'s
+  mean and spread, sparse_'s zeros per column.
 """
 
 import itertools
@@ -19,8 +21,13 @@ import warnings
 import numpy as np
 import pytest
 
+from minigan import nn
+from minigan.engine import backend
+from minigan.nn import init
 from pytorch.oracle import TRUNC_NORMAL_ANYWHERE
 from pytorch.sweep import sweep
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 INF, NAN = math.inf, math.nan
 
@@ -117,3 +124,40 @@ test_calculate_gain_as_pytorch = sweep(_gain, [
     *((name, None) for name in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                                 "conv_transpose3d", "sigmoid", "tanh", "relu", "selu", "leaky_relu")),
     *(("leaky_relu", slope) for slope in (0, 1, 2, 0.2, -0.5))], group=lambda *_: "calculate_gain")
+
+
+def test_init_structured_fills_as_pytorch(xp_backend):
+    """orthogonal_ (WᵀW = gain²·I on the flattened weight, tall or wide), eye_ and dirac_ (PyTorch's exact values),
+    trunc_normal_ (inside [a, b], with the truncated normal's mean and spread), sparse_ (the zeros per column)."""
+    for shape in [(64, 32, 3, 3), (300, 20), (20, 300)]:
+        w = nn.Parameter(xp_backend.zeros(shape, dtype=np.float32))
+        init.orthogonal_(w, gain=2.0)
+        m = backend.asnumpy(w.array).reshape(shape[0], -1).astype(np.float64)
+        small = m @ m.T if m.shape[0] <= m.shape[1] else m.T @ m
+        np.testing.assert_allclose(small, 4 * np.eye(len(small)), atol=1e-4)
+    for shape, groups in [((4, 2, 3, 3), 2), ((6, 4, 3), 1), ((4, 4, 3, 3, 3), 1), ((6, 3, 3, 3), 3), ((3, 5), None)]:
+        ours, theirs = nn.Parameter(xp_backend.zeros(shape, dtype=np.float32)), torch.zeros(shape)
+        if groups is None:
+            init.eye_(ours), torch.nn.init.eye_(theirs)
+        else:
+            init.dirac_(ours, groups), torch.nn.init.dirac_(theirs, groups)
+        np.testing.assert_array_equal(backend.asnumpy(ours.array), theirs.detach().cpu().numpy())
+    t = nn.Parameter(xp_backend.zeros((200000,), dtype=np.float32))
+    init.trunc_normal_(t, mean=1.0, std=2.0, a=-1.0, b=2.0)
+    v = backend.asnumpy(t.array).astype(np.float64)
+    reference = torch.nn.init.trunc_normal_(torch.zeros(200000, dtype=torch.float64), 1.0, 2.0, -1.0,
+                                            2.0).detach().cpu().numpy()
+    assert -1.0 <= v.min() and v.max() <= 2.0
+    assert v.mean() == pytest.approx(reference.mean(), abs=0.01) and v.std() == pytest.approx(reference.std(), rel=0.01)
+    s = nn.Parameter(xp_backend.zeros((10, 7), dtype=np.float32))
+    init.sparse_(s, 0.35, std=0.5)
+    assert ((backend.asnumpy(s.array) == 0).sum(axis=0) == 4).all()  # ceil(0.35 · 10) zeros in each column
+    assert init.calculate_gain("selu") == torch.nn.init.calculate_gain("selu") == 0.75
+    assert init.calculate_gain("conv3d") == 1.0
+    with pytest.raises(ValueError, match="dirac_: needs a 3-, 4- or 5-D weight"):
+        init.dirac_(nn.Parameter(np.zeros((4, 3), np.float32)))
+    with pytest.warns(UserWarning, match="more than 2 std"):  # (PyTorch's uniform proposals: far bounds still end)
+        init.trunc_normal_(t, a=8.0, b=9.0)
+    assert ((backend.asnumpy(t.array) >= 8.0) & (backend.asnumpy(t.array) <= 9.0)).all()
+    with pytest.warns(FutureWarning, match="in favor of `nn.init.xavier_uniform_`"):  # PyTorch's deprecated spelling
+        init.xavier_uniform(nn.Parameter(np.zeros((4, 3), np.float32)))

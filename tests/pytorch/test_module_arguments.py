@@ -17,6 +17,9 @@
 * MultiheadAttention's refusals: an embed_dim the heads do not divide, an integer key_padding_mask or attn_mask
   (PyTorch's AssertionErrors), ``is_causal=True`` without a mask (its RuntimeError), batched or not, with or
   without the weights;
+* ``Sequential * n``, ``n * Sequential`` and ``*=``: the layers n times over, the same module objects (so shared
+  weights, counted once by parameters()); a factor that is not positive is a ValueError, one that is not an int a
+  TypeError;
 * ``proj_size=``: an LSTM takes it (0 disables the projection), an RNN or GRU takes 0 and refuses any other with
   PyTorch's ValueError ("only supported for LSTM").
 """
@@ -29,7 +32,8 @@ import numpy as np
 import pytest
 
 import minigan
-from pytorch.sweep import outcome, sweep
+from pytorch.corpus import fill_
+from pytorch.sweep import close, outcome, sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -243,3 +247,22 @@ def _proj_size(L, layer, proj, more):
 test_proj_size_as_pytorch = sweep(_proj_size, itertools.product(
     ["RNN", "GRU", "LSTM"], [0, 1, 2, 3, -1, 1.5, True], [{}, {"num_layers": 2}]),
     ids=lambda layer, proj, more: f"{layer}-{proj!r}-{len(more)}")
+
+
+def _repeated(L, how, factor):
+    """The repeated Sequential's layers, names, parameters' count, state keys and output, whether its layers are the
+    same objects and whether it is the block itself; or the refusal."""
+    block = fill_(L, L.nn.Sequential(L.nn.Linear(2, 2), L.nn.Tanh())).double()
+    out = block * factor if how == "seq * n" else factor * block if how == "n * seq" else block
+    if how == "seq *= n":
+        out *= factor
+    if len(out) == 2:  # (a factor of 1)
+        return [n for n, _ in out.named_children()], out is block
+    return ([type(m).__name__ for m in out], [n for n, _ in out.named_children()], len(list(out.parameters())),
+            list(out.state_dict()), close(out(L.ones(1, 2, dtype=L.float64)).detach(), 1e-12), out[0] is out[2],
+            out is block, len(block))
+
+
+test_sequential_repeat_as_pytorchs = sweep(_repeated, [
+    *(("seq * n", f) for f in (2, 1, 0, -1, 2.5, "2")), *(("n * seq", f) for f in (2, 0, 1.5)),
+    *(("seq *= n", f) for f in (3, 0, -2, 2.0))])

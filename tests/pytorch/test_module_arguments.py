@@ -219,16 +219,17 @@ def _zero_sized(L, name):
 test_a_zero_sized_layer_runs_forward_and_backward_as_pytorchs = sweep(_zero_sized, list(ZERO_SIZED))
 
 
-def _attention(L, what, dtype, batched, need):
-    """MultiheadAttention(embed, heads) (``dtype``: the pair), or a call with an integer mask or is_causal alone."""
+def _attention(L, what, kind, batched, need):
+    """MultiheadAttention(embed, heads) (``kind``: the pair), or a call with an integer mask (``kind``: its dtype) or
+    is_causal alone."""
     if what == "embed and heads":
-        return L.nn.MultiheadAttention(*dtype) and "made"
+        return L.nn.MultiheadAttention(*kind) and "made"
     m = L.nn.MultiheadAttention(4, 2, batch_first=what == "is_causal")
     q, kv = (L.ones(3, 2, 4), L.ones(5, 2, 4)) if batched else (L.ones(3, 4), L.ones(5, 4))
     if what == "is_causal":
         return m(q, q, q, is_causal=True, need_weights=need) and "ran"
-    mask = L.zeros((2, 5) if batched else (5,), dtype=getattr(L, dtype)) if what == "key_padding_mask" else \
-        L.zeros(3, 5, dtype=getattr(L, dtype))  # (both of zeros' forms)
+    mask = L.zeros((2, 5) if batched else (5,), dtype=getattr(L, kind)) if what == "key_padding_mask" else \
+        L.zeros(3, 5, dtype=getattr(L, kind))  # (both of zeros' forms)
     return m(q, kv, kv, **{what: mask}, need_weights=need) and "ran"
 
 

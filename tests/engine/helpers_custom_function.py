@@ -1,5 +1,5 @@
-"""What the torch-free tests of test_custom_function.py share with its comparisons with PyTorch
-(tests/pytorch/test_custom_function.py)."""
+"""The tutorial's Function the torch-free tests of test_custom_function.py use (its comparison with PyTorch,
+tests/pytorch/test_custom_function.py, writes the same one once for both libraries)."""
 
 import minigan
 

@@ -1,7 +1,7 @@
 """Tensor.register_hook's refusals: a hook on a tensor that does not require grad (RuntimeError), and a hook that
 returns a gradient of another shape (a one-line error naming both shapes).
 
-(Its comparisons with PyTorch: tests/pytorch/test_tensor_hooks.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_autograd_hooks.py.)"""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """What the torch-free tests of test_state_dict_tensors.py share with its comparisons with PyTorch
-(tests/pytorch/test_state_dict_tensors.py)."""
+(tests/pytorch/test_save_load.py)."""
 
 
 def net(lib):

@@ -2,7 +2,7 @@
 tensor with history, the base's gradient is the Function's (2) where the view lies and 1 elsewhere; on a leaf that
 requires grad, or a view of one, the Function is refused with a RuntimeError.
 
-(Its comparisons with PyTorch: tests/pytorch/test_function_mark_dirty.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_custom_function.py.)"""
 
 import pytest
 

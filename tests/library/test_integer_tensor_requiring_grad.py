@@ -1,7 +1,7 @@
 """A torch-free statement of what an integer tensor that requires grad (made so by fill_ of a value that requires
 grad, as PyTorch's) may be used for: an op that would record an integer or bool result of it refuses with a
 RuntimeError; a comparison, an integer cast and floor division run without grad; a floating result records.
-(tests/pytorch/test_integer_tensor_requiring_grad_uses.py compares the whole family with PyTorch.)"""
+(tests/pytorch/test_grad_mode.py compares the whole family with PyTorch.)"""
 
 import pytest
 

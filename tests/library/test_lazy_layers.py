@@ -36,7 +36,7 @@ def test_default_initialisation_is_drawn_at_the_first_call():
 
 @pytest.mark.parametrize("use", [
     lambda w: w.sum(), lambda w: w * 2, lambda w: nn.init.normal_(w), lambda w: w.numel(), lambda w: w.dim(),
-])  # (its dtype it shows, as PyTorch's: tests/pytorch/test_lazy_uninitialized_attributes.py)
+])  # (its dtype it shows, as PyTorch's: tests/pytorch/test_lazy_layers.py)
 def test_every_use_before_the_first_call_raises_naming_the_fix(use):
     w = nn.LazyLinear(3).weight
     with pytest.raises((ValueError, RuntimeError), match="uninitialized parameter"):

@@ -1,6 +1,6 @@
 """Module backward hooks without PyTorch: a removed hook is not called.
 
-(Its comparisons with PyTorch: tests/pytorch/test_module_backward_hooks.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_module_hooks.py.)"""
 
 import minigan
 

@@ -1,6 +1,6 @@
 """Torch-free: a module that overrides get_extra_state/set_extra_state round-trips its extra state through
 state_dict and load_state_dict under "<prefix>_extra_state"; Module's own two raise a RuntimeError and add no key.
-(Against PyTorch: tests/pytorch/test_module_extra_state.py.)"""
+(Against PyTorch: tests/pytorch/test_save_load.py.)"""
 
 import pytest
 

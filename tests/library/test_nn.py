@@ -3,7 +3,7 @@
 the init formulas, BatchNorm's gradcheck and bad input, Dropout's mean, Embedding's repeated indices, and a module's
 device; on each backend where it matters.
 
-(Its comparisons with PyTorch: tests/pytorch/test_nn.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_layers.py and test_init.py.)"""
 
 import math
 

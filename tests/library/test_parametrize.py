@@ -1,7 +1,7 @@
 """nn.utils.parametrize without PyTorch: assigning to a spectrally normalised weight, removing the parametrization,
 and chaining two.
 
-(Its comparisons with PyTorch: tests/pytorch/test_parametrize.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_parametrizations.py.)"""
 
 import numpy as np
 import pytest

@@ -1,7 +1,7 @@
 """The doors of the reductions, order statistics, nn.init, nn.utils' parameter vectors and the random draws, stated
 without PyTorch: the exception classes PyTorch's documentation and kernels give, closed forms, and the gradient of
 cumprod against finite differences.  (Each is compared with PyTorch float64 in tests/pytorch/test_reduction_doors.py,
-test_init_doors.py, test_parameter_vector_doors.py and test_random.py.)"""
+test_init.py, test_parameters.py and test_random.py.)"""
 
 import math
 import warnings

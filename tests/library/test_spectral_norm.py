@@ -1,7 +1,7 @@
 """nn.utils.spectral_norm on its own terms: the normalised weight's largest singular value goes to 1, weight_orig is
 what the optimizer trains, and bad arguments give clear errors of PyTorch's classes.
 
-(Its comparisons with PyTorch: tests/pytorch/test_spectral_norm.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_parametrizations.py.)"""
 
 import numpy as np
 import pytest

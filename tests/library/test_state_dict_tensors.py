@@ -2,7 +2,7 @@
 a saved state dict loads as Tensors, a checkpoint of NumPy arrays (older minigan files) still loads, and
 ``np.array(sd[k], copy=True)`` owns its memory.
 
-(Its comparisons with PyTorch: tests/pytorch/test_state_dict_tensors.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_save_load.py.)"""
 
 import copy
 import io

@@ -1,9 +1,9 @@
-"""Ops PyTorch runs but does not differentiate, against PyTorch: the forward runs, its result requires grad as
-PyTorch's does (the node shown by PyTorch's name), and a backward that reaches the op raises PyTorch's class,
-naming the op; at the first order (floor_divide, unique, bernoulli(x, p), histogram, acosh_/asinh_/atanh_) or the
-second (hardsigmoid, and cdist by PyTorch's direct algorithm, whose backwards have no derivative).  The family is
-every public op minigan shares with PyTorch for which PyTorch's derivatives.yaml has no formula or
-``not_implemented(...)`` (minigan/surface/no_derivative.py).
+"""Ops PyTorch runs but does not differentiate, against PyTorch (tests/pytorch/sweep.py): the forward runs, its
+result requires grad as PyTorch's does (the node shown by PyTorch's name), and a backward that reaches the op raises
+PyTorch's class, naming the op; at the first order (floor_divide, unique, bernoulli(x, p), histogram,
+acosh_/asinh_/atanh_) or the second (hardsigmoid, and cdist by PyTorch's direct algorithm, whose backwards have no
+derivative).  The family is every public op minigan shares with PyTorch for which PyTorch's derivatives.yaml has no
+formula or ``not_implemented(...)`` (minigan/surface/no_derivative.py).
 
 (Its torch-free tests: tests/library/test_no_derivative.py.)"""
 
@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.sweep import close, outcome, sweep
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -86,86 +87,74 @@ def _loss(lib, outs):
     return sum((o * lib.tensor(np.linspace(-1.0, 2.0, o.numel()).reshape(tuple(o.shape)))).sum() for o in floats)
 
 
-def _refusal(lib, fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the refusal is what is compared
-        return e
-    return None
+NAMED = {name: (call, op) for name, call, op in FIRST + SECOND}
 
 
-def _same_refusal(mine, theirs, op):
-    assert theirs is not None, "PyTorch no longer refuses: this op left the family"
-    assert mine is not None, f"minigan differentiated {op}, where PyTorch raises {type(theirs).__name__}: {theirs}"
-    assert isinstance(mine, type(theirs)), f"minigan {type(mine).__name__}: {mine} | PyTorch {type(theirs).__name__}"
-    assert op in str(mine) and "\n" not in str(mine), str(mine)
+def _seen(outs, random=False):
+    """What a program sees of each result: requires_grad, the node's name, the values (of a draw: dtype and shape)."""
+    return [(o.requires_grad, o.grad_fn.name() if o.grad_fn else None,
+             (str(o.dtype).split(".")[-1], tuple(o.shape)) if random else close(o.detach(), 1e-12)) for o in outs]
 
 
-def _same_results(mo, to, random):
-    assert len(mo) == len(to)
-    for m, t in zip(mo, to):
-        assert (m.requires_grad, str(m.dtype).split(".")[-1], tuple(m.shape)) == \
-            (t.requires_grad, str(t.dtype).split(".")[-1], tuple(t.shape))
-        assert (m.grad_fn.name() if m.grad_fn else None) == (t.grad_fn.name() if t.grad_fn else None)
-        if not random:
-            np.testing.assert_allclose(m.detach().numpy(), t.detach().numpy(), rtol=1e-12, atol=0)
+def _one_line_naming(ours, theirs):
+    """The refusal names the op, in one line (``ours``: the op, then what the call gave, its refusal last)."""
+    refused = ours[-1][0]
+    return isinstance(refused, Exception) and (ours[0] not in str(refused) or "\n" in str(refused)) and \
+        f"a refusal that is not one line naming {ours[0]}: {refused!r:.200}"
 
 
-@pytest.mark.parametrize("name, call, op", FIRST, ids=[c[0] for c in FIRST])
-def test_the_forward_runs_and_the_first_backward_refuses_as_pytorch(name, call, op):
-    mx, mo = _run(minigan, call, X)
-    tx, to = _run(torch, call, X)
-    _same_results(mo, to, name.startswith(RANDOM))
-    theirs = _refusal(torch, lambda: torch.autograd.grad(_loss(torch, to), tx))
-    mine = _refusal(minigan, lambda: minigan.autograd.grad(_loss(minigan, mo), mx))
-    _same_refusal(mine, theirs, op)
-    # detached, the result is a constant, and the backward runs (the learner's way out the message names)
-    m_detached = [o.detach() for o in mo if o.dtype == minigan.float64]
-    (g,) = minigan.autograd.grad(sum(o.sum() * mx.sum() for o in m_detached) + (mx * 0).sum(), mx)
-    assert np.isfinite(g.numpy()).all()
+def _first(L, name):
+    """The results, and the first backward's refusal."""
+    call, op = NAMED[name]
+    x, outs = _run(L, call, X)
+    return op, _seen(outs, name.startswith(RANDOM)), [outcome(lambda: L.autograd.grad(_loss(L, outs), x))]
 
 
-@pytest.mark.parametrize("call", [lambda L, x: L.atan2(x, x > 0), lambda L, x: L.atan2(x > 0, x.detach() + 1)])
-def test_a_bool_operand_that_pytorchs_formula_does_not_compute_with_is_fine(call):
-    mx, (mo,) = _run(minigan, call, X)
-    tx, (to,) = _run(torch, call, X)
-    _same_results([mo], [to], False)
-    if to.requires_grad:
-        (tg,) = torch.autograd.grad(_loss(torch, [to]), tx)
-        (mg,) = minigan.autograd.grad(_loss(minigan, [mo]), mx)
-        np.testing.assert_allclose(mg.numpy(), tg.numpy(), rtol=1e-12)
+def _second(L, name):
+    """The results, the first derivative (within 1e-7: PyTorch's hardsigmoid_backward multiplies by 1/6 rounded to
+    float32, minigan by the float64 1/6) and whether it requires grad, and the second backward's refusal."""
+    call, op = NAMED[name]
+    x, outs = _run(L, call, X)
+    (g,) = L.autograd.grad(_loss(L, outs), x, create_graph=True)
+    return op, _seen(outs), close(g.detach(), 1e-7, 1e-15), g.requires_grad, [
+        outcome(lambda: L.autograd.grad((g * g).sum(), x))]
 
 
-@pytest.mark.parametrize("mode, rows", [("use_mm_for_euclid_dist", 3), ("use_mm_for_euclid_dist_if_necessary", 30)])
-def test_cdist_by_pytorchs_mm_algorithm_is_differentiable_twice(mode, rows):
-    x = np.linspace(-2.0, 3.0, rows * 4).reshape(rows, 4) ** 2
-    grads = []
-    for lib in (minigan, torch):
-        t = lib.tensor(x, requires_grad=True)
-        (g,) = lib.autograd.grad(lib.cdist(t, lib.tensor(Y), compute_mode=mode).sum(), t, create_graph=True)
-        grads.append(lib.autograd.grad((g * g).sum(), t)[0].numpy())
-    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-9)  # (PyTorch's mm: rounding of its own)
+test_the_forward_runs_and_the_first_backward_refuses_as_pytorch = sweep(_first, [c[0] for c in FIRST],
+                                                                        also=_one_line_naming)
+test_the_first_order_is_pytorchs_and_the_second_refuses = sweep(_second, [c[0] for c in SECOND],
+                                                                also=_one_line_naming)
 
 
-@pytest.mark.parametrize("name, call, op", SECOND, ids=[c[0] for c in SECOND])
-def test_the_first_order_is_pytorchs_and_the_second_refuses(name, call, op):
-    mx, mo = _run(minigan, call, X)
-    tx, to = _run(torch, call, X)
-    _same_results(mo, to, False)
-    (tg,) = torch.autograd.grad(_loss(torch, to), tx, create_graph=True)
-    (mg,) = minigan.autograd.grad(_loss(minigan, mo), mx, create_graph=True)
-    np.testing.assert_allclose(mg.detach().numpy(), tg.detach().numpy(), rtol=1e-7, atol=1e-15)  # (1e-7: PyTorch's
-    # hardsigmoid_backward multiplies by 1/6 rounded to float32, minigan by the float64 1/6)
-    assert mg.requires_grad == tg.requires_grad
-    theirs = _refusal(torch, lambda: torch.autograd.grad((tg * tg).sum(), tx))
-    mine = _refusal(minigan, lambda: minigan.autograd.grad((mg * mg).sum(), mx))
-    _same_refusal(mine, theirs, op)
+def test_detached_the_result_is_a_constant_and_the_backward_runs():
+    """The learner's way out the message names."""
+    for name, call, _ in FIRST:
+        mx, mo = _run(minigan, call, X)
+        detached = [o.detach() for o in mo if o.dtype == minigan.float64]
+        (g,) = minigan.autograd.grad(sum(o.sum() * mx.sum() for o in detached) + (mx * 0).sum(), mx)
+        assert np.isfinite(g.numpy()).all(), name
 
 
-@pytest.mark.parametrize("name, call, op", FIRST[:1] + FIRST[7:8] + FIRST[15:16] + BOOL_OPERAND[:1],
-                         ids=["floor_divide", "unique", "histogram", "atan2 of a mask"])
-def test_without_grad_mode_nothing_is_recorded(name, call, op):  # (and the refusals' checks do not fail there)
-    for lib in (minigan, torch):
-        with lib.no_grad():
-            _, outs = _run(lib, call, X)
-        assert not any(o.requires_grad for o in outs)
+def _bool_operand(L, k):
+    """atan2 of a mask whose derivative PyTorch's formula does not compute with: the result, and its gradient."""
+    x, (out,) = _run(L, [lambda L, x: L.atan2(x, x > 0), lambda L, x: L.atan2(x > 0, x.detach() + 1)][k], X)
+    return _seen([out]), out.requires_grad and close(L.autograd.grad(_loss(L, [out]), x)[0], 1e-12)
+
+
+def _cdist_by_mm(L, mode, rows):
+    """The second derivative of cdist by PyTorch's mm algorithm (within 1e-6: its mm rounds on its own)."""
+    t = L.tensor(np.linspace(-2.0, 3.0, rows * 4).reshape(rows, 4) ** 2, requires_grad=True)
+    (g,) = L.autograd.grad(L.cdist(t, L.tensor(Y), compute_mode=mode).sum(), t, create_graph=True)
+    return close(L.autograd.grad((g * g).sum(), t)[0], 1e-6, 1e-9)
+
+
+def _without_grad_mode(L, name):  # (and the refusals' checks do not fail there)
+    with L.no_grad():
+        return [o.requires_grad for o in _run(L, NAMED[name][0], X)[1]]
+
+
+test_a_bool_operand_that_pytorchs_formula_does_not_compute_with_is_fine = sweep(_bool_operand, [0, 1])
+test_cdist_by_pytorchs_mm_algorithm_is_differentiable_twice = sweep(_cdist_by_mm, [
+    ("use_mm_for_euclid_dist", 3), ("use_mm_for_euclid_dist_if_necessary", 30)])
+test_without_grad_mode_nothing_is_recorded = sweep(_without_grad_mode, [
+    "floor_divide(x, 2)", "unique(x)", "histogram(x, 3)", "atan2(mask, x)"])

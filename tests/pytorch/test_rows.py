@@ -1,0 +1,356 @@
+"""Every call of every row of minigan/surface/ops.py against PyTorch, on drawn tensors (tests/pytorch/sweep.py).
+
+A row's ``calls`` are PyTorch's own spelling on the probe names (x, y (2, 3), v (3,), w (3, 2), img (2, 2, 4, 4),
+k (2, 2, 3, 3), p (2, 3) in [0, 1], i (2,) indices), so each is evaluated twice: where ``minigan`` is minigan and
+``F`` minigan.nn.functional, and where they are torch and torch.nn.functional.  The rows are read when the tests
+are collected: a new row's calls are swept as they are written.  ``EXTRA`` adds calls of ops the rows do not hold
+yet, and ``SPECIAL`` inputs of the draw's own (a case list: the points where a function is defined by cases).
+
+A draw (``Draw``) is one set of probe tensors: a dtype (float64, float32, float16, int64), the values (positive,
+signed, special: ±0, ±inf, NaN, the smallest subnormal, the largest finite; kinks: 0, ±1, the clamp bounds, y = x
+in places), the layout of the floating probes (contiguous, transposed, expanded from size 1, a view into a larger
+tensor), their shapes (the probes', y (2, 1) broadcast against x, x (1, 3) broadcast against y, size 1, empty, 0-d;
+the probes keep their roles: x and y broadcast together, w multiplies x, i indexes x's rows and classes) and the
+grad mode (the leaves require grad, or not, or they do and the call runs under no_grad).  What is compared: the
+outcome's class where PyTorch refuses; the result's dtype, shape and values (bit for bit, each zero's sign too,
+where PyTorch's kernel is exact: ``EXACT``; else within a tolerance or as near PyTorch's float64 answer as its own);
+its strides, whether it requires grad and its ``grad_fn`` name; whether an in-place call returns its tensor, x's
+version counter and the tensor x is a view of, after the call; the gradients of Σ w·out (float64: to the second
+order, ``to_second_order``).
+
+The default run makes each call of each row once, each on another draw; ``-m parity`` makes each on every draw.
+A difference from PyTorch found here is a strict xfail with its reason (``KNOWN``), a bug of minigan's."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zlib
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+
+from pytorch.sweep import bits, close, near, outcome, sweep, to_second_order
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+import minigan  # noqa: E402
+from minigan.surface import ops  # noqa: E402
+
+FLOAT_ROLES = ("x", "y", "v", "w", "img", "k")
+SHAPES = {  # a draw's shapes: the roles' shapes where they differ from the probes'
+    "probe": {},
+    "y broadcast": {"y": (2, 1)},
+    "x broadcast": {"x": (1, 3), "p": (1, 3), "i": (1,)},
+    "size 1": {"x": (1, 3), "y": (1, 3), "p": (1, 3), "i": (1,)},
+    "empty": {"x": (0, 3), "y": (0, 3), "p": (0, 3), "i": (0,), "img": (0, 2, 4, 4)},
+    "0-d": {"x": (), "y": (), "p": (), "i": ()},
+}
+PROBES = {"x": (2, 3), "y": (2, 3), "v": (3,), "w": (3, 2), "img": (2, 2, 4, 4), "k": (2, 2, 3, 3), "p": (2, 3),
+          "i": (2,)}
+# the layouts and the shapes each is drawn with
+STRUCTURES = [("contiguous", shape) for shape in SHAPES] + [
+    ("transposed", "probe"), ("transposed", "y broadcast"), ("expanded", "probe"), ("view", "probe"), ("view", "0-d")]
+VALUES = ("positive", "signed", "special", "kinks")
+DTYPES = ("float64", "float32", "float16", "int64")
+GRAD_MODES = ("grad", "plain", "no_grad")
+
+
+class Draw(NamedTuple):
+    dtype: str
+    grad: str
+    values: str
+    layout: str
+    shape: str
+
+    def __repr__(self):
+        return f"{self.dtype}-{self.grad}-{self.values}-{self.layout}-{self.shape.replace(' ', '_')}"
+
+
+DRAWS = [Draw(dtype, grad, values, layout, shape) for dtype in DTYPES
+         for grad in (GRAD_MODES if dtype != "int64" else ("plain",)) for values in VALUES
+         for layout, shape in STRUCTURES]
+
+# The nodes whose kernels PyTorch computes exactly (one rounding of the exact answer, or none): their results are
+# compared bit for bit; the others within TOLERANCE or as near PyTorch's float64 answer as PyTorch's own
+EXACT = {"Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "Neg", "Abs", "Sign", "Clone", "Cast", "Where",
+         "Clamp", "Fill", "ClampBy", "Hardtanh", "ReLU", "LeakyReLU", "Reshape", "BroadcastTo", "Transpose", "GetItem",
+         "IndexPut", "CopySlices", "Cat", "Joined", "Pad"}
+TOLERANCE = {"float64": 1e-12, "float32": 2e-6, "float16": 2e-3, "bfloat16": 1e-2}  # (by the result's dtype)
+
+# Calls of ops without a row yet, swept as a row's (by the name their node will have)
+EXTRA = {"Softplus": ("F.softplus(x)",)}
+
+
+
+def _in_place(call: str) -> bool:
+    return _is_statement(call) or bool(re.search(r"_\(|inplace=True", call))
+
+
+def _floats(*values):
+    return lambda d: d.dtype != "int64" and (not values or d.values in values)
+
+
+# Known differences from PyTorch, each a bug of minigan's: (a pattern the call matches, a predicate of the draw, why)
+KNOWN = [
+    (r"^x\.softplus\(\)$", lambda d: True,
+     "x.softplus() is minigan's method alone: PyTorch's Tensor has none (AttributeError), F.softplus is the call"),
+    (r".", lambda d: d.layout != "contiguous" and d.grad != "plain" and d.dtype != "int64",
+     "an in-place write into a view: PyTorch gives the view AsStridedBackward0 as its grad_fn, minigan keeps the "
+     "view's own (PermuteBackward0, SliceBackward0, ...)"),  # (only in-place calls: see _known)
+    (r"^x\[0\]\.mul_\(2\)$|^x\[:, 1\]\.zero_\(\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
+     "an in-place write into a view the call makes: PyTorch's result is AsStridedBackward0"),
+    (r"^x\[0\] = v$", lambda d: d.grad == "grad" and d.layout == "contiguous" and d.shape not in ("empty", "0-d")
+     and d.dtype != "int64", "x[0] = v: PyTorch's grad_fn is CopySlices, minigan's IndexPutBackward0"),
+    (r"^x\.zero_\(\)$", lambda d: d.grad == "grad" and d.layout == "contiguous" and d.dtype != "int64",
+     "x.zero_(): PyTorch's grad_fn is ZeroBackward0, minigan's FillBackward2"),
+    (r"^x\.t\(\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
+     "x.t(): PyTorch's grad_fn is TBackward0, minigan's PermuteBackward0 (ops.py's _transpose)"),
+    (r"^x\.transpose\(0, 1\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape != "0-d",
+     "x.transpose(0, 1) of a 2-D tensor: PyTorch's grad_fn is TransposeBackward0, minigan's PermuteBackward0"),
+    (r"^x\.(un)?squeeze\(", lambda d: d.grad == "grad" and d.dtype != "int64",
+     "x.squeeze(), x.unsqueeze(0): PyTorch's grad_fn is SqueezeBackward0, UnsqueezeBackward0; minigan's "
+     "ViewBackward0"),
+    (r"^x\.(reshape\(3, 2\)|flatten\(\))$", lambda d: d.grad == "grad" and d.layout in ("transposed", "expanded")
+     and d.dtype != "int64", "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's "
+     "ViewBackward0"),
+    (r"^x\.prod\(1\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape != "0-d",
+     "x.prod(dim): PyTorch's grad_fn is ProdBackward1, minigan's ProdBackward0"),
+    (r"prod\(x\)$|^x\.prod\(\)$|cumsum\(x, 0\)|sum\(x, 0\)|^x\.mean\(0\)$",
+     lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
+     "a reduction of a 0-d tensor: PyTorch's grad_fn is the reduction's (ProdBackward0, CumsumBackward0, "
+     "SumBackward1, MeanBackward1), minigan's CloneBackward0, SumBackward0, MeanBackward0"),
+    (r"^F\.cross_entropy\(|^F\.linear\(x, w\.t\(\), v\[:2\]\)$",
+     lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "empty",
+     "an empty batch: PyTorch's grad_fn is NllLossBackward0 / AddmmBackward0, minigan's AddBackward0"),
+    (r"relu\(x\)$|^x\.relu_?\(\)$", _floats("kinks", "special"),
+     "relu(-0.0): PyTorch keeps -0.0 (clamp_min), minigan gives +0.0"),
+    (r"maximum|minimum|clamp\(x, max=y\)|clamp\(min=y\)", _floats("kinks", "special"),
+     "maximum, minimum and clamp by a tensor at a tie of -0.0 and +0.0: the other zero than PyTorch's"),
+    (r"leaky_relu", lambda d: d.dtype == "float16" and d.values in ("signed", "special"),
+     "leaky_relu in float16: PyTorch multiplies by the slope in float32 and rounds once, minigan by float16(0.2)"),
+    (r"^F\.conv2d\(|^F\.conv_transpose2d\(", lambda d: True,
+     "conv2d and conv_transpose2d of a batch of 2: the result is laid out batch innermost (strides (1, ...)), "
+     "PyTorch's row-major"),
+    (r"^F\.batch_norm\(", lambda d: d.layout == "transposed",
+     "batch_norm of a permuted input: the result's strides are not PyTorch's (row-major)"),
+    (r"@ w|mm\(|matmul|F\.linear", _floats("special"),
+     "a product with ±inf and the largest finite entries: the sums overflow in another order than PyTorch's "
+     "(inf where PyTorch's is NaN, in the values and the gradients)"),
+    (r"norm", _floats("special"),
+     "the norm of the largest finite float: inf in minigan (x² overflows), PyTorch's is |x|; its second "
+     "derivative at a 0-d tensor too"),
+    (r"binary_cross_entropy_with_logits", _floats("special"),
+     "binary_cross_entropy_with_logits at ±inf logits: NaN where PyTorch's is inf"),
+    (r"^F\.mse_loss\(", lambda d: d.dtype != "int64" and d.values == "special" and d.grad == "grad",
+     "mse_loss's gradient at the largest finite floats: 2·(x − y) overflows to inf where PyTorch's is finite"),
+    (r"^F\.avg_pool2d\(", lambda d: d.values == "special" and d.dtype in ("float16", "int64"),
+     "avg_pool2d in float16 and int64 at extreme values: PyTorch sums in a wider type (no overflow), minigan in "
+     "the input's"),
+    (r"zero_\(\)$", lambda d: d.layout == "expanded" and d.dtype in ("float16", "float32")
+     and d.values in ("kinks", "special"), "zero_() of an expanded tensor: -0.0 where x was negative (x·0), "
+     "PyTorch's +0.0"),
+]
+
+
+def _calls() -> list:
+    """(the row's node name, the call) for every call of every row, and of EXTRA's ops not in a row yet."""
+    listed = [(r.node.__name__, call) for r in ops.ROWS for call in r.calls]
+    seen = {call for _, call in listed}
+    return listed + [(node, call) for node, calls in EXTRA.items() for call in calls if call not in seen]
+
+
+CALLS = _calls()
+NODE = dict((call, node) for node, call in CALLS)
+
+
+def _is_statement(call: str) -> bool:
+    """x += y, x[0] = v: a statement, whose effect is on x (tests/library/test_ops_table.py reads them alike)."""
+    return "=" in re.sub(r"[=<>!]=", "", call).split("(")[0]
+
+
+# ----------------------------------------------------------------------------- the draw's arrays
+def _special(dtype: str) -> list:
+    info = np.finfo(dtype)
+    return [0.0, -0.0, np.inf, -np.inf, np.nan, float(info.smallest_subnormal), float(info.max), -float(info.max),
+            1.0, -1.0, 0.5]
+
+
+INT_SPECIAL = [0, 1, -1, 7, np.iinfo(np.int64).max, np.iinfo(np.int64).min]
+
+
+def _values(rng, kind: str, dtype: str, shape) -> np.ndarray:
+    n = int(np.prod(shape))
+    if dtype == "int64":
+        a = {"positive": lambda: rng.integers(1, 4, n), "signed": lambda: rng.integers(-3, 4, n),
+             "special": lambda: rng.choice(np.array(INT_SPECIAL), n), "kinks": lambda: rng.choice([0, 1, -1, 2], n)
+             }[kind]()
+        return np.asarray(a, dtype=np.int64).reshape(shape)
+    a = {"positive": lambda: rng.uniform(0.25, 2.0, n), "signed": lambda: rng.normal(0.0, 1.5, n),
+         "special": lambda: rng.choice(np.array(_special(dtype)), n),
+         "kinks": lambda: rng.choice(np.array([0.0, -0.0, 1.0, -1.0, 0.6, 1.2, 0.5, 2.0]), n)}[kind]()
+    with np.errstate(over="ignore"):
+        return np.asarray(a, dtype=np.float64).astype(dtype).reshape(shape)
+
+
+def arrays(draw: Draw) -> dict:
+    """The probes' arrays for ``draw`` (in the layout's storage shape), the same on every call."""
+    rng = np.random.default_rng(zlib.crc32(repr(draw).encode()))
+    shapes = {**PROBES, **SHAPES[draw.shape]}
+    out = {}
+    for role in FLOAT_ROLES:
+        out[role] = _values(rng, draw.values, draw.dtype, _storage(shapes[role], draw.layout))
+    if draw.values == "kinks" and out["x"].shape == out["y"].shape and out["x"].size:  # (y = x in places: ties)
+        tie = rng.random(out["x"].shape) < 0.5
+        out["y"][tie] = out["x"][tie]
+    n = int(np.prod(shapes["p"]))
+    p = rng.choice([0.0, 1.0, 0.5, 1e-30], n) if draw.values == "special" else rng.uniform(0.05, 0.95, n)
+    out["p"] = np.asarray(p, dtype=np.float64).astype(
+        "float64" if draw.dtype == "int64" else draw.dtype).reshape(shapes["p"])
+    out["i"] = (np.arange(int(np.prod(shapes["i"])), dtype=np.int64)[::-1] % 2).reshape(shapes["i"]).copy()
+    return out
+
+
+def _storage(shape, layout):
+    """The shape of the tensor a probe of ``shape`` is made from in ``layout``."""
+    if layout == "transposed":
+        return shape[::-1] if len(shape) >= 2 else (2 * shape[0],) if len(shape) == 1 else shape
+    if layout == "expanded" and len(shape) >= 1:
+        return (1, *shape[1:])
+    if layout == "view":
+        return (shape[0] + 1, *shape[1:]) if len(shape) >= 1 else (2,)
+    return shape
+
+
+def _arranged(t, shape, layout):
+    """The probe of ``shape`` in ``layout``, made from ``t`` (of _storage's shape)."""
+    if layout == "transposed":
+        return t.permute(*reversed(range(t.dim()))) if t.dim() >= 2 else t[::2] if t.dim() == 1 else t
+    if layout == "expanded" and len(shape) >= 1:
+        return t.expand(*shape)
+    if layout == "view":
+        return t[1:] if len(shape) >= 1 else t[1]
+    return t
+
+
+def space(L, draw: Draw, leaves: dict, a: dict) -> dict:
+    """The namespace a call is evaluated in: the library, its functional module and the probes made of ``leaves``
+    (the floating ones, in the draw's layout) and ``a`` (p and i)."""
+    shapes = {**PROBES, **SHAPES[draw.shape]}
+    s = {"minigan": L, "F": L.nn.functional}
+    for role, leaf in leaves.items():
+        base = leaf * 1 if leaf.requires_grad else leaf  # (not a leaf, so in-place calls run)
+        s[role] = _arranged(base, shapes[role], draw.layout)
+        s["base of " + role] = base
+    s["p"] = L.tensor(a["p"], dtype=getattr(L, str(a["p"].dtype)))
+    s["i"] = L.tensor(a["i"])
+    return s
+
+
+def run(call: str, s: dict, L):
+    """The call's result in namespace ``s`` (a statement's: x after it)."""
+    if _is_statement(call):
+        with np.errstate(all="ignore"):
+            exec(call, s)  # noqa: S102 (the rows' own calls)
+        return s["x"]
+    with np.errstate(all="ignore"):
+        return eval(call, s)  # noqa: S307 (the rows' own calls)
+
+
+def _leaves(L, draw: Draw, a: dict) -> dict:
+    wants = draw.grad != "plain" and draw.dtype != "int64"
+    return {role: L.tensor(a[role], dtype=getattr(L, draw.dtype), requires_grad=wants) for role in FLOAT_ROLES}
+
+
+def _values_seen(L, out, call, draw, a, exact=None):
+    """The result as compared: bit for bit where the row's kernel is exact, else as near as PyTorch's (``exact``:
+    PyTorch's float64 answer, by default the call's)."""
+    if not isinstance(out, (torch.Tensor, minigan.Tensor)):
+        return out
+    if NODE[call] in EXACT or not out.is_floating_point():
+        return bits(out.detach())
+    tol = TOLERANCE[str(out.dtype).split(".")[-1]]
+    if L is not torch:
+        return near(out.detach(), None, tol)
+    return near(out.detach(), exact or (lambda: _in_float64(call, draw, a)[0]), tol)
+
+
+def _in_float64(call, draw, a):
+    """PyTorch's answer to the same call on the same values in float64: the 'exact' answer ``near`` measures by."""
+    with torch.no_grad():
+        leaves = {role: torch.tensor(a[role], dtype=torch.float64) for role in FLOAT_ROLES}
+        s = space(torch, draw._replace(grad="plain"), leaves, a)
+        out = run(call, s, torch)
+        return out.detach().double(), s["base of x"].detach().double()
+
+
+def seen(L, call: str, draw: Draw):
+    """What a program sees of ``call`` on ``draw`` in library ``L``."""
+    a = arrays(draw)
+    leaves = _leaves(L, draw, a)
+    s = space(L, draw, leaves, a)
+    version = s["x"]._version
+    if draw.grad == "no_grad":
+        with L.no_grad():
+            out = run(call, s, L)
+    else:
+        out = run(call, s, L)
+    if isinstance(out, (tuple, list)):
+        out = out[0]  # (a call whose result is a tuple of tensors: its first, as the calls are written)
+    strides = tuple(st for st, n in zip(out.stride(), out.shape) if n > 1)  # (of the axes longer than 1)
+    result = [_values_seen(L, out, call, draw, a), strides, out.requires_grad,
+              out.grad_fn.name() if out.grad_fn is not None else None, out is s["x"], s["x"]._version - version,
+              _values_seen(L, s["base of x"], call, draw, a, lambda: _in_float64(call, draw, a)[1])]
+    if draw.dtype == "float64" and draw.grad == "grad" and out.requires_grad:
+        roles = [r for r in FLOAT_ROLES if r in s]
+        result.append(to_second_order(L, lambda L_, *ts: run(call, space(L_, draw, dict(zip(roles, ts)), a), L_),
+                                      [a[r] for r in roles], ["float64"] * len(roles)))
+    elif out.requires_grad:
+        tol = 8 * TOLERANCE[str(out.dtype).split(".")[-1]]
+        weights = L.tensor(np.arange(1, out.numel() + 1).reshape(tuple(out.shape)) % 4 + 0.5, dtype=out.dtype)
+        wanted = [leaves[r] for r in FLOAT_ROLES]
+        grads = outcome(lambda: L.autograd.grad((out * weights).sum(), wanted, allow_unused=True))
+        result.append(grads if isinstance(grads, Exception) else [
+            None if g is None else close(g, tol, tol) for g in grads])
+    return result
+
+
+def _case(L, call, draw):
+    return seen(L, call, draw)
+
+
+def _known(call: str, draw: Draw):
+    """Why ``call`` on ``draw`` differs from PyTorch, where it is a known difference (KNOWN; its second entry is of
+    in-place calls only)."""
+    return next((reason for j, (pattern, when, reason) in enumerate(KNOWN)
+                 if re.search(pattern, call) and when(draw) and (j != 1 or _in_place(call))), None)
+
+
+def _marks(call, draw):
+    reason = _known(call, draw)
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+def _default_draw(j: int, call: str) -> Draw:
+    """The draw the default run makes ``call`` on: the ``j``-th call walks the draws with a stride that shares no
+    factor with their number, so the default run's calls together meet every dtype, values, layout and shape; a
+    known difference is passed over."""
+    n = len(DRAWS)
+    stride = next(s for s in range(37, n) if np.gcd(s, n) == 1)
+    for step in range(n):
+        draw = DRAWS[(j * stride + step) % n]
+        if _known(call, draw) is None:
+            return draw
+    return DRAWS[j % n]
+
+
+test_each_call_of_each_row_once = sweep(
+    _case, [pytest.param(call, draw, marks=_marks(call, draw)) for j, (_, call) in enumerate(CALLS)
+            for draw in [_default_draw(j, call)]],
+    group=lambda call, draw: NODE[call] + (f"-{call}-known" if _known(call, draw) else ""), every=1)
+test_each_call_on_every_draw = sweep(
+    _case, [pytest.param(call, draw, marks=[pytest.mark.parity, *_marks(call, draw)])
+            for (_, call), draw in itertools.product(CALLS, DRAWS)],
+    group=lambda call, draw: f"{call}-{draw.dtype}-{draw.grad}" + ("-known" if _known(call, draw) else ""),
+    every=10 ** 9)

@@ -78,6 +78,9 @@ EXACT = {"Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "Neg", "Abs", "Sign",
          "Clamp", "Fill", "ClampBy", "Hardtanh", "ReLU", "LeakyReLU", "Reshape", "BroadcastTo", "Transpose", "GetItem",
          "IndexPut", "CopySlices", "Cat", "Joined", "Pad"}
 TOLERANCE = {"float64": 1e-12, "float32": 2e-6, "float16": 2e-3, "bfloat16": 1e-2}  # (by the result's dtype)
+# to_second_order's (rtol, atol) of the first order and of the second, by the result's dtype (float64 leaves)
+SECOND_ORDER_TOLERANCE = {"float64": (None, None), "float32": ((1e-4, 1e-5), (5e-3, 1e-4)),
+                          "float16": ((1e-2, 1e-3), (5e-2, 1e-2)), "bfloat16": ((5e-2, 1e-2), (1e-1, 5e-2))}
 
 # Calls of ops without a row yet, swept as a row's (by the name their node will have)
 EXTRA = {
@@ -90,6 +93,16 @@ EXTRA = {
              "x.to(minigan.int8).prod(0)", "minigan.prod(x.to(minigan.int8))",
              "minigan.prod(x.to(minigan.int8), dtype=minigan.float64)", "x.bool().prod(0)", "minigan.prod(x.bool())",
              "minigan.prod(x.bool(), dtype=minigan.float64)"),
+    # softmax, log_softmax and softmin at each door, of floats, integers, uint8 and bools, with dtype= or not; dims
+    # in range and out of it (the dim is checked first)
+    "Softmax": tuple(f"{door}({x}, 1{dtype})" if door.startswith(("F.", "minigan.")) else f"{x}.{door}(1{dtype})"
+                     for door in ("F.softmax", "F.log_softmax", "F.softmin", "minigan.softmax", "minigan.log_softmax",
+                                  "softmax", "log_softmax")
+                     for x in ("x", "x.to(minigan.uint8)", "x.bool()") for dtype in ("", ", dtype=minigan.float64")
+                     ) + ("F.softmax(x, 0)", "F.softmax(x, -1)", "F.softmax(x, 2)", "F.softmax(x, -3)",
+                          "x.log_softmax(0)", "x.log_softmax(-1)", "x.log_softmax(2)", "F.softmin(x, -3)",
+                          "F.softmin(x, 1, dtype=minigan.int64)", "x.softmax(1, dtype=minigan.bool)",
+                          "minigan.log_softmax(x, 1, dtype=minigan.float32)", "x.log_softmax(1, dtype=minigan.int64)"),
     "Cumprod": ("minigan.cumprod(x, 1)", "minigan.cumprod(x, 0)", "x.cumprod(1)",
                 "minigan.cumprod(x.to(minigan.int8), 0)", "minigan.cumprod(x.bool(), 0)"),
 }
@@ -328,10 +341,11 @@ def seen(L, call: str, draw: Draw):
               _values_seen(L, s["base of x"], call, draw, a, lambda: _in_float64(call, draw, a)[1])]
     if draw.dtype == "float64" and draw.grad == "grad" and out.requires_grad:
         roles = [r for r in FLOAT_ROLES if r in s]
+        tol, second_tol = SECOND_ORDER_TOLERANCE[str(out.dtype).split(".")[-1]]  # (a call may compute in float32)
         result.append(to_second_order(L, lambda L_, *ts: run(call, space(L_, draw, dict(zip(roles, ts)), a), L_),
-                                      [a[r] for r in roles], ["float64"] * len(roles)))
-    elif out.requires_grad:
-        tol = 8 * TOLERANCE[str(out.dtype).split(".")[-1]]
+                                      [a[r] for r in roles], ["float64"] * len(roles), tol, second_tol))
+    elif out.requires_grad:  # (in the coarser of the result's dtype and the leaves')
+        tol = 8 * max(TOLERANCE[str(out.dtype).split(".")[-1]], TOLERANCE.get(draw.dtype, 0))
         weights = L.tensor(np.arange(1, out.numel() + 1).reshape(tuple(out.shape)) % 4 + 0.5, dtype=out.dtype)
         wanted = [leaves[r] for r in FLOAT_ROLES]
         grads = outcome(lambda: L.autograd.grad((out * weights).sum(), wanted, allow_unused=True))

@@ -4,7 +4,7 @@ A row's ``calls`` are PyTorch's own spelling on the probe names (x, y (2, 3), v 
 k (2, 2, 3, 3), p (2, 3) in [0, 1], i (2,) indices), so each is evaluated twice: where ``minigan`` is minigan and
 ``F`` minigan.nn.functional, and where they are torch and torch.nn.functional.  The rows are read when the tests
 are collected: a new row's calls are swept as they are written.  ``EXTRA`` adds calls of ops the rows do not hold
-yet, and ``SPECIAL`` inputs of the draw's own (a case list: the points where a function is defined by cases).
+yet, and ``POINTS`` a case list of special inputs (the points where a function is defined by cases).
 
 A draw (``Draw``) is one set of probe tensors: a dtype (float64, float32, float16, int64), the values (positive,
 signed, special: ±0, ±inf, NaN, the smallest subnormal, the largest finite; kinks: 0, ±1, the clamp bounds, y = x
@@ -68,9 +68,17 @@ class Draw(NamedTuple):
         return f"{self.dtype}-{self.grad}-{self.values}-{self.layout}-{self.shape.replace(' ', '_')}"
 
 
+# The case list of special inputs: x the points (two rows), y the same reversed, drawn as "points" in float64 and
+# float32 in each grad mode: the edges of the elementwise functions' domains and their kinks, each exactly
+POINTS = {
+    "edges": [-0.0, 0.0, -1e-300, 1e-300, -5e-324, -0.25, 0.5, -1.0, 1.0, -3.0, 2.5, -np.inf, np.inf, np.nan],
+    "kinks": [-6.0, -3.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0, 4.0, 6.0, 7.0, -0.0],
+}
 DRAWS = [Draw(dtype, grad, values, layout, shape) for dtype in DTYPES
          for grad in (GRAD_MODES if dtype != "int64" else ("plain",)) for values in VALUES
-         for layout, shape in STRUCTURES]
+         for layout, shape in STRUCTURES] + [
+    Draw(dtype, grad, f"{name} points", "contiguous", "points") for name in POINTS for dtype in ("float64", "float32")
+    for grad in GRAD_MODES]
 
 # The nodes whose kernels PyTorch computes exactly (one rounding of the exact answer, or none): their results are
 # compared bit for bit; the others within TOLERANCE or as near PyTorch's float64 answer as PyTorch's own
@@ -103,6 +111,9 @@ EXTRA = {
                           "x.log_softmax(0)", "x.log_softmax(-1)", "x.log_softmax(2)", "F.softmin(x, -3)",
                           "F.softmin(x, 1, dtype=minigan.int64)", "x.softmax(1, dtype=minigan.bool)",
                           "minigan.log_softmax(x, 1, dtype=minigan.float32)", "x.log_softmax(1, dtype=minigan.int64)"),
+    # erf, erfc and erfinv as functions, methods and in place (odd: erf(-0) is -0)
+    "Erf": ("x.erf()", "minigan.erf(x)", "x.erf_()", "x.erfc()", "minigan.erfc(x)", "x.erfc_()",
+            "x.clamp(-1, 1).erfinv()", "minigan.erfinv(x.clamp(-1, 1))", "x.clamp(-1, 1).erfinv_()"),
     "Cumprod": ("minigan.cumprod(x, 1)", "minigan.cumprod(x, 0)", "x.cumprod(1)",
                 "minigan.cumprod(x.to(minigan.int8), 0)", "minigan.cumprod(x.bool(), 0)"),
 }
@@ -113,7 +124,7 @@ def _writes_x(call: str) -> bool:
     """An in-place call whose result is x (not a view the call makes, as x[0].mul_(2))."""
     if _is_statement(call):
         return True
-    return bool(re.search(r"_\(|inplace=True", call)) and not call.startswith("x[")
+    return bool(re.match(r"x\.\w+_\(|(F|minigan)\.\w+_\(x\b", call)) or "inplace=True" in call
 
 
 def _drawn(values, *dtypes_and_modes):
@@ -158,7 +169,7 @@ KNOWN = [
      lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "empty",
      "an empty batch: PyTorch's grad_fn is NllLossBackward0 / AddmmBackward0, minigan's AddBackward0"),
     (r"relu\(x\)$|^x\.relu_?\(\)$",
-     lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "special"),
+     lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "special", "edges points", "kinks points"),
      "relu(-0.0): PyTorch keeps -0.0 (clamp_min), minigan gives +0.0"),
     (r"maximum|minimum|clamp\(x, max=y\)|clamp\(min=y\)",
      lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "special"),
@@ -188,6 +199,22 @@ KNOWN = [
     (r"^F\.avg_pool2d\(", lambda d: d.values == "special" and d.dtype in ("float16", "int64"),
      "avg_pool2d in float16 and int64 at extreme values: PyTorch sums in a wider type (no overflow), minigan in "
      "the input's"),
+    (r"^minigan\.cumsum\(x, 0\)$", lambda d: d.values in ("kinks", "special", "edges points") and d.dtype != "int64",
+     "cumsum over -0.0: +0.0 where PyTorch's running sum keeps -0.0 (its first entry as it is)"),
+    (r"^x\.cumsum\(1\)$", lambda d: d.values in ("kinks", "special", "edges points") and d.dtype != "int64" and (
+        d.dtype, d.grad) != ("float16", "plain"), "cumsum over -0.0: +0.0 where PyTorch's keeps -0.0"),
+    (r"^minigan\.amax\(x, 0\)$", _drawn("kinks", ("float32", "plain"), ("float64", "grad"), ("float64", "plain")),
+     "amax over -0.0 and +0.0: the other zero than PyTorch's"),
+    (r"^x\.amax\(1\)$", lambda d: d.dtype == "float32" and d.grad in ("no_grad", "plain") and d.values in (
+        "kinks", "special"), "amax over -0.0 and +0.0: the other zero than PyTorch's"),
+    (r"^x\.max\(\)$", lambda d: (d.dtype, d.grad, d.values) in (("float32", "plain", "kinks"), (
+        "float64", "no_grad", "special")), "max over -0.0 and +0.0: the other zero than PyTorch's"),
+    (r"erfc?_?\(", _drawn("special", ("float64", "grad")),
+     "erf's and erfc's second derivative at ±inf: 0 where PyTorch's is NaN (inf·0)"),
+    (r"erfc", lambda d: d.dtype == "float16" and d.values in ("positive", "signed"),
+     "erfc in float16: a few hundredths off (1 − erf rounded in float16), where PyTorch computes in float32"),
+    (r"erfinv", lambda d: d.dtype == "float16" and d.grad in ("grad", "plain") and d.values in ("positive", "signed"),
+     "erfinv in float16: farther from the exact answer than PyTorch's (which computes in float32)"),
 ]
 
 
@@ -234,10 +261,15 @@ def _values(rng, kind: str, dtype: str, shape) -> np.ndarray:
 def arrays(draw: Draw) -> dict:
     """The probes' arrays for ``draw`` (in the layout's storage shape), the same on every call."""
     rng = np.random.default_rng(zlib.crc32(repr(draw).encode()))
-    shapes = {**PROBES, **SHAPES[draw.shape]}
+    shapes = _shapes(draw)
     out = {}
     for role in FLOAT_ROLES:
-        out[role] = _values(rng, draw.values, draw.dtype, _storage(shapes[role], draw.layout))
+        kind = "signed" if draw.shape == "points" else draw.values
+        out[role] = _values(rng, kind, draw.dtype, _storage(shapes[role], draw.layout))
+    if draw.shape == "points":
+        points = np.array(POINTS[draw.values.split()[0]], dtype=np.float64)
+        out["x"], out["y"] = (points.astype(draw.dtype).reshape(shapes["x"]),
+                              points[::-1].astype(draw.dtype).reshape(shapes["x"]))
     if draw.values == "kinks" and out["x"].shape == out["y"].shape and out["x"].size:  # (y = x in places: ties)
         tie = rng.random(out["x"].shape) < 0.5
         out["y"][tie] = out["x"][tie]
@@ -247,6 +279,13 @@ def arrays(draw: Draw) -> dict:
         "float64" if draw.dtype == "int64" else draw.dtype).reshape(shapes["p"])
     out["i"] = (np.arange(int(np.prod(shapes["i"])), dtype=np.int64)[::-1] % 2).reshape(shapes["i"]).copy()
     return out
+
+
+def _shapes(draw: Draw) -> dict:
+    if draw.shape == "points":  # (x, y and p two rows of the points)
+        n = len(POINTS[draw.values.split()[0]]) // 2
+        return {**PROBES, "x": (2, n), "y": (2, n), "p": (2, n)}
+    return {**PROBES, **SHAPES[draw.shape]}
 
 
 def _storage(shape, layout):
@@ -274,7 +313,7 @@ def _arranged(t, shape, layout):
 def space(L, draw: Draw, leaves: dict, a: dict) -> dict:
     """The namespace a call is evaluated in: the library, its functional module and the probes made of ``leaves``
     (the floating ones, in the draw's layout) and ``a`` (p and i)."""
-    shapes = {**PROBES, **SHAPES[draw.shape]}
+    shapes = _shapes(draw)
     s = {"minigan": L, "F": L.nn.functional}
     for role, leaf in leaves.items():
         base = leaf * 1 if leaf.requires_grad else leaf  # (not a leaf, so in-place calls run)
@@ -308,9 +347,11 @@ def _values_seen(L, out, call, draw, a, exact=None):
     if NODE[call] in EXACT or not out.is_floating_point():
         return bits(out.detach())
     tol = TOLERANCE[str(out.dtype).split(".")[-1]]
+    values = out.detach().numpy()
+    zero_signs = np.signbit(values) & (values == 0)  # (each zero's sign, as bits compares it)
     if L is not torch:
-        return near(out.detach(), None, tol)
-    return near(out.detach(), exact or (lambda: _in_float64(call, draw, a)[0]), tol)
+        return near(out.detach(), None, tol), zero_signs
+    return near(out.detach(), exact or (lambda: _in_float64(call, draw, a)[0]), tol), zero_signs
 
 
 def _in_float64(call, draw, a):

@@ -11,15 +11,17 @@ signed, special: ±0, ±inf, NaN, the smallest subnormal, the largest finite; ki
 in places), the layout of the floating probes (contiguous, transposed, expanded from size 1, a view into a larger
 tensor), their shapes (the probes', y (2, 1) broadcast against x, x (1, 3) broadcast against y, size 1, empty, 0-d;
 the probes keep their roles: x and y broadcast together, w multiplies x, i indexes x's rows and classes) and the
-grad mode (the leaves require grad, or not, or they do and the call runs under no_grad).  What is compared: the
+grad mode (the leaves require grad, or not, or they do and the call runs under no_grad); and the case list's points
+in float64 and float32.  What is compared: the
 outcome's class where PyTorch refuses; the result's dtype, shape and values (bit for bit, each zero's sign too,
-where PyTorch's kernel is exact: ``EXACT``; else within a tolerance or as near PyTorch's float64 answer as its own);
-its strides, whether it requires grad and its ``grad_fn`` name; whether an in-place call returns its tensor, x's
-version counter and the tensor x is a view of, after the call; the gradients of Σ w·out (float64: to the second
-order, ``to_second_order``).
+where PyTorch's kernel is exact: ``EXACT``; else within a tolerance or as near PyTorch's float64 answer as its own,
+and each zero's sign); its strides (of the axes longer than 1, as test_image_op_layout.py compares them), whether
+it requires grad and its ``grad_fn`` name; whether an in-place call returns its tensor, x's version counter and the
+tensor x is a view of, after the call; the gradients of Σ w·out (float64: to the second order, ``to_second_order``).
 
 The default run makes each call of each row once, each on another draw; ``-m parity`` makes each on every draw.
-A difference from PyTorch found here is a strict xfail with its reason (``KNOWN``), a bug of minigan's."""
+A difference from PyTorch found here is a strict xfail with its reason (``KNOWN``): one docs/pytorch.md names, or a
+bug of minigan's."""
 
 from __future__ import annotations
 
@@ -133,25 +135,35 @@ def _drawn(values, *dtypes_and_modes):
     return lambda d: d.values == values and (d.dtype, d.grad) in dtypes_and_modes
 
 
-# Known differences from PyTorch, each a bug of minigan's: (a pattern the call matches, a predicate of the draw, why)
+# docs/pytorch.md's sections that name a difference
+LEFT_OUT = "documented (docs/pytorch.md, Differences the usual-call sweep left out): "
+NAMES = "documented (docs/pytorch.md, The graph a learner prints): "
+SPECIAL_VALUES = "documented (docs/pytorch.md, Special values): "
+FLOAT16 = "documented (docs/pytorch.md, Dtypes: NumPy's float16 arithmetic): "
+BLAS = "documented (docs/pytorch.md, Where the numbers differ: BLAS order): "
+
+# Known differences from PyTorch: (a pattern the call matches, a predicate of the draw, why); those docs/pytorch.md
+# names say so, the others are minigan's bugs.  A group of cases (one call, dtype and grad mode) holding a known one is
+# a strict xfail: the predicates name the draws that differ (where special values meet a difference in only some
+# seeded draws, the dtypes and grad modes of those)
 KNOWN = [
     (r"^x\.softplus\(\)$", lambda d: True,
      "x.softplus() is minigan's method alone: PyTorch's Tensor has none (AttributeError), F.softplus is the call"),
     (r".", lambda d: d.layout != "contiguous" and d.grad != "plain" and d.dtype != "int64",  # (calls that write x)
-     "an in-place write into a view: PyTorch gives the view AsStridedBackward0 as its grad_fn, minigan keeps the "
-     "view's own (PermuteBackward0, SliceBackward0, ...)"),
+     LEFT_OUT + "an in-place write into a view: PyTorch gives the view AsStridedBackward0 as its grad_fn, minigan "
+     "keeps the view's own (PermuteBackward0, SliceBackward0, ...)"),
     (r"^x\[0\]\.mul_\(2\)$|^x\[:, 1\]\.zero_\(\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
-     "an in-place write into a view the call makes: PyTorch's result is AsStridedBackward0"),
+     LEFT_OUT + "an in-place write into a view the call makes: PyTorch's result is AsStridedBackward0"),
     (r"^x\[0\] = v$", lambda d: d.grad == "grad" and d.layout == "contiguous" and d.shape not in ("empty", "0-d")
-     and d.dtype != "int64", "x[0] = v: PyTorch's grad_fn is CopySlices, minigan's IndexPutBackward0"),
+     and d.dtype != "int64", NAMES + "x[0] = v: PyTorch's grad_fn is CopySlices, minigan's IndexPutBackward0"),
     (r"^x\.zero_\(\)$", lambda d: d.grad == "grad" and d.layout == "contiguous" and d.dtype != "int64",
-     "x.zero_(): PyTorch's grad_fn is ZeroBackward0, minigan's FillBackward2"),
+     NAMES + "x.zero_(): PyTorch's grad_fn is ZeroBackward0, minigan's FillBackward2"),
     (r"^x\.t\(\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
-     "x.t(): PyTorch's grad_fn is TBackward0, minigan's PermuteBackward0 (ops.py's _transpose)"),
+     NAMES + "x.t(): PyTorch's grad_fn is TBackward0, minigan's PermuteBackward0 (ops.py's _transpose)"),
     (r"^x\.transpose\(0, 1\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape != "0-d",
-     "x.transpose(0, 1) of a 2-D tensor: PyTorch's grad_fn is TransposeBackward0, minigan's PermuteBackward0"),
+     NAMES + "x.transpose(0, 1) of a 2-D tensor: PyTorch's grad_fn is TransposeBackward0, minigan's PermuteBackward0"),
     (r"^x\.(un)?squeeze\(", lambda d: d.grad == "grad" and d.dtype != "int64",
-     "x.squeeze(), x.unsqueeze(0): PyTorch's grad_fn is SqueezeBackward0, UnsqueezeBackward0; minigan's "
+     NAMES + "x.squeeze(), x.unsqueeze(0): PyTorch's grad_fn is SqueezeBackward0, UnsqueezeBackward0; minigan's "
      "ViewBackward0"),
     (r"^x\.(reshape\(3, 2\)|flatten\(\))$", lambda d: d.grad == "grad" and d.layout in ("transposed", "expanded")
      and d.dtype != "int64", "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's "
@@ -165,24 +177,25 @@ KNOWN = [
     (r"cumprod\(x, 1\)|^x\.cumprod\(1\)$", _drawn("special", ("float32", "grad")),
      "cumprod's gradient where a running product underflows to 0 before the largest float: 0 where PyTorch's "
      "(and the exact one) is -inf"),
-    (r"^F\.cross_entropy\(|^F\.linear\(x, w\.t\(\), v\[:2\]\)$",
+    (r"^F\.cross_entropy\(|^F\.linear\(x, w\.t\(\), v\[:2\]\)$",  # (F.linear's: documented, as above)
      lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "empty",
      "an empty batch: PyTorch's grad_fn is NllLossBackward0 / AddmmBackward0, minigan's AddBackward0"),
     (r"relu\(x\)$|^x\.relu_?\(\)$",
      lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "special", "edges points", "kinks points"),
-     "relu(-0.0): PyTorch keeps -0.0 (clamp_min), minigan gives +0.0"),
+     SPECIAL_VALUES + "relu(-0.0): PyTorch keeps -0.0 (clamp_min), minigan gives +0.0"),
     (r"maximum|minimum|clamp\(x, max=y\)|clamp\(min=y\)",
      lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "special"),
      "maximum, minimum and clamp by a tensor at a tie of -0.0 and +0.0: the other zero than PyTorch's"),
     (r"leaky_relu", lambda d: d.dtype == "float16" and d.values in ("signed", "special"),
-     "leaky_relu in float16: PyTorch multiplies by the slope in float32 and rounds once, minigan by float16(0.2)"),
+     FLOAT16 + "leaky_relu in float16: PyTorch multiplies by the slope in float32 and rounds once, minigan by "
+     "float16(0.2)"),
     (r"^F\.conv2d\(|^F\.conv_transpose2d\(", lambda d: True,
-     "conv2d and conv_transpose2d of a batch of 2: the result is laid out batch innermost (strides (1, ...)), "
-     "PyTorch's row-major"),
+     LEFT_OUT + "conv2d and conv_transpose2d of a batch of 2: the result is laid out batch innermost (strides "
+     "(1, ...)), PyTorch's row-major"),
     (r"^F\.batch_norm\(", lambda d: d.layout == "transposed" and d.dtype != "int64",
-     "batch_norm of a permuted input: the result's strides are not PyTorch's (row-major)"),
+     LEFT_OUT + "batch_norm of a permuted input: the result's strides are not PyTorch's (row-major)"),
     (r"^x @ w$|^x\.mm\(|matmul|^F\.linear", _drawn("special", ("float32", "no_grad"), ("float64", "grad")),
-     "a product with ±inf and the largest finite entries: the sums overflow in another order than PyTorch's "
+     BLAS + "a product with ±inf and the largest finite entries: the sums overflow in another order than PyTorch's "
      "(inf where PyTorch's is NaN, in the values and the gradients)"),
     (r"addmm", _drawn("special", ("float32", "grad"), *(("float64", mode) for mode in GRAD_MODES)),
      "addmm with ±inf and the largest finite entries: inf where PyTorch's is NaN or finite (the order of its sums "
@@ -212,9 +225,9 @@ KNOWN = [
     (r"erfc?_?\(", _drawn("special", ("float64", "grad")),
      "erf's and erfc's second derivative at ±inf: 0 where PyTorch's is NaN (inf·0)"),
     (r"erfc", lambda d: d.dtype == "float16" and d.values in ("positive", "signed"),
-     "erfc in float16: a few hundredths off (1 − erf rounded in float16), where PyTorch computes in float32"),
+     FLOAT16 + "erfc in float16: a few hundredths off (1 − erf rounded in float16), where PyTorch computes in float32"),
     (r"erfinv", lambda d: d.dtype == "float16" and d.grad in ("grad", "plain") and d.values in ("positive", "signed"),
-     "erfinv in float16: farther from the exact answer than PyTorch's (which computes in float32)"),
+     FLOAT16 + "erfinv in float16: farther from the exact answer than PyTorch's (which computes in float32)"),
 ]
 
 

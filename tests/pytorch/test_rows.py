@@ -70,11 +70,19 @@ class Draw(NamedTuple):
         return f"{self.dtype}-{self.grad}-{self.values}-{self.layout}-{self.shape.replace(' ', '_')}"
 
 
-# The case list of special inputs: x the points (two rows), y the same reversed, drawn as "points" in float64 and
-# float32 in each grad mode: the edges of the elementwise functions' domains and their kinks, each exactly
+# The case list of special inputs, drawn as "points" in float64 and float32 in each grad mode: x the points (two rows),
+# y the same reversed or, given a pair, the second list: the edges of the elementwise functions' domains, the kinks of
+# the piecewise ones (relu's 0, relu6's 6, hardsigmoid's ±3, hardtanh's ±1 ...), where a formula's derivative is 0·∞
+# or 0/0 and PyTorch picks a value (xlogy, atan2, a norm of zeros), and constant rows (std's gradient 0 there)
+INF, NAN = float("inf"), float("nan")
 POINTS = {
-    "edges": [-0.0, 0.0, -1e-300, 1e-300, -5e-324, -0.25, 0.5, -1.0, 1.0, -3.0, 2.5, -np.inf, np.inf, np.nan],
+    "edges": [-0.0, 0.0, -1e-300, 1e-300, -5e-324, -0.25, 0.5, -1.0, 1.0, -3.0, 2.5, -INF, INF, NAN],
     "kinks": [-6.0, -3.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0, 4.0, 6.0, 7.0, -0.0],
+    "xlogy": ([0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, -1.0, 0.5, 0.0],
+              [0.0, 2.0, -1.0, NAN, INF, 0.0, 3.0, 2.0, 0.25, 1.0]),
+    "atan2": ([0.0, 0.0, 1.0, -0.0, 2.0, -0.0], [0.0, -0.0, 0.0, 1.0, -3.0, -0.0]),
+    "zeros": ([0.0, 0.0, 0.0, 0.0, 1.0, -2.0], [1.0, 2.0, 3.0, 0.0, 0.0, 0.0]),
+    "constant": ([1.0, 1.0, 1.0, 0.0, 0.0, 0.0], [1.0, 2.0, 4.0, 1.0, 1.0, 1.0]),
 }
 DRAWS = [Draw(dtype, grad, values, layout, shape) for dtype in DTYPES
          for grad in (GRAD_MODES if dtype != "int64" else ("plain",)) for values in VALUES
@@ -116,6 +124,14 @@ EXTRA = {
     # erf, erfc and erfinv as functions, methods and in place (odd: erf(-0) is -0)
     "Erf": ("x.erf()", "minigan.erf(x)", "x.erf_()", "x.erfc()", "minigan.erfc(x)", "x.erfc_()",
             "x.clamp(-1, 1).erfinv()", "minigan.erfinv(x.clamp(-1, 1))", "x.clamp(-1, 1).erfinv_()"),
+    # piecewise functions at their kinks and the masks of their second derivatives; maximum and minimum at ties and
+    # NaN; std of a constant sample; the edges of a domain (the POINTS)
+    "Kinks": ("F.relu6(x)", "F.hardsigmoid(x)", "F.hardswish(x)", "F.hardtanh(x, -0.5, 3.0)", "F.elu(x)",
+              "x.sign() * x", "x.clamp(-1.0, 1.0)", "minigan.where(x > 0, x, 0.1 * x)", "minigan.maximum(x, 0.5 * x)",
+              "x.reshape(-1, 1).max(dim=1).values", "x.max(y)", "x.min(y)",
+              "minigan.minimum(minigan.maximum(x, y), x * 2)", "x.std(dim=None)", "x.std(dim=0)", "x.std(dim=1)",
+              "minigan.atan2(x, y)", "(x * y).norm(3) + x.norm(0.5)", "(x - y).norm(0.5) + x.norm(1.5)",
+              "minigan.stack([x, y]).norm(3, dim=1)"),
     "Cumprod": ("minigan.cumprod(x, 1)", "minigan.cumprod(x, 0)", "x.cumprod(1)",
                 "minigan.cumprod(x.to(minigan.int8), 0)", "minigan.cumprod(x.bool(), 0)"),
 }
@@ -149,42 +165,15 @@ BLAS = "documented (docs/pytorch.md, Where the numbers differ: BLAS order): "
 KNOWN = [
     (r"^x\.softplus\(\)$", lambda d: True,
      "x.softplus() is minigan's method alone: PyTorch's Tensor has none (AttributeError), F.softplus is the call"),
-    (r".", lambda d: d.layout != "contiguous" and d.grad != "plain" and d.dtype != "int64",  # (calls that write x)
-     LEFT_OUT + "an in-place write into a view: PyTorch gives the view AsStridedBackward0 as its grad_fn, minigan "
-     "keeps the view's own (PermuteBackward0, SliceBackward0, ...)"),
-    (r"^x\[0\]\.mul_\(2\)$|^x\[:, 1\]\.zero_\(\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
-     LEFT_OUT + "an in-place write into a view the call makes: PyTorch's result is AsStridedBackward0"),
-    (r"^x\[0\] = v$", lambda d: d.grad == "grad" and d.layout == "contiguous" and d.shape not in ("empty", "0-d")
-     and d.dtype != "int64", NAMES + "x[0] = v: PyTorch's grad_fn is CopySlices, minigan's IndexPutBackward0"),
-    (r"^x\.zero_\(\)$", lambda d: d.grad == "grad" and d.layout == "contiguous" and d.dtype != "int64",
-     NAMES + "x.zero_(): PyTorch's grad_fn is ZeroBackward0, minigan's FillBackward2"),
-    (r"^x\.t\(\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
-     NAMES + "x.t(): PyTorch's grad_fn is TBackward0, minigan's PermuteBackward0 (ops.py's _transpose)"),
-    (r"^x\.transpose\(0, 1\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape != "0-d",
-     NAMES + "x.transpose(0, 1) of a 2-D tensor: PyTorch's grad_fn is TransposeBackward0, minigan's PermuteBackward0"),
-    (r"^x\.(un)?squeeze\(", lambda d: d.grad == "grad" and d.dtype != "int64",
-     NAMES + "x.squeeze(), x.unsqueeze(0): PyTorch's grad_fn is SqueezeBackward0, UnsqueezeBackward0; minigan's "
-     "ViewBackward0"),
-    (r"^x\.(reshape\(3, 2\)|flatten\(\))$", lambda d: d.grad == "grad" and d.layout in ("transposed", "expanded")
-     and d.dtype != "int64", "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's "
-     "ViewBackward0"),
-    (r"^x\.prod\(\d|^minigan\.prod\(x, \d", lambda d: d.grad == "grad" and d.dtype != "int64",
-     "x.prod(dim): PyTorch's grad_fn is ProdBackward1, minigan's ProdBackward0 (CloneBackward0 of a 0-d x)"),
-    (r"prod\(x(, dtype=minigan\.float64)?\)$|^x\.prod\(\)$|cum(sum|prod)\(x, 0\)|sum\(x, 0\)|^x\.mean\(0\)$",
-     lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
-     "a reduction of a 0-d tensor: PyTorch's grad_fn is the reduction's (ProdBackward0, CumsumBackward0, "
-     "CumprodBackward0, SumBackward1, MeanBackward1), minigan's CloneBackward0, SumBackward0, MeanBackward0"),
     (r"cumprod\(x, 1\)|^x\.cumprod\(1\)$", _drawn("special", ("float32", "grad")),
      "cumprod's gradient where a running product underflows to 0 before the largest float: 0 where PyTorch's "
      "(and the exact one) is -inf"),
-    (r"^F\.cross_entropy\(|^F\.linear\(x, w\.t\(\), v\[:2\]\)$",  # (F.linear's: documented, as above)
-     lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "empty",
-     "an empty batch: PyTorch's grad_fn is NllLossBackward0 / AddmmBackward0, minigan's AddBackward0"),
     (r"relu\(x\)$|^x\.relu_?\(\)$",
-     lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "special", "edges points", "kinks points"),
+     lambda d: d.dtype in ("float32", "float64") and d.values in (
+         "kinks", "special", "edges points", "kinks points", "atan2 points"),
      SPECIAL_VALUES + "relu(-0.0): PyTorch keeps -0.0 (clamp_min), minigan gives +0.0"),
-    (r"maximum|minimum|clamp\(x, max=y\)|clamp\(min=y\)",
-     lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "special"),
+    (r"^(x\.|minigan\.)(maximum|minimum)\((x, )?y\)$|clamp\(x, max=y\)|clamp\(min=y\)|^x\.(max|min)\(y\)$",
+     lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "special", "atan2 points"),
      "maximum, minimum and clamp by a tensor at a tie of -0.0 and +0.0: the other zero than PyTorch's"),
     (r"leaky_relu", lambda d: d.dtype == "float16" and d.values in ("signed", "special"),
      FLOAT16 + "leaky_relu in float16: PyTorch multiplies by the slope in float32 and rounds once, minigan by "
@@ -212,11 +201,13 @@ KNOWN = [
     (r"^F\.avg_pool2d\(", lambda d: d.values == "special" and d.dtype in ("float16", "int64"),
      "avg_pool2d in float16 and int64 at extreme values: PyTorch sums in a wider type (no overflow), minigan in "
      "the input's"),
-    (r"^minigan\.cumsum\(x, 0\)$", lambda d: d.values in ("kinks", "special", "edges points") and d.dtype != "int64",
+    (r"^minigan\.cumsum\(x, 0\)$",
+     lambda d: d.values in ("kinks", "special", "edges points", "atan2 points") and d.dtype != "int64",
      "cumsum over -0.0: +0.0 where PyTorch's running sum keeps -0.0 (its first entry as it is)"),
-    (r"^x\.cumsum\(1\)$", lambda d: d.values in ("kinks", "special", "edges points") and d.dtype != "int64" and (
+    (r"^x\.cumsum\(1\)$", lambda d: d.values in ("kinks", "special", "edges points", "atan2 points")
+     and d.dtype != "int64" and (
         d.dtype, d.grad) != ("float16", "plain"), "cumsum over -0.0: +0.0 where PyTorch's keeps -0.0"),
-    (r"^minigan\.amax\(x, 0\)$", _drawn("kinks", ("float32", "plain"), ("float64", "grad"), ("float64", "plain")),
+    (r"^minigan\.amax\(x, 0\)$", lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "atan2 points"),
      "amax over -0.0 and +0.0: the other zero than PyTorch's"),
     (r"^x\.amax\(1\)$", lambda d: d.dtype == "float32" and d.grad in ("no_grad", "plain") and d.values in (
         "kinks", "special"), "amax over -0.0 and +0.0: the other zero than PyTorch's"),
@@ -228,6 +219,60 @@ KNOWN = [
      FLOAT16 + "erfc in float16: a few hundredths off (1 − erf rounded in float16), where PyTorch computes in float32"),
     (r"erfinv", lambda d: d.dtype == "float16" and d.grad in ("grad", "plain") and d.values in ("positive", "signed"),
      FLOAT16 + "erfinv in float16: farther from the exact answer than PyTorch's (which computes in float32)"),
+    (r"^x\.std\(dim=0\)$", lambda d: d.dtype == "float16" or d.values == "special" and (d.dtype, d.grad) in (
+        ("float32", "grad"), ("float32", "no_grad"), ("float64", "plain")), "std of the largest floats: the squares "
+     "overflow to inf (or NaN) where PyTorch's std is finite; in float16 its gradient too, as float16 rounds"),
+    (r"^x\.std\(dim=1\)$", lambda d: d.values == "special" and d.dtype in ("float16", "float32"),
+     "std of the largest floats: the squares overflow to inf where PyTorch's std is finite"),
+    (r"^x\.std\(dim=None\)$", lambda d: d.values == "special" and d.dtype in ("float16", "float32")
+     and d.grad != "plain", "std of the largest floats: the squares overflow to inf where PyTorch's std is finite"),
+    (r"\.norm\(3, dim=1\)$|^F\.hardswish\(", lambda d: d.values == "special" and d.dtype == "float16",
+     FLOAT16 + "norm(3) and hardswish of float16's largest values overflow (inf where PyTorch's is 65504)"),
+    (r"^x\.zero_\(\)$", lambda d: d.layout == "expanded" and d.grad == "grad" and d.dtype in ("float16", "float32")
+     and d.values in ("kinks", "special"), "zero_() of an expanded view of a tensor that requires grad: -0.0 where x "
+     "was negative (x·0), PyTorch's +0.0"),
+    (r"^x\[:, 1\]\.zero_\(\)$", lambda d: (d.layout, d.grad, d.dtype, d.values) == (
+        "expanded", "grad", "float16", "kinks"), "zero_() of an expanded view: -0.0 where x was negative"),
+    (r"^F\.cross_entropy\(", lambda d: (d.dtype, d.grad, d.shape) == ("float64", "grad", "empty"),
+     "cross_entropy of an empty batch: its gradient does not require grad under create_graph (PyTorch's does, and "
+     "its second order is zeros)"),
+]
+# Known differences of the grad_fn name alone (compared apart, so that a name hides no value or gradient)
+KNOWN_NAMES = [
+    (r".", lambda d: d.layout != "contiguous" and d.grad != "plain" and d.dtype != "int64",  # (calls that write x)
+     LEFT_OUT + "an in-place write into a view: PyTorch gives the view AsStridedBackward0 as its grad_fn, minigan "
+     "keeps the view's own (PermuteBackward0, SliceBackward0, ...)"),
+    (r"^x\[0\]\.mul_\(2\)$|^x\[:, 1\]\.zero_\(\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
+     LEFT_OUT + "an in-place write into a view the call makes: PyTorch's result is AsStridedBackward0"),
+    (r"^x\[0\] = v$", lambda d: d.grad == "grad" and d.layout == "contiguous" and d.shape not in ("empty", "0-d")
+     and d.dtype != "int64", NAMES + "x[0] = v: PyTorch's grad_fn is CopySlices, minigan's IndexPutBackward0"),
+    (r"^x\.zero_\(\)$", lambda d: d.grad == "grad" and d.layout == "contiguous" and d.dtype != "int64",
+     NAMES + "x.zero_(): PyTorch's grad_fn is ZeroBackward0, minigan's FillBackward2"),
+    (r"^x\.t\(\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
+     NAMES + "x.t(): PyTorch's grad_fn is TBackward0, minigan's PermuteBackward0 (ops.py's _transpose)"),
+    (r"^x\.transpose\(0, 1\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape != "0-d",
+     NAMES + "x.transpose(0, 1) of a 2-D tensor: PyTorch's grad_fn is TransposeBackward0, minigan's PermuteBackward0"),
+    (r"^x\.(un)?squeeze\(", lambda d: d.grad == "grad" and d.dtype != "int64",
+     NAMES + "x.squeeze(), x.unsqueeze(0): PyTorch's grad_fn is SqueezeBackward0, UnsqueezeBackward0; minigan's "
+     "ViewBackward0"),
+    (r"^x\.(reshape\(3, 2\)|flatten\(\))$", lambda d: d.grad == "grad" and d.layout in ("transposed", "expanded")
+     and d.dtype != "int64", "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's "
+     "ViewBackward0"),
+    (r"^x\.prod\(\d|^minigan\.prod\(x, \d", lambda d: d.grad == "grad" and d.dtype != "int64",
+     "x.prod(dim): PyTorch's grad_fn is ProdBackward1, minigan's ProdBackward0 (CloneBackward0 of a 0-d x)"),
+    (r"prod\(x(, dtype=minigan\.float64)?\)$|^x\.prod\(\)$|cum(sum|prod)\(x, 0\)|sum\(x, 0\)|^x\.mean\(0\)$",
+     lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
+     "a reduction of a 0-d tensor: PyTorch's grad_fn is the reduction's (ProdBackward0, CumsumBackward0, "
+     "CumprodBackward0, SumBackward1, MeanBackward1), minigan's CloneBackward0, SumBackward0, MeanBackward0"),
+    (r"^F\.cross_entropy\(|^F\.linear\(x, w\.t\(\), v\[:2\]\)$",  # (F.linear's: documented, as above)
+     lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "empty",
+     "an empty batch: PyTorch's grad_fn is NllLossBackward0 / AddmmBackward0, minigan's AddBackward0"),
+    (r"^x\.std\(|max\(dim=1\)\.values$", lambda d: d.grad == "grad" and d.dtype != "int64",
+     NAMES + "std and max(dim), composed of smaller ops: the last step's name (SqrtBackward0, CloneBackward0), "
+     "PyTorch's StdBackward0, MaxBackward0"),
+    (r"\.norm\(3, dim=1\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
+     "norm(p, dim): PyTorch's grad_fn is LinalgVectorNormBackward0, minigan's VectorNormBackward0"),
+    (r"^x\.softplus\(\)$", lambda d: True, "x.softplus() is minigan's method alone (see KNOWN)"),
 ]
 
 
@@ -280,9 +325,9 @@ def arrays(draw: Draw) -> dict:
         kind = "signed" if draw.shape == "points" else draw.values
         out[role] = _values(rng, kind, draw.dtype, _storage(shapes[role], draw.layout))
     if draw.shape == "points":
-        points = np.array(POINTS[draw.values.split()[0]], dtype=np.float64)
-        out["x"], out["y"] = (points.astype(draw.dtype).reshape(shapes["x"]),
-                              points[::-1].astype(draw.dtype).reshape(shapes["x"]))
+        points = POINTS[draw.values.split()[0]]
+        xs, ys = points if isinstance(points, tuple) else (points, points[::-1])
+        out["x"], out["y"] = (np.array(v, dtype=np.float64).astype(draw.dtype).reshape(shapes["x"]) for v in (xs, ys))
     if draw.values == "kinks" and out["x"].shape == out["y"].shape and out["x"].size:  # (y = x in places: ties)
         tie = rng.random(out["x"].shape) < 0.5
         out["y"][tie] = out["x"][tie]
@@ -296,7 +341,8 @@ def arrays(draw: Draw) -> dict:
 
 def _shapes(draw: Draw) -> dict:
     if draw.shape == "points":  # (x, y and p two rows of the points)
-        n = len(POINTS[draw.values.split()[0]]) // 2
+        points = POINTS[draw.values.split()[0]]
+        n = len(points[0] if isinstance(points, tuple) else points) // 2
         return {**PROBES, "x": (2, n), "y": (2, n), "p": (2, n)}
     return {**PROBES, **SHAPES[draw.shape]}
 
@@ -390,8 +436,7 @@ def seen(L, call: str, draw: Draw):
     if isinstance(out, (tuple, list)):
         out = out[0]  # (a call whose result is a tuple of tensors: its first, as the calls are written)
     strides = tuple(st for st, n in zip(out.stride(), out.shape) if n > 1)  # (of the axes longer than 1)
-    result = [_values_seen(L, out, call, draw, a), strides, out.requires_grad,
-              out.grad_fn.name() if out.grad_fn is not None else None, out is s["x"], s["x"]._version - version,
+    result = [_values_seen(L, out, call, draw, a), strides, out.requires_grad, out is s["x"], s["x"]._version - version,
               _values_seen(L, s["base of x"], call, draw, a, lambda: _in_float64(call, draw, a)[1])]
     if draw.dtype == "float64" and draw.grad == "grad" and out.requires_grad:
         roles = [r for r in FLOAT_ROLES if r in s]
@@ -408,23 +453,32 @@ def seen(L, call: str, draw: Draw):
     return result
 
 
-def _case(L, call, draw):
-    return seen(L, call, draw)
+def name_seen(L, call: str, draw: Draw):
+    """The ``grad_fn`` name of ``call``'s result on ``draw`` (None where it has none), and whether it requires grad."""
+    a = arrays(draw)
+    s = space(L, draw, _leaves(L, draw, a), a)
+    if draw.grad == "no_grad":
+        with L.no_grad():
+            out = run(call, s, L)
+    else:
+        out = run(call, s, L)
+    out = out[0] if isinstance(out, (tuple, list)) else out
+    return out.requires_grad, out.grad_fn.name() if out.grad_fn is not None else None
 
 
-def _known(call: str, draw: Draw):
-    """Why ``call`` on ``draw`` differs from PyTorch, where it is a known difference (KNOWN; its second entry is of
-    in-place calls only)."""
-    return next((reason for j, (pattern, when, reason) in enumerate(KNOWN)
-                 if re.search(pattern, call) and when(draw) and (j != 1 or _writes_x(call))), None)
+def _known(call: str, draw: Draw, names=False):
+    """Why ``call`` on ``draw`` differs from PyTorch, where it is a known difference (KNOWN, or of the grad_fn name
+    KNOWN_NAMES, whose first entry is of the calls that write x in place)."""
+    return next((reason for j, (pattern, when, reason) in enumerate(KNOWN_NAMES if names else KNOWN)
+                 if re.search(pattern, call) and when(draw) and (j != 0 or not names or _writes_x(call))), None)
 
 
-def _marks(call, draw):
-    reason = _known(call, draw)
+def _marks(call, draw, names=False):
+    reason = _known(call, draw, names)
     return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
 
 
-def _default_draw(j: int, call: str) -> Draw:
+def _default_draw(j: int, call: str, names=False) -> Draw:
     """The draw the default run makes ``call`` on: the ``j``-th call walks the draws with a stride that shares no
     factor with their number, so the default run's calls together meet every dtype, values, layout and shape; a
     known difference is passed over."""
@@ -432,17 +486,26 @@ def _default_draw(j: int, call: str) -> Draw:
     stride = next(s for s in range(37, n) if np.gcd(s, n) == 1)
     for step in range(n):
         draw = DRAWS[(j * stride + step) % n]
-        if _known(call, draw) is None:
+        if _known(call, draw, names) is None and (not names or draw.grad == "grad"):
             return draw
     return DRAWS[j % n]
 
 
 test_each_call_of_each_row_once = sweep(
-    _case, [pytest.param(call, draw, marks=_marks(call, draw)) for j, (_, call) in enumerate(CALLS)
-            for draw in [_default_draw(j, call)]],
+    seen, [pytest.param(call, draw, marks=_marks(call, draw)) for j, (_, call) in enumerate(CALLS)
+           for draw in [_default_draw(j, call)]],
     group=lambda call, draw: NODE[call] + (f"-{call}-known" if _known(call, draw) else ""), every=1)
+test_each_calls_grad_fn_name_once = sweep(
+    name_seen, [pytest.param(call, draw, marks=_marks(call, draw, True)) for j, (_, call) in enumerate(CALLS)
+                for draw in [_default_draw(j, call, True)]],
+    group=lambda call, draw: NODE[call] + (f"-{call}-known" if _known(call, draw, True) else ""), every=1)
 test_each_call_on_every_draw = sweep(
-    _case, [pytest.param(call, draw, marks=[pytest.mark.parity, *_marks(call, draw)])
-            for (_, call), draw in itertools.product(CALLS, DRAWS)],
+    seen, [pytest.param(call, draw, marks=[pytest.mark.parity, *_marks(call, draw)])
+           for (_, call), draw in itertools.product(CALLS, DRAWS)],
     group=lambda call, draw: f"{call}-{draw.dtype}-{draw.grad}" + ("-known" if _known(call, draw) else ""),
+    every=10 ** 9)
+test_each_calls_grad_fn_name_on_every_draw = sweep(
+    name_seen, [pytest.param(call, draw, marks=[pytest.mark.parity, *_marks(call, draw, True)])
+                for (_, call), draw in itertools.product(CALLS, DRAWS) if draw.dtype != "int64"],
+    group=lambda call, draw: f"{call}-{draw.dtype}-{draw.grad}" + ("-known" if _known(call, draw, True) else ""),
     every=10 ** 9)

@@ -103,6 +103,7 @@ SECOND_ORDER_TOLERANCE = {"float64": (None, None), "float32": ((1e-4, 1e-5), (5e
 # Calls of ops without a row yet, swept as a row's (by the name their node will have)
 EXTRA = {
     "Softplus": ("F.softplus(x)",),
+    "Reshape": ("x.reshape(-1)",),
     # logsumexp's dim has no default in PyTorch (a TypeError without one); NumPy's spelling aside
     "LogSumExp": ("x.logsumexp()", "x.logsumexp(keepdim=True)", "minigan.logsumexp(x)", "x.logsumexp(0)",
                   "x.logsumexp(dim=(0, 1))", "minigan.logsumexp(x, -1, True)"),
@@ -255,9 +256,9 @@ KNOWN_NAMES = [
     (r"^x\.(un)?squeeze\(", lambda d: d.grad == "grad" and d.dtype != "int64",
      NAMES + "x.squeeze(), x.unsqueeze(0): PyTorch's grad_fn is SqueezeBackward0, UnsqueezeBackward0; minigan's "
      "ViewBackward0"),
-    (r"^x\.(reshape\(3, 2\)|flatten\(\))$", lambda d: d.grad == "grad" and d.layout in ("transposed", "expanded")
-     and d.dtype != "int64", "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's "
-     "ViewBackward0"),
+    (r"^x\.(reshape\(3, 2\)|reshape\(-1\)|flatten\(\))$",
+     lambda d: d.grad == "grad" and d.layout in ("transposed", "expanded") and d.dtype != "int64",
+     "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's ViewBackward0"),
     (r"^x\.prod\(\d|^minigan\.prod\(x, \d", lambda d: d.grad == "grad" and d.dtype != "int64",
      "x.prod(dim): PyTorch's grad_fn is ProdBackward1, minigan's ProdBackward0 (CloneBackward0 of a 0-d x)"),
     (r"prod\(x(, dtype=minigan\.float64)?\)$|^x\.prod\(\)$|cum(sum|prod)\(x, 0\)|sum\(x, 0\)|^x\.mean\(0\)$",

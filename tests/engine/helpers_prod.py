@@ -1,5 +1,5 @@
-"""What the torch-free tests of test_prod.py share with its comparisons with PyTorch
-(tests/pytorch/test_prod.py)."""
+"""The inputs of the torch-free tests of test_prod.py: factors with zeros among them (its comparisons with PyTorch:
+tests/pytorch/test_rows.py, the rows of prod and cumprod, zeros among their drawn factors)."""
 
 import numpy as np
 

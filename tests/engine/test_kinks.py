@@ -1,7 +1,7 @@
 """Piecewise functions at their kinks, without PyTorch: relu's second derivative is 0 (not an error), hardtanh
 refuses bounds in the wrong order, and sqrt keeps its infinite slope at 0.
 
-(Its comparisons with PyTorch: tests/pytorch/test_kinks.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_rows.py, the kinks' calls and points.)"""
 
 import numpy as np
 import pytest

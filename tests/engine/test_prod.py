@@ -1,6 +1,6 @@
 """prod's gradients through zeros against finite differences (gradcheck and gradgradcheck).
 
-(Its comparisons with PyTorch: tests/pytorch/test_prod.py.)"""
+(Its comparisons with PyTorch: tests/pytorch/test_rows.py, the rows of prod and cumprod.)"""
 
 import minigan
 from engine.helpers_prod import _input

@@ -131,7 +131,12 @@ def _transpose(node) -> str:  # x.transpose(1, 2), x.mT; x.T
     return "TransposeBackward0" if swaps_two else "PermuteBackward0"
 
 
-def _sum(node) -> str:  # x.sum(), x.sum(dim)
+def _sum(node) -> str:  # x.sum(), x.sum(dim); x.nansum(), x.nansum(dim): the sum of nansum's NanAsZero (its dtype=
+    # a Cast between), which only nansum records
+    edge = node.edges[0]
+    edge = edge.edges[0] if type(edge).__name__ == "Cast" else edge
+    if type(edge).__name__ == "NanAsZero":
+        return "NansumBackward0"
     return "SumBackward0" if node.axis is None else "SumBackward1"
 
 
@@ -258,7 +263,7 @@ ROWS = (
     Row(activation.ReLU, grad_fn="ReluBackward0", calls=("x.relu()", "x.relu_()", "minigan.relu(x)", "F.relu(x)")),
     Row(activation.LeakyReLU, as_first, grad_fn="LeakyReluBackward0", shown=("LeakyReluBackward1",),  # (in place)
         calls=("F.leaky_relu(x, 0.2)", "F.leaky_relu(x, 0.2, inplace=True)", "F.leaky_relu_(x, 0.2)")),
-    Row(activation.Softplus, calls=("x.softplus()",)),
+    Row(activation.Softplus),  # (F.mish's backward; x.softplus() is no PyTorch call: F.softplus's row is below)
     Row(Above("activation._Softplus"), grad_fn="SoftplusBackward0",
         kernels="softplus's threshold: x itself where βx > it",
         calls=("F.softplus(x)", "F.softplus(x, beta=2)")),
@@ -361,7 +366,7 @@ ROWS = (
     Row(loss.CrossEntropy, grad_fn="NllLossBackward0", calls=("F.cross_entropy(x, i)",)),
     Row(loss.MSE, loss_as(0, 1), grad_fn="MseLossBackward0", calls=("F.mse_loss(x, y)",)),
     Row(fused_backward._BCEGrad, grad_fn="BinaryCrossEntropyBackwardBackward0"),
-    Row(Above("loss._BCEWithLogitsPositive"),
+    Row(Above("loss._BCEWithLogitsPositive"), grad_fn="BinaryCrossEntropyWithLogitsBackward0",
         calls=("F.binary_cross_entropy_with_logits(x, p, pos_weight=v.detach())",)),
     Row(Above("loss._ClassWeighted"),
         calls=("F.nll_loss(x, i, weight=v.detach())", "F.cross_entropy(x, i, weight=v.detach())")),

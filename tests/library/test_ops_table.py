@@ -29,6 +29,7 @@ def test_every_row_is_in_the_table():
 RECORDED_BY_OTHER_OPS = {
     "RefusingClampBy": "clamp with two tensor bounds whose gradient PyTorch's formula cannot compute",
     "SigmoidBackward": "sigmoid's backward, under create_graph",
+    "Softplus": "F.mish's backward, under create_graph (x.softplus() too, a method PyTorch's Tensor has not)",
     "Step": "relu's and the pieces' backward, under create_graph",
     "Select": "the backward of ops that pass a gradient where a mask says, under create_graph",
     "Prod": "factors.Prod: surface/reductions.py's Prod, which prod() records, keeps its backward",

@@ -102,7 +102,6 @@ SECOND_ORDER_TOLERANCE = {"float64": (None, None), "float32": ((1e-4, 1e-5), (5e
 
 # Calls of ops without a row yet, swept as a row's (by the name their node will have)
 EXTRA = {
-    "Softplus": ("F.softplus(x)",),
     "Reshape": ("x.reshape(-1)",),
     # logsumexp's dim has no default in PyTorch (a TypeError without one); NumPy's spelling aside
     "LogSumExp": ("x.logsumexp()", "x.logsumexp(keepdim=True)", "minigan.logsumexp(x)", "x.logsumexp(0)",
@@ -152,6 +151,17 @@ def _drawn(values, *dtypes_and_modes):
     return lambda d: d.values == values and (d.dtype, d.grad) in dtypes_and_modes
 
 
+def _seen_at(cases: dict):
+    """Of the draws, those whose values are a key of ``cases`` and whose (dtype, grad mode) pair is among the key's
+    (``FLOATS``: every floating one): the draws where a seeded difference was seen, for a difference that only some
+    special values show in some draws."""
+    return lambda d: d.values in cases and (d.dtype, d.grad) in cases[d.values]
+
+
+FLOATS = tuple((dtype, grad) for dtype in ("float64", "float32", "float16") for grad in GRAD_MODES)
+F32_64 = tuple((dtype, grad) for dtype in ("float64", "float32") for grad in GRAD_MODES)
+
+
 # docs/pytorch.md's sections that name a difference
 LEFT_OUT = "documented (docs/pytorch.md, Differences the usual-call sweep left out): "
 NAMES = "documented (docs/pytorch.md, The graph a learner prints): "
@@ -164,8 +174,6 @@ BLAS = "documented (docs/pytorch.md, Where the numbers differ: BLAS order): "
 # a strict xfail: the predicates name the draws that differ (where special values meet a difference in only some
 # seeded draws, the dtypes and grad modes of those)
 KNOWN = [
-    (r"^x\.softplus\(\)$", lambda d: True,
-     "x.softplus() is minigan's method alone: PyTorch's Tensor has none (AttributeError), F.softplus is the call"),
     (r"cumprod\(x, 1\)|^x\.cumprod\(1\)$", _drawn("special", ("float32", "grad")),
      "cumprod's gradient where a running product underflows to 0 before the largest float: 0 where PyTorch's "
      "(and the exact one) is -inf"),
@@ -190,11 +198,11 @@ KNOWN = [
     (r"addmm", _drawn("special", ("float32", "grad"), *(("float64", mode) for mode in GRAD_MODES)),
      "addmm with ±inf and the largest finite entries: inf where PyTorch's is NaN or finite (the order of its sums "
      "and of the scaling by alpha)"),
-    (r"^x\.norm\(\)$|vector_norm", _drawn("special", ("float16", "grad"), ("float16", "no_grad"), ("float64", "grad"),
-                                           ("float64", "plain")),
+    (r"^x\.norm\(\)$|^minigan\.linalg\.vector_norm\(x\)$",
+     _drawn("special", ("float16", "grad"), ("float16", "no_grad"), ("float64", "grad"), ("float64", "plain")),
      "the norm of the largest finite float: inf in minigan (x² overflows), PyTorch's is |x|; its second "
      "derivative at a 0-d tensor too"),
-    (r"binary_cross_entropy_with_logits",
+    (r"^F\.binary_cross_entropy_with_logits\(x, p\)$",
      lambda d: d.values == "special" and d.dtype != "int64" and (d.dtype, d.grad) != ("float16", "no_grad"),
      "binary_cross_entropy_with_logits at ±inf logits: NaN where PyTorch's is inf"),
     (r"^F\.mse_loss\(", lambda d: d.dtype != "int64" and d.values == "special" and d.grad == "grad",
@@ -225,10 +233,13 @@ KNOWN = [
      "overflow to inf (or NaN) where PyTorch's std is finite; in float16 its gradient too, as float16 rounds"),
     (r"^x\.std\(dim=1\)$", lambda d: d.values == "special" and d.dtype in ("float16", "float32"),
      "std of the largest floats: the squares overflow to inf where PyTorch's std is finite"),
-    (r"^x\.std\(dim=None\)$", lambda d: d.values == "special" and d.dtype in ("float16", "float32")
+    (r"^x\.std\(dim=None\)$|^x\.std\(\)$", lambda d: d.values == "special" and d.dtype in ("float16", "float32")
      and d.grad != "plain", "std of the largest floats: the squares overflow to inf where PyTorch's std is finite"),
     (r"\.norm\(3, dim=1\)$|^F\.hardswish\(", lambda d: d.values == "special" and d.dtype == "float16",
      FLOAT16 + "norm(3) and hardswish of float16's largest values overflow (inf where PyTorch's is 65504)"),
+    (r"^x\.norm\(3\)$|^minigan\.linalg\.vector_norm\(x, 3\)$",
+     _drawn("special", ("float16", "grad"), ("float16", "no_grad")),
+     FLOAT16 + "norm(3) of float16's largest values overflows (inf where PyTorch's is 65504)"),
     (r"^x\.zero_\(\)$", lambda d: d.layout == "expanded" and d.grad == "grad" and d.dtype in ("float16", "float32")
      and d.values in ("kinks", "special"), "zero_() of an expanded view of a tensor that requires grad: -0.0 where x "
      "was negative (x·0), PyTorch's +0.0"),
@@ -237,6 +248,113 @@ KNOWN = [
     (r"^F\.cross_entropy\(", lambda d: (d.dtype, d.grad, d.shape) == ("float64", "grad", "empty"),
      "cross_entropy of an empty batch: its gradient does not require grad under create_graph (PyTorch's does, and "
      "its second order is zeros)"),
+    (r"^x\.asinh\(\)$|^minigan\.asinh\(x\)$|^\(x - 1\)\.atanh\(\)$|^minigan\.atanh\(x - 1\)$",
+     _drawn("special", ("float64", "grad")),
+     "asinh's and atanh's second derivative at ±inf and the extreme floats: 0 where PyTorch's is NaN (or a subnormal)"),
+    (r"^\(x / 2\)\.logit\(\)$", _seen_at({
+        "special": (("float16", "grad"), ("float32", "grad")), "kinks": (("float16", "grad"), ("float32", "grad")),
+        "edges points": (("float32", "grad"),), "kinks points": (("float32", "grad"),),
+        "atan2 points": (("float32", "grad"),)}),
+     "logit's gradient at 0 and 1 in float32 and float16: -inf where PyTorch's is +inf"),
+    (r"^minigan\.logit\(x / 2, 0\.1\)$", _seen_at({
+        "special": (("float16", "grad"), ("float32", "grad")), "edges points": (("float32", "grad"),)}),
+     "logit(x, eps)'s gradient at NaN in float32 and float16: 0 where PyTorch's is NaN"),
+    (r"^F\.adaptive_avg_pool2d\(", _drawn("special", ("float16", "grad"), ("float16", "no_grad"), ("float16", "plain")),
+     FLOAT16 + "adaptive_avg_pool2d in float16 at extreme values: PyTorch sums in float32 (no overflow), minigan in "
+     "float16 (±inf)"),
+    (r"^F\.binary_cross_entropy_with_logits\(x, p, pos_weight=", _drawn("special", ("float64", "grad")),
+     "binary_cross_entropy_with_logits with pos_weight: its second derivative at the largest floats is finite where "
+     "PyTorch's overflows to inf"),
+    (r"^F\.nll_loss\(x, i, weight=v\.detach\(\)\)$", _seen_at({"kinks": (("float64", "no_grad"),),
+                                                                "special": (("float16", "no_grad"),)}),
+     "nll_loss with weight= where the weighted sum is ±inf: NaN where PyTorch's is ±inf"),
+    (r"^F\.cross_entropy\(x, i, weight=v\.detach\(\)\)$", _drawn("kinks", ("float64", "no_grad")),
+     "cross_entropy with weight= where the weighted sum is -inf: NaN where PyTorch's is -inf"),
+    (r"^F\.gelu\(x\)$", _seen_at({"special": (("float32", "grad"), ("float32", "plain")),
+                                  "edges points": (("float32", "grad"), ("float32", "no_grad"), ("float32", "plain")),
+                                  "signed": (("float16", "grad"), ("float16", "plain"))}),
+     "gelu at +inf in float32: inf where PyTorch's is NaN; in float16 -0.0 where PyTorch's is +0.0"),
+    (r"^F\.gelu\(x, approximate='tanh'\)$", _seen_at({"signed": (("float16", "grad"), ("float16", "plain")),
+                                                      "special": (("float16", "grad"),)}),
+     FLOAT16 + "gelu(approximate='tanh') in float16: -0.0 where PyTorch's is +0.0, and its gradient NaN at ±inf "
+     "where PyTorch's is 0"),
+    (r"^F\.glu\(", _drawn("special", ("float16", "grad"), ("float32", "grad"), ("float64", "grad")),
+     "glu's gradient at the largest floats and ±inf: ±inf where PyTorch's is finite (σ(b)·(1 − σ(b))·a in another "
+     "order)"),
+    (r"^F\.layer_norm\(", _seen_at({"special": F32_64, "kinks": (("float16", "no_grad"), ("float32", "no_grad"),
+                                                                ("float64", "plain")),
+                                     "positive": (("float32", "grad"),), "zeros points": (("float32", "grad"),),
+                                     "constant points": (("float32", "grad"),)}),
+     "layer_norm: 0 where PyTorch's is NaN in a row holding ±inf; the other zero's sign at the kinks; its float32 "
+     "gradient a few 1e-4 off where the entries cancel (another formula than PyTorch's)"),
+    (r"^F\.scaled_dot_product_attention\(", _seen_at({
+        "special": (("float16", "no_grad"), ("float64", "grad"), ("float64", "no_grad"), ("float64", "plain")),
+        "signed": (("float16", "grad"), ("float16", "plain"))}),
+     "scaled_dot_product_attention: 0 where PyTorch's is NaN at ±inf scores; in float16 a few thousandths off "
+     "PyTorch's CPU flash kernel (which accumulates in float32)"),
+    (r"^F\.scaled_dot_product_attention\(", lambda d: d.dtype == "int64" and d.shape == "empty",
+     "scaled_dot_product_attention of an empty int64 batch: refused (DtypeError) where PyTorch returns it empty"),
+    (r"^F\.softshrink\(", _seen_at({"signed": FLOATS, "special": FLOATS, "kinks": FLOATS, "edges points": (
+        ("float32", "grad"), ("float32", "no_grad"), ("float32", "plain")), "kinks points": F32_64,
+        "atan2 points": F32_64}),
+     "softshrink of a negative x in [-λ, λ]: +0.0 where PyTorch's is -0.0 (its kernel's x·0)"),
+    (r"^minigan\.addcdiv\(x, y, v, value=2\)$", _drawn("special", *(p for p in FLOATS if p != ("float16", "grad"))),
+     "addcdiv at ±inf and the largest floats: value·y/v rounded in another order than PyTorch's kernel (inf, NaN or "
+     "a finite where PyTorch's differs)"),
+    (r"^x\.addcdiv\(y, v\)$", _drawn("special", ("float16", "no_grad"), ("float16", "plain")),
+     "addcdiv at ±inf and the largest floats in float16: NaN where PyTorch's is inf (y/v in another order)"),
+    (r"^minigan\.addcmul\(x, y, v, value=2\)$", _drawn("special", ("float16", "grad"), ("float16", "no_grad"),
+                                                       ("float16", "plain"), ("float32", "no_grad")),
+     "addcmul at ±inf and the largest floats: value·y·v overflows in another order than PyTorch's kernel"),
+    (r"^x\.addcmul\(y, v\)$", _drawn("special", ("float64", "plain")),
+     "addcmul at ±inf and the largest floats: NaN where PyTorch's is -inf (y·v in another order)"),
+    (r"^x\.addcmul_\(y, y\)$", _drawn("special", ("float16", "grad"), ("float16", "no_grad"), ("float16", "plain"),
+                                      ("float64", "no_grad"), ("float64", "plain")),
+     "addcmul_ at ±inf and the largest floats: NaN where PyTorch's is -inf (y·y in another order)"),
+    (r"^minigan\.cdist\(x, y, compute_mode=", lambda d: d.dtype == "float16" and (
+        d.values == "positive" or (d.values, d.grad) == ("signed", "grad")),
+     FLOAT16 + "cdist's |x|² + |y|² − 2x·y form in float16: farther from the exact answer than PyTorch's"),
+    (r"^minigan\.cdist\(x, y, p=float\('inf'\)\)$", _seen_at({"special": F32_64, "edges points": F32_64,
+                                                             "xlogy points": F32_64}),
+     "cdist(p=inf) where a difference is NaN (inf − inf, a NaN entry): NaN where PyTorch's max passes over it"),
+    (r"^minigan\.dist\(x, y, 3\)$|^x\.dist\(y\)$", _drawn("special", ("float16", "grad"), ("float32", "plain"),
+                                                        ("float64", "plain")),
+     "dist of the largest finite floats: inf (the powers overflow) where PyTorch's is finite"),
+    (r"^x\.lerp\(y, v\)$|^minigan\.lerp\(x, y, v\)$", _drawn("special", ("float32", "no_grad")),
+     "lerp with a tensor weight at the largest floats: inf where PyTorch's kernel's other form gives the largest "
+     "finite float"),
+    (r"^minigan\.linalg\.matrix_norm\(|^x\.norm\(p='nuc'\)$", lambda d: d.dtype == "float16",
+     "matrix_norm ('nuc', 2) of float16: NumPy's TypeError ('array type float16 is unsupported in linalg') where "
+     "PyTorch raises RuntimeError ('Low precision dtypes not supported')"),
+    (r"^minigan\.linalg\.matrix_norm\(x, 'nuc'\)$|^x\.norm\(p='nuc'\)$", lambda d: (d.dtype, d.grad) == (
+        "float32", "grad") and d.values in ("special", "kinks") or (d.dtype, d.grad) == ("float64", "grad") and
+     d.values in ("xlogy points", "zeros points", "constant points"),
+     "the nuclear norm's gradient where singular values vanish or repeat: NaN, inf or other values than PyTorch's SVD "
+     "backward gives"),
+    (r"^minigan\.logcumsumexp\(x, 0\)$", _seen_at({"special": FLOATS, "kinks": FLOATS, "edges points": F32_64}),
+     "logcumsumexp's first entry at -0.0: -0.0 where PyTorch's is +0.0 (log(exp(-0.0)))"),
+    (r"^x\.logcumsumexp\(1\)$", _seen_at({
+        "special": tuple(p for p in FLOATS if p not in (("float16", "plain"), ("float64", "plain"))),
+        "kinks": tuple(p for p in FLOATS if p not in (("float16", "plain"), ("float64", "grad"))),
+        "edges points": F32_64, "atan2 points": F32_64}),
+     "logcumsumexp's first entry at -0.0: -0.0 where PyTorch's is +0.0 (log(exp(-0.0)))"),
+    (r"^x\.var\(\)$|^minigan\.var\(x\)$|^minigan\.var_mean\(x\)\[0\]$",
+     lambda d: (d.dtype, d.grad, d.shape) == ("float64", "grad", "empty"),
+     "var of no entries: its gradient requires grad under create_graph where PyTorch's does not (no second order)"),
+    (r"^minigan\.var_mean\(x\)\[0\]$", lambda d: (d.dtype, d.grad, d.values, d.shape) == (
+        "float64", "plain", "special", "size 1"),
+     "var_mean's variance of ±inf entries: inf (var's) where PyTorch's one-pass var_mean gives NaN"),
+    (r"^x\.div\(y, rounding_mode='trunc'\)$", lambda d: d.dtype == "int64" and d.values == "special",
+     "div(rounding_mode='trunc') of int64's smallest value: -2**63 where PyTorch's is -2**63 + 1"),
+    (r"^x\.index_put\(\(i,\), v, accumulate=True\)$", lambda d: d.layout == "expanded",
+     "index_put(accumulate=True) of an expanded view: the result is not laid out row-major as PyTorch's"),
+    (r"^x\.median\(\)$", _seen_at({"kinks": (("float16", "no_grad"), ("float32", "no_grad"), ("float64", "plain")),
+                                    "special": (("float32", "plain"),), "kinks points": F32_64,
+                                    "atan2 points": F32_64}),
+     "median at a tie of -0.0 and +0.0: the other zero than PyTorch's"),
+    (r"^x\.nansum\(\)$", _drawn("special", ("float64", "plain")),
+     "nansum of the largest finite floats of both signs: summed in another order than PyTorch's (another finite "
+     "result)"),
 ]
 # Known differences of the grad_fn name alone (compared apart, so that a name hides no value or gradient)
 KNOWN_NAMES = [
@@ -259,8 +377,8 @@ KNOWN_NAMES = [
     (r"^x\.(reshape\(3, 2\)|reshape\(-1\)|flatten\(\))$",
      lambda d: d.grad == "grad" and d.layout in ("transposed", "expanded") and d.dtype != "int64",
      "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's ViewBackward0"),
-    (r"^x\.prod\(\d|^minigan\.prod\(x, \d", lambda d: d.grad == "grad" and d.dtype != "int64",
-     "x.prod(dim): PyTorch's grad_fn is ProdBackward1, minigan's ProdBackward0 (CloneBackward0 of a 0-d x)"),
+    (r"^x\.prod\(\d|^minigan\.prod\(x, \d", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
+     "x.prod(dim) of a 0-d tensor: PyTorch's grad_fn is ProdBackward1, minigan's CloneBackward0"),
     (r"prod\(x(, dtype=minigan\.float64)?\)$|^x\.prod\(\)$|cum(sum|prod)\(x, 0\)|sum\(x, 0\)|^x\.mean\(0\)$",
      lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
      "a reduction of a 0-d tensor: PyTorch's grad_fn is the reduction's (ProdBackward0, CumsumBackward0, "
@@ -271,9 +389,31 @@ KNOWN_NAMES = [
     (r"^x\.std\(|max\(dim=1\)\.values$", lambda d: d.grad == "grad" and d.dtype != "int64",
      NAMES + "std and max(dim), composed of smaller ops: the last step's name (SqrtBackward0, CloneBackward0), "
      "PyTorch's StdBackward0, MaxBackward0"),
-    (r"\.norm\(3, dim=1\)$", lambda d: d.grad == "grad" and d.dtype != "int64",
-     "norm(p, dim): PyTorch's grad_fn is LinalgVectorNormBackward0, minigan's VectorNormBackward0"),
-    (r"^x\.softplus\(\)$", lambda d: True, "x.softplus() is minigan's method alone (see KNOWN)"),
+    (r"^F\.adaptive_avg_pool2d\(", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "empty",
+     "adaptive_avg_pool2d of an empty batch: PyTorch's grad_fn is AdaptiveAvgPool2DBackward0, minigan's "
+     "CloneBackward0"),
+    (r"^x\.var\(|^minigan\.var\(x\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "empty",
+     "var of an empty tensor: PyTorch's grad_fn is VarBackward0, minigan's MulBackward0"),
+    (r"^x\.index_add_?\(0, i, y\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape in ("empty", "0-d")
+     and d.layout == "contiguous", "index_add of an empty or 0-d x: PyTorch's grad_fn is IndexAddBackward0, minigan's "
+     "AddBackward0 or CloneBackward0"),
+    (r"^F\.binary_cross_entropy_with_logits\(x, p, pos_weight=", lambda d: d.grad == "grad" and d.dtype != "int64",
+     NAMES + "binary_cross_entropy_with_logits with pos_weight, reduced: the last step's name (MeanBackward0), "
+     "PyTorch's BinaryCrossEntropyWithLogitsBackward0"),
+    (r"^F\.cross_entropy\(x, i, weight=", lambda d: d.grad == "grad" and d.dtype != "int64",
+     NAMES + "cross_entropy with weight=: the last step's name (DivBackward0: the weighted sum over the weights' "
+     "sum), PyTorch's NllLossBackward0"),
+    (r"^F\.scaled_dot_product_attention\(", lambda d: d.grad == "grad" and d.dtype == "float16"
+     and d.layout == "transposed", "scaled_dot_product_attention of a permuted float16 input: PyTorch's grad_fn is "
+     "ToCopyBackward0 (its float32 copy back), minigan's UnsafeViewBackward0"),
+    (r"^minigan\.linalg\.matrix_norm\(|^x\.norm\(p='nuc'\)$", lambda d: d.dtype == "float16",
+     "matrix_norm of float16: NumPy's TypeError where PyTorch raises RuntimeError (see KNOWN)"),
+    (r"^x\[:, :0\]\.cummin\(1\)\[0\]$", lambda d: d.grad == "grad" and d.dtype != "int64",
+     NAMES + "cummin of no entries: PyTorch's grad_fn is CumminBackward0, minigan's CummaxBackward0 (one node, "
+     "_EmptyRunningExtreme, for cummax and cummin, which does not keep which)"),
+    (r"^minigan\.var_mean\(x\)\[0\]$", lambda d: d.grad == "grad" and d.dtype != "int64",
+     NAMES + "var_mean's variance: PyTorch's grad_fn is VarMeanBackward0, minigan's VarBackward0 (the last step's "
+     "name: var, then the mean apart)"),
 ]
 
 

@@ -255,7 +255,7 @@ KNOWN = [
         "special": (("float16", "grad"), ("float32", "grad")), "kinks": (("float16", "grad"), ("float32", "grad")),
         "edges points": (("float32", "grad"),), "kinks points": (("float32", "grad"),),
         "atan2 points": (("float32", "grad"),)}),
-     "logit's gradient at 0 and 1 in float32 and float16: -inf where PyTorch's is +inf"),
+     "logit's gradient at -0.0 in float32 and float16: -inf where PyTorch's is +inf"),
     (r"^minigan\.logit\(x / 2, 0\.1\)$", _seen_at({
         "special": (("float16", "grad"), ("float32", "grad")), "edges points": (("float32", "grad"),)}),
      "logit(x, eps)'s gradient at NaN in float32 and float16: 0 where PyTorch's is NaN"),
@@ -285,8 +285,9 @@ KNOWN = [
                                                                 ("float64", "plain")),
                                      "positive": (("float32", "grad"),), "zeros points": (("float32", "grad"),),
                                      "constant points": (("float32", "grad"),)}),
-     "layer_norm: 0 where PyTorch's is NaN in a row holding ±inf; the other zero's sign at the kinks; its float32 "
-     "gradient a few 1e-4 off where the entries cancel (another formula than PyTorch's)"),
+     "layer_norm: 0 where PyTorch's is NaN in a row of the largest floats (its variance overflows); the other "
+     "zero's sign at the kinks; its float32 gradient a few 1e-4 off where the entries cancel (another formula than "
+     "PyTorch's)"),
     (r"^F\.scaled_dot_product_attention\(", _seen_at({
         "special": (("float16", "no_grad"), ("float64", "grad"), ("float64", "no_grad"), ("float64", "plain")),
         "signed": (("float16", "grad"), ("float16", "plain"))}),
@@ -345,7 +346,7 @@ KNOWN = [
         "float64", "plain", "special", "size 1"),
      "var_mean's variance of ±inf entries: inf (var's) where PyTorch's one-pass var_mean gives NaN"),
     (r"^x\.div\(y, rounding_mode='trunc'\)$", lambda d: d.dtype == "int64" and d.values == "special",
-     "div(rounding_mode='trunc') of int64's smallest value: -2**63 where PyTorch's is -2**63 + 1"),
+     "div(rounding_mode='trunc') of int64's largest value by -1: -2**63 where PyTorch's is -(2**63 - 1), exact"),
     (r"^x\.index_put\(\(i,\), v, accumulate=True\)$", lambda d: d.layout == "expanded",
      "index_put(accumulate=True) of an expanded view: the result is not laid out row-major as PyTorch's"),
     (r"^x\.median\(\)$", _seen_at({"kinks": (("float16", "no_grad"), ("float32", "no_grad"), ("float64", "plain")),

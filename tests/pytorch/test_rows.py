@@ -378,7 +378,7 @@ KNOWN_NAMES = [
     (r"^x\.(reshape\(3, 2\)|reshape\(-1\)|flatten\(\))$",
      lambda d: d.grad == "grad" and d.layout in ("transposed", "expanded") and d.dtype != "int64",
      "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's ViewBackward0"),
-    (r"^x\.prod\(\d|^minigan\.prod\(x, \d", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
+    (r"^x\.prod\(0\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
      "x.prod(dim) of a 0-d tensor: PyTorch's grad_fn is ProdBackward1, minigan's CloneBackward0"),
     (r"prod\(x(, dtype=minigan\.float64)?\)$|^x\.prod\(\)$|cum(sum|prod)\(x, 0\)|sum\(x, 0\)|^x\.mean\(0\)$",
      lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
@@ -395,8 +395,8 @@ KNOWN_NAMES = [
      "CloneBackward0"),
     (r"^x\.var\(|^minigan\.var\(x\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "empty",
      "var of an empty tensor: PyTorch's grad_fn is VarBackward0, minigan's MulBackward0"),
-    (r"^x\.index_add_?\(0, i, y\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape in ("empty", "0-d")
-     and d.layout == "contiguous", "index_add of an empty or 0-d x: PyTorch's grad_fn is IndexAddBackward0, minigan's "
+    (r"^x\.index_add_?\(0, i, y\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape in ("empty", "0-d"),
+     "index_add of an empty or 0-d x: PyTorch's grad_fn is IndexAddBackward0, minigan's "
      "AddBackward0 or CloneBackward0"),
     (r"^F\.binary_cross_entropy_with_logits\(x, p, pos_weight=", lambda d: d.grad == "grad" and d.dtype != "int64",
      NAMES + "binary_cross_entropy_with_logits with pos_weight, reduced: the last step's name (MeanBackward0), "

@@ -27,6 +27,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 _SKIP = {"__class__", "__new__", "__init__", "__getattribute__", "__setattr__", "__delattr__", "__repr__", "__hash__",
          "__init_subclass__", "__subclasshook__", "__reduce_ex__", "__torch_function__", "__torch_dispatch__",
          "__dict__", "__weakref__", "__format__", "__sizeof__", "__dir__", "__getstate__", "__setstate__",
@@ -103,7 +105,10 @@ def pytest_runtest_setup(item) -> None:
     _file[0] = item.nodeid.split("::")[0]
 
 
-def pytest_unconfigure(config) -> None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session) -> None:
+    """Write the calls down before pytest-xdist's worker reports it has finished (after that the worker may be
+    stopped before a large record is written)."""
     out = os.environ.get("PARITY_CALLS_OUT")
     if out:  # one file per process (pytest-xdist's workers each write theirs); ``record`` joins them
         Path(f"{out}.{os.getpid()}").write_text(json.dumps([[*call, sorted(files)] for call, files in LOG.items()]))

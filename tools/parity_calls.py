@@ -13,6 +13,8 @@ code are not the test's); a tensor argument is written as its dtype and number o
 ``compare`` says how many calls each file holds and lists those the first has and the second lacks (exit 1 if any).
 ``own`` lists the test files by how many of the calls only they make (with their lines): a file with none is one
 whose every comparison another file makes too (not, by itself, one to delete: a call's values can matter).
+Not logged: constructors (``nn.Linear(3, 4, bias=False)``, ``optim.Adam(...)``) and the optimizers' methods: a
+module is logged when it is called, an optimizer not at all.  A program loaded by a test file counts as that file.
 A test that looks at PyTorch's functions themselves (their identity, their signature, a lazy module's class) may fail
 under the wrapping; the calls it made up to there still count, the same before a change and after it.
 """

@@ -134,8 +134,8 @@ def _transpose(node) -> str:  # x.transpose(1, 2), x.mT; x.T
 def _sum(node) -> str:  # x.sum(), x.sum(dim); x.nansum(), x.nansum(dim): the sum of nansum's NanAsZero (its dtype=
     # a Cast between), which only nansum records
     edge = node.edges[0]
-    edge = edge.edges[0] if type(edge).__name__ == "Cast" else edge
-    if type(edge).__name__ == "NanAsZero":
+    edge = edge.edges[0] if isinstance(edge, elementwise.Cast) else edge
+    if isinstance(edge, reductions.NanAsZero):
         return "NansumBackward0"
     return "SumBackward0" if node.axis is None else "SumBackward1"
 

@@ -22,9 +22,11 @@ SHAPE = (4, 3, 5, 2)
 
 
 def _arrays(rng, dtype, *kinds):
-    """Host arrays: "x" any value, "p" in (0, 1), "+" positive, "c" a per-channel (1, 3, 1, 1) array, "v" a (3,) one."""
+    """Host arrays: "x" any value, "p" in (0, 1), "+" positive, "c" a per-channel (1, 3, 1, 1) array ("c+"
+    positive), "v" a (3,) one."""
     make = {"x": lambda: rng.standard_normal(SHAPE) * 3, "p": lambda: rng.uniform(0.01, 0.99, SHAPE),
             "+": lambda: rng.uniform(0.1, 2.0, SHAPE), "c": lambda: rng.standard_normal((1, 3, 1, 1)),
+            "c+": lambda: rng.uniform(0.1, 2.0, (1, 3, 1, 1)),
             "v": lambda: rng.standard_normal(3), "v+": lambda: rng.uniform(0.1, 2.0, 3)}
     return [make[k]().astype(dtype) for k in kinds]
 
@@ -40,7 +42,7 @@ CASES = {
     "bce_with_logits_grad": (loss._bce_with_logits_grad, "xpx", ()),
     "squared_difference": (loss._squared_difference, "xx", ()),
     "mse_grad": (loss._mse_grad, "xxx", ()),
-    "batch_norm_dx": (norm._batch_norm_dx, "xxccc", ()),
+    "batch_norm_dx": (norm._batch_norm_dx, ["x", "x", "c", "c", "c+", "c"], (7.0,)),
     "affine": (norm._affine, "xcc", ()),
     "inverse_std": (norm._inverse_std, ["v+"], (1e-5,)),
     "update_running": (norm._update_running, ["v", "v+", "v", "v+"], (0.9, 0.1, 0.1 * 8 / 7)),
@@ -145,6 +147,17 @@ def test_an_adam_step_is_a_few_kernels_per_parameter(device, make):
         p.grad = minigan.randn(6, 5)
         n, launches = _counted(opt.step)
     assert n <= 3, launches  # was 14 (Adam) and 16 (OptimisticAdam) one call per operator
+
+
+def test_batch_norm_backward_works_its_factors_out_in_its_one_kernel(device):
+    """Training batch norm's dx: the per-channel factors mean(dy), mean(dy·x̂)/σ and γ/σ are worked out inside the
+    fused kernel, not as launches of their own.  Counted: the seed, x − μ, dy·(x − μ), the two sums, mean(dy·x̂)
+    for dγ, the kernel, and the two copies into .grad; 9 (it had grown to 13 with the per-channel lines)."""
+    x = minigan.randn(8, 4, 5, 5, requires_grad=True)
+    bn = minigan.nn.BatchNorm2d(4).to("cuda")
+    y = bn(x)
+    n, launches = _counted(lambda: y.backward(minigan.randn(8, 4, 5, 5)))
+    assert launches.get("fused:minigan_batch_norm_dx") == 1 and n <= 9, launches
 
 
 def test_col2im_is_one_scatter_on_the_device(device):

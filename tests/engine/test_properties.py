@@ -721,8 +721,8 @@ def batch_norm_args(draw):
     assume(np.all(x.var(axis=0) > 0.05))
     inv_std = 1 / np.sqrt(x.var(axis=0, keepdims=True) + 1e-5)
     centred, m = x - x.mean(axis=0, keepdims=True), shape[0]
-    args = (dy, centred, dy.mean(axis=0, keepdims=True), (dy * centred).sum(axis=0, keepdims=True) * inv_std ** 2 / m,
-            gamma * inv_std)
+    args = (dy, centred, dy.sum(axis=0, keepdims=True), (dy * centred).sum(axis=0, keepdims=True) * inv_std, inv_std,
+            gamma, float(m))
     return args, (x, dy, gamma)
 
 

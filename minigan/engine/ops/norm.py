@@ -68,8 +68,8 @@ class BatchNorm(Node):
         if need[0]:
             g = gamma.reshape(self.shape)
             if self.training and backend.is_array(grad):  # first order: one kernel on a GPU (backend.fused)
-                dx = _batch_norm_dx(backend.get_array_module(grad), grad, centred, sum_dy / self.m,
-                                    sum_dy_xhat * inv_std / self.m, g * inv_std)
+                dx = _batch_norm_dx(backend.get_array_module(grad), grad, centred, sum_dy, sum_dy_xhat, inv_std, g,
+                                    float(self.m))
             elif self.training:  # create_graph: the same formula, recorded
                 dx = (grad - sum_dy / self.m - centred * (sum_dy_xhat * inv_std / self.m)) * (g * inv_std)
             else:
@@ -100,8 +100,8 @@ def _affine(xp, centred, scale, beta):  # y = γ/σ·(x − μ) + β: one kernel
 
 
 @backend.fused
-def _batch_norm_dx(xp, dy, centred, mean_dy, k, scale):  # γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)), k = mean(dy·x̂)/σ
-    dx = dy - mean_dy
-    dx -= centred * k  # in dx's own array: on a CPU a new one costs a pass more
-    dx *= scale
+def _batch_norm_dx(xp, dy, centred, sum_dy, sum_dy_xhat, inv_std, gamma, m):  # the training dx above
+    dx = dy - sum_dy / m  # (the per-channel factors are worked out in here: on a GPU, inside the one kernel)
+    dx -= centred * (sum_dy_xhat * inv_std / m)  # in dx's own array: on a CPU a new one costs a pass more
+    dx *= gamma * inv_std
     return dx

@@ -21,7 +21,8 @@
 #
 # What it needs there: python3 at /opt/torch/.venv/bin/python3 (or $PY) with NumPy, CuPy, PyTorch for CUDA, pytest
 # and pytest-xdist; minigan is not installed (PYTHONPATH points at the tree).  `DRY_RUN=1` on a machine without a GPU
-# runs every step on NumPy instead (the bench on the CPU, the lessons on NumPy) to check the script; there, make the steps
+# runs every step on NumPy instead (the bench on the CPU, the lessons on NumPy, the random programs on the strict
+# stand-in against NumPy) to check the script; there, make the steps
 # small with BENCH_BATCH, BENCH_REPEATS, BENCH_ALL, BENCH_TARGET, TWINS_SELECT, TWINS_PATHS, TWINS_WORKERS.
 set -o pipefail
 export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1

@@ -151,7 +151,7 @@ def test_an_adam_step_is_a_few_kernels_per_parameter(device, make):
 
 def test_batch_norm_backward_works_its_factors_out_in_its_one_kernel(device):
     """Training batch norm's dx: the per-channel factors mean(dy), mean(dy·x̂)/σ and γ/σ are worked out inside the
-    fused kernel, not as launches of their own.  Counted: the seed, x − μ, dy·(x − μ), the two sums, mean(dy·x̂)
+    fused kernel, not as launches of their own.  Counted: the seed, x − μ, dy·(x − μ), the two sums, the second ·1/σ
     for dγ, the kernel, and the two copies into .grad; 9 (it had grown to 13 with the per-channel lines)."""
     x = minigan.randn(8, 4, 5, 5, requires_grad=True)
     bn = minigan.nn.BatchNorm2d(4).to("cuda")

@@ -18,8 +18,10 @@ import tracemalloc
 
 import pytest
 
-from minigan.exercises import frames, split, workspace
+from minigan.exercises import frames, grader, sandbox, split, supervise, workspace
 
+needs_sandbox = pytest.mark.skipif(sandbox.why_not() is not None,
+                                   reason=f"no sandbox on this machine: {sandbox.why_not()}")
 HUGE = "(100000000,)f8"  # a subarray dtype: one element of it is 800 MB
 
 
@@ -138,7 +140,7 @@ def test_check_and_grade_leave_no_temp_folder_on_any_exit(tmp_path, command, how
     proc = subprocess.Popen([sys.executable, "-m", "minigan", "exercises", command, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(workspace.REPO),
                                                              TMPDIR=str(temp)),
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            cwd=tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     if how == "interrupt":  # Ctrl-C once its learner's process runs
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not any(p.startswith("minigan-run-") for p in os.listdir(temp)):
@@ -155,17 +157,22 @@ TUPLE_OF_LEAVES = "import sys as _s\n_s.modules['_minigan_exercise_checks.base']
                   "lambda v, depth=0: {'tuple': [{'array': [0], 'dtype': '(100000000,)f8'}] * 4}\n"
 
 
-@pytest.mark.slow
-def test_a_student_who_records_subarray_dtypes_costs_the_grader_nothing(tmp_path):
+def _prepend(root, name, code):
+    """Put ``code`` before the body of exercise ``name``'s (solved) function: the attack, then the right answer."""
     from minigan.exercises import source
     from minigan.exercises.catalogue import BY_NAME
-    root = workspace.start(tmp_path / "ws", solutions=True)
-    path, qualname = source.split_target(BY_NAME["node_apply"].targets[0])
+    path, qualname = source.split_target(BY_NAME[name].targets[0])
     text = (root / path).read_text()
     first, _, indent = source.body_span(text, qualname)
     lines = text.splitlines(keepends=True)
-    lines.insert(first - 1, "".join(" " * indent + line + "\n" for line in TUPLE_OF_LEAVES.splitlines()))
+    lines.insert(first - 1, "".join(" " * indent + line + "\n" for line in code.strip("\n").splitlines()))
     (root / path).write_text("".join(lines))
+
+
+@pytest.mark.slow
+def test_a_student_who_records_subarray_dtypes_costs_the_grader_nothing(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    _prepend(root, "node_apply", TUPLE_OF_LEAVES)
     probe = ("import resource\nfrom minigan.exercises import grader\n"
              f"r, _ = grader.grade({str(root)!r}, ['node_apply'], seed=7, record=False)\n"
              "print(r[0][1], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10)")
@@ -173,3 +180,44 @@ def test_a_student_who_records_subarray_dtypes_costs_the_grader_nothing(tmp_path
                           env=dict(os.environ, PYTHONPATH=str(workspace.REPO)))
     passed, peak = done.stdout.split()[-2:]
     assert passed == "False" and int(peak) < 400, (done.stdout, done.stderr[-1000:])  # (6,165 MiB before the fix)
+
+
+# memory that sits in no folder and no mapping: memfd files of 1 MiB each (under the file-size limit), held open
+HOLDS_MEMFD = """
+import os as _os
+_held = getattr(_os, "_held", [])
+_os._held = _held
+for _i in range(1200):
+    try:
+        _fd = _os.memfd_create("m%d" % _i)
+        _os.write(_fd, b"x" * (1 << 20))
+        _held.append(_fd)
+    except OSError:
+        break
+raise RuntimeError("held %d MiB;" % len(_held))
+"""
+
+
+@needs_sandbox
+def test_memfd_files_count_against_the_memory_bound(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    _prepend(root, "node_apply", HOLDS_MEMFD)
+    results, _ = grader.grade(root, ["node_apply"], seed=7, record=False)
+    message = results[0][2]
+    held = int(message.split("held ")[1].split(" MiB")[0]) if "held " in message else 0
+    bound = (grader.MEMORY + supervise.TREE_MARGIN) >> 20
+    assert held < bound // 2 or "memory limit" in message, message  # (1,200 MiB held before the fix)
+
+
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="no memfd_create on this system")
+def test_the_supervisors_sum_of_memory_counts_memory_files_held_open():
+    before = supervise._held([os.getpid()])
+    fd = os.memfd_create("held")
+    try:
+        os.write(fd, b"x" * (16 << 20))
+        assert supervise._held([os.getpid()]) - before >= 15 << 20
+        again = os.dup(fd)
+        assert supervise._held([os.getpid()]) - before < 24 << 20  # (one file held twice, counted once)
+        os.close(again)
+    finally:
+        os.close(fd)

@@ -78,14 +78,15 @@ def _as(way):
 
 
 @pytest.mark.parametrize("way", ["root", "user"])
-def test_grading_works_and_nothing_is_written_outside_home_either_way(venv, way):
+def test_grading_works_and_nothing_is_written_or_held_past_its_bounds_either_way(venv, way):
     prefix = _as(way)
     place = Path(tempfile.mkdtemp(prefix="minigan-as-", dir="/tmp"))
     try:
         place.chmod(0o755)
         root = workspace.start(place / "ws", solutions=True)
-        from product.test_grader_bounds import _prepend
+        from product.test_grader_bounds import HOLDS_MEMFD, _prepend
         _prepend(root, "node_apply", FILLS_THE_HIDDEN_LIBRARY)
+        _prepend(root, "add_backward", HOLDS_MEMFD)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(place), "TMPDIR": str(place),
                "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
         probe = subprocess.run(prefix + [str(venv), "-c", "import os, minigan; from minigan.exercises import "
@@ -97,11 +98,13 @@ def test_grading_works_and_nothing_is_written_outside_home_either_way(venv, way)
         if why.strip() != "None":
             pytest.skip(f"no sandbox for the grader run as {way}: {why.strip()}")
         done = subprocess.run(prefix + [str(venv), "-m", "minigan", "exercises", "check", str(root), "unbroadcast",
-                                        "node_apply"], capture_output=True, text=True, env=env, timeout=300,
-                              cwd=place)
+                                        "node_apply", "add_backward"], capture_output=True, text=True, env=env,
+                              timeout=300, cwd=place)
         said = done.stdout + done.stderr[-2000:]
         assert "PASS  unbroadcast" in said, said
-        assert "wrote 0 MiB" in said, said
+        assert "wrote 0 MiB" in said, said  # (300 MiB as a user before the fix)
+        held = said.split("held ")[1].split(" MiB")[0] if "held " in said else "0"
+        assert int(held) < 256 or "memory limit" in said, said  # (1,200 MiB before the fix)
     finally:
         subprocess.run(["rm", "-rf", str(place)], check=False)
 

@@ -221,3 +221,18 @@ def test_the_supervisors_sum_of_memory_counts_memory_files_held_open():
         os.close(again)
     finally:
         os.close(fd)
+
+
+def test_the_guard_opens_no_folder_outside_home_where_a_relative_name_would_land(tmp_path):
+    from minigan.exercises import runner
+    home, outside = tmp_path / "home", tmp_path / "library"
+    (home / "sub").mkdir(parents=True)
+    outside.mkdir()
+    state = {"blocked": [], "denied": [], "locked": True, "parent": os.getpid()}
+    hook = runner._guard([], [], str(home), state)
+    with pytest.raises(PermissionError, match="folder"):
+        hook("open", (str(outside), None, os.O_RDONLY))  # (then os.open("w0", ..., dir_fd=it) writes there)
+    assert state["denied"] and "opening the folder" in state["denied"][0]
+    hook("open", (str(home / "sub"), None, os.O_RDONLY))  # (a folder under $HOME: what is written there is counted)
+    hook("open", (str(home), None, os.O_RDONLY))
+    hook("open", (str(outside), "r", 0))  # (open() of a folder fails by itself)

@@ -5,7 +5,11 @@ processes hold is bounded (each attack here was written before its fix).
   800 MB array in the grader, a tuple of such leaves any multiple of it; an object dtype made Python objects;
 * a frame's meta within the frame's size bound was parsed whatever its shape: 63 MiB of nested empty objects cost
   the grader about 2 GiB;
-* every ``exercises check`` and ``grade`` left a ``minigan-deps-*`` folder in the temp directory.
+* every ``exercises check`` and ``grade`` left a ``minigan-deps-*`` folder in the temp directory;
+* memory files (``os.memfd_create``, 1 MiB each under the file-size limit) sat outside every bound: 1,200 MiB held
+  and the exercise passed;
+* the guard's "no write outside $HOME" resolved a name relative to a folder's descriptor (``dir_fd``) against $HOME
+  (graded as a user, that wrote into the tmpfs that hides the library: ``test_grader_as_user.py``).
 """
 
 from __future__ import annotations

@@ -35,7 +35,6 @@ import json
 import marshal
 import os
 import secrets
-import select
 import signal
 import stat
 import subprocess
@@ -46,9 +45,7 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
-
-from minigan.exercises import sandbox, session, source, split, verdict, workspace
+from minigan.exercises import frames, sandbox, session, source, split, verdict, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 from minigan.exercises.verdict import decide  # noqa: F401 - grader.decide, as before
 
@@ -207,8 +204,12 @@ def _numpy_only() -> tuple:
 
 
 def _dependencies_folder() -> tuple:
+    import atexit
     import importlib.util
+    import shutil
     folder = Path(tempfile.mkdtemp(prefix="minigan-deps-"))
+    # removed when this process leaves: normally, on an error, on Ctrl-C (KeyboardInterrupt) or on SystemExit
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     allowed = []
     for module in DEPENDENCIES:
         spec = importlib.util.find_spec(module)
@@ -236,97 +237,9 @@ def _blocked_places() -> list:
 
 
 # ----------------------------------------------------------------------------- running a role
-MAGIC = b"\x00minigan-frame\x00"  # (runner.MAGIC) where a frame starts
-
-
-class _Stream:
-    """What one pipe has handed over so far: the bytes of a frame not read whole yet, and the bytes in all (read in
-    slices of time, a frame cut at a slice's end is kept, and the budget counts the whole pipe)."""
-
-    def __init__(self):
-        self.buffer, self.spent = b"", 0
-
-
-def _frames(read_end, deadline, on_frame, proc, budget=256 << 20, stream=None):
-    """Read frames (MAGIC, 8 bytes of length, payload) until the writer closes, the deadline passes or the budget
-    is spent; bytes that are not a frame (what the learner's code wrote on the pipe) are skipped.  ``stream`` (a
-    ``_Stream``) carries what was read across calls."""
-    stream = _Stream() if stream is None else stream
-    try:
-        return _read_frames(read_end, deadline, on_frame, proc, budget, stream)
-    finally:
-        stream.buffer = stream.buffer[-(64 << 20) - 64:]  # (never more than one frame's bytes kept)
-
-
-def _read_frames(read_end, deadline, on_frame, proc, budget, stream):
-    buffer, spent = stream.buffer, stream.spent
-    while time.perf_counter() < deadline:
-        if not select.select([read_end], [], [], 0.1)[0]:
-            if proc.poll() is not None and not select.select([read_end], [], [], 0)[0]:
-                return _keep(stream, buffer, spent, "ended")
-            continue
-        chunk = os.read(read_end, 1 << 20)
-        if not chunk:
-            return _keep(stream, buffer, spent, "ended")
-        spent += len(chunk)
-        if spent > budget:
-            return _keep(stream, buffer, spent, "too much data")
-        buffer += chunk
-        while True:
-            at = buffer.find(MAGIC)
-            if at < 0:
-                buffer = buffer[-(len(MAGIC) - 1):]
-                break
-            buffer = buffer[at:]
-            head = len(MAGIC) + 8
-            if len(buffer) < head:
-                break
-            size = int.from_bytes(buffer[len(MAGIC):head], "big")
-            if size > 64 << 20:
-                buffer = buffer[len(MAGIC):]  # not a frame: look for the next
-                continue
-            if len(buffer) < head + size:
-                break
-            meta, arrays = _parse(buffer[head:head + size])
-            if meta is None:
-                buffer = buffer[len(MAGIC):]
-                continue
-            buffer = buffer[head + size:]
-            if on_frame(meta, arrays) == "done":
-                return _keep(stream, buffer, spent, "done")
-    return _keep(stream, buffer, spent, "deadline")
-
-
-def _keep(stream, buffer, spent, status):
-    stream.buffer, stream.spent = buffer, spent
-    return status
-
-
-FORMAT = b"MGF1"  # (runner.FORMAT) a payload: this, 4 bytes of the meta's length, the meta (JSON), the arrays' bytes
-
-
-def _parse(payload):
-    """(meta, {"a0": array, ...}) of a frame's payload, or (None, None) for anything that is not one: every array
-    a number kind (no object, no record), its bytes inside the payload."""
-    try:
-        if payload[:4] != FORMAT:
-            return None, None
-        size = int.from_bytes(payload[4:8], "big")
-        meta = json.loads(payload[8:8 + size].decode())
-        if not isinstance(meta, dict):
-            return None, None
-        specs, at, arrays = meta.pop("arrays_", []), 8 + size, {}
-        for i, (dtype, shape) in enumerate(specs if isinstance(specs, list) else ()):
-            dtype, shape = np.dtype(str(dtype)), tuple(int(n) for n in shape)
-            count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-            if dtype.kind not in "biuf" or dtype.fields or dtype.subdtype or min(shape, default=0) < 0 or count < 0 or \
-                    at + count * dtype.itemsize > len(payload):
-                return None, None
-            arrays[f"a{i}"] = np.frombuffer(payload, dtype, count, at).reshape(shape)
-            at += count * dtype.itemsize
-        return meta, arrays
-    except Exception:  # noqa: BLE001 - anything the learner's process wrote: not a frame, ignored
-        return None, None
+# (the frames the learner's process hands back, read and decoded at a cost bounded by their bytes: frames.py)
+_Stream, _frames, _parse = frames.Stream, frames.read, frames.parse
+MAGIC, FORMAT = frames.MAGIC, frames.FORMAT
 
 
 @functools.lru_cache(maxsize=256)

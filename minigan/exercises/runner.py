@@ -80,9 +80,16 @@ def _guard(blocked, allowed, home, state):
             mode, flags = (args + (None, None))[1:3]
             writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or \
                 (isinstance(flags, int) and flags & WRITES)
-            if writes and state["locked"] and not real.startswith(home):
+            outside = not (real + os.sep).startswith(home)
+            if writes and state["locked"] and outside:
                 state["denied"].append(f"writing {real[:200]}")
                 raise PermissionError(f"the grader does not let graded code write {args[0]!r} (only under $HOME)")
+            # a folder's descriptor (os.open) is where a name relative to it (dir_fd=) lands, which this hook, given
+            # the name alone, would place under the working folder: only folders under $HOME are opened so
+            if state["locked"] and mode is None and outside and os.path.isdir(real):
+                state["denied"].append(f"opening the folder {real[:200]}")
+                raise PermissionError(f"the grader does not let graded code open the folder {args[0]!r} (only "
+                                      "folders under $HOME)")
         elif event in CHANGES and state["locked"]:
             for path in args[:2]:
                 try:

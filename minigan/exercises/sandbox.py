@@ -61,8 +61,9 @@ def command(argv, read=(), write=(), hide=(), keep=(), size=None) -> list:
     grader (its prefixes, wherever they live: under /tmp too), the folders ``keep`` (its dependencies) and ``read``
     read-only, and ``write``: each an empty folder of its own (a tmpfs of ``size`` bytes when given, so what the
     learner's code writes there is bounded by the kernel and gone when it ends), the only writable place.  ``hide``
-    folders inside what is shown are replaced by empty ones.  Run as root, no user namespace (the supervisor inside
-    drops to a user of its own for the learner)."""
+    folders inside what is shown are replaced by empty ones, read-only (a tmpfs of 4 KiB remounted read-only: in a
+    user namespace the learner's user owns it).  Run as root, no user namespace (the supervisor inside drops to a
+    user of its own for the learner)."""
     wrap = [shutil.which("bwrap") or "bwrap"] + ([] if as_root() else ["--unshare-user"]) + [
         "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
@@ -87,10 +88,11 @@ def command(argv, read=(), write=(), hide=(), keep=(), size=None) -> list:
         folder = os.path.realpath(folder)
         wrap += _parents(folder, made, shown) + ["--perms", "0777"] + \
             (["--size", str(size)] if size and _knows("--size") else []) + ["--tmpfs", folder]
-    for folder in hide:
+    for folder in hide:  # (empty, read-only and as small as a tmpfs is: a learner's user owns it in a user namespace)
         folder = os.path.realpath(folder)
         if os.path.isdir(folder) and any(folder.startswith(m + "/") for m in shown):
-            wrap += ["--tmpfs", folder]
+            wrap += ["--perms", "0555"] + (["--size", "4096"] if _knows("--size") else []) + \
+                ["--tmpfs", folder, "--remount-ro", folder]
     return wrap + ["--remount-ro", "/", "--remount-ro", "/dev", "--", *map(str, argv)]
 
 

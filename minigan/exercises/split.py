@@ -25,6 +25,8 @@ import functools
 
 import numpy as np
 
+from minigan.exercises import frames
+
 ROLE_NAMES = ("ROLE", "base.ROLE")
 # what judges, never in the learner's build: ``check`` (its calls become ``observe``), ``compare`` and what prints a
 # difference, and the finite differences that give expected gradients
@@ -177,25 +179,57 @@ class Opaque(Exception):
     """A recorded value that is no data: only the truth of what was asked of it counts."""
 
 
-def decode(value):
-    """A value as ``_encode`` (checks/base.py) recorded it, made data again; no data raises ``Opaque``."""
+LEAF_SIZE = 64  # numbers in an array a check records at most (checks/base.py's _encode)
+LEAF_DEPTH = 8  # containers nested in a recorded value at most (_encode: 4 levels of lists, tuples, sets)
+
+
+def decode(value, depth=0):
+    """A value as ``_encode`` (checks/base.py) recorded it, made data again; no data raises ``Opaque``.  What the
+    learner's process recorded is checked before anything is made of it: a dtype is a plain number kind as NumPy
+    names it (never a subarray such as ``"(100000000,)f8"``, whose one element is 800 MB, nor an object), an array
+    at most ``LEAF_SIZE`` numbers, the nesting at most ``LEAF_DEPTH``."""
+    if depth > LEAF_DEPTH:
+        raise Opaque()
     if isinstance(value, dict):
-        if "tuple" in value:
-            return tuple(decode(v) for v in value["tuple"])
-        if "set" in value:
-            return frozenset(decode(v) for v in value["set"])
+        if "tuple" in value and isinstance(value["tuple"], list):
+            return tuple(decode(v, depth + 1) for v in value["tuple"])
+        if "set" in value and isinstance(value["set"], list):
+            return frozenset(decode(v, depth + 1) for v in value["set"])
         if "array" in value:
-            return np.array(value["array"], dtype=np.dtype(str(value.get("dtype", "float64"))))
+            return np.array(_numbers(value["array"]), dtype=_dtype(value.get("dtype", "float64")))
         if "dtype" in value:
-            return np.dtype(str(value["dtype"]))
+            return _dtype(value["dtype"])
         if "type" in value and isinstance(getattr(np, str(value["type"]), None), type):
             return getattr(np, str(value["type"]))
         raise Opaque()
     if isinstance(value, list):
-        return [decode(v) for v in value]
+        return [decode(v, depth + 1) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise Opaque()
+
+
+def _dtype(name) -> np.dtype:
+    dtype = frames.number_dtype(name)
+    if dtype is None:
+        raise Opaque()
+    return dtype
+
+
+def _numbers(nested):
+    """``nested`` (lists of numbers) when it holds at most ``LEAF_SIZE`` numbers, nested as an array's rows are."""
+    count, todo = 0, [(nested, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, list) and depth < frames.AXES_LIMIT:
+            todo.extend((x, depth + 1) for x in item)
+        elif isinstance(item, (bool, int, float)):
+            count += 1
+        else:
+            raise Opaque()
+        if count > LEAF_SIZE or len(todo) > LEAF_SIZE + frames.AXES_LIMIT:
+            raise Opaque()
+    return nested
 
 
 class Unseen(Exception):

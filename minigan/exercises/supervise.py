@@ -9,8 +9,11 @@ every descendant it has (again until none is left) and leaves.  Elsewhere (macOS
 group and session it started, which a daemon that called setsid() leaves: see docs/teaching.md.
 
 In a sandbox (``sandbox.py``: a PID namespace of its own) PROCESSES is not 0: the learner's process may hold that
-many processes and threads at most (RLIMIT_NPROC, counted in the sandbox's user namespace), and every 50 ms this
-process adds up the memory its tree holds (PSS); past MEMORY + ``TREE_MARGIN`` it ends them all (exit status 99).
+many processes and threads at most (RLIMIT_NPROC, counted in the sandbox's user namespace) and ``NOFILE``
+descriptors each (RLIMIT_NOFILE: a memory file, a pipe's buffer or a descriptor in flight on a socket is held
+through one), and every 50 ms this process adds up the memory its tree holds (PSS, and the memory files it holds
+open, which sit in no folder and, unmapped, in no PSS); past MEMORY + ``TREE_MARGIN`` it ends them all (exit
+status 99).
 A UID that is not 0 (a sandbox made by root) is the user the learner's process runs as.
 
 What the learner's processes write is counted against a written total: at most WRITE_BYTES bytes and WRITE_FILES
@@ -49,12 +52,15 @@ def _children_of(pid):
     return found
 
 
+NOFILE = 64  # descriptors each of the learner's processes may hold open (in a sandbox; an exercise runs with 6)
 TREE_MARGIN = 256 << 20  # bytes the whole tree may hold beyond one process's limit (the fork shares its parent's)
 
 
 def _held(pids):
-    """Bytes the processes ``pids`` hold in memory, each shared page counted once in all (Linux's PSS)."""
-    total = 0
+    """Bytes the processes ``pids`` hold in memory, each shared page counted once in all (Linux's PSS), and the
+    memory files they hold open (``os.memfd_create``: in no folder and, unmapped, in no process's PSS), each
+    file once."""
+    total, files = 0, {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
@@ -64,7 +70,25 @@ def _held(pids):
                         break
         except (OSError, ValueError, IndexError):
             pass
-    return total
+        files.update(_memory_files(pid))
+    return total + sum(files.values())
+
+
+def _memory_files(pid) -> dict:
+    """{(device, inode): bytes} of the memory files (memfd) process ``pid`` holds open."""
+    found = {}
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return found
+    for fd in fds[:NOFILE + 16]:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("/memfd:"):
+                info = os.stat(f"/proc/{pid}/fd/{fd}")
+                found[(info.st_dev, info.st_ino)] = info.st_blocks * 512
+        except OSError:
+            pass
+    return found
 
 
 def _reap():
@@ -111,6 +135,10 @@ def _limits(memory, file_limit, processes, uid):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if processes:  # (counted per user namespace: in the sandbox, this tree's alone)
             resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+            # what a process holds outside any folder or mapping is held through a descriptor (a memory file, a
+            # pipe's buffer, a descriptor in flight on a socket, which Linux bounds by the sender's limit too): at
+            # most NOFILE of them, each at most the file-size limit (memory files) or 1 MiB (pipes)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (NOFILE, NOFILE))
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.close(null)

@@ -383,7 +383,7 @@ EXERCISES = (
              "return floats {loss_d, loss_g, d_real, d_fake}; the optimal D for fixed G is p_data/(p_data + p_g)",
              "Predict mean D(x) at the optimum when G is perfect (p_g = p_data; " + OPTIMAL_D + "), then read "
              "d_real and d_fake in runs/ex-gan/metrics.json. measure: "
-             "python -m minigan train gan --data ring --steps 300 --seed 0 --out runs/ex-gan"),
+             "python -m minigan train gan --data ring --steps 300 --seed 0 --out runs/ex-gan --force"),
     Exercise("wgan_clip", "gans", ("minigan/gans/wgan.py::WGAN.clip_critic",),
              "WGAN Algorithm 1 line 7: w ← clip(w, −c, c) in place for every critic parameter, recording no graph",
              WGAN, "clamp every critic parameter's values into [−c, c] (c is self.clip) in place, with no graph "
@@ -398,7 +398,7 @@ EXERCISES = (
              WGAN, "sample x before z (lines 3, 4); detach the fakes in the critic steps; freeze the critic for the "
              "generator step; return {loss_c, loss_g, wasserstein}",
              "Predict the sign of the Wasserstein estimate as the critic trains. measure: "
-             "python -m minigan train wgan --data ring --steps 200 --seed 0 --out runs/ex-wgan"),
+             "python -m minigan train wgan --data ring --steps 200 --seed 0 --out runs/ex-wgan --force"),
     Exercise("gradient_penalty", "gans", ("minigan/gans/wgan_gp.py::gradient_penalty",),
              "WGAN-GP's penalty: λ times the mean, over examples, of the squared distance of the norm of D's "
              "gradient from 1, at random points between real and fake examples (one mixing weight per example), the "
@@ -415,7 +415,7 @@ EXERCISES = (
              WGAN, "x̃ = G(z).detach(); the penalty comes from gradient_penalty(D, x, x̃, self.lam); "
              "return {loss_c, loss_g, wasserstein, penalty}",
              "Predict how the penalty term moves during training. measure: "
-             "python -m minigan train wgan-gp --data ring --steps 200 --seed 0 --out runs/ex-wgangp"),
+             "python -m minigan train wgan-gp --data ring --steps 200 --seed 0 --out runs/ex-wgangp --force"),
     Exercise("cgan_conditioning", "gans", ("minigan/gans/models.py::_with_label",),
              "the cGAN's conditioning: concatenate the one-hot label to the input along the features "
              "(unchanged when num_classes is 0)",
@@ -431,7 +431,7 @@ EXERCISES = (
              CONDITIONAL, "draw z and y_fake (random_labels) before the real batch; the fake's label goes to G and "
              "to D; return {loss_d, loss_g, d_real, d_fake}",
              "Predict the conditional accuracy of a briefly trained cGAN on the digits. measure: "
-             "python -m minigan train cgan --data digits --steps 300 --seed 0 --out runs/ex-cgan"),
+             "python -m minigan train cgan --data digits --steps 300 --seed 0 --out runs/ex-cgan --force"),
     # ------------------------------------------------------------------ 5. attacks
     Exercise("input_gradient", "attacks", ("minigan/attacks/fgsm.py::input_gradient",),
              "∇ₓJ(θ, x, y) with x a leaf that requires grad, by autograd.grad, in evaluation mode, leaving every "
@@ -447,7 +447,7 @@ EXERCISES = (
              "the fast gradient sign method: x' = clip(x + ε·sign(∇ₓJ)) as a Tensor with no graph",
              ADV_EXAMPLES, "check eps and clip at the door, take input_gradient, step up the loss by ε·sign, clip",
              "Predict the error rate of a digits classifier under FGSM at ε = 0.1. measure: "
-             "python -m minigan fgsm --data digits --eps 0.05 0.1 --out runs/ex-fgsm"),
+             "python -m minigan fgsm --data digits --eps 0.05 0.1 --out runs/ex-fgsm --force"),
     Exercise("project", "attacks", ("minigan/attacks/iterative.py::project",),
              "Π: the nearest point of the ε-ball around x (max-norm) inside the clip range, pixel by pixel",
              ADV_EXAMPLES, "clip into the ε-box around x first, then into the clip range (clip may be None)",
@@ -486,7 +486,7 @@ EXERCISES = (
              "eps may be one number or one per example",
              "Predict whether adversarial training raises or lowers clean accuracy on the digits. measure: "
              "python -m minigan fgsm --data digits --eps 0.1 --adversarial-training --adv-epochs 5 "
-             "--out runs/ex-advtrain"),
+             "--out runs/ex-advtrain --force"),
     Exercise("pgd_adversarial_loss", "attacks",
              ("minigan/attacks/adversarial_training.py::pgd_adversarial_loss",),
              "Madry et al.'s inner max: the loss at PGD's worst case x* near each example, optionally mixed with the "
@@ -531,7 +531,7 @@ EXERCISES = (
              "Predict whether the KL term rises or falls over 300 steps of training through rsample() (the "
              "command's way; lesson 21 also trains through sample() for the comparison), then read kl in "
              "runs/ex-vae/metrics.json. measure: "
-             "python -m minigan train vae --data digits --steps 300 --seed 0 --out runs/ex-vae"),
+             "python -m minigan train vae --data digits --steps 300 --seed 0 --out runs/ex-vae --force"),
 )
 
 BY_NAME = {e.name: e for e in EXERCISES}

@@ -164,3 +164,21 @@ def test_no_hint_a_failing_check_gives_is_its_reference_formula(name, hint):
     run = _longest_shared_run(_reference_formulas(BY_NAME[name]), _formula(hint))
     assert run <= FORMULA_LONGEST, \
         f"a hint of {name}'s checks shares {run} tokens of a formula with the reference: {hint}"
+
+
+FORMULA_IS_THE_EXERCISE = ("normal_rsample", "normal_log_prob", "gaussian_kl")
+
+
+@pytest.mark.parametrize("exercise", [BY_NAME[n] for n in FORMULA_IS_THE_EXERCISE], ids=FORMULA_IS_THE_EXERCISE)
+def test_the_stub_of_a_formula_exercise_does_not_hand_out_its_formula(exercise):
+    """Where the formula is the exercise (the closed form of the KL, the log density, the reparameterized draw and
+    its derivatives), the function a workspace hands out (its def line and docstring) does not state it: the library
+    keeps it in a comment of the body, which the stub takes out (their docstrings stated it).  (The ops keep their
+    derivative on the def line, the attacks and training steps their paper's algorithm in the docstring: there the
+    formula is the specification and writing it as code is the exercise.)"""
+    stubbed = workspace.stubbed_files()
+    for target in exercise.targets:
+        path, qualname = source.split_target(target)
+        handed = source.function_text(stubbed[path], qualname)
+        run = _longest_shared_run(_reference_formulas(exercise), _formula(handed))
+        assert run <= FORMULA_LONGEST, f"{target}'s stub shares {run} tokens of its formula: {handed}"

@@ -508,7 +508,7 @@ class _ClassGrading:
         journaled), or None once stopped.  A journal's grade is one of the same exercises: a week's subset graded
         with a full course's journal is graded on its own, as it would be without one."""
         key = escape(Path(self.folders[i]).resolve())
-        now = fingerprint(self.folders[i])
+        now = fingerprint(self.folders[i]) if self.journal else None  # (0.1 s a workspace: only for a journal)
         entry = self.done.get((key, tuple(grader.resolve(self.names))))
         old = None
         if entry is not None and entry.get("fingerprint") not in (None, now):
@@ -605,6 +605,12 @@ def _write(path, text) -> Path:
     return write_texts({path: text})[0]
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_texts(texts) -> list:
     """Write {path: text}: every text to a temporary file beside its path first, then each renamed into place, so
     that a failure (a full disk, Ctrl-C) leaves no file half-written and none of them replaced (a temporary file
@@ -616,6 +622,7 @@ def write_texts(texts) -> list:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append((tmp, path))
+            os.chmod(fd, 0o666 & ~_umask())  # (mkstemp's 0600: a gradebook gets the mode any new file gets)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
         for tmp, path in temps:

@@ -219,3 +219,20 @@ def test_the_course_plan_covers_every_lesson_and_every_exercise_with_its_points(
     for week, (exercises, points) in rows.items():
         if exercises:
             assert points == str(sum(BY_NAME[n].points for n in exercises)), (week, points)
+
+
+def test_teachings_start_commands_run_as_printed_in_the_order_printed(tmp_path, monkeypatch, capsys):
+    """Every ``exercises start`` line of teaching.md, in order, from a home of their own (the lectures file the
+    one before the last names is the JSON the guide shows): a second ``start`` into the folder the first made is
+    refused, so each makes its own."""
+    text = DOCS.read_text(encoding="utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    lectures = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    lines = [line for line in re.findall(r"^python -m minigan exercises start .*$", text, re.M)]
+    assert len(lines) >= 4, lines
+    for line in lines:
+        argv = [Path(a).expanduser().as_posix() if a.startswith("~") else a for a in shlex.split(line.split("#")[0])]
+        if "--lectures" in argv:
+            Path(argv[argv.index("--lectures") + 1]).write_text(json.dumps(lectures))
+        assert minigan_main(argv[3:]) == 0, (line, capsys.readouterr().err)

@@ -229,7 +229,7 @@ def test_teachings_start_commands_run_as_printed_in_the_order_printed(tmp_path, 
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.chdir(tmp_path)
     lectures = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
-    lines = [line for line in re.findall(r"^python -m minigan exercises start .*$", text, re.M)]
+    lines = re.findall(r"^python -m minigan exercises start .*$", text, re.M)
     assert len(lines) >= 4, lines
     for line in lines:
         argv = [Path(a).expanduser().as_posix() if a.startswith("~") else a for a in shlex.split(line.split("#")[0])]

@@ -63,7 +63,8 @@ RECIPES_28 = {
 # ``python -m minigan prepare`` moves ahead of a class. Measured: digits 11 s of CPU (demos/lesson_times.json,
 # tests/product/test_stated_numbers.py keeps it), Fashion-MNIST 1:55 wall, 112 s of CPU (`prepare --only
 # fashion-mnist-cnn` in a fresh clone and cache, 2026-11-29, at a load of 1.7-3 on 2 cores: 91.8% on the test set);
-# MNIST has the same size and recipe.
+# MNIST has the same size and recipe.  On a machine shared by more it took 5:39: so a first training says these as
+# an idle machine's, and its Report says the time from the pace it measures here (minigan.progress).
 FIRST_TRAINING = {"digits": "about 6 s", "fashion-mnist": "about 2 minutes", "mnist": "about 2 minutes"}
 
 
@@ -413,7 +414,7 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
 
     _check_kind_dataset(kind, dataset, "reference_classifier")
     folder = _cache_dir(cache_dir)
-    path = folder / f"{dataset}_{kind}_v{CACHE_VERSION}.npz"
+    path = reference_path(kind, dataset, folder)
     settings = recipe(kind, dataset)
     model = build(kind, dataset)
 
@@ -451,7 +452,8 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
     model = build(kind, dataset, x_train)
     batches = settings["epochs"] * -(-len(x_train) // settings["batch_size"])
     ahead = (f"; `python -m minigan prepare --only {dataset}-cnn` does this ahead of a class and saves this wait, "
-             f"{FIRST_TRAINING[dataset]} on a 2-core CPU" if kind == "cnn" else "")
+             f"{FIRST_TRAINING[dataset]} on an idle 2-core CPU; the time it takes here is said below, from the pace "
+             "measured on its first batches" if kind == "cnn" else "")
     report = Report(f"training the {dataset} reference {kind} once ({settings['epochs']} epochs on "
                     f"{len(x_train):,} images; later runs load it{ahead})", batches, unit="batches", where=path)
     train_classifier(model, x_train, y_train, verbose=verbose, progress=report, **settings)
@@ -466,3 +468,8 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
 
 
 _cache_dir = cache_dir  # reference_classifier's argument shadows the function's name
+
+
+def reference_path(kind: str = "cnn", dataset: str = "digits", cache_dir=None) -> Path:
+    """Where the reference classifier of ``kind`` for ``dataset`` is cached (there once it was trained)."""
+    return _cache_dir(cache_dir) / f"{dataset}_{kind}_v{CACHE_VERSION}.npz"

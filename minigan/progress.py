@@ -3,12 +3,14 @@
     report = progress.Report("training the digits reference CNN once", total=20 * 45, unit="batches",
                              where="~/.cache/minigan/digits_cnn_v3.npz")
     for ...:
-        report(done)                      # 35% (315/900 batches), 0:42 gone, about 1:20 left
+        report(done)                      # 35% (315/900 batches), 0:42 gone, about 1:18 left (measured ...)
     report.close()                        # "done in 2:02; cached in ..."
 
-On a terminal the progress line is rewritten in place every second (the estimate made from the time so far), and
-the closing line replaces it; where stderr is a log, a pipe or a notebook's stream, or ``TQDM_DISABLE`` is set as
-for the bars, a line is added after 3 s and then every 10 s instead.
+On a terminal the progress line is rewritten in place every second (the estimate made from the pace measured on this
+machine so far, never a time promised beforehand: the first line says that pace and the time it makes in all; a
+count that starts again, or a new total, is a new pass timed on its own), and the closing line replaces it; where
+stderr is a log, a pipe or a notebook's stream, or ``TQDM_DISABLE`` is set as for the bars, a line is added after
+3 s and then every 10 s instead.
 
 The reference classifiers, the attack lessons' fine-tuned copies and the digits GAN are trained the first time
 something needs them (seconds on the digits, minutes on Fashion-MNIST); ``python -m minigan prepare`` trains them
@@ -129,6 +131,9 @@ class Report:
         self.last = None  # when the last progress line was written
         self.width = 0  # the length of the line standing in place on a terminal (0: none)
         self.done = 0
+        # the pass being timed: when it started, the units done then, its total, whether its pace was said yet (a
+        # count that starts again, or another total, is a new pass with a clock of its own)
+        self.pass_t0, self.pass_done0, self.pass_total, self.paced = self.t0, 0, self.total, False
         cadence = "every second" if self.every == 1 else f"every {self.every:.0f} s"
         self.say(f"minigan: {what}: {self.total:,} {unit}, progress {cadence} ...")
 
@@ -167,14 +172,21 @@ class Report:
                      f"{clock(time.perf_counter() - self.t0)}{kept}: the next use starts it again")
             raise Stopped(_requested[0])
         now = time.perf_counter()
-        gone = now - self.t0
+        if self.done < self.pass_done0 or total != self.pass_total:  # a new pass: its pace is its own
+            self.pass_t0, self.pass_done0, self.pass_total, self.paced = now, self.done, total, False
+        gone, timed = now - self.t0, now - self.pass_t0
         due = self.first if self.last is None else self.every
-        if now - (self.last if self.last is not None else self.t0) < due or self.done <= 0 or self.done >= total:
+        if now - (self.last if self.last is not None else self.t0) < due or self.done <= self.pass_done0 or \
+                self.done >= total or timed <= 0:
             return
         self.last = now
-        left = gone / self.done * (total - self.done)
-        self.say(f"  {100 * self.done / total:3.0f}% ({self.done:,}/{total:,} {self.unit}), {clock(gone)} gone, "
-                 f"about {clock(left)} left", in_place=True)
+        pace = (self.done - self.pass_done0) / timed  # units a second, measured on this machine as it is now
+        line = (f"  {100 * self.done / total:3.0f}% ({self.done:,}/{total:,} {self.unit}), {clock(gone)} gone, "
+                f"about {clock((total - self.done) / pace)} left")
+        if not self.paced:  # the first line of a pass says the pace it comes from, and what that makes in all
+            self.paced = True
+            line += f" (measured here now: {pace:.1f} {self.unit}/s, about {clock(total / pace)} in all)"
+        self.say(line, in_place=True)
 
     def close(self, note: str = "") -> float:
         """Say it finished (and where it put the result); the seconds it took."""

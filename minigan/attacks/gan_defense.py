@@ -41,17 +41,34 @@ from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
 
+def digits_gan_path(steps=3000, seed=0):
+    """Where ``digits_gan(steps, seed)`` is cached (keyed by every setting of its experiment)."""
+    return _cache_path(_digits_gan_key(steps, seed))
+
+
+def _digits_gan_key(steps, seed, exp=None) -> str:
+    from minigan.gans.recipes import build_experiment
+
+    exp = build_experiment("gan", "digits", seed=seed) if exp is None else exp
+    return json.dumps({"steps": steps, "seed": seed, "config": {k: str(v) for k, v in exp.config.items()},
+                       "version": 1}, sort_keys=True)
+
+
+def _cache_path(key):
+    from minigan import classifier
+
+    return classifier.cache_dir() / f"digits_gan_{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+
+
 def digits_gan(steps=3000, seed=0, verbose=False):
     """The digits DCGAN (``build_experiment("gan", "digits")``) after ``steps`` steps, cached: the Experiment."""
-    from minigan import classifier
     from minigan.gans.recipes import build_experiment
     from minigan.progress import Report
     from minigan.serialization import load, save
 
     exp = build_experiment("gan", "digits", seed=seed)
-    key = json.dumps({"steps": steps, "seed": seed, "config": {k: str(v) for k, v in exp.config.items()},
-                      "version": 1}, sort_keys=True)
-    path = classifier.cache_dir() / f"digits_gan_{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+    key = _digits_gan_key(steps, seed, exp)
+    path = _cache_path(key)
     if path.exists():
         try:
             exp.trainer.load_state_dict(load(path)["trainer"])

@@ -91,7 +91,7 @@ def _cached_model(kind, key, build, train, verbose=True):
     """Load the model cached under ``key`` or train it (``train(model, path)``, which returns its seconds) and
     cache it."""
     text = json.dumps(key, sort_keys=True)
-    path = classifier.cache_dir() / f"robust_{kind}_{hashlib.sha256(text.encode()).hexdigest()[:16]}.npz"
+    path = _robust_path(kind, key)
     model = build()
     if path.exists():
         try:
@@ -106,13 +106,31 @@ def _cached_model(kind, key, build, train, verbose=True):
     return model.eval(), seconds, False
 
 
+def _robust_path(kind, key):
+    text = json.dumps(key, sort_keys=True)
+    return classifier.cache_dir() / f"robust_{kind}_{hashlib.sha256(text.encode()).hexdigest()[:16]}.npz"
+
+
+def _robust_keys(args, n) -> dict:
+    """{name: (kind, key)} of the FGSM- and PGD-trained copies for the options ``args`` and ``n`` training images."""
+    base = {"data": args.data, "model": args.model, "seed": args.seed, "limit": args.limit, "n": n,
+            "epochs_clean": args.epochs, "train_eps": args.train_eps, "version": 1}
+    return {"FGSM-trained": ("fgsm", dict(base, kind="fgsm", **dict(ADV_RECIPE, epochs=args.adv_epochs,
+                                                                      random_eps=args.fgsm_random_eps))),
+            "PGD-trained": ("pgd", dict(base, kind="pgd", **dict(PGD_RECIPE, epochs=args.pgd_epochs,
+                                                                   steps=args.pgd_train_steps)))}
+
+
+def robust_paths(args, n) -> dict:
+    """{name: where it is cached} of ``robust_models``' copies (there once trained), without training anything."""
+    return {name: _robust_path(kind, key) for name, (kind, key) in _robust_keys(args, n).items()}
+
+
 def robust_models(args, clean, x_train, y_train, num_classes, only=None):
     """The FGSM-trained and PGD-trained copies of ``clean`` (cached): {name: (model, seconds, cached)}.
 
     ``only``: one of the two names, to build just that one."""
     recipe = ADV_RECIPE
-    base = {"data": args.data, "model": args.model, "seed": args.seed, "limit": args.limit, "n": len(x_train),
-            "epochs_clean": args.epochs, "train_eps": args.train_eps, "version": 1}
 
     def build():
         model = build_model(args.model, x_train.shape[1:], num_classes)
@@ -139,8 +157,8 @@ def robust_models(args, clean, x_train, y_train, num_classes, only=None):
                   seed=args.seed, lr_decay=PGD_RECIPE["lr_decay"], progress=report)
         return report.close()
 
-    fgsm_key = dict(base, kind="fgsm", **dict(recipe, epochs=args.adv_epochs, random_eps=args.fgsm_random_eps))
-    pgd_key = dict(base, kind="pgd", **dict(PGD_RECIPE, epochs=args.pgd_epochs, steps=args.pgd_train_steps))
+    keys = _robust_keys(args, len(x_train))
+    fgsm_key, pgd_key = keys["FGSM-trained"][1], keys["PGD-trained"][1]
     makers = {"FGSM-trained": lambda: _cached_model("fgsm", fgsm_key, build, fgsm_train),
               "PGD-trained": lambda: _cached_model("pgd", pgd_key, build, pgd_train)}
     if only is not None and only not in makers:

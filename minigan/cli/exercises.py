@@ -132,18 +132,23 @@ def _grade(args) -> int:
                                  memory=args.memory << 20 if args.memory else None,
                                  on_student=_Progress(len(folders)), journal=args.journal, on_stopping=_stopping)
     print(gradebook.report(book))
-    written = [gradebook.write_csv(book, args.csv), gradebook.write_json(book, args.json)]
-    if args.canvas:
-        written.append(gradebook.write_canvas(book, args.canvas))
-    if args.moodle:
-        written.append(gradebook.write_moodle(book, args.moodle))
-    if args.gradescope and book["students"]:
-        written.append(gradebook.write_gradescope(book["students"][0], args.gradescope))
-    if book.get("stopped"):
+    if book.get("stopped"):  # part of a class: never under a name a platform imports (nor replacing a whole one)
+        written = gradebook.write_all(book, {"csv": stopped_name(args.csv), "json": stopped_name(args.json)})
         return _stopped(args, book, folders, written)
+    written = gradebook.write_all(book, {"csv": args.csv, "json": args.json, "canvas": args.canvas,
+                                         "moodle": args.moodle,
+                                         "gradescope": args.gradescope if book["students"] else None})
+    for path in (args.csv, args.json):  # (what a stopped grading kept, now in the whole gradebook)
+        stopped_name(path).unlink(missing_ok=True)
     print(f"graded {len(folders)} workspace{'s' if len(folders) != 1 else ''} with minigan {book['graded_by']} in "
           f"{time.perf_counter() - start:.1f} s; wrote {', '.join(str(p) for p in written)}")
     return 0
+
+
+def stopped_name(path) -> Path:
+    """Where a stopped grading keeps a gradebook of the students finished: ``g.csv`` -> ``g.stopped.csv``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.stopped{path.suffix}")
 
 
 def _stopping():
@@ -171,7 +176,8 @@ def _stopped(args, book, folders, written) -> int:
     again += ["--journal", str(journal), "--overwrite"]
     done = len(book["students"])
     print(f"exercises grade: stopped: {done} of {len(folders)} student{'s' if len(folders) != 1 else ''} graded, "
-          f"written to {', '.join(str(p) for p in written)} and kept in {journal}; to go on (nobody in it is graded "
+          f"those finished written to {', '.join(str(p) for p in written)} and kept in {journal}; no gradebook or "
+          f"export was written under its own name; to go on and write them (nobody in the journal is graded "
           f"again):\n  {shlex.join(again)}", file=sys.stderr, flush=True)
     return 130
 

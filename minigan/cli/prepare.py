@@ -2,7 +2,7 @@
 
     python -m minigan prepare                       # all of it, once: 14 minutes on a busy 2-core machine
     python -m minigan prepare --only digits-cnn     # one part
-    python -m minigan prepare --list                # the parts, and whether each is ready
+    python -m minigan prepare --list                # the parts, and whether each is ready (read, nothing trained)
 
 Each part is trained once with a fixed seed and recipe and cached in ``$MINIGAN_CACHE`` (or
 ``~/.cache/minigan``): a later lesson, ``train`` run or attack loads it instead of training it with the student
@@ -30,14 +30,24 @@ def _reference(dataset):
     return make
 
 
+def _attack_args(random_eps=False):
+    """The options of the attack lessons' CNNs (lesson 18, the ``attack`` command's defaults at ε = 0.1, seed 0);
+    ``random_eps``: those of the FGSM-trained copy with a random ε."""
+    from minigan.attacks import recipes
+
+    return argparse.Namespace(data="digits", model="cnn", seed=0, limit=None, epochs=None, train_eps=0.1,
+                              adv_epochs=recipes.ADV_RECIPE["epochs"], pgd_epochs=recipes.PGD_RECIPE["epochs"],
+                              pgd_train_steps=recipes.PGD_RECIPE["steps"],
+                              fgsm_random_eps=recipes.ADV_RECIPE["random_eps"] if random_eps
+                              else recipes.FGSM_RANDOM_EPS)
+
+
 def _attack_models():
     """The attack lessons' CNNs (lesson 18, the ``attack`` command's defaults at ε = 0.1, seed 0)."""
     from minigan.attacks import recipes
     from minigan.data.spec import load_image_dataset
 
-    args = argparse.Namespace(data="digits", model="cnn", seed=0, limit=None, epochs=None, train_eps=0.1,
-                              adv_epochs=recipes.ADV_RECIPE["epochs"], pgd_epochs=recipes.PGD_RECIPE["epochs"],
-                              pgd_train_steps=recipes.PGD_RECIPE["steps"], fgsm_random_eps=recipes.FGSM_RANDOM_EPS)
+    args = _attack_args()
     x_train, y_train, _, _ = load_image_dataset("digits")
     clean = recipes.clean_classifier(args, "digits", x_train, y_train, 10)
     made = recipes.robust_models(args, clean, x_train, y_train, 10)
@@ -55,6 +65,27 @@ def _digits_gan():
     return f"{classifier.cache_dir()} (digits_gan_*.npz)", bool(before)
 
 
+def _attack_files() -> list:
+    from minigan.attacks import recipes
+    from minigan.data.spec import load_image_dataset
+
+    n = len(load_image_dataset("digits")[0])  # (bundled: read at once)
+    return [classifier.reference_path("cnn", "digits"), *recipes.robust_paths(_attack_args(), n).values(),
+            recipes.robust_paths(_attack_args(random_eps=True), n)["FGSM-trained"]]
+
+
+def _digits_gan_files() -> list:
+    from minigan.attacks.gan_defense import digits_gan_path
+
+    return [digits_gan_path(steps=3000, seed=0)]
+
+
+# the files each part leaves in the cache: all there, it is ready (``prepare --list``)
+FILES = {"digits-cnn": lambda: [classifier.reference_path("cnn", "digits")], "attack-cnns": _attack_files,
+         "digits-gan": _digits_gan_files,
+         "fashion-mnist-cnn": lambda: [classifier.reference_path("cnn", "fashion-mnist")],
+         "mnist-cnn": lambda: [classifier.reference_path("cnn", "mnist")]}
+
 # name -> (what it is, who needs it, the function that makes it and returns (where, was it cached already))
 PARTS = {
     "digits-cnn": ("the digits' reference CNN", "image metrics on digits, lessons 17-20, fgsm/attack",
@@ -70,12 +101,14 @@ PARTS = {
 def add_parser(subparsers, name="prepare"):
     p = subparsers.add_parser(
         name, help="train ahead of a class what the lessons and commands otherwise train on first use (the "
-                   f"Fashion-MNIST judge alone: {classifier.FIRST_TRAINING['fashion-mnist']} on a 2-core CPU)",
+                   f"Fashion-MNIST judge alone: {classifier.FIRST_TRAINING['fashion-mnist']} on an idle 2-core CPU, "
+                   "longer under load)",
         description="Train and cache the reference classifiers, the attack lessons' CNNs and the digits GAN, "
                     "saying what each is, its progress and where it went. Parts already cached only load.")
     p.add_argument("--only", nargs="+", choices=list(PARTS), metavar="PART", default=None,
                    help=f"only these parts (default: all): {', '.join(PARTS)}")
-    p.add_argument("--list", action="store_true", help="list the parts and who needs each, then stop")
+    p.add_argument("--list", action="store_true", help="list the parts, who needs each and whether it is ready, "
+                                                       "then stop")
     p.set_defaults(run=run)
     return p
 
@@ -85,7 +118,11 @@ def run(args) -> int:
     print(f"cache: {classifier.cache_dir()} (MINIGAN_CACHE moves it)")
     if args.list:
         for name, (what, who, _make) in PARTS.items():
-            print(f"  {name:<18} {what}; for {who}")
+            files = FILES[name]()
+            missing = [f for f in files if not f.exists()]
+            state = (f"ready: {files[0] if len(files) == 1 else classifier.cache_dir()}" if not missing else
+                     f"not yet ({len(missing)} of {len(files)} files to make; `prepare --only {name}`)")
+            print(f"  {name:<18} {state}; {what}; for {who}")
         return 0
     check_cache("prepare")  # before any training: a cache it cannot write would lose the training
     t0 = time.perf_counter()

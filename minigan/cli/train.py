@@ -125,8 +125,8 @@ def _recipes_help() -> str:
               "  rule and 750 steps a mode, at least 6000 (grid: 18750); both scale G and D to the data's spread.",
               "  * on a 2-core CPU with --threads 1; a shorter --steps takes proportionally less.",
               "  The first run on fashion-mnist or mnist also trains the reference CNN that scores its images, once",
-              f"  ({FIRST_TRAINING['fashion-mnist']}; digits: {FIRST_TRAINING['digits']}): run `python -m minigan "
-              "prepare` before a class to",
+              f"  ({FIRST_TRAINING['fashion-mnist']} on an idle 2-core CPU, longer under load; digits: "
+              f"{FIRST_TRAINING['digits']}): run `python -m minigan prepare` before a class to",
               "  train it (and what the lessons train on first use) ahead, and the first run starts at once.",
               "  'lr -> lr/100': the learning rate falls linearly over --steps, so a short run also decays sooner.",
               "examples:",
@@ -287,10 +287,11 @@ class Progress:
         if self.disable:
             return
         if self.bar is not None:
-            self.bar.write(line, file=sys.stderr)
             # the evaluation's time (and the first one's training of the reference CNN, minutes on Fashion-MNIST)
-            # is not a step's: left in, the bar's rate would foretell 49 minutes for a run of two
+            # is not a step's: left in, the bar's rate would foretell 188 hours for a run of minutes; taken out of its
+            # clock before the write, which draws the bar again
             self.bar.unpause()
+            self.bar.write(line, file=sys.stderr)
         else:
             print(line, file=sys.stderr, flush=True)
 

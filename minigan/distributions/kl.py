@@ -78,9 +78,10 @@ def _infinite_like(x):
 
 @register_kl(Normal, Normal)
 def _kl_normal_normal(p, q):
-    """½ (σp²/σq² + (μp − μq)²/σq² − 1 − log(σp²/σq²))"""
+    """The KL divergence of the Normal p from the Normal q, in closed form, element by element."""
     var_ratio = (p.scale / q.scale).pow(2)
     t1 = ((p.loc - q.loc) / q.scale).pow(2)
+    # ½ (σp²/σq² + (μp − μq)²/σq² − 1 − log(σp²/σq²)): E_p[log p − log q] with E_p[(x − μp)²] = σp²
     return 0.5 * (var_ratio + t1 - 1 - var_ratio.log())
 
 

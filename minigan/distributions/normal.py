@@ -51,17 +51,19 @@ class Normal(ExponentialFamily):
         return self.stddev.pow(2)
 
     def rsample(self, sample_shape=()):
-        """μ + σ·ε for ε ~ N(0, 1).  The randomness is all in ε, drawn apart from the parameters, so the sample is
-        a plain differentiable function of μ and σ: ∂x/∂μ = 1, ∂x/∂σ = ε.  (``sample`` draws the same numbers
-        under no_grad, so no gradient reaches μ or σ through it.)"""
+        """A draw through the reparameterization trick: the randomness is all in a standard normal ε, drawn apart
+        from the parameters, so the sample is a plain differentiable function of μ and σ.  (``sample`` draws the
+        same numbers under no_grad, so no gradient reaches μ or σ through it.)"""
         eps = standard_normal(self._extended_shape(sample_shape), self.loc)  # the randomness, with no parameter in it
-        return self.loc + eps * self.scale  # a differentiable function of μ and σ: the reparameterization trick
+        # x = μ + σ·ε, a differentiable function of μ and σ (∂x/∂μ = 1, ∂x/∂σ = ε): the reparameterization trick
+        return self.loc + eps * self.scale
 
     def log_prob(self, value):
-        """log p(x) = −(x − μ)² / 2σ² − log σ − log √(2π)."""
+        """The log density at ``value``, differentiable in it, μ and σ."""
         if self._validate_args:
             self._validate_sample(value)
         var = self.scale ** 2
+        # log p(x) = −(x − μ)² / 2σ² − log σ − log √(2π)
         return -((value - self.loc) ** 2) / (2 * var) - self.scale.log() - math.log(math.sqrt(2 * math.pi))
 
     def cdf(self, value):

@@ -86,7 +86,7 @@ EXERCISES = (
              '(a + b).sum().backward(); print(a.grad, b.grad)"'),
     Exercise("node_apply", "autodiff", ("minigan/engine/graph.py::Node.apply",),
              "run forward on the inputs' arrays and, when grad mode is on and an input requires grad, "
-             "record the node (needs_input_grad, then fn.record(inputs, edges, arrays, out, result))",
+             "record the node: its needs-flags, then its record of the inputs, their edges and arrays, and the output",
              CHAIN_RULE, "forward sees arrays only: a plain array among the inputs is a constant (no gradient, no "
              "edge), a Tensor gives its array (read its grad_fn first: that brings a view up to date); with no Tensor "
              "among the inputs, forward's array is the answer. A node is recorded only when grad mode is on and some "
@@ -309,8 +309,9 @@ EXERCISES = (
         hint="the three bilinear maps of ops/conv.py's docstring: each backward is calls of the others' apply"),
     # ------------------------------------------------------------------ 3. optimizers
     Exercise("optimizer_step", "optim", ("minigan/optim/optimizer.py::Optimizer.step",),
-             "one update of every parameter that has a gradient, under no_grad, calling self._update(p, g, state, "
-             "group); run the closure first (with grad enabled) and return its loss",
+             "one update of every parameter that has a gradient, under no_grad, handing each parameter, its "
+             "gradient, its state and its group to self._update; run the closure first (with grad enabled) and "
+             "return its loss",
              LIMIT_CYCLES, "the optimizer's state is a dict per parameter; parameters are numbered over all groups in "
              "order, those without a gradient too (the index is what reading the gradient needs); a group's "
              "learning rate goes through the scheduler's hook; maximize steps along −g, made as a new array so that "
@@ -318,15 +319,19 @@ EXERCISES = (
              "Predict whether step() touches a parameter whose .grad is None. measure: "
              + PY + 'p = mg.nn.Parameter(np.ones(2)); o = mg.optim.SGD([p], lr=1.0); o.step(); print(p)"'),
     Exercise("sgd", "optim", ("minigan/optim/sgd.py::SGD._update",),
-             "θ ← θ − η·d with weight decay g ← g + λθ and momentum b ← μb + (1 − dampening)g (b ← g at first), "
-             "d = g + μb (Nesterov) or b",
+             "torch.optim.SGD's update: a step of lr against a direction d, where weight decay adds λθ to the "
+             "gradient, momentum keeps a buffer (the gradient at first, then μ times itself plus the gradient scaled "
+             "by one less the dampening), and d is that buffer, or with Nesterov the gradient plus μ times it",
              LIMIT_CYCLES, "the momentum buffer lives in state['momentum_buffer']; update p in place with p.sub_",
              "Predict θ after two SGD steps with momentum 0.9, lr 0.1, gradient 1 from θ = 0 (−0.1, then?). "
              "measure: " + PY + 'p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.SGD([p], lr=0.1, momentum=0.9)\n'
              'for _ in range(2): p.grad = mg.ones(1, dtype=p.dtype); o.step(); print(p.item())"'),
     Exercise("rmsprop", "optim", ("minigan/optim/rmsprop.py::RMSprop._update",),
-             "v ← αv + (1 − α)g², θ ← θ − η·g/(√v + ε), with the centered and momentum variants as torch.optim.RMSprop",
-             WGAN, "ε goes outside the square root; centered: s = √(v − ḡ²) with ḡ ← αḡ + (1 − α)g",
+             "RMSprop as torch.optim.RMSprop: a running mean of the squared gradient (weight α on the old) and a "
+             "step of lr along the gradient scaled down by that mean's root (ε outside it), with the centered and "
+             "momentum variants",
+             WGAN, "ε goes outside the square root; centered: the root is of v less the square of a running mean of "
+             "the gradient, kept with the same α as v",
              "Predict the size of the first RMSprop step (α = 0.99, lr 0.01) for gradient 1e-3 and for 1e3. measure: "
              + PY_LINES + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); '
              'o = mg.optim.RMSprop([p], lr=0.01); p.grad = mg.tensor([g], dtype=p.dtype); o.step(); '
@@ -357,7 +362,8 @@ EXERCISES = (
              '-x.detach(); o.step()\nprint(x.item() ** 2 + y.item() ** 2)"'),
     # ------------------------------------------------------------------ 4. GANs
     Exercise("generator_loss", "gans", ("minigan/gans/gan.py::GAN.generator_loss",),
-             "the generator's loss from D's logits on fakes: minimax log(1 − D(G(z))) or non-saturating −log D(G(z))",
+             "the generator's loss from D's logits on fakes: minimax (G descends the log of D's probability that "
+             "the fake is fake) or non-saturating (G descends minus the log of D's probability that it is real)",
              DIFFICULTY, "log(1 − σ(v)) = −BCE(v, 0) and −log σ(v) = BCE(v, 1); full_like makes the constant target",
              "Predict the gradient of each G loss at a logit of −5 (D is sure the fake is fake). measure: "
              + PY + 'from minigan.gans.gan import GAN\nfor loss in (\'minimax\', \'non-saturating\'):\n'
@@ -370,13 +376,14 @@ EXERCISES = (
              + PY + 'from minigan.gans.gan import frozen; D = mg.nn.Linear(2, 1)\nwith frozen(D): '
              'D(mg.ones(1, 2, requires_grad=True)).sum().backward()\nprint(D.weight.grad)"'),
     Exercise("gan_train_step", "gans", ("minigan/gans/gan.py::GAN.train_step",),
-             "one iteration of Algorithm 1: k discriminator steps on BCE(D(x), 1) + BCE(D(G(z).detach()), 0), then "
-             "one generator step through a fresh forward of the updated, frozen D",
+             "one iteration of Algorithm 1: k discriminator steps on the binary cross-entropy of D's logits (the "
+             "real batch labelled 1, a detached fake batch labelled 0), then one generator step through a fresh "
+             "forward of the updated, frozen D",
              ALGORITHM, "draw z before x in each D step, as Algorithm 1 lists them; zero_grad before each backward; "
              "return floats {loss_d, loss_g, d_real, d_fake}; the optimal D for fixed G is p_data/(p_data + p_g)",
              "Predict mean D(x) at the optimum when G is perfect (p_g = p_data; " + OPTIMAL_D + "), then read "
              "d_real and d_fake in runs/ex-gan/metrics.json. measure: "
-             "python -m minigan train gan --data ring --steps 300 --seed 0 --out runs/ex-gan"),
+             "python -m minigan train gan --data ring --steps 300 --seed 0 --out runs/ex-gan --force"),
     Exercise("wgan_clip", "gans", ("minigan/gans/wgan.py::WGAN.clip_critic",),
              "WGAN Algorithm 1 line 7: w ← clip(w, −c, c) in place for every critic parameter, recording no graph",
              WGAN, "clamp every critic parameter's values into [−c, c] (c is self.clip) in place, with no graph "
@@ -385,27 +392,30 @@ EXERCISES = (
              + PY + 'from minigan.gans.wgan import WGAN; w = WGAN.__new__(WGAN); w.D = mg.nn.Linear(4, 1); '
              'w.clip = 0.01; w.clip_critic(); print(abs(w.D.weight.detach().numpy()).max())"'),
     Exercise("wgan_train_step", "gans", ("minigan/gans/wgan.py::WGAN.train_step",),
-             "WGAN Algorithm 1: n_critic critic steps descending −(mean f(x) − mean f(G(z))), each followed by "
-             "clipping, then one generator step on −mean f(G(z))",
+             "WGAN Algorithm 1: n_critic critic steps, each widening the gap between the critic's mean score on a "
+             "real batch and on a fake one, then clipping; then one generator step raising the critic's mean score "
+             "on fakes",
              WGAN, "sample x before z (lines 3, 4); detach the fakes in the critic steps; freeze the critic for the "
              "generator step; return {loss_c, loss_g, wasserstein}",
              "Predict the sign of the Wasserstein estimate as the critic trains. measure: "
-             "python -m minigan train wgan --data ring --steps 200 --seed 0 --out runs/ex-wgan"),
+             "python -m minigan train wgan --data ring --steps 200 --seed 0 --out runs/ex-wgan --force"),
     Exercise("gradient_penalty", "gans", ("minigan/gans/wgan_gp.py::gradient_penalty",),
-             "λ·mean((‖∇x̂ D(x̂)‖₂ − 1)²) on x̂ = εx + (1 − ε)x̃, one ε per example, the gradient taken with "
-             "autograd.grad(..., create_graph=True)",
+             "WGAN-GP's penalty: λ times the mean, over examples, of the squared distance of the norm of D's "
+             "gradient from 1, at random points between real and fake examples (one mixing weight per example), the "
+             "gradient taken with autograd.grad(..., create_graph=True)",
              WGAN, "x̂ must be a fresh leaf that requires grad; the norm is per example, over every axis but the "
              "first; create_graph=True lets the penalty's gradient reach the critic's weights",
              "Predict the penalty of a linear critic D(x) = w·x with ‖w‖ = 2 and λ = 10. measure: "
              + PY + 'from minigan.gans.wgan_gp import gradient_penalty; D = mg.nn.Linear(2, 1, bias=False); '
              'D.weight.data = mg.tensor([[2.0, 0.0]]); print(gradient_penalty(D, mg.ones(4, 2), mg.zeros(4, 2)))"'),
     Exercise("wgangp_train_step", "gans", ("minigan/gans/wgan_gp.py::WGANGP.train_step",),
-             "WGAN-GP Algorithm 1: n_critic critic steps on −(mean D(x) − mean D(x̃)) + penalty, then one generator "
-             "step on −mean D(G(z))",
+             "WGAN-GP Algorithm 1: n_critic critic steps, each widening the gap between the critic's mean score on "
+             "real and on fake batches while paying the gradient penalty, then one generator step raising the "
+             "critic's mean score on fakes",
              WGAN, "x̃ = G(z).detach(); the penalty comes from gradient_penalty(D, x, x̃, self.lam); "
              "return {loss_c, loss_g, wasserstein, penalty}",
              "Predict how the penalty term moves during training. measure: "
-             "python -m minigan train wgan-gp --data ring --steps 200 --seed 0 --out runs/ex-wgangp"),
+             "python -m minigan train wgan-gp --data ring --steps 200 --seed 0 --out runs/ex-wgangp --force"),
     Exercise("cgan_conditioning", "gans", ("minigan/gans/models.py::_with_label",),
              "the cGAN's conditioning: concatenate the one-hot label to the input along the features "
              "(unchanged when num_classes is 0)",
@@ -416,12 +426,12 @@ EXERCISES = (
              + PY + 'from minigan.gans.models import MLPDiscriminator; D = MLPDiscriminator((2,), num_classes=10); '
              'print(D.net[0].weight.shape)"'),
     Exercise("cgan_train_step", "gans", ("minigan/gans/cgan.py::CGAN.train_step",),
-             "Algorithm 1 conditioned on labels: D sees (x, y) for reals and (G(z, y_fake), y_fake) for fakes; "
-             "G steps on a fresh forward with new labels",
+             "Algorithm 1 conditioned on labels: D sees each real with its own label and each fake with the label "
+             "G made it for; G steps on a fresh forward with new labels",
              CONDITIONAL, "draw z and y_fake (random_labels) before the real batch; the fake's label goes to G and "
              "to D; return {loss_d, loss_g, d_real, d_fake}",
              "Predict the conditional accuracy of a briefly trained cGAN on the digits. measure: "
-             "python -m minigan train cgan --data digits --steps 300 --seed 0 --out runs/ex-cgan"),
+             "python -m minigan train cgan --data digits --steps 300 --seed 0 --out runs/ex-cgan --force"),
     # ------------------------------------------------------------------ 5. attacks
     Exercise("input_gradient", "attacks", ("minigan/attacks/fgsm.py::input_gradient",),
              "∇ₓJ(θ, x, y) with x a leaf that requires grad, by autograd.grad, in evaluation mode, leaving every "
@@ -437,10 +447,10 @@ EXERCISES = (
              "the fast gradient sign method: x' = clip(x + ε·sign(∇ₓJ)) as a Tensor with no graph",
              ADV_EXAMPLES, "check eps and clip at the door, take input_gradient, step up the loss by ε·sign, clip",
              "Predict the error rate of a digits classifier under FGSM at ε = 0.1. measure: "
-             "python -m minigan fgsm --data digits --eps 0.05 0.1 --out runs/ex-fgsm"),
+             "python -m minigan fgsm --data digits --eps 0.05 0.1 --out runs/ex-fgsm --force"),
     Exercise("project", "attacks", ("minigan/attacks/iterative.py::project",),
              "Π: the nearest point of the ε-ball around x (max-norm) inside the clip range, pixel by pixel",
-             ADV_EXAMPLES, "clip to [x − ε, x + ε], then to [low, high] (clip may be None)",
+             ADV_EXAMPLES, "clip into the ε-box around x first, then into the clip range (clip may be None)",
              "Predict project(x + 1, x, 0.1, (0, 1)) for x = 0.95. measure: "
              + PY + 'from minigan.attacks.iterative import project; x = np.array([0.95]); '
              'print(project(x + 1, x, 0.1, (0.0, 1.0)))"'),
@@ -463,23 +473,24 @@ EXERCISES = (
     Exercise("pgd", "attacks", ("minigan/attacks/iterative.py::pgd",),
              "projected gradient descent: a uniform random start in the ε-ball, projected sign steps, and per "
              "example the worst of several restarts",
-             ADV_EXAMPLES, "x⁰ = project(x + U(−ε, ε)) with random.rand; keep the restart whose per_example_loss "
-             "is highest (lowest when targeted)",
+             ADV_EXAMPLES, "the start is x plus uniform noise across the ε-box (random.rand), projected; keep the "
+             "restart whose per_example_loss is highest (lowest when targeted)",
              "Predict the mean |x' − x| of PGD's random start with no step (step_size 0) at ε = 0.2. measure: "
              + PY + 'from minigan.attacks import pgd; m = mg.nn.Linear(64, 10); '
              'x = np.full((50, 64), 0.5, np.float32); '
              'print(abs(pgd(m, x, eps=0.2, step_size=0.0, steps=1).detach().numpy() - x).mean())"'),
     Exercise("adversarial_loss", "attacks", ("minigan/attacks/adversarial_training.py::adversarial_loss",),
-             "Goodfellow et al.'s adversarial training objective α·J(θ, x, y) + (1 − α)·J(θ, x', y) with x' = FGSM",
+             "Goodfellow et al.'s adversarial training objective: the loss on the clean batch and the loss on its "
+             "FGSM batch, mixed with weight α on the clean one",
              ADV_TRAINING, "x' is made with θ fixed and is a constant after; J is the mean cross-entropy; "
              "eps may be one number or one per example",
              "Predict whether adversarial training raises or lowers clean accuracy on the digits. measure: "
              "python -m minigan fgsm --data digits --eps 0.1 --adversarial-training --adv-epochs 5 "
-             "--out runs/ex-advtrain"),
+             "--out runs/ex-advtrain --force"),
     Exercise("pgd_adversarial_loss", "attacks",
              ("minigan/attacks/adversarial_training.py::pgd_adversarial_loss",),
-             "Madry et al.'s inner max: the loss L(θ, x*, y) at PGD's worst case x*, optionally mixed with the clean "
-             "loss as α·L(x) + (1 − α)·L(x*)",
+             "Madry et al.'s inner max: the loss at PGD's worst case x* near each example, optionally mixed with the "
+             "clean loss, weight α on the clean one",
              ADV_TRAINING, "x* = pgd(...) is a constant; by Danskin's theorem the gradient of the max is the gradient "
              "at x*",
              "Predict whether the PGD loss is above the clean loss for an untrained model. measure: "
@@ -491,19 +502,23 @@ EXERCISES = (
     Exercise("normal_rsample", "latent", ("minigan/distributions/normal.py::Normal.rsample",),
              "the reparameterization trick: a draw x = μ + σ·ε of shape sample_shape + batch_shape, with ε ~ N(0, 1) "
              "drawn apart from μ and σ, so that x is differentiable in both",
-             GENERATIVE, "draw ε from the standard normal in the extended shape (sample_shape + batch_shape), on μ's "
-             "device and dtype, then shift it by μ and scale it by σ: ∂x/∂μ = 1 and ∂x/∂σ = ε",
+             GENERATIVE, "ε is the only randomness: drawn in the extended shape (sample_shape + batch_shape), on μ's "
+             "device and dtype, with no parameter in it; what follows is ops on μ and σ alone, so the gradient "
+             "reaches both (work out what it is before you measure)",
              "Predict the gradient of Σ x with respect to σ for 1,000 draws of N(0, 1). measure: "
              + PY + 's = mg.tensor(1.0, requires_grad=True); mg.manual_seed(0); '
              'x = mg.distributions.Normal(mg.tensor(0.0), s).rsample((1000,)); x.sum().backward(); print(s.grad)"'),
     Exercise("normal_log_prob", "latent", ("minigan/distributions/normal.py::Normal.log_prob",),
-             "the Normal's log density log p(x) = −(x − μ)²/(2σ²) − log σ − log √(2π), differentiable in x, μ and σ",
+             "the Normal's log density at x (the log of the Gaussian's density function), differentiable in x, μ "
+             "and σ",
              GENERATIVE, "write it with ops on Tensors (scale.log(), **): its gradient, and the VAE's, follow",
              "Predict log p(0) for N(0, 1). measure: "
              + PY + 'print(mg.distributions.Normal(mg.tensor(0.0), mg.tensor(1.0)).log_prob(mg.tensor(0.0)))"'),
     Exercise("gaussian_kl", "latent", ("minigan/distributions/kl.py::_kl_normal_normal",),
              "KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) in closed form, element by element",
-             GENERATIVE, "log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − ½; 0 when the two are the same",
+             GENERATIVE, "KL is the mean of log p − log q under p: write both log densities, and the only moments "
+             "of p you need are its mean and its variance; it is 0 when the two are the same and grows with the "
+             "gap of the means measured in σ₂",
              "Predict KL(N(1, 1) ‖ N(0, 1)). measure: "
              + PY + 'N = mg.distributions.Normal; print(mg.distributions.kl_divergence(N(mg.tensor(1.0), '
              'mg.tensor(1.0)), N(mg.tensor(0.0), mg.tensor(1.0))))"'),
@@ -513,8 +528,10 @@ EXERCISES = (
              GENERATIVE, "the encoder gives Q(z|x); one z drawn from it through the reparameterization trick (a plain "
              "draw when reparameterize is off); the KL to the prior N(0, I) summed over z's coordinates; log P(x|z) "
              "from the decoder",
-             "Predict the KL term after training with sample() in place of rsample() (lesson 21). measure: "
-             "python -m minigan train vae --data digits --steps 300 --seed 0 --out runs/ex-vae"),
+             "Predict whether the KL term rises or falls over 300 steps of training through rsample() (the "
+             "command's way; lesson 21 also trains through sample() for the comparison), then read kl in "
+             "runs/ex-vae/metrics.json. measure: "
+             "python -m minigan train vae --data digits --steps 300 --seed 0 --out runs/ex-vae --force"),
 )
 
 BY_NAME = {e.name: e for e in EXERCISES}

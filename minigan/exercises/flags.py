@@ -35,6 +35,7 @@ KINDS = (
                                                  "student's experiment can do it too"),
     ("code that may load the reference", LOOK, "words found by reading the code, which may never run"),
     ("its record claims", WEAK, "a record edited by hand, or left by an older check of code changed since"),
+    ("handed in again", INFO, "the workspace changed since the journal's grade of it"),
     ("links in the workspace", INFO, "never followed; a zip tool may make them"),
     ("no workspace in this folder", INFO, "nothing handed in, or handed in elsewhere"),
     ("the grader could not grade", INFO, "the grader's own failure, not the student's"),

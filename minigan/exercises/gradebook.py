@@ -21,6 +21,7 @@ import json
 import os
 import re
 import secrets
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -376,8 +377,13 @@ def _failed_entry(root, name, names, error) -> dict:
                      "record_claims_unconfirmed": [], "flags": [flags_.weigh(why)], "results": rows})
 
 
+def _exercises_of(entry) -> tuple:
+    return tuple(r.get("exercise") for r in entry.get("results", ()) if isinstance(r, dict))
+
+
 def _journal(path) -> tuple:
-    """(seed or None, {workspace: entry}) from a journal a class grading left (one JSON object a line)."""
+    """(seed or None, {(workspace, exercises graded): entry}) from a journal a class grading left (one JSON object a
+    line; of two lines with the same key, the later: a grade of a workspace handed in again replaces the old)."""
     seed, done = None, {}
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -391,8 +397,38 @@ def _journal(path) -> tuple:
         if isinstance(item, dict) and "seed" in item:
             seed = item["seed"]
         elif isinstance(item, dict) and isinstance(item.get("workspace"), str):
-            done[item["workspace"]] = item
+            done[(item["workspace"], _exercises_of(item))] = item
     return seed, done
+
+
+def fingerprint(root) -> str | None:
+    """The sha256 of the workspace's ``minigan/`` (every regular file's path and bytes, links never followed):
+    what tells a workspace handed in again from the one a journal graded; None when it cannot be read."""
+    digest = hashlib.sha256()
+    base = Path(workspace.locate(Path(root))) / "minigan"
+    if os.path.islink(base) or not base.is_dir():
+        return None
+    for folder, dirs, files in sorted(os.walk(base, followlinks=False)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            if name.endswith(".pyc") or not os.path.isfile(path) or os.path.islink(path):
+                continue
+            try:
+                data = grader.read_nofollow(path)
+            except OSError:
+                continue
+            digest.update(os.path.relpath(path, base).encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _compact(journal) -> None:
+    """Rewrite the journal with one line per workspace and exercises (the latest): a grade replaced by the grade of
+    the workspace handed in again is gone from it (written beside and renamed: never half a journal)."""
+    seed, done = _journal(journal)
+    lines = [json.dumps({"seed": seed})] + [json.dumps(e, ensure_ascii=False) for e in done.values()]
+    _write(journal, "\n".join(lines) + "\n")
 
 
 def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=None, on_student=None,
@@ -434,6 +470,8 @@ def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=N
             "students": entries}
     if stopped:
         book["stopped"] = True
+    elif journal and grading.replaced:
+        _compact(journal)
     return book
 
 
@@ -463,11 +501,18 @@ class _ClassGrading:
         self.folders, self.students, self.names, self.timeout, self.memory = folders, students, names, timeout, memory
         self.seed, self.journal, self.done, self.on_student = seed, journal, done, on_student
         self.lock, self.stop = threading.Lock(), threading.Event()
+        self.replaced = 0  # students whose journaled grade was replaced (their workspace was handed in again)
 
     def one(self, i):
-        """Student ``i``'s entry (from the journal, or graded and journaled), or None once stopped."""
+        """Student ``i``'s entry (from the journal when its workspace is the one graded there, else graded and
+        journaled), or None once stopped.  A journal's grade is one of the same exercises: a week's subset graded
+        with a full course's journal is graded on its own, as it would be without one."""
         key = escape(Path(self.folders[i]).resolve())
-        entry = self.done.get(key)
+        now = fingerprint(self.folders[i]) if self.journal else None  # (0.1 s a workspace: only for a journal)
+        entry = self.done.get((key, tuple(grader.resolve(self.names))))
+        old = None
+        if entry is not None and entry.get("fingerprint") not in (None, now):
+            old, entry = entry, None  # handed in again since: graded again, and this grade replaces that one
         if entry is None:
             if self.stop.is_set():
                 return None
@@ -478,7 +523,16 @@ class _ClassGrading:
                 return None
             except Exception as e:  # noqa: BLE001 - one workspace the grader fails on is that student's row alone
                 entry = _failed_entry(self.folders[i], self.students[i], self.names, e)
-            entry["workspace"] = key
+            entry["workspace"], entry["fingerprint"] = key, now
+            entry["graded_at"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            if old is not None:
+                entry["replaces"] = {k: old.get(k) for k in ("graded_at", "points", "max_points", "passed")}
+                entry["flags"] = entry["flags"] + [flags_.weigh(
+                    f"handed in again since the grading of {old.get('graded_at') or 'an earlier run'} "
+                    f"({old.get('points')}/{old.get('max_points')} points then): graded again, this grade replaces "
+                    "that one in the journal")]
+                with self.lock:
+                    self.replaced += 1
             if self.journal:
                 with self.lock, open(self.journal, "a", encoding="utf-8") as f:
                     f.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -548,12 +602,36 @@ def _parses(text) -> bool:
 
 # ----------------------------------------------------------------------------- writing it out
 def _write(path, text) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    tmp.replace(path)
-    return path
+    return write_texts({path: text})[0]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_texts(texts) -> list:
+    """Write {path: text}: every text to a temporary file beside its path first, then each renamed into place, so
+    that a failure (a full disk, Ctrl-C) leaves no file half-written and none of them replaced (a temporary file
+    is removed on every way out); the paths written."""
+    temps = []
+    try:
+        for path, text in texts.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append((tmp, path))
+            os.chmod(fd, 0o666 & ~_umask())  # (mkstemp's 0600: a gradebook gets the mode any new file gets)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return [path for _, path in temps]
 
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -601,11 +679,47 @@ def canvas_text(book, assignment="minigan exercises") -> str:
                  first=["Points Possible", "", "", "", "", most, ""])
 
 
+def feedback(entry) -> str:
+    """What a student reads beside the grade: how many exercises passed, those failed and those not started, and
+    what happened to the workspace (the flags "for information": a file that does not compile, no workspace found).
+    Never a flag that weighs evidence (a copy, a classmate's code, a refusal): those are the teacher's to weigh, in
+    the CSV, the JSON and Canvas's notes."""
+    failed = [r["exercise"] for r in entry["results"] if not r["passed"] and r.get("status") != "not started"]
+    fresh = [r["exercise"] for r in entry["results"] if not r["passed"] and r.get("status") == "not started"]
+    said = [f"{entry['passed']} of {entry['exercises']} exercises passed"]
+    if failed:
+        said.append("failed: " + ", ".join(failed))
+    if fresh:
+        said.append("not started: " + ", ".join(fresh))
+    info = f"{flags_.INFO}: "
+    said += [f[len(info):] for f in entry.get("flags", []) if f.startswith(info)]
+    return "; ".join(said)
+
+
 def moodle_text(book, item="minigan exercises") -> str:
     """Moodle's grade import from a CSV file: an identifier column (map "Username" to username), one column per
-    grade item (the points) and its feedback column (the flags)."""
-    return _rows(book, ["Username", item, "Feedback"],
-                 lambda e: [e["student"], e["points"], " | ".join(e.get("flags", []))])
+    grade item (the points) and its feedback column, which the student reads (``feedback``: never the flags)."""
+    return _rows(book, ["Username", item, "Feedback"], lambda e: [e["student"], e["points"], feedback(e)])
+
+
+def _text(kind, book) -> str:
+    if kind == "csv":
+        return csv_text(book)
+    if kind == "json":
+        return json.dumps(book, indent=1, ensure_ascii=False) + "\n"
+    if kind == "canvas":
+        return canvas_text(book)
+    if kind == "moodle":
+        return moodle_text(book)
+    if kind == "gradescope":
+        return json.dumps(gradescope(book["students"][0]), indent=1, ensure_ascii=False) + "\n"
+    raise ValueError(f"no export named {kind!r}")
+
+
+def write_all(book, paths) -> list:
+    """Write the book's exports {kind: path} (csv, json, canvas, moodle, gradescope) all or none: every text is
+    made first, then written beside its path and renamed (``write_texts``); the paths written."""
+    return write_texts({path: _text(kind, book) for kind, path in paths.items() if path is not None})
 
 
 def write_csv(book, path) -> Path:

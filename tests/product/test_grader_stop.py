@@ -1,6 +1,7 @@
 """Ctrl-C in ``exercises grade`` (issue 102, the grader's part), written before the change: the signal waited for
 every student being graded to finish.  Now it answers within a second, says it is stopping, writes whole
-gradebooks of the students finished, and prints the command that goes on (the journal keeps them)."""
+gradebooks of the students finished (under names no platform imports: ``g.stopped.json``), and prints the command
+that goes on (the journal keeps them)."""
 
 from __future__ import annotations
 
@@ -74,11 +75,12 @@ def test_ctrl_c_stops_grade_within_a_second_keeps_what_it_had_and_says_how_to_go
     listener.join(5)
     print(f"\nsaid it was stopping {answered:.3f} s after Ctrl-C")
     assert answered < 1.0, f"said it was stopping {answered:.2f} s after Ctrl-C"
-    book = json.loads((out / "g.json").read_text())
+    assert not (out / "g.json").exists() and not (out / "g.csv").exists()  # part of a class: never under its name
+    book = json.loads((out / "g.stopped.json").read_text())
     finished = [json.loads(line)["student"] for line in journal.read_text().splitlines()[1:]]
     assert book["stopped"] and sorted(e["student"] for e in book["students"]) == sorted(finished), book
     assert {"a1", "a2"} <= set(finished) and len(finished) < 5, finished
-    assert (out / "g.csv").read_text().count("\n") == len(finished) + 1
+    assert (out / "g.stopped.csv").read_text().count("\n") == len(finished) + 1
     text = "".join(line for _, line in said)
     again = next(line for line in text.splitlines() if "exercises grade" in line and "--overwrite" in line)
     command = shlex.split(again[again.index("python"):])
@@ -89,5 +91,6 @@ def test_ctrl_c_stops_grade_within_a_second_keeps_what_it_had_and_says_how_to_go
     assert done.returncode == 0, done.stderr[-2000:]
     book = json.loads((out / "g.json").read_text())
     assert not book.get("stopped") and len(book["students"]) == 5
+    assert not (out / "g.stopped.json").exists() and not (out / "g.stopped.csv").exists()
     assert all(e["passed"] == len(NAMES) for e in book["students"]), book
     assert len(journal.read_text().splitlines()) == 6  # the seed and each student once: nobody graded twice

@@ -26,7 +26,8 @@ def test_report_says_what_starts_how_far_it_got_with_an_estimate_and_where_it_we
     assert report.close() == 30.0
     lines = out.getvalue().splitlines()
     assert lines[0] == "minigan: training a thing: 200 batches, progress every 10 s ..."
-    assert lines[1] == "   25% (50/200 batches), 0:04 gone, about 0:12 left"
+    assert lines[1] == "   25% (50/200 batches), 0:04 gone, about 0:12 left (measured here now: 12.5 batches/s, " \
+                       "about 0:16 in all)"
     assert lines[2] == "  done in 0:30; saved in /cache/thing.npz" and len(lines) == 3
 
 
@@ -57,7 +58,8 @@ def test_report_on_a_terminal_rewrites_one_line_every_second_with_its_estimate(m
     assert said[2] == said[1]  # half a second after the last line: nothing new
     assert [s.count("\r") for s in said] == [0, 1, 1, 2, 3]
     lines = text.split("\n")[1].split("\r")[1:]
-    assert lines[0].rstrip() == "    5% (10/200 batches), 0:01 gone, about 0:19 left"
+    assert lines[0].rstrip() == "    5% (10/200 batches), 0:01 gone, about 0:19 left (measured here now: 10.0 " \
+                                "batches/s, about 0:20 in all)"
     assert lines[1].rstrip() == "   20% (40/200 batches), 0:02 gone, about 0:08 left"
     assert lines[2].rstrip() == "   25% (50/200 batches), 0:03 gone, about 0:09 left"
     assert lines[3].rstrip() == "  done in 0:04; saved in /cache/thing.npz" and len(lines[3]) == len(lines[2])
@@ -70,7 +72,8 @@ def test_report_on_a_terminal_rewrites_one_line_every_second_with_its_estimate(m
     now[0] = 102.0
     report(1)
     report.write("  eps=0.1 ...", file=rows)
-    assert out.getvalue().endswith("\r" + " " * len("   25% (1/4 steps), 0:02 gone, about 0:06 left") + "\r")
+    assert out.getvalue().endswith("\r" + " " * len("   25% (1/4 steps), 0:02 gone, about 0:06 left (measured here "
+                                                  "now: 0.5 steps/s, about 0:08 in all)") + "\r")
     assert rows.getvalue() == "  eps=0.1 ...\n"
     now[0] = 103.0
     report(2)

@@ -81,7 +81,7 @@ def check_fgsm(ctx):
 
 def check_project(ctx):
     from minigan.attacks.iterative import project
-    hint = "clip to [x − ε, x + ε], then (unless clip is None) to [low, high]"
+    hint = "clip into the ε-box around x first, then (unless clip is None) into the clip range"
     x = rng(1).uniform(size=(4, 5))
     far = x + 0.5 * rn(4, 5)
     for eps, clip in ((0.1, (0.0, 1.0)), (0.2, None), (0.05, (0.3, 0.7))):
@@ -138,7 +138,8 @@ def check_bim(ctx):
 
 def check_pgd(ctx):
     from minigan.attacks import pgd
-    hint = "x⁰ = project(x + U(−ε, ε)) (random.rand·2ε − ε) when random_start; then steps of project(_sign_step(...))"
+    hint = "with random_start, x plus uniform noise across the ε-box (random.rand), projected; then projected " \
+           "sign steps"
     model = _two_class()
     x = rng(1).uniform(0.3, 0.7, size=(4, 6))
     y = np.array([0, 0, 1, 1])

@@ -233,6 +233,7 @@ def gradcheck(label, fn, arrays, hint, second_order=False, seed=0):
         with minigan.no_grad():
             return float((fn(*[T(a, grad=False) for a in arrs]).detach().numpy() * r).sum())
 
+    _one_gradient_per_input(label, out, hint)
     analytic = autograd.grad(out, xs, grad_outputs=minigan.tensor(r), allow_unused=True)
     if ROLE != "student":  # (expected values: never computed in the learner's process, see split.py)
         numeric = _numeric_gradient(value, arrays)
@@ -262,8 +263,11 @@ def gradcheck(label, fn, arrays, hint, second_order=False, seed=0):
         else:
             flat = True
         check(flat,
-              f"{label}: under create_graph=True the gradient has no graph of its own, so no second derivative "
-              "(it should not be 0 here)", hint + " (use self.saved_tensors and ops on grad, not plain arrays)")
+              f"{label}: under create_graph=True the gradients backward returned are not recorded in the graph (no op "
+              "the graph records links them to the inputs), so no second derivative can be taken, not even one that "
+              "is 0: the rule is that backward builds its gradients from ops on grad and the saved Tensors (a mask "
+              "made by a comparison such as out > 0 is a constant and records nothing)",
+              hint + " (use self.saved_tensors and ops on grad, not plain arrays)")
         return
     analytic2 = autograd.grad([g for g, _ in pairs], xs, grad_outputs=[v for _, v in pairs], allow_unused=True)
     for name, a, n in zip(NAMES, analytic2, numeric2):
@@ -271,6 +275,25 @@ def gradcheck(label, fn, arrays, hint, second_order=False, seed=0):
         close(f"{label}: second derivative (double backward) d/d{name} ⟨v, ∇⟩", got, n,
               hint + " (under create_graph=True, saved_tensors gives Tensors: use them, not plain arrays)",
               rtol=1e-4, atol=1e-6)
+
+
+def _one_gradient_per_input(label, out, hint):
+    """Fail saying the rule when the backward of ``out``'s node hands back anything but a tuple of gradients, one per
+    input (a single array would be read as the gradients of its rows, and fail on a shape that says nothing)."""
+    node = out.grad_fn
+    if node is None:
+        return
+    try:
+        with minigan.no_grad():  # (first order: the gradients are arrays)
+            got = node.backward(np.ones(out.shape, dtype=out.numpy().dtype))
+    except Exception:  # noqa: BLE001 - a backward that raises: the gradient check below says where
+        return
+    count = len(node.edges)
+    if not isinstance(got, (tuple, list)) or len(got) != count:
+        what = f"{len(got)} gradients" if isinstance(got, (tuple, list)) else \
+            f"a {type(got).__name__}" + (f" of shape {tuple(got.shape)}" if hasattr(got, "shape") else "")
+        raise Fail(f"{label}: backward returned {what} where a tuple of gradients is due, one per input ({count} "
+                   "here; None for an input that needs none; (g,) for one input); hint: " + hint)
 
 
 def _op_cases(cases, hint, second_order=False):

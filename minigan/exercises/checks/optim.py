@@ -145,8 +145,8 @@ def _rmsprop_closed(lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, ce
 
 
 def check_rmsprop(ctx):
-    hint = "v ← αv + (1 − α)g²; θ ← θ − η·g/(√v + ε) (ε outside the root); centered: √(v − ḡ²); momentum: " \
-           "b ← μb + g/(s + ε)"
+    hint = "a running mean of g² with weight α on the old; ε outside its root; centered: the root is of that mean " \
+           "less the square of a running mean of g; momentum: a buffer of the scaled steps, μ times itself plus the new"
     for kw in ({"lr": 0.01}, {"lr": 0.01, "alpha": 0.9, "eps": 1e-3}, {"lr": 0.01, "centered": True},
                {"lr": 0.01, "momentum": 0.9}, {"lr": 0.01, "weight_decay": 0.1}):
         _compare_trajectory("RMSprop", minigan.optim.RMSprop, "RMSprop", _rmsprop_closed, hint, **kw)
@@ -171,8 +171,9 @@ def _adam_closed(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgra
 
 
 def check_adam(ctx):
-    hint = "m ← β1·m + (1 − β1)g, v ← β2·v + (1 − β2)g², m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t), θ ← θ − α·m̂/(√v̂ + ε); " \
-           "AdamW (decoupled_weight_decay): θ ← θ·(1 − α·λ) first and g untouched; AMSGrad: v̂ from max(v_max, v)"
+    hint = "two running means, of g and of g² (β1 and β2 the weights on the old), each divided by one less its β to " \
+           "the power t (the bias correction), ε outside the root of the second; AdamW (decoupled_weight_decay): θ " \
+           "shrinks by lr·λ of itself first and g is untouched; AMSGrad: the second moment used is the largest so far"
     for kw in ({"lr": 0.1}, {"lr": 0.01, "betas": (0.5, 0.999), "eps": 1e-3},
                {"lr": 0.01, "betas": (0.0, 0.9)}, {"lr": 0.01, "weight_decay": 0.1},
                {"lr": 0.1, "weight_decay": 0.5, "decoupled_weight_decay": True},

@@ -741,14 +741,21 @@ def write_json(book, path) -> Path:
 
 def gradescope(entry) -> dict:
     """One student's ``results.json`` in Gradescope's autograder format (score, output, tests with name,
-    number, score, max_score, status, output, tags)."""
+    number, score, max_score, status, output, tags).  The top-level ``output`` is the student's to read, so it
+    holds ``feedback`` (never a flag that weighs evidence); those flags go in a test of no points whose visibility
+    is ``hidden``, which Gradescope shows the teacher only."""
     tests = []
     for i, row in enumerate(entry["results"], 1):
         ex = BY_NAME[row["exercise"]]
         tests.append({"name": row["exercise"], "number": str(i), "score": row["points"], "max_score": ex.points,
                       "status": "passed" if row["passed"] else "failed",
                       "output": "passed" if row["passed"] else row["message"], "tags": [ex.set]})
-    notes = [f"graded by minigan {workspace.VERSION}"] + [f"FLAG: {flag}" for flag in entry.get("flags", [])]
+    info = f"{flags_.INFO}: "
+    weighed = [flag for flag in entry.get("flags", []) if not flag.startswith(info)]
+    if weighed:
+        tests.append({"name": "flags for the teacher", "number": str(len(tests) + 1), "score": 0, "max_score": 0,
+                      "visibility": "hidden", "output": "\n".join(f"FLAG: {flag}" for flag in weighed)})
+    notes = [f"graded by minigan {workspace.VERSION}", feedback(entry)]
     if entry["version_mismatch"]:
         notes.append(f"the workspace was made by minigan {entry['made_by'] or '(unrecorded)'}")
     return {"score": entry["points"], "output": "; ".join(notes), "execution_time": round(entry["seconds"]),

@@ -144,8 +144,10 @@ def test_gradescope_results_json_follows_the_autograder_format(submissions, tmp_
                  str(results), "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json")]) == 0
     data = json.loads(results.read_text())
     assert set(data) >= {"score", "tests"} and isinstance(data["score"], (int, float))
-    assert [t["name"] for t in data["tests"]] == ["unbroadcast", "backprop", "adam"]
-    for t in data["tests"]:
+    graded = [t for t in data["tests"] if t.get("visibility") != "hidden"]  # (a hidden one: the teacher's flags)
+    assert [t["name"] for t in graded] == ["unbroadcast", "backprop", "adam"]
+    assert all(t["max_score"] == 0 and t["output"].startswith("FLAG: ") for t in data["tests"] if t not in graded)
+    for t in graded:
         assert set(t) >= {"name", "score", "max_score", "status", "output"}
         assert t["status"] in ("passed", "failed") and t["max_score"] == BY_NAME[t["name"]].points
         assert t["score"] == (t["max_score"] if t["status"] == "passed" else 0)
@@ -381,7 +383,11 @@ def test_every_flag_reaches_the_report_the_gradebooks_and_gradescope(tmp_path):
     assert "the same code as s02" in gradebook.csv_text(book)
     assert "the same code as s02" in gradebook.canvas_text(book)
     assert "the same code" not in gradebook.moodle_text(book) and "copied" not in gradebook.moodle_text(book)
-    assert "FLAG: worth a look: the same code as s02" in gradebook.gradescope(entry)["output"]
+    results = gradebook.gradescope(entry)  # Gradescope: the student reads output; a hidden test is the teacher's
+    assert "the same code" not in results["output"] and "copied" not in results["output"]
+    hidden = [t for t in results["tests"] if t.get("visibility") == "hidden"]
+    assert len(hidden) == 1 and hidden[0]["max_score"] == 0
+    assert "FLAG: worth a look: the same code as s02" in hidden[0]["output"]
 
 
 def test_start_points_exercises_at_a_teachers_own_lectures(tmp_path, capsys):

@@ -139,13 +139,13 @@ def decide_seed(r, sizes=SIZES) -> str:
 def summarise(per_seed, sizes=SIZES, say=print) -> dict:
     outcomes = [decide_seed(r, sizes) for r in per_seed]
     outcome, agree = lessons.majority(outcomes)
-    success = {s: lessons.spread([100 * r[s]["success"] for r in per_seed]) for s in sizes}
-    random_success = {s: lessons.spread([100 * r[s]["random_success"] for r in per_seed]) for s in sizes}
+    success = {str(s): lessons.spread([100 * r[s]["success"] for r in per_seed]) for s in sizes}
+    random_success = {str(s): lessons.spread([100 * r[s]["random_success"] for r in per_seed]) for s in sizes}
     no_patch = lessons.spread([100 * r[sizes[0]]["no_patch"] for r in per_seed])
     line = lessons.verdict(outcome, (
         "targeted success at random places on held-out digits, in %: "
-        + "; ".join(f"{s}x{s} patch {lessons.show_spread(success[s], '.1f')} (random patch "
-                    f"{random_success[s]['median']:.1f})" for s in sizes)
+        + "; ".join(f"{s}x{s} patch {lessons.show_spread(success[str(s)], '.1f')} (random patch "
+                    f"{random_success[str(s)]['median']:.1f})" for s in sizes)
         + f"; no patch {no_patch['median']:.1f}; {agree} of {len(per_seed)} seeds say '{outcome}'"), say)
     return {"verdict": line, "outcome": outcome, "seeds_agreeing": agree, "per_seed_outcome": outcomes,
             "success": success, "random_success": random_success, "no_patch": no_patch}
@@ -178,9 +178,9 @@ def picture(per_seed, result, model, x_test, y_test, out_dir, sizes=SIZES):
     ax = fig.add_subplot(grid[:, 0])
     share = [100 * s * s / 64 for s in sizes]
     for key, label, style in (("success", "trained patch", "o-"), ("random_success", "random patch", "s--")):
-        ax.plot(share, [result[key][s]["median"] for s in sizes], style, label=f"{label} (median of {len(per_seed)})")
-        ax.fill_between(share, [result[key][s]["min"] for s in sizes], [result[key][s]["max"] for s in sizes],
-                        alpha=0.2)
+        spreads = [result[key][str(s)] for s in sizes]
+        ax.plot(share, [v["median"] for v in spreads], style, label=f"{label} (median of {len(per_seed)})")
+        ax.fill_between(share, [v["min"] for v in spreads], [v["max"] for v in spreads], alpha=0.2)
     ax.axhline(50, color="grey", lw=0.8, ls=":", label="50%: the rule's bar")
     ax.set(xlabel="patch's share of the 8x8 image (%)", ylabel="held-out digits called the target (%)",
            ylim=(0, 100), title=f"verdict: {result['outcome']} ({result['seeds_agreeing']} of {len(per_seed)} seeds)")
@@ -196,9 +196,10 @@ def picture(per_seed, result, model, x_test, y_test, out_dir, sizes=SIZES):
     rng = np.random.default_rng(7)
     keep = y_test != target
     others, truth = x_test[keep][:6], y_test[keep][:6]
-    pasted = apply_patch(others, first[sizes[-1]]["patch"], random_locations(6, others.shape, (6, 6), rng))
+    largest = first[sizes[-1]]["patch"]
+    pasted = apply_patch(others, largest, random_locations(len(others), others.shape, largest.shape, rng))
     said = classifier.predict(model, pasted)
-    for i in range(6):
+    for i in range(len(others)):
         a = fig.add_subplot(grid[1, 1 + i])
         a.imshow(pasted[i, 0], cmap="gray", vmin=0, vmax=1)
         a.set_title(f"a {truth[i]}, says {said[i]}", fontsize=8)

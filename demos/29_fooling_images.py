@@ -6,8 +6,8 @@
 # the picture that class with near certainty, while the picture still looks like no example of it, nor like any
 # image of the data set at all.
 #
-# **Where it comes from.** Security and Fairness of Deep Learning (Anupam Datta, CMU 2018), lecture "Deep generative
-# models", slide "Deep Neural Networks are Easily Fooled", after Nguyen, Yosinski & Clune 2015, "Deep Neural
+# **Where it comes from.** A lecture on Goodfellow et al. 2014, "Generative Adversarial Nets" (course and lecturer
+# not named), slide "Deep Neural Networks are Easily Fooled", after Nguyen, Yosinski & Clune 2015, "Deep Neural
 # Networks are Easily Fooled: High Confidence Predictions for Unrecognizable Images" (CVPR), Section 3 (images
 # evolved, or climbed by gradient ascent, to over 99% confidence).
 #
@@ -245,11 +245,13 @@ if __name__ == "__main__":
 # `run` chains the same steps quietly and returns every number (the tests and `demos/lesson_numbers.py` call it).
 
 # %%
-def run(steps=STEPS, seeds=SEEDS, per_class=PER_CLASS, out_dir=None, verbose=True) -> dict:
+def run(steps=STEPS, seeds=SEEDS, per_class=PER_CLASS, out_dir=None, verbose=True, second=None) -> dict:
+    """``second``: the second classifier (default: the reference MLP)."""
     say = print if verbose else (lambda *a, **k: None)
     x_train, y_train = load_digits("train", scale="01")
     x_test, _ = load_digits("test", scale="01")
-    cnn, mlp = classifier.reference_classifier("cnn"), classifier.reference_classifier("mlp")
+    cnn = classifier.reference_classifier("cnn")
+    mlp = second if second is not None else classifier.reference_classifier("mlp")
     means = np.stack([x_train[y_train == c].mean(axis=0) for c in range(10)])
     yard = yardstick(x_train, x_test)
     per_seed = [one_seed(cnn, mlp, x_train, means, yard, seed, steps, per_class, say) for seed in seeds]

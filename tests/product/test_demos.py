@@ -837,10 +837,12 @@ DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
     "21_vae_reparameterization": dict(steps=20, seeds=(0,), eval_every=10),
     "22_vae_vs_gan": dict(steps=100, seeds=(0,), batch_size=16),
     "23_adversarial_autoencoder": dict(steps=10, seeds=(0,)),
+    "27_adversarial_patch": dict(steps=3, seeds=(0,), sizes=(2,)),
+    "28_linearity": dict(epochs=1, seeds=(0,), sides=(4, 8)),
 }
 
 # the lessons above whose evaluation reads digits with the reference CNN
-EVALUATES_DIGITS = {"13_input_dropout", "23_adversarial_autoencoder"}
+EVALUATES_DIGITS = {"13_input_dropout", "23_adversarial_autoencoder", "27_adversarial_patch"}
 
 
 # Three lessons drawn by default, every one under -m parity (each also runs on NumPy above)

@@ -26,7 +26,7 @@ step's size α per pixel whatever the gradient's scale (as in PGD, ``minigan.att
 from __future__ import annotations
 
 import minigan.arguments as arguments
-from minigan.attacks.fgsm import check_clip, check_eps, input_gradient
+from minigan.attacks.fgsm import check_clip, input_gradient
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.progress import check_stop
@@ -103,7 +103,7 @@ def patch_update(model, patch, images, target, locations, step_size, clip=(0.0, 
     gradient over the pixels the patch covers, and steps α DOWN that loss (a targeted attack), keeping every pixel
     in ``clip``. Returns the new patch, with the patch's dtype; the patch given is not changed.
     """
-    step_size = check_eps(step_size, "patch_update")
+    step_size = arguments.non_negative_float("patch_update", "step_size", step_size)
     clip = check_clip(clip, "patch_update")
     images = _images(images, "patch_update")
     patch = _check_patch(patch, images, "patch_update")

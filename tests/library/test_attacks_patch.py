@@ -97,5 +97,5 @@ def test_bad_input_is_refused_with_what_to_do():
         apply_patch(images, patch[:1], where)
     with pytest.raises(ValueError, match=r"\(5, 2\) integer"):
         apply_patch(images, patch, where[:3])
-    with pytest.raises(ValueError, match="eps"):
+    with pytest.raises(ValueError, match="step_size must be a finite number >= 0"):
         patch_update(model, patch, images, 0, where, -0.1)

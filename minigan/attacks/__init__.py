@@ -8,6 +8,7 @@ Goodfellow, Shlens & Szegedy 2015, "Explaining and Harnessing Adversarial Exampl
     x_adv = fgsm(model, x, y, eps=0.25)          # x' = clip(x + ε·sign(∇ₓJ(θ, x, y)))
     x_adv = pgd(model, x, y, eps=0.1, steps=40)  # Π_{x+S}(xᵗ + α·sign(∇ₓL)), from a random start
     train_pgd(model, images, labels, eps=0.1)   # min_θ E[max_δ L(θ, x + δ, y)]  (Madry et al. 2018)
+    patch = train_patch(model, images, target=3, size=3)   # one patch, any image, any place (Brown et al. 2017)
 
 ``recipes.py`` holds the clean classifier and its FGSM- and PGD-trained copies (cached), ``figures.py``
 the pictures; ``python -m minigan fgsm ...`` and ``python -m minigan attack ...`` (the robustness
@@ -22,6 +23,7 @@ from minigan.attacks.adversarial_training import (
 )
 from minigan.attacks.fgsm import fgsm, input_gradient
 from minigan.attacks.iterative import bim, pgd, project
+from minigan.attacks.patch import apply_patch, patch_success, patch_update, train_patch
 
 __all__ = ["fgsm", "input_gradient", "adversarial_loss", "train_adversarially", "bim", "pgd", "project",
-           "pgd_adversarial_loss", "train_pgd"]
+           "pgd_adversarial_loss", "train_pgd", "apply_patch", "patch_update", "train_patch", "patch_success"]

@@ -498,6 +498,17 @@ EXERCISES = (
              'minigan.functional as F; m = mg.nn.Linear(64, 10); x = np.random.rand(32, 64).astype(np.float32); '
              'y = np.zeros(32, int); '
              'print(L(m, x, y, 0.1).item(), F.cross_entropy(m(mg.tensor(x)), y).item())"'),
+    Exercise("patch_update", "attacks", ("minigan/attacks/patch.py::patch_update",),
+             "one step of the adversarial patch: paste it into each image at its place, then a signed step of size "
+             "α down the cross-entropy toward the target class, summed over the batch, clipped; the new patch",
+             ADV_EXAMPLES, "the patch's pixel (c, i, j) IS image pixel (c, row + i, col + j): the chain rule reads "
+             "each image's input gradient under the patch and adds the images up; a targeted attack steps down the "
+             "loss of the target class; a copy is returned, in the patch's dtype",
+             "Predict how far one update of size 0.05 moves each pixel of a grey patch, and which way. measure: "
+             + PY + 'from minigan.attacks.patch import patch_update; mg.manual_seed(0); '
+             'm = mg.nn.Sequential(mg.nn.Flatten(), mg.nn.Linear(64, 10)); x = np.random.rand(8, 1, 8, 8)'
+             '.astype(np.float32); p = np.full((1, 3, 3), 0.5, np.float32); '
+             'print(patch_update(m, p, x, 3, np.zeros((8, 2), int), 0.05) - p)"'),
     # ------------------------------------------------------------------ 6. latent-variable models
     Exercise("normal_rsample", "latent", ("minigan/distributions/normal.py::Normal.rsample",),
              "the reparameterization trick: a draw x = μ + σ·ε of shape sample_shape + batch_shape, with ε ~ N(0, 1) "

@@ -30,6 +30,7 @@ from .attacks import (
     check_bim,
     check_fgsm,
     check_input_gradient,
+    check_patch_update,
     check_pgd,
     check_pgd_adversarial_loss,
     check_project,
@@ -110,5 +111,5 @@ __all__ = ["Fail", "RECORD", "set_seed", "reset", "compare", "close", "same", "c
            "check_optimistic_sgd", "check_generator_loss", "check_frozen", "check_gan_train_step", "check_wgan_clip",
            "check_wgan_train_step", "check_gradient_penalty", "check_wgangp_train_step", "check_cgan_conditioning",
            "check_cgan_train_step", "check_input_gradient", "check_fgsm", "check_project", "check_sign_step",
-           "check_bim", "check_pgd", "check_adversarial_loss", "check_pgd_adversarial_loss",
+           "check_bim", "check_pgd", "check_adversarial_loss", "check_pgd_adversarial_loss", "check_patch_update",
            "check_normal_rsample", "check_normal_log_prob", "check_gaussian_kl", "check_elbo"]

@@ -1,5 +1,5 @@
 """The checks of set 5, the adversarial attacks: input gradients against the closed form of a linear
-classifier, FGSM, projection, the sign step, BIM, PGD and adversarial training's losses.
+classifier, FGSM, projection, the sign step, BIM, PGD, adversarial training's losses and the adversarial patch's step.
 """
 
 from __future__ import annotations
@@ -228,3 +228,55 @@ def _pgd_loss(model, x, y, alpha):
     if alpha:
         expected += alpha * F.cross_entropy(model(minigan.tensor(x)), y).item()
     return expected
+
+
+def _patch_model(channels):
+    """A linear classifier of (channels, 4, 4) images into 3 classes: its input gradient has a closed form."""
+    minigan.manual_seed(3)
+    return nn.Sequential(nn.Flatten(), nn.Linear(channels * 16, 3)).double()
+
+
+def _patch_step(model, patch, images, target, locations, step_size, clip):
+    """The expected patch: the closed-form input gradient of the cross-entropy toward ``target`` on the pasted
+    images, read under the patch and summed over the batch, then a signed step down it, clipped."""
+    pasted = images.copy()
+    c, p, q = patch.shape
+    for n, (r, k) in enumerate(locations):
+        pasted[n, :, r:r + p, k:k + q] = patch
+    flat = pasted.reshape(len(images), -1)
+    grad = _ce_input_gradient(model, flat, np.full(len(images), target)).reshape(images.shape)
+    g = sum(grad[n, :, r:r + p, k:k + q] for n, (r, k) in enumerate(locations))
+    new = patch - step_size * np.sign(g)
+    return np.clip(new, *clip) if clip is not None else new
+
+
+def check_patch_update(ctx):
+    from minigan.attacks.patch import patch_update
+    hint = "paste the patch into every image at its own place (the module has a helper); take the input gradient " \
+           "of the cross-entropy toward the target class; by the chain rule the patch's gradient is that input " \
+           "gradient read at the pixels the patch covers, added up over the batch; a signed step DOWN that loss " \
+           "(a targeted attack), then the clip range and the patch's own dtype"
+    r = rng(1)
+    for channels, target, step_size, clip in ((1, 2, 0.1, (0.0, 1.0)), (2, 0, 0.3, None), (1, 1, 0.05, (0.2, 0.8))):
+        model = _patch_model(channels)
+        images = r.uniform(size=(5, channels, 4, 4))
+        patch = r.uniform(size=(channels, 2, 3))
+        locations = np.array([[0, 0], [2, 1], [1, 0], [2, 1], [0, 1]])
+        before = patch.copy()
+        got = patch_update(model, patch, images, target, locations, step_size, clip)
+        expected = None
+        if base.ROLE != "student":  # (an expected value: never computed in the learner's process, split.py)
+            expected = _patch_step(model, patch, images, target, locations, step_size, clip)
+        close(f"patch_update of a {channels}-channel 2x3 patch toward class {target}, α = {step_size}, clip = {clip}, "
+              "five images of a linear classifier at places (row, col) (0, 0), (2, 1), (1, 0), (2, 1), (0, 1)", got,
+              expected, hint)
+        check(np.array_equal(patch, before), "patch_update changed the patch it was given", hint)
+        check(all(p.grad is None for p in model.parameters()), "patch_update filled a parameter's .grad", hint)
+    model = _patch_model(1)
+    images32 = r.uniform(size=(3, 1, 4, 4)).astype(np.float32)
+    patch32 = r.uniform(size=(1, 2, 2)).astype(np.float32)
+    got = patch_update(model.float(), patch32, images32, 1, np.array([[0, 0], [1, 1], [2, 2]]), 0.1)
+    check(np.asarray(got).dtype == np.float32, f"patch_update turned a float32 patch into {np.asarray(got).dtype}",
+          hint)
+    raises("patch_update with a place that puts the patch outside the image", ValueError,
+           lambda: patch_update(model, patch32, images32, 1, np.array([[0, 0], [3, 3], [0, 0]]), 0.1), hint)

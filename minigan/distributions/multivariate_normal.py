@@ -104,7 +104,13 @@ class MultivariateNormal(Distribution):
     def rsample(self, sample_shape=()):
         """μ + L ε: the noise ε is drawn apart from μ and L, so the sample is differentiable in both."""
         eps = standard_normal(self._extended_shape(sample_shape), self.loc)
-        return self.loc + (self._unbroadcasted_scale_tril @ eps.unsqueeze(-1)).squeeze(-1)
+        lower = self._unbroadcasted_scale_tril
+        if eps.shape[-1] == 0:  # (an empty event: nothing to sum)
+            return self.loc + eps
+        product = lower[..., :, 0] * eps[..., :1]
+        for k in range(1, eps.shape[-1]):  # L ε column by column, in the order PyTorch's kernel adds them (the
+            product = product + lower[..., :, k] * eps[..., k:k + 1]  # order decides the float32 sample's last bits)
+        return self.loc + product
 
     def _half_log_det(self):
         return linalg.diagonal(self._unbroadcasted_scale_tril).log().sum(-1)

@@ -14,6 +14,7 @@ from minigan import toplevel as T
 from minigan.distributions import constraints
 from minigan.distributions.exp_family import ExponentialFamily
 from minigan.distributions.utils import broadcast_all, is_number, standard_normal
+from minigan.engine.grad_mode import no_grad
 
 __all__ = ["Normal"]
 
@@ -56,6 +57,13 @@ class Normal(ExponentialFamily):
         under no_grad, so no gradient reaches μ or σ through it.)"""
         eps = standard_normal(self._extended_shape(sample_shape), self.loc)  # the randomness, with no parameter in it
         return self.loc + eps * self.scale  # a differentiable function of μ and σ: the reparameterization trick
+
+    def sample(self, sample_shape=()):
+        """As ``rsample``, cut from the graph, by ``normal(μ, σ)``: PyTorch's sample, which refuses a σ that is
+        negative or NaN (rsample does not look)."""
+        shape = tuple(self._extended_shape(sample_shape))
+        with no_grad():
+            return T.normal(self.loc.expand(shape), self.scale.expand(shape))
 
     def log_prob(self, value):
         """log p(x) = −(x − μ)² / 2σ² − log σ − log √(2π)."""

@@ -326,7 +326,7 @@ MUTATIONS = [
                           "loss_g = self.generator_loss(D(G(z, y_fake), y))")], "G's fakes judged with other labels"),
     ("cgan_train_step", [("D(G(z, y_fake).detach(), y_fake)", "D(G(z, y_fake), y_fake)")], "undetached fakes"),
     # 5. attacks
-    ("input_gradient", [("with model.evaluating():  # 3.", "if True:  # 3.")],
+    ("input_gradient", [("with evaluating(model):  # 3.", "if True:  # 3.")],
      "attacks in training mode (dropout on)"),
     ("input_gradient", [("(grad,) = autograd.grad(J, x_leaf)", "J.backward()\n            grad = x_leaf.grad")],
      "backward() fills the parameters' .grad"),

@@ -203,7 +203,7 @@ MUTATIONS = [
      "the diagonal of the Jacobian only"),
     ("log_softmax_backward", [("grad.sum(axis=self.axis, keepdims=True)", "grad")], "no sum"),
     ("log_softmax_backward", [("namespace(grad).exp(out)", "out")], "log-probabilities for probabilities"),
-    ("bce_with_logits", [("xp.maximum(x, 0) - t * x + xp.log1p(xp.exp(-xp.abs(x)))",
+    ("bce_with_logits", [("(1 - t) * x + (xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x))))",
                           "-(t * xp.log(1 / (1 + xp.exp(-x))) + (1 - t) * xp.log(1 - 1 / (1 + xp.exp(-x))))")],
      "the naive log-loss (inf at large logits)", "minigan/engine/ops/loss.py::_bce_with_logits"),
     ("bce_with_logits", [("(_stable_sigmoid(xp, x) - t) * g", "(t - _stable_sigmoid(xp, x)) * g")], "sign error",

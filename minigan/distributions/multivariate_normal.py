@@ -14,7 +14,7 @@ from minigan import linalg
 from minigan.distributions import constraints
 from minigan.distributions.distribution import Distribution
 from minigan.distributions.triangular import cholesky, inverse_lower, solve_lower
-from minigan.distributions.utils import broadcast_shapes, lazy_property, standard_normal
+from minigan.distributions.utils import at_loc, broadcast_shapes, lazy_property, standard_normal
 
 __all__ = ["MultivariateNormal"]
 
@@ -89,13 +89,7 @@ class MultivariateNormal(Distribution):
         inverse = inverse_lower(self._unbroadcasted_scale_tril)  # Σ⁻¹ = L⁻ᵀ L⁻¹
         return (inverse.mT @ inverse).expand(self._square())
 
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
+    mean = mode = at_loc
 
     @property
     def variance(self):

@@ -13,7 +13,7 @@ import math
 from minigan import toplevel as T
 from minigan.distributions import constraints
 from minigan.distributions.exp_family import ExponentialFamily
-from minigan.distributions.utils import broadcast_all, is_number, standard_normal
+from minigan.distributions.utils import at_loc, expand_loc_scale, loc_scale, standard_normal
 from minigan.engine.grad_mode import no_grad
 
 __all__ = ["Normal"]
@@ -27,21 +27,13 @@ class Normal(ExponentialFamily):
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        batch_shape = () if is_number(loc) and is_number(scale) else self.loc.size()
+        self.loc, self.scale, batch_shape = loc_scale(loc, scale)
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        shape = tuple(batch_shape)
-        return self._expanded(Normal, shape, _instance, loc=self.loc.expand(shape), scale=self.scale.expand(shape))
+        return expand_loc_scale(self, Normal, batch_shape, _instance)
 
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
+    mean = mode = at_loc
 
     @property
     def stddev(self):

@@ -103,5 +103,10 @@ def _call(L, name, row, dtype, validate):
             NotImplementedError if isinstance(s, NotImplementedError) else s for s in said]
 
 
-test_distributions_at_the_edges_as_pytorchs = sweep(_call, list(_cases()), group=lambda name, row, dtype, validate:
-                                                    f"{name}-{dtype}-{'validated' if validate is None else 'off'}")
+def _group(name, row, dtype, validate):
+    """One test item per distribution, dtype and validation (a two-parameter family's, per its first parameter)."""
+    first = f"-{row[0]}" if name in PAIRS else ""
+    return f"{name}{first}-{dtype}-{'validated' if validate is None else 'off'}"
+
+
+test_distributions_at_the_edges_as_pytorchs = sweep(_call, list(_cases()), group=_group)

@@ -44,6 +44,7 @@ from minigan.data.spec import load_images
 from minigan.distributions import Normal, kl_divergence
 from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
+from minigan.nn.module import evaluating, module_device
 
 NAME = "21_vae_reparameterization"
 SEEDS = (0, 1, 2)
@@ -61,7 +62,7 @@ if __name__ == "__main__":
     started = time.perf_counter()
     exp = build_experiment("vae", "digits", seed=0)
     vae = exp.trainer
-    x_test = held_out(vae.decoder.device)
+    x_test = held_out(module_device(vae.decoder))
     print(vae.encoder, vae.decoder, sep="\n")
     print(f"{x_test.shape[0]} held-out digits of {tuple(x_test.shape[1:])}")
 
@@ -148,7 +149,7 @@ if __name__ == "__main__":
 def train(seed, reparameterize, steps=STEPS, eval_every=EVAL_EVERY, x_test=None, verbose=False):
     exp = build_experiment("vae", "digits", seed=seed)
     vae = exp.trainer
-    x_test = held_out(vae.decoder.device) if x_test is None else x_test
+    x_test = held_out(module_device(vae.decoder)) if x_test is None else x_test
     hist = {"step": [], "elbo": [], "kl": [], "log_px": []}
     label = "rsample" if reparameterize else "sample"
     for t in lessons.progress(range(1, steps + 1), f"seed {seed}, z by {label}", verbose):
@@ -161,7 +162,7 @@ def train(seed, reparameterize, steps=STEPS, eval_every=EVAL_EVERY, x_test=None,
         vae.opt_decoder.step()
         if t % eval_every == 0:
             state = minigan.get_rng_state()
-            with vae.encoder.evaluating(), vae.decoder.evaluating(), minigan.no_grad():
+            with evaluating(vae.encoder), evaluating(vae.decoder), minigan.no_grad():
                 e, k, lp = (v.mean().item() for v in vae.elbo_terms(x_test))
             minigan.set_rng_state(state)
             for key, v in zip(hist, (t, e, k, lp)):
@@ -296,7 +297,7 @@ if __name__ == "__main__":
 def run(steps=STEPS, seeds=SEEDS, eval_every=EVAL_EVERY, out_dir=None, verbose=True) -> dict:
     say = print if verbose else (lambda *a, **k: None)
     exp = build_experiment("vae", "digits", seed=seeds[0])
-    x_test = held_out(exp.trainer.decoder.device)
+    x_test = held_out(module_device(exp.trainer.decoder))
     terms = elbo_by_terms(exp.trainer, x_test, say=say)
     grads = gradient_through(exp.trainer, x_test, say=say)
     per_seed = [one_seed(seed, steps, eval_every, x_test, verbose, say) for seed in seeds]

@@ -43,6 +43,7 @@ from minigan import lessons
 from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.metrics.images import dataset_metrics
+from minigan.nn.module import module_device
 
 NAME = "23_adversarial_autoencoder"
 SEEDS = (0, 1, 2)
@@ -117,7 +118,7 @@ def train(model, seed, steps=STEPS, verbose=False):
 
 
 def judge(exp, model, seed, n=2000) -> dict:
-    trainer, device = exp.trainer, exp.trainer.decoder.device
+    trainer, device = exp.trainer, module_device(exp.trainer.decoder)
     x = minigan.from_numpy(exp.images[:n]).to(device)
     minigan.manual_seed(10_000 + seed)  # the codes' and the samples' own draws, apart from training's
     with minigan.no_grad():

@@ -40,7 +40,8 @@ NOT_API = {"torch", "TYPE_CHECKING", "Callable", "Optional", "DType", "Any", "Li
 # another namespace's names, imported there
 IMPORTED = {"torch.optim.lr_scheduler": {"Optimizer", "Tensor"}, "torch.nn.functional": {"Tensor"},
             "torch.nn.utils.parametrizations": {"F", "Module", "Tensor", "parametrize"},
-            "torch.nn.init": {"Tensor"}}
+            "torch.nn.init": {"Tensor"}, "torch.utils.data.dataset": {"Generator", "Tensor", "randperm"},
+            "torch.utils.data.dataloader": {"ExceptionWrapper", "dist"}}
 
 
 def _resolve(dotted: str):

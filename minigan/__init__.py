@@ -12,6 +12,7 @@ engine alone, and a student can run it without the PyTorch surface.  The first n
 """
 
 import importlib
+import sys
 
 __version__ = "0.1.0"
 
@@ -86,3 +87,18 @@ def __getattr__(name):
 
 def __dir__():
     return sorted({*globals(), *_NAMES, *_MODULES, *_toplevel_names()})
+
+
+class _AbsentSubmodules:
+    """``import minigan.fft`` (a PyTorch module minigan lacks) in a fresh process: the one-line advice ``minigan.fft``
+    gives, as the ImportError, not a bare ModuleNotFoundError.  surface/missing.py's finder gives it once that module
+    is loaded; until then this one, asked last (after the real files), loads it and asks it."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        if not fullname.startswith("minigan.") or "minigan.surface.missing" in sys.modules:
+            return None  # (once loaded, surface/missing.py's own finder answers)
+        return importlib.import_module("minigan.surface.missing").AbsentNames().find_spec(fullname, path, target)
+
+
+sys.meta_path.append(_AbsentSubmodules)

@@ -32,6 +32,7 @@ from minigan import nn
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
+from minigan.nn.module import evaluating, module_device
 from minigan.optim import Adam
 from minigan.progress import Report, check_stop
 from minigan.serialization import load, save
@@ -264,7 +265,7 @@ def _batches(model, images, batch_size):
     """Evaluation-mode forward passes in batches: yields (start, batch Tensor on the model's device). A batch of a
     read-only array (a data set read from a file, shared by every call) is copied, as ``attacks.fgsm._as_input``
     does: a tensor that shares it would warn about writes nobody makes."""
-    device = model.device
+    device = module_device(model)
     for start in range(0, len(images), batch_size):
         check_stop()  # a stop request (minigan.progress) ends an evaluation here
         batch = backend.to_device(images[start:start + batch_size], device)
@@ -302,7 +303,7 @@ def train_classifier(model, images, labels, epochs=30, batch_size=64, lr=1e-3, s
     who = "train_classifier"
     images = _images(images, who, model)
     labels = arguments.labels(who, labels, len(images), _num_classes(model))
-    device = model.device
+    device = module_device(model)
 
     def batch_loss(x, y, rng):
         x = shift_images(x, rng) if augment else x
@@ -358,7 +359,7 @@ def predict_logits(model, images, batch_size=512):
     """Host float32 logits (N, 10), computed in evaluation mode without building a graph."""
     images = _images(images, "predict_logits", model)
     out = []
-    with model.evaluating(), no_grad():
+    with evaluating(model), no_grad():
         for _, x in _batches(model, images, batch_size):
             out.append(backend.asnumpy(model(x).array))
     return np.concatenate(out) if out else np.zeros((0, _num_classes(model)), np.float32)
@@ -385,7 +386,7 @@ def features(model, images, batch_size=512):
         raise TypeError(f"features: {type(model).__name__} has no .features(x) method; "
                         "expected one of minigan.classifier's networks (DigitsCNN, ImageCNN, ...)")
     out = []
-    with model.evaluating(), no_grad():
+    with evaluating(model), no_grad():
         for _, x in _batches(model, images, batch_size):
             out.append(backend.asnumpy(model.features(x).array))
     return np.concatenate(out)

@@ -16,6 +16,11 @@ from minigan.surface.out import with_out
 from minigan.surface.tensor import Tensor
 
 
+class LinAlgError(RuntimeError):
+    """A matrix a decomposition cannot take (a Cholesky factor of a matrix that is not positive definite): PyTorch's
+    ``torch.linalg.LinAlgError``, a RuntimeError."""
+
+
 def _t(x, fn) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"linalg.{fn}: expected a Tensor, got {type(x).__name__}")
@@ -96,6 +101,9 @@ def cross(input, other, *, dim=-1, out=None):
     """The cross product of 3-vectors along ``dim`` (the last, unless dim says another)."""
     return toplevel.cross(input, other, dim, out=out)
 
+
+__path__ = []  # (no submodules: so that ``from ... import`` of a name it lacks asks surface/missing.py's finder, and
+# the advice, not a bare "cannot import name", is the ImportError)
 
 def __getattr__(name):
     """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""

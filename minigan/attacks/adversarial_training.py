@@ -41,6 +41,7 @@ from minigan.attacks.iterative import pgd
 from minigan.classifier import fit
 from minigan.engine import backend
 from minigan.engine.backend import np
+from minigan.nn.module import module_device
 from minigan.surface.tensor import Tensor, from_numpy
 
 
@@ -141,7 +142,7 @@ def _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, s
         raise ValueError(f"{who}: got {len(images)} images and {len(labels)} labels, expected the same count (> 0)")
     if not backend.is_integer(labels.dtype):
         raise TypeError(f"{who}: labels must be integers, got dtype {labels.dtype}")
-    device = model.device
+    device = module_device(model)
 
     def on_device(x, y, rng):  # step 1: the attack, against the current weights; fit's backward is step 2
         return batch_loss(backend.to_device(x, device), backend.to_device(y, device), rng)

@@ -35,6 +35,7 @@ import minigan.functional as F
 from minigan import arguments, autograd
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
+from minigan.nn.module import evaluating, module_device
 from minigan.progress import check_stop
 from minigan.surface.tensor import Tensor, from_numpy
 
@@ -74,7 +75,7 @@ def _as_input(model, x, who):
         raise TypeError(f"{who}: model must be a minigan Module (callable, with .parameters()), "
                         f"got {type(model).__name__}")
     x = arguments.floating_array(who, "x", x)
-    device = model.device
+    device = module_device(model)
     x = backend.to_device(x, device) if backend.device_of(x) != device.type else x
     return x if getattr(x.flags, "writeable", True) else x.copy()
 
@@ -131,7 +132,7 @@ def input_gradient(model, x, y=None, loss=None, who="input_gradient"):
     Each submodule's train/eval mode is put back afterwards.
     """
     x = _as_input(model, x, who)
-    with model.evaluating():  # 3. dropout off, batch norm on its running statistics
+    with evaluating(model):  # 3. dropout off, batch norm on its running statistics
         x_leaf = from_numpy(x).requires_grad_()  # 1. the input is now the thing we differentiate
         with enable_grad():  # works even when the caller is inside `with no_grad():`
             J, _ = _loss(model(x_leaf), y, loss, who)
@@ -188,7 +189,7 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
         raise ValueError(f"evaluate_attack: got {len(images)} images and {len(labels)} labels, "
                          "expected the same count (> 0)")
     adv, probs = [], []
-    with model.evaluating():
+    with evaluating(model):
         for start in range(0, len(images), batch_size):
             check_stop()  # a stop request (minigan.progress) ends the attack here
             x, y = images[start:start + batch_size], labels[start:start + batch_size]

@@ -35,6 +35,7 @@ from minigan.attacks.iterative import project as project_ball
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import enable_grad, no_grad
+from minigan.nn.module import evaluating
 from minigan.optim import Adam
 from minigan.progress import check_stop
 from minigan.surface import random
@@ -102,7 +103,7 @@ def project(generator, x01, latent_dim, steps=100, restarts=4, lr=0.1):
     target = from_numpy(backend.asarray(2.0 * backend.asnumpy(x01) - 1.0, dtype="float32"))
     n = len(x01)
     best, best_err, best_z = None, None, None
-    with generator.evaluating():
+    with evaluating(generator):
         for _ in range(restarts):
             z = nn.Parameter(random.randn((n, latent_dim)))
             opt = Adam([z], lr=lr)
@@ -141,7 +142,7 @@ def manifold_attack(classifier, generator, x01, y, z_start, eps, steps=100, lr=0
     eps = check_eps(eps, "manifold_attack")
     x01 = backend.asnumpy(x01.array if isinstance(x01, Tensor) else x01).astype(np.float32)
     x_t = from_numpy(backend.asarray(x01))
-    with classifier.evaluating(), generator.evaluating():
+    with evaluating(classifier), evaluating(generator):
         z = nn.Parameter(backend.asarray(z_start.astype(np.float32)))
         opt = Adam([z], lr=lr)
         for _ in range(steps):

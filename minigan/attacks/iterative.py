@@ -41,6 +41,7 @@ import minigan.functional as F
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
 from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
+from minigan.nn.module import evaluating
 from minigan.progress import check_stop
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
@@ -95,7 +96,7 @@ def _sign_step(model, x_adv, y, step_size, targeted, loss, who):
 
 def _logits(model, x):
     """The model's logits on x in evaluation mode, without a graph; every submodule's mode put back."""
-    with model.evaluating(), no_grad():
+    with evaluating(model), no_grad():
         return model(from_numpy(x))
 
 

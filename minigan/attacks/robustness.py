@@ -27,6 +27,7 @@ from minigan.attacks.iterative import pgd
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
+from minigan.nn.module import evaluating
 from minigan.progress import check_stop
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
@@ -40,7 +41,7 @@ def predict(model, images, batch_size=500):
     """Predicted classes (host int array) in evaluation mode, without a graph; the modes are put back."""
     images = images.array if isinstance(images, Tensor) else images
     out = []
-    with model.evaluating(), no_grad():
+    with evaluating(model), no_grad():
         for start in range(0, len(images), batch_size):
             check_stop()  # a stop request (minigan.progress) ends the attack here
             x = _as_input(model, images[start:start + batch_size], "predict")

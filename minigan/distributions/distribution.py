@@ -18,6 +18,12 @@ from minigan.toplevel import Size
 __all__ = ["Distribution"]
 
 
+def holds(check) -> bool:
+    """Whether a constraint's check is True everywhere: its array read at once (a yes or no needs no graph, nor
+    PyTorch's rules for a reduction's dtype and layout)."""
+    return bool(check.array.all())
+
+
 class Distribution:
     """Distribution(batch_shape=(), event_shape=(), validate_args=None): the abstract base class."""
 
@@ -43,7 +49,7 @@ class Distribution:
             if constraints.is_dependent(constraint) or param not in self.__dict__:
                 continue  # (a parameter not given, made from another on first use, was checked as the other)
             value = getattr(self, param)
-            if not constraint.check(value).all():
+            if not holds(constraint.check(value)):
                 raise ValueError(f"Expected parameter {param} ({type(value).__name__} of shape "
                                  f"{tuple(value.shape)}) of distribution {self!r} to satisfy the constraint "
                                  f"{constraint!r}, but found invalid values:\n{value}")
@@ -131,7 +137,7 @@ class Distribution:
             if i != 1 and j != 1 and i != j:
                 raise ValueError(f"Value is not broadcastable with batch_shape+event_shape: {actual} vs {expected}.")
         support = self.support
-        if not support.check(value).all():
+        if not holds(support.check(value)):
             raise ValueError(f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be "
                              f"within the support ({support!r}) of the distribution {self!r}, but found invalid "
                              f"values:\n{value}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from minigan import toplevel as T
 from minigan.distributions import constraints
 from minigan.distributions.distribution import Distribution
-from minigan.distributions.utils import broadcast_all, finfo, is_number
+from minigan.distributions.utils import at_loc, expand_loc_scale, finfo, loc_scale
 
 __all__ = ["Laplace"]
 
@@ -22,21 +22,13 @@ class Laplace(Distribution):
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        batch_shape = () if is_number(loc) and is_number(scale) else self.loc.size()
+        self.loc, self.scale, batch_shape = loc_scale(loc, scale)
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        shape = tuple(batch_shape)
-        return self._expanded(Laplace, shape, _instance, loc=self.loc.expand(shape), scale=self.scale.expand(shape))
+        return expand_loc_scale(self, Laplace, batch_shape, _instance)
 
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
+    mean = mode = at_loc
 
     @property
     def variance(self):

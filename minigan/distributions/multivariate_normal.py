@@ -14,7 +14,7 @@ from minigan import linalg
 from minigan.distributions import constraints
 from minigan.distributions.distribution import Distribution
 from minigan.distributions.triangular import cholesky, inverse_lower, solve_lower
-from minigan.distributions.utils import broadcast_shapes, lazy_property, standard_normal
+from minigan.distributions.utils import at_loc, broadcast_shapes, lazy_property, standard_normal
 
 __all__ = ["MultivariateNormal"]
 
@@ -89,13 +89,7 @@ class MultivariateNormal(Distribution):
         inverse = inverse_lower(self._unbroadcasted_scale_tril)  # Σ⁻¹ = L⁻ᵀ L⁻¹
         return (inverse.mT @ inverse).expand(self._square())
 
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
+    mean = mode = at_loc
 
     @property
     def variance(self):
@@ -104,7 +98,13 @@ class MultivariateNormal(Distribution):
     def rsample(self, sample_shape=()):
         """μ + L ε: the noise ε is drawn apart from μ and L, so the sample is differentiable in both."""
         eps = standard_normal(self._extended_shape(sample_shape), self.loc)
-        return self.loc + (self._unbroadcasted_scale_tril @ eps.unsqueeze(-1)).squeeze(-1)
+        lower = self._unbroadcasted_scale_tril
+        if eps.shape[-1] == 0:  # (an empty event: nothing to sum)
+            return self.loc + eps
+        product = lower[..., :, 0] * eps[..., :1]
+        for k in range(1, eps.shape[-1]):  # L ε column by column, in the order PyTorch's kernel adds them (the
+            product = product + lower[..., :, k] * eps[..., k:k + 1]  # order decides the float32 sample's last bits)
+        return self.loc + product
 
     def _half_log_det(self):
         return linalg.diagonal(self._unbroadcasted_scale_tril).log().sum(-1)

@@ -13,7 +13,8 @@ import math
 from minigan import toplevel as T
 from minigan.distributions import constraints
 from minigan.distributions.exp_family import ExponentialFamily
-from minigan.distributions.utils import broadcast_all, is_number, standard_normal
+from minigan.distributions.utils import at_loc, expand_loc_scale, loc_scale, standard_normal
+from minigan.engine.grad_mode import no_grad
 
 __all__ = ["Normal"]
 
@@ -26,21 +27,13 @@ class Normal(ExponentialFamily):
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        batch_shape = () if is_number(loc) and is_number(scale) else self.loc.size()
+        self.loc, self.scale, batch_shape = loc_scale(loc, scale)
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        shape = tuple(batch_shape)
-        return self._expanded(Normal, shape, _instance, loc=self.loc.expand(shape), scale=self.scale.expand(shape))
+        return expand_loc_scale(self, Normal, batch_shape, _instance)
 
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
+    mean = mode = at_loc
 
     @property
     def stddev(self):
@@ -57,6 +50,13 @@ class Normal(ExponentialFamily):
         eps = standard_normal(self._extended_shape(sample_shape), self.loc)  # the randomness, with no parameter in it
         # x = μ + σ·ε, a differentiable function of μ and σ (∂x/∂μ = 1, ∂x/∂σ = ε): the reparameterization trick
         return self.loc + eps * self.scale
+
+    def sample(self, sample_shape=()):
+        """As ``rsample``, cut from the graph, by ``normal(μ, σ)``: PyTorch's sample, which refuses a σ that is
+        negative or NaN (rsample does not look)."""
+        shape = tuple(self._extended_shape(sample_shape))
+        with no_grad():
+            return T.normal(self.loc.expand(shape), self.scale.expand(shape))
 
     def log_prob(self, value):
         """The log density at ``value``, differentiable in it, μ and σ."""

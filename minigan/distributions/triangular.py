@@ -9,13 +9,43 @@ variables; no LAPACK call, so the last bits may differ from PyTorch's).
 
 from __future__ import annotations
 
+from minigan import linalg
 from minigan import toplevel as T
 from minigan.engine import backend
+from minigan.engine.grad_mode import no_grad
+from minigan.linalg import LinAlgError
 
 
 def cholesky(a):
-    """The lower Cholesky factor of symmetric positive-definite ``a`` (..., n, n).  It reads (a + aᵀ)/2, which is a
-    itself: so each off-diagonal pair shares its gradient, as PyTorch's (symmetric) gradient of a Cholesky factor."""
+    """The lower Cholesky factor of symmetric positive-definite ``a`` (..., n, n), or LinAlgError where a matrix is
+    not positive definite, as ``torch.linalg.cholesky`` (LAPACK's rule: a pivot that is not > 0)."""
+    lower = factor(a)
+    failed = first_failed_pivot(lower)
+    if failed is not None:
+        element, order = failed
+        batch = f"(Batch element {element}): " if a.dim() > 2 else ""
+        raise LinAlgError(f"linalg.cholesky: {batch}The factorization could not be completed because the input is not "
+                          f"positive-definite (the leading minor of order {order} is not positive-definite).")
+    return lower
+
+
+def first_failed_pivot(lower):
+    """(the matrix's index in the flattened batch, the order of its leading minor) of the first pivot of ``factor``
+    that is not > 0 (its diagonal entry then 0 or NaN), or None where every pivot is positive."""
+    with no_grad():
+        bad = ~(linalg.diagonal(lower) > 0).reshape(-1, lower.shape[-1])
+    if not bool(bad.any()):
+        return None
+    element = int(bad.any(-1).int().argmax())
+    return element, int(bad[element].int().argmax()) + 1
+
+
+@backend.np.errstate(invalid="ignore", divide="ignore")  # (a pivot that is not > 0: NaN, silently, as LAPACK's)
+def factor(a):
+    """The lower Cholesky factor of ``a`` (..., n, n), NaN or 0 on the diagonal from a pivot that is not > 0 on.  It
+    reads (a + aᵀ)/2, which is a itself: so each off-diagonal pair shares its gradient, as PyTorch's (symmetric)
+    gradient of a Cholesky factor.  (A matrix that is not symmetric, with validation off: LAPACK reads only its
+    lower triangle; here the gradient stays the finite differences' of the values.)"""
     a = (a + a.mT) / 2
     n, columns = a.shape[-1], []
     for j in range(n):
@@ -47,9 +77,7 @@ def inverse_lower(lower):
 
 
 def is_positive_definite(a):
-    """A boolean tensor: True for each matrix of ``a`` (..., n, n) whose eigenvalues are all positive (an empty
-    matrix has none to fail)."""
-    if a.shape[-1] == 0:
-        return T.full(tuple(a.shape[:-2]), True, device=a.device)
-    xp = backend.get_array_module(a.array)
-    return T.tensor(xp.linalg.eigvalsh(a.detach().array).min(-1) > 0)
+    """A boolean tensor: True for each matrix of ``a`` (..., n, n) whose Cholesky factor exists (PyTorch's test,
+    ``cholesky_ex(a).info == 0``; an empty matrix has no pivot to fail)."""
+    with no_grad():
+        return (linalg.diagonal(factor(a)) > 0).all(-1)

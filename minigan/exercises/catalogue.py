@@ -266,7 +266,7 @@ EXERCISES = (
                                         "minigan/engine/ops/loss.py::BCEWithLogits.backward",
                                         "minigan/engine/ops/loss.py::_bce_with_logits",
                                         "minigan/engine/ops/loss.py::_bce_with_logits_grad"),
-             "the stable log-loss on logits: forward max(x, 0) − t·x + log1p(exp(−|x|)) reduced, backward "
+             "the stable log-loss on logits: forward (1 − t)·x + max(−x, 0) + log1p(exp(−|x|)) reduced, backward "
              "(σ(x) − t)·g and −x·g",
              F_ACC, "save x and t; apply_reduction(loss, reduction) forward; _reduce_grad gives g; "
              "Sigmoid.apply(x) keeps the backward differentiable",

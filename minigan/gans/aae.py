@@ -22,6 +22,7 @@ import minigan.functional as F
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import frozen, full_like
 from minigan.gans.vae import LatentTrainer
+from minigan.nn.module import evaluating
 
 
 class AAE(LatentTrainer):
@@ -87,7 +88,7 @@ class AAE(LatentTrainer):
 
     def encode(self, x):
         """The codes z = enc(x) of the examples ``x``, in evaluation mode, without gradients."""
-        with self.encoder.evaluating(), no_grad():
+        with evaluating(self.encoder), no_grad():
             return self.encoder(x)
 
 

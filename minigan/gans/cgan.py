@@ -27,6 +27,7 @@ import minigan.functional as F
 from minigan.arguments import positive_int
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import GAN, frozen, full_like
+from minigan.nn.module import evaluating
 from minigan.surface import random
 from minigan.surface.tensor import Tensor
 
@@ -84,7 +85,7 @@ class CGAN(GAN):
         """n samples G(z | y) in evaluation mode; labels (N,) ints, or None for uniformly random labels."""
         positive_int("CGAN.sample", "n", n)
         labels = self.random_labels(n) if labels is None else self._labels(labels, n, "CGAN.sample")
-        with self.G.evaluating(), no_grad():
+        with evaluating(self.G), no_grad():
             return self.G(self.noise(n), labels)
 
     def sample_grid(self, n_per_class: int):

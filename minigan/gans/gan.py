@@ -43,6 +43,7 @@ from minigan import autograd
 from minigan.arguments import non_negative_float, positive_int
 from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
+from minigan.nn.module import evaluating, module_device
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
@@ -123,7 +124,7 @@ class AdversarialTrainer:
     @property
     def xp(self):
         """numpy or cupy: wherever the generator's weights live."""
-        return backend.module_for_device(self.G.device)
+        return backend.module_for_device(module_device(self.G))
 
     def noise(self, m: int) -> Tensor:
         """m samples z ~ p_z of size latent_dim, N(0, I) or U(−1, 1)^latent_dim, on the generator's device."""
@@ -136,7 +137,7 @@ class AdversarialTrainer:
     def sample(self, n: int) -> Tensor:
         """n generated samples G(z), in evaluation mode (batch norm uses its running statistics)."""
         positive_int(f"{type(self).__name__}.sample", "n", n)
-        with self.G.evaluating(), no_grad():
+        with evaluating(self.G), no_grad():
             return self.G(self.noise(n))
 
     # ------------------------------------------------------------------ checkpoints

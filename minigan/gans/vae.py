@@ -30,6 +30,7 @@ from minigan.distributions import Normal, kl_divergence
 from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import draw_prior
+from minigan.nn.module import evaluating, module_device
 from minigan.surface.tensor import Tensor
 
 
@@ -68,7 +69,7 @@ class LatentTrainer:
     @property
     def xp(self):
         """numpy or cupy: wherever the decoder's weights live."""
-        return backend.module_for_device(self.decoder.device)
+        return backend.module_for_device(module_device(self.decoder))
 
     def noise(self, m: int) -> Tensor:
         """m draws z ~ P(z), N(0, I) or U(−1, 1)^latent_dim, on the decoder's device."""
@@ -77,7 +78,7 @@ class LatentTrainer:
     def sample(self, n: int) -> Tensor:
         """n samples E[x|z], z ~ P(z): the decoder's mean for prior draws, in evaluation mode."""
         positive_int(f"{type(self).__name__}.sample", "n", n)
-        with self.decoder.evaluating(), no_grad():
+        with evaluating(self.decoder), no_grad():
             return self.decoder.mean(self.noise(n))
 
     def state_dict(self) -> dict:
@@ -149,17 +150,17 @@ class VAE(LatentTrainer):
 
     def elbo(self, x) -> float:
         """The mean ELBO of the examples ``x`` (nats per example), in evaluation mode, without gradients."""
-        with self.encoder.evaluating(), self.decoder.evaluating(), no_grad():
+        with evaluating(self.encoder), evaluating(self.decoder), no_grad():
             return self.elbo_terms(x)[0].mean().item()
 
     def encode(self, x) -> Tensor:
         """The posterior means μ(x) of the examples ``x``, in evaluation mode, without gradients."""
-        with self.encoder.evaluating(), no_grad():
+        with evaluating(self.encoder), no_grad():
             return self.encoder(x)[0]
 
     def reconstruct(self, x) -> Tensor:
         """E[x|z] with z = μ(x), the posterior's mean: the autoencoder's reconstruction of ``x``."""
-        with self.encoder.evaluating(), self.decoder.evaluating(), no_grad():
+        with evaluating(self.encoder), evaluating(self.decoder), no_grad():
             return self.decoder.mean(self.encoder(x)[0])
 
 

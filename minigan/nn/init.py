@@ -345,6 +345,9 @@ orthogonal = _deprecated(orthogonal_)
 sparse = _deprecated(sparse_)
 
 
+__path__ = []  # (no submodules: so that ``from ... import`` of a name it lacks asks surface/missing.py's finder, and
+# the advice, not a bare "cannot import name", is the ImportError)
+
 def __getattr__(name):
     """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error("torch.nn.init", name, sys.modules[__name__])

@@ -441,33 +441,6 @@ class Module(ModuleNamesNotProvided):
         """Evaluation mode: dropout is the identity, batch norm uses its running statistics."""
         return self.train(False)
 
-    @contextmanager
-    def evaluating(self):
-        """``with model.evaluating():`` the block runs in evaluation mode; afterwards every submodule has
-        its own mode back (a model half in train mode stays so), whatever the block raised.
-
-        What an attack or a sampler does to a model it was handed: use it as deployed, change nothing.
-        """
-        modes = [(m, m.training) for m in self.modules()]
-        self.eval()
-        try:
-            yield self
-        finally:
-            for m, mode in modes:
-                object.__setattr__(m, "training", mode)
-
-    @property
-    def device(self) -> backend.Device:
-        """Where the first parameter (or buffer) lives (``x.device``: cpu or cuda:0); cpu for a module without any.
-
-        Not a PyTorch ``nn.Module`` attribute; PyTorch code writes ``next(m.parameters()).device``.
-        """
-        for t in self.parameters():
-            return t.device
-        for t in self.buffers():
-            return t.device
-        return backend.Device("cpu")
-
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze (True) every parameter.
 
@@ -859,3 +832,31 @@ class Sequential(_LayerSequence):
 
     def __imul__(self, times):
         return self.extend(self._repeated(times, "*=")[len(self):])
+
+
+# Not methods of Module: PyTorch's Module has neither, and a subclass may set an attribute of either name (a model's
+# ``self.device = device``), which must stay its own.
+@contextmanager
+def evaluating(module):
+    """``with evaluating(model):`` the block runs in evaluation mode; afterwards every submodule has its own mode
+    back (a model half in train mode stays so), whatever the block raised.
+
+    What an attack or a sampler does to a model it was handed: use it as deployed, change nothing.
+    """
+    modes = [(m, m.training) for m in module.modules()]
+    module.eval()
+    try:
+        yield module
+    finally:
+        for m, mode in modes:
+            object.__setattr__(m, "training", mode)
+
+
+def module_device(module) -> backend.Device:
+    """Where the module's first parameter (or buffer) lives (cpu or cuda:0); cpu for a module without any.  (PyTorch
+    code writes ``next(m.parameters()).device``.)"""
+    for t in module.parameters():
+        return t.device
+    for t in module.buffers():
+        return t.device
+    return backend.Device("cpu")

@@ -718,6 +718,9 @@ __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", 
            "ReduceLROnPlateau", "ChainedScheduler", "SequentialLR"]
 
 
+__path__ = []  # (no submodules: so that ``from ... import`` of a name it lacks asks surface/missing.py's finder, and
+# the advice, not a bare "cannot import name", is the ImportError)
+
 def __getattr__(name):
     """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error('torch.optim.lr_scheduler', name, sys.modules[__name__])

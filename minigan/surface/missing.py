@@ -34,7 +34,11 @@ PLACES = {
     "torch.utils.data": "minigan.utils.data", "torch.nn.init": "minigan.nn.init", "torch.nn.utils": "minigan.nn.utils",
     "torch.linalg": "minigan.linalg", "torch.nn.utils.parametrizations": "minigan.nn.utils.parametrizations",
     "torch.nn.Module": "minigan.nn.Module", "torch.optim.Optimizer": "minigan.optim.Optimizer",
+    **{f"torch.utils.data.{m}": f"minigan.utils.data.{m}" for m in ("dataloader", "dataset", "sampler")},
 }
+# a module of PyTorch whose missing names get its package's advice (``torch.utils.data.sampler`` that of
+# ``torch.utils.data``)
+WITHIN = {f"torch.utils.data.{m}": "torch.utils.data" for m in ("dataloader", "dataset", "sampler")}
 CLASSES = ("torch.Tensor", "torch.nn.Module", "torch.optim.Optimizer")  # the places above that are classes
 
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
@@ -135,7 +139,7 @@ def _has(space: str, name: str) -> bool:
 
 def group_of(space: str, name: str):
     """The advice template for ``space.name`` (from the table or a rule), before ``{name}`` is filled in."""
-    template = _INDEX.get((space, name))
+    template = _INDEX.get((WITHIN.get(space, space), name))
     base = name[:-1] if name.endswith("_") and not name.endswith("__") else None
     if template is None and base and space in ("torch", "torch.Tensor"):
         if space == "torch.Tensor" and _has(space, base):

@@ -136,3 +136,44 @@ def test_gradcheck_stays_the_function_whichever_door_opens_its_module():
             print(callable(minigan.gradcheck), minigan.gradcheck.__module__, callable(minigan.gradgradcheck))
         """)
         assert out.split() == ["True", "minigan.gradcheck", "True"], (first, out)
+
+
+def test_a_missing_module_gets_its_advice_in_a_fresh_process():
+    """``import minigan.fft`` as a program's first line: the one-line advice, as after any name was asked for."""
+    out = _run("""
+        results = []
+        for statement in ("import minigan.fft", "from minigan import fft", "import minigan.fft"):
+            try:
+                exec(statement)
+            except ImportError as e:
+                results.append(f"{type(e).__name__}: {e}")
+        print("\\n".join(results))
+    """)
+    lines = out.strip().splitlines()
+    assert len(lines) == 3 and len(set(lines)) == 1, lines
+    assert lines[0].startswith("NotInMiniganToImport: minigan.fft: "), lines
+
+
+def test_pytorchs_data_modules_import_and_their_missing_names_get_the_advice():
+    """``from torch.utils.data import sampler`` (dataset, dataloader) after the rename: PyTorch's classes there, the
+    same as minigan.utils.data's; a name they lack (in a plain module too: minigan.linalg) its one line."""
+    out = _run("""
+        from minigan.utils.data import sampler, dataset, dataloader
+        from minigan.utils.data.sampler import RandomSampler, BatchSampler
+        from minigan.utils.data.dataset import Dataset, TensorDataset
+        from minigan.utils.data.dataloader import DataLoader, default_collate
+        import minigan.utils.data as D
+        print(RandomSampler is D.RandomSampler and Dataset is D.Dataset and DataLoader is D.DataLoader)
+        for statement in ("from minigan.utils.data.sampler import DistributedSampler",
+                          "from minigan.utils.data.dataloader import get_worker_info",
+                          "from minigan.utils.data.dataset import IterableDataset",
+                          "from minigan.linalg import svd"):
+            try:
+                exec(statement)
+            except ImportError as e:
+                print(type(e).__name__, str(e).split(":")[0])
+    """)
+    assert out.split("\n")[:5] == ["True", "NotInMiniganToImport minigan.utils.data.sampler.DistributedSampler",
+                                   "NotInMiniganToImport minigan.utils.data.dataloader.get_worker_info",
+                                   "NotInMiniganToImport minigan.utils.data.dataset.IterableDataset",
+                                   "NotInMiniganToImport minigan.linalg.svd"], out

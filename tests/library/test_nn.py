@@ -16,6 +16,7 @@ from minigan import nn
 from minigan.engine import backend
 from minigan.engine.errors import ShapeError
 from minigan.nn import init
+from minigan.nn.module import evaluating
 
 
 class Net(nn.Module):
@@ -262,15 +263,35 @@ def test_evaluating_restores_every_submodules_own_mode_even_after_an_error():
     net.train()
     net[2].eval()  # a model half in train mode: its parts keep their own modes
     before = [m.training for m in net.modules()]
-    with net.evaluating() as same:
+    with evaluating(net) as same:
         assert same is net and not any(m.training for m in net.modules())
     assert [m.training for m in net.modules()] == before
-    with pytest.raises(RuntimeError, match="boom"), net.evaluating():
+    with pytest.raises(RuntimeError, match="boom"), evaluating(net):
         raise RuntimeError("boom")
     assert [m.training for m in net.modules()] == before
 
 
 def test_module_device_is_where_its_weights_live():
-    assert nn.Linear(2, 3).device == "cpu"
-    assert nn.ReLU().device == "cpu"  # no parameter, no buffer: the host
-    assert nn.Sequential(nn.ReLU(), nn.BatchNorm1d(3)).device == "cpu"
+    from minigan.nn.module import module_device
+
+    assert module_device(nn.Linear(2, 3)) == "cpu"
+    assert module_device(nn.ReLU()) == "cpu"  # no parameter, no buffer: the host
+    assert module_device(nn.Sequential(nn.ReLU(), nn.BatchNorm1d(3))) == "cpu"
+
+
+def test_a_subclass_may_set_any_attribute_pytorchs_module_lacks():
+    """A published model keeps its device (``self.device = device``) and its own flags: no extension of minigan's
+    on Module stands in the way, and minigan's helpers (evaluating, module_device) still read the model."""
+    from minigan.nn.module import evaluating, module_device
+
+    class Net(nn.Module):
+        def __init__(self, device):
+            super().__init__()
+            self.device, self.evaluating = device, "mine"
+            self.fc = nn.Linear(2, 1)
+
+    net = Net("cpu")
+    assert (net.device, net.evaluating) == ("cpu", "mine")
+    with evaluating(net):
+        assert not net.training and not net.fc.training
+    assert net.training and str(module_device(net)) == "cpu"

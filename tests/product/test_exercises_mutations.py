@@ -203,7 +203,7 @@ MUTATIONS = [
      "the diagonal of the Jacobian only"),
     ("log_softmax_backward", [("grad.sum(axis=self.axis, keepdims=True)", "grad")], "no sum"),
     ("log_softmax_backward", [("namespace(grad).exp(out)", "out")], "log-probabilities for probabilities"),
-    ("bce_with_logits", [("xp.maximum(x, 0) - t * x + xp.log1p(xp.exp(-xp.abs(x)))",
+    ("bce_with_logits", [("(1 - t) * x + (xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x))))",
                           "-(t * xp.log(1 / (1 + xp.exp(-x))) + (1 - t) * xp.log(1 - 1 / (1 + xp.exp(-x))))")],
      "the naive log-loss (inf at large logits)", "minigan/engine/ops/loss.py::_bce_with_logits"),
     ("bce_with_logits", [("(_stable_sigmoid(xp, x) - t) * g", "(t - _stable_sigmoid(xp, x)) * g")], "sign error",
@@ -326,7 +326,7 @@ MUTATIONS = [
                           "loss_g = self.generator_loss(D(G(z, y_fake), y))")], "G's fakes judged with other labels"),
     ("cgan_train_step", [("D(G(z, y_fake).detach(), y_fake)", "D(G(z, y_fake), y_fake)")], "undetached fakes"),
     # 5. attacks
-    ("input_gradient", [("with model.evaluating():  # 3.", "if True:  # 3.")],
+    ("input_gradient", [("with evaluating(model):  # 3.", "if True:  # 3.")],
      "attacks in training mode (dropout on)"),
     ("input_gradient", [("(grad,) = autograd.grad(J, x_leaf)", "J.backward()\n            grad = x_leaf.grad")],
      "backward() fills the parameters' .grad"),

@@ -53,7 +53,7 @@ CASES = {
     "Exponential": (lambda lib, f: lib.distributions.Exponential(f([0.5, 2.0, 7.0])), True),
     "Laplace": (lambda lib, f: lib.distributions.Laplace(f([0.3, -1.2, 2.0]), f([0.5, 1.7, 0.9])), False),
     "MultivariateNormal-scale_tril": (lambda lib, f: lib.distributions.MultivariateNormal(
-        f([0.5, -1.0, 2.0]), scale_tril=_tril(lib, f)), False),
+        f([0.5, -1.0, 2.0]), scale_tril=_tril(lib, f)), True),
     "MultivariateNormal-covariance": (lambda lib, f: lib.distributions.MultivariateNormal(
         f([[0.5, -1.0, 2.0], [0.0, 0.0, 1.0]]), _cov(lib, f)), False),
     "MultivariateNormal-precision": (lambda lib, f: lib.distributions.MultivariateNormal(
@@ -122,6 +122,44 @@ def test_same_seed_same_samples(name, dtype, seed, shape, draw):
     x, y = getattr(ours, draw)(shape), getattr(theirs, draw)(shape)
     _same(x, y, ulps=4, close=not CASES[name][1])
     _same(minigan.rand(3, dtype=minigan.float64), torch.rand(3, dtype=torch.float64))  # (the stream's place after)
+
+
+# The samples docs/pytorch.md says are PyTorch's bit for bit in float32, over event sizes and batch shapes: each
+# distribution's parameters drawn for the shape (a scale_tril with a positive diagonal; probabilities of a category
+# axis of the event size)
+BITWISE = {
+    "Normal": lambda D, f, n, b: D.Normal(f(b + (n,)), f(b + (n,), positive=True)),
+    "Bernoulli": lambda D, f, n, b: D.Bernoulli(f(b + (n,), unit=True)),
+    "Bernoulli-logits": lambda D, f, n, b: D.Bernoulli(logits=f(b + (n,))),
+    "Categorical": lambda D, f, n, b: D.Categorical(f(b + (n,), unit=True)),
+    "OneHotCategorical": lambda D, f, n, b: D.OneHotCategorical(logits=f(b + (n,))),
+    "Uniform": lambda D, f, n, b: D.Uniform(f(b + (n,)) - 3, f(b + (n,), positive=True)),
+    "Exponential": lambda D, f, n, b: D.Exponential(f(b + (n,), positive=True)),
+    "Independent": lambda D, f, n, b: D.Independent(D.Normal(f(b + (n,)), f(b + (n,), positive=True)), 1),
+    "MultivariateNormal-scale_tril": lambda D, f, n, b: D.MultivariateNormal(f(b + (n,)), scale_tril=f(
+        b + (n, n), tril=True)),
+}
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+@pytest.mark.parametrize("batch", [(), (2,), (3, 1)])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 7, 16])
+@pytest.mark.parametrize("name", list(BITWISE))
+def test_float32_samples_bit_for_bit_over_event_sizes_and_batches(name, n, batch, seed):
+    draws = []
+    for lib in (minigan, torch):
+        rng = np.random.default_rng([seed, n, len(batch)])
+
+        def f(shape, positive=False, unit=False, tril=False, lib=lib, rng=rng):
+            x = rng.standard_normal(shape).astype(np.float32)
+            if tril:
+                x = np.tril(x) + np.eye(shape[-1], dtype=np.float32) * (np.abs(x) + 0.5)
+            x = np.abs(x) + np.float32(0.1) if positive else 1 / (1 + np.exp(-x)) if unit else x
+            return lib.tensor(x)
+        d = BITWISE[name](lib.distributions, f, n, batch)
+        lib.manual_seed(seed)
+        draws.append(d.sample((5,)))
+    _same(*draws)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -284,3 +284,12 @@ def test_a_dcgan_style_script_matches_torch_from_shared_weights():
             # and Adam's step (≈ ±lr·sign(g)) follows that noise's sign: it (and the mean it shifts) may differ
             continue
         np.testing.assert_allclose(value, theirs[name].detach().cpu().numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+@pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
+def test_module_has_no_public_attribute_pytorchs_lacks():
+    """What minigan's Module adds to PyTorch's is private: a subclass may set any other name as it would there."""
+    import torch.nn
+
+    extra = {n for n in dir(minigan.nn.Module) if not n.startswith("_")} - set(dir(torch.nn.Module))
+    assert not extra, sorted(extra)

@@ -55,8 +55,9 @@ class BCEWithLogits(Node):
 
 # One fused kernel each on a GPU, these lines themselves on a CPU (backend.fused).
 @backend.fused
-def _bce_with_logits(xp, x, t):  # ℓ = max(x, 0) − t·x + log1p(exp(−|x|))
-    return xp.maximum(x, 0) - t * x + xp.log1p(xp.exp(-xp.abs(x)))
+def _bce_with_logits(xp, x, t):  # ℓ = (1 − t)·x + softplus(−x), softplus(−x) = max(−x, 0) + log1p(exp(−|x|))
+    # (this form, not max(x, 0) − t·x + ..., is PyTorch's: at x = ±∞ it is ∞ where ℓ is, NaN where t·x is ∞ − ∞)
+    return (1 - t) * x + (xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x))))
 
 
 @backend.fused

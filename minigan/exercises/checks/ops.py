@@ -199,7 +199,8 @@ def check_log_softmax_backward(ctx):
 
 
 def check_bce_with_logits(ctx):
-    hint = "forward: max(x, 0) − t·x + log1p(exp(−|x|)), then apply_reduction; backward: (σ(x) − t)·g, −x·g"
+    hint = ("forward: (1 − t)·x + softplus(−x), softplus(−x) = max(−x, 0) + log1p(exp(−|x|)), then apply_reduction; "
+            "backward: (σ(x) − t)·g, −x·g")
     x = np.array([-1e4, -80.0, -30.0, -1.0, 0.0, 0.5, 30.0, 80.0, 1e4])
     t = np.array([0.0, 1.0, 0.3, 1.0, 0.5, 0.0, 1.0, 0.0, 1.0])
     for reduction in ("none", "mean", "sum"):

@@ -69,6 +69,9 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     return parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
 
 
+__path__ = []  # (no submodules: so that ``from ... import`` of a name it lacks asks surface/missing.py's finder, and
+# the advice, not a bare "cannot import name", is the ImportError)
+
 def __getattr__(name):
     """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error("torch.nn.utils.parametrizations", name, sys.modules[__name__])

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import collections.abc
 import copy
+import importlib
 import math
 import sys
 import warnings
@@ -489,6 +490,11 @@ class DataLoader(Generic[_T_co]):
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "DataLoader",
            "default_collate", "default_convert"]
+
+
+# PyTorch's modules of the package (``from torch.utils.data import sampler``), imported last: they import from it
+for _module in ("dataloader", "dataset", "sampler"):
+    importlib.import_module(f"{__name__}.{_module}")  # (an imported submodule is its package's attribute)
 
 
 def __getattr__(name):

@@ -21,7 +21,9 @@ INDEX = ROOT / "demos" / "README.md"
 README = ROOT / "README.md"
 TIMES = json.loads((ROOT / "demos" / "lesson_times.json").read_text())
 LESSONS = sorted(p.stem for p in (ROOT / "demos").glob("[0-9][0-9]_*.py"))
-WORDS = {20: "Twenty", 21: "Twenty-one", 22: "Twenty-two", 23: "Twenty-three", 19: "Nineteen", 18: "Eighteen"}
+WORDS = {20: "Twenty", 21: "Twenty-one", 22: "Twenty-two", 23: "Twenty-three", 19: "Nineteen", 18: "Eighteen",
+         **{20 + n: f"Twenty-{w}" for n, w in enumerate(("four", "five", "six", "seven", "eight", "nine"), 4)},
+         30: "Thirty", **{30 + n: f"Thirty-{w}" for n, w in enumerate(("one", "two", "three", "four", "five"), 1)}}
 
 
 def stated_cpu(seconds: float) -> str:

@@ -600,10 +600,15 @@ def test_33_verdict_follows_the_rule_it_states():
     assert r["outcome"] == "does not hold here" and r["sizes"]["10 a class"]["cgan_wins"] == 1
 
 
-def test_33_at_an_equal_budget_one_cgan_beats_ten_gans_even_early(tmp_path, digits_reference):
-    r = load("33_one_cgan_vs_per_class").run(steps=100, seeds=(0,), sizes=(10,), out_dir=tmp_path, verbose=False)
+def test_33_a_short_run_counts_its_seed_by_the_rule_and_draws_its_figure(tmp_path, digits_reference):
+    # (at a short budget the ten GANs can win: 400 steps on all the digits, seed 0, gave Fréchet 1,748 for the cGAN,
+    # 598 for the ten GANs; the cGAN's lead needs the lesson's 2,000 steps, checked by the slow test below)
+    r = load("33_one_cgan_vs_per_class").run(steps=40, seeds=(0,), sizes=(10,), out_dir=tmp_path, verbose=False)
     s = r["sizes"]["10 a class"]
-    assert s["frechet_cgan"]["median"] < s["frechet_per_class"]["median"]
+    assert s["seeds"] == 1 and s["cgan_wins"] == int(s["frechet_cgan"]["median"] < s["frechet_per_class"]["median"])
+    assert r["outcome"] == ("holds partly" if s["cgan_wins"] else "does not hold here")  # one size: never "holds"
+    assert 0 <= s["accuracy_cgan"]["median"] <= 1 and s["ratio"]["median"] == pytest.approx(
+        s["frechet_per_class"]["median"] / s["frechet_cgan"]["median"])
     assert (tmp_path / "one_cgan_vs_per_class.png").stat().st_size > 1000
 
 

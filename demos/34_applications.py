@@ -292,14 +292,14 @@ def picture(per_seed, result, out_dir):
             values.append([r[task]["baselines"][name] for r in per_seed])
         labels.append(f"{task}: the model")
         values.append([r[task]["model"] for r in per_seed])
-    ypos = np.arange(len(labels))[::-1]
+    xpos = np.arange(len(labels))
     colours = ["tab:green" if lab.endswith("the model") else "tab:gray" for lab in labels]
-    ax.barh(ypos, [float(np.median(v)) for v in values], color=colours, alpha=0.6)
-    for y, v in zip(ypos, values):
-        ax.plot(v, [y] * len(v), "k.", ms=4)
-    ax.set_yticks(ypos)
-    ax.set_yticklabels(labels, fontsize=8)
-    ax.set(xlabel="PSNR on the 359 test digits (dB, higher is better)")
+    ax.bar(xpos, [float(np.median(v)) for v in values], color=colours, alpha=0.6)
+    for x, v in zip(xpos, values):
+        ax.plot([x] * len(v), v, "k.", ms=4)
+    ax.set_xticks(xpos)
+    ax.set_xticklabels(labels, fontsize=8, rotation=60, ha="right")
+    ax.set(ylabel="PSNR on the 359 test digits (dB, higher is better)")
     fig.suptitle(f"verdict over {len(per_seed)} seeds: {result['outcome']}; gain over the best baseline "
                  + ", ".join(f"{t} {result['gain_db'][t]['median']:+.1f} dB" for t in TASKS), fontsize=10)
     fig.tight_layout()

@@ -31,6 +31,8 @@ RUNS = [
     ("wgan", "wgan", "wgan", "ring", {}),
     ("wgan-gp", "wgan-gp (λ = 0.1, the 2-D recipe with the mixture's batch and data scale)", "wgan-gp", "ring", {}),
     ("began", "began (γ = 0.5, the 2-D recipe)", "began", "ring", {}),
+    ("ebgan", "ebgan (the 2-D recipe: an MLP auto-encoder D, margin m, no pulling-away term)", "ebgan", "ring", {}),
+    ("ali", "ali (the 2-D recipe: a Gaussian encoder, D on (x, z) pairs)", "ali", "ring", {}),
     ("plain", "gan (plain)", "gan", "grid", {**PLAIN_GAN, "steps": 10_000}),
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (the ring's best recipe)", "gan", "grid",
      {**PLAIN_GAN, "pack": 4, "steps": 20_000}),

@@ -109,6 +109,17 @@ def run_one(algorithm, data, seed, steps, overrides, grid=None):
     return metrics, seconds, n
 
 
+def run_all(jobs, processes):
+    """``run_one(*job)`` for every job, in order: one after another, or in ``processes`` processes at once (each
+    run is seeded on its own, so the numbers are the same either way; the wall times are not)."""
+    if processes <= 1:
+        return [run_one(*job) for job in jobs]
+    from multiprocessing import get_context
+
+    with get_context("spawn").Pool(processes) as pool:
+        return pool.starmap(run_one, jobs)
+
+
 def table(rows, command):
     """The markdown table of one dataset's rows, and the command that made it."""
     keys = rows[0][4]
@@ -187,6 +198,7 @@ def main(argv=None):
     p.add_argument("--row-steps", nargs="*", default=[], metavar="KEY=N", help="steps for one row, e.g. wgan=3000")
     p.add_argument("--rows", nargs="*", default=None, metavar="KEY",
                    help="run only these rows (keys as above); the table's other rows are kept as they were")
+    p.add_argument("--jobs", type=int, default=1, help="seeds of a row run at once, each in its own process")
     p.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     p.add_argument("--readme", default="", help="a README whose <!-- results:NAME --> tables to update too "
                    f"(default: none; the tables live in demos/results.md), e.g. {README}")
@@ -207,9 +219,11 @@ def main(argv=None):
             if d != data or (args.rows is not None and key not in args.rows):
                 continue
             per_seed, times = [], []
-            for seed in range(row_seeds.get(key, args.seeds)):
-                grid = FIGURES / f"results_{data}_{key}.png" if data in GRID_DATASETS and seed == 0 else None
-                metrics, seconds, n = run_one(algorithm, data, seed, row_steps.get(key, args.steps), overrides, grid)
+            seeds = range(row_seeds.get(key, args.seeds))
+            jobs = [(algorithm, data, seed, row_steps.get(key, args.steps), overrides,
+                     FIGURES / f"results_{data}_{key}.png" if data in GRID_DATASETS and seed == 0 else None)
+                    for seed in seeds]
+            for seed, (metrics, seconds, n) in zip(seeds, run_all(jobs, args.jobs)):
                 per_seed.append(metrics)
                 times.append(seconds)
                 shown = {k: metrics.get(k) for k, _, _ in MIXTURE_KEYS + IMAGE_KEYS if k in metrics}

@@ -116,6 +116,12 @@ class ALI(AdversarialTrainer):
         with self.G.evaluating(), no_grad():
             return self.G(z)
 
+    def reconstruction_error(self, x) -> float:
+        """The mean over the examples ``x`` of their squared distance to G(E(x)), per coordinate (in the data's
+        units): how far G and E are from inverting each other on the data."""
+        err = self.reconstruct(x) - x
+        return (err * err).mean().item()
+
     def state_dict(self) -> dict:
         return {**super().state_dict(), "encoder": self.E.state_dict()}
 

@@ -197,16 +197,16 @@ DEFAULTS = {
                             latent_dim=8, hidden=(256, 256), d_hidden=(128, 128), prior="normal", arch="mlp"),
     # EBGAN (Zhao et al. 2016): D an MLP auto-encoder whose mean squared reconstruction error is the energy, the
     # margin m in the energy's units (squared data units), Adam with β1 = 0.5; the pulling-away term off (pt_weight).
-    ("ebgan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=6_000,
-                               latent_dim=2, hidden=(128, 128, 128), ae_hidden=(128, 128), embedding=1, margin=0.1,
-                               pt_weight=0.0, lr_decay=True),
+    ("ebgan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=4_000,
+                               latent_dim=2, hidden=(128, 128, 128), ae_hidden=(128, 128), embedding=2, margin=0.1,
+                               pt_weight=0.1, lr_decay=True),
     ("ebgan", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=64, steps=5_000,
                               latent_dim=32, hidden=(256, 256), ae_hidden=(256, 256), embedding=16, margin=0.5,
                               pt_weight=0.0, arch="conv", channels=32, lr_decay=True),
     # ALI/BiGAN (Dumoulin et al. 2016; Donahue et al. 2016): G, a Gaussian encoder q(z|x) and a discriminator on
     # (x, z) pairs, all MLPs in units of the data's spread on 2-D points; on the digits DCGAN's G beside them.
-    ("ali", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=6_000,
-                             latent_dim=2, hidden=(128, 128, 128), encoder="gaussian", lr_decay=True),
+    ("ali", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=4_000,
+                             latent_dim=2, hidden=(128, 128, 128), encoder="deterministic", lr_decay=True),
     ("ali", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000,
                             latent_dim=32, hidden=(256, 256), encoder="gaussian", arch="conv", channels=32,
                             lr_decay=True),
@@ -435,6 +435,9 @@ class Experiment:
                 result = self._image_metrics(num_samples)
             if self.algorithm == "vae":  # the objective itself, on fresh data (nats per example)
                 result["elbo"] = self.trainer.elbo(self.sample_real(min(num_samples, 1000)))
+            if self.algorithm == "ali":  # G(E(x)) against x: what the encoder learned, on fresh data
+                result["reconstruction_error"] = self.trainer.reconstruction_error(
+                    self.sample_real(min(num_samples, 1000)))
             result["eval_seconds"] = time.perf_counter() - t0
             return result
         finally:

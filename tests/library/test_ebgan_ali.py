@@ -203,6 +203,9 @@ def test_ali_gaussian_encoder_learns_through_its_reparameterized_codes(float64):
     assert any(not np.array_equal(a, p.detach().numpy()) for a, p in zip(sigma_head, ali.E.parameters()))
     x = minigan.randn(3, 2)
     assert tuple(ali.encode(x).shape) == (3, 2) and tuple(ali.reconstruct(x).shape) == (3, 2)
+    with minigan.no_grad():
+        by_hand = ((ali.G(ali.E(x)[0]) - x).numpy() ** 2).mean()  # the code is q(z|x)'s mean
+    assert ali.reconstruction_error(x) == pytest.approx(by_hand, rel=1e-12)
 
 
 def test_ali_state_holds_the_encoder_and_round_trips(float64):

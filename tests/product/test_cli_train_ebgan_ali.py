@@ -34,6 +34,7 @@ def test_writes_metrics_pictures_and_a_checkpoint_that_sample_draws_from(tmp_pat
     assert ckpt["trainer"]["algorithm"] == algorithm and ckpt["step"] == 20
     if algorithm == "ali":
         assert set(ckpt["trainer"]) >= {"generator", "encoder", "discriminator", "opt_g", "opt_d"}
+        assert metrics["final"]["reconstruction_error"] > 0  # G(E(x)) against x, on fresh data
     assert main(["sample", str(out), "--n", "50"]) == 0
     assert np.load(out / "sample-s0.npy").shape == (50, 2)
 

@@ -102,6 +102,8 @@ RUN_TIMES = {("gan", "mixture"): "1.5 min (ring) to 8 (grid)", ("wgan", "mixture
              # the VAE and the AAE: seed 0, one run each, at a load of 4-5 on the 2 cores
              ("vae", "mixture"): "20 s", ("vae", "images"): "20 s", ("aae", "mixture"): "40 s",
              ("aae", "images"): "50 s",
+             # EBGAN and ALI on the ring: from their CPU time (85-90 CPU-s a run of the recipe, 2026-11-29)
+             ("ebgan", "mixture"): "1.5 min", ("ali", "mixture"): "1.5 min",
              ("gan", "images28"): "10-15 min", ("cgan", "images28"): "10-15 min", ("wgan", "images28"): "15 min",
              ("wgan-gp", "images28"): "20 min", ("began", "images28"): "37 min"}
 # Names the command line also takes: (the algorithm it runs, the data it needs, its default data).

@@ -210,8 +210,8 @@ DEFAULTS = {
     # ALI/BiGAN (Dumoulin et al. 2016; Donahue et al. 2016): G, an encoder and a discriminator on (x, z) pairs, all
     # MLPs in units of the data's spread on 2-D points; on the digits DCGAN's G beside them. On the ring BiGAN's
     # deterministic encoder: ALI's Gaussian one found no mode at 3,000 steps (seed 0), the deterministic one 7/8 but
-    # at 0.8% high quality; these 4,000 steps, seeds 0-2: 3.3 modes, 1.0% high quality. The samples circle the ring
-    # without settling on its modes: no default measured here meets the quality target (demos/results.md, "EBGAN
+    # at 0.8% high quality; these 4,000 steps, seeds 0-2: 3.3 modes, 1.0% high quality. The samples do not settle
+    # on the modes: no default measured here meets the quality target (demos/results.md, "EBGAN
     # and ALI/BiGAN on the ring"). The digits keep ALI's Gaussian encoder, not tuned (seed 0, 1,500 steps: 10/10
     # classes, Fréchet 356).
     ("ali", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=4_000,

@@ -54,7 +54,8 @@ def pulling_away(codes):
     flat = codes.reshape(n, -1)
     unit = flat / ((flat * flat).sum(1, keepdim=True) + 1e-12).sqrt()   # S_i / ‖S_i‖ (ε: a zero code stays 0)
     cos2 = (unit @ unit.T) ** 2                                            # cos²(S_i, S_j), 1 on the diagonal
-    return (cos2.sum() - (unit * unit).sum()) / (n * (n - 1))            # off the diagonal only
+    diagonal = ((unit * unit).sum(1) ** 2).sum()                          # cos²(S_i, S_i), 1 up to the ε
+    return (cos2.sum() - diagonal) / (n * (n - 1))                        # off the diagonal only
 
 
 class EBGAN(AdversarialTrainer):

@@ -113,9 +113,10 @@ def brute_pulling_away(s):
 @given(st.integers(2, 6).flatmap(lambda n: st.lists(st.lists(floats, min_size=3, max_size=3), min_size=n, max_size=n)))
 def test_pulling_away_term_is_the_mean_squared_cosine_between_codes(rows):
     s = np.array(rows)
-    if (np.linalg.norm(s, axis=1) < 1e-3).any():
+    if (np.linalg.norm(s, axis=1) < 1e-2).any():
         return  # a zero code has no direction
-    assert pulling_away(minigan.tensor(s)).item() == pytest.approx(brute_pulling_away(s), rel=1e-9, abs=1e-12)
+    # (the ε = 1e-12 under each norm moves a cosine by at most ε/‖S_i‖² = 1e-8 here)
+    assert pulling_away(minigan.tensor(s)).item() == pytest.approx(brute_pulling_away(s), rel=1e-6, abs=1e-9)
 
 
 def test_pulling_away_term_is_0_for_orthogonal_codes_1_for_one_direction_and_ignores_length():

@@ -31,6 +31,8 @@ RUNS = [
     ("wgan", "wgan", "wgan", "ring", {}),
     ("wgan-gp", "wgan-gp (λ = 0.1, the 2-D recipe with the mixture's batch and data scale)", "wgan-gp", "ring", {}),
     ("began", "began (γ = 0.5, the 2-D recipe)", "began", "ring", {}),
+    ("ebgan", "ebgan (the 2-D recipe: an MLP auto-encoder D with a 2-unit code, m = 0.1, the pulling-away term at 0.1)", "ebgan", "ring", {}),
+    ("ali", "ali (the 2-D recipe: BiGAN's deterministic encoder, D on (x, z) pairs)", "ali", "ring", {}),
     ("plain", "gan (plain)", "gan", "grid", {**PLAIN_GAN, "steps": 10_000}),
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (the ring's best recipe)", "gan", "grid",
      {**PLAIN_GAN, "pack": 4, "steps": 20_000}),
@@ -105,6 +107,17 @@ def run_one(algorithm, data, seed, steps, overrides, grid=None):
         viz.image_grid(fake, grid, nrow=10, value_range=(-1, 1), row_labels=range(10) if algorithm == "cgan" else None,
                        title=f"{algorithm} on {data}, seed {seed}, {n} steps")
     return metrics, seconds, n
+
+
+def run_all(jobs, processes):
+    """``run_one(*job)`` for every job, in order: one after another, or in ``processes`` processes at once (each
+    run is seeded on its own, so the numbers are the same either way; the wall times are not)."""
+    if processes <= 1:
+        return [run_one(*job) for job in jobs]
+    from multiprocessing import get_context
+
+    with get_context("spawn").Pool(processes) as pool:
+        return pool.starmap(run_one, jobs)
 
 
 def table(rows, command):
@@ -185,6 +198,7 @@ def main(argv=None):
     p.add_argument("--row-steps", nargs="*", default=[], metavar="KEY=N", help="steps for one row, e.g. wgan=3000")
     p.add_argument("--rows", nargs="*", default=None, metavar="KEY",
                    help="run only these rows (keys as above); the table's other rows are kept as they were")
+    p.add_argument("--jobs", type=int, default=1, help="seeds of a row run at once, each in its own process")
     p.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     p.add_argument("--readme", default="", help="a README whose <!-- results:NAME --> tables to update too "
                    f"(default: none; the tables live in demos/results.md), e.g. {README}")
@@ -205,9 +219,11 @@ def main(argv=None):
             if d != data or (args.rows is not None and key not in args.rows):
                 continue
             per_seed, times = [], []
-            for seed in range(row_seeds.get(key, args.seeds)):
-                grid = FIGURES / f"results_{data}_{key}.png" if data in GRID_DATASETS and seed == 0 else None
-                metrics, seconds, n = run_one(algorithm, data, seed, row_steps.get(key, args.steps), overrides, grid)
+            seeds = range(row_seeds.get(key, args.seeds))
+            jobs = [(algorithm, data, seed, row_steps.get(key, args.steps), overrides,
+                     FIGURES / f"results_{data}_{key}.png" if data in GRID_DATASETS and seed == 0 else None)
+                    for seed in seeds]
+            for seed, (metrics, seconds, n) in zip(seeds, run_all(jobs, args.jobs)):
                 per_seed.append(metrics)
                 times.append(seconds)
                 shown = {k: metrics.get(k) for k, _, _ in MIXTURE_KEYS + IMAGE_KEYS if k in metrics}

@@ -1,4 +1,4 @@
-"""``python -m minigan train {gan,wgan,wgan-gp,began,cgan,vae,aae} --data ... --steps N --seed S --out DIR``.
+"""``python -m minigan train {gan,wgan,wgan-gp,began,cgan,ebgan,ali,vae,aae} --data ... --steps N --seed S --out DIR``.
 
 Writes into DIR:
   metrics.json    the configuration, the final metrics, the metrics at every evaluation and the losses
@@ -85,8 +85,10 @@ RUN_FILES = ("checkpoint.npz", "metrics.json", "samples.png", "losses.png", "tra
 # The y-axis labels of losses.png: the losses' panel, then each quantity drawn on its own axes.
 LOSS_AXIS = {"gan": "loss (cross-entropy, nats)", "cgan": "loss (cross-entropy, nats)",
              "wgan": "loss (critic units)", "wgan-gp": "loss (critic units)",
-             "vae": "−ELBO (nats per example)", "aae": "loss (nats per example)"}
-PANEL_AXIS = {"wasserstein": "W estimate E[f(x)] − E[f(G(z))]", "penalty": "gradient penalty λ·E[(‖∇f‖−1)²]"}
+             "vae": "−ELBO (nats per example)", "aae": "loss (nats per example)",
+             "ebgan": "loss (energy: squared reconstruction error)", "ali": "loss (cross-entropy, nats)"}
+PANEL_AXIS = {"wasserstein": "W estimate E[f(x)] − E[f(G(z))]", "penalty": "gradient penalty λ·E[(‖∇f‖−1)²]",
+              "energy_real": "energy of the data, mean D(x)", "energy_fake": "energy of the samples, mean D(G(z))"}
 # The trainers whose D (or critic) scores a 2-D point, so that --animate can draw its decision surface.
 ANIMATED = ("gan", "wgan", "wgan-gp")
 
@@ -100,6 +102,8 @@ RUN_TIMES = {("gan", "mixture"): "1.5 min (ring) to 8 (grid)", ("wgan", "mixture
              # the VAE and the AAE: seed 0, one run each, at a load of 4-5 on the 2 cores
              ("vae", "mixture"): "20 s", ("vae", "images"): "20 s", ("aae", "mixture"): "40 s",
              ("aae", "images"): "50 s",
+             # EBGAN and ALI on the ring: from their CPU time (85-90 CPU-s a run of the recipe, 2026-11-29)
+             ("ebgan", "mixture"): "1.5 min", ("ali", "mixture"): "1.5 min",
              ("gan", "images28"): "10-15 min", ("cgan", "images28"): "10-15 min", ("wgan", "images28"): "15 min",
              ("wgan-gp", "images28"): "20 min", ("began", "images28"): "37 min"}
 # Names the command line also takes: (the algorithm it runs, the data it needs, its default data).
@@ -143,10 +147,12 @@ def add_parser(subparsers, name="train"):
     import argparse
 
     p = subparsers.add_parser(
-        name, help="train a GAN, WGAN, WGAN-GP, BEGAN or conditional GAN, or beside them a VAE or an adversarial "
-                   "autoencoder",
+        name, help="train a GAN, WGAN, WGAN-GP, BEGAN, conditional GAN, EBGAN or ALI/BiGAN, or beside them a VAE or "
+                   "an adversarial autoencoder",
         description="Train a GAN (Goodfellow et al. 2014), WGAN (Arjovsky et al. 2017), WGAN-GP (Gulrajani et al. "
-                    "2017), BEGAN (Berthelot et al. 2017) or conditional GAN (Mirza & Osindero 2014), or a VAE "
+                    "2017), BEGAN (Berthelot et al. 2017), conditional GAN (Mirza & Osindero 2014), EBGAN (Zhao et al. "
+                    "2016: an auto-encoder D whose reconstruction error is an energy) or ALI/BiGAN (Dumoulin et al. "
+                    "2016, Donahue et al. 2016: an encoder beside G, and D on (x, z) pairs), or a VAE "
                     "(Kingma & Welling 2014) or adversarial autoencoder (Makhzani et al. 2016), and write "
                     "metrics.json, samples.png, losses.png and a checkpoint.",
         epilog=_recipes_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -215,7 +221,11 @@ INSTEAD_OF_K = {"wgan": "its critic takes n_critic = 5 steps a generator step (A
                 "wgan-gp": "its critic takes n_critic = 5 steps a generator step (Gulrajani et al., Algorithm 1)",
                 "began": "its balance is the control variable k_t, steered by gamma (Berthelot et al. 2017)",
                 "vae": "it has no discriminator: one loss, the ELBO, trains the encoder and the decoder together",
-                "aae": "its discriminator on z takes one step a minibatch (Makhzani et al. 2016, Section 2)"}
+                "aae": "its discriminator on z takes one step a minibatch (Makhzani et al. 2016, Section 2)",
+                "ebgan": "its auto-encoder D takes one step a generator step, its margin m sets how hard it pushes "
+                         "(Zhao et al. 2016)",
+                "ali": "its discriminator and its generator and encoder step together, once an iteration (Dumoulin "
+                       "et al. 2016, Algorithm 1)"}
 
 
 def _check_applies(args, algorithm) -> None:

@@ -63,6 +63,8 @@ LIMIT_CYCLES = ("IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 
                 "'Limit cycling behavior in training (W)GAN'")
 OPTIMISTIC_ADAM = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Optimistic ADAM'"
 ADV_EXAMPLES = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Adversarial Examples'"
+EBGAN = ("IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'GAN variants (> 100)' (EBGAN, Zhao et al. "
+         "2016)")
 GENERATIVE = "CS/DS 552, Class 7 (Jacob Whitehill), slide 'Generative models' (the ELBO)"
 
 PY = 'python -c "import minigan as mg, numpy as np; '  # the start of most "measure" commands
@@ -432,6 +434,17 @@ EXERCISES = (
              "to D; return {loss_d, loss_g, d_real, d_fake}",
              "Predict the conditional accuracy of a briefly trained cGAN on the digits. measure: "
              "python -m minigan train cgan --data digits --steps 300 --seed 0 --out runs/ex-cgan --force"),
+    Exercise("ebgan_margin_loss", "gans", ("minigan/gans/ebgan.py::energy", "minigan/gans/ebgan.py::margin_loss"),
+             "EBGAN's energy, the auto-encoder's squared reconstruction error of each example, and D's margin loss "
+             "mean D(x) + mean max(0, m − D(G(z)))",
+             EBGAN, "the energy is one number per example: the squared difference between what the auto-encoder "
+             "gives back and its input, averaged over that example's coordinates; D's loss pulls the data's energies "
+             "down and pushes a fake's up only while it lies under the margin (a hinge at m: above it, nothing); "
+             "each of the two terms is a mean over its batch",
+             "Predict D's loss, and which fakes get a gradient, for real energies [0.1, 0.3], fake energies "
+             "[0.2, 0.9, 2.0] and m = 1. measure: "
+             + PY + 'from minigan.gans.ebgan import margin_loss; f = mg.tensor([0.2, 0.9, 2.0], requires_grad=True); '
+             'L = margin_loss(mg.tensor([0.1, 0.3]), f, 1.0); L.backward(); print(L.item(), f.grad)"'),
     # ------------------------------------------------------------------ 5. attacks
     Exercise("input_gradient", "attacks", ("minigan/attacks/fgsm.py::input_gradient",),
              "∇ₓJ(θ, x, y) with x a leaf that requires grad, by autograd.grad, in evaluation mode, leaving every "

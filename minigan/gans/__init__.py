@@ -5,6 +5,8 @@
     WGAN-GP Gulrajani et al. 2017, Algorithm 1 (critic with a gradient penalty, Adam)
     BEGAN Berthelot, Schumm & Metz 2017, eq. 1-4 (auto-encoder discriminator, equilibrium control k_t)
     CGAN  Mirza & Osindero 2014 (the label goes to G and to D)
+    EBGAN Zhao, Mathieu & LeCun 2016, Section 2 (an auto-encoder D whose reconstruction error is an energy, a margin)
+    ALI   Dumoulin et al. 2016, Algorithm 1, and BiGAN (Donahue et al. 2016): an encoder beside G, D on (x, z) pairs
 
 and beside them, trained by the same loop on the same data:
 
@@ -18,11 +20,13 @@ defaults; ``minigan.gans.training.TrainingLoop`` runs one (evaluations, checkpoi
 """
 
 from minigan.gans.aae import AAE
+from minigan.gans.ali import ALI
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
+from minigan.gans.ebgan import EBGAN
 from minigan.gans.gan import GAN
 from minigan.gans.vae import VAE
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
 
-__all__ = ["GAN", "WGAN", "WGANGP", "BEGAN", "CGAN", "VAE", "AAE"]
+__all__ = ["GAN", "WGAN", "WGANGP", "BEGAN", "CGAN", "EBGAN", "ALI", "VAE", "AAE"]

@@ -9,10 +9,12 @@ to D) take ``(input, labels)``:
   * the conv generator concatenates the one-hot label to z; the conv discriminator embeds the label
     (``nn.Embedding``) into an extra H×W image channel.
 
-``AutoEncoderDiscriminator`` is BEGAN's: it returns a reconstruction of its input, not a logit.
+``AutoEncoderDiscriminator`` is BEGAN's and EBGAN's: it returns a reconstruction of its input, not a logit.
 
 ``PackedDiscriminator`` is PacGAN's packing (Lin et al. 2018): D judges ``pack`` samples at once,
 concatenated, which makes a collapsed generator easy to spot.
+
+``JointDiscriminator`` is ALI's and BiGAN's: it judges a pair (x, z), not x alone.
 
 ``MLPEncoder`` and ``MLPDecoder`` are the two halves of the VAE (Q(z|x) and P(x|z), ``minigan.gans.vae``) and of
 the adversarial autoencoder (``minigan.gans.aae``), whose D is an ``MLPDiscriminator`` over z.
@@ -123,6 +125,26 @@ class MLPDiscriminator(nn.Module):
         if self.scale != 1.0:
             x = x / self.scale
         return self.net(_with_label(x, labels, self.num_classes))
+
+
+class JointDiscriminator(nn.Module):
+    """ALI's and BiGAN's discriminator on joint pairs: (x (N, *in_shape), z (N, latent_dim)) → one logit (N, 1).
+
+    x (divided by ``scale``, the data's spread) and z are concatenated and read by one MLP: it can only tell the
+    data's pairs (x, E(x)) from the generated pairs (G(z), z) by how x and z go together, not by x or z alone, once
+    each marginal is matched.
+    """
+
+    def __init__(self, in_shape, latent_dim, hidden=(128, 128, 128), activation="leaky_relu", scale=1.0):
+        super().__init__()
+        self.in_features, self.latent_dim, self.scale = _prod(in_shape), int(latent_dim), float(scale)
+        self.net = mlp([self.in_features + self.latent_dim, *hidden, 1], activation)
+
+    def forward(self, x, z):
+        x = x.reshape(x.shape[0], self.in_features)
+        if self.scale != 1.0:
+            x = x / self.scale
+        return self.net(F.cat([x, z.reshape(z.shape[0], self.latent_dim)], axis=1))
 
 
 class PackedDiscriminator(nn.Module):

@@ -11,11 +11,13 @@ import numpy as np
 import minigan
 from minigan import nn
 
+from . import base
 from .base import (
     Fail,
     T,
     check,
     close,
+    gradcheck,
     raises,
     rn,
     rng,
@@ -324,3 +326,45 @@ def check_cgan_train_step(ctx):
            "their labels"
     _trainer, log = _against_library("cgan", hint)
     _check_gradient_flow(log, hint)
+
+
+def check_ebgan_margin_loss(ctx):
+    from minigan.gans.ebgan import energy, margin_loss
+    hint = "the energy: per example, the mean over its coordinates of (reconstruction − input)²; D's loss: the mean " \
+           "real energy plus the mean of max(0, m − fake energy), a hinge that is flat once a fake reaches m"
+    A = rn(3, 3, seed=80)
+    ae = nn.Linear(3, 3, bias=False).double()
+    ae.weight.data = minigan.tensor(A, dtype="float64")
+    x = rn(5, 3, seed=81)
+    expected = None
+    if base.ROLE != "student":  # (an expected value: never computed in the learner's process, split.py)
+        expected = ((x @ A.T - x) ** 2).mean(axis=1)
+    e = energy(ae, T(x))
+    check(tuple(e.shape) == (5,), f"energy of a batch of 5 examples has shape {tuple(e.shape)}; expected (5,): one "
+          "energy per example", hint)
+    close("energy(D, x) of a linear auto-encoder D(v) = A·v on 5 examples of 3 coordinates", e, expected, hint,
+          rtol=1e-10)
+    gradcheck("energy(D, x) in x", lambda v: energy(ae, v), [x], hint, seed=82)
+    images = rn(4, 1, 2, 2, seed=83)
+
+    class Halve(nn.Module):  # D(v) = v / 2 on images: the energy is mean(v²) / 4 per example
+        def forward(self, v):
+            return v * 0.5
+
+    close("energy of D(v) = v/2 on images (4, 1, 2, 2): one per image", energy(Halve(), T(images)),
+          None if base.ROLE == "student" else (images.reshape(4, -1) ** 2).mean(axis=1) / 4, hint, rtol=1e-10)
+    m = 0.5 + float(rng(84).uniform())
+    real = np.abs(rn(4, seed=85))
+    side = np.where(rng(86).uniform(size=6) < 0.5, -1.0, 1.0)
+    side[:2] = (-1.0, 1.0)  # a fake under the margin and one above it, whatever the seed
+    fake = m + side * (0.05 + 0.5 * rng(87).uniform(size=6))  # no fake within 0.05 of the kink
+    r, f = T(real), T(fake)
+    loss = margin_loss(r, f, m)
+    close(f"margin_loss(real (4,), fake (6,), m = {m:.4f})", loss,
+          None if base.ROLE == "student" else real.mean() + np.maximum(0.0, m - fake).mean(), hint, rtol=1e-10)
+    loss.backward()
+    close("d margin_loss / d real energies (each counts 1/N)", r.grad, np.full(4, 0.25), hint, rtol=1e-10)
+    close("d margin_loss / d fake energies (−1/M under the margin, 0 above it: the hinge)", f.grad,
+          None if base.ROLE == "student" else np.where(fake < m, -1 / 6, 0.0), hint, rtol=1e-10, atol=1e-12)
+    gradcheck("margin_loss in the real and fake energies", lambda a, b: margin_loss(a, b, m), [real, fake], hint,
+              seed=88)

@@ -13,8 +13,16 @@ from minigan import functional as F
 from minigan import toplevel as T
 from minigan.distributions import constraints
 from minigan.distributions.exp_family import ExponentialFamily
-from minigan.distributions.utils import broadcast_all, is_number, lazy_property, logits_to_probs, probs_to_logits
+from minigan.distributions.utils import (
+    broadcast_all,
+    is_number,
+    lazy_property,
+    logits_to_probs,
+    one_kind,
+    probs_to_logits,
+)
 from minigan.engine.grad_mode import no_grad
+from minigan.surface.tensor import Tensor
 
 __all__ = ["Bernoulli"]
 
@@ -29,6 +37,10 @@ class Bernoulli(ExponentialFamily):
     def __init__(self, probs=None, logits=None, validate_args=None):
         if (probs is None) == (logits is None):
             raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        if probs is None and isinstance(logits, Tensor):  # the usual call, a tensor of logits: valid where not NaN
+            self.logits = self._param = logits
+            if self._usual_init(logits.shape, validate_args, lambda: (logits.array == logits.array).all()):
+                return
         given = probs if probs is not None else logits
         if probs is not None:
             (self.probs,) = broadcast_all(probs)
@@ -74,9 +86,13 @@ class Bernoulli(ExponentialFamily):
             return T.bernoulli(self.probs.expand(self._extended_shape(sample_shape)))
 
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        logits, value = broadcast_all(self.logits, value)
+        # the usual value, a tensor of the batch shape, is valid where it is 0 or 1
+        if self._validate_args and not (self._of_batch_shape(value) and
+                                        ((value.array == 0) | (value.array == 1)).all()):
+            self._validate_sample(value)  # PyTorch's checks in full: broadcasting, the support, its errors
+        # (the usual call, logits and x of one shape and dtype; PyTorch's rules for a number or a broadcast)
+        logits, value = (self.logits, value) if one_kind(self.logits, value) else broadcast_all(self.logits, value)
+        # log p(x) = x log σ(ℓ) + (1 − x) log(1 − σ(ℓ)) = −BCE_with_logits(ℓ, x)
         return -F.binary_cross_entropy_with_logits(logits, value, reduction="none")
 
     def entropy(self):

@@ -17,6 +17,8 @@ from minigan.toplevel import Size
 
 __all__ = ["Distribution"]
 
+NO_EVENT = Size()  # the event shape of a distribution over numbers (Normal's, Bernoulli's): one draw is one number
+
 
 def holds(check) -> bool:
     """Whether a constraint's check is True everywhere: its array read at once (a yes or no needs no graph, nor
@@ -53,6 +55,15 @@ class Distribution:
                 raise ValueError(f"Expected parameter {param} ({type(value).__name__} of shape "
                                  f"{tuple(value.shape)}) of distribution {self!r} to satisfy the constraint "
                                  f"{constraint!r}, but found invalid values:\n{value}")
+
+    def _usual_init(self, batch_shape, validate_args, valid) -> bool:
+        """The usual call's __init__ (parameters that are already tensors of one shape, no event): the shapes set,
+        and True when it is done: validation off, or ``valid()``, the family's plain check of its parameters, says
+        yes.  False sends the call on to the full path, which checks each constraint and raises PyTorch's error."""
+        self._batch_shape, self._event_shape = batch_shape, NO_EVENT
+        if validate_args is not None:
+            self._validate_args = validate_args
+        return not self._validate_args or valid()
 
     @property
     def batch_shape(self):
@@ -121,7 +132,14 @@ class Distribution:
         return self.entropy().exp()
 
     def _extended_shape(self, sample_shape=()):
+        if sample_shape == () and not self._event_shape:  # (the usual call, one draw of numbers: the batch's shape)
+            return self._batch_shape
         return Size(tuple(sample_shape)) + self._batch_shape + self._event_shape
+
+    def _of_batch_shape(self, value) -> bool:
+        """Whether ``value`` is the usual value of log_prob: a tensor of the batch shape, with no event (nothing to
+        broadcast, so only the support is left to check)."""
+        return isinstance(value, Tensor) and value.array.shape == self._batch_shape and not self._event_shape
 
     def _validate_sample(self, value) -> None:
         """``value`` (of log_prob, cdf, icdf) must broadcast with batch_shape + event_shape and lie in the support:

@@ -54,19 +54,24 @@ def _dispatch_kl(type_p, type_q):
     right = min(matches, key=lambda m: (type_q.__mro__.index(m[1]), type_p.__mro__.index(m[0])))
     if _KL_REGISTRY[left] is not _KL_REGISTRY[right]:
         warnings.warn(f"Ambiguous kl_divergence({type_p.__name__}, {type_q.__name__}). Please "
-                      f"register_kl({left[0].__name__}, {right[1].__name__})", RuntimeWarning, stacklevel=3)
+                      f"register_kl({left[0].__name__}, {right[1].__name__})", RuntimeWarning, stacklevel=4)
     return _KL_REGISTRY[left]
 
 
 def kl_divergence(p, q):
     """KL(p ‖ q) = E_p[log p(x) − log q(x)], batched over the batch shape."""
-    key = type(p), type(q)
-    if key not in _KL_MEMOIZE:
-        _KL_MEMOIZE[key] = _dispatch_kl(*key)
-    if _KL_MEMOIZE[key] is None:
+    # the pair's function: found once, by the registry's dispatch (_found), then read from the memo
+    return (_KL_MEMOIZE.get((type(p), type(q))) or _found(p, q))(p, q)
+
+
+def _found(p, q):
+    """The function registered for the nearest pair of p's and q's ancestors, kept in the memo; or PyTorch's
+    NotImplementedError where there is none."""
+    kl = _KL_MEMOIZE[type(p), type(q)] = _dispatch_kl(type(p), type(q))
+    if kl is None:
         raise NotImplementedError(f"No KL(p || q) is implemented for p type {p.__class__.__name__} and q type "
                                   f"{q.__class__.__name__}")
-    return _KL_MEMOIZE[key](p, q)
+    return kl
 
 
 def _infinite_like(x):
@@ -79,8 +84,8 @@ def _infinite_like(x):
 @register_kl(Normal, Normal)
 def _kl_normal_normal(p, q):
     """The KL divergence of the Normal p from the Normal q, in closed form, element by element."""
-    var_ratio = (p.scale / q.scale).pow(2)
-    t1 = ((p.loc - q.loc) / q.scale).pow(2)
+    ratio, gap = p.scale / q.scale, (p.loc - q.loc) / q.scale
+    var_ratio, t1 = ratio * ratio, gap * gap  # (squares as products: PyTorch's pow(x, 2) is x·x, bit for bit)
     # ½ (σp²/σq² + (μp − μq)²/σq² − 1 − log(σp²/σq²)): E_p[log p − log q] with E_p[(x − μp)²] = σp²
     return 0.5 * (var_ratio + t1 - 1 - var_ratio.log())
 

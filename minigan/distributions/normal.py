@@ -13,7 +13,7 @@ import math
 from minigan import toplevel as T
 from minigan.distributions import constraints
 from minigan.distributions.exp_family import ExponentialFamily
-from minigan.distributions.utils import at_loc, expand_loc_scale, loc_scale, standard_normal
+from minigan.distributions.utils import at_loc, expand_loc_scale, loc_scale, one_kind, standard_normal
 from minigan.engine.grad_mode import no_grad
 
 __all__ = ["Normal"]
@@ -27,7 +27,12 @@ class Normal(ExponentialFamily):
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale, batch_shape = loc_scale(loc, scale)
+        self.loc, self.scale = loc, scale
+        # the usual call, two tensors of one shape and dtype: valid where μ is a number (μ = μ: not NaN) and σ > 0
+        if one_kind(loc, scale) and self._usual_init(loc.shape, validate_args, lambda: (
+                (loc.array == loc.array).all() and (scale.array > 0).all())):
+            return
+        self.loc, self.scale, batch_shape = loc_scale(loc, scale)  # PyTorch's rules: broadcasting, numbers, errors
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
@@ -60,8 +65,9 @@ class Normal(ExponentialFamily):
 
     def log_prob(self, value):
         """The log density at ``value``, differentiable in it, μ and σ."""
-        if self._validate_args:
-            self._validate_sample(value)
+        # the usual value, a tensor of the batch shape, is valid where it is a number (x = x: not NaN)
+        if self._validate_args and not (self._of_batch_shape(value) and (value.array == value.array).all()):
+            self._validate_sample(value)  # PyTorch's checks in full: broadcasting, the support, its errors
         var = self.scale ** 2
         # log p(x) = −(x − μ)² / 2σ² − log σ − log √(2π)
         return -((value - self.loc) ** 2) / (2 * var) - self.scale.log() - math.log(math.sqrt(2 * math.pi))

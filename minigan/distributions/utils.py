@@ -20,6 +20,13 @@ def is_number(value) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, Tensor)
 
 
+def one_kind(a, b) -> bool:
+    """Whether ``a`` and ``b`` are tensors of one shape, dtype and kind of array (device): the usual call, with
+    nothing to broadcast, promote or move (read from their arrays: a yes or no needs none of PyTorch's rules)."""
+    return (isinstance(a, Tensor) and isinstance(b, Tensor) and type(a.array) is type(b.array)
+            and a.array.shape == b.array.shape and a.array.dtype == b.array.dtype)
+
+
 def broadcast_all(*values):
     """The values broadcast to one shape: tensors by broadcasting, a number becomes a tensor of the first tensor's
     dtype and device (the default dtype when all are numbers)."""
@@ -55,7 +62,7 @@ def standard_normal(shape, like):
     shape = tuple(shape)
     if math.prod(shape) == 0:  # (nothing drawn)
         return T.empty(shape, dtype=like.dtype, device=like.device)
-    return Tensor._make(random.normal(shape, like.dtype, xp=backend.get_array_module(like.array)))
+    return Tensor._make(random.normal(shape, like.array.dtype, xp=backend.get_array_module(like.array)))
 
 
 def sum_rightmost(value, dim: int):

@@ -417,6 +417,8 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
 
     def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):  # (x.sum() is the engine's alone:
         # PyTorch's other forms, checked here)
+        if type(dim) is int and dtype is axis is keepdims is None:  # the usual call, x.sum(dim): no form's rule applies
+            return super()._sum_along(dim, keepdim)
         if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.keepdim_needs_dim("sum", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)

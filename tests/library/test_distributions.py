@@ -463,6 +463,39 @@ def test_invalid_parameters_and_values_raise_pytorchs_value_errors():
     assert Normal(0.0, -1.0, validate_args=False).scale.item() == -1.0
 
 
+@pytest.mark.parametrize("make, bad", [
+    (lambda v: Normal(v, _t([1.0, 1.0])), "loc"), (lambda v: Normal(_t([0.0, 0.0]), v), "scale"),
+    (lambda v: minigan.distributions.Bernoulli(logits=v), "logits")])
+def test_the_usual_call_refuses_what_pytorch_refuses(make, bad):
+    """Two tensors of one shape and dtype (a tensor of logits) take the plain path: its cheap checks refuse every
+    value the constraint does, with PyTorch's message, and nothing with validation off."""
+    invalid = [math.nan] if bad != "scale" else [math.nan, 0.0, -1.0, -math.inf]
+    for x in invalid:
+        with pytest.raises(ValueError, match=f"Expected parameter {bad} .* to satisfy the constraint"):
+            make(_t([0.5, x]))
+    Distribution.set_default_validate_args(False)
+    try:
+        assert all(math.isnan(v) or v <= 0 for v in getattr(make(_t([invalid[0], invalid[-1]])), bad).tolist())
+    finally:
+        Distribution.set_default_validate_args(True)
+    assert make(_t([0.5, 2.0])).batch_shape == (2,)
+
+
+def test_the_usual_log_prob_refuses_values_outside_the_support():
+    bernoulli = minigan.distributions.Bernoulli(logits=_t([0.0, 1.0]))
+    for x in (0.5, math.nan, 2.0, -1.0):
+        with pytest.raises(ValueError, match="Expected value argument .* to be within the support"):
+            bernoulli.log_prob(_t([1.0, x]))
+        with pytest.raises(ValueError, match="Expected value argument .* to be within the support"):
+            bernoulli.log_prob(_t([[1.0, x]]))  # (the broadcast value, by PyTorch's checks in full)
+    with pytest.raises(ValueError, match="Expected value argument .* to be within the support"):
+        Normal(_t([0.0, 0.0]), _t([1.0, 1.0])).log_prob(_t([0.0, math.nan]))
+    # log p(x) of a Bernoulli is x·ℓ − softplus(ℓ); of a Normal −(x − μ)²/2σ² − log σ − log √(2π)
+    np.testing.assert_allclose(bernoulli.log_prob(_t([1.0, 0.0])).numpy(), [-math.log(2), -math.log1p(math.e)],
+                               rtol=1e-6)
+    assert not minigan.distributions.Bernoulli(logits=_t([0.0]), validate_args=False).log_prob(_t([0.5])).isnan()
+
+
 def test_set_default_validate_args_turns_validation_off_and_on():
     try:
         Distribution.set_default_validate_args(False)

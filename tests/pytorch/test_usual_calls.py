@@ -1,6 +1,6 @@
 """The doors' usual-call shortcuts against PyTorch (tests/pytorch/sweep.py): calls drawn on and just off the boundary
-of each door's "usual call" test (pow, Tensor.mean, the in-place overlap refusals, the pointwise layout, @, F.linear,
-F.mse_loss, F.binary_cross_entropy_with_logits, F.relu, F.leaky_relu, F.conv2d, F.batch_norm).
+of each door's "usual call" test (pow, Tensor.mean, Tensor.sum, the in-place overlap refusals, the pointwise layout,
+@, F.linear, F.mse_loss, F.binary_cross_entropy_with_logits, F.relu, F.leaky_relu, F.conv2d, F.batch_norm).
 
 Each case builds its tensors alike in both libraries from one seeded NumPy draw and compares what a program sees:
 the result (bit for bit, or within a tolerance where the kernels sum in another order), its dtype, shape, the strides
@@ -193,6 +193,30 @@ def _mean_known(dtype, shape, layout, dim, keepdim, rg, form):
 
 
 test_mean = sweep(_mean, _marked(_mean_cases(), _mean_known))
+
+
+# ------------------------------------------------------------------------------------------------------------- sum
+def _sum(lib, dtype, shape, layout, dim, keepdim, rg, form):
+    x = _make(lib, shape, dtype, layout, seed=4, rg=rg)
+    kw = {k: v for k, v in (("dim", dim), ("keepdim", keepdim)) if v != LEFT}
+    if form == "function":
+        out, caught = _quiet(lambda: lib.sum(x, **kw))
+    elif form == "positional":
+        out, caught = _quiet(lambda: x.sum(*kw.values()))
+    else:
+        out, caught = _quiet(lambda: x.sum(**kw))
+    return _seen(lib, out, [x], rtol=1e-3 if dtype == "float16" else 1e-6) + (tuple(caught),)
+
+
+def _sum_known(dtype, shape, layout, dim, keepdim, rg, form):
+    if keepdim is None or type(keepdim) is int:
+        return "keepdim None or 1: PyTorch's argument parser wants a bool (TypeError), minigan reads it as one"
+    if rg and (dim is None or shape == ()):
+        return "sum(dim=None) and a 0-d tensor's sum(dim): PyTorch's node is SumBackward1"
+    return None
+
+
+test_sum = sweep(_sum, _marked(_mean_cases(), _sum_known))  # (x.sum(dim) of an int dim: the engine's sum at once)
 
 
 # ------------------------------------------------------------------------------ in-place writes: overlap refusals

@@ -30,7 +30,7 @@
 # It holds partly when one of the WGANs collapses on none of the seeds but does not keep all three promises, and does
 # not hold here when both WGANs collapse on some seed.
 #
-# **Run time:** 200 s of CPU (three seeds × three algorithms), from a clean state with one BLAS thread, as `python
+# **Run time:** 346 s of CPU (three seeds × three algorithms), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 26` measured it (demos/lesson_times.json, which records the machine's load and the wall
 # time beside it: on a shared machine both grow; a quiet one takes less).
 

@@ -59,6 +59,8 @@ ALGORITHM = ("Security and Fairness of Deep Learning (Anupam Datta, CMU 2018), s
              "GAN training algorithm'")
 OPTIMAL_D = "Generative Adversarial Networks (the GAN paper lecture), slide 'Proposition 1' (the optimal D)"
 WGAN = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Recall GAN' (WGAN, Algorithm 1)"
+DUALITY = ("IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Recall GAN' (the Earth-Mover distance "
+           "and the Kantorovich-Rubinstein duality)")
 LIMIT_CYCLES = ("IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide "
                 "'Limit cycling behavior in training (W)GAN'")
 OPTIMISTIC_ADAM = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Optimistic ADAM'"
@@ -393,6 +395,18 @@ EXERCISES = (
              "Predict the largest |w| of a critic after clipping at c = 0.01. measure: "
              + PY + 'from minigan.gans.wgan import WGAN; w = WGAN.__new__(WGAN); w.D = mg.nn.Linear(4, 1); '
              'w.clip = 0.01; w.clip_critic(); print(abs(w.D.weight.detach().numpy()).max())"'),
+    Exercise("critic_w1_estimate", "gans", ("minigan/gans/wgan.py::wasserstein_estimate",),
+             "the critic's estimate of the Wasserstein-1 distance between two samples: its mean score on the real "
+             "sample minus its mean score on the fake one, nothing detached",
+             DUALITY, "Kantorovich-Rubinstein: W1 is the largest gap a 1-Lipschitz function opens between the two "
+             "expectations; estimate each expectation by the sample's own average (the two samples may differ in "
+             "size) and keep the graph, so the gradient reaches the critic's weights and both samples",
+             "Predict the estimate of the 1-Lipschitz critic f(x) = x between N(2, 1) and N(0, 1) samples (W1 = 2), "
+             "and with the samples swapped. measure: "
+             + PY + 'from minigan.gans.wgan import wasserstein_estimate; '
+             'r = mg.tensor(np.random.default_rng(0).standard_normal((1000, 1)).astype(np.float32)); '
+             'f = mg.nn.Linear(1, 1); f.weight.data = mg.tensor([[1.0]]); f.bias.data = mg.tensor([0.0]); '
+             'print(wasserstein_estimate(f, r + 2, r).item(), wasserstein_estimate(f, r, r + 2).item())"'),
     Exercise("wgan_train_step", "gans", ("minigan/gans/wgan.py::WGAN.train_step",),
              "WGAN Algorithm 1: n_critic critic steps, each widening the gap between the critic's mean score on a "
              "real batch and on a fake one, then clipping; then one generator step raising the critic's mean score "

@@ -18,7 +18,8 @@
     12: end while
 
 The critic f_w has NO sigmoid: it outputs a real score, and weight clipping keeps it (roughly)
-K-Lipschitz, so 1/m Σ f(x) − 1/m Σ f(G(z)) estimates the Wasserstein-1 distance (up to K).
+K-Lipschitz, so 1/m Σ f(x) − 1/m Σ f(G(z)) estimates the Wasserstein-1 distance (up to K):
+``wasserstein_estimate``, the Kantorovich-Rubinstein duality's objective, which WGAN-GP's critic reads too.
 Line 2 reads "t = 0, ..., n_critic", but the text means n_critic critic iterations; we run n_critic.
 Our optimizers *descend*, so line 6's ascent is a descent on the negated estimate.
 """
@@ -30,6 +31,15 @@ import math
 from minigan.arguments import positive_int
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import AdversarialTrainer, frozen
+
+
+def wasserstein_estimate(critic, real, fake):
+    """mean f(real) − mean f(fake): the critic's estimate of the Wasserstein-1 distance between the two samples.
+
+    Kantorovich-Rubinstein: W(P_r, P_g) = sup over 1-Lipschitz f of E_{P_r}[f] − E_{P_g}[f], so any 1-Lipschitz
+    critic gives a lower bound, and the best one gives W itself (a K-Lipschitz critic gives K times as much). The
+    two samples may differ in size; nothing is detached (the caller decides what the gradient reaches)."""
+    return critic(real).mean() - critic(fake).mean()
 
 
 class WGAN(AdversarialTrainer):
@@ -66,7 +76,7 @@ class WGAN(AdversarialTrainer):
             x = sample_real(m)                                          # 3: Sample {x(i)} ~ P_r
             z = self.noise(m)                                           # 4: Sample {z(i)} ~ p(z)
             # 5: g_w ← ∇w [1/m Σ f_w(x) − 1/m Σ f_w(g_θ(z))]   (fakes detached: θ gets nothing)
-            estimate = f(x).mean() - f(G(z).detach()).mean()
+            estimate = wasserstein_estimate(f, x, G(z).detach())
             loss_c = -estimate                                          # ascend the estimate = descend −estimate
             self.opt_d.zero_grad()
             loss_c.backward()

@@ -37,6 +37,7 @@ from minigan import autograd
 from minigan.arguments import positive_int
 from minigan.engine import backend
 from minigan.gans.gan import AdversarialTrainer, frozen
+from minigan.gans.wgan import wasserstein_estimate
 from minigan.surface import random
 from minigan.surface.tensor import from_numpy
 
@@ -83,7 +84,7 @@ class WGANGP(AdversarialTrainer):
         for _ in range(self.n_critic):                                  # 2: for t = 1, ..., n_critic do
             x = sample_real(m)                                          # 4: x ~ P_r, z ~ p(z), ε ~ U[0, 1]
             x_tilde = G(self.noise(m)).detach()                         # 5: x̃ ← G_θ(z)  (θ gets nothing here)
-            estimate = D(x).mean() - D(x_tilde).mean()                  #    the Wasserstein estimate
+            estimate = wasserstein_estimate(D, x, x_tilde)              #    mean D(x) − mean D(x̃)
             penalty = gradient_penalty(D, x, x_tilde, self.lam)         # 6-7: λ(‖∇x̂ D_w(x̂)‖₂ − 1)²
             loss_c = -estimate + penalty                                # 7: 1/m Σ L(i)
             self.opt_d.zero_grad()

@@ -938,6 +938,9 @@ DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
     "21_vae_reparameterization": dict(steps=20, seeds=(0,), eval_every=10),
     "22_vae_vs_gan": dict(steps=100, seeds=(0,), batch_size=16),
     "23_adversarial_autoencoder": dict(steps=10, seeds=(0,)),
+    "24_gan_convergence": dict(steps=10, seeds=(0,), segments=2),
+    "25_critic_estimates_w1": dict(steps=5, seeds=(0,)),
+    "26_wgan_benefits": dict(steps=10, seeds=(4,), eval_every=5),
     "27_adversarial_patch": dict(steps=3, seeds=(0,), sizes=(2,)),
     "28_linearity": dict(epochs=1, seeds=(0,), sides=(4, 8)),
 }

@@ -51,6 +51,7 @@ from .features import FEATURES
 from .gans import (
     check_cgan_conditioning,
     check_cgan_train_step,
+    check_critic_w1_estimate,
     check_ebgan_margin_loss,
     check_frozen,
     check_gan_train_step,
@@ -110,8 +111,8 @@ __all__ = ["Fail", "RECORD", "set_seed", "reset", "compare", "close", "same", "c
            "check_cross_entropy_backward", "check_im2col", "check_col2im", "check_conv2d_backward",
            "check_optimizer_step", "check_sgd", "check_rmsprop", "check_adam", "check_optimistic_adam",
            "check_optimistic_sgd", "check_generator_loss", "check_frozen", "check_gan_train_step", "check_wgan_clip",
-           "check_wgan_train_step", "check_gradient_penalty", "check_wgangp_train_step", "check_cgan_conditioning",
-           "check_cgan_train_step", "check_ebgan_margin_loss", "check_input_gradient", "check_fgsm",
-           "check_project", "check_sign_step", "check_bim", "check_pgd", "check_adversarial_loss",
+           "check_critic_w1_estimate", "check_wgan_train_step", "check_gradient_penalty", "check_wgangp_train_step",
+           "check_cgan_conditioning", "check_cgan_train_step", "check_ebgan_margin_loss", "check_input_gradient",
+           "check_fgsm", "check_project", "check_sign_step", "check_bim", "check_pgd", "check_adversarial_loss",
            "check_pgd_adversarial_loss", "check_patch_update",
            "check_normal_rsample", "check_normal_log_prob", "check_gaussian_kl", "check_elbo"]

@@ -237,6 +237,55 @@ def check_wgan_clip(ctx):
               "a leaf that requires grad with no .grad (the clipping was recorded)", hint)
 
 
+def check_critic_w1_estimate(ctx):
+    from minigan.gans.wgan import wasserstein_estimate
+    hint = "the duality's objective: the critic's average score over the first sample minus its average over the " \
+           "second, each sample averaged over its own examples (their sizes may differ); keep the graph, so the " \
+           "gradient reaches the critic's weights and both samples"
+    f = nn.Linear(3, 1).double()  # f(x) = w·x + b: the estimate is w·(mean x_real − mean x_fake), b cancels
+    w, b = rn(1, 3, seed=41), rn(1, seed=42)
+    f.weight.data, f.bias.data = minigan.tensor(w), minigan.tensor(b)
+    real, fake = T(rn(5, 3, seed=43)), T(rn(7, 3, seed=44) + 0.5)
+    est = wasserstein_estimate(f, real, fake)
+    mean_gap = real.detach().numpy().mean(axis=0) - fake.detach().numpy().mean(axis=0)
+    close("estimate of a linear critic f(x) = w·x + b, 5 real and 7 fake points in 3-D", est, float(w[0] @ mean_gap),
+          hint)
+    est.backward()
+    close("d estimate / d w for the linear critic", f.weight.grad, mean_gap.reshape(1, 3), hint)
+    close("d estimate / d b (the bias adds to both means and cancels)", f.bias.grad, [0.0], hint)
+    close("d estimate / d real (each real point: w / 5)", real.grad, np.tile(w, (5, 1)) / 5, hint)
+    close("d estimate / d fake (each fake point: −w / 7)", fake.grad, -np.tile(w, (7, 1)) / 7, hint)
+    close("the samples swapped: the estimate changes sign", wasserstein_estimate(f, fake, real),
+          -float(w[0] @ mean_gap), hint)
+    # Kantorovich-Rubinstein in 1-D: for the 1-Lipschitz f(x) = x and a sample shifted by δ > 0, the estimate is δ,
+    # the Wasserstein-1 distance of the two samples (the mean gap of their sorted values); a critic c·f gives c·δ
+    identity = nn.Linear(1, 1).double()
+    delta, c = float(1 + rng(45).uniform()), float(0.5 + rng(46).uniform())
+    x = rn(9, 1, seed=47)
+    for scale in (1.0, c):
+        identity.weight.data = minigan.tensor([[scale]], dtype="float64")
+        identity.bias.data = minigan.tensor([0.3], dtype="float64")
+        close(f"estimate of f(x) = {scale:.4g}·x between a 1-D sample shifted by {delta:.4g} and the sample (W1 = "
+              f"{delta:.4g})", wasserstein_estimate(identity, T(x + delta, grad=False), T(x, grad=False)),
+              scale * float(np.mean(np.sort(x + delta, axis=0) - np.sort(x, axis=0))), hint)
+
+    class HalfSquare(nn.Module):  # f(x) = a/2·‖x‖² per example, one score each: a critic that is not linear
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Parameter(np.array([0.8]))
+
+        def forward(self, x):
+            return (x * x).reshape(x.shape[0], -1).sum(axis=1) * self.a * 0.5
+
+    critic = HalfSquare()
+    images_real, images_fake = T(rn(4, 1, 2, 2, seed=48), grad=False), T(0.3 * rn(6, 1, 2, 2, seed=49), grad=False)
+    est = wasserstein_estimate(critic, images_real, images_fake)
+    sq = [float((v.detach().numpy().reshape(len(v), -1) ** 2).sum(axis=1).mean()) for v in (images_real, images_fake)]
+    close("estimate of f(x) = 0.8/2·‖x‖² on images (4 real, 6 fake, each (1, 2, 2))", est, 0.4 * (sq[0] - sq[1]), hint)
+    est.backward()
+    close("d estimate / d a for f(x) = a/2·‖x‖²", critic.a.grad, [0.5 * (sq[0] - sq[1])], hint)
+
+
 def check_wgan_train_step(ctx):
     hint = "n_critic critic steps, each on a real batch and then new noise: the negated difference of the critic's " \
            "mean scores on reals and on fakes cut from G's graph, each step followed by clipping; then one generator " \

@@ -82,12 +82,13 @@ if __name__ == "__main__":
 def pretrain(layers, images, steps=PRETRAIN_STEPS, seed=0, verbose=False):
     """Train ``layers`` in place, one at a time, each as an autoencoder's encoder; the reconstruction losses."""
     rng = np.random.default_rng(seed)
-    h, losses = minigan.from_numpy(images), []
+    device = next(layers[0].parameters()).device
+    h, losses = images, []  # on the host; each minibatch goes to the layers' device
     for i, layer in enumerate(layers):
         decoder = nn.Linear(WIDTHS[i + 1], WIDTHS[i])
         opt = minigan.optim.Adam([*layer.parameters(), *decoder.parameters()], lr=LR)
         for _ in lessons.progress(range(steps), f"seed {seed}, pretraining layer {i + 1}", verbose):
-            x = h[rng.integers(0, len(h), 64)]
+            x = minigan.from_numpy(h[rng.integers(0, len(h), 64)]).to(device)
             logits = decoder(layer(x))
             loss = F.binary_cross_entropy_with_logits(logits, x) if i == 0 else F.mse_loss(logits.sigmoid(), x)
             opt.zero_grad()
@@ -95,7 +96,7 @@ def pretrain(layers, images, steps=PRETRAIN_STEPS, seed=0, verbose=False):
             opt.step()
         losses.append(loss.item())
         with minigan.no_grad():
-            h = layer(h)  # the codes the next layer learns on
+            h = layer(minigan.from_numpy(h).to(device)).cpu().numpy()  # the codes the next layer learns on
     return losses
 
 
@@ -122,15 +123,16 @@ def labelled(k, seed):
 def fine_tune(layers, idx, steps=FINETUNE_STEPS):
     net = classifier(layers)
     opt = minigan.optim.Adam(net.parameters(), lr=LR)
-    x, y = minigan.from_numpy(X[idx]), minigan.from_numpy(TRAIN_LABELS[idx])
+    device = next(net.parameters()).device
+    x, y = minigan.from_numpy(X[idx]).to(device), minigan.from_numpy(TRAIN_LABELS[idx]).to(device)
     for _ in range(steps):
         loss = F.cross_entropy(net(x), y)
         opt.zero_grad()
         loss.backward()
         opt.step()
     with minigan.no_grad():
-        fit = float((net(x).numpy().argmax(1) == TRAIN_LABELS[idx]).mean())
-        test = float((net(minigan.from_numpy(X_TEST)).numpy().argmax(1) == TEST_LABELS).mean())
+        fit = float((net(x).cpu().numpy().argmax(1) == TRAIN_LABELS[idx]).mean())
+        test = float((net(minigan.from_numpy(X_TEST).to(device)).cpu().numpy().argmax(1) == TEST_LABELS).mean())
     return fit, test
 
 

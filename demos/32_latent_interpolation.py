@@ -220,7 +220,8 @@ def one_seed(seed, predict, steps=STEPS, verbose=False, say=print) -> dict:
 
 def summarise(per_seed, say=print) -> dict:
     outcome, agree = lessons.majority([r["outcome"] for r in per_seed])
-    used = [[m for m, a in zip(r["axes"], r["active"]) if a] for r in per_seed]
+    # the coordinates in use (all of them, on a seed that uses none: a VAE trained a few steps)
+    used = [[m for m, a in zip(r["axes"], r["active"]) if a] or r["axes"] for r in per_seed]
     stat = {k: lessons.spread([np.median([m[k] for m in u]) for u in used])
             for k in ("pixels", "class_changed", "classes_reached", "top_share")}
     rand = {k: lessons.spread([np.median([m[k] for m in r["random"]]) for r in per_seed])
@@ -228,11 +229,12 @@ def summarise(per_seed, say=print) -> dict:
     mid = {k: lessons.spread([r["interpolation"][k] for r in per_seed])
            for k in ("latent_midpoint", "pixel_midpoint", "latent_nearer")}
     active = lessons.spread([sum(r["active"]) for r in per_seed])
-    single = sum(single_attribute(m) for u in used for m in u)
+    single = sum(single_attribute(m) for r in per_seed for m, a in zip(r["axes"], r["active"]) if a)
     line = lessons.verdict(outcome, (
         f"midpoints' distance to the nearest training digit: through the codes "
         f"{lessons.show_spread(mid['latent_midpoint'], '.2f')}, cross-fading the pixels "
-        f"{lessons.show_spread(mid['pixel_midpoint'], '.2f')} (held-out digits {per_seed[0]['interpolation']['real']:.2f}), "
+        f"{lessons.show_spread(mid['pixel_midpoint'], '.2f')} (held-out digits "
+        f"{per_seed[0]['interpolation']['real']:.2f}), "
         f"the codes' nearer on {lessons.show_spread(mid['latent_nearer'], '.0%')} of pairs; one coordinate in use "
         f"({active['median']:.0f} of {len(per_seed[0]['active'])}; medians over them) moved by {MOVE:g} changes "
         f"{lessons.show_spread(stat['pixels'], '.0%')} of pixels and the class of "

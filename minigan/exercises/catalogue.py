@@ -68,6 +68,8 @@ ADV_EXAMPLES = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide '
 EBGAN = ("IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'GAN variants (> 100)' (EBGAN, Zhao et al. "
          "2016)")
 GENERATIVE = "CS/DS 552, Class 7 (Jacob Whitehill), slide 'Generative models' (the ELBO)"
+MEMORIZE = ("Security and Fairness of Deep Learning (Anupam Datta, CMU 2018), slide 'Generative model' (models that "
+            "cannot memorize their training data)")
 
 PY = 'python -c "import minigan as mg, numpy as np; '  # the start of most "measure" commands
 PY_LINES = 'python -c "import minigan as mg, numpy as np\n'  # ... of those whose next line is a loop
@@ -570,6 +572,18 @@ EXERCISES = (
              "command's way; lesson 21 also trains through sample() for the comparison), then read kl in "
              "runs/ex-vae/metrics.json. measure: "
              "python -m minigan train vae --data digits --steps 300 --seed 0 --out runs/ex-vae --force"),
+    Exercise("memorization_distance", "latent", ("minigan/metrics/memorization.py::memorization_distance",),
+             "the memorization distance: each sample's Euclidean distance to its nearest row of a reference set "
+             "(rows flattened), leaving each row out of its own set with leave_one_out, and the nearest row's index "
+             "with return_index; vectorized",
+             MEMORIZE, "d(x, S) = min over s in S of ‖x − s‖, every image one row of its values: 0 for a member of S; "
+             "with leave_one_out, s ranges over S without x itself; ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b turns all pairs "
+             "into one matrix product",
+             "Predict whether held-out digits lie nearer the training digits than the training digits lie to each "
+             "other (lesson 31). measure: "
+             + PY + 'from minigan.data.digits import load_digits; tr = load_digits()[0]; '
+             'te = load_digits(\'test\')[0]; d = mg.metrics.memorization_distance; print(np.median(d(te, tr)), '
+             'np.median(d(tr, tr, leave_one_out=True)))"'),
 )
 
 BY_NAME = {e.name: e for e in EXERCISES}

@@ -405,6 +405,14 @@ MUTATIONS = [
      "draws z by sample: no gradient to the encoder"),
     ("elbo", [("kl_divergence(q, prior).sum(1)", "kl_divergence(q, prior).mean(1)")], "averages the KL over z"),
     ("elbo", [("return log_px - kl, kl, log_px", "return log_px + kl, kl, log_px")], "adds the KL"),
+    ("memorization_distance", [("d2.argmin(axis=1)", "d2.argmax(axis=1)")], "the farthest row"),
+    ("memorization_distance", [("d2[rows, start + rows] = np.inf", "pass")], "leave_one_out keeps the row itself"),
+    ("memorization_distance", [("d2[rows, start + rows] = np.inf", "d2[rows, rows] = np.inf")],
+     "leaves out the wrong rows after the first block"),
+    ("memorization_distance", [("distance = np.sqrt(((a - b[index]) ** 2).sum(axis=1))",
+                                "distance = ((a - b[index]) ** 2).sum(axis=1)")], "the squared distance"),
+    ("memorization_distance", [("distance = np.sqrt(((a - b[index]) ** 2).sum(axis=1))",
+                                "distance = np.abs(a - b[index]).sum(axis=1)")], "the L1 distance"),
 ]
 
 REPRESENTATIVE = [("node_apply", "12 lines: no anomaly check, no view bookkeeping"),

@@ -61,7 +61,13 @@ from .gans import (
     check_wgan_train_step,
     check_wgangp_train_step,
 )
-from .latent import check_elbo, check_gaussian_kl, check_normal_log_prob, check_normal_rsample
+from .latent import (
+    check_elbo,
+    check_gaussian_kl,
+    check_memorization_distance,
+    check_normal_log_prob,
+    check_normal_rsample,
+)
 from .ops import (
     check_add_backward,
     check_bce_with_logits,
@@ -115,4 +121,5 @@ __all__ = ["Fail", "RECORD", "set_seed", "reset", "compare", "close", "same", "c
            "check_cgan_conditioning", "check_cgan_train_step", "check_ebgan_margin_loss", "check_input_gradient",
            "check_fgsm", "check_project", "check_sign_step", "check_bim", "check_pgd", "check_adversarial_loss",
            "check_pgd_adversarial_loss", "check_patch_update",
-           "check_normal_rsample", "check_normal_log_prob", "check_gaussian_kl", "check_elbo"]
+           "check_normal_rsample", "check_normal_log_prob", "check_gaussian_kl", "check_elbo",
+           "check_memorization_distance"]

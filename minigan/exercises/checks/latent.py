@@ -108,3 +108,43 @@ def check_elbo(ctx):
           "rsample (μ + σ·ε), not sample", hint)
     for (name, _), g in zip(vae.encoder.named_parameters(), grads):
         close(f"d Σ log P(x|z) / d encoder.{name}, from the same seed as the library's", g, g, hint, rtol=1e-8)
+
+
+def _nearest_by_definition(a, b, leave_one_out=False):
+    """Each row of ``a`` to its nearest row of ``b``, every pair's difference formed (small sets only)."""
+    d = np.sqrt(((a.reshape(len(a), 1, -1) - b.reshape(1, len(b), -1)) ** 2).sum(axis=2))
+    if leave_one_out:
+        np.fill_diagonal(d, np.inf)
+    return d.min(axis=1)
+
+
+def check_memorization_distance(ctx):
+    from minigan.metrics.memorization import memorization_distance
+    hint = "the Euclidean distance from each sample (all its values as one row) to the reference row nearest to it; " \
+           "with leave_one_out, a row is never its own neighbour"
+    samples, reference = rng(74).random((7, 1, 3, 2)), rng(75).random((11, 1, 3, 2))
+    got = memorization_distance(samples, reference)
+    check(np.shape(got) == (7,), f"memorization_distance(7 samples, 11 reference rows) has shape {np.shape(got)}; "
+          "expected (7,): one distance per sample", hint)
+    expected = loo_expected = big_expected = None
+    if base.ROLE != "student":  # (an expected value: never computed in the learner's process, split.py)
+        expected = _nearest_by_definition(samples, reference)
+        loo_expected = _nearest_by_definition(reference, reference, leave_one_out=True)
+    close("memorization_distance(samples (7, 1, 3, 2), reference (11, 1, 3, 2))", got, expected, hint, rtol=1e-9)
+    members = reference[rng(76).permutation(11)[:4]]
+    close("memorization_distance of 4 rows of the reference set itself (each one's own copy is there)",
+          memorization_distance(members, reference), np.zeros(4), hint, atol=1e-6)
+    order = rng(77).permutation(11)
+    close("the same samples against the reference rows shuffled (a set has no order)",
+          memorization_distance(samples, reference[order]), expected, hint, rtol=1e-9)
+    close("the reference set against itself, leave_one_out=True",
+          memorization_distance(reference, reference, leave_one_out=True), loo_expected, hint, rtol=1e-9)
+    dist, index = memorization_distance(samples, reference, return_index=True)
+    close("return_index=True: the distance to the row the index names",
+          np.sqrt(((samples.reshape(7, -1) - reference.reshape(11, -1)[np.asarray(index)]) ** 2).sum(axis=1)),
+          expected, hint, rtol=1e-9)
+    big = rng(78).random((1100, 3))  # more rows than one block of the library's (1,024): the rule holds across them
+    if base.ROLE != "student":
+        big_expected = _nearest_by_definition(big, big, leave_one_out=True)
+    close("a set of 1,100 rows against itself, leave_one_out=True", memorization_distance(big, big,
+          leave_one_out=True), big_expected, hint, rtol=1e-9)

@@ -139,7 +139,7 @@ def train(model, seed, steps=STEPS, verbose=False):
     idx = small_set(seed) if model == "vae_small" else np.arange(len(TRAIN))
     images = exp.images[idx]  # the recipe's [−1, 1] images, on the host
     rng = np.random.default_rng(seed)
-    device = exp.trainer.decoder.device
+    device = next(exp.trainer.decoder.parameters()).device
 
     def sample_real(m):
         return minigan.from_numpy(images[rng.integers(0, len(images), m)]).to(device)

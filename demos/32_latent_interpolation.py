@@ -68,14 +68,15 @@ def train(seed, steps=STEPS, verbose=False):
 
 def encode(vae, x01):
     """The mean of Q(z|x) for images with pixels in [0, 1], on the host."""
-    x = minigan.from_numpy((2 * x01 - 1).astype(np.float32)).to(vae.decoder.device)
+    x = minigan.from_numpy((2 * x01 - 1).astype(np.float32)).to(next(vae.decoder.parameters()).device)
     return vae.encode(x).cpu().numpy()
 
 
 def decode(vae, z):
     """The decoder's mean image of each code, pixels in [0, 1], on the host."""
     with minigan.no_grad():
-        x = vae.decoder.mean(minigan.from_numpy(np.asarray(z, dtype=np.float32)).to(vae.decoder.device))
+        z = minigan.from_numpy(np.asarray(z, dtype=np.float32)).to(next(vae.decoder.parameters()).device)
+        x = vae.decoder.mean(z)
     return (x.cpu().numpy() + 1) / 2
 
 
@@ -85,7 +86,7 @@ def reference():
 
     def predict(x01):
         with minigan.no_grad():
-            x = minigan.from_numpy(np.asarray(x01, dtype=np.float32)).to(model.device)
+            x = minigan.from_numpy(np.asarray(x01, dtype=np.float32)).to(next(model.parameters()).device)
             return model(x).cpu().numpy().argmax(1)
     return predict
 

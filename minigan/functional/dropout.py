@@ -51,7 +51,7 @@ def _drop(input, p, training, op, feature=False):
     if feature:  # double uniform per entry (per (sample, channel) here), in the input's memory order
         keep = draw(input.shape[:2] + (1,) * (input.ndim - 2))
     else:
-        keep = laid_out(input.array, draw)
+        keep = laid_out(input.array, draw, activations=True)
     return E.Mul.apply(input, Tensor._make(keep / input.dtype.type(1 - p)))
 
 

@@ -35,6 +35,7 @@ import minigan.functional as F
 from minigan.arguments import positive_int
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import AdversarialTrainer, frozen, full_like
+from minigan.nn.module import evaluating
 from minigan.surface import random
 from minigan.surface.tensor import Tensor, from_numpy
 
@@ -105,7 +106,7 @@ class ALI(AdversarialTrainer):
     def encode(self, x) -> Tensor:
         """The codes of the examples ``x``: the mean μ(x) of q(z|x) (gaussian) or E(x), without gradients."""
         positive_int("ALI.encode", "the number of examples", x.shape[0])
-        with self.E.evaluating(), no_grad():
+        with evaluating(self.E), no_grad():
             out = self.E(x)
             return out if self.encoder_kind == "deterministic" else out[0]
 
@@ -113,7 +114,7 @@ class ALI(AdversarialTrainer):
         """G(E(x)): the data sent to its code and back, in evaluation mode. Nothing trained this directly; it is
         close to x only as far as G and E have learned to invert each other."""
         z = self.encode(x)
-        with self.G.evaluating(), no_grad():
+        with evaluating(self.G), no_grad():
             return self.G(z)
 
     def reconstruction_error(self, x) -> float:

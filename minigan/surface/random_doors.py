@@ -53,35 +53,21 @@ def permutation_size(n, dtype) -> None:
                           "wider dtype")
 
 
-def laid_out(array, draw):
+def laid_out(array, draw, activations: bool = False):
     """``draw(shape)`` written into ``array``'s layout: PyTorch's kernels fill a tensor in the order of its memory
-    (a transposed view's entries in the order its base holds them), so the draw is made in that order."""
-    order = _pytorchs_order(array)
+    (a transposed view's entries in the order its base holds them), so the draw is made in that order.
+
+    ``activations`` (a dropout's mask): the array is a layer's output, and one layout of it is minigan's own, never
+    PyTorch's: the batch axis innermost, which is how minigan lays out a convolution's result (a view of its
+    batch-last GEMM product) and what follows it elementwise or as a view (relu, batch norm, flatten).  PyTorch's
+    convolution's result is row-major, so that layout is drawn row-major: drawn in minigan's memory order, a dropout
+    after a conv would keep other entries than PyTorch's after the same seed.  (A user's own transposed matrix has
+    its first axis innermost too, which is why the in-place samplers, filling a user's tensor, keep memory order.)"""
+    order = sorted(range(array.ndim), key=lambda d: -abs(array.strides[d]))  # outermost axis first
+    if activations and array.ndim > 1 and order[-1] == 0 and array.shape[0] > 1:
+        order = list(range(array.ndim))  # (batch-last: drawn row-major, as on PyTorch's layout)
     values = draw(tuple(array.shape[d] for d in order))
     return values.transpose(sorted(range(array.ndim), key=order.__getitem__))
-
-
-def _pytorchs_order(array):
-    """The axes of ``array`` from outermost to innermost in memory, as PyTorch's tensor of the same values lays them.
-    The same as ``array``'s own, but in one layout PyTorch's ops never make: the batch axis innermost, which is how
-    minigan lays out a convolution's result (a view of its batch-last GEMM product) and what follows it elementwise
-    or as a view (relu, batch norm, flatten).  PyTorch's convolution's result is row-major, and so are the draws on
-    it and on what follows it: drawn in minigan's memory order, a dropout after a conv would keep other entries than
-    PyTorch's after the same seed (a user's own transposed matrix, first axis innermost too, is drawn row-major
-    with it: docs/pytorch.md)."""
-    order = sorted(range(array.ndim), key=lambda d: -abs(array.strides[d]))  # outermost axis first
-    if array.ndim > 1 and order[-1] == 0 and array.shape[0] > 1:
-        return list(range(array.ndim))
-    return order
-
-
-def contiguous_in_pytorch(array) -> bool:
-    """Whether PyTorch's tensor of these values is contiguous: ``array`` is, or it is dense and laid out batch-last
-    (a convolution's result, row-major in PyTorch)."""
-    if array.flags.c_contiguous:
-        return True
-    own = sorted(range(array.ndim), key=lambda d: -abs(array.strides[d]))
-    return _pytorchs_order(array) != own and array.transpose(own).flags.c_contiguous
 
 
 class TensorSamplers:
@@ -100,7 +86,7 @@ class TensorSamplers:
             raise DomainError(f"normal_: std must be >= 0, got {std}")
         if self.numel() == 0:  # (an empty tensor, of any dtype: nothing drawn)
             return self.copy_(self.detach())
-        whole = contiguous_in_pytorch(self.array)
+        whole = self.array.flags.c_contiguous
         return self._drawn(lambda xp, shape: random.normal(shape, self.dtype, mean, std, xp, generator, whole))
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None, **bounds):

@@ -8,14 +8,10 @@ import pytest
 from minigan.__main__ import main
 from minigan.engine.backend import np
 from minigan.serialization import load
+from product.helpers_cli import assert_resume_is_exact, train
 
-BASE = ["--steps", "20", "--seed", "3", "--eval-every", "10", "--batch-size", "16", "--no-progress"]
 LOSSES = {"ebgan": {"loss_d", "loss_g", "energy_real", "energy_fake"}, "ali": {"loss_d", "loss_g", "d_real", "d_fake"}}
 
-
-def train(tmp_path, *extra, name="run"):
-    out = tmp_path / name
-    return main(["train", *extra, *BASE, "--out", str(out)]), out
 
 
 @pytest.mark.parametrize("algorithm", ["ebgan", "ali"])
@@ -45,28 +41,8 @@ def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, 
     from minigan.gans.ebgan import EBGAN
 
     args = [algorithm, "--data", "ring:4", "--checkpoint-every", "5"]
-    rc, full = train(tmp_path, *args, name="full")
-    assert rc == 0
-    trainer_cls = {"ebgan": EBGAN, "ali": ALI}[algorithm]
-    real_step = trainer_cls.train_step
-
-    def interrupted(self, sample_real):  # stopped at once in step 13: the checkpoint stays at 10
-        if self.step == 12:
-            raise KeyboardInterrupt
-        return real_step(self, sample_real)
-
-    with monkeypatch.context() as m:
-        m.setattr(trainer_cls, "train_step", interrupted)
-        rc, out = train(tmp_path, *args, name="split")
-    assert rc == 130 and load(out / "checkpoint.npz")["step"] == 10
-    assert train(tmp_path, *args, "--resume", name="split")[0] == 0
-    a, b = (json.loads((d / "metrics.json").read_text()) for d in (full, out))
-    assert a["final"] == {**b["final"], "eval_seconds": a["final"]["eval_seconds"]}
-    assert a["losses"] == b["losses"]
-    ca, cb = load(full / "checkpoint.npz"), load(out / "checkpoint.npz")
-    for net in ("generator", "discriminator", "encoder") if algorithm == "ali" else ("generator", "discriminator"):
-        for k, v in ca["trainer"][net].items():
-            np.testing.assert_array_equal(v, cb["trainer"][net][k])
+    nets = ("generator", "discriminator", "encoder") if algorithm == "ali" else ("generator", "discriminator")
+    assert_resume_is_exact(tmp_path, monkeypatch, args, {"ebgan": EBGAN, "ali": ALI}[algorithm], nets)
 
 
 def test_ali_on_digits_draws_image_samples_and_reconstructs(tmp_path, digits_reference):

@@ -8,13 +8,7 @@ import pytest
 from minigan.__main__ import main
 from minigan.engine.backend import np
 from minigan.serialization import load
-
-BASE = ["--steps", "20", "--seed", "3", "--eval-every", "10", "--batch-size", "16", "--no-progress"]
-
-
-def train(tmp_path, *extra, name="run"):
-    out = tmp_path / name
-    return main(["train", *extra, *BASE, "--out", str(out)]), out
+from product.helpers_cli import assert_resume_is_exact, train
 
 
 def test_vae_writes_metrics_with_its_elbo_pictures_and_a_checkpoint_that_sample_draws_from(tmp_path, capsys):
@@ -42,28 +36,8 @@ def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, 
     from minigan.gans.vae import VAE
 
     args = [algorithm, "--data", data, "--checkpoint-every", "5"]
-    rc, full = train(tmp_path, *args, name="full")
-    assert rc == 0
-    trainer_cls = {"vae": VAE, "aae": AAE}[algorithm]
-    real_step = trainer_cls.train_step
-
-    def interrupted(self, sample_real):  # stopped at once in step 13: the checkpoint stays at 10
-        if self.step == 12:
-            raise KeyboardInterrupt
-        return real_step(self, sample_real)
-
-    with monkeypatch.context() as m:
-        m.setattr(trainer_cls, "train_step", interrupted)
-        rc, out = train(tmp_path, *args, name="split")
-    assert rc == 130 and load(out / "checkpoint.npz")["step"] == 10
-    assert train(tmp_path, *args, "--resume", name="split")[0] == 0
-    a, b = (json.loads((d / "metrics.json").read_text()) for d in (full, out))
-    assert a["final"] == {**b["final"], "eval_seconds": a["final"]["eval_seconds"]}
-    assert a["losses"] == b["losses"]
-    ca, cb = load(full / "checkpoint.npz"), load(out / "checkpoint.npz")
-    for net in ("encoder", "decoder", "discriminator") if algorithm == "aae" else ("encoder", "decoder"):
-        for k, v in ca["trainer"][net].items():
-            np.testing.assert_array_equal(v, cb["trainer"][net][k])
+    assert_resume_is_exact(tmp_path, monkeypatch, args, {"vae": VAE, "aae": AAE}[algorithm],
+                           ("encoder", "decoder", "discriminator") if algorithm == "aae" else ("encoder", "decoder"))
 
 
 def test_aae_on_digits_draws_image_samples(tmp_path, digits_reference):  # (judged by the reference CNN)

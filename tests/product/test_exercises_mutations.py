@@ -400,7 +400,7 @@ MUTATIONS = [
     ("normal_log_prob", [("(2 * var)", "var")], "drops the 2 in 2σ²"),
     ("normal_log_prob", [("- self.scale.log() ", "")], "forgets −log σ"),
     ("gaussian_kl", [("- 1 - var_ratio.log()", "- var_ratio.log()")], "forgets the −1: KL(p ‖ p) is 1/2"),
-    ("gaussian_kl", [("((p.loc - q.loc) / q.scale)", "(p.loc - q.loc)")], "the mean's term not divided by σq"),
+    ("gaussian_kl", [("(p.loc - q.loc) / q.scale", "(p.loc - q.loc)")], "the mean's term not divided by σq"),
     ("elbo", [("z = q.rsample() if reparameterize else q.sample()", "z = q.sample()")],
      "draws z by sample: no gradient to the encoder"),
     ("elbo", [("kl_divergence(q, prior).sum(1)", "kl_divergence(q, prior).mean(1)")], "averages the KL over z"),

@@ -18,12 +18,10 @@ compare = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(compare)
 
 
-FORMS = {  # the forms programs write: a dropout on the map, after flatten or view, and the in-place samplers
+FORMS = {  # the forms programs write: a dropout on the map itself, after flatten, after view
     "dropout": lambda lib, h: lib.nn.functional.dropout(h, 0.3, training=True),
     "flatten_dropout": lambda lib, h: lib.nn.Dropout(0.3)(lib.nn.Flatten()(h)),
     "view_dropout": lambda lib, h: lib.nn.functional.dropout(h.view(h.size(0), -1), 0.5),
-    "bernoulli_": lambda lib, h: h.detach().clone().bernoulli_(0.5) if lib is torch else h.detach().bernoulli_(0.5),
-    "normal_": lambda lib, h: h.detach().clone().normal_() if lib is torch else h.detach().normal_(),
 }
 
 

@@ -23,7 +23,7 @@ def test_a_gpu_tensors_device_is_cuda_0_as_pytorchs(device):
     assert repr(x.device) == repr(torch.device("cuda", 0)) and str(x.device) == "cuda:0" and x.device.index == 0
     assert x.device == params.weight.device == minigan.device("cuda:0") == "cuda:0"
     assert (x.device == minigan.device("cuda")) is (torch.device("cuda", 0) == torch.device("cuda")) is False
-    assert x.device.type == "cuda" and x.is_cuda and params.device.type == "cuda"
+    assert x.device.type == "cuda" and x.is_cuda and next(params.parameters()).device.type == "cuda"
     assert "device='cuda:0'" in repr(x)
     assert minigan.ones(2, device=x.device).device == x.device  # a tensor's device names where to make another
     assert F.cross_entropy(minigan.zeros(2, 3, device=x.device), [0, 2]).device == x.device

@@ -240,7 +240,7 @@ def _patch_step(model, patch, images, target, locations, step_size, clip):
     """The expected patch: the closed-form input gradient of the cross-entropy toward ``target`` on the pasted
     images, read under the patch and summed over the batch, then a signed step down it, clipped."""
     pasted = images.copy()
-    c, p, q = patch.shape
+    _, p, q = patch.shape
     for n, (r, k) in enumerate(locations):
         pasted[n, :, r:r + p, k:k + q] = patch
     flat = pasted.reshape(len(images), -1)

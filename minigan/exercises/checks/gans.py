@@ -237,6 +237,16 @@ def check_wgan_clip(ctx):
               "a leaf that requires grad with no .grad (the clipping was recorded)", hint)
 
 
+def _mean_gap(real, fake):
+    """mean real − mean fake, over the examples (an expected value's piece: the learner's build never calls it)."""
+    return real.detach().numpy().mean(axis=0) - fake.detach().numpy().mean(axis=0)
+
+
+def _mean_square(v):
+    """The mean over the examples of each one's ‖x‖² (an expected value's piece)."""
+    return float((v.detach().numpy().reshape(len(v), -1) ** 2).sum(axis=1).mean())
+
+
 def check_critic_w1_estimate(ctx):
     from minigan.gans.wgan import wasserstein_estimate
     hint = "the duality's objective: the critic's average score over the first sample minus its average over the " \
@@ -247,16 +257,15 @@ def check_critic_w1_estimate(ctx):
     f.weight.data, f.bias.data = minigan.tensor(w), minigan.tensor(b)
     real, fake = T(rn(5, 3, seed=43)), T(rn(7, 3, seed=44) + 0.5)
     est = wasserstein_estimate(f, real, fake)
-    mean_gap = real.detach().numpy().mean(axis=0) - fake.detach().numpy().mean(axis=0)
-    close("estimate of a linear critic f(x) = w·x + b, 5 real and 7 fake points in 3-D", est, float(w[0] @ mean_gap),
-          hint)
+    close("estimate of a linear critic f(x) = w·x + b, 5 real and 7 fake points in 3-D", est,
+          float(w[0] @ _mean_gap(real, fake)), hint)
     est.backward()
-    close("d estimate / d w for the linear critic", f.weight.grad, mean_gap.reshape(1, 3), hint)
+    close("d estimate / d w for the linear critic", f.weight.grad, _mean_gap(real, fake).reshape(1, 3), hint)
     close("d estimate / d b (the bias adds to both means and cancels)", f.bias.grad, [0.0], hint)
     close("d estimate / d real (each real point: w / 5)", real.grad, np.tile(w, (5, 1)) / 5, hint)
     close("d estimate / d fake (each fake point: −w / 7)", fake.grad, -np.tile(w, (7, 1)) / 7, hint)
     close("the samples swapped: the estimate changes sign", wasserstein_estimate(f, fake, real),
-          -float(w[0] @ mean_gap), hint)
+          -float(w[0] @ _mean_gap(real, fake)), hint)
     # Kantorovich-Rubinstein in 1-D: for the 1-Lipschitz f(x) = x and a sample shifted by δ > 0, the estimate is δ,
     # the Wasserstein-1 distance of the two samples (the mean gap of their sorted values); a critic c·f gives c·δ
     identity = nn.Linear(1, 1).double()
@@ -280,10 +289,11 @@ def check_critic_w1_estimate(ctx):
     critic = HalfSquare()
     images_real, images_fake = T(rn(4, 1, 2, 2, seed=48), grad=False), T(0.3 * rn(6, 1, 2, 2, seed=49), grad=False)
     est = wasserstein_estimate(critic, images_real, images_fake)
-    sq = [float((v.detach().numpy().reshape(len(v), -1) ** 2).sum(axis=1).mean()) for v in (images_real, images_fake)]
-    close("estimate of f(x) = 0.8/2·‖x‖² on images (4 real, 6 fake, each (1, 2, 2))", est, 0.4 * (sq[0] - sq[1]), hint)
+    close("estimate of f(x) = 0.8/2·‖x‖² on images (4 real, 6 fake, each (1, 2, 2))", est,
+          0.4 * (_mean_square(images_real) - _mean_square(images_fake)), hint)
     est.backward()
-    close("d estimate / d a for f(x) = a/2·‖x‖²", critic.a.grad, [0.5 * (sq[0] - sq[1])], hint)
+    close("d estimate / d a for f(x) = a/2·‖x‖²", critic.a.grad,
+          [0.5 * (_mean_square(images_real) - _mean_square(images_fake))], hint)
 
 
 def check_wgan_train_step(ctx):

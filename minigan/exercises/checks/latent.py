@@ -140,6 +140,7 @@ def check_memorization_distance(ctx):
     close("the reference set against itself, leave_one_out=True",
           memorization_distance(reference, reference, leave_one_out=True), loo_expected, hint, rtol=1e-9)
     dist, index = memorization_distance(samples, reference, return_index=True)
+    close("return_index=True: the distances are those without it", dist, expected, hint, rtol=1e-9)
     close("return_index=True: the distance to the row the index names",
           np.sqrt(((samples.reshape(7, -1) - reference.reshape(11, -1)[np.asarray(index)]) ** 2).sum(axis=1)),
           expected, hint, rtol=1e-9)

@@ -2,6 +2,7 @@
 
     python benchmarks/mixture_defaults.py --algorithm gan --data ring:6 grid:6 --seeds 0 1
     python benchmarks/mixture_defaults.py --algorithm gan --data grid:8 --set pack=2 --out runs.jsonl
+    python benchmarks/mixture_defaults.py --algorithm vae --data ring --set lr_decay=True --out runs.jsonl
 
 Each run is ``build_experiment(algorithm, data, seed=s, **settings)`` trained for its default steps and
 scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ of a centre). ``--out FILE``

@@ -193,7 +193,7 @@ DEFAULTS = {
     # is no task for it: 7/8 modes at 1.4% high quality (35 of 2,500 samples within 3σ of a centre), since the codes
     # of 8 tight modes are 8 clumps that cannot fill N(0, I), and prior draws between the clumps decode between the
     # modes (lesson 23 uses the digits). The learning rate decayed linearly to lr/100 (``lr_decay=True``): 8/8 modes
-    # at 1.1% on seed 0 (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring").
+    # at 1.1% on seed 0, 6/8 at 0.9% on seed 1 (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring").
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=5_000,
                              latent_dim=2, hidden=(128, 128, 128), d_hidden=(128, 128), sigma=0.1, prior="normal",
                              lr_decay=False),

@@ -193,10 +193,11 @@ DEFAULTS = {
     # is no task for it: 7/8 modes at 1.4% high quality (35 of 2,500 samples within 3σ of a centre), since the codes
     # of 8 tight modes are 8 clumps that cannot fill N(0, I), and prior draws between the clumps decode between the
     # modes (lesson 23 uses the digits). The learning rate decayed linearly to lr/100 (``lr_decay=True``): 8/8 modes
-    # at 1.1% on seed 0, 6/8 at 0.9% on seed 1 (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring").
+    # at 1.1% on seed 0, 6/8 at 0.9% on seed 1 (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE
+    # and the AAE on the ring").
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=5_000,
                              latent_dim=2, hidden=(128, 128, 128), d_hidden=(128, 128), sigma=0.1, prior="normal",
-                             lr_decay=False),
+                             lr_decay=False, reg_lr=None),
     ("aae", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000,
                             latent_dim=8, hidden=(256, 256), d_hidden=(128, 128), prior="normal", arch="mlp"),
     ("cgan", "images28"): dict(DCGAN_28),
@@ -655,7 +656,11 @@ def _latent_trainer(algorithm, cfg, data_shape) -> tuple:
         return VAE(encoder, decoder, *opts, latent, batch_size=cfg["batch_size"], prior=cfg["prior"],
                    beta=cfg["beta"]), opts
     D = MLPDiscriminator((latent,), tuple(cfg["d_hidden"]), "leaky_relu")
-    opts = (opt([*encoder.parameters(), *decoder.parameters()]), opt(D.parameters()), opt(encoder.parameters()))
+    # the regularization phase's rate (D's and the encoder's step to fool it), set apart from the reconstruction's as
+    # Makhzani et al. 2016 set the two phases' rates apart; None: the reconstruction's lr
+    reg_lr = cfg.get("reg_lr") or cfg["lr"]
+    opt_reg = lambda params: make_optimizer(cfg["optimizer"], params, reg_lr, betas)  # noqa: E731
+    opts = (opt([*encoder.parameters(), *decoder.parameters()]), opt_reg(D.parameters()), opt_reg(encoder.parameters()))
     return AAE(encoder, decoder, D, *opts, latent, batch_size=cfg["batch_size"], prior=cfg["prior"]), opts
 
 

@@ -196,8 +196,8 @@ DEFAULTS = {
     # modes (lesson 23 uses the digits). The learning rate decayed linearly to lr/100 (``lr_decay=True``): 8/8 modes
     # at 1.1% on seed 0, 6/8 at 0.9% on seed 1; seed 1 of the recipe 4/8 at 0.4%; the 5×5 grid 15/25 and 19/25 at
     # 1.2-1.4%. ``reg_lr`` (the regularization phase's own rate) at 1e-4: the reconstructions exact and 8/8 modes filled
-    # evenly, still 1.6% (seed 0): N(0, I)'s draws between the clumps decode between the modes (benchmarks/results/
-    # mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring (and the grid)").
+    # evenly, still 1.6% (seed 0; seed 1 7/8 at 0.5%): N(0, I)'s draws between the clumps decode between the modes
+    # (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring (and the grid)").
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=5_000,
                              latent_dim=2, hidden=(128, 128, 128), d_hidden=(128, 128), sigma=0.1, prior="normal",
                              lr_decay=False, reg_lr=None),

@@ -33,6 +33,9 @@ RUNS = [
     ("began", "began (γ = 0.5, the 2-D recipe)", "began", "ring", {}),
     ("ebgan", "ebgan (the 2-D recipe: an MLP auto-encoder D with a 2-unit code, m = 0.1, the pulling-away term at 0.1)", "ebgan", "ring", {}),
     ("ali", "ali (the 2-D recipe: BiGAN's deterministic encoder, D on (x, z) pairs)", "ali", "ring", {}),
+    # The VAE and the adversarial autoencoder beside the GANs: samples are the decoder's means for z ~ N(0, I)
+    ("vae", "vae (Kingma & Welling 2014: a Normal P(x|z) with a learned σ, 2-D z, the 2-D recipe)", "vae", "ring", {}),
+    ("aae", "aae (Makhzani et al. 2016: z ~ N(0, I), D on z, the 2-D recipe)", "aae", "ring", {}),
     ("plain", "gan (plain)", "gan", "grid", {**PLAIN_GAN, "steps": 10_000}),
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (the ring's best recipe)", "gan", "grid",
      {**PLAIN_GAN, "pack": 4, "steps": 20_000}),
@@ -48,6 +51,8 @@ RUNS = [
     ("wgan-gp", "wgan-gp (λ = 0.1, the 2-D recipe with the mixture's batch and data scale)", "wgan-gp", "grid",
      {"steps": 6_000}),
     ("began", "began (γ = 0.5, the 2-D recipe)", "began", "grid", {}),
+    ("vae", "vae (Kingma & Welling 2014: a Normal P(x|z) with a learned σ, 2-D z, the 2-D recipe)", "vae", "grid", {}),
+    ("aae", "aae (Makhzani et al. 2016: z ~ N(0, I), D on z, the 2-D recipe)", "aae", "grid", {}),
     ("plain", "gan (DCGAN-style conv, unconditional)", "gan", "digits", {}),
     ("wgan", "wgan (MLP, the paper's α, c, n_critic)", "wgan", "digits", {}),
     ("cgan", "cgan (DCGAN-style conv, the default recipe)", "cgan", "digits", {}),

@@ -31,7 +31,8 @@ RUNS = [
     ("wgan", "wgan", "wgan", "ring", {}),
     ("wgan-gp", "wgan-gp (λ = 0.1, the 2-D recipe with the mixture's batch and data scale)", "wgan-gp", "ring", {}),
     ("began", "began (γ = 0.5, the 2-D recipe)", "began", "ring", {}),
-    ("ebgan", "ebgan (the 2-D recipe: an MLP auto-encoder D with a 2-unit code, m = 0.1, the pulling-away term at 0.1)", "ebgan", "ring", {}),
+    ("ebgan", "ebgan (the 2-D recipe: an MLP auto-encoder D with a 2-unit code, m = 0.1, the pulling-away term at "
+     "0.1)", "ebgan", "ring", {}),
     ("ali", "ali (the 2-D recipe: BiGAN's deterministic encoder, D on (x, z) pairs)", "ali", "ring", {}),
     # The VAE and the adversarial autoencoder beside the GANs: samples are the decoder's means for z ~ N(0, I)
     ("vae", "vae (Kingma & Welling 2014: a Normal P(x|z) with a learned σ, 2-D z, the 2-D recipe)", "vae", "ring", {}),

@@ -202,9 +202,6 @@ KNOWN = [
      _drawn("special", ("float16", "grad"), ("float16", "no_grad"), ("float64", "grad"), ("float64", "plain")),
      "the norm of the largest finite float: inf in minigan (x² overflows), PyTorch's is |x|; its second "
      "derivative at a 0-d tensor too"),
-    (r"^F\.binary_cross_entropy_with_logits\(x, p\)$",
-     lambda d: d.values == "special" and d.dtype != "int64" and (d.dtype, d.grad) != ("float16", "no_grad"),
-     "binary_cross_entropy_with_logits at ±inf logits: NaN where PyTorch's is inf"),
     (r"^F\.mse_loss\(", lambda d: d.dtype != "int64" and d.values == "special" and d.grad == "grad",
      "mse_loss's gradient at the largest finite floats: 2·(x − y) overflows to inf where PyTorch's is finite"),
     (r"^F\.avg_pool2d\(", lambda d: d.values == "special" and d.dtype in ("float16", "int64"),
@@ -270,10 +267,11 @@ KNOWN = [
      "nll_loss with weight= where the weighted sum is ±inf: NaN where PyTorch's is ±inf"),
     (r"^F\.cross_entropy\(x, i, weight=v\.detach\(\)\)$", _drawn("kinks", ("float64", "no_grad")),
      "cross_entropy with weight= where the weighted sum is -inf: NaN where PyTorch's is -inf"),
-    (r"^F\.gelu\(x\)$", _seen_at({"special": (("float32", "grad"), ("float32", "plain")),
-                                  "edges points": (("float32", "grad"), ("float32", "no_grad"), ("float32", "plain")),
-                                  "signed": (("float16", "grad"), ("float16", "plain"))}),
-     "gelu at +inf in float32: inf where PyTorch's is NaN; in float16 -0.0 where PyTorch's is +0.0"),
+    (r"^F\.gelu\(x\)$",
+     # (float32: erf's last bit differs on draws of every kind on a host without AVX-512, not only at +inf)
+     lambda d: d.dtype == "float32" or _seen_at({"signed": (("float16", "grad"), ("float16", "plain"))})(d),
+     "gelu in float32: inf at +inf where PyTorch's is NaN, and the last bit of erf elsewhere; in float16 -0.0 "
+     "where PyTorch's is +0.0"),
     (r"^F\.gelu\(x, approximate='tanh'\)$", _seen_at({"signed": (("float16", "grad"), ("float16", "plain")),
                                                       "special": (("float16", "grad"),)}),
      FLOAT16 + "gelu(approximate='tanh') in float16: -0.0 where PyTorch's is +0.0, and its gradient NaN at ±inf "

@@ -5,6 +5,8 @@ the other form sums in another order, to float32 rounding).
 
     env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python benchmarks/conv_kernels_paired.py \
         [--rounds 15] [--only WORDS ...]
+    ... conv_kernels_paired.py --iterations 5 [--rounds 11]   (whole dcgan-bn-28 iterations, batch norm's two
+                                                              kernels as 03c74881 wrote them and as now, in turn)
 
 Landed (the new form is minigan's now):
 * batch norm's affine step y = γ/σ·(x − μ) + β (forward) and its training dx (backward): a new array for the
@@ -190,6 +192,37 @@ def leaky_pairs(rng):
         True
 
 
+# ----------------------------------------------------------------------------- whole iterations
+def iterations(rounds, number):
+    """dcgan-bn-28's iteration (the bench's, batch 64) with batch norm's two kernels as 03c74881 wrote them and as
+    ``ops/norm.py`` has them, in turn: CPU ms an iteration, each round's median."""
+    import minigan
+    from minigan.cli.bench import workloads as bench
+    from minigan.process import keep_freed_memory
+
+    minigan.set_num_threads(1)
+    keep_freed_memory()  # as python -m minigan.bench does
+    bench.RUN.update(torch=None, batch=64)
+    step, _, _ = bench.make_workload("dcgan-bn-28", bench.minigan_framework(), 64)
+    now = (norm._affine, norm._batch_norm_dx)
+    before = (backend.fused(lambda xp, *a: affine_old(*a)), backend.fused(lambda xp, *a: batch_norm_dx_old(*a)))
+    times = {"03c74881": [], "now": []}
+    for i in range(rounds):
+        for name in (("03c74881", "now") if i % 2 == 0 else ("now", "03c74881")):
+            norm._affine, norm._batch_norm_dx = before if name == "03c74881" else now
+            step()  # (one iteration first: the other side's arrays leave the allocator's caches)
+            began = time.process_time()
+            for _ in range(number):
+                step()
+            times[name].append((time.process_time() - began) / number * 1e3)
+    norm._affine, norm._batch_norm_dx = now
+    medians = {name: float(np.median(t)) for name, t in times.items()}
+    for name, t in times.items():
+        print(f"dcgan-bn-28 iteration, {name:8s} median {medians[name]:7.2f} CPU-ms ({min(t):.2f}–{max(t):.2f}, "
+              f"{rounds} rounds of {number})")
+    print(f"now / 03c74881 {medians['now'] / medians['03c74881']:.3f}")
+
+
 def pairs(rng):
     yield from batch_norm_pairs(rng)
     yield from col2im_pairs(rng)
@@ -202,7 +235,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=15, help="alternating rounds of each pair (default 15)")
     parser.add_argument("--only", nargs="+", default=None, help="the pairs whose name holds one of these words")
+    parser.add_argument("--iterations", type=int, default=None, help="time N whole iterations a round instead")
     args = parser.parse_args(argv)
+    if args.iterations:
+        return iterations(args.rounds, args.iterations)
     for name, old, new, exact in pairs(np.random.default_rng(0)):
         if args.only and not any(word in name for word in args.only):
             continue

@@ -59,9 +59,8 @@ at_loc = property(lambda self: self.loc)
 def standard_normal(shape, like):
     """N(0, 1) noise of ``shape`` in ``like``'s dtype and device, drawn as PyTorch draws it, ``empty().normal_()``:
     the stream's normal kernel for a new (contiguous) array (minigan/surface/random.py), made a tensor."""
-    shape = tuple(shape)
     if math.prod(shape) == 0:  # (nothing drawn)
-        return T.empty(shape, dtype=like.dtype, device=like.device)
+        return T.empty(tuple(shape), dtype=like.dtype, device=like.device)
     return Tensor._make(random.normal(shape, like.array.dtype, xp=backend.get_array_module(like.array)))
 
 

@@ -124,19 +124,20 @@ def _libm(name):
 _log, _log1p, _exp = _libm("log"), _libm("log1p"), _libm("exp")
 
 
-def floats(n, gen=None):
-    """n uniforms in [0, 1) as PyTorch's ``uniform_real_distribution<float>``: 24 bits of a word, in float32 (exact:
-    an integer below 2**24 times 2**-24; read as int64, which NumPy turns into floats faster than uint64)."""
-    words = stream(gen).u32(n)
+def floats(n, g):
+    """n uniforms in [0, 1) from stream ``g`` (a Twister) as PyTorch's ``uniform_real_distribution<float>``: 24 bits
+    of a word, in float32 (exact: an integer below 2**24 times 2**-24; read as int64, which NumPy turns into floats
+    faster than uint64)."""
+    words = g.u32(n)
     words &= _MASK24
     u = words.view(np.int64).astype(np.float32)
     u *= _STEP24
     return u
 
 
-def doubles(n, gen=None):
-    """n uniforms in [0, 1) as ``uniform_real_distribution<double>``: 53 bits of a 64-bit word."""
-    return (stream(gen).u64(n) & _MASK53).view(np.int64).astype(np.float64) * 2.0**-53
+def doubles(n, g):
+    """n uniforms in [0, 1) from stream ``g`` as ``uniform_real_distribution<double>``: 53 bits of a 64-bit word."""
+    return (g.u64(n) & _MASK53).view(np.int64).astype(np.float64) * 2.0**-53
 
 
 def _floating(dtype, what):
@@ -343,8 +344,8 @@ def normal(shape, dtype=None, mean=0.0, std=1.0, xp=None, gen=None, contiguous=T
     if n < 16 or not contiguous:
         return _out(_scaled(_normal_pairs(n, g), std, mean), shape, dtype, xp)
     full, tail = n // 16 * 16, 16 if n % 16 else 0
-    wide = dtype == np.float64
-    u = (doubles if wide else floats)((n if dtype != np.float16 else full) + tail, g)  # (half: only whole blocks)
+    # the uniforms: doubles for float64, else floats (for half, only the whole blocks and the tail's)
+    u = (doubles if dtype == np.float64 else floats)((n if dtype != np.float16 else full) + tail, g)
     rows = u[:full].reshape(-1, 16) if not tail else np.concatenate([u[:full], u[-16:]]).reshape(-1, 16)
     x = _scaled(_box_muller_16(rows), std, mean).ravel()  # (the tail's block is the last row, written last)
     return _out(x if not tail else np.concatenate([x[:n - 16], x[-16:]]), shape, dtype, xp)

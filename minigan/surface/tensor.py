@@ -52,6 +52,7 @@ from minigan.surface.missing_methods import MissingMethods
 from minigan.surface.random_doors import TensorSamplers
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
+from minigan.surface.tensor_doors import TensorDoors
 
 LEFT_OUT = reductions.LEFT_OUT  # (a reduction's dim or keepdim not given: PyTorch's forms tell it from None)
 
@@ -112,7 +113,8 @@ ENGINE_NAMES_REPLACED = frozenset("""
 """.split())
 
 
-class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSamplers, MissingMethods):
+class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, TensorInPlace, TensorSamplers,
+             MissingMethods):
     """``Tensor(data)``: an n-d array that remembers how it was computed (``minigan.tensor(data)`` is the usual way
     to make one).
 
@@ -411,9 +413,6 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
         return out
 
     __matmul__ = products.matmul_operator  # (PyTorch's empty batches and saved copies, then the engine's product)
-
-    def mm(self, mat2):
-        return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 
     def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):  # (x.sum() is the engine's alone:
         # PyTorch's other forms, checked here)

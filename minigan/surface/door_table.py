@@ -327,3 +327,29 @@ DOORS = {
     "diff": Door("reductions.diff", method=True, tensor="diff"),
     "roll": Door("shapes.roll", method=True, tensor="roll"),
 }
+
+
+# The operators' symbols, for the spellings of a row as a program writes them
+_BINARY = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%", "pow": "**", "matmul": "@",
+           "and": "&", "or": "|", "xor": "^", "lshift": "<<", "rshift": ">>", "eq": "==", "ne": "!=", "lt": "<",
+           "le": "<=", "gt": ">", "ge": ">="}
+_UNARY = {"neg": "-x", "abs": "abs(x)", "invert": "~x", "pos": "+x"}
+
+
+def spellings(name: str, args: str = "") -> tuple:
+    """Every spelling of row ``name`` as a call on a tensor ``x`` with the further arguments ``args`` ("y", "0.6,
+    1.2"): its methods, in-place methods and operators, then ``minigan.name(x, args)`` (minigan/surface/ops.py's rows
+    list these as the calls that record their node; tests/library/test_ops_table.py makes each).  A reflected
+    operator is left out: ``y + x`` is the same call as ``x + y`` here."""
+    out = []
+    for spelling in DOORS[name].tensor.split():
+        operator = spelling.strip("_")
+        if not spelling.startswith("__"):
+            out.append(f"x.{spelling}({args})")
+        elif operator in _UNARY:
+            out.append(_UNARY[operator])
+        elif operator in _BINARY:
+            out.append(f"x {_BINARY[operator]} {args}")
+        elif operator[0] == "i" and operator[1:] in _BINARY:
+            out.append(f"x {_BINARY[operator[1:]]}= {args}")
+    return (*out, f"minigan.{name}(x{', ' if args else ''}{args})")

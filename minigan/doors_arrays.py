@@ -21,24 +21,6 @@ stack = with_out(functional.stack)
 
 
 @with_out
-def sum(input=REQUIRED, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None, keepdims=None,
-        x=None, a=None, x1=None):
-    """torch.sum, with NumPy's names too (x/a/x1 for input): reductions.sum."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("sum", input=(input, REQUIRED, x, a, x1))
-    return reductions.sum(input, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
-
-
-@with_out
-def mean(input=REQUIRED, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None,
-        keepdims=None, x=None, a=None, x1=None):
-    """torch.mean, with NumPy's names too (x/a/x1 for input): reductions.mean."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("mean", input=(input, REQUIRED, x, a, x1))
-    return reductions.mean(input, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
-
-
-@with_out
 def max(input=REQUIRED, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, other=None, x=None, a=None, x1=None,
         x2=None, axis=None, keepdims=None):
     """torch.max, with NumPy's names too (x/a/x1 for input, x2 for other, axis for dim,
@@ -101,13 +83,6 @@ def reshape(input=REQUIRED, *sizes, shape=None, x=None, a=None, x1=None):
     return shapes.reshape(input, *sizes, shape=shape)
 
 
-def flatten(input=REQUIRED, start_dim=0, end_dim=-1, *, x=None, a=None, x1=None):
-    """torch.flatten, with NumPy's names too (x/a/x1 for input): shapes.flatten."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("flatten", input=(input, REQUIRED, x, a, x1))
-    return shapes.flatten(input, start_dim, end_dim)
-
-
 def squeeze(input=REQUIRED, dim=None, *, x=None, a=None, x1=None, axis=None):
     """torch.squeeze, with NumPy's names too (x/a/x1 for input, axis for dim): shapes.squeeze."""
     if not (x is a is x1 is axis is None) or input is REQUIRED:
@@ -137,13 +112,6 @@ def permute(input=REQUIRED, dims=REQUIRED, *, x=None, a=None, x1=None):
     return shapes.permute(input, dims)
 
 
-def numel(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.numel, with NumPy's names too (x/a/x1 for input): shapes.numel."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("numel", input=(input, REQUIRED, x, a, x1))
-    return shapes.numel(input)
-
-
 @with_out
 def std(input=REQUIRED, dim=None, unbiased=True, keepdim=False, *, correction=None, x=None, a=None, x1=None,
         axis=None, keepdims=None):
@@ -162,13 +130,6 @@ def var(input=REQUIRED, dim=None, unbiased=True, keepdim=False, *, correction=No
         input, dim, keepdim = numpy_names("var", input=(input, REQUIRED, x, a, x1), dim=(dim, None, axis),
             keepdim=(keepdim, False, keepdims))
     return reductions.var(input, dim, unbiased, keepdim, correction=correction)
-
-
-def t(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.t, with NumPy's names too (x/a/x1 for input): shapes.t."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("t", input=(input, REQUIRED, x, a, x1))
-    return shapes.t(input)
 
 
 def chunk(input=REQUIRED, chunks=REQUIRED, dim=0, *, x=None, a=None, x1=None, axis=None):
@@ -255,13 +216,6 @@ def broadcast_to(input=REQUIRED, size=REQUIRED, *, x=None, a=None, x1=None):
     return shapes.broadcast_to(input, size)
 
 
-def is_floating_point(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.is_floating_point, with NumPy's names too (x/a/x1 for input): shapes.is_floating_point."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("is_floating_point", input=(input, REQUIRED, x, a, x1))
-    return shapes.is_floating_point(input)
-
-
 def is_nonzero(input=REQUIRED, *, x=None, a=None, x1=None):
     """torch.is_nonzero, with NumPy's names too (x/a/x1 for input): reductions.is_nonzero."""
     if not (x is a is x1 is None) or input is REQUIRED:
@@ -290,16 +244,6 @@ def swapdims(input=REQUIRED, dim0=REQUIRED, dim1=REQUIRED, *, x=None, a=None, x1
         input, dim0, dim1 = numpy_names("swapdims", input=(input, REQUIRED, x, a, x1), dim0=(dim0, REQUIRED),
             dim1=(dim1, REQUIRED))
     return shapes.swapdims(input, dim0, dim1)
-
-
-def movedim(input=REQUIRED, source=REQUIRED, destination=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.movedim, with NumPy's names too (x/a/x1 for input): shapes.movedim."""
-    if not (x is a is x1 is None) or input is REQUIRED or source is REQUIRED or destination is REQUIRED:
-        input, source, destination = numpy_names("movedim", input=(input, REQUIRED, x, a, x1),
-            source=(source, REQUIRED), destination=(destination, REQUIRED))
-    return shapes.movedim(input, source, destination)
-
-moveaxis = movedim
 
 
 def ravel(input=REQUIRED, *, x=None, a=None, x1=None):
@@ -348,14 +292,6 @@ def dsplit(input=REQUIRED, indices_or_sections=None, *, sections=None, indices=N
     if not (x is a is x1 is None) or input is REQUIRED:
         (input,) = numpy_names("dsplit", input=(input, REQUIRED, x, a, x1))
     return shapes.dsplit(input, indices_or_sections, sections=sections, indices=indices)
-
-
-def unflatten(input=REQUIRED, dim=REQUIRED, sizes=REQUIRED, *, x=None, a=None, x1=None, axis=None):
-    """torch.unflatten, with NumPy's names too (x/a/x1 for input, axis for dim): shapes.unflatten."""
-    if not (x is a is x1 is axis is None) or input is REQUIRED or dim is REQUIRED or sizes is REQUIRED:
-        input, dim, sizes = numpy_names("unflatten", input=(input, REQUIRED, x, a, x1), dim=(dim, REQUIRED, axis),
-            sizes=(sizes, REQUIRED))
-    return shapes.unflatten(input, dim, sizes)
 
 
 def rot90(input=REQUIRED, k=1, dims=(0, 1), *, x=None, a=None, x1=None):
@@ -701,8 +637,6 @@ def roll(input=REQUIRED, shifts=REQUIRED, dims=None, *, x=None, a=None, x1=None)
 __all__ = [
     "cat",
     "stack",
-    "sum",
-    "mean",
     "max",
     "min",
     "argmax",
@@ -710,15 +644,12 @@ __all__ = [
     "logsumexp",
     "norm",
     "reshape",
-    "flatten",
     "squeeze",
     "unsqueeze",
     "transpose",
     "permute",
-    "numel",
     "std",
     "var",
-    "t",
     "chunk",
     "split",
     "narrow",
@@ -730,7 +661,6 @@ __all__ = [
     "amax",
     "amin",
     "broadcast_to",
-    "is_floating_point",
     "is_nonzero",
     "is_same_size",
     "concat",
@@ -740,8 +670,6 @@ __all__ = [
     "row_stack",
     "swapaxes",
     "swapdims",
-    "movedim",
-    "moveaxis",
     "ravel",
     "unbind",
     "repeat_interleave",
@@ -753,7 +681,6 @@ __all__ = [
     "hsplit",
     "vsplit",
     "dsplit",
-    "unflatten",
     "rot90",
     "tensor_split",
     "flip",

@@ -47,74 +47,6 @@ def minimum(input=REQUIRED, other=REQUIRED, *, x=None, a=None, x1=None, x2=None)
     return pointwise.minimum(input, other)
 
 
-@with_out
-def abs(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.abs, with NumPy's names too (x/a/x1 for input): pointwise.abs."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("abs", input=(input, REQUIRED, x, a, x1))
-    return pointwise.abs(input)
-
-
-@with_out
-def exp(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.exp, with NumPy's names too (x/a/x1 for input): pointwise.exp."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("exp", input=(input, REQUIRED, x, a, x1))
-    return pointwise.exp(input)
-
-
-@with_out
-def log(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.log, with NumPy's names too (x/a/x1 for input): pointwise.log."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("log", input=(input, REQUIRED, x, a, x1))
-    return pointwise.log(input)
-
-
-@with_out
-def sqrt(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.sqrt, with NumPy's names too (x/a/x1 for input): pointwise.sqrt."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("sqrt", input=(input, REQUIRED, x, a, x1))
-    return pointwise.sqrt(input)
-
-
-@with_out
-def sign(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.sign, with NumPy's names too (x/a/x1 for input): pointwise.sign."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("sign", input=(input, REQUIRED, x, a, x1))
-    return pointwise.sign(input)
-
-
-@with_out
-def tanh(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.tanh, with NumPy's names too (x/a/x1 for input): pointwise.tanh."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("tanh", input=(input, REQUIRED, x, a, x1))
-    return pointwise.tanh(input)
-
-
-@with_out
-def sigmoid(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.sigmoid, with NumPy's names too (x/a/x1 for input): pointwise.sigmoid."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("sigmoid", input=(input, REQUIRED, x, a, x1))
-    return pointwise.sigmoid(input)
-
-relu = pointwise.relu
-
-
-@with_out
-def clamp(input=REQUIRED, min=None, max=None, *, x=None, a=None, x1=None):
-    """torch.clamp, with NumPy's names too (x/a/x1 for input): pointwise.clamp."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("clamp", input=(input, REQUIRED, x, a, x1))
-    return pointwise.clamp(input, min, max)
-
-clip = clamp
-
-
 def softmax(input=REQUIRED, dim=REQUIRED, dtype=None, *, x=None, a=None, x1=None, axis=None):
     """torch.softmax, with NumPy's names too (x/a/x1 for input, axis for dim): pointwise.softmax."""
     if not (x is a is x1 is axis is None) or input is REQUIRED or dim is REQUIRED:
@@ -408,45 +340,12 @@ negative = neg
 
 
 @with_out
-def square(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.square, with NumPy's names too (x/a/x1 for input): pointwise.square."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("square", input=(input, REQUIRED, x, a, x1))
-    return pointwise.square(input)
-
-
-@with_out
 def lerp(input=REQUIRED, end=REQUIRED, weight=REQUIRED, *, x=None, a=None, x1=None):
     """torch.lerp, with NumPy's names too (x/a/x1 for input): pointwise.lerp."""
     if not (x is a is x1 is None) or input is REQUIRED or end is REQUIRED or weight is REQUIRED:
         input, end, weight = numpy_names("lerp", input=(input, REQUIRED, x, a, x1), end=(end, REQUIRED),
             weight=(weight, REQUIRED))
     return pointwise.lerp(input, end, weight)
-
-
-def clone(input=REQUIRED, *, memory_format=None, x=None, a=None, x1=None):
-    """torch.clone, with NumPy's names too (x/a/x1 for input): pointwise.clone."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("clone", input=(input, REQUIRED, x, a, x1))
-    return pointwise.clone(input, memory_format=memory_format)
-
-detach = pointwise.detach
-
-
-@with_out
-def eq(input=REQUIRED, other=REQUIRED, *, x=None, a=None, x1=None, x2=None):
-    """torch.eq, with NumPy's names too (x/a/x1 for input, x2 for other): pointwise.eq."""
-    if not (x is a is x1 is x2 is None) or input is REQUIRED or other is REQUIRED:
-        input, other = numpy_names("eq", input=(input, REQUIRED, x, a, x1), other=(other, REQUIRED, x2))
-    return pointwise.eq(input, other)
-
-
-@with_out
-def ne(input=REQUIRED, other=REQUIRED, *, x=None, a=None, x1=None, x2=None):
-    """torch.ne, with NumPy's names too (x/a/x1 for input, x2 for other): pointwise.ne."""
-    if not (x is a is x1 is x2 is None) or input is REQUIRED or other is REQUIRED:
-        input, other = numpy_names("ne", input=(input, REQUIRED, x, a, x1), other=(other, REQUIRED, x2))
-    return pointwise.ne(input, other)
 
 
 @with_out
@@ -484,7 +383,6 @@ greater = gt
 greater_equal = ge
 less = lt
 less_equal = le
-not_equal = ne
 
 
 def isnan(input=REQUIRED, *, x=None, a=None, x1=None):
@@ -615,13 +513,6 @@ def absolute(input=REQUIRED, *, x=None, a=None, x1=None):
     return pointwise.absolute(input)
 
 
-def positive(input=REQUIRED, *, x=None, a=None, x1=None):
-    """torch.positive, with NumPy's names too (x/a/x1 for input): pointwise.positive."""
-    if not (x is a is x1 is None) or input is REQUIRED:
-        (input,) = numpy_names("positive", input=(input, REQUIRED, x, a, x1))
-    return pointwise.positive(input)
-
-
 @with_out
 def clamp_min(input=REQUIRED, min=REQUIRED, *, x=None, a=None, x1=None):
     """torch.clamp_min, with NumPy's names too (x/a/x1 for input): pointwise.clamp_min."""
@@ -715,16 +606,6 @@ __all__ = [
     "fmax",
     "fmin",
     "minimum",
-    "abs",
-    "exp",
-    "log",
-    "sqrt",
-    "sign",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "clamp",
-    "clip",
     "softmax",
     "log_softmax",
     "where",
@@ -772,12 +653,7 @@ __all__ = [
     "pow",
     "neg",
     "negative",
-    "square",
     "lerp",
-    "clone",
-    "detach",
-    "eq",
-    "ne",
     "gt",
     "ge",
     "lt",
@@ -786,7 +662,6 @@ __all__ = [
     "greater_equal",
     "less",
     "less_equal",
-    "not_equal",
     "isnan",
     "isinf",
     "isfinite",
@@ -803,7 +678,6 @@ __all__ = [
     "isclose",
     "masked_fill",
     "absolute",
-    "positive",
     "clamp_min",
     "clamp_max",
     "floor_divide",

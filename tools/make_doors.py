@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 # The generated modules, each the doors of the bodies of these modules (each module under 800 code lines)
 MODULES = {"doors_pointwise": ("pointwise",), "doors_products": ("scaled", "inplace", "sampling", "products"),
            "doors_arrays": ("reductions", "shapes", "indexing", "sorting", "functional"),
+           "doors_methods": ("Tensor",),
            "surface/tensor_doors": ()}
 METHODS = "surface/tensor_doors"  # (the Tensor's methods: a class to mix in)
 SIGNATURES = ROOT / "tests" / "pytorch" / "pytorch_records" / "parser_signatures.json"
@@ -55,15 +57,17 @@ def _module(short: str):
 
 
 def _default(value, module) -> str:
-    """A default as source: a literal, or the name the body's module binds it to."""
+    """A default as source: a literal, or the name the body's module binds it to (a method's: reductions', where
+    the engine's methods' LEFT_OUT is bound for the surface)."""
     if value is None or isinstance(value, (bool, int, float, str)) or (
             isinstance(value, tuple) and all(isinstance(v, (bool, int, float, str)) for v in value)):
         return repr(value)
-    short = module.__name__.rpartition(".")[2]
-    for name, bound in vars(module).items():
-        if bound is value:
-            return f"{short}.{name}"
-    raise ValueError(f"a default minigan/doors.py cannot write: {value!r} (bind it to a name in {module.__name__})")
+    for place in (module, _module("reductions")):
+        short = place.__name__.rpartition(".")[2]
+        for name, bound in vars(place).items():
+            if bound is value and not name.startswith("__"):
+                return f"{short}.{name}"
+    raise ValueError(f"a default the doors cannot write: {value!r} (bind it to a name in {module.__name__})")
 
 
 def pytorch_names(records: dict, key: str) -> set | None:
@@ -88,15 +92,21 @@ def door(name: str, row, records: dict, aliases: dict, method: bool = False) -> 
         return f"{name} = {row.same_as}\n"
     body = row.body or DOORS()[row.same_as].body
     short, _, attr = body.partition(".")
-    module = _module(short)
-    params = list(inspect.signature(getattr(module, attr)).parameters.values())
+    if short == "Tensor":  # the method keeps the logic: the function is ``_t(input, name).name(...)``
+        from minigan.surface.tensor import Tensor
+        module = _module("reductions")
+        params = list(inspect.signature(getattr(Tensor, attr)).parameters.values())
+        params[0] = params[0].replace(name="input")
+    else:
+        module = _module(short)
+        params = list(inspect.signature(getattr(module, attr)).parameters.values())
     names = pytorch_names(records, f"Tensor.{name}" if method else f"torch.{name}")
     added = aliased({p.name for p in params[1 if method else 0:]}, names, aliases)
-    if not added:
+    if not added and short != "Tensor":
         if method:
             return f"    {name} = {body}\n"
         return f"{name} = {'with_out(' if row.out else ''}{body}{')' if row.out else ''}\n"
-    first = min(i for i, p in enumerate(params) if p.name in added)
+    first = min((i for i, p in enumerate(params) if p.name in added), default=len(params))
     resolved = {p.name: "REQUIRED" if p.default is P.empty else _default(p.default, module)
                 for i, p in enumerate(params) if p.name in added or (
                     i > first and p.default is P.empty and p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD))}
@@ -118,15 +128,24 @@ def door(name: str, row, records: dict, aliases: dict, method: bool = False) -> 
         call.append(f"{given}={given}" if p.kind == P.KEYWORD_ONLY else given)
         if p.kind == P.POSITIONAL_ONLY and (i + 1 == len(params) or params[i + 1].kind != P.POSITIONAL_ONLY):
             head.append("/")
-    head += ([] if star else ["*"]) + [f"{n}=None" for names in added.values() for n in names]
+    head += ([] if star or not added else ["*"]) + [f"{n}=None" for names in added.values() for n in names]
     head += [f"**{p.name}" for p in params if p.kind == P.VAR_KEYWORD]
     call += [f"**{p.name}" for p in params if p.kind == P.VAR_KEYWORD]
+    if short == "Tensor":  # (the function's name in the refusal of a non-tensor input)
+        body = f"_t(input, \"{name}\").{attr}"
     said = ", ".join(f"{'/'.join(names)} for {arg}" for arg, names in added.items())
     pad = "    " if method else ""
     lines = [] if method or not row.out else ["@with_out"]
     lines.append(_wrap(f"{pad}def {name}({', '.join(head)}):", pad + " " * 8))
     spelled = f"x.{name}" if method else f"torch.{name}"
-    lines.append(_wrap(f'{pad}    """{spelled}, with NumPy\'s names too ({said}): {body}."""', pad + "    "))
+    if not added:
+        lines.append(f'{pad}    """{spelled}: x.{attr}."""')
+        lines.append(_wrap(f"{pad}    return {body}({', '.join(call[1:])})", pad + " " * 8))
+        return "\n\n" + "\n".join(lines) + "\n\n"
+    if short == "Tensor":
+        lines.append(_wrap(f'{pad}    """{spelled}, with NumPy\'s names too ({said}): x.{attr}."""', pad + "    "))
+    else:
+        lines.append(_wrap(f'{pad}    """{spelled}, with NumPy\'s names too ({said}): {body}."""', pad + "    "))
     numpy = [a for names in added.values() for a in names]
     either = [f"not ({' is '.join(numpy)} is None)" if len(numpy) > 1 else f"{numpy[0]} is not None"]  # (one given)
     either += [f"{n} is REQUIRED" for n in resolved if resolved[n] == "REQUIRED"]
@@ -137,7 +156,8 @@ def door(name: str, row, records: dict, aliases: dict, method: bool = False) -> 
     given = ", ".join(f"{n}=({n}, {resolved[n]}{''.join(', ' + a for a in added.get(n, ()))})" for n in resolved)
     target = f"({list(resolved)[0]},)" if len(resolved) == 1 else ", ".join(resolved)
     lines.append(_wrap(f'{pad}        {target} = numpy_names("{name}", {given})', pad + " " * 12, sep="), "))
-    lines.append(_wrap(f"{pad}    return {body}({', '.join(call)})", pad + " " * 8))
+    lines.append(_wrap(f"{pad}    return {body}({', '.join(call[1:] if short == 'Tensor' else call)})",
+                       pad + " " * 8))
     return "\n\n" + "\n".join(lines) + "\n\n"
 
 
@@ -156,11 +176,19 @@ def _wrap(line: str, indent: str, width: int = 120, sep: str = ", ") -> str:
     return "\n".join(out + [line])
 
 
-def _imports(text: str, used: list) -> str:
-    imports = ["from minigan import functional"] if "functional" in used else []
-    imports.append(_wrap(f"from minigan.surface import {', '.join(m for m in used if m != 'functional')}", ""))
+SURFACE = ("indexing", "inplace", "pointwise", "products", "reductions", "sampling", "scaled", "shapes", "sorting")
+
+
+def _imports(text: str) -> str:
+    """The import lines of the generated ``text``: the modules and names it uses."""
+    imports = ["from minigan import functional"] if "functional." in text else []
+    surface = [m for m in SURFACE if re.search(rf"\b{m}\.", text)]
+    if surface:
+        imports.append(_wrap(f"from minigan.surface import {', '.join(surface)}", ""))
     if "numpy_names(" in text:
         imports.append("from minigan.surface.numpy_names import REQUIRED, numpy_names")
+    if "_t(" in text:
+        imports.append("from minigan.surface.operands import _t")
     if "with_out" in text:
         imports.append("from minigan.surface.out import with_out")
     return "\n".join(imports)
@@ -182,9 +210,14 @@ def source(module: str) -> str:
             "(behind PyTorch's ``out=``, ``with_out``, where PyTorch's function takes it), or a door that takes "
             "NumPy's names for its arguments too where PyTorch's parser does (``minigan.cumprod(x, axis=0)``). "
             "minigan/toplevel.py hands them on as ``minigan.*``.")
+    if used == ["Tensor"]:
+        said = ("minigan's free functions whose logic is the Tensor's method of the same name (``minigan.exp(x)`` is "
+                "``x.exp()``, behind PyTorch's ``out=``, ``with_out``, where PyTorch's function takes it), each as "
+                "PyTorch spells it, NumPy's names for its arguments too where PyTorch's parser takes them "
+                "(``minigan.sum(x=t)``).  minigan/toplevel.py hands them on as ``minigan.*``.")
     blank = "\n\n\n" if text.startswith(("@", "def ")) else "\n\n"  # (as ruff's isort wants them)
     names = "".join(f'    "{name}",\n' for name in mine)
-    return _tidy(HEADER.format(bodies=textwrap.fill(said, 116)) + _imports(text, used) + blank + text
+    return _tidy(HEADER.format(bodies=textwrap.fill(said, 116)) + _imports(text) + blank + text
                  + f"\n\n\n__all__ = [\n{names}]\n")
 
 
@@ -192,12 +225,11 @@ def _class_source(doors: dict, records: dict, aliases: dict) -> str:
     mine = [name for name, row in doors.items() if row.method]
     text = "".join(door(name, doors[name], records, aliases, method=True) for name in mine).strip("\n")
     text = _tidy(text).replace("\n\n\n", "\n\n")  # (one blank line between a class's methods)
-    used = sorted({(doors[n].body or doors[doors[n].same_as].body).partition(".")[0] for n in mine})
     said = ("The Tensor's methods that are a body of the surface with the tensor first (``x.cumsum(1)`` is "
             "``reductions.cumsum(x, 1)``): the body itself, or a door that takes NumPy's names for its arguments too "
             "where PyTorch's parser does (``x.cumsum(axis=1)``).  minigan/surface/tensor.py mixes TensorDoors into "
             "minigan.Tensor.")
-    return _tidy(HEADER.format(bodies=textwrap.fill(said, 116)) + _imports(text, used) + "\n\n\n"
+    return _tidy(HEADER.format(bodies=textwrap.fill(said, 116)) + _imports(text) + "\n\n\n"
                  + "class TensorDoors:\n    \"\"\"The methods of the door table's rows marked ``method``.\"\"\"\n\n"
                  + "    __slots__ = ()\n\n" + text + "\n")
 

@@ -24,7 +24,6 @@ from minigan.engine.ops import shape as shaping
 from minigan.engine.tensor import Tensor as EngineTensor
 from minigan.surface import creation, factors, operands, pointwise, products, reductions, shapes
 from minigan.surface import data as data_
-from minigan.surface import unary as U
 
 
 def check_slope(negative_slope) -> float:
@@ -127,9 +126,6 @@ class TensorMath:
     def is_floating_point(self) -> bool:
         return backend.is_floating(self.dtype)
 
-    def neg(self):
-        return -self
-
     def log_softmax(self, dim=-1, dtype=None, *, axis=None):
         """As softmax: the dim checked first, an empty input of any dtype given back as it is (PyTorch's)."""
         axis = _dim("log_softmax", dim if axis is None else None, axis)
@@ -167,74 +163,6 @@ class TensorMath:
         shape = tuple(n for a, n in enumerate(self.shape) if a not in drop)
         return shaping.Reshape.apply(self, shape=shape)
 
-    def sin(self):
-        return U.Sin.apply(self._as_float())
-
-    def cos(self):
-        return U.Cos.apply(self._as_float())
-
-    def tan(self):
-        return U.Tan.apply(self._as_float())
-
-    def asin(self):
-        return U.Asin.apply(self._as_float())
-
-    def acos(self):
-        return U.Acos.apply(self._as_float())
-
-    def atan(self):
-        return U.Atan.apply(self._as_float())
-
-    def sinh(self):
-        return U.Sinh.apply(self._as_float())
-
-    def cosh(self):
-        return U.Cosh.apply(self._as_float())
-
-    def asinh(self):
-        return U.Asinh.apply(self._as_float())
-
-    def acosh(self):
-        return U.Acosh.apply(self._as_float())
-
-    def atanh(self):
-        return U.Atanh.apply(self._as_float())
-
-    def log1p(self):
-        return U.Log1p.apply(self._as_float())
-
-    def expm1(self):
-        return U.Expm1.apply(self._as_float())
-
-    def exp2(self):
-        return U.Exp2.apply(self._as_float())
-
-    def erf(self):
-        return U.Erf.apply(self._as_float())
-
-    def erfc(self):
-        return U.Erfc.apply(self._as_float())
-
-    def erfinv(self):
-        return U.Erfinv.apply(self._as_float())
-
-    def log2(self):
-        return U.Log2.apply(self._as_float())
-
-    def log10(self):
-        return U.Log10.apply(self._as_float())
-
-    def reciprocal(self):
-        return U.Reciprocal.apply(self._as_float())
-
-    def rsqrt(self):
-        return U.Rsqrt.apply(self._as_float())
-
-    def frac(self):
-        return U.Frac.apply(operands.floating(self, "frac"))
-
-    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-
     def element_size(self) -> int:
         """Bytes per element (4 for float32)."""
         return self.array.itemsize
@@ -252,12 +180,6 @@ class TensorMath:
     def mT(self):
         """The last two axes swapped (the matrix transpose of each matrix in a batch)."""
         return self.transpose(-2, -1)
-
-    def vdot(self, other):
-        return products.dot(self, other)
-
-    def swapdims(self, dim0, dim1):
-        return self.transpose(dim0, dim1)
 
     def unflatten(self, dim, sizes):
         """Axis ``dim`` split into ``sizes`` (one may be -1), as nn.Unflatten.  Checked in PyTorch's order: the sizes
@@ -333,27 +255,8 @@ class TensorMath:
         return NotImplemented if type(other) in checks.SEQUENCES else pointwise._bitwise(
             "right_shift", self, other, "bitwise_right_shift", reflected=True)
 
-    def gt(self, other):
-        return self._compare(other, "gt")
-
-    def ge(self, other):
-        return self._compare(other, "ge")
-
-    def lt(self, other):
-        return self._compare(other, "lt")
-
-    def le(self, other):
-        return self._compare(other, "le")
-
-    greater, greater_equal, less, less_equal = gt, ge, lt, le
-
-    def not_equal(self, other):
-        return self.ne(other)
-
-    def absolute(self):
+    def __abs__(self):  # Python's abs(x), as PyTorch's
         return self.abs()
-
-    __abs__ = absolute  # Python's abs(x), as PyTorch's
 
     def positive(self):
         """The tensor itself (``+x``), as PyTorch's; a bool tensor is refused, as there."""
@@ -364,17 +267,8 @@ class TensorMath:
 
     __pos__ = positive
 
-    def negative(self):
-        return -self
-
     def multiply(self, other):
         return self.mul(other)
-
-    def broadcast_to(self, size):
-        return self.expand(*size)
-
-    def is_same_size(self, other):
-        return self.shape == other.shape
 
     def ndimension(self):
         return self.ndim

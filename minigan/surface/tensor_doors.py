@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from minigan.surface import indexing, pointwise, products, reductions, sampling, scaled, shapes, sorting
 from minigan.surface.numpy_names import REQUIRED, numpy_names
+from minigan.surface.operands import _t
 
 
 class TensorDoors:
@@ -43,11 +44,33 @@ class TensorDoors:
         return pointwise.minimum(self, other)
 
     mm = products.mm
+    sin = pointwise.sin
+    cos = pointwise.cos
+    tan = pointwise.tan
+    asin = pointwise.asin
+    acos = pointwise.acos
+    atan = pointwise.atan
+    sinh = pointwise.sinh
+    cosh = pointwise.cosh
+    asinh = pointwise.asinh
+    acosh = pointwise.acosh
+    atanh = pointwise.atanh
+    log1p = pointwise.log1p
+    expm1 = pointwise.expm1
+    exp2 = pointwise.exp2
+    erf = pointwise.erf
+    erfc = pointwise.erfc
+    erfinv = pointwise.erfinv
+    log2 = pointwise.log2
+    log10 = pointwise.log10
+    reciprocal = pointwise.reciprocal
+    rsqrt = pointwise.rsqrt
     floor = pointwise.floor
     ceil = pointwise.ceil
     round = pointwise.round
     trunc = pointwise.trunc
     fix = pointwise.trunc
+    frac = pointwise.frac
 
     def atan2(self, other=REQUIRED, *, x2=None):
         """x.atan2, with NumPy's names too (x2 for other): pointwise.atan2."""
@@ -60,6 +83,13 @@ class TensorDoors:
         if x2 is not None or other is REQUIRED:
             (other,) = numpy_names("hypot", other=(other, REQUIRED, x2))
         return pointwise.hypot(self, other)
+
+    arcsin = pointwise.asin
+    arccos = pointwise.acos
+    arctan = pointwise.atan
+    arcsinh = pointwise.asinh
+    arccosh = pointwise.acosh
+    arctanh = pointwise.atanh
 
     def arctan2(self, other=REQUIRED, *, x2=None):
         """x.arctan2, with NumPy's names too (x2 for other): pointwise.atan2."""
@@ -92,6 +122,8 @@ class TensorDoors:
         return pointwise.div(self, other, rounding_mode=rounding_mode)
 
     pow = pointwise.pow
+    neg = pointwise.neg
+    negative = pointwise.neg
     bmm = products.bmm
     lerp = pointwise.lerp
     addmm = products.addmm
@@ -122,6 +154,60 @@ class TensorDoors:
             dim, start, length = numpy_names("narrow", dim=(dim, REQUIRED, axis), start=(start, REQUIRED),
                 length=(length, REQUIRED))
         return shapes.narrow(self, dim, start, length)
+
+    def gt(self, other=REQUIRED, *, x2=None):
+        """x.gt, with NumPy's names too (x2 for other): pointwise.gt."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("gt", other=(other, REQUIRED, x2))
+        return pointwise.gt(self, other)
+
+    def ge(self, other=REQUIRED, *, x2=None):
+        """x.ge, with NumPy's names too (x2 for other): pointwise.ge."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("ge", other=(other, REQUIRED, x2))
+        return pointwise.ge(self, other)
+
+    def lt(self, other=REQUIRED, *, x2=None):
+        """x.lt, with NumPy's names too (x2 for other): pointwise.lt."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("lt", other=(other, REQUIRED, x2))
+        return pointwise.lt(self, other)
+
+    def le(self, other=REQUIRED, *, x2=None):
+        """x.le, with NumPy's names too (x2 for other): pointwise.le."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("le", other=(other, REQUIRED, x2))
+        return pointwise.le(self, other)
+
+    def greater(self, other=REQUIRED, *, x2=None):
+        """x.greater, with NumPy's names too (x2 for other): pointwise.gt."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("greater", other=(other, REQUIRED, x2))
+        return pointwise.gt(self, other)
+
+    def greater_equal(self, other=REQUIRED, *, x2=None):
+        """x.greater_equal, with NumPy's names too (x2 for other): pointwise.ge."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("greater_equal", other=(other, REQUIRED, x2))
+        return pointwise.ge(self, other)
+
+    def less(self, other=REQUIRED, *, x2=None):
+        """x.less, with NumPy's names too (x2 for other): pointwise.lt."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("less", other=(other, REQUIRED, x2))
+        return pointwise.lt(self, other)
+
+    def less_equal(self, other=REQUIRED, *, x2=None):
+        """x.less_equal, with NumPy's names too (x2 for other): pointwise.le."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("less_equal", other=(other, REQUIRED, x2))
+        return pointwise.le(self, other)
+
+    def not_equal(self, other=REQUIRED, *, x2=None):
+        """x.not_equal, with NumPy's names too (x2 for other): x.ne."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("not_equal", other=(other, REQUIRED, x2))
+        return _t(input, "not_equal").ne(other)
 
     isnan = pointwise.isnan
     isinf = pointwise.isinf
@@ -215,6 +301,7 @@ class TensorDoors:
         return reductions.count_nonzero(self, dim)
 
     masked_fill = pointwise.masked_fill
+    absolute = pointwise.absolute
 
     def amax(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
         """x.amax, with NumPy's names too (axis for dim, keepdims for keepdim): reductions.amax."""
@@ -230,7 +317,9 @@ class TensorDoors:
 
     clamp_min = pointwise.clamp_min
     clamp_max = pointwise.clamp_max
+    broadcast_to = shapes.broadcast_to
     is_nonzero = reductions.is_nonzero
+    is_same_size = shapes.is_same_size
 
     def floor_divide(self, other=REQUIRED, *, x2=None):
         """x.floor_divide, with NumPy's names too (x2 for other): pointwise.floor_divide."""
@@ -258,6 +347,12 @@ class TensorDoors:
             (other,) = numpy_names("inner", other=(other, REQUIRED, x2))
         return products.inner(self, other)
 
+    def vdot(self, other=REQUIRED, *, x2=None):
+        """x.vdot, with NumPy's names too (x2 for other): products.vdot."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("vdot", other=(other, REQUIRED, x2))
+        return products.vdot(self, other)
+
     addcmul = scaled.addcmul
     addcdiv = scaled.addcdiv
 
@@ -276,6 +371,7 @@ class TensorDoors:
     logit = pointwise.logit
     deg2rad = pointwise.deg2rad
     rad2deg = pointwise.rad2deg
+    swapdims = shapes.swapdims
     ravel = shapes.ravel
 
     def unbind(self, dim=0, *, axis=None):

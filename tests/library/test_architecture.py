@@ -149,7 +149,8 @@ SURFACE = {"minigan.surface", "minigan.surface.tensor", "minigan.storage", "mini
 # share with the free functions of the same name, their print, their advice, the reading of a Python index), the
 # class assembled in surface/tensor.py, its storage and its dtypes
 FREE_FUNCTIONS = {"minigan.toplevel", "minigan.doors_pointwise", "minigan.doors_products", "minigan.doors_arrays",
-                  "minigan.functional", "minigan.linalg", "minigan.cuda", "minigan.accelerator"}
+                  "minigan.doors_methods", "minigan.functional", "minigan.linalg", "minigan.cuda",
+                  "minigan.accelerator"}
 
 
 def floor(module: str) -> int:

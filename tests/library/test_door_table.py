@@ -147,9 +147,8 @@ NUMPY_MEANING = {("Tensor", "max", "dim"), ("Tensor", "min", "dim")}
 # now).  The methods generated from the door table (minigan/surface/tensor_doors.py) take them all.
 NOT_YET = {("Tensor", name, arg) for arg, names in {
     "other": """
-    matmul vdot add add_ atan2_ div_ divide_ eq expand_as floor_divide_ fmod_ ge greater greater_equal gt hypot_ le less
-    less_equal lt max min mul mul_ multiply multiply_ ne not_equal remainder_ reshape_as sub sub_ subtract_
-    true_divide_ type_as view_as xlogy_""",
+    matmul add add_ atan2_ div_ divide_ eq expand_as floor_divide_ fmod_ hypot_ max min mul mul_ multiply
+    multiply_ ne remainder_ reshape_as sub sub_ subtract_ true_divide_ type_as view_as xlogy_""",
     "dim": """
     index_fill_ scatter_ scatter_add_ size squeeze_ stride unsqueeze_""",
     "keepdim": """

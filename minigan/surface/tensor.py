@@ -49,6 +49,7 @@ from minigan.surface.forms import TensorForms
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
+from minigan.surface.numpy_names import numpy_names
 from minigan.surface.random_doors import TensorSamplers
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
@@ -426,10 +427,14 @@ class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, 
             reductions.in_dtype("sum", self, dtype, dim=dim if axis is None else axis)
         return super()._sum_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def argmax(self, dim=None, keepdim=False, *, axis=None):
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        if keepdims is not None:  # (NumPy's name, as PyTorch's parser takes it)
+            (keepdim,) = numpy_names("argmax", keepdim=(keepdim, False, keepdims))
         return super(Tensor, surface_sorting.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)
 
-    def argmin(self, dim=None, keepdim=False, *, axis=None):
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        if keepdims is not None:
+            (keepdim,) = numpy_names("argmin", keepdim=(keepdim, False, keepdims))
         return super(Tensor, surface_sorting.ordered(self, "argmin")).argmin(dim, keepdim, axis=axis)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
@@ -581,8 +586,10 @@ class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, 
             return self.contiguous()  # its copy is a clone too, CloneBackward0)
         return super().clone()
 
-    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None, keepdims=None):
         """``var(False)``, a bool first, is PyTorch's ``var(unbiased)`` overload (std, which calls var, too)."""
+        if keepdims is not None:  # (NumPy's name, as PyTorch's parser takes it)
+            (keepdim,) = numpy_names("var", keepdim=(keepdim, False, keepdims))
         dim, unbiased = (None, dim) if isinstance(dim, bool) else (reductions.every_dim(dim), unbiased)
         correction = checks.number(correction)  # (a NumPy uint8 2 is 2: n − it must not wrap around in uint8)
         # PyTorch's gradient, var_backward, not the derivative of the engine's composition (surface/variance.py)

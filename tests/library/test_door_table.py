@@ -152,7 +152,7 @@ NOT_YET = {("Tensor", name, arg) for arg, names in {
     "dim": """
     index_fill_ scatter_ scatter_add_ size squeeze_ stride unsqueeze_""",
     "keepdim": """
-    argmax argmin std var""",
+    std""",
 }.items() for name in names.split()}
 
 

@@ -151,8 +151,6 @@ NOT_YET = {("Tensor", name, arg) for arg, names in {
     multiply_ ne remainder_ reshape_as sub sub_ subtract_ true_divide_ type_as view_as xlogy_""",
     "dim": """
     index_fill_ scatter_ scatter_add_ size squeeze_ stride unsqueeze_""",
-    "keepdim": """
-    std""",
 }.items() for name in names.split()}
 
 

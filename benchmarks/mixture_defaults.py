@@ -63,6 +63,7 @@ def main(argv=None):
                    "modes": r["modes_covered"], "num_modes": r["num_modes"],
                    "high_quality": round(r["high_quality"], 4), "reverse_kl": round(r["reverse_kl"], 4),
                    "width": exp.config["hidden"][0], "data_scale": exp.config.get("data_scale", 1.0),
+                   **({"elbo": round(r["elbo"], 3)} if "elbo" in r else {}),
                    "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1),
                    "cpu_seconds": round(time.process_time() - c0, 1), "command": command}
             emit(row)
@@ -73,9 +74,10 @@ def reconstruction_quality(exp, n=2_500) -> dict:
     as its samples are: where the samples miss, this says whether the decoder misses at the codes themselves."""
     from minigan.engine.grad_mode import no_grad
     from minigan.metrics.mixture import mixture_metrics
+    from minigan.nn.module import evaluating
 
     trainer = exp.trainer
-    with trainer.decoder.evaluating(), no_grad():
+    with evaluating(trainer.decoder), no_grad():
         recon = trainer.decoder.mean(trainer.encode(exp.sample_real(n)))
     r = mixture_metrics(recon, exp.mixture)
     return {"recon_modes": r["modes_covered"], "recon_high_quality": round(r["high_quality"], 4)}

@@ -108,6 +108,29 @@ def test_the_aae_pulls_the_codes_toward_the_prior_where_a_plain_autoencoder_does
     assert deviation(True) < 0.7 and deviation(False) > 3
 
 
+def test_the_aaes_gaussian_posterior_draws_fresh_codes_around_its_mean_and_both_phases_reach_sigma():
+    """encoder="gaussian" (Makhzani et al. 2016, §2's second q(z|x)): z = μ + σ·ε, a fresh ε at each use, so two
+    codes of the same x differ by σ's size and average to μ = encode(x); the reconstruction and the regularization
+    phases each send a gradient to the log σ head, and the deterministic encoder has none to send."""
+    exp = build_experiment("aae", "ring", seed=0, batch_size=64, encoder="gaussian")
+    aae = exp.trainer
+    x = exp.sample_real(64)
+    mu, log_sigma = (t.detach().numpy() for t in aae.encoder(x))
+    draws = np.stack([aae.code(x).detach().numpy() for _ in range(400)])
+    assert np.allclose(aae.encode(x).numpy(), mu)
+    assert np.abs(draws.mean(0) - mu).max() < 5 * np.exp(log_sigma).max() / math.sqrt(400)
+    assert np.allclose(draws.std(0), np.exp(log_sigma), rtol=0.25)
+    head = aae.encoder.net[-1]
+    for loss in (lambda: -aae.decoder.log_prob(x, aae.code(x)).mean(),
+                 lambda: aae.D(aae.code(x)).mean()):
+        aae.encoder.zero_grad()
+        loss().backward()
+        sigma_rows = head.weight.grad.numpy()[aae.latent_dim:]   # the log σ(x) head: rows latent_dim..2·latent_dim
+        assert np.abs(sigma_rows).sum() > 0
+    with pytest.raises(ValueError, match="encoder_kind"):
+        build_experiment("aae", "ring", encoder="normal")
+
+
 @pytest.mark.parametrize("algorithm", ["vae", "aae"])
 def test_a_resumed_run_continues_the_uninterrupted_one_exactly(algorithm, tmp_path):
     def fresh():

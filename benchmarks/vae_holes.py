@@ -66,6 +66,7 @@ def main(argv=None):
         row = {"seed": seed, "overrides": overrides, "steps": exp.default_steps,
                "high_quality": round(float(near.mean()), 4),
                "high_quality_metric": round(r["high_quality"], 4), "bands": bands,
+               "elbo": round(vae.elbo(exp.sample_real(1000)), 3),
                "posterior_sigma_median": round(float(np.median(np.exp(log_sigma))), 4), "command": command}
         print(json.dumps(row), flush=True)
         if args.out:

@@ -49,7 +49,7 @@ def main(argv=None):
         z = backend.asnumpy(z.array).astype(np.float64)
         var = np.exp(2 * log_sigma)                                        # (n_data, d)
         # log Q(z_i | x_j) for every draw i and data point j, then log q(z_i) = logmeanexp over j
-        d2 = ((z[:, None, :] - mu[None]) ** 2 / var[None]).sum(-1)
+        d2 = (z ** 2) @ (1 / var).T - 2 * z @ (mu / var).T + (mu ** 2 / var).sum(1)[None]   # Σ_k (z_ik − μ_jk)²/σ²_jk
         log_q_ij = -0.5 * (d2 + np.log(2 * np.pi * var).sum(-1)[None])
         top = log_q_ij.max(1, keepdims=True)
         log_q = (top + np.log(np.exp(log_q_ij - top).mean(1, keepdims=True)))[:, 0]

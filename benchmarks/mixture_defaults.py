@@ -6,7 +6,8 @@
 
 Each run is ``build_experiment(algorithm, data, seed=s, **settings)`` trained for its default steps and
 scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ of a centre); the VAE's and the
-AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``). ``--out FILE``
+AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``), and the VAE's the ELBO
+of 1,000 fresh points (``elbo``, nats a point). ``--out FILE``
 appends every line (the final row carries the command that made it) to FILE as well; the runs behind
 demos/results.md are kept under benchmarks/results/mixtures/.
 """

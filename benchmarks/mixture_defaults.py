@@ -6,7 +6,8 @@
 
 Each run is ``build_experiment(algorithm, data, seed=s, **settings)`` trained for its default steps and
 scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ of a centre); the VAE's and the
-AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``). ``--out FILE``
+AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``), and the VAE's the ELBO
+of 1,000 fresh points (``elbo``, nats a point). ``--out FILE``
 appends every line (the final row carries the command that made it) to FILE as well; the runs behind
 demos/results.md are kept under benchmarks/results/mixtures/.
 """
@@ -63,6 +64,7 @@ def main(argv=None):
                    "modes": r["modes_covered"], "num_modes": r["num_modes"],
                    "high_quality": round(r["high_quality"], 4), "reverse_kl": round(r["reverse_kl"], 4),
                    "width": exp.config["hidden"][0], "data_scale": exp.config.get("data_scale", 1.0),
+                   **({"elbo": round(r["elbo"], 3)} if "elbo" in r else {}),
                    "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1),
                    "cpu_seconds": round(time.process_time() - c0, 1), "command": command}
             emit(row)
@@ -73,9 +75,10 @@ def reconstruction_quality(exp, n=2_500) -> dict:
     as its samples are: where the samples miss, this says whether the decoder misses at the codes themselves."""
     from minigan.engine.grad_mode import no_grad
     from minigan.metrics.mixture import mixture_metrics
+    from minigan.nn.module import evaluating
 
     trainer = exp.trainer
-    with trainer.decoder.evaluating(), no_grad():
+    with evaluating(trainer.decoder), no_grad():
         recon = trainer.decoder.mean(trainer.encode(exp.sample_real(n)))
     r = mixture_metrics(recon, exp.mixture)
     return {"recon_modes": r["modes_covered"], "recon_high_quality": round(r["high_quality"], 4)}

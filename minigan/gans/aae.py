@@ -12,24 +12,30 @@ phases (§2):
                             update the encoder (the generator) to fool D, D frozen:
                                 descend BCE(D(enc(x)), 1)                        (the non-saturating loss)
 
-The encoder is deterministic, z = enc(x) (the paper's first choice of q(z|x)). Any prior one can sample from
-will do (no closed-form KL is needed): ``prior`` is "normal" or "uniform".
+q(z|x) is one of the paper's first two choices (§2): ``encoder_kind="deterministic"``, z = enc(x), or "gaussian",
+z = μ(x) + σ(x)·ε with ε ~ N(0, I) drawn afresh wherever a code is used (reparameterized, so both phases reach μ
+and σ): the noise can fill the prior between the codes of data that a deterministic map leaves as clumps. Any prior
+one can sample from will do (no closed-form KL is needed): ``prior`` is "normal" or "uniform".
 """
 
 from __future__ import annotations
 
 import minigan.functional as F
 from minigan.engine.grad_mode import no_grad
+from minigan.gans.ali import ENCODERS
 from minigan.gans.gan import frozen, full_like
 from minigan.gans.vae import LatentTrainer
 from minigan.nn.module import evaluating
+from minigan.surface import random
+from minigan.surface.tensor import from_numpy
 
 
 class AAE(LatentTrainer):
     """``AAE(encoder, decoder, discriminator, opt_autoencoder, opt_discriminator, opt_encoder, latent_dim,
-    batch_size=64, prior="normal")``.
+    batch_size=64, prior="normal", encoder_kind="deterministic")``.
 
-    ``encoder(x)`` returns z (``models.MLPEncoder(gaussian=False)``), ``decoder.log_prob(x, z)`` log P(x|z) per
+    ``encoder(x)`` returns z (``models.MLPEncoder(gaussian=False)``), or (μ, log σ) of q(z|x) with
+    ``encoder_kind="gaussian"`` (``gaussian=True``); ``decoder.log_prob(x, z)`` log P(x|z) per
     example, ``discriminator(z)`` a logit (``models.MLPDiscriminator`` over the latent_dim coordinates of z).
     ``opt_autoencoder`` steps the encoder and the decoder (reconstruction), ``opt_discriminator`` D and
     ``opt_encoder`` the encoder as the generator (regularization).
@@ -39,8 +45,11 @@ class AAE(LatentTrainer):
     PRIORS = ("normal", "uniform")
 
     def __init__(self, encoder, decoder, discriminator, opt_autoencoder, opt_discriminator, opt_encoder, latent_dim,
-                 batch_size=64, prior="normal"):
+                 batch_size=64, prior="normal", encoder_kind="deterministic"):
         super().__init__(encoder, decoder, latent_dim, batch_size, prior)
+        if encoder_kind not in ENCODERS:
+            raise ValueError(f"AAE: got encoder_kind={encoder_kind!r}, expected one of {ENCODERS}")
+        self.encoder_kind = encoder_kind
         self.D = discriminator
         self.opt_autoencoder, self.opt_discriminator, self.opt_encoder = opt_autoencoder, opt_discriminator, opt_encoder
 
@@ -51,9 +60,18 @@ class AAE(LatentTrainer):
         return {"opt_autoencoder": self.opt_autoencoder, "opt_discriminator": self.opt_discriminator,
                 "opt_encoder": self.opt_encoder}
 
+    def code(self, x):
+        """z ~ q(z|x): enc(x) (deterministic), or μ(x) + σ(x)·ε with a fresh ε ~ N(0, I) (gaussian, differentiable
+        in μ and σ)."""
+        if self.encoder_kind == "deterministic":
+            return self.encoder(x)
+        mu, log_sigma = self.encoder(x)
+        eps = from_numpy(random.randn(mu.shape, dtype=mu.array.dtype, xp=self.xp))
+        return mu + log_sigma.exp() * eps
+
     def reconstruction_phase(self, x) -> dict:
-        """The encoder and the decoder descend −log P(x | enc(x)) (a plain autoencoder's whole step)."""
-        loss_recon = -self.decoder.log_prob(x, self.encoder(x)).mean()
+        """The encoder and the decoder descend −log P(x | z), z ~ q(z|x) (a plain autoencoder's whole step)."""
+        loss_recon = -self.decoder.log_prob(x, self.code(x)).mean()
         self.opt_autoencoder.zero_grad()
         loss_recon.backward()
         self.opt_autoencoder.step()
@@ -61,7 +79,7 @@ class AAE(LatentTrainer):
 
     def regularization_phase(self, x) -> dict:
         """D learns to tell prior draws (1) from the data's codes (0); then the encoder learns to fool it."""
-        z_prior, z_code = self.noise(x.shape[0]), self.encoder(x).detach()    # enc(x) detached: D's step only
+        z_prior, z_code = self.noise(x.shape[0]), self.code(x).detach()       # the codes detached: D's step only
         prior_logits, code_logits = self.D(z_prior), self.D(z_code)
         loss_d = (F.binary_cross_entropy_with_logits(prior_logits, full_like(prior_logits, 1.0))
                   + F.binary_cross_entropy_with_logits(code_logits, full_like(code_logits, 0.0)))
@@ -69,7 +87,7 @@ class AAE(LatentTrainer):
         loss_d.backward()
         self.opt_discriminator.step()
         with frozen(self.D):                       # a fresh forward through the updated D; only the encoder learns
-            logits = self.D(self.encoder(x))
+            logits = self.D(self.code(x))
             loss_g = F.binary_cross_entropy_with_logits(logits, full_like(logits, 1.0))
             self.opt_encoder.zero_grad()
             loss_g.backward()
@@ -87,9 +105,11 @@ class AAE(LatentTrainer):
         return out
 
     def encode(self, x):
-        """The codes z = enc(x) of the examples ``x``, in evaluation mode, without gradients."""
+        """The codes z = enc(x) of the examples ``x`` (gaussian: the mean μ(x) of q(z|x)), in evaluation mode,
+        without gradients."""
         with evaluating(self.encoder), no_grad():
-            return self.encoder(x)
+            out = self.encoder(x)
+            return out if self.encoder_kind == "deterministic" else out[0]
 
 
 __all__ = ["AAE"]

@@ -61,7 +61,6 @@ from minigan.surface.parity import (
     as_first,
     as_operands,
     clamped,
-    its_own,
     loss_as,
     pow_layout,
     row_major,
@@ -351,10 +350,8 @@ ROWS = (
                                   "x.scatter_add(0, i.reshape(2, 1).expand(2, 3), y)",
                                   "x.index_put((i,), v, accumulate=True)"),
         shown=("IndexAddBackward0", "ScatterAddBackward0", "IndexPutBackward0")),
-    Row(shape.Cat, row_major, grad_fn="CatBackward0", shown=("StackBackward0",),
+    Row(shape.Cat, layout.cat_layout, grad_fn="CatBackward0", shown=("StackBackward0",),
         calls=("minigan.cat([x, y])", "minigan.stack([x, y])", "minigan.concat([x, y], 1)")),
-    Row(layout.Joined, its_own, grad_fn="CatBackward0",  # (cat of channels-last inputs, written in their layout)
-        calls=("minigan.cat([img.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)] * 2)",)),
     Row(shape.Pad, row_major, grad_fn="ConstantPadNdBackward0", calls=("F.pad(x, (1, 1))",)),
     Row(shape.ToDevice, grad_fn="ToCopyBackward0"),
     # losses (reduction="none": laid out as the operands the kernel writes after)

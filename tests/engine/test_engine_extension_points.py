@@ -79,9 +79,6 @@ def test_the_library_writes_into_engine_classes_only_the_declared_attributes():
 # leaky_relu_'s node and batch norm's re-run statistics left it for a row of KERNELS, LeakyReLU's of_result and
 # BatchNorm.gradients.)  What stays, and why:
 STILL_SUBCLASSED = {
-    # its own forward: the concatenation written straight into memory laid out in an order its door computes from
-    # the tensors' strides (stack's new axis beside the one it splits), one copy; the backward is Cat's
-    ("minigan.surface.layout.Joined", "minigan.engine.ops.shape.Cat"),
     # another op, addmm's alpha·(a @ b): its own forward (BLAS's zero rules for alpha = 0 or nothing to sum, gemm's
     # scaling of each term) and backward (contracted, then scaled), MatMul's product reused inside both
     ("minigan.surface.products.Scaled", "minigan.engine.ops.linalg.MatMul"),

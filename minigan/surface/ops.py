@@ -5,7 +5,7 @@ derivative in its comment.  What a PyTorch program sees beyond the values is dec
 else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a table):
 
 * ``node``: the class the graph records, an engine op, or one added above the engine where PyTorch computes another
-  formula (``Scaled``'s addmm) or the engine has no such op (``unary.XLogY``, GELU's, the SVD's); one defined in
+  formula (``unary.XLogY``'s 0 at x = 0) or the engine has no such op (GELU's, the SVD's); one defined in
   minigan/functional/ is named by module and class (``Above``), as this layer imports nothing above it;
 * ``layout``: how PyTorch lays the result out (its strides; minigan/surface/parity.py), the engine's
   ``RESULT_ADJUSTMENTS``;
@@ -326,8 +326,7 @@ ROWS = (
     # products
     Row(linalg.MatMul, row_major, grad_fn="MmBackward0", by_call=_matmul,
         calls=("x @ w", "x @ v", "x.matmul(w)", "x.mm(w)", "minigan.matmul(x, w)")),
-    Row(products.Scaled, row_major, grad_fn="MmBackward0", by_call=_matmul,
-        kernels="addmm's, addmv's, addbmm's: gemm scales each term, gemv and bmm the sum",
+    Row(linalg.ScaledMatMul, row_major, grad_fn="MmBackward0", by_call=_matmul, kernels=products.GemmKernels,
         calls=("minigan.addmm(y, x, w @ w.t(), alpha=2)", "y.addmm(x, w @ w.t(), alpha=2)")),
     Row(linalg.Linear, row_major, grad_fn=_linear, calls=("F.linear(x, w.t())", "F.linear(x, w.t(), v[:2])")),
     Row(einsum_plan.Einsum, calls=("minigan.einsum('ii->i', x[:, :2])",)),

@@ -94,7 +94,7 @@ DRAWS = [Draw(dtype, grad, values, layout, shape) for dtype in DTYPES
 # compared bit for bit; the others within TOLERANCE or as near PyTorch's float64 answer as PyTorch's own
 EXACT = {"Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "Neg", "Abs", "Sign", "Clone", "Cast", "Where",
          "Clamp", "Fill", "ClampBy", "Hardtanh", "ReLU", "LeakyReLU", "Reshape", "BroadcastTo", "Transpose", "GetItem",
-         "IndexPut", "CopySlices", "Cat", "Joined", "Pad"}
+         "IndexPut", "CopySlices", "Cat", "Pad"}
 TOLERANCE = {"float64": 1e-12, "float32": 2e-6, "float16": 2e-3, "bfloat16": 1e-2}  # (by the result's dtype)
 # to_second_order's (rtol, atol) of the first order and of the second, by the result's dtype (float64 leaves)
 SECOND_ORDER_TOLERANCE = {"float64": (None, None), "float32": ((1e-4, 1e-5), (5e-3, 1e-4)),

@@ -42,19 +42,15 @@ class Transpose(Node):
         self.axes = axes
         return x.transpose(axes)
 
-    def backward(self, grad):  # undo the permutation: transpose by its inverse
-        inverse = [0] * len(self.axes)
-        for i, a in enumerate(self.axes):
-            inverse[a] = i
-        return (grad.transpose(inverse),)
+    def backward(self, grad):  # undo the permutation: transpose by its inverse (where each axis went)
+        return (grad.transpose([self.axes.index(d) for d in range(len(self.axes))]),)
 
 
 class GetItem(Node):
     is_view = True
 
     def forward(self, x, index):
-        self.index, self.advanced = index
-        self.in_shape = x.shape
+        (self.index, self.advanced), self.in_shape = index, x.shape
         return x[self.index]
 
     def backward(self, grad):  # each output element came from one input element: put it back

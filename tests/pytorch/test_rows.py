@@ -399,7 +399,8 @@ KNOWN_NAMES = [
     (r"^F\.binary_cross_entropy_with_logits\(x, p, pos_weight=", lambda d: d.grad == "grad" and d.dtype != "int64",
      NAMES + "binary_cross_entropy_with_logits with pos_weight, reduced: the last step's name (MeanBackward0), "
      "PyTorch's BinaryCrossEntropyWithLogitsBackward0"),
-    (r"^F\.cross_entropy\(x, i, weight=", lambda d: d.grad == "grad" and d.dtype != "int64",
+    (r"^F\.cross_entropy\(x, i, weight=", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape != "0-d",
+     # (0-d logits: both libraries refuse them)
      NAMES + "cross_entropy with weight=: the last step's name (DivBackward0: the weighted sum over the weights' "
      "sum), PyTorch's NllLossBackward0"),
     (r"^F\.scaled_dot_product_attention\(", lambda d: d.grad == "grad" and d.dtype == "float16"

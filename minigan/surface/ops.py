@@ -5,8 +5,9 @@ derivative in its comment.  What a PyTorch program sees beyond the values is dec
 else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a table):
 
 * ``node``: the class the graph records, an engine op, or one added above the engine where PyTorch computes another
-  formula (``unary.XLogY``'s 0 at x = 0) or the engine has no such op (GELU's, the SVD's); one defined in
-  minigan/functional/ is named by module and class (``Above``), as this layer imports nothing above it;
+  formula than the engine's (``factors.Prod``'s backward) or the engine has no such op (``unary.XLogY``, GELU's,
+  the SVD's); one defined in minigan/functional/ is named by module and class (``Above``), as this layer imports
+  nothing above it;
 * ``layout``: how PyTorch lays the result out (its strides; minigan/surface/parity.py), the engine's
   ``RESULT_ADJUSTMENTS``;
 * ``gradient``: the gradients under create_graph as PyTorch's backward node gives them (which of them require

@@ -134,6 +134,8 @@ EXTRA = {
               "minigan.stack([x, y]).norm(3, dim=1)"),
     "Cumprod": ("minigan.cumprod(x, 1)", "minigan.cumprod(x, 0)", "x.cumprod(1)",
                 "minigan.cumprod(x.to(minigan.int8), 0)", "minigan.cumprod(x.bool(), 0)"),
+    # cat of channels-last images: channels-last too (the Cat row's layout)
+    "Cat": ("minigan.cat([img.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)] * 2)",),
 }
 
 

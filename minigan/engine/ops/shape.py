@@ -42,8 +42,11 @@ class Transpose(Node):
         self.axes = axes
         return x.transpose(axes)
 
-    def backward(self, grad):  # undo the permutation: transpose by its inverse (where each axis went)
-        return (grad.transpose([self.axes.index(d) for d in range(len(self.axes))]),)
+    def backward(self, grad):  # undo the permutation: transpose by its inverse
+        inverse = [0] * len(self.axes)
+        for i, a in enumerate(self.axes):
+            inverse[a] = i
+        return (grad.transpose(inverse),)
 
 
 class GetItem(Node):
@@ -119,8 +122,7 @@ def _view(x, view_fn):
 class Cat(Node):
     def forward(self, *xs, axis=0):
         xp = backend.get_array_module(*xs)
-        self.axis = axis
-        self.sizes = [x.shape[axis] for x in xs]
+        self.axis, self.sizes = axis, [x.shape[axis] for x in xs]
         return xp.concatenate(xs, axis=axis)
 
     def backward(self, grad):  # each input gets back its own slice of the gradient

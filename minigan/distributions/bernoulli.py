@@ -22,6 +22,7 @@ from minigan.distributions.utils import (
     probs_to_logits,
 )
 from minigan.engine.grad_mode import no_grad
+from minigan.engine.ops import loss as LS
 from minigan.surface.tensor import Tensor
 
 __all__ = ["Bernoulli"]
@@ -35,12 +36,12 @@ class Bernoulli(ExponentialFamily):
     has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
         if probs is None and isinstance(logits, Tensor):  # the usual call, a tensor of logits: valid where not NaN
             self.logits = self._param = logits
             if self._usual_init(logits.shape, validate_args, lambda: (logits.array == logits.array).all()):
                 return
+        elif (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
         given = probs if probs is not None else logits
         if probs is not None:
             (self.probs,) = broadcast_all(probs)
@@ -90,9 +91,11 @@ class Bernoulli(ExponentialFamily):
         if self._validate_args and not (self._of_batch_shape(value) and
                                         ((value.array == 0) | (value.array == 1)).all()):
             self._validate_sample(value)  # PyTorch's checks in full: broadcasting, the support, its errors
-        # (the usual call, logits and x of one shape and dtype; PyTorch's rules for a number or a broadcast)
-        logits, value = (self.logits, value) if one_kind(self.logits, value) else broadcast_all(self.logits, value)
         # log p(x) = x log σ(ℓ) + (1 − x) log(1 − σ(ℓ)) = −BCE_with_logits(ℓ, x)
+        # (the usual call, logits and x floats of one shape and dtype: the loss's formula, with no door to pass)
+        if one_kind(self.logits, value) and value.array.dtype.kind == "f":
+            return -LS.BCEWithLogits.apply(self.logits, value, reduction="none")
+        logits, value = broadcast_all(self.logits, value)  # PyTorch's rules for a number or a broadcast, its errors
         return -F.binary_cross_entropy_with_logits(logits, value, reduction="none")
 
     def entropy(self):

@@ -26,6 +26,13 @@ def holds(check) -> bool:
     return bool(check.array.all())
 
 
+def invalid_values(value, subject, requirement) -> ValueError:
+    """PyTorch's error for a parameter or a value with entries outside its constraint: "Expected <subject> (<its
+    type and shape>) <requirement>, but found invalid values:" and the tensor."""
+    return ValueError(f"Expected {subject} ({type(value).__name__} of shape {tuple(value.shape)}) {requirement}, "
+                      f"but found invalid values:\n{value}")
+
+
 class Distribution:
     """Distribution(batch_shape=(), event_shape=(), validate_args=None): the abstract base class."""
 
@@ -52,9 +59,8 @@ class Distribution:
                 continue  # (a parameter not given, made from another on first use, was checked as the other)
             value = getattr(self, param)
             if not holds(constraint.check(value)):
-                raise ValueError(f"Expected parameter {param} ({type(value).__name__} of shape "
-                                 f"{tuple(value.shape)}) of distribution {self!r} to satisfy the constraint "
-                                 f"{constraint!r}, but found invalid values:\n{value}")
+                raise invalid_values(value, f"parameter {param}",
+                                     f"of distribution {self!r} to satisfy the constraint {constraint!r}")
 
     def _usual_init(self, batch_shape, validate_args, valid) -> bool:
         """The usual call's __init__ (parameters that are already tensors of one shape, no event): the shapes set,
@@ -156,9 +162,8 @@ class Distribution:
                 raise ValueError(f"Value is not broadcastable with batch_shape+event_shape: {actual} vs {expected}.")
         support = self.support
         if not holds(support.check(value)):
-            raise ValueError(f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be "
-                             f"within the support ({support!r}) of the distribution {self!r}, but found invalid "
-                             f"values:\n{value}")
+            raise invalid_values(value, "value argument",
+                                 f"to be within the support ({support!r}) of the distribution {self!r}")
 
     def _get_checked_instance(self, cls, _instance=None):
         if _instance is None and type(self).__init__ != cls.__init__:

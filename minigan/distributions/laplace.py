@@ -7,28 +7,17 @@
 from __future__ import annotations
 
 from minigan import toplevel as T
-from minigan.distributions import constraints
-from minigan.distributions.distribution import Distribution
-from minigan.distributions.utils import at_loc, expand_loc_scale, finfo, loc_scale
+from minigan.distributions.location_scale import LocationScale
+from minigan.distributions.utils import finfo
 
 __all__ = ["Laplace"]
 
 
-class Laplace(Distribution):
+class Laplace(LocationScale):
     """Laplace(loc, scale, validate_args=None), scale b > 0."""
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale, batch_shape = loc_scale(loc, scale)
-        super().__init__(batch_shape, validate_args=validate_args)
-
     def expand(self, batch_shape, _instance=None):
-        return expand_loc_scale(self, Laplace, batch_shape, _instance)
-
-    mean = mode = at_loc
+        return self._expand_loc_scale(Laplace, batch_shape, _instance)
 
     @property
     def variance(self):

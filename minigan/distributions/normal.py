@@ -11,34 +11,19 @@ from __future__ import annotations
 import math
 
 from minigan import toplevel as T
-from minigan.distributions import constraints
 from minigan.distributions.exp_family import ExponentialFamily
-from minigan.distributions.utils import at_loc, expand_loc_scale, loc_scale, one_kind, standard_normal
+from minigan.distributions.location_scale import LocationScale
+from minigan.distributions.utils import standard_normal
 from minigan.engine.grad_mode import no_grad
 
 __all__ = ["Normal"]
 
 
-class Normal(ExponentialFamily):
+class Normal(LocationScale, ExponentialFamily):
     """Normal(loc, scale, validate_args=None): mean ``loc`` (μ), standard deviation ``scale`` (σ > 0)."""
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = loc, scale
-        # the usual call, two tensors of one shape and dtype: valid where μ is a number (μ = μ: not NaN) and σ > 0
-        if one_kind(loc, scale) and self._usual_init(loc.shape, validate_args, lambda: (
-                (loc.array == loc.array).all() and (scale.array > 0).all())):
-            return
-        self.loc, self.scale, batch_shape = loc_scale(loc, scale)  # PyTorch's rules: broadcasting, numbers, errors
-        super().__init__(batch_shape, validate_args=validate_args)
-
     def expand(self, batch_shape, _instance=None):
-        return expand_loc_scale(self, Normal, batch_shape, _instance)
-
-    mean = mode = at_loc
+        return self._expand_loc_scale(Normal, batch_shape, _instance)
 
     @property
     def stddev(self):

@@ -38,19 +38,6 @@ def broadcast_all(*values):
     return T.broadcast_tensors(*(v if isinstance(v, Tensor) else T.tensor(v, **options) for v in values))
 
 
-def loc_scale(loc, scale):
-    """A location-scale family's parameters (Normal, Laplace): broadcast to one shape, and the batch shape they make
-    (() for two numbers)."""
-    broadcast = broadcast_all(loc, scale)
-    return (*broadcast, () if is_number(loc) and is_number(scale) else broadcast[0].size())
-
-
-def expand_loc_scale(d, cls, batch_shape, _instance):
-    """``d.expand(batch_shape)`` for a location-scale family: its loc and scale expanded, not validated again."""
-    shape = tuple(batch_shape)
-    return d._expanded(cls, shape, _instance, loc=d.loc.expand(shape), scale=d.scale.expand(shape))
-
-
 # the mean and the mode of a distribution symmetric about its loc, with its peak there (Normal, Laplace,
 # MultivariateNormal)
 at_loc = property(lambda self: self.loc)
@@ -59,9 +46,8 @@ at_loc = property(lambda self: self.loc)
 def standard_normal(shape, like):
     """N(0, 1) noise of ``shape`` in ``like``'s dtype and device, drawn as PyTorch draws it, ``empty().normal_()``:
     the stream's normal kernel for a new (contiguous) array (minigan/surface/random.py), made a tensor."""
-    shape = tuple(shape)
     if math.prod(shape) == 0:  # (nothing drawn)
-        return T.empty(shape, dtype=like.dtype, device=like.device)
+        return T.empty(tuple(shape), dtype=like.dtype, device=like.device)
     return Tensor._make(random.normal(shape, like.array.dtype, xp=backend.get_array_module(like.array)))
 
 

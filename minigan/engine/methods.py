@@ -220,10 +220,10 @@ class TensorMethods:
         return total / dof if dof > 0 and n else total * float("inf" if n else "nan")  # n ≤ correction: ∞ (NaN for
         # 0/0); no entries: NaN whatever the correction
 
-    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None, keepdims=None):
         """The standard deviation: ``var(...).sqrt()`` (n − 1 by default), whose gradient is 0 where std = 0,
         not NaN."""
-        variance = self.var(dim, unbiased, keepdim, correction=correction, axis=axis)
+        variance = self.var(dim, unbiased, _keepdim(keepdim, keepdims), correction=correction, axis=axis)
         return elementwise.Sqrt.apply(variance, flat_at_zero=True)
 
     def exp(self):

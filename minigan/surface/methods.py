@@ -22,9 +22,8 @@ from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
 from minigan.engine.tensor import Tensor as EngineTensor
-from minigan.surface import creation, factors, operands, pointwise, products, reductions, sampling, scaled, shapes
+from minigan.surface import creation, factors, operands, pointwise, products, reductions, shapes
 from minigan.surface import data as data_
-from minigan.surface import unary as U
 
 
 def check_slope(negative_slope) -> float:
@@ -127,15 +126,6 @@ class TensorMath:
     def is_floating_point(self) -> bool:
         return backend.is_floating(self.dtype)
 
-    def div(self, other, *, rounding_mode=None):
-        return pointwise.div(self, other, rounding_mode=rounding_mode)
-
-    def pow(self, exponent):
-        return pointwise.pow(self, exponent)
-
-    def neg(self):
-        return -self
-
     def log_softmax(self, dim=-1, dtype=None, *, axis=None):
         """As softmax: the dim checked first, an empty input of any dtype given back as it is (PyTorch's)."""
         axis = _dim("log_softmax", dim if axis is None else None, axis)
@@ -173,117 +163,6 @@ class TensorMath:
         shape = tuple(n for a, n in enumerate(self.shape) if a not in drop)
         return shaping.Reshape.apply(self, shape=shape)
 
-    def sin(self):
-        return U.Sin.apply(self._as_float())
-
-    def cos(self):
-        return U.Cos.apply(self._as_float())
-
-    def tan(self):
-        return U.Tan.apply(self._as_float())
-
-    def asin(self):
-        return U.Asin.apply(self._as_float())
-
-    def acos(self):
-        return U.Acos.apply(self._as_float())
-
-    def atan(self):
-        return U.Atan.apply(self._as_float())
-
-    def sinh(self):
-        return U.Sinh.apply(self._as_float())
-
-    def cosh(self):
-        return U.Cosh.apply(self._as_float())
-
-    def asinh(self):
-        return U.Asinh.apply(self._as_float())
-
-    def acosh(self):
-        return U.Acosh.apply(self._as_float())
-
-    def atanh(self):
-        return U.Atanh.apply(self._as_float())
-
-    def log1p(self):
-        return U.Log1p.apply(self._as_float())
-
-    def expm1(self):
-        return U.Expm1.apply(self._as_float())
-
-    def exp2(self):
-        return U.Exp2.apply(self._as_float())
-
-    def erf(self):
-        return U.Erf.apply(self._as_float())
-
-    def erfc(self):
-        return U.Erfc.apply(self._as_float())
-
-    def erfinv(self):
-        return U.Erfinv.apply(self._as_float())
-
-    def log2(self):
-        return U.Log2.apply(self._as_float())
-
-    def log10(self):
-        return U.Log10.apply(self._as_float())
-
-    def reciprocal(self):
-        return U.Reciprocal.apply(self._as_float())
-
-    def rsqrt(self):
-        return U.Rsqrt.apply(self._as_float())
-
-    def frac(self):
-        return U.Frac.apply(operands.floating(self, "frac"))
-
-    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-
-    def floor(self):
-        return pointwise.floor(self)
-
-    def ceil(self):
-        return pointwise.ceil(self)
-
-    def round(self, *, decimals=None):
-        return pointwise.round(self, decimals=decimals)
-
-    def trunc(self):
-        return pointwise.trunc(self)
-
-    fix = trunc
-
-    def atan2(self, other):
-        return pointwise.atan2(self, other)
-
-    arctan2 = atan2
-
-    def hypot(self, other):
-        return pointwise.hypot(self, other)
-
-    def lerp(self, end, weight):
-        return pointwise.lerp(self, end, weight)
-
-    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
-        return products.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
-
-    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
-        return products.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
-
-    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
-        return products.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
-
-    def addmv(self, mat, vec, *, beta=1, alpha=1):
-        return products.addmv(self, mat, vec, beta=beta, alpha=alpha)
-
-    def addr(self, vec1, vec2, *, beta=1, alpha=1):
-        return products.addr(self, vec1, vec2, beta=beta, alpha=alpha)
-
-    def dist(self, other, p=2):
-        return products.dist(self, other, p)
-
     def element_size(self) -> int:
         """Bytes per element (4 for float32)."""
         return self.array.itemsize
@@ -302,98 +181,6 @@ class TensorMath:
         """The last two axes swapped (the matrix transpose of each matrix in a batch)."""
         return self.transpose(-2, -1)
 
-    def addcmul(self, tensor1, tensor2, *rest, value=None):
-        return scaled.addcmul(self, tensor1, tensor2, *rest, value=value)
-
-    def addcdiv(self, tensor1, tensor2, *rest, value=None):
-        return scaled.addcdiv(self, tensor1, tensor2, *rest, value=value)
-
-    def outer(self, vec2):
-        return products.outer(self, vec2)
-
-    ger = outer
-
-    def dot(self, tensor):
-        return products.dot(self, tensor)
-
-    def vdot(self, other):
-        return products.dot(self, other)
-
-    def inner(self, other):
-        return products.inner(self, other)
-
-    def mv(self, vec):
-        return products.mv(self, vec)
-
-    def bmm(self, mat2):
-        return products.bmm(self, mat2)
-
-    def amax(self, dim=(), keepdim=False):
-        return reductions.amax(self, dim, keepdim)
-
-    def amin(self, dim=(), keepdim=False):
-        return reductions.amin(self, dim, keepdim)
-
-    def clamp_min(self, min):
-        return pointwise.clamp_min(self, min)
-
-    def clamp_max(self, max):
-        return pointwise.clamp_max(self, max)
-
-    def cumsum(self, dim, *, dtype=None):
-        return reductions.cumsum(self, dim, dtype=dtype)
-
-    def prod(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None):
-        return reductions.prod(self, dim, keepdim, dtype=dtype)
-
-    def cumprod(self, dim, *, dtype=None):
-        return reductions.cumprod(self, dim, dtype=dtype)
-
-    def nansum(self, dim=None, keepdim=False, *, dtype=None):
-        return reductions.nansum(self, dim, keepdim, dtype=dtype)
-
-    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
-        return reductions.nanmean(self, dim, keepdim, dtype=dtype)
-
-    def cummax(self, dim):
-        return reductions.cummax(self, dim)
-
-    def cummin(self, dim):
-        return reductions.cummin(self, dim)
-
-    def logcumsumexp(self, dim):
-        return reductions.logcumsumexp(self, dim)
-
-    def bincount(self, weights=None, minlength=0):
-        return reductions.bincount(self, weights, minlength)
-
-    def histc(self, bins=100, min=0, max=0):
-        return reductions.histc(self, bins, min, max)
-
-    def aminmax(self, *, dim=None, keepdim=False):
-        return reductions.aminmax(self, dim=dim, keepdim=keepdim)
-
-    def bernoulli(self, p=None, *, generator=None):
-        return sampling.bernoulli(self, p, generator=generator)
-
-    def multinomial(self, num_samples, replacement=False, *, generator=None):
-        return sampling.multinomial(self, num_samples, replacement, generator=generator)
-
-    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
-        return pointwise.nan_to_num(self, nan, posinf, neginf)
-
-    def diff(self, n=1, dim=-1, prepend=None, append=None):
-        return reductions.diff(self, n, dim, prepend, append)
-
-    def diag(self, diagonal=0):
-        return products.diag(self, diagonal)
-
-    def trace(self):
-        return products.trace(self)
-
-    def swapdims(self, dim0, dim1):
-        return self.transpose(dim0, dim1)
-
     def unflatten(self, dim, sizes):
         """Axis ``dim`` split into ``sizes`` (one may be -1), as nn.Unflatten.  Checked in PyTorch's order: the sizes
         are ints (TypeError), dim is in range (IndexError), then the sizes must multiply up to dim's size."""
@@ -411,24 +198,6 @@ class TensorMath:
         sizes = [size // known if n == -1 else n for n in sizes]  # (inferred from dim's size: an empty tensor too)
         return self.reshape(*self.shape[:d], *sizes, *self.shape[d + 1:])
 
-    def maximum(self, other):
-        return pointwise.maximum(self, other)
-
-    def minimum(self, other):
-        return pointwise.minimum(self, other)
-
-    def fmax(self, other):
-        return pointwise.fmax(self, other)
-
-    def fmin(self, other):
-        return pointwise.fmin(self, other)
-
-    def remainder(self, other):
-        return pointwise.remainder(self, other)
-
-    def fmod(self, other):
-        return pointwise.fmod(self, other)
-
     # The operators answer NotImplemented for a list or tuple (not an operand), as PyTorch's: Python's TypeError
     def __mod__(self, other):  # x % y: torch.remainder, the sign of y (Python's %)
         return NotImplemented if type(other) in checks.SEQUENCES else pointwise.remainder(self, other)
@@ -442,69 +211,13 @@ class TensorMath:
     def __rfloordiv__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else pointwise.floor_divide(other, self)
 
-    def floor_divide(self, other):
-        return pointwise.floor_divide(self, other)
-
-    def xlogy(self, other):
-        return pointwise.xlogy(self, other)
-
-    def logaddexp(self, other):
-        return pointwise.logaddexp(self, other)
-
-    def logit(self, eps=None):
-        return pointwise.logit(self, eps)
-
-    def deg2rad(self):
-        return pointwise.deg2rad(self)
-
-    def rad2deg(self):
-        return pointwise.rad2deg(self)
-
-    def masked_fill(self, mask, value):
-        return pointwise.masked_fill(self, mask, value)
-
     def where(self, condition, other):
         """``self`` where ``condition`` holds, else ``other`` (PyTorch's x.where(cond, y))."""
         return pointwise.where(condition, self, other)
 
-    def isnan(self):
-        return pointwise.isnan(self)
-
-    def isinf(self):
-        return pointwise.isinf(self)
-
-    def isfinite(self):
-        return pointwise.isfinite(self)
-
-    def logical_not(self):
-        return pointwise.logical_not(self)
-
-    def logical_and(self, other):
-        return pointwise.logical_and(self, other)
-
-    def logical_or(self, other):
-        return pointwise.logical_or(self, other)
-
     # bits of integer and bool tensors: & | ^ ~ << >> (not differentiable)
-    def bitwise_and(self, other):
-        return pointwise.bitwise_and(self, other)
 
-    def bitwise_or(self, other):
-        return pointwise.bitwise_or(self, other)
-
-    def bitwise_xor(self, other):
-        return pointwise.bitwise_xor(self, other)
-
-    def bitwise_not(self):
-        return pointwise.bitwise_not(self)
-
-    def bitwise_left_shift(self, other):
-        return pointwise.bitwise_left_shift(self, other)
-
-    def bitwise_right_shift(self, other):
-        return pointwise.bitwise_right_shift(self, other)
-
-    __invert__ = bitwise_not
+    __invert__ = pointwise.bitwise_not  # (x.bitwise_not: minigan/surface/tensor_doors.py)
 
     # x & y, x | y, x ^ y, x << y, x >> y and their reflected forms; NotImplemented for a list or tuple, as % and //
     def __and__(self, other):
@@ -542,48 +255,8 @@ class TensorMath:
         return NotImplemented if type(other) in checks.SEQUENCES else pointwise._bitwise(
             "right_shift", self, other, "bitwise_right_shift", reflected=True)
 
-    def logical_xor(self, other):
-        return pointwise.logical_xor(self, other)
-
-    def all(self, dim=None, keepdim=False):
-        return reductions.all(self, dim, keepdim)
-
-    def any(self, dim=None, keepdim=False):
-        return reductions.any(self, dim, keepdim)
-
-    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        return pointwise.isclose(self, other, rtol, atol, equal_nan)
-
-    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        return reductions.allclose(self, other, rtol, atol, equal_nan)
-
-    def equal(self, other):
-        return reductions.equal(self, other)
-
-    def count_nonzero(self, dim=None):
-        return reductions.count_nonzero(self, dim)
-
-    def gt(self, other):
-        return self._compare(other, "gt")
-
-    def ge(self, other):
-        return self._compare(other, "ge")
-
-    def lt(self, other):
-        return self._compare(other, "lt")
-
-    def le(self, other):
-        return self._compare(other, "le")
-
-    greater, greater_equal, less, less_equal = gt, ge, lt, le
-
-    def not_equal(self, other):
-        return self.ne(other)
-
-    def absolute(self):
+    def __abs__(self):  # Python's abs(x), as PyTorch's
         return self.abs()
-
-    __abs__ = absolute  # Python's abs(x), as PyTorch's
 
     def positive(self):
         """The tensor itself (``+x``), as PyTorch's; a bool tensor is refused, as there."""
@@ -594,28 +267,8 @@ class TensorMath:
 
     __pos__ = positive
 
-    def negative(self):
-        return -self
-
     def multiply(self, other):
         return self.mul(other)
-
-    def subtract(self, other, *rest, alpha=None):
-        return scaled.subtract(self, other, *rest, alpha=alpha)
-
-    def divide(self, other, *, rounding_mode=None):
-        return pointwise.div(self, other, rounding_mode=rounding_mode)
-
-    true_divide = divide
-
-    def broadcast_to(self, size):
-        return self.expand(*size)
-
-    def is_nonzero(self):
-        return reductions.is_nonzero(self)
-
-    def is_same_size(self, other):
-        return self.shape == other.shape
 
     def ndimension(self):
         return self.ndim

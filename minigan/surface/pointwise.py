@@ -468,38 +468,6 @@ def fmin(input, other):
 
 # ------------------------------------ the free functions minigan.sin, minigan.add, ... (toplevel.py: behind out=)
 
-def abs(input):
-    return _t(input, "abs").abs()
-
-
-def exp(input):
-    return _t(input, "exp").exp()
-
-
-def log(input):
-    return _t(input, "log").log()
-
-
-def sqrt(input):
-    return _t(input, "sqrt").sqrt()
-
-
-def sign(input):
-    return _t(input, "sign").sign()
-
-
-def tanh(input):
-    return _t(input, "tanh").tanh()
-
-
-def sigmoid(input):
-    return _t(input, "sigmoid").sigmoid()
-
-
-def clamp(input, min=None, max=None):
-    return _t(input, "clamp").clamp(min, max)
-
-
 def sin(input):
     return U.Sin.apply(_as_float(input, "sin"))
 
@@ -713,18 +681,6 @@ def neg(input):
     return -_t(input, "neg")
 
 
-def square(input):
-    return _t(input, "square").square()
-
-
-def eq(input, other):
-    return _t(input, "eq").eq(other)
-
-
-def ne(input, other):
-    return _t(input, "ne").ne(other)
-
-
 def gt(input, other):
     return _t(input, "gt")._compare(other, "gt")  # (not >: a list is refused here, naming gt)
 
@@ -742,14 +698,10 @@ def le(input, other):
 
 
 def absolute(input):
-    return abs(input)
+    return _t(input, "absolute").abs()
 
 
 # ------------------------------------ the free forms of Tensor methods without out= (minigan.relu, minigan.clone, ...)
-
-def relu(input):
-    return _t(input, "relu").relu()
-
 
 def softmax(input, dim, dtype=None):
     return _t(input, "softmax").softmax(dim, dtype)
@@ -757,19 +709,6 @@ def softmax(input, dim, dtype=None):
 
 def log_softmax(input, dim, dtype=None):
     return _t(input, "log_softmax").log_softmax(dim, dtype)
-
-
-def clone(input, *, memory_format=None):
-    return _t(input, "clone").clone(memory_format=memory_format)
-
-
-def detach(input):
-    return _t(input, "detach").detach()
-
-
-def positive(input):
-    """The input itself (``+x``)."""
-    return _t(input, "positive").positive()
 
 
 def rsub(input, other, *, alpha=1):

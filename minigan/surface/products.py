@@ -473,10 +473,6 @@ def folds_to_copy(x, *last):  # does reshaping x to (-1, *last) copy it? (never 
 
 # ------------------------------------ the free functions minigan.matmul, minigan.cross, ... (toplevel.py: behind out=)
 
-def matmul(input, other):
-    return _t(input, "matmul").matmul(other)
-
-
 def mm(input, mat2):
     """The product of two matrices: no batches and no vectors, one dtype (PyTorch's checks)."""
     x, y = _t(input, "mm"), _t(mat2, "mm")

@@ -124,19 +124,20 @@ def _libm(name):
 _log, _log1p, _exp = _libm("log"), _libm("log1p"), _libm("exp")
 
 
-def floats(n, gen=None):
-    """n uniforms in [0, 1) as PyTorch's ``uniform_real_distribution<float>``: 24 bits of a word, in float32 (exact:
-    an integer below 2**24 times 2**-24; read as int64, which NumPy turns into floats faster than uint64)."""
-    words = stream(gen).u32(n)
+def floats(n, g):
+    """n uniforms in [0, 1) from stream ``g`` (a Twister) as PyTorch's ``uniform_real_distribution<float>``: 24 bits
+    of a word, in float32 (exact: an integer below 2**24 times 2**-24; read as int64, which NumPy turns into floats
+    faster than uint64)."""
+    words = g.u32(n)
     words &= _MASK24
     u = words.view(np.int64).astype(np.float32)
     u *= _STEP24
     return u
 
 
-def doubles(n, gen=None):
-    """n uniforms in [0, 1) as ``uniform_real_distribution<double>``: 53 bits of a 64-bit word."""
-    return (stream(gen).u64(n) & _MASK53).view(np.int64).astype(np.float64) * 2.0**-53
+def doubles(n, g):
+    """n uniforms in [0, 1) from stream ``g`` as ``uniform_real_distribution<double>``: 53 bits of a 64-bit word."""
+    return (g.u64(n) & _MASK53).view(np.int64).astype(np.float64) * 2.0**-53
 
 
 def _floating(dtype, what):
@@ -170,8 +171,11 @@ def rand(shape, dtype=None, xp=None, gen=None):
 
 
 def _fma32(a, b, c):
-    """a·b + c of float32 values rounded once, as a fused multiply-add: exact in float64, then rounded."""
-    return (np.multiply(a, b, dtype=np.float64) + c).astype(np.float32)
+    """a·b + c of float32 values (``a`` an array) as a fused multiply-add: the product exact in float64, the sum
+    rounded there, then to float32."""
+    t = a.astype(np.float64) * b
+    t += c
+    return t.astype(np.float32)
 
 
 def _fma(a, b, c):
@@ -210,34 +214,21 @@ _SINCOS_P = np.array([[-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1],  # 
 _TWO_PI32, _SIGN_OCTANTS = np.float32(2 * math.pi), np.array([[0], [2]], np.int32)
 
 
-class _Float32Fma:
-    """Fused multiply-adds of float32 values, a·b + c rounded once, in a float64 work array ``t`` (and ``r``, the
-    rounded values in float32) of one shape: a product of two float32 values is exact in float64, so a step is a
-    float64 product and sum, then the rounding to float32, kept in ``t`` too for the next product.  In place, with
-    no temporaries, all operands of one dtype (NumPy's mixed float32-float64 paths, ``where=`` and ``dtype=`` are
-    some 2-4x slower a call; assignment between the arrays casts fastest): a Box-Muller pass on a few thousand
-    numbers is some 90 NumPy calls, and their count, not their size, is its time."""
-
-    def __init__(self, shape):
-        self.t, self.r = np.empty(shape), np.empty(shape, np.float32)
-
-    def rounded(self, again=True):
-        """t rounded to float32, in r; in t too where ``again`` (a product to come)."""
-        self.r[...] = self.t
-        if again:
-            self.t[...] = self.r
-        return self.r
-
-    def horner(self, coefficients, x, again=True):
-        """c0·x^k + c1·x^(k-1) + ... + ck by Horner's rule, each step a fused multiply-add (x: float64, of float32
-        values; the coefficients Python floats, or arrays that broadcast against t)."""
-        np.multiply(x, coefficients[0], out=self.t)
-        for step, c in enumerate(coefficients[1:], 2):
-            if step > 2:
-                self.t *= x
-            self.t += c
-            self.rounded(again or step < len(coefficients))
-        return self.r
+def _horner32(coefficients, x):
+    """c0·x^k + c1·x^(k-1) + ... + ck of float32 x by Horner's rule, each step a fused multiply-add: the float64
+    product and sum, rounded to float32 (the coefficients float32 values: Python floats, or float64 arrays that
+    broadcast against x).  In place, in two work arrays: a step is some 4 NumPy calls, and on a few thousand numbers
+    new arrays at each one cost more than the arithmetic."""
+    x64 = x.astype(np.float64)
+    t = x64 * coefficients[0]
+    rounded = np.empty(t.shape, np.float32)
+    for step, c in enumerate(coefficients[1:]):
+        if step:  # (the rounded value times x, exact in float64)
+            t[...] = rounded
+            t *= x64
+        t += c
+        rounded[...] = t
+    return rounded
 
 
 def _cephes_log(x):
@@ -246,26 +237,13 @@ def _cephes_log(x):
     m and e from x's bits (musl's logf): adding 1 − √½'s mantissa carries into the exponent exactly when the
     mantissa is at least √½'s, so e is the sum's exponent and m the mantissa put back above √½."""
     bits = x.view(np.int32) + np.int32(0x3F800000 - 0x3F3504F3)
-    e = (bits >> 23).astype(np.float32)
-    e -= np.float32(127)
-    bits &= np.int32(0x7FFFFF)
-    bits += np.int32(0x3F3504F3)
-    m = bits.view(np.float32)
-    m -= np.float32(1)  # m − 1, exact
-    fma, m64 = _Float32Fma(x.shape), m.astype(np.float64)
+    e = (bits >> 23).astype(np.float32) - np.float32(127)
+    m = ((bits & np.int32(0x7FFFFF)) + np.int32(0x3F3504F3)).view(np.float32) - np.float32(1)  # m − 1, exact
     z = m * m
-    fma.horner(_LOG_P, m64)
-    fma.t *= m64
-    fma.rounded()  # the polynomial times m, rounded
-    fma.t *= z.astype(np.float64)
-    fma.t += (e * _LOG_Q1).astype(np.float64)
-    y = fma.rounded(again=False)  # fma(p·m, z, e·Q1)
-    z *= np.float32(0.5)
-    y -= z  # (−z·½ + y: z·½ is exact, a sum)
-    y += m
-    e *= _LOG_Q2
-    y += e  # (e·0.693359375 is exact: at most 5 bits times 9, so the multiply-add is a sum)
-    return y
+    y = _fma32(_horner32(_LOG_P, m) * m, z, e * _LOG_Q1)  # fma(p·m, z, e·Q1), p the polynomial
+    # then −z·½, m and e·0.693359375 added (z·½ is exact, and e·Q2 too: at most 5 bits times 9, so the kernel's
+    # multiply-adds are sums)
+    return y - z * np.float32(0.5) + m + e * _LOG_Q2
 
 
 def _cephes_sincos(x):
@@ -273,35 +251,18 @@ def _cephes_sincos(x):
     cosf): x reduced by π/4 in three parts, then one polynomial near 0 for sin and one for cos (evaluated as two
     rows), chosen by the octant j and signed by it: a sign flipped as the kernel flips it, by its bit."""
     shape, x = x.shape, x.ravel()
-    j = (x * _FOUR_OVER_PI).astype(np.int32)
-    j += 1
-    j &= ~1
+    j = ((x * _FOUR_OVER_PI).astype(np.int32) + 1) & ~1  # the octant, made even
     y = j.astype(np.float32)
-    x = x + y * _DP1
-    x += y * _DP2  # (y·DP1, y·DP2 are exact: y < 16, DP1 and DP2 of 8 and 11 bits)
-    reduced = _Float32Fma(x.shape)
-    reduced.t[...] = y
-    reduced.t *= float(_DP3)
-    reduced.t += x.astype(np.float64)
-    x = reduced.rounded(again=False)  # fma(y, DP3, x)
+    # x − y·π/4, π/4 in three parts: y·DP1 and y·DP2 are exact (y < 16, DP1 and DP2 of 8 and 11 bits), the last fused
+    x = _fma32(y, _DP3, x + y * _DP1 + y * _DP2)
     z = x * x
-    fma, z64 = _Float32Fma((2,) + x.shape), z.astype(np.float64)
-    p = fma.horner(_SINCOS_P, z64, again=False)
-    p *= z
-    # sin: fma(p·z, x, x); cos: fma(p·z, z, −z·½) + 1: the rows of fma(p·z, (x, z), (x, −z·½)), cos's plus 1
-    fma.t[...] = p
-    x64 = x.astype(np.float64)
-    fma.t[0] *= x64
-    fma.t[0] += x64
-    fma.t[1] *= z64
-    fma.t[1] -= z64 * 0.5
-    sc = fma.rounded(again=False)
+    p = _horner32(_SINCOS_P, z) * z
+    # sin: fma(p·z, x, x); cos: fma(p·z, z, −z·½) + 1 (z·½ exact)
+    sc = _fma32(p, np.array([x, z]), np.array([x, z * np.float32(-0.5)]))
     sc[1] += np.float32(1)
     sc = np.where((j & 2) == 0, sc, sc[::-1])  # the octants 2 and 6 swap sin and cos
-    signs = j + _SIGN_OCTANTS  # sin < 0 in the octants 4 and 6, cos in 2 and 4: bit 2 of j, of j + 2
-    signs &= 4
-    signs <<= 29  # (bit 2 to the sign bit, 31)
-    sc.view(np.int32)[...] ^= signs
+    # sin < 0 in the octants 4 and 6, cos in 2 and 4: bit 2 of j, of j + 2, moved to the sign bit (31)
+    sc.view(np.int32)[...] ^= ((j + _SIGN_OCTANTS) & 4) << 29
     return sc.reshape((2,) + shape)
 
 
@@ -343,8 +304,8 @@ def normal(shape, dtype=None, mean=0.0, std=1.0, xp=None, gen=None, contiguous=T
     if n < 16 or not contiguous:
         return _out(_scaled(_normal_pairs(n, g), std, mean), shape, dtype, xp)
     full, tail = n // 16 * 16, 16 if n % 16 else 0
-    wide = dtype == np.float64
-    u = (doubles if wide else floats)((n if dtype != np.float16 else full) + tail, g)  # (half: only whole blocks)
+    # the uniforms: doubles for float64, else floats (for half, only the whole blocks and the tail's)
+    u = (doubles if dtype == np.float64 else floats)((n if dtype != np.float16 else full) + tail, g)
     rows = u[:full].reshape(-1, 16) if not tail else np.concatenate([u[:full], u[-16:]]).reshape(-1, 16)
     x = _scaled(_box_muller_16(rows), std, mean).ravel()  # (the tail's block is the last row, written last)
     return _out(x if not tail else np.concatenate([x[:n - 16], x[-16:]]), shape, dtype, xp)

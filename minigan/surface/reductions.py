@@ -586,14 +586,6 @@ def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the ma
 
 # ------------------------------------ the free functions minigan.sum, minigan.max, ... (toplevel.py: behind out=)
 
-def sum(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
-    return _t(input, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
-
-
-def mean(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
-    return _t(input, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
-
-
 def max(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None):
     """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)`` (also ``other=b``): the elementwise
     maximum."""

@@ -8,7 +8,7 @@ other methods (methods.py).
 from __future__ import annotations
 
 from minigan.engine.errors import GraphError, ShapeError
-from minigan.surface import indexing, shapes, sorting
+from minigan.surface import shapes
 
 
 class TensorShapes:
@@ -16,32 +16,14 @@ class TensorShapes:
 
     __slots__ = ()
 
-    def chunk(self, chunks, dim=0):
-        return shapes.chunk(self, chunks, dim)
-
     def split(self, split_size, dim=0):
         return shapes.split(self, split_size, dim)
-
-    def narrow(self, dim, start, length):
-        return shapes.narrow(self, dim, start, length)
-
-    def unbind(self, dim=0):
-        return shapes.unbind(self, dim)
 
     def flip(self, *dims, **dims_keyword):  # x.flip(0, 1), x.flip((0, 1)) or x.flip(dims=[3])
         dims = dims_keyword.pop("dims") if "dims" in dims_keyword and not dims else dims
         if dims_keyword:
             raise TypeError(f"flip: unexpected keyword argument {next(iter(dims_keyword))!r} (flip takes dims)")
         return shapes.flip(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
-
-    def fliplr(self):
-        return shapes.fliplr(self)
-
-    def flipud(self):
-        return shapes.flipud(self)
-
-    def ravel(self):
-        return shapes.ravel(self)
 
     def repeat(self, *sizes, repeats=None):  # (repeats=: PyTorch's name, by keyword)
         sizes = sizes if repeats is None else (repeats,)
@@ -54,95 +36,6 @@ class TensorShapes:
     def tile(self, *sizes, dims=None):
         sizes = sizes if dims is None else (dims,)
         return shapes.tile(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
-
-    def tril(self, diagonal=0):
-        return shapes.tril(self, diagonal)
-
-    def triu(self, diagonal=0):
-        return shapes.triu(self, diagonal)
-
-    def gather(self, dim, index, *, sparse_grad=False):
-        return indexing.gather(self, dim, index, sparse_grad=sparse_grad)
-
-    def index_select(self, dim, index):
-        return indexing.index_select(self, dim, index)
-
-    def sort(self, dim=-1, descending=False, stable=False):
-        return sorting.sort(self, dim, descending, stable)
-
-    def argsort(self, dim=-1, descending=False, *, stable=False):
-        return sorting.argsort(self, dim, descending, stable=stable)
-
-    def topk(self, k, dim=-1, largest=True, sorted=True):
-        return sorting.topk(self, k, dim, largest, sorted)
-
-    def kthvalue(self, k, dim=-1, keepdim=False):
-        return sorting.kthvalue(self, k, dim, keepdim)
-
-    def median(self, dim=sorting.LEFT_OUT, keepdim=sorting.LEFT_OUT):
-        return sorting.median(self, dim, keepdim)
-
-    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
-        return sorting.quantile(self, q, dim, keepdim, interpolation=interpolation)
-
-    def roll(self, shifts, dims=None):
-        return shapes.roll(self, shifts, dims)
-
-    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
-        return indexing.scatter(self, dim, index, src, value=value, reduce=reduce)
-
-    def scatter_add(self, dim, index, src):
-        return indexing.scatter_add(self, dim, index, src)
-
-    def nonzero(self, *, as_tuple=False):
-        return indexing.nonzero(self, as_tuple=as_tuple)
-
-    def argwhere(self):
-        return indexing.argwhere(self)
-
-    def masked_select(self, mask):
-        return indexing.masked_select(self, mask)
-
-    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
-        return sorting.unique(self, sorted, return_inverse, return_counts, dim)
-
-    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
-        return shapes.repeat_interleave(self, repeats, dim, output_size=output_size)
-
-    def tensor_split(self, indices_or_sections=None, dim=0, *, sections=None, indices=None,
-                     tensor_indices_or_sections=None):
-        return shapes.tensor_split(self, indices_or_sections, dim, sections=sections, indices=indices,
-                                   tensor_indices_or_sections=tensor_indices_or_sections)
-
-    def rot90(self, k=1, dims=(0, 1)):
-        return shapes.rot90(self, k, dims)
-
-    def hsplit(self, indices_or_sections=None, *, sections=None, indices=None):
-        return shapes.hsplit(self, indices_or_sections, sections=sections, indices=indices)
-
-    def vsplit(self, indices_or_sections=None, *, sections=None, indices=None):
-        return shapes.vsplit(self, indices_or_sections, sections=sections, indices=indices)
-
-    def dsplit(self, indices_or_sections=None, *, sections=None, indices=None):
-        return shapes.dsplit(self, indices_or_sections, sections=sections, indices=indices)
-
-    def index_put(self, indices, values, accumulate=False):
-        return indexing.index_put(self, indices, values, accumulate)
-
-    def take(self, index):
-        return indexing.take(self, index)
-
-    def take_along_dim(self, indices, dim=None):
-        return indexing.take_along_dim(self, indices, dim)
-
-    def index_add(self, dim, index, source, *, alpha=1):
-        return indexing.index_add(self, dim, index, source, alpha=alpha)
-
-    def index_copy(self, dim, index, source):
-        return indexing.index_copy(self, dim, index, source)
-
-    def index_fill(self, dim, index, value):
-        return indexing.index_fill(self, dim, index, value)
 
     # The in-place forms that change the shape, as PyTorch's: x keeps its memory and takes the shape (and strides)
     # of the out-of-place form's result, and its version goes up; outside a graph only (_reshaped_in_place)

@@ -86,10 +86,6 @@ def all_channels_last(tensors) -> bool:
     return builtins.all(t.ndim in (4, 5) and channels_last(t) for t in tensors)
 
 
-def t(input):
-    return _t(input, "t").t()
-
-
 def chunk(input, chunks, dim=0):
     """Split into ``chunks`` pieces along ``dim`` (the last may be smaller), as views in the graph."""
     if not checks.is_integer(chunks):  # (read first, as PyTorch's binding reads it)
@@ -481,10 +477,6 @@ def reshape(input, *sizes, shape=None):
     return _t(input, "reshape").reshape(*sizes if shape is None else (shape,))
 
 
-def flatten(input, start_dim=0, end_dim=-1):
-    return _t(input, "flatten").flatten(start_dim, end_dim)
-
-
 def squeeze(input, dim=None):
     return _t(input, "squeeze").squeeze(dim)
 
@@ -501,16 +493,8 @@ def permute(input, dims):
     return _t(input, "permute").permute(tuple(dims))  # (one sequence: () is a 0-d tensor's permutation)
 
 
-def numel(input) -> int:
-    return _t(input, "numel").numel()
-
-
 def broadcast_to(input, size):
     return _t(input, "broadcast_to").expand(*size)
-
-
-def is_floating_point(input) -> builtins.bool:
-    return _t(input, "is_floating_point").is_floating_point()
 
 
 def is_same_size(input, other) -> builtins.bool:
@@ -530,11 +514,6 @@ def swapdims(input, dim0, dim1):
     return _t(input, "swapdims").transpose(dim0, dim1)
 
 
-def movedim(input, source, destination):
-    """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
-    return _t(input, "movedim").movedim(source, destination)
-
-
 def atleast_1d(*tensors):
     """Each tensor with at least one dimension: a 0-d one becomes (1,)."""
     return _one_or_tuple([t.reshape(1) if t.ndim == 0 else t for t in _tensors(tensors, "atleast_1d")])
@@ -549,7 +528,3 @@ def atleast_3d(*tensors):
     """Each tensor with at least three dimensions: (n,) becomes (1, n, 1) and (m, n) becomes (m, n, 1)."""
     return _one_or_tuple([_at_least_3d(t) for t in _tensors(tensors, "atleast_3d")])
 
-
-def unflatten(input, dim, sizes):
-    """Axis ``dim`` split into ``sizes`` (one may be -1)."""
-    return _t(input, "unflatten").unflatten(dim, sizes)

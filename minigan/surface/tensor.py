@@ -49,9 +49,11 @@ from minigan.surface.forms import TensorForms
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
+from minigan.surface.numpy_names import numpy_names
 from minigan.surface.random_doors import TensorSamplers
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
+from minigan.surface.tensor_doors import TensorDoors
 
 LEFT_OUT = reductions.LEFT_OUT  # (a reduction's dim or keepdim not given: PyTorch's forms tell it from None)
 
@@ -112,7 +114,8 @@ ENGINE_NAMES_REPLACED = frozenset("""
 """.split())
 
 
-class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace, TensorSamplers, MissingMethods):
+class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, TensorInPlace, TensorSamplers,
+             MissingMethods):
     """``Tensor(data)``: an n-d array that remembers how it was computed (``minigan.tensor(data)`` is the usual way
     to make one).
 
@@ -412,9 +415,6 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
 
     __matmul__ = products.matmul_operator  # (PyTorch's empty batches and saved copies, then the engine's product)
 
-    def mm(self, mat2):
-        return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
-
     def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):  # (x.sum() is the engine's alone:
         # PyTorch's other forms, checked here)
         if type(dim) is int and dtype is axis is keepdims is None:  # the usual call, x.sum(dim): no form's rule applies
@@ -427,10 +427,14 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
             reductions.in_dtype("sum", self, dtype, dim=dim if axis is None else axis)
         return super()._sum_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def argmax(self, dim=None, keepdim=False, *, axis=None):
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        if keepdims is not None:  # (NumPy's name, as PyTorch's parser takes it)
+            (keepdim,) = numpy_names("argmax", keepdim=(keepdim, False, keepdims))
         return super(Tensor, surface_sorting.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)
 
-    def argmin(self, dim=None, keepdim=False, *, axis=None):
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        if keepdims is not None:
+            (keepdim,) = numpy_names("argmin", keepdim=(keepdim, False, keepdims))
         return super(Tensor, surface_sorting.ordered(self, "argmin")).argmin(dim, keepdim, axis=axis)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
@@ -582,8 +586,10 @@ class Tensor(TensorForms, engine.Tensor, TensorMath, TensorShapes, TensorInPlace
             return self.contiguous()  # its copy is a clone too, CloneBackward0)
         return super().clone()
 
-    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None, keepdims=None):
         """``var(False)``, a bool first, is PyTorch's ``var(unbiased)`` overload (std, which calls var, too)."""
+        if keepdims is not None:  # (NumPy's name, as PyTorch's parser takes it)
+            (keepdim,) = numpy_names("var", keepdim=(keepdim, False, keepdims))
         dim, unbiased = (None, dim) if isinstance(dim, bool) else (reductions.every_dim(dim), unbiased)
         correction = checks.number(correction)  # (a NumPy uint8 2 is 2: n − it must not wrap around in uint8)
         # PyTorch's gradient, var_backward, not the derivative of the engine's composition (surface/variance.py)

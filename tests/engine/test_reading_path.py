@@ -133,15 +133,22 @@ CEILING = {  # the parity layer's lines in the traced step (when set: of how man
     # before F.relu's; 100 of 467 before F.conv2d's; 68 of 433 before F.batch_norm's; 41 before the optimizer's
     # gradient check compared arrays with arrays; 40 of 404, 10.3% with one thread, before the conv's, mean's and
     # the overlap refusals' tests took a line less each)
-    "an ELBO step": 159,  # of 509 (31.2%): 100 in surface/random.py (ε drawn by PyTorch's normal recipe, the
-    # stream; without it 59 of 409, 14.4%), 30 in distributions/ (the usual calls' plain tests at Normal's and
-    # Bernoulli's doors and log_prob's, the batch shape, kl_divergence's memo, and the formulas: rsample's
-    # μ + σ·ε, the Normal-Normal KL, the Bernoulli's −BCE), the rest the doors of F.linear, the BCE, the learner's
-    # own sums and means, the layouts and Adam's step, as in the GAN step (262 of 700 before a constraint's check
-    # was read from its array, not by .all()'s door; 251 of 687 before ε was the stream's draw for a new array, not
-    # empty()'s door and then normal_'s; 220 of 632 before each usual call went straight to its formula, with
-    # broadcast_all, the constraints' walk and the dispatch left to the rarer calls, the KL squared by products,
-    # not pow's door, and x.sum(dim) took the engine's sum at once)
+    "an ELBO step": 115,  # of 465 (24.7%): 64 in surface/random.py, ε drawn as PyTorch's normal kernel draws a
+    # contiguous block of 16 float32 numbers, bit for bit: 40 of them that kernel's arithmetic (Cephes' log 6 and
+    # sin and cos 11, as their formulas, Horner's rule 10, the float32 multiply-add 3, Box-Muller 10), 24 the stream
+    # and the sampler; without random.py 51 of 401, 12.7%, so the target is out of reach while ε is PyTorch's to the
+    # bit; 28 in distributions/ (the usual calls' plain tests at Normal's and Bernoulli's doors and log_prob's, the
+    # batch shape, kl_divergence's memo, and the formulas: rsample's μ + σ·ε, the Normal-Normal KL, the Bernoulli's
+    # −BCE), the rest the door of F.linear, the learner's own sums and means, the layouts and Adam's step, as in the
+    # GAN step (262 of 700 before a constraint's check was read from its array, not by .all()'s door; 251 of 687
+    # before ε was the stream's draw for a new array, not empty()'s door and then normal_'s; 220 of 632 before each
+    # usual call went straight to its formula, with broadcast_all, the constraints' walk and the dispatch left to the
+    # rarer calls, the KL squared by products, not pow's door, and x.sum(dim) took the engine's sum at once; 159 of
+    # 509 before the Bernoulli's log_prob of float logits and x of one shape and dtype took the loss's formula at
+    # once, not F's door, its __init__ asked the usual call first, the uniform samplers took the stream they were
+    # given and standard_normal the shape as given; 148 of 498 before the kernel's log and sin/cos were written as
+    # their formulas, a multiply-add one function and Horner's rule one loop, not a work-array class's calls step by
+    # step)
 }
 ABOVE_TARGET = {"an ELBO step"}
 

@@ -148,7 +148,9 @@ SURFACE = {"minigan.surface", "minigan.surface.tensor", "minigan.storage", "mini
 # minigan.Tensor: the engine's Tensor plus PyTorch's methods (minigan/surface/: the methods by topic, the bodies they
 # share with the free functions of the same name, their print, their advice, the reading of a Python index), the
 # class assembled in surface/tensor.py, its storage and its dtypes
-FREE_FUNCTIONS = {"minigan.toplevel", "minigan.functional", "minigan.linalg", "minigan.cuda", "minigan.accelerator"}
+FREE_FUNCTIONS = {"minigan.toplevel", "minigan.doors_pointwise", "minigan.doors_products", "minigan.doors_arrays",
+                  "minigan.doors_methods", "minigan.functional", "minigan.linalg", "minigan.cuda",
+                  "minigan.accelerator"}
 
 
 def floor(module: str) -> int:

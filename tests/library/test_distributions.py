@@ -465,7 +465,8 @@ def test_invalid_parameters_and_values_raise_pytorchs_value_errors():
 
 @pytest.mark.parametrize("make, bad", [
     (lambda v: Normal(v, _t([1.0, 1.0])), "loc"), (lambda v: Normal(_t([0.0, 0.0]), v), "scale"),
-    (lambda v: minigan.distributions.Bernoulli(logits=v), "logits")])
+    (lambda v: minigan.distributions.Bernoulli(logits=v), "logits"),
+    (lambda v: D_.Laplace(v, _t([1.0, 1.0])), "loc"), (lambda v: D_.Laplace(_t([0.0, 0.0]), v), "scale")])
 def test_the_usual_call_refuses_what_pytorch_refuses(make, bad):
     """Two tensors of one shape and dtype (a tensor of logits) take the plain path: its cheap checks refuse every
     value the constraint does, with PyTorch's message, and nothing with validation off."""
@@ -494,6 +495,27 @@ def test_the_usual_log_prob_refuses_values_outside_the_support():
     np.testing.assert_allclose(bernoulli.log_prob(_t([1.0, 0.0])).numpy(), [-math.log(2), -math.log1p(math.e)],
                                rtol=1e-6)
     assert not minigan.distributions.Bernoulli(logits=_t([0.0]), validate_args=False).log_prob(_t([0.5])).isnan()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_the_usual_log_prob_is_the_formula_of_the_broadcast_path(dtype):
+    """A Bernoulli's log_prob of logits and x of one shape and dtype goes straight to the loss's formula, past F's
+    door: its values, dtype and gradients are those of the path that broadcasts (x of another shape), and the
+    formula's: log p = x·ℓ − softplus(ℓ), d/dℓ = x − σ(ℓ), d/dx = ℓ."""
+    dt = getattr(minigan, dtype)
+    runs = []
+    for shape in ((3,), (1, 3)):  # the usual call, then PyTorch's path that broadcasts
+        logits = _t([-2.0, 0.5, 3.0]).to(dt).requires_grad_()
+        x = _t([1.0, 0.0, 1.0]).to(dt).reshape(shape).requires_grad_()
+        log_p = D_.Bernoulli(logits=logits).log_prob(x)
+        log_p.sum().backward()
+        assert log_p.dtype == dt and log_p.shape == shape
+        runs.append([_np(t).reshape(-1) for t in (log_p, logits.grad, x.grad)])
+    ell, x = np.array([-2.0, 0.5, 3.0]), np.array([1.0, 0.0, 1.0])
+    formula = [x * ell - np.logaddexp(0, ell), x - 1 / (1 + np.exp(-ell)), ell]
+    for usual, broadcast, expected in zip(*runs, formula):
+        np.testing.assert_array_equal(usual, broadcast)
+        np.testing.assert_allclose(usual, expected, rtol=1e-6)
 
 
 def test_set_default_validate_args_turns_validation_off_and_on():

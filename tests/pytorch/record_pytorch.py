@@ -12,6 +12,9 @@ Families (each a function of PyTorch giving {case: answer}):
                     values, shapes, dtypes, Python types, the exception's class)
   signatures        the names each function of torch.nn.functional and class of torch.nn and torch.optim takes by
                     position, in order
+  parser_signatures the overloads PyTorch's argument parser lists for each function of torch and method of
+                    torch.Tensor written in C (names by position, names by keyword only, *sizes?): what
+                    tools/make_doors.py reads to give minigan's doors PyTorch's NumPy aliases (axis for dim, ...)
   tensor_prints     repr(tensor) of values of every dtype and style (tests/pytorch/test_recorded_tensor_prints.py)
   class_hierarchy   the public classes each public class is a subclass of, and what each lazy layer becomes
                     (tests/pytorch/test_recorded_class_hierarchy.py)
@@ -246,6 +249,27 @@ def record_signatures():
     return out
 
 
+def record_parser_signatures():
+    """Every public function of torch ("torch.name") and method of torch.Tensor ("Tensor.name", operators too) written
+    in C, whether minigan has it or not: each overload as [names by position, names by keyword only, *sizes?], as
+    tests/pytorch/signature_survey.py reads them from the parser (an empty list where the parser lists none and the
+    docstring shows none).  Only C functions take NumPy's names for their arguments (axis for dim, x for input)."""
+    import inspect
+
+    import torch
+
+    from pytorch import signature_survey
+    out = {}
+    for prefix, space, method in (("torch", torch, False), ("Tensor", torch.Tensor, True)):
+        for name in sorted(dir(space)):
+            f = getattr(space, name, None)
+            in_c = inspect.isbuiltin(f) or type(f).__name__ in ("method_descriptor", "wrapper_descriptor")
+            if in_c and (not name.startswith("_") or name.startswith("__") and method):
+                out[f"{prefix}.{name}"] = [[list(ov[0]), list(ov[1]), ov[2]] for ov in
+                                           signature_survey.pytorch_overloads(f, name, method)]
+    return out
+
+
 def exact_differences(recorded, live):
     """Where a record of plain data (names, text) is not what PyTorch now gives, case by case."""
     out = [f"{case}: recorded, but PyTorch has no such case now" for case in recorded if case not in live]
@@ -371,6 +395,7 @@ def record_tensor_prints():
 FAMILIES = {  # family: (record: PyTorch -> {case: answer}, differences(recorded, live) -> [line])
     "survey_programs": (record_survey_programs, survey_programs_differences),
     "signatures": (record_signatures, exact_differences),
+    "parser_signatures": (record_parser_signatures, exact_differences),
     "tensor_prints": (record_tensor_prints, exact_differences),
     # (tests/pytorch/test_recorded_class_hierarchy.py asks PyTorch: which public classes each one subclasses)
     "class_hierarchy": (lambda: family_module("class_hierarchy").record(), exact_differences),

@@ -68,8 +68,7 @@ class BatchNorm(Node):
         if need[0]:
             g = gamma.reshape(self.shape)
             if self.training and backend.is_array(grad):  # first order: one kernel on a GPU (backend.fused)
-                dx = _batch_norm_dx(backend.get_array_module(grad), grad, centred, sum_dy, sum_dy_xhat, inv_std, g,
-                                    float(self.m))
+                dx = _batch_norm_dx(namespace(grad), grad, centred, sum_dy, sum_dy_xhat, inv_std, g, float(self.m))
             elif self.training:  # create_graph: the same formula, recorded
                 dx = (grad - sum_dy / self.m - centred * (sum_dy_xhat * inv_std / self.m)) * (g * inv_std)
             else:
@@ -93,15 +92,16 @@ def _update_running(xp, running_mean, running_var, mean, var, keep, momentum, mo
 
 
 @backend.fused
-def _affine(xp, centred, scale, beta):  # y = γ/σ·(x − μ) + β: one kernel on a GPU; in place on the CPU
-    y = scale * centred
-    y += beta
-    return y
+def _affine(xp, centred, scale, beta):  # y = γ/σ·(x − μ) + β, written over x − μ (a temporary): on a CPU no new array
+    centred *= scale
+    centred += beta
+    return centred
 
 
 @backend.fused
 def _batch_norm_dx(xp, dy, centred, sum_dy, sum_dy_xhat, inv_std, gamma, m):  # the training dx above
     dx = dy - sum_dy / m  # (the per-channel factors are worked out in here: on a GPU, inside the one kernel)
-    dx -= centred * (sum_dy_xhat * inv_std / m)  # in dx's own array: on a CPU a new one costs a pass more
+    centred *= sum_dy_xhat * inv_std / m  # in dx's and x − μ's own arrays (x − μ is a temporary of the backward's):
+    dx -= centred  # on a CPU a new array costs a pass more
     dx *= gamma * inv_std
     return dx

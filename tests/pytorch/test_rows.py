@@ -189,7 +189,8 @@ KNOWN = [
     (r"leaky_relu", lambda d: d.dtype == "float16" and d.values in ("signed", "special"),
      FLOAT16 + "leaky_relu in float16: PyTorch multiplies by the slope in float32 and rounds once, minigan by "
      "float16(0.2)"),
-    (r"^F\.conv2d\(|^F\.conv_transpose2d\(", lambda d: True,
+    (r"^F\.conv2d\(|^F\.conv_transpose2d\(", lambda d: d.shape != "empty",  # (an empty batch: no entries to lay
+     # out, as PyTorch's)
      LEFT_OUT + "conv2d and conv_transpose2d of a batch of 2: the result is laid out batch innermost (strides "
      "(1, ...)), PyTorch's row-major"),
     (r"^F\.batch_norm\(", lambda d: d.layout == "transposed" and d.dtype != "int64",

@@ -29,7 +29,8 @@ from minigan.engine.tensor import Tensor
 #   the walk reads none of it);
 # * "table": dicts the engine reads and the library fills: an op's result layout (RESULT_ADJUSTMENTS, read by
 #   Node.apply), its gradients under create_graph (GRADIENT_ADJUSTMENTS, read by the walk) and its kernels' rounding
-#   (KERNELS, read by Pow), by node class; a leaf's hooks after accumulation, by the leaf's id (walk.post_accumulate);
+#   (KERNELS, read by Pow and ScaledMatMul), by node class; a leaf's hooks after accumulation, by the leaf's id
+#   (walk.post_accumulate);
 # * "hook method": methods the engine calls on itself that minigan.Tensor may override: what an in-place write
 #   refuses, the history of a view taken again, the sum's other forms;
 # * "node hooks": a node's own prehooks and post-hooks (Node.node_hooks), which the walk runs around its backward.

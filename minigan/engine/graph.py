@@ -109,9 +109,9 @@ def select(mask, grad):
 # An op computes the textbook's value: its forward is the array expression.  A library built on the engine may also
 # promise how a result of two or more dimensions lies in memory (its strides: which later view() is a view), which
 # the value does not change.  It says so here, once, by op class: class -> function (out, arrays, params) -> the
-# array to use, ``arrays`` the op's inputs as forward got them.  Looked up by the node's own class (a subclass made
-# above the engine has a row of its own).  Empty in the engine alone; minigan's surface fills it
-# (minigan/surface/parity.py) with adjust_results.
+# array to use, ``arrays`` the op's inputs as forward got them.  Looked up by the node's own class (a subclass has a
+# row of its own).  Empty in the engine alone; minigan's surface fills it with adjust_results, from the layout column
+# of minigan/surface/ops.py's rows (the functions in minigan/surface/parity.py and layout.py).
 RESULT_ADJUSTMENTS = {}
 
 
@@ -127,16 +127,16 @@ def adjust_results(table: dict) -> None:
 # one of those does).  It says so here, once, by the node's own class: class -> function (node, grad, grads) -> the
 # gradients to hand on, ``grads`` what the node's backward returned.  The walk asks only under create_graph (a
 # Tensor gradient), after the node's backward ran (walk.watched_backward); first order never looks.  Empty in the
-# engine alone; minigan's surface fills it (minigan/functional/conv.py, minigan/functional/norm.py).
+# engine alone; minigan's surface fills it from the gradient column of minigan/surface/ops.py's rows.
 GRADIENT_ADJUSTMENTS = {}
 
 # ----------------------------------------------------------------------------- the one extension point for kernels
-# An op whose value has two roundings (x ** 3 as exp(3·log x) or as x·x·x) or whose derivative is 0·∞ somewhere names
-# its own functions for them, the textbook's, as static methods (Pow's power, zero_da, zero_db).  A library may compute
-# them as its kernels do: class -> an object with functions of the same names, and ``rounds(b, number)``, which says
-# for which exponents they compute otherwise: the op calls them instead there, and its own everywhere else (x ** 2
-# stays the textbook's).  Empty in the engine alone; minigan's surface fills it (the kernels column of
-# minigan/surface/ops.py).
+# An op whose value has two roundings (x ** 3 as exp(3·log x) or as x·x·x; α·(AB) with the sum scaled or each term)
+# or whose derivative is 0·∞ somewhere names its own functions for them, the textbook's, as static methods (Pow's
+# power, zero_da, zero_db; ScaledMatMul's scale).  A library may compute them as its kernels do: class -> an object
+# with functions of the same names, which the op calls instead.  Pow asks the row's ``rounds(b, number)`` for which
+# exponents they compute otherwise, and keeps its own everywhere else (x ** 2 stays the textbook's).  Empty in the
+# engine alone; minigan's surface fills it from the kernels column of minigan/surface/ops.py's rows.
 KERNELS = {}
 
 

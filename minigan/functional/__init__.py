@@ -108,7 +108,7 @@ from minigan.functional.vision import (
 )
 from minigan.surface import missing as _missing
 from minigan.surface import shapes
-from minigan.surface.layout import joined, memory_order
+from minigan.surface.layout import in_memory_order, memory_order
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _operand
 
@@ -126,13 +126,13 @@ def stack(tensors, dim=0, *, axis=None):
     for i, t in enumerate(tensors):
         if t.shape != shape:
             raise ShapeError(f"stack: tensor {i} has shape {tuple(t.shape)}, but tensor 0 has shape {shape}")
+    out = cat([t.unsqueeze(axis) for t in tensors], axis=axis)
     if axis < len(shape) and shapes.all_channels_last(tensors):  # (as PyTorch's: cat along the axis, then the
         order = [d + (d >= axis) for d in memory_order(len(shape), True)]  # view that splits it: channels-last, the
         order.insert(order.index(axis + 1), axis)  # new axis just outside the one it splits, in new memory)
-        return shown_as(joined([t.unsqueeze(axis) for t in tensors], axis, order), "StackBackward0")
-    out = cat([t.unsqueeze(axis) for t in tensors], axis=axis)  # (at the last axis PyTorch's is row-major, where
-    return shown_as(out if out.is_contiguous() else out.contiguous(), "StackBackward0")  # cat would read the
-    # new axis as a channels-last volume's channels)
+        return shown_as(in_memory_order(out, order), "StackBackward0")
+    return shown_as(out if out.is_contiguous() else out.contiguous(), "StackBackward0")  # (at the last axis
+    # PyTorch's is row-major, where cat would read the new axis as a channels-last volume's channels)
 
 
 def __getattr__(name):

@@ -1,6 +1,6 @@
-"""How PyTorch lays out the result of an image op (a convolution, a pool, interpolate, pad, pixel_shuffle) or of cat:
-row-major (N, C, H, W), or channels-last (N, H, W, C in memory; N, D, H, W, C for a volume) when the input's
-strides already are (cat's: when every input's are).  The layout decides
+"""How PyTorch lays out the result of an image op (a convolution, a pool, interpolate, pad, pixel_shuffle), of cat
+and of stack: row-major (N, C, H, W), or channels-last (N, H, W, C in memory; N, D, H, W, C for a volume) when the
+input's strides already are (cat's and stack's: when every input's are).  The layout decides
 whether a later ``flatten()`` or ``view()`` of the result is a view, and so whether a write through it reaches the
 result: a learner's program must find that where PyTorch's does.
 
@@ -13,14 +13,14 @@ its other 1-D ops (and the 2-D ops that never keep channels-last: unfold, fold, 
 Such a result is new memory in PyTorch, never a view (``_base`` is None), so an in-place change of it reaches
 nothing else and its ``storage_offset()`` is 0.  minigan computes many of them through views (a 1-D pool is a 2-D
 one's ``squeeze(2)``, a norm a reshape of its groups): ``laid_out`` copies those, once, straight into PyTorch's
-layout (``InMemoryOrder``), and ``joined`` concatenates into that layout (cat and stack of channels-last inputs).
+layout (``InMemoryOrder``).  The engine's Cat is laid out by its row of the parity table (``cat_layout``: NumPy's
+concatenate follows its inputs' strides, PyTorch's cat is channels-last or row-major), and a stack of
+channels-last inputs is copied into its own order (``in_memory_order``).
 """
 
 from __future__ import annotations
 
-from minigan.engine import backend
 from minigan.engine.graph import Node
-from minigan.engine.ops import shape as S
 from minigan.surface.node_view import name, shown_as
 
 
@@ -28,7 +28,10 @@ def channels_last(x) -> bool:
     """Whether PyTorch keeps ``x`` (a 4-D image batch, a 5-D volume batch, or a 3-D one read as (N, C, 1, L))
     channels-last: its strides order C, W, H, (D,) N from the innermost out (c10's ``is_channels_last_strides_2d``
     and ``_3d``)."""
-    sizes, strides = tuple(x.shape), tuple(x.stride())
+    return _channels_last(tuple(x.shape), tuple(x.stride()))
+
+
+def _channels_last(sizes: tuple, strides: tuple) -> bool:  # (strides in elements)
     if len(sizes) == 3:  # (PyTorch's unsqueeze(2): the new axis's stride is the next axis's span)
         sizes, strides = sizes[:2] + (1,) + sizes[2:], strides[:2] + (strides[2] * sizes[2],) + strides[2:]
     if len(sizes) not in (4, 5) or strides[1] == 0:
@@ -63,30 +66,30 @@ class InMemoryOrder(Node):
         return (grad,)
 
 
-class Joined(S.Cat):
-    """cat of ``xs`` along ``axis``, written straight into new memory whose axes lie in ``order`` (one copy);
-    the gradient as Cat's: each input's own slice of it."""
+def cat_layout(out, arrays, params):
+    """The engine's Cat's result laid out as PyTorch's cat lays it out (its cat_compute_output_memory_format):
+    channels-last where every input is a 4-D or 5-D channels-last one, else row-major (the Cat row's layout in
+    minigan/surface/ops.py; NumPy's concatenate follows its inputs' strides instead)."""
+    last = all(a.ndim in (4, 5) and _channels_last(a.shape, tuple(s // a.itemsize for s in a.strides)) for a in arrays)
+    return _in_order(out, memory_order(out.ndim, last))
 
-    def forward(self, *xs, axis=0, order=()):
-        xp = backend.get_array_module(*xs)
-        self.axis, self.sizes = axis, [x.shape[axis] for x in xs]
-        shape = [sum(self.sizes) if d == axis else n for d, n in enumerate(xs[0].shape)]
-        out = xp.empty([shape[d] for d in order], dtype=xs[0].dtype).transpose(_inverse(order))
-        return xp.concatenate(xs, axis=axis, out=out)
+
+def _in_order(a, order):
+    """The array ``a`` laid out with its axes in ``order`` (outermost first): ``a`` itself where they already lie so,
+    else a copy (``a`` is new memory: an op's result)."""
+    return a if a.transpose(order).flags.c_contiguous else a.transpose(order).copy().transpose(_inverse(order))
 
 
 def laid_out(out, x, keeps_channels_last: bool = True):
     """``out``, an image op's result on ``x``, laid out as PyTorch's: channels-last where PyTorch keeps ``x`` so
-    (``keeps_channels_last`` and ``channels_last(x)``), else row-major; and new memory, as PyTorch's.  Copied (a node
-    in the graph, shown under the op's own name) only where ``out`` is laid out otherwise or is a view."""
-    order = memory_order(out.ndim, keeps_channels_last and channels_last(x))
+    (``keeps_channels_last`` and ``channels_last(x)``), else row-major; and new memory, as PyTorch's."""
+    return in_memory_order(out, memory_order(out.ndim, keeps_channels_last and channels_last(x)))
+
+
+def in_memory_order(out, order):
+    """``out`` in new memory whose axes lie in ``order`` (outermost first).  Copied (a node in the graph, shown under
+    the op's own name) only where ``out`` is laid out otherwise or is a view."""
     if out._base is None and out.array.transpose(order).flags.c_contiguous:
         return out
     copy = InMemoryOrder.apply(out, order=order)
     return shown_as(copy, name(out.grad_fn)) if out.grad_fn is not None else copy
-
-
-def joined(tensors, axis: int, order: tuple):
-    """cat of ``tensors`` (one dtype) along ``axis``, in new memory whose axes lie in ``order``: PyTorch's cat of
-    channels-last inputs, and its stack (a cat of them viewed with a new axis)."""
-    return shown_as(Joined.apply(*tensors, axis=axis, order=tuple(order)), "CatBackward0")

@@ -5,8 +5,9 @@ derivative in its comment.  What a PyTorch program sees beyond the values is dec
 else (PyTorch's own ``native_functions.yaml`` + ``derivatives.yaml`` are such a table):
 
 * ``node``: the class the graph records, an engine op, or one added above the engine where PyTorch computes another
-  formula (``Scaled``'s addmm) or the engine has no such op (``unary.XLogY``, GELU's, the SVD's); one defined in
-  minigan/functional/ is named by module and class (``Above``), as this layer imports nothing above it;
+  formula than the engine's (``factors.Prod``'s backward) or the engine has no such op (``unary.XLogY``, GELU's,
+  the SVD's); one defined in minigan/functional/ is named by module and class (``Above``), as this layer imports
+  nothing above it;
 * ``layout``: how PyTorch lays the result out (its strides; minigan/surface/parity.py), the engine's
   ``RESULT_ADJUSTMENTS``;
 * ``gradient``: the gradients under create_graph as PyTorch's backward node gives them (which of them require
@@ -63,7 +64,6 @@ from minigan.surface.parity import (
     as_first,
     as_operands,
     clamped,
-    its_own,
     loss_as,
     pow_layout,
     row_major,
@@ -329,8 +329,7 @@ ROWS = (
     # products
     Row(linalg.MatMul, row_major, grad_fn="MmBackward0", by_call=_matmul,
         calls=(*spellings("matmul", "w"), "x @ v", "x.mm(w)")),
-    Row(products.Scaled, row_major, grad_fn="MmBackward0", by_call=_matmul,
-        kernels="addmm's, addmv's, addbmm's: gemm scales each term, gemv and bmm the sum",
+    Row(linalg.ScaledMatMul, row_major, grad_fn="MmBackward0", by_call=_matmul, kernels=products.GemmKernels,
         calls=("minigan.addmm(y, x, w @ w.t(), alpha=2)", "y.addmm(x, w @ w.t(), alpha=2)")),
     Row(linalg.Linear, row_major, grad_fn=_linear, calls=("F.linear(x, w.t())", "F.linear(x, w.t(), v[:2])")),
     Row(einsum_plan.Einsum, calls=("minigan.einsum('ii->i', x[:, :2])",)),
@@ -353,10 +352,8 @@ ROWS = (
                                   "x.scatter_add(0, i.reshape(2, 1).expand(2, 3), y)",
                                   "x.index_put((i,), v, accumulate=True)"),
         shown=("IndexAddBackward0", "ScatterAddBackward0", "IndexPutBackward0")),
-    Row(shape.Cat, row_major, grad_fn="CatBackward0", shown=("StackBackward0",),
+    Row(shape.Cat, layout.cat_layout, grad_fn="CatBackward0", shown=("StackBackward0",),
         calls=("minigan.cat([x, y])", "minigan.stack([x, y])", "minigan.concat([x, y], 1)")),
-    Row(layout.Joined, its_own, grad_fn="CatBackward0",  # (cat of channels-last inputs, written in their layout)
-        calls=("minigan.cat([img.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)] * 2)",)),
     Row(shape.Pad, row_major, grad_fn="ConstantPadNdBackward0", calls=("F.pad(x, (1, 1))",)),
     Row(shape.ToDevice, grad_fn="ToCopyBackward0"),
     # losses (reduction="none": laid out as the operands the kernel writes after)

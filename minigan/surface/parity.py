@@ -13,7 +13,8 @@ The rules, as PyTorch's kernels apply them:
 
 * an elementwise op (TensorIterator) lays its result out as its operands: the result's dimensions ordered by the
   operands' strides, the FIRST operand that tells two dimensions apart deciding (``pointwise_layout``);
-* a reduction, a scan, a matrix product, a concatenation and a pad allocate a row-major result (``backend.c_order``);
+* a reduction, a scan, a matrix product and a pad allocate a row-major result (``backend.c_order``), and a
+  concatenation too unless every input is channels-last (minigan/surface/layout.py's ``cat_layout``);
 * a loss with ``reduction="none"`` is laid out as the operand its kernel writes into.
 
 And one rule of NumPy's, not PyTorch's, undone: NumPy 1.x promotes by value where every operand is 0-d, so an op's
@@ -110,7 +111,7 @@ def as_first(out, arrays, params):  # a result PyTorch's kernel writes into empt
     return pointwise_layout(out, arrays[0])
 
 
-def row_major(out, arrays, params):  # a reduction, a scan, a product, a concatenation, a pad
+def row_major(out, arrays, params):  # a reduction, a scan, a product, a pad
     return backend.c_order(out)
 
 
@@ -129,10 +130,6 @@ def clamped(out, arrays, params):  # clamp with a NaN bound: PyTorch fills empty
     # broadcast a packed); with number bounds the clip's own result already is
     bounds = (*arrays[1:], params.get("lo"), params.get("hi"))
     return pointwise_layout(out, arrays[0]) if any(b is not None and b != b for b in bounds) else out
-
-
-def its_own(out, arrays, params):  # a subclass whose forward already lays its result out as PyTorch's
-    return out
 
 
 def loss_as(*which):  # reduction="none": laid out as the operands its kernel writes after (BCE: p; with logits: t)

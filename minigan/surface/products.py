@@ -14,6 +14,7 @@ from minigan.engine.errors import DimensionError, DomainError, DtypeError, Graph
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import namespace
 from minigan.engine.ops import linalg
+from minigan.engine.ops.linalg import ScaledMatMul
 from minigan.engine.tensor import Tensor
 from minigan.surface import norms, scaled
 from minigan.surface.creation import integer
@@ -94,29 +95,26 @@ def _input_alone(fn, c, beta, shape, dtype, *, again=False):
     return out
 
 
-class Scaled(linalg.MatMul):
-    """alpha·(a @ b) with PyTorch's backward: each gradient contracted first and scaled by alpha after
-    (``maybe_multiply(grad.mm(bᵀ), alpha)``), so alpha = ±∞ times an empty or zero sum is NaN (scaling the upstream
-    first gives 0 there, and NaN where a 0 in it meets ∞).  ``blas``: addmm's, addmv's and addbmm's kernels (BLAS's
-    gemm and gemv) leave the product out where alpha = 0 or there is nothing to sum, so an ∞ in a matrix stays out;
-    gemm scales each term (Σ a·(b·alpha): with alpha = ∞ a 0 term is NaN), gemv and bmm the sum."""
+class GemmKernels:
+    """gemm scales each term, gemv and bmm the sum (with alpha = ∞ a 0 term is NaN in gemm's): alpha·(a @ b) as the
+    BLAS calls of PyTorch's addmm, addmv, baddbmm and addbmm compute it, the engine's ScaledMatMul's row of KERNELS
+    (``blas`` names the routine the door's op calls).  gemm and gemv leave the product out where alpha = 0 or there
+    is nothing to sum, so an ∞ in a matrix stays out.  The backward is the engine's, contracted first and then
+    scaled, as PyTorch's ``maybe_multiply(grad.mm(bᵀ), alpha)``: alpha = ±∞ times an empty or zero sum is NaN."""
 
-    def forward(self, a, b, *, alpha, blas=None):
-        self.alpha, out = alpha, super().forward(a, b)  # (super saves a and b for the backward)
+    @staticmethod
+    def scale(out, a, b, alpha, blas):  # alpha·(a @ b), out = a @ b
         if out.dtype.kind in "iu":  # (an integer alpha wraps into the dtype, as PyTorch's: uint8 scales by -1 as 255)
             alpha = backend.np.asarray(alpha).astype(out.dtype)[()]
         if blas and (alpha == 0 or a.shape[-1] == 0):
             return namespace(out).zeros_like(out)
         return backend.c_order(backend.matmul(a, b * alpha)) if blas == "gemm" else out * alpha
 
-    def backward(self, grad):  # d(α·AB)/dA = (G Bᵀ)·α, d(α·AB)/dB = (Aᵀ G)·α: contracted, then scaled
-        return tuple(None if g is None else g * self.alpha for g in super().backward(grad))
-
 
 def _product(a, b, alpha, *, blas=None):
-    """alpha·(a @ b), scaled as PyTorch's products scale (see Scaled); a plain product for alpha = 1."""
+    """alpha·(a @ b), scaled as PyTorch's products scale (see GemmKernels); a plain product for alpha = 1."""
     checks.check_matmul(tuple(a.shape), tuple(b.shape))
-    return a @ b if alpha == 1 else Scaled.apply(a, b, alpha=alpha, blas=blas)
+    return a @ b if alpha == 1 else ScaledMatMul.apply(a, b, alpha=alpha, blas=blas)
 
 
 def _plus(product, c, beta):
@@ -154,11 +152,11 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
         _fits("baddbmm", input, tuple(product.shape))
         _no_integer_grad("baddbmm", product.dtype, input)
         if alpha != 1 and product.dtype.kind == "f":  # (alpha times an empty sum: a batch2's gradient is NaN for
-            product = Scaled.apply(batch1.to(product.dtype), batch2, alpha=alpha, blas="gemm")  # alpha ±∞)
+            product = ScaledMatMul.apply(batch1.to(product.dtype), batch2, alpha=alpha, blas="gemm")  # alpha ±∞)
         return _input_alone("baddbmm", input, beta, product.shape, product.dtype) + product
     one_dtype("baddbmm", _t(input, "baddbmm"), batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
-    product = product if alpha == 1 else Scaled.apply(batch1, batch2, alpha=alpha)  # (see Scaled)
+    product = product if alpha == 1 else ScaledMatMul.apply(batch1, batch2, alpha=alpha)  # (see GemmKernels)
     return _plus(product, input, beta)  # (laid out as the product: see addmm)
 
 
@@ -179,7 +177,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     products = bmm(b1, b2)  # (bmm checks the batches' dtypes)
     one_dtype("addbmm", c, batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("addbmm", beta, alpha, products.dtype)
-    products = products if alpha == 1 else Scaled.apply(batch1, batch2, alpha=alpha, blas="gemm")  # (PyTorch's
+    products = products if alpha == 1 else ScaledMatMul.apply(batch1, batch2, alpha=alpha, blas="gemm")  # (PyTorch's
     # addmm_ of each batch: gemm)
     return _plus(products.sum(0, dtype=products.dtype), c, beta)  # (in their dtype: a sum of integers would be
     # int64; laid out as the product: see addmm)
@@ -223,7 +221,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
         return (c & builtins.bool(beta)) | (outer(vec1, vec2) & builtins.bool(alpha))
     dtype = common_dtype((c, vec1, vec2))  # (PyTorch's pointwise kernel works in the three's promoted dtype:
     # an int32 input and bool vectors make int32, where outer(vec1, vec2) * alpha alone would make int64)
-    product = _product(vec1.to(dtype).reshape(-1, 1), vec2.to(dtype).reshape(1, -1), alpha)  # (scaled: see Scaled)
+    product = _product(vec1.to(dtype).reshape(-1, 1), vec2.to(dtype).reshape(1, -1), alpha)  # (scaled: see GemmKernels)
     out = (c.to(dtype) if beta == 1 else _times(c.to(dtype).expand(*product.shape), beta)) + product  # (laid out
     # as input, as PyTorch's pointwise kernel)
     # PyTorch's backward takes grad·vec2 and gradᵀ·vec1 with mv, which refuses a vector of another dtype than grad's

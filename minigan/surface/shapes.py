@@ -14,7 +14,7 @@ from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import allocated, integer
 from minigan.surface.indexing import index_select
-from minigan.surface.layout import channels_last, joined, memory_order
+from minigan.surface.layout import channels_last
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _operand, _t
@@ -77,9 +77,7 @@ def cat(tensors, dim=0, *, axis=None):
     axis = check_cat(tensors, axis)
     if dtype is not None:  # one dtype (float32 with int64 is float32)
         tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
-    if not all_channels_last(tensors):
-        return S.Cat.apply(*tensors, axis=axis)
-    return joined(tensors, axis, memory_order(tensors[0].ndim, True))  # (channels-last, new memory: PyTorch's)
+    return S.Cat.apply(*tensors, axis=axis)  # (channels-last where every input is: its row's layout, cat_layout)
 
 
 def all_channels_last(tensors) -> bool:

@@ -10,6 +10,7 @@ import minigan
 import minigan.engine.ops
 from minigan.engine import graph
 from minigan.engine.ops import elementwise as E
+from minigan.engine.ops import linalg as L
 
 
 def _leaves(arrays_):
@@ -29,6 +30,8 @@ def the_engines_pow():
 @pytest.fixture
 def the_engine_alone():
     """The engine's ops as the engine alone computes them (a fixture): Pow without its row's kernels, PyTorch's
-    rounding and zeros, whose mixed derivative at b = 0 is not the textbook's (minigan/surface/ops.py)."""
-    with the_engines_pow():
+    rounding and zeros, whose mixed derivative at b = 0 is not the textbook's, and ScaledMatMul without PyTorch's
+    BLAS scaling (minigan/surface/ops.py)."""
+    with the_engines_pow(), pytest.MonkeyPatch.context() as patch:
+        patch.delitem(graph.KERNELS, L.ScaledMatMul)
         yield

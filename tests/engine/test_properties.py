@@ -246,6 +246,12 @@ def matmul(draw):
 
 
 @st.composite
+def scaled_matmul(draw):  # the engine's textbook α·(AB) (the_engine_alone: no row of KERNELS), α of either sign,
+    xs, _ = draw(matmul())  # whichever BLAS routine the door names
+    return xs, {"alpha": draw(st.sampled_from([-1.5, 0.5, 2.0, 3])), "blas": draw(st.sampled_from([None, "gemm"]))}
+
+
+@st.composite
 def linear(draw):
     lead, n_in, n_out = draw(array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3)), draw(st.integers(1, 3)), \
         draw(st.integers(1, 3))
@@ -443,6 +449,7 @@ ROWS = {
     S.ToDevice: Row(unary(), apply(S.ToDevice, device="cpu")),
     # linear algebra
     L.MatMul: Row(matmul(), apply(L.MatMul)),
+    L.ScaledMatMul: Row(scaled_matmul(), apply(L.ScaledMatMul)),
     L.Linear: Row(linear(), apply(L.Linear)),
     SE.Einsum: Row(einsum(), apply(SE.Einsum)),
     # losses
@@ -510,7 +517,8 @@ FORMULAS = {
     S.Reshape: np.reshape, S.BroadcastTo: np.broadcast_to, S.Transpose: np.transpose,
     S.GetItem: lambda x, index: x[index[0]], S.Cat: lambda *xs, axis: np.concatenate(xs, axis),
     S.Pad: lambda x, pad_width, value: np.pad(x, pad_width, constant_values=value),
-    L.MatMul: np.matmul, L.Linear: lambda x, w, b=0.0: x @ w.T + b,
+    L.MatMul: np.matmul, L.ScaledMatMul: lambda a, b, alpha, blas: alpha * np.matmul(a, b),
+    L.Linear: lambda x, w, b=0.0: x @ w.T + b,
     SE.Einsum: lambda *xs, subscripts, output: np.einsum(",".join(subscripts) + "->" + output, *xs),
     LS.BCEWithLogits: lambda x, t, reduction: _reduced(-(t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x))),
                                                       reduction),

@@ -200,15 +200,6 @@ def sigmoid(v):
     return 1 / (1 + math.exp(-v))
 
 
-@pytest.fixture
-def float64():
-    """The GANs' noise in float64, so that each loss is the formula's to float64's rounding."""
-    before = minigan.get_default_dtype()
-    minigan.set_default_dtype(minigan.float64)
-    yield
-    minigan.set_default_dtype(before)
-
-
 def tiny_gan(b, w, c, latent=2, d_opt=optim.SGD, **d_kwargs):
     """G(z) = b for every z (a zero weight, bias b) and D(v) = w·v + c, each with SGD(lr=η)."""
     G, D = nn.Linear(latent, 1), nn.Linear(1, 1)

@@ -19,14 +19,6 @@ ETA = 0.1
 floats = st.floats(-3.0, 3.0, allow_nan=False, width=64)
 
 
-@pytest.fixture
-def float64():
-    before = minigan.get_default_dtype()
-    minigan.set_default_dtype(minigan.float64)
-    yield
-    minigan.set_default_dtype(before)
-
-
 def softplus(v):
     return math.log1p(math.exp(-abs(v))) + max(v, 0.0)
 

@@ -48,8 +48,9 @@ def test_the_surface_lays_an_elementwise_result_out_as_its_first_operand():
 @settings(max_examples=20, deadline=None)
 @given(st.integers(1, 3), st.integers(2, 4), st.integers(2, 4), st.integers(2, 4))  # (one channel: either layout)
 def test_cat_and_stack_of_channels_last_inputs_stay_channels_last(n, c, h, w):
-    """Joined (surface/layout.py) writes cat straight into its inputs' layout: the row-major rule of the engine's Cat,
-    its base class, must not undo it (its own row of the table says so)."""
+    """The engine's Cat concatenates as NumPy does; its row's layout (surface/layout.py's cat_layout) lays the result
+    out channels-last where every input is, as PyTorch's cat, and stack's door keeps that layout with the new axis
+    just outside the one it splits."""
     x = minigan.from_numpy(_channels_last(n, c, h, w))
     assert minigan.cat([x, x], 0).stride() == (c * h * w, 1, w * c, c)
     assert minigan.stack([x, x], 0).stride() == (n * c * h * w, c * h * w, 1, w * c, c)

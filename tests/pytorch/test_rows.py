@@ -94,7 +94,7 @@ DRAWS = [Draw(dtype, grad, values, layout, shape) for dtype in DTYPES
 # compared bit for bit; the others within TOLERANCE or as near PyTorch's float64 answer as PyTorch's own
 EXACT = {"Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "Neg", "Abs", "Sign", "Clone", "Cast", "Where",
          "Clamp", "Fill", "ClampBy", "Hardtanh", "ReLU", "LeakyReLU", "Reshape", "BroadcastTo", "Transpose", "GetItem",
-         "IndexPut", "CopySlices", "Cat", "Joined", "Pad"}
+         "IndexPut", "CopySlices", "Cat", "Pad"}
 TOLERANCE = {"float64": 1e-12, "float32": 2e-6, "float16": 2e-3, "bfloat16": 1e-2}  # (by the result's dtype)
 # to_second_order's (rtol, atol) of the first order and of the second, by the result's dtype (float64 leaves)
 SECOND_ORDER_TOLERANCE = {"float64": (None, None), "float32": ((1e-4, 1e-5), (5e-3, 1e-4)),
@@ -134,6 +134,8 @@ EXTRA = {
               "minigan.stack([x, y]).norm(3, dim=1)"),
     "Cumprod": ("minigan.cumprod(x, 1)", "minigan.cumprod(x, 0)", "x.cumprod(1)",
                 "minigan.cumprod(x.to(minigan.int8), 0)", "minigan.cumprod(x.bool(), 0)"),
+    # cat of channels-last images: channels-last too (the Cat row's layout)
+    "Cat": ("minigan.cat([img.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)] * 2)",),
 }
 
 
@@ -187,7 +189,8 @@ KNOWN = [
     (r"leaky_relu", lambda d: d.dtype == "float16" and d.values in ("signed", "special"),
      FLOAT16 + "leaky_relu in float16: PyTorch multiplies by the slope in float32 and rounds once, minigan by "
      "float16(0.2)"),
-    (r"^F\.conv2d\(|^F\.conv_transpose2d\(", lambda d: True,
+    (r"^F\.conv2d\(|^F\.conv_transpose2d\(", lambda d: d.shape != "empty",  # (an empty batch: no entries to lay
+     # out, as PyTorch's)
      LEFT_OUT + "conv2d and conv_transpose2d of a batch of 2: the result is laid out batch innermost (strides "
      "(1, ...)), PyTorch's row-major"),
     (r"^F\.batch_norm\(", lambda d: d.layout == "transposed" and d.dtype != "int64",
@@ -399,7 +402,8 @@ KNOWN_NAMES = [
     (r"^F\.binary_cross_entropy_with_logits\(x, p, pos_weight=", lambda d: d.grad == "grad" and d.dtype != "int64",
      NAMES + "binary_cross_entropy_with_logits with pos_weight, reduced: the last step's name (MeanBackward0), "
      "PyTorch's BinaryCrossEntropyWithLogitsBackward0"),
-    (r"^F\.cross_entropy\(x, i, weight=", lambda d: d.grad == "grad" and d.dtype != "int64",
+    (r"^F\.cross_entropy\(x, i, weight=", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape != "0-d",
+     # (0-d logits: both libraries refuse them)
      NAMES + "cross_entropy with weight=: the last step's name (DivBackward0: the weighted sum over the weights' "
      "sum), PyTorch's NllLossBackward0"),
     (r"^F\.scaled_dot_product_attention\(", lambda d: d.grad == "grad" and d.dtype == "float16"

@@ -229,8 +229,7 @@ class ConvTranspose2d(Node):
         return from_batch_last(out, ph, pw)
 
     def backward(self, grad):  # ∂x = C(G, W),  ∂W = Cw(G, x),  ∂b = Σ G: both read im2col(G), made once here
-        x, weight = self.saved_tensors  # (x as it is now: a write through .data since forward is read)
-        need = self.needs_input_grad
+        (x, weight), need = self.saved_tensors, self.needs_input_grad  # (x as it is now: a .data write is read)
         (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.padding
         geometry = {"dilation": self.dilation, "groups": self.groups}
         dx = dw = db = None
@@ -272,8 +271,7 @@ class Conv2dWeight(Node):
         return out.reshape(o, x.shape[1] // groups, kh, kw)
 
     def backward(self, grad):  # ∂x = Ct(G, H),  ∂G = C(x, H)
-        x, g = self.saved_tensors
-        need = self.needs_input_grad
+        (x, g), need = self.saved_tensors, self.needs_input_grad
         geometry = {"dilation": self.dilation, "groups": self.groups}
         dx = dg = None
         if need[0]:

@@ -204,8 +204,7 @@ class Fill(Node):
     """The values of b, broadcast to a's shape (``a.fill_(b)``, ``a.copy_(b)``): a's old values are gone."""
 
     def forward(self, a, b):
-        self.shape_b = b.shape
-        xp = backend.get_array_module(a)
+        self.shape_b, xp = b.shape, backend.get_array_module(a)
         return xp.broadcast_to(xp.asarray(b), a.shape).astype(a.dtype)  # (b may be a number: CuPy's wants an array)
 
     def backward(self, grad):  # d/da = 0 (a zero gradient), d/db = 1 (summed over the broadcast)

@@ -53,8 +53,7 @@ class GetItem(Node):
     is_view = True
 
     def forward(self, x, index):
-        self.index, self.advanced = index
-        self.in_shape = x.shape
+        (self.index, self.advanced), self.in_shape = index, x.shape
         return x[self.index]
 
     def backward(self, grad):  # each output element came from one input element: put it back
@@ -123,8 +122,7 @@ def _view(x, view_fn):
 class Cat(Node):
     def forward(self, *xs, axis=0):
         xp = backend.get_array_module(*xs)
-        self.axis = axis
-        self.sizes = [x.shape[axis] for x in xs]
+        self.axis, self.sizes = axis, [x.shape[axis] for x in xs]
         return xp.concatenate(xs, axis=axis)
 
     def backward(self, grad):  # each input gets back its own slice of the gradient

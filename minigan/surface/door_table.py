@@ -127,7 +127,7 @@ DOORS = {
     "t": Door("Tensor.t", tensor="t t_"),
     "bmm": Door("products.bmm", out=True, method=True, tensor="bmm"),
     "lerp": Door("pointwise.lerp", out=True, row="Lerp", method=True, tensor="lerp lerp_"),
-    "addmm": Door("products.addmm", out=True, row="Scaled", method=True, tensor="addmm addmm_"),
+    "addmm": Door("products.addmm", out=True, row="ScaledMatMul", method=True, tensor="addmm addmm_"),
     "baddbmm": Door("products.baddbmm", out=True, method=True, tensor="baddbmm"),
     "addbmm": Door("products.addbmm", out=True, method=True, tensor="addbmm"),
     "addmv": Door("products.addmv", out=True, method=True, tensor="addmv"),

@@ -7,17 +7,26 @@
 from __future__ import annotations
 
 from minigan import toplevel as T
-from minigan.distributions.location_scale import LocationScale
-from minigan.distributions.utils import finfo
+from minigan.distributions import constraints, location_scale
+from minigan.distributions.distribution import Distribution
+from minigan.distributions.utils import at_loc, finfo
 
 __all__ = ["Laplace"]
 
 
-class Laplace(LocationScale):
+class Laplace(Distribution):
     """Laplace(loc, scale, validate_args=None), scale b > 0."""
 
+    arg_constraints = location_scale.ARG_CONSTRAINTS
+    support = constraints.real
+    has_rsample = True
+    mean = mode = at_loc
+
+    def __init__(self, loc, scale, validate_args=None):
+        location_scale.init(self, loc, scale, validate_args)
+
     def expand(self, batch_shape, _instance=None):
-        return self._expand_loc_scale(Laplace, batch_shape, _instance)
+        return location_scale.expand(self, Laplace, batch_shape, _instance)
 
     @property
     def variance(self):

@@ -11,19 +11,27 @@ from __future__ import annotations
 import math
 
 from minigan import toplevel as T
+from minigan.distributions import constraints, location_scale
 from minigan.distributions.exp_family import ExponentialFamily
-from minigan.distributions.location_scale import LocationScale
-from minigan.distributions.utils import standard_normal
+from minigan.distributions.utils import at_loc, standard_normal
 from minigan.engine.grad_mode import no_grad
 
 __all__ = ["Normal"]
 
 
-class Normal(LocationScale, ExponentialFamily):
+class Normal(ExponentialFamily):
     """Normal(loc, scale, validate_args=None): mean ``loc`` (μ), standard deviation ``scale`` (σ > 0)."""
 
+    arg_constraints = location_scale.ARG_CONSTRAINTS
+    support = constraints.real
+    has_rsample = True
+    mean = mode = at_loc
+
+    def __init__(self, loc, scale, validate_args=None):
+        location_scale.init(self, loc, scale, validate_args)
+
     def expand(self, batch_shape, _instance=None):
-        return self._expand_loc_scale(Normal, batch_shape, _instance)
+        return location_scale.expand(self, Normal, batch_shape, _instance)
 
     @property
     def stddev(self):

@@ -7,7 +7,7 @@ A row ``"name": Door(body, out, tensor, row, same_as)`` says:
   ``"pointwise.exp"`` is minigan/surface/pointwise.py's ``exp`` (``"functional.stack"``: minigan/functional/'s);
 * ``out``: PyTorch's function takes ``out=`` (minigan/surface/out.py's ``with_out`` is that door);
 * ``tensor``: the Tensor's spellings of the op, methods, in-place methods and operators (``"add add_ __add__
-  __radd__ __iadd__"``); tests/library/test_door_table.py checks that the Tensor has exactly these;
+  __radd__ __iadd__"``); tests/pytorch/test_door_table.py checks that the Tensor has exactly these;
 * ``row``: the node of minigan/surface/ops.py's row that the function records, where it records one;
 * ``same_as``: another row's name, where PyTorch's name is an alias of it (``clip`` of ``clamp``);
 * ``method``: the Tensor's method of this name is the body with the tensor first (``x.cumsum(1)`` is
@@ -17,7 +17,7 @@ PyTorch's signature of each (the overloads of its argument parser) is in
 tests/pytorch/pytorch_records/parser_signatures.json (tests/pytorch/record_pytorch.py records it).  From the two,
 ``python tools/make_doors.py`` writes minigan/doors.py: one plain ``def`` a row, with PyTorch's ``out=`` and the names
 NumPy gives PyTorch's arguments (``axis`` for ``dim``, ``x`` for ``input``) where PyTorch's parser takes them, which
-minigan/toplevel.py hands on as ``minigan.*``; tests/library/test_door_table.py regenerates it and compares.
+minigan/toplevel.py hands on as ``minigan.*``; tests/pytorch/test_door_table.py regenerates it and compares.
 A new free function: its body in minigan/surface/, a row here, then ``python tools/make_doors.py``.
 """
 

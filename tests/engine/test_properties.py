@@ -31,6 +31,7 @@ from hypothesis.extra.numpy import array_shapes, arrays, mutually_broadcastable_
 from strict_backend import installed, strict
 
 import minigan
+from engine.helpers_formulas import _lse, _pool, _reduced, _sigmoid
 from engine.helpers_higher_order import the_engine_alone  # noqa: F401  (a fixture: used by every test here)
 from minigan.engine import backend
 from minigan.engine import ops as engine_ops
@@ -466,29 +467,6 @@ ROWS = {
     P.Unpool2d: Row(pool(adjoint=True), apply(P.Unpool2d)),
     P.UpsampleNearest2d: Row(upsample(), apply(P.UpsampleNearest2d)),
 }
-
-
-_reduced = lambda loss, reduction: loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
-_sigmoid = lambda x: 1 / (1 + np.exp(-x))
-
-
-def _lse(x, axis=None, keepdims=False):
-    return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
-
-
-def _pool(x, mode, kernel_size, stride, padding, dilation, out_hw, count_include_pad, argmax=None):
-    """Each window's maximum, or its mean over kh·kw (or, not count_include_pad, over its pixels inside x)."""
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
-    padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf if mode == "max" else 0)
-    inside = np.pad(np.ones(x.shape[2:]), ((ph, ph), (pw, pw)))
-    out = np.zeros(x.shape[:2] + out_hw)
-    for a, b in np.ndindex(out_hw):
-        rows, cols = slice(a * sh, a * sh + dh * (kh - 1) + 1, dh), slice(b * sw, b * sw + dw * (kw - 1) + 1, dw)
-        count, window = kh * kw if count_include_pad else inside[rows, cols].sum(), padded[:, :, rows, cols]
-        out[:, :, a, b] = window.max(axis=(2, 3)) if mode == "max" else window.sum(axis=(2, 3)) / count
-        if argmax is not None and not inside[rows, cols].any():  # given argmax, a gather (how a gradient is read
-            out[:, :, a, b] = 0  # back): a window of padding alone reads the padding's 0, not the max's −∞
-    return out
 
 
 # What each op's forward gives, written plainly in NumPy (the convolutions and the pools' adjoint: their adjoint pairs

@@ -1,7 +1,7 @@
 """NumPy's names for PyTorch's arguments (``axis`` for ``dim``, ``keepdims`` for ``keepdim``, ``x``/``a``/``x1`` for
 ``input``, ``x2`` for ``other``): minigan takes one exactly where PyTorch's parser does, for every function and method
 both have that PyTorch writes in C, overload by overload as PyTorch's recorded signatures list them (the torch-free
-half, that each gives what PyTorch's own names give, is tests/library/test_door_table.py)."""
+half, that each gives what PyTorch's own names give, is tests/pytorch/test_door_table.py)."""
 
 import pytest
 from library import test_door_table as doors

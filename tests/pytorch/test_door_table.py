@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pytorch import record_pytorch
 
 import minigan
 from minigan.surface.door_table import DOORS
 from minigan.surface.numpy_names import ALIASES
+from pytorch import record_pytorch
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))

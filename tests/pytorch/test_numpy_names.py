@@ -4,9 +4,9 @@ both have that PyTorch writes in C, overload by overload as PyTorch's recorded s
 half, that each gives what PyTorch's own names give, is tests/pytorch/test_door_table.py)."""
 
 import pytest
-from library import test_door_table as doors
 
 from minigan.surface.numpy_names import ALIASES
+from pytorch import test_door_table as doors
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 

@@ -210,7 +210,7 @@ KNOWN = [
     (r"^F\.avg_pool2d\(", lambda d: d.values == "special" and d.dtype in ("float16", "int64"),
      "avg_pool2d in float16 and int64 at extreme values: PyTorch sums in a wider type (no overflow), minigan in "
      "the input's"),
-    (r"^minigan\.cumsum\(x, 0\)$",
+    (r"^minigan\.cumsum\(x, 0\)$|^x\.cumsum\(0\)$",
      lambda d: d.values in ("kinks", "special", "edges points", "atan2 points") and d.dtype != "int64",
      "cumsum over -0.0: +0.0 where PyTorch's running sum keeps -0.0 (its first entry as it is)"),
     (r"^x\.cumsum\(1\)$", lambda d: d.values in ("kinks", "special", "edges points", "atan2 points")
@@ -319,7 +319,7 @@ KNOWN = [
     (r"^minigan\.cdist\(x, y, p=float\('inf'\)\)$", _seen_at({"special": F32_64, "edges points": F32_64,
                                                              "xlogy points": F32_64}),
      "cdist(p=inf) where a difference is NaN (inf − inf, a NaN entry): NaN where PyTorch's max passes over it"),
-    (r"^minigan\.dist\(x, y, 3\)$|^x\.dist\(y\)$", _drawn("special", ("float16", "grad"), ("float32", "plain"),
+    (r"^minigan\.dist\(x, y, 3\)$|^x\.dist\(y(, 3)?\)$", _drawn("special", ("float16", "grad"), ("float32", "plain"),
                                                         ("float64", "plain")),
      "dist of the largest finite floats: inf (the powers overflow) where PyTorch's is finite"),
     (r"^x\.lerp\(y, v\)$|^minigan\.lerp\(x, y, v\)$", _drawn("special", ("float32", "no_grad")),
@@ -333,7 +333,8 @@ KNOWN = [
      d.values in ("xlogy points", "zeros points", "constant points"),
      "the nuclear norm's gradient where singular values vanish or repeat: NaN, inf or other values than PyTorch's SVD "
      "backward gives"),
-    (r"^minigan\.logcumsumexp\(x, 0\)$", _seen_at({"special": FLOATS, "kinks": FLOATS, "edges points": F32_64}),
+    (r"^minigan\.logcumsumexp\(x, 0\)$|^x\.logcumsumexp\(0\)$",
+     _seen_at({"special": FLOATS, "kinks": FLOATS, "edges points": F32_64}),
      "logcumsumexp's first entry at -0.0: -0.0 where PyTorch's is +0.0 (log(exp(-0.0)))"),
     (r"^x\.logcumsumexp\(1\)$", _seen_at({
         "special": tuple(p for p in FLOATS if p not in (("float16", "plain"), ("float64", "plain"))),
@@ -381,7 +382,8 @@ KNOWN_NAMES = [
      "reshape or flatten that copies: PyTorch's grad_fn is UnsafeViewBackward0, minigan's ViewBackward0"),
     (r"^x\.prod\(0\)$", lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
      "x.prod(dim) of a 0-d tensor: PyTorch's grad_fn is ProdBackward1, minigan's CloneBackward0"),
-    (r"prod\(x(, dtype=minigan\.float64)?\)$|^x\.prod\(\)$|cum(sum|prod)\(x, 0\)|sum\(x, 0\)|^x\.mean\(0\)$",
+    (r"prod\(x(, dtype=minigan\.float64)?\)$|^x\.prod\(\)$|cum(sum|prod)\(x, 0\)|sum\(x, 0\)|^x\.mean\(0\)$"
+     r"|^x\.(cumsum|cumprod|sum)\(0\)$",
      lambda d: d.grad == "grad" and d.dtype != "int64" and d.shape == "0-d",
      "a reduction of a 0-d tensor: PyTorch's grad_fn is the reduction's (ProdBackward0, CumsumBackward0, "
      "CumprodBackward0, SumBackward1, MeanBackward1), minigan's CloneBackward0, SumBackward0, MeanBackward0"),

@@ -216,7 +216,8 @@ KNOWN = [
     (r"^x\.cumsum\(1\)$", lambda d: d.values in ("kinks", "special", "edges points", "atan2 points")
      and d.dtype != "int64" and (
         d.dtype, d.grad) != ("float16", "plain"), "cumsum over -0.0: +0.0 where PyTorch's keeps -0.0"),
-    (r"^minigan\.amax\(x, 0\)$", lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "atan2 points"),
+    (r"^minigan\.amax\(x, 0\)$|^x\.amax\(0\)$",
+     lambda d: d.dtype in ("float32", "float64") and d.values in ("kinks", "atan2 points"),
      "amax over -0.0 and +0.0: the other zero than PyTorch's"),
     (r"^x\.amax\(1\)$", lambda d: d.dtype == "float32" and d.grad in ("no_grad", "plain") and d.values in (
         "kinks", "special"), "amax over -0.0 and +0.0: the other zero than PyTorch's"),
@@ -300,13 +301,17 @@ KNOWN = [
         ("float32", "grad"), ("float32", "no_grad"), ("float32", "plain")), "kinks points": F32_64,
         "atan2 points": F32_64}),
      "softshrink of a negative x in [-λ, λ]: +0.0 where PyTorch's is -0.0 (its kernel's x·0)"),
-    (r"^minigan\.addcdiv\(x, y, v, value=2\)$", _drawn("special", *(p for p in FLOATS if p != ("float16", "grad"))),
+    (r"^minigan\.addcdiv\(x, y, v, value=2\)$|^x\.addcdiv_?\(y, v, value=2\)$",
+     _drawn("special", *(p for p in FLOATS if p != ("float16", "grad"))),
      "addcdiv at ±inf and the largest floats: value·y/v rounded in another order than PyTorch's kernel (inf, NaN or "
      "a finite where PyTorch's differs)"),
     (r"^x\.addcdiv\(y, v\)$", _drawn("special", ("float16", "no_grad"), ("float16", "plain")),
      "addcdiv at ±inf and the largest floats in float16: NaN where PyTorch's is inf (y/v in another order)"),
-    (r"^minigan\.addcmul\(x, y, v, value=2\)$", _drawn("special", ("float16", "grad"), ("float16", "no_grad"),
-                                                       ("float16", "plain"), ("float32", "no_grad")),
+    (r"^minigan\.addcmul\(x, y, v, value=2\)$|^x\.addcmul\(y, v, value=2\)$",
+     _drawn("special", ("float16", "grad"), ("float16", "no_grad"), ("float16", "plain"), ("float32", "no_grad")),
+     "addcmul at ±inf and the largest floats: value·y·v overflows in another order than PyTorch's kernel"),
+    (r"^x\.addcmul_\(y, v, value=2\)$",
+     _drawn("special", ("float16", "grad"), ("float16", "no_grad"), ("float16", "plain")),
      "addcmul at ±inf and the largest floats: value·y·v overflows in another order than PyTorch's kernel"),
     (r"^x\.addcmul\(y, v\)$", _drawn("special", ("float64", "plain")),
      "addcmul at ±inf and the largest floats: NaN where PyTorch's is -inf (y·v in another order)"),
@@ -322,7 +327,7 @@ KNOWN = [
     (r"^minigan\.dist\(x, y, 3\)$|^x\.dist\(y(, 3)?\)$", _drawn("special", ("float16", "grad"), ("float32", "plain"),
                                                         ("float64", "plain")),
      "dist of the largest finite floats: inf (the powers overflow) where PyTorch's is finite"),
-    (r"^x\.lerp\(y, v\)$|^minigan\.lerp\(x, y, v\)$", _drawn("special", ("float32", "no_grad")),
+    (r"^x\.lerp_?\(y, v\)$|^minigan\.lerp\(x, y, v\)$", _drawn("special", ("float32", "no_grad")),
      "lerp with a tensor weight at the largest floats: inf where PyTorch's kernel's other form gives the largest "
      "finite float"),
     (r"^minigan\.linalg\.matrix_norm\(|^x\.norm\(p='nuc'\)$", lambda d: d.dtype == "float16",

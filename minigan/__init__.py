@@ -35,7 +35,7 @@ _FROM = {
     "minigan.surface.generator": "default_generator Generator",
     "minigan.engine.errors": "AnomalyError DomainError DtypeError GradcheckError GraphError IndexOutOfRange ShapeError",
     "minigan.engine.grad_mode": "detect_anomaly enable_grad is_grad_enabled no_grad set_grad_enabled",
-    "minigan.gradcheck": "gradcheck gradgradcheck",
+    "minigan.finite_differences": "gradcheck gradgradcheck",
     "minigan.serialization": "load save",
 }
 _NAMES = {name: module for module, names in _FROM.items() for name in names.split()}
@@ -78,9 +78,6 @@ def __getattr__(name):
         where = _NAMES.get(name, "minigan.toplevel")
         module = importlib.import_module(where)
         value = getattr(module, _RENAMED.get(name, name))
-        short = where.rpartition(".")[2]
-        if _NAMES.get(short) == where:  # importing minigan/gradcheck.py set minigan.gradcheck to the module:
-            globals()[short] = getattr(module, _RENAMED.get(short, short))  # the name is its function's
     globals()[name] = value  # the next look-up finds it without calling this function
     return value
 

@@ -199,9 +199,8 @@ def __getattr__(name):  # a PyTorch name minigan lacks: one line saying what to 
     if name == "functional":  # torch.autograd.functional: it stands on this package, so it is imported when asked
         return importlib.import_module("minigan.autograd.functional")
     if name in ("gradcheck", "gradgradcheck"):  # torch.autograd.gradcheck: PyTorch's signature on minigan's (which
-        # stands on this package), its module opened through minigan's door, which keeps minigan.gradcheck the
-        # function (importing minigan/gradcheck.py first here made it the module)
-        return getattr(sys.modules[getattr(importlib.import_module("minigan"), name).__module__], f"autograd_{name}")
+        # stands on this package, so it is imported when asked)
+        return getattr(importlib.import_module("minigan.finite_differences"), f"autograd_{name}")
     if name == "inference_mode":
         return importlib.import_module("minigan.toplevel").inference_mode
     raise _missing.attribute_error("torch.autograd", name, sys.modules[__name__])

@@ -21,9 +21,28 @@ def test_a_fresh_program_prints_grad_fn_and_next_functions():
                                         "MulBackward0 torch::autograd::AccumulateGrad"]
 
 
+def test_every_module_imported_first_leaves_the_public_functions_functions():
+    """A program (or a test runner) that imports every module of minigan first, as pkgutil walks them, and then calls
+    ``minigan.gradcheck(...)``: Python sets a package's attribute to each submodule it imports, so a public function
+    named as a module of minigan's would become that module ('module' object is not callable)."""
+    program = ("import importlib, pkgutil, minigan\n"
+               "for info in pkgutil.walk_packages(minigan.__path__, 'minigan.'):\n"
+               "    if not info.name.startswith(('minigan.backends.', 'minigan.cuda')):\n"
+               "        try:\n"
+               "            importlib.import_module(info.name)\n"
+               "        except ImportError:\n"
+               "            pass\n"
+               "print(callable(minigan.gradcheck), callable(minigan.gradgradcheck))\n"
+               "modules = [n for n in sorted(minigan.__all__) if type(getattr(minigan, n)).__name__ == 'module']\n"
+               "print(sorted(set(modules) - set(minigan._MODULES)))\n")
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["True True", "[]"], done.stdout
+
+
 def test_a_function_named_as_its_module_stays_the_function_whatever_is_asked_first():
-    """``minigan.gradgradcheck`` imports the module minigan/gradcheck.py, which Python then sets as the package's
-    attribute ``gradcheck``: ``minigan.gradcheck(...)`` must still be the function, as ``torch.autograd.gradcheck``."""
+    """``minigan.gradgradcheck`` imports the module of the finite-difference checks: ``minigan.gradcheck(...)`` must
+    still be the function, as ``torch.autograd.gradcheck``."""
     program = ("import minigan\n"
                "minigan.gradgradcheck\n"
                "print(callable(minigan.gradcheck), minigan.gradcheck.__name__)\n")

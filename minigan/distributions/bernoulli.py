@@ -87,14 +87,16 @@ class Bernoulli(ExponentialFamily):
             return T.bernoulli(self.probs.expand(self._extended_shape(sample_shape)))
 
     def log_prob(self, value):
-        # the usual value, a tensor of the batch shape, is valid where it is 0 or 1
-        if self._validate_args and not (self._of_batch_shape(value) and
-                                        ((value.array == 0) | (value.array == 1)).all()):
-            self._validate_sample(value)  # PyTorch's checks in full: broadcasting, the support, its errors
         # log p(x) = x log σ(ℓ) + (1 − x) log(1 − σ(ℓ)) = −BCE_with_logits(ℓ, x)
-        # (the usual call, logits and x floats of one shape and dtype: the loss's formula, with no door to pass)
-        if one_kind(self.logits, value) and value.array.dtype.kind == "f":
+        # the usual call, x floats of the parameter's shape (the batch's) and dtype: valid where x is 0 or 1, and then
+        # the loss's formula, with no door to pass (the parameter as given: logits made from probs only once x is
+        # found valid, as PyTorch's)
+        if one_kind(self._param, value) and value.array.dtype.kind == "f":
+            if self._validate_args and not ((value.array == 0) | (value.array == 1)).all():
+                self._validate_sample(value)  # (its error: PyTorch's)
             return -LS.BCEWithLogits.apply(self.logits, value, reduction="none")
+        if self._validate_args:
+            self._validate_sample(value)  # PyTorch's checks in full: broadcasting, the support, its errors
         logits, value = broadcast_all(self.logits, value)  # PyTorch's rules for a number or a broadcast, its errors
         return -F.binary_cross_entropy_with_logits(logits, value, reduction="none")
 

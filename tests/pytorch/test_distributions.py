@@ -443,3 +443,15 @@ def test_the_usual_calls_refusals_as_pytorchs(case):
 def test_the_usual_families_signatures_as_pytorchs(name):
     ours, theirs = (inspect.signature(getattr(D, name)).parameters.values() for D in (MD, TD))
     assert [(p.name, p.default) for p in ours] == [(p.name, p.default) for p in theirs]
+
+
+def test_a_subclass_of_normal_expands_as_pytorchs():
+    """Normal's __init__ is the location-scale families' one function: a subclass that keeps it expands, one with an
+    __init__ of its own is asked for its own expand, as PyTorch's."""
+    for lib, D in ((minigan, MD), (torch, TD)):
+        kept = type("Kept", (D.Normal,), {})
+        assert tuple(kept(lib.zeros(3), lib.ones(3)).expand((2, 3)).batch_shape) == (2, 3)
+        own = type("Own", (D.Normal,), {"__init__": lambda self, loc, D=D, lib=lib: D.Normal.__init__(
+            self, loc, lib.ones(3))})
+        with pytest.raises(NotImplementedError, match="custom .expand"):
+            own(lib.zeros(3)).expand((2, 3))

@@ -36,19 +36,20 @@ class Bernoulli(ExponentialFamily):
     has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if probs is None and isinstance(logits, Tensor):  # the usual call, a tensor of logits: valid where not NaN
+        # the usual call, a tensor of logits: valid where not NaN
+        if probs is None and isinstance(logits, Tensor) and self._usual_init(logits.shape, validate_args, lambda: (
+                logits.array == logits.array).all()):
             self.logits = self._param = logits
-            if self._usual_init(logits.shape, validate_args, lambda: (logits.array == logits.array).all()):
-                return
         elif (probs is None) == (logits is None):
             raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = probs if probs is not None else logits
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-        else:
-            (self.logits,) = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(() if is_number(given) else self._param.size(), validate_args=validate_args)
+        else:  # PyTorch's rules: a number or a tensor broadcast, each constraint, its error
+            given = probs if probs is not None else logits
+            if probs is not None:
+                (self.probs,) = broadcast_all(probs)
+            else:
+                (self.logits,) = broadcast_all(logits)
+            self._param = self.probs if probs is not None else self.logits
+            super().__init__(() if is_number(given) else self._param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         shape = tuple(batch_shape)

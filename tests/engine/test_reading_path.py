@@ -94,19 +94,19 @@ def test_the_reading_path_is_short_and_all_engine():
 #                    x·Wᵀ + b, SGD's and Adam's steps), read as their papers' formulas
 #   the random stream minigan/surface/random.py, the whole file: PyTorch's CPU generator (mt19937's words, the
 #                    stream chosen for a draw) and its kernels' transforms from words to numbers (the uniforms, the
-#                    normal kernel's Box-Muller in blocks of 16 with its float32 log, sin and cos); a seeded sample is
-#                    PyTorch's to the bit, so these lines are neither the textbook's formulas nor a rule a program
-#                    could do without: counted apart, and left out of the share.  (The doors that take a draw's
-#                    arguments, surface/random_doors.py and distributions/utils.py's standard_normal, are not the
-#                    stream: the parity layer's.)
+#                    normal kernel's Box-Muller in blocks of 16 with its float32 log, sin and cos), the generators and
+#                    seeds the design's layout puts beside the engine; a seeded sample is PyTorch's to the bit, so
+#                    these lines are neither the textbook's formulas nor a rule a program could do without: counted
+#                    apart, and left out of the share.  (The doors that take a draw's arguments, surface/random_doors.py
+#                    and distributions/utils.py's standard_normal, are not the stream: the parity layer's.)
 #   the parity layer everything else above the engine (minigan/surface/, the doors of minigan/functional/,
 #                    minigan/distributions/, minigan/toplevel.py, minigan/_dtype.py, ...): PyTorch's rules that are
 #                    not the textbook's
 # The parity layer's share is of the lines a step runs outside the random stream; the design's target for it is
-# SHARE_TARGET.  CEILING holds each program's parity lines to
-# what they were when last measured: a ceiling that only falls (lower it, in a commit that says why, when the layer
-# gets out of a program's way; never raise it).  ABOVE_TARGET names the programs whose share is still over the
-# target; a program that meets it leaves the list, and a program off the list must stay within the target.
+# SHARE_TARGET.  CEILING holds each program's parity lines to what they were when last measured: a ceiling that only
+# falls (lower it, in a commit that says why, when the layer gets out of a program's way; never raise it).
+# ABOVE_TARGET names the programs whose share is still over the target; a program that meets it leaves the list, and
+# a program off the list must stay within the target.
 SHARE_TARGET = 0.10
 LIBRARY = ("nn/", "optim/")
 STREAM = ("surface/random.py",)

@@ -36,19 +36,20 @@ class Bernoulli(ExponentialFamily):
     has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if probs is None and isinstance(logits, Tensor):  # the usual call, a tensor of logits: valid where not NaN
+        # the usual call, a tensor of logits: valid where not NaN
+        if probs is None and isinstance(logits, Tensor) and self._usual_init(logits.shape, validate_args, lambda: (
+                logits.array == logits.array).all()):
             self.logits = self._param = logits
-            if self._usual_init(logits.shape, validate_args, lambda: (logits.array == logits.array).all()):
-                return
         elif (probs is None) == (logits is None):
             raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = probs if probs is not None else logits
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-        else:
-            (self.logits,) = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(() if is_number(given) else self._param.size(), validate_args=validate_args)
+        else:  # PyTorch's rules: a number or a tensor broadcast, each constraint, its error
+            given = probs if probs is not None else logits
+            if probs is not None:
+                (self.probs,) = broadcast_all(probs)
+            else:
+                (self.logits,) = broadcast_all(logits)
+            self._param = self.probs if probs is not None else self.logits
+            super().__init__(() if is_number(given) else self._param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         shape = tuple(batch_shape)
@@ -87,14 +88,16 @@ class Bernoulli(ExponentialFamily):
             return T.bernoulli(self.probs.expand(self._extended_shape(sample_shape)))
 
     def log_prob(self, value):
-        # the usual value, a tensor of the batch shape, is valid where it is 0 or 1
-        if self._validate_args and not (self._of_batch_shape(value) and
-                                        ((value.array == 0) | (value.array == 1)).all()):
-            self._validate_sample(value)  # PyTorch's checks in full: broadcasting, the support, its errors
         # log p(x) = x log σ(ℓ) + (1 − x) log(1 − σ(ℓ)) = −BCE_with_logits(ℓ, x)
-        # (the usual call, logits and x floats of one shape and dtype: the loss's formula, with no door to pass)
-        if one_kind(self.logits, value) and value.array.dtype.kind == "f":
+        # the usual call, x floats of the parameter's shape (the batch's) and dtype: valid where x is 0 or 1, and then
+        # the loss's formula, with no door to pass (the parameter as given: logits made from probs only once x is
+        # found valid, as PyTorch's)
+        if one_kind(self._param, value) and value.array.dtype.kind == "f":
+            if self._validate_args and not ((value.array == 0) | (value.array == 1)).all():
+                self._validate_sample(value)  # (its error: PyTorch's)
             return -LS.BCEWithLogits.apply(self.logits, value, reduction="none")
+        if self._validate_args:
+            self._validate_sample(value)  # PyTorch's checks in full: broadcasting, the support, its errors
         logits, value = broadcast_all(self.logits, value)  # PyTorch's rules for a number or a broadcast, its errors
         return -F.binary_cross_entropy_with_logits(logits, value, reduction="none")
 

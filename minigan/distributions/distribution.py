@@ -63,13 +63,12 @@ class Distribution:
                                      f"of distribution {self!r} to satisfy the constraint {constraint!r}")
 
     def _usual_init(self, batch_shape, validate_args, valid) -> bool:
-        """The usual call's __init__ (parameters that are already tensors of one shape, no event): the shapes set,
-        and True when it is done: validation off, or ``valid()``, the family's plain check of its parameters, says
-        yes.  False sends the call on to the full path, which checks each constraint and raises PyTorch's error."""
+        """The usual call's __init__ (parameters that are already tensors of one shape, no event, no validate_args
+        given): the shapes set, and True when it is done: validation off, or ``valid()``, the family's plain check of
+        its parameters, says yes.  False sends the call on to the full path, which takes a validate_args given,
+        checks each constraint and raises PyTorch's error."""
         self._batch_shape, self._event_shape = batch_shape, NO_EVENT
-        if validate_args is not None:
-            self._validate_args = validate_args
-        return not self._validate_args or valid()
+        return validate_args is None and (not self._validate_args or valid())
 
     @property
     def batch_shape(self):

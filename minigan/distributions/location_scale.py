@@ -14,16 +14,16 @@ __all__ = ["ARG_CONSTRAINTS", "expand", "init"]
 ARG_CONSTRAINTS = {"loc": constraints.real, "scale": constraints.positive}
 
 
-def init(d, loc, scale, validate_args):
-    """``Family(loc, scale, validate_args)``'s __init__ for the family's new instance ``d``, scale > 0."""
-    d.loc, d.scale = loc, scale
+def init(self, loc, scale, validate_args=None):
+    """``Family(loc, scale, validate_args=None)``: each family's __init__ (Normal's, Laplace's), scale > 0."""
+    self.loc, self.scale = loc, scale
     # the usual call, two tensors of one shape and dtype: valid where μ is a number (μ = μ: not NaN) and σ > 0
-    if not (one_kind(loc, scale) and d._usual_init(loc.shape, validate_args, lambda: (
+    if not (one_kind(loc, scale) and self._usual_init(loc.shape, validate_args, lambda: (
             (loc.array == loc.array).all() and (scale.array > 0).all()))):
         # PyTorch's rules: broadcast to one shape (two numbers make the batch shape ()), each constraint, its error
-        d.loc, d.scale = broadcast_all(loc, scale)
-        shape = () if is_number(loc) and is_number(scale) else d.loc.size()
-        Distribution.__init__(d, shape, validate_args=validate_args)
+        self.loc, self.scale = broadcast_all(loc, scale)
+        shape = () if is_number(loc) and is_number(scale) else self.loc.size()
+        Distribution.__init__(self, shape, validate_args=validate_args)
 
 
 def expand(d, cls, batch_shape, _instance):

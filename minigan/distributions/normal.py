@@ -27,8 +27,7 @@ class Normal(ExponentialFamily):
     has_rsample = True
     mean = mode = at_loc
 
-    def __init__(self, loc, scale, validate_args=None):
-        location_scale.init(self, loc, scale, validate_args)
+    __init__ = location_scale.init  # Normal(loc, scale, validate_args=None)
 
     def expand(self, batch_shape, _instance=None):
         return location_scale.expand(self, Normal, batch_shape, _instance)

@@ -4,7 +4,6 @@ the two views of a discrete distribution's parameters (probabilities and logits)
 from __future__ import annotations
 
 import functools
-import math
 import numbers
 
 from minigan import toplevel as T
@@ -45,9 +44,8 @@ at_loc = property(lambda self: self.loc)
 
 def standard_normal(shape, like):
     """N(0, 1) noise of ``shape`` in ``like``'s dtype and device, drawn as PyTorch draws it, ``empty().normal_()``:
-    the stream's normal kernel for a new (contiguous) array (minigan/surface/random.py), made a tensor."""
-    if math.prod(shape) == 0:  # (nothing drawn)
-        return T.empty(tuple(shape), dtype=like.dtype, device=like.device)
+    the stream's normal kernel for a new (contiguous) array (minigan/surface/random.py), made a tensor (of no
+    entries, no words drawn)."""
     return Tensor._make(random.normal(shape, like.array.dtype, xp=backend.get_array_module(like.array)))
 
 

@@ -6,6 +6,8 @@ the same ValueErrors for invalid parameters and values.  A sweep: the default ru
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -318,6 +320,14 @@ def _message(error):
     lambda D, lib: D.TransformedDistribution(D.Normal(0.0, 1.0), [D.transforms.ExpTransform(), "exp"]),
     lambda D, lib: D.TransformedDistribution(D.Normal(0.0, 1.0), D.transforms.ExpTransform()).log_prob(
         lib.tensor(-1.0)),
+    # the usual calls' shapes and dtypes, outside their constraints
+    lambda D, lib: D.Bernoulli(logits=lib.tensor([[-2.0, 0.3], [1.5, 0.0]])).log_prob(lib.tensor([[1.0, 0.5],
+                                                                                              [0.0, 1.0]])),
+    lambda D, lib: D.Bernoulli(logits=lib.tensor([-2.0, 0.3])).log_prob(lib.tensor([1.0, float("nan")])),
+    lambda D, lib: D.Bernoulli(logits=lib.tensor([-2.0, 0.3])).log_prob(lib.tensor([1.0, 0.0, 1.0])),
+    lambda D, lib: D.Normal(lib.zeros(2), lib.tensor([1.0, 0.0])),
+    lambda D, lib: D.Normal(lib.tensor([0.0, float("nan")]), lib.ones(2)),
+    lambda D, lib: D.Bernoulli(logits=lib.tensor([0.0, float("nan")])),
     lambda D, lib: D.Distribution.set_default_validate_args(2),
 ])
 def test_refusals_are_pytorchs_value_errors(call):
@@ -384,3 +394,54 @@ def _transform(name, lib, transforms, dtype):
     if name == "ComposeTransform":
         return transforms.ComposeTransform([transforms.AffineTransform(1.0, 0.5), transforms.SigmoidTransform()])
     return getattr(transforms, name)()
+
+
+# The edges of the usual calls a VAE makes, each of which goes straight to its formula (Normal of two tensors of one
+# shape, its rsample, Bernoulli of logits and its log_prob of a value of the batch shape): the calls just off that
+# path, which take PyTorch's rules, agree with PyTorch's on what a program sees
+def _edge(D, lib, case):
+    f32, f64 = (lambda v: lib.tensor(np.asarray(v, np.float32))), (lambda v: lib.tensor(np.asarray(v, np.float64)))
+    logits = f32([[-2.0, 0.3], [1.5, 0.0]])
+    return {
+        "rsample of an empty batch": lambda: D.Normal(lib.zeros(0, 3), lib.ones(0, 3)).rsample(),
+        "rsample of an empty float64 batch": lambda: D.Normal(f64(np.zeros((2, 0))), f64(np.ones((2, 0)))).rsample(),
+        "rsample of an empty sample shape": lambda: D.Normal(f32([0.5]), f32([2.0])).rsample((0,)),
+        "rsample of a list shape": lambda: D.Normal(f32([0.5, 1.0]), f32([2.0, 1.0])).rsample([3]),
+        "rsample of a Size": lambda: D.Normal(f32([0.5, 1.0]), f32([2.0, 1.0])).rsample(lib.Size([2, 1])),
+        "log_prob of 0s and 1s": lambda: D.Bernoulli(logits=logits).log_prob(f32([[1.0, 0.0], [0.0, 1.0]])),
+        "log_prob broadcast": lambda: D.Bernoulli(logits=logits).log_prob(f32([1.0, 0.0])),
+        "log_prob of probs' logits": lambda: D.Bernoulli(f32([0.2, 0.9])).log_prob(f32([1.0, 0.0])),
+        "log_prob unvalidated": lambda: D.Bernoulli(logits=logits, validate_args=False).log_prob(
+            f32([[0.5, 0.0], [0.25, 1.0]])),
+    }[case]
+
+
+@pytest.mark.parametrize("case", ["rsample of an empty batch", "rsample of an empty float64 batch",
+                                  "rsample of an empty sample shape", "rsample of a list shape", "rsample of a Size",
+                                  "log_prob of 0s and 1s", "log_prob broadcast", "log_prob of probs' logits",
+                                  "log_prob unvalidated"])
+def test_the_usual_calls_edges_as_pytorchs(case):
+    minigan.manual_seed(3)
+    torch.manual_seed(3)
+    ours, theirs = _edge(MD, minigan, case)(), _edge(TD, torch, case)()
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    _same(ours, theirs, close=True)
+    _same(minigan.rand(3), torch.rand(3))  # (the stream's place after: an empty draw takes no words)
+
+
+@pytest.mark.parametrize("name", ["Normal", "Laplace", "Bernoulli"])
+def test_the_usual_families_signatures_as_pytorchs(name):
+    ours, theirs = (inspect.signature(getattr(D, name)).parameters.values() for D in (MD, TD))
+    assert [(p.name, p.default) for p in ours] == [(p.name, p.default) for p in theirs]
+
+
+def test_a_subclass_of_normal_expands_as_pytorchs():
+    """Normal's __init__ is the location-scale families' one function: a subclass that keeps it expands, one with an
+    __init__ of its own is asked for its own expand, as PyTorch's."""
+    for lib, D in ((minigan, MD), (torch, TD)):
+        kept = type("Kept", (D.Normal,), {})
+        assert tuple(kept(lib.zeros(3), lib.ones(3)).expand((2, 3)).batch_shape) == (2, 3)
+        own = type("Own", (D.Normal,), {"__init__": lambda self, loc, D=D, lib=lib: D.Normal.__init__(
+            self, loc, lib.ones(3))})
+        with pytest.raises(NotImplementedError, match="custom .expand"):
+            own(lib.zeros(3)).expand((2, 3))

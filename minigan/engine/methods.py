@@ -153,10 +153,10 @@ class TensorMethods:
     # `(pred == labels).sum()` compares elements, as in NumPy.  A tensor still hashes by
     # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too.
     def __eq__(self, other):  # `t == None`, `t == [1, 2]`, `t == "a"` are False (NotImplemented: Python's
-        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self.eq(other)
+        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self._compare(other, "eq")
 
     def __ne__(self, other):  # answer, "not the same object"; isinstance: a Size or a namedtuple too)
-        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self.ne(other)
+        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self._compare(other, "ne")
 
     __hash__ = object.__hash__
 
@@ -303,7 +303,8 @@ class TensorMethods:
         dim = dim if axis is None else _dim("size", dim, axis)
         if dim is None:
             return self.shape
-        return self.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]
+        return self.array.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]  # (an int: no
+        # Size made for it)
 
     def numel(self) -> int:
         """The number of elements (NumPy's ``.size``)."""

@@ -358,29 +358,30 @@ class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, 
 
     # The scaled sums bind as PyTorch's: alpha by keyword, or first in its old overload x.add(2, y) (surface/scaled.py)
     def add(self, other=REQUIRED, *rest, alpha=None, x2=None):
-        if not rest and alpha is x2 is None and other is not REQUIRED:  # (x.add(y): the engine's, at once)
-            return super().add(other)
+        if not rest and alpha is None and x2 is None and other is not REQUIRED:  # (x.add(y): the engine's, at once,
+            # not through super(), which builds an object to find it: the hottest door there is)
+            return engine.Tensor.add(self, other)
         if x2 is not None or other is REQUIRED:
             (other,) = numpy_names("add", other=(other, REQUIRED, x2))
         return super().add(*scaled.scaled_operand("add", self, other, rest, alpha))
 
     def sub(self, other=REQUIRED, *rest, alpha=None, x2=None):
-        if not rest and alpha is x2 is None and other is not REQUIRED:
-            return super().sub(other)
+        if not rest and alpha is None and x2 is None and other is not REQUIRED:
+            return engine.Tensor.sub(self, other)
         if x2 is not None or other is REQUIRED:
             (other,) = numpy_names("sub", other=(other, REQUIRED, x2))
         return super().sub(*scaled.scaled_operand("sub", self, other, rest, alpha, subtract=True))
 
     def add_(self, other=REQUIRED, *rest, alpha=None, x2=None):
-        if not rest and alpha is x2 is None and other is not REQUIRED:  # (x += y: the engine's, at once)
-            return super().add_(other)
+        if not rest and alpha is None and x2 is None and other is not REQUIRED:  # (x += y: the engine's, at once)
+            return engine.Tensor.add_(self, other)
         if x2 is not None or other is REQUIRED:
             (other,) = numpy_names("add_", other=(other, REQUIRED, x2))
         return super().add_(*scaled.scaled_operand("add_", self, other, rest, alpha))
 
     def sub_(self, other=REQUIRED, *rest, alpha=None, x2=None):
-        if not rest and alpha is x2 is None and other is not REQUIRED:
-            return super().sub_(other)
+        if not rest and alpha is None and x2 is None and other is not REQUIRED:
+            return engine.Tensor.sub_(self, other)
         if x2 is not None or other is REQUIRED:
             (other,) = numpy_names("sub_", other=(other, REQUIRED, x2))
         return super().sub_(*scaled.scaled_operand("sub_", self, other, rest, alpha, subtract=True))

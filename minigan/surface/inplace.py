@@ -210,22 +210,32 @@ class TensorInPlace:
     def pow_(self, exponent):
         return self._in_place("pow_", lambda x, e: x.pow(e), exponent)
 
-    def bitwise_and_(self, other):
+    def bitwise_and_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_and_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_and_", lambda x, y: x.bitwise_and(y), other)
 
-    def bitwise_or_(self, other):
+    def bitwise_or_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_or_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_or_", lambda x, y: x.bitwise_or(y), other)
 
-    def bitwise_xor_(self, other):
+    def bitwise_xor_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_xor_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_xor_", lambda x, y: x.bitwise_xor(y), other)
 
     def bitwise_not_(self):
         return self._in_place("bitwise_not_", lambda x: x.bitwise_not())
 
-    def bitwise_left_shift_(self, other):
+    def bitwise_left_shift_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_left_shift_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_left_shift_", lambda x, y: x.bitwise_left_shift(y), other)
 
-    def bitwise_right_shift_(self, other):
+    def bitwise_right_shift_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_right_shift_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_right_shift_", lambda x, y: x.bitwise_right_shift(y), other)
 
 

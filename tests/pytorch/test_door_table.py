@@ -191,6 +191,16 @@ def test_the_hand_written_methods_take_each_argument_once():
             method()
 
 
+def test_the_bitwise_in_place_methods_take_x2():
+    """Beyond the property test's floating values: x.bitwise_and_(x2=y) is x.bitwise_and_(y), on integers."""
+    y = minigan.tensor([[1, 0, 3], [6, 2, 1]])
+    for name in ("bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_left_shift_", "bitwise_right_shift_"):
+        x = minigan.tensor([[5, 9, 12], [7, 64, 3]])
+        assert _same(getattr(x.clone(), name)(x2=y), getattr(x.clone(), name)(y)), name
+        with pytest.raises(TypeError, match="got multiple values for argument 'other'"):
+            getattr(x, name)(y, x2=y)
+
+
 def test_an_alias_methods_door_is_its_methods():
     """x.not_equal(y) is x.ne(y), x.multiply(y) x.mul(y): by PyTorch's name and by NumPy's."""
     x, y = _tensor(2, 3), _tensor(2, 3)

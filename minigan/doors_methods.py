@@ -106,11 +106,11 @@ clip = clamp
 
 
 @with_out
-def matmul(input=REQUIRED, other=REQUIRED, *, x=None, a=None, x1=None, x2=None):
-    """torch.matmul, with NumPy's names too (x/a/x1 for input, x2 for other): x.matmul."""
-    if not (x is a is x1 is x2 is None) or input is REQUIRED or other is REQUIRED:
-        input, other = numpy_names("matmul", input=(input, REQUIRED, x, a, x1), other=(other, REQUIRED, x2))
-    return _t(input, "matmul").matmul(other)
+def matmul(input=REQUIRED, other=reductions.LEFT_OUT, *, x2=None, x=None, a=None, x1=None):
+    """torch.matmul, with NumPy's names too (x/a/x1 for input): x.matmul."""
+    if not (x is a is x1 is None) or input is REQUIRED:
+        (input,) = numpy_names("matmul", input=(input, REQUIRED, x, a, x1))
+    return _t(input, "matmul").matmul(other, x2=x2)
 
 
 def flatten(input=REQUIRED, start_dim=0, end_dim=-1, *, x=None, a=None, x1=None):
@@ -155,19 +155,19 @@ def detach(input):
 
 
 @with_out
-def eq(input=REQUIRED, other=REQUIRED, *, x=None, a=None, x1=None, x2=None):
-    """torch.eq, with NumPy's names too (x/a/x1 for input, x2 for other): x.eq."""
-    if not (x is a is x1 is x2 is None) or input is REQUIRED or other is REQUIRED:
-        input, other = numpy_names("eq", input=(input, REQUIRED, x, a, x1), other=(other, REQUIRED, x2))
-    return _t(input, "eq").eq(other)
+def eq(input=REQUIRED, other=reductions.LEFT_OUT, *, x2=None, x=None, a=None, x1=None):
+    """torch.eq, with NumPy's names too (x/a/x1 for input): x.eq."""
+    if not (x is a is x1 is None) or input is REQUIRED:
+        (input,) = numpy_names("eq", input=(input, REQUIRED, x, a, x1))
+    return _t(input, "eq").eq(other, x2=x2)
 
 
 @with_out
-def ne(input=REQUIRED, other=REQUIRED, *, x=None, a=None, x1=None, x2=None):
-    """torch.ne, with NumPy's names too (x/a/x1 for input, x2 for other): x.ne."""
-    if not (x is a is x1 is x2 is None) or input is REQUIRED or other is REQUIRED:
-        input, other = numpy_names("ne", input=(input, REQUIRED, x, a, x1), other=(other, REQUIRED, x2))
-    return _t(input, "ne").ne(other)
+def ne(input=REQUIRED, other=reductions.LEFT_OUT, *, x2=None, x=None, a=None, x1=None):
+    """torch.ne, with NumPy's names too (x/a/x1 for input): x.ne."""
+    if not (x is a is x1 is None) or input is REQUIRED:
+        (input,) = numpy_names("ne", input=(input, REQUIRED, x, a, x1))
+    return _t(input, "ne").ne(other, x2=x2)
 
 not_equal = ne
 
@@ -483,11 +483,11 @@ def trunc_(input):
     return _t(input, "trunc_").trunc_()
 
 
-def xlogy_(input=REQUIRED, other=REQUIRED, *, x=None, a=None, x1=None, x2=None):
-    """torch.xlogy_, with NumPy's names too (x/a/x1 for input, x2 for other): x.xlogy_."""
-    if not (x is a is x1 is x2 is None) or input is REQUIRED or other is REQUIRED:
-        input, other = numpy_names("xlogy_", input=(input, REQUIRED, x, a, x1), other=(other, REQUIRED, x2))
-    return _t(input, "xlogy_").xlogy_(other)
+def xlogy_(input=REQUIRED, other=REQUIRED, *, x2=None, x=None, a=None, x1=None):
+    """torch.xlogy_, with NumPy's names too (x/a/x1 for input): x.xlogy_."""
+    if not (x is a is x1 is None) or input is REQUIRED:
+        (input,) = numpy_names("xlogy_", input=(input, REQUIRED, x, a, x1))
+    return _t(input, "xlogy_").xlogy_(other, x2=x2)
 
 
 def zero_(input):

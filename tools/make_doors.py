@@ -59,6 +59,9 @@ def _module(short: str):
 def _default(value, module) -> str:
     """A default as source: a literal, or the name the body's module binds it to (a method's: reductions', where
     the engine's methods' LEFT_OUT is bound for the surface)."""
+    from minigan.surface.numpy_names import REQUIRED
+    if value is REQUIRED:  # (a hand-written method's required argument that may come under NumPy's name instead)
+        return "REQUIRED"
     if value is None or isinstance(value, (bool, int, float, str)) or (
             isinstance(value, tuple) and all(isinstance(v, (bool, int, float, str)) for v in value)):
         return repr(value)
@@ -131,8 +134,8 @@ def door(name: str, row, records: dict, aliases: dict, method: bool = False) -> 
     head += ([] if star or not added else ["*"]) + [f"{n}=None" for names in added.values() for n in names]
     head += [f"**{p.name}" for p in params if p.kind == P.VAR_KEYWORD]
     call += [f"**{p.name}" for p in params if p.kind == P.VAR_KEYWORD]
-    if short == "Tensor":  # (the function's name in the refusal of a non-tensor input)
-        body = f"_t(input, \"{name}\").{attr}"
+    if short == "Tensor":  # (the function's name in the refusal of a non-tensor input; a method's self is one)
+        body = f"self.{attr}" if method else f"_t(input, \"{name}\").{attr}"
     said = ", ".join(f"{'/'.join(names)} for {arg}" for arg, names in added.items())
     pad = "    " if method else ""
     lines = [] if method or not row.out else ["@with_out"]

@@ -19,7 +19,7 @@ from minigan.engine import backend, checks
 from minigan.engine.backend import repeats
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
-from minigan.engine.methods import TensorMethods
+from minigan.engine.methods import LEFT_OUT, TensorMethods, _other
 from minigan.engine.ops import elementwise
 from minigan.engine.ops import shape as shaping
 
@@ -165,7 +165,9 @@ class InPlace:
         other = checks.not_bool(self, other) if alpha == 1 else checks.not_bool(self, other) * alpha
         return self._in_place("sub_", elementwise.Sub.apply, other, update=operator.isub)
 
-    def mul_(self, other):
+    def mul_(self, other=LEFT_OUT, *, x2=None):  # (x2: NumPy's name for other, as TensorMethods.mul's; add_, sub_
+        # and div_ are minigan.Tensor's, which take x2 in its doors)
+        other = other if x2 is None and other is not LEFT_OUT else _other("mul_", other, x2)
         return self._in_place("mul_", elementwise.Mul.apply, other, update=operator.imul)
 
     def div_(self, other):

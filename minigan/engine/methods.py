@@ -103,17 +103,21 @@ class TensorMethods:
         return self if self.array.flags.c_contiguous else elementwise.Clone.apply(self, order="C")
 
     # The method forms of the operators (``img.mul(0.5).add(0.5)``): the operators' ops, called as they call
-    # them, so that a list or tuple is refused naming the method (an operator answers NotImplemented: Python's error)
+    # them, so that a list or tuple is refused naming the method (an operator answers NotImplemented: Python's error).
+    # ``other`` may come as NumPy's ``x2`` too, as PyTorch's argument parser takes it (``x.mul(x2=y)``): one test on
+    # the usual call, then _other (add and sub are minigan.Tensor's, which take x2 in its door: surface/tensor.py)
     def add(self, other, alpha=1):
         return elementwise.Add.apply(*self._pair(other if alpha == 1 else other * alpha, "add"))
 
     def sub(self, other, alpha=1):
         return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other if alpha == 1 else other * alpha), "sub"))
 
-    def mul(self, other):
+    def mul(self, other=LEFT_OUT, *, x2=None):
+        other = other if x2 is None and other is not LEFT_OUT else _other("mul", other, x2)
         return elementwise.Mul.apply(*self._pair(other, "mul"))
 
-    def matmul(self, other):
+    def matmul(self, other=LEFT_OUT, *, x2=None):
+        other = other if x2 is None and other is not LEFT_OUT else _other("matmul", other, x2)
         return self @ self._matmul_operand(other)
 
     # comparisons give bool tensors and are never differentiated
@@ -137,20 +141,22 @@ class TensorMethods:
     def __ge__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else self._compare(other, "ge")
 
-    def eq(self, other):
+    def eq(self, other=LEFT_OUT, *, x2=None):
         """Elementwise ==, a bool tensor (as ``a == b``)."""
+        other = other if x2 is None and other is not LEFT_OUT else _other("eq", other, x2)
         return self._compare(other, "eq")
 
-    def ne(self, other):
+    def ne(self, other=LEFT_OUT, *, x2=None):
+        other = other if x2 is None and other is not LEFT_OUT else _other("ne", other, x2)
         return self._compare(other, "ne")
 
     # `(pred == labels).sum()` compares elements, as in NumPy.  A tensor still hashes by
     # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too.
     def __eq__(self, other):  # `t == None`, `t == [1, 2]`, `t == "a"` are False (NotImplemented: Python's
-        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self.eq(other)
+        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self._compare(other, "eq")
 
     def __ne__(self, other):  # answer, "not the same object"; isinstance: a Size or a namedtuple too)
-        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self.ne(other)
+        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self._compare(other, "ne")
 
     __hash__ = object.__hash__
 
@@ -291,12 +297,14 @@ class TensorMethods:
         return self
 
     # ------------------------------------------------------------------ shape
-    def size(self, dim=None):
+    def size(self, dim=None, *, axis=None):
         """The shape (``size()``: ``x.shape``, a ``minigan.Size`` with ``numel()`` on a minigan.Tensor), or the
-        length of one dimension (``size(d)``)."""
+        length of one dimension (``size(d)``, or NumPy's ``size(axis=d)``)."""
+        dim = dim if axis is None else _dim("size", dim, axis)
         if dim is None:
             return self.shape
-        return self.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]
+        return self.array.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]  # (an int: no
+        # Size made for it)
 
     def numel(self) -> int:
         """The number of elements (NumPy's ``.size``)."""
@@ -377,8 +385,18 @@ class TensorMethods:
 def _dim(op, dim, axis):
     """``dim`` and NumPy's ``axis`` name the same argument: take whichever was given."""
     if axis is not None and dim is not None:
-        raise TypeError(f"{op}: got dim={dim!r} and axis={axis!r}; they name the same argument, give one")
+        raise TypeError(f"{op}() got multiple values for argument 'dim': give dim= or NumPy's axis=, not both")
     return dim if axis is None else axis
+
+
+def _other(op, other, x2):
+    """``other`` and NumPy's ``x2`` name the same argument, which PyTorch requires: the one given, x2 (the usual
+    call, other alone, does not come here)."""
+    if x2 is None:
+        raise TypeError(f"{op}() missing required argument 'other' (or NumPy's name for it: x2)")
+    if other is not LEFT_OUT:
+        raise TypeError(f"{op}() got multiple values for argument 'other': give other= or NumPy's x2=, not both")
+    return x2
 
 
 def _keepdim(keepdim, keepdims):

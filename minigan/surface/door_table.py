@@ -113,7 +113,7 @@ DOORS = {
     "sub": Door("scaled.sub", out=True, row="Sub", tensor="sub sub_ __sub__ __rsub__ __isub__"),
     "subtract": Door("scaled.subtract", out=True, method=True, tensor="subtract subtract_"),
     "mul": Door("pointwise.mul", out=True, row="Mul", tensor="mul mul_ __mul__ __rmul__ __imul__"),
-    "multiply": Door(same_as="mul", tensor="multiply multiply_"),
+    "multiply": Door(same_as="mul", method=True, tensor="multiply multiply_"),
     "div": Door("pointwise.div", out=True, row="Div", method=True,
                tensor="div div_ __truediv__ __rtruediv__ __itruediv__"),
     "divide": Door(same_as="div", method=True, tensor="divide divide_"),

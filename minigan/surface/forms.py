@@ -22,6 +22,7 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.methods import _dim, maximum, minimum
 from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
+from minigan.surface.numpy_names import REQUIRED, numpy_names
 from minigan.surface.overlap import refuse_place
 from minigan.surface.pieces import ClampBy
 
@@ -133,7 +134,9 @@ class TensorForms:
             return self._in_place("clamp_", lambda x, lo, hi: x.clamp(lo, hi), min, max)
         return super().clamp_(min, max)
 
-    def div_(self, other, *, rounding_mode=None):  # (a rounded quotient: divide_, surface/inplace.py)
+    def div_(self, other=REQUIRED, *, rounding_mode=None, x2=None):  # (a rounded quotient: divide_, inplace.py)
+        if x2 is not None or other is REQUIRED:  # (NumPy's name for other, as PyTorch's parser takes it)
+            (other,) = numpy_names("div_", other=(other, REQUIRED, x2))
         return super().div_(other) if rounding_mode is None else self.divide_(other, rounding_mode=rounding_mode)
 
     def relu(self):  # (an integer tensor stays integer, max(x, 0), as PyTorch's; a bool one has no kernel there)

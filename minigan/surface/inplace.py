@@ -17,6 +17,7 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.tensor import Tensor
 from minigan.surface import indexing, scaled
 from minigan.surface.no_derivative import no_derivative, renamed
+from minigan.surface.numpy_names import REQUIRED, numpy_names
 from minigan.surface.overlap import refuse_overlap
 
 
@@ -209,32 +210,48 @@ class TensorInPlace:
     def pow_(self, exponent):
         return self._in_place("pow_", lambda x, e: x.pow(e), exponent)
 
-    def bitwise_and_(self, other):
+    def bitwise_and_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_and_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_and_", lambda x, y: x.bitwise_and(y), other)
 
-    def bitwise_or_(self, other):
+    def bitwise_or_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_or_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_or_", lambda x, y: x.bitwise_or(y), other)
 
-    def bitwise_xor_(self, other):
+    def bitwise_xor_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_xor_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_xor_", lambda x, y: x.bitwise_xor(y), other)
 
     def bitwise_not_(self):
         return self._in_place("bitwise_not_", lambda x: x.bitwise_not())
 
-    def bitwise_left_shift_(self, other):
+    def bitwise_left_shift_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_left_shift_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_left_shift_", lambda x, y: x.bitwise_left_shift(y), other)
 
-    def bitwise_right_shift_(self, other):
+    def bitwise_right_shift_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("bitwise_right_shift_", other=(other, REQUIRED, x2))
         return self._in_place("bitwise_right_shift_", lambda x, y: x.bitwise_right_shift(y), other)
 
 
-    def fmod_(self, other):
+    def fmod_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("fmod_", other=(other, REQUIRED, x2))
         return self._in_place("fmod_", lambda x, y: x.fmod(y), other)
 
-    def remainder_(self, other):
+    def remainder_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("remainder_", other=(other, REQUIRED, x2))
         return self._in_place("remainder_", lambda x, y: x.remainder(y), other)
 
-    def floor_divide_(self, other):
+    def floor_divide_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("floor_divide_", other=(other, REQUIRED, x2))
         return self._in_place("floor_divide_", lambda x, y: renamed(x.floor_divide(y), "floor_divide_"), other)
 
     # x &= y, x |= y, x ^= y, x <<= y, x >>= y, x //= y, x %= y, x **= y: in place; a list or tuple is not an operand
@@ -263,29 +280,43 @@ class TensorInPlace:
     def __ipow__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else self.pow_(other)
 
-    def atan2_(self, other):
+    def atan2_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("atan2_", other=(other, REQUIRED, x2))
         return self._in_place("atan2_", lambda x, y: x.atan2(y), other)
 
     def arctan2_(self, other):
         return self.atan2_(other)
 
-    def hypot_(self, other):
+    def hypot_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("hypot_", other=(other, REQUIRED, x2))
         return self._in_place("hypot_", lambda x, y: x.hypot(y), other)
 
-    def xlogy_(self, other):
+    def xlogy_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("xlogy_", other=(other, REQUIRED, x2))
         return self._in_place("xlogy_", lambda x, y: x.xlogy(y), other)
 
-    def multiply_(self, other):
+    def multiply_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("multiply_", other=(other, REQUIRED, x2))
         return self.mul_(other)
 
-    def subtract_(self, other, *rest, alpha=None):
+    def subtract_(self, other=REQUIRED, *rest, alpha=None, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("subtract_", other=(other, REQUIRED, x2))
         other, alpha = scaled.numbers_pair("subtract_", other, rest, alpha)
         return self.sub_(other, alpha=alpha)
 
-    def divide_(self, other, *, rounding_mode=None):
+    def divide_(self, other=REQUIRED, *, rounding_mode=None, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("divide_", other=(other, REQUIRED, x2))
         return self._in_place("divide_", lambda x, y: x.div(y, rounding_mode=rounding_mode), other)
 
-    def true_divide_(self, other):
+    def true_divide_(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("true_divide_", other=(other, REQUIRED, x2))
         return self.div_(other)
 
     def lerp_(self, end, weight):
@@ -302,12 +333,18 @@ class TensorInPlace:
     def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
         return self._in_place("addmm_", lambda x, a, b: x.addmm(a, b, beta=beta, alpha=alpha), mat1, mat2)
 
-    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):  # (src a number: scatter_(dim, index, 1.0))
+    def scatter_(self, dim=REQUIRED, index=REQUIRED, src=None, *, value=None, reduce=None, axis=None):  # (src a
+        # number: scatter_(dim, index, 1.0))
+        if axis is not None or dim is REQUIRED or index is REQUIRED:
+            dim, index = numpy_names("scatter_", dim=(dim, REQUIRED, axis), index=(index, REQUIRED))
         value, src = (src, None) if checks.is_number(src) and value is None else (value, src)
         return self._in_place("scatter_", lambda x, s: read_whole(self, "scatter_", x.scatter(
             dim, index, s, value=value, reduce=reduce), s, index), src, cast=True)
 
-    def scatter_add_(self, dim, index, src):
+    def scatter_add_(self, dim=REQUIRED, index=REQUIRED, src=REQUIRED, *, axis=None):
+        if axis is not None or dim is REQUIRED or index is REQUIRED or src is REQUIRED:
+            dim, index, src = numpy_names("scatter_add_", dim=(dim, REQUIRED, axis), index=(index, REQUIRED),
+                                          src=(src, REQUIRED))
         return self._in_place("scatter_add_", lambda x, s: read_whole(self, "scatter_add_", x.scatter_add(
             dim, index, s), s, index), src)
 
@@ -331,8 +368,12 @@ class TensorInPlace:
         return self._in_place("index_copy_", lambda x, s: read_whole(self, "index_copy_", x.index_copy(
             dim, index, s), s, index), source, cast=True)
 
-    def index_fill_(self, dim, index, value):  # (PyTorch's in-place form takes a value that requires grad into an
-        # integer tensor, where its out-of-place form refuses it: the value is read as a number there)
+    def index_fill_(self, dim=REQUIRED, index=REQUIRED, value=REQUIRED, *, axis=None):  # (PyTorch's in-place form
+        # takes a value that requires grad into an integer tensor, where its out-of-place form refuses it: the value is
+        # read as a number there)
+        if axis is not None or dim is REQUIRED or index is REQUIRED or value is REQUIRED:
+            dim, index, value = numpy_names("index_fill_", dim=(dim, REQUIRED, axis), index=(index, REQUIRED),
+                                            value=(value, REQUIRED))
         self._in_place("index_fill_", lambda x, v: read_whole(self, "index_fill_", x.index_fill(dim, index, v.detach(
             ) if isinstance(v, Tensor) and not x.is_floating_point() else v), index), value, cast=True)
         return recorded_fill(self, "index_fill_", value, "IndexFillBackward1")

@@ -24,6 +24,7 @@ from minigan.engine.ops import shape as shaping
 from minigan.engine.tensor import Tensor as EngineTensor
 from minigan.surface import creation, factors, operands, pointwise, products, reductions, shapes
 from minigan.surface import data as data_
+from minigan.surface.numpy_names import REQUIRED, numpy_names
 
 
 def check_slope(negative_slope) -> float:
@@ -71,12 +72,13 @@ class TensorMath:
         creation.a_memory_format("is_contiguous", memory_format)
         return bool(self.array.flags.c_contiguous)
 
-    def stride(self, dim=None):
+    def stride(self, dim=None, *, axis=None):
         """How many elements apart the neighbours along each dimension lie in memory (PyTorch's strides): the
         array's strides, in elements, where they say where elements are, else PyTorch's (minigan/storage.py: a
         dimension of size 1, a new empty tensor, an empty view)."""
         layout = storage.empty_view_layout(self)
         strides = storage.strides(self.array) if layout is None else layout[1]
+        dim = dim if axis is None else _dim("stride", dim, axis)  # (NumPy's name for dim)
         return strides if dim is None else strides[checks.normalize_axis(dim, self.ndim, "stride", single=True)]
 
     def matrix_power(self, n):
@@ -105,13 +107,20 @@ class TensorMath:
     def softplus(self):
         return activation.Softplus.apply(self._floating("softplus"))
 
-    def view_as(self, other):
+    # other, or NumPy's x2 for it (as PyTorch's parser takes it): one test on the usual call, then numpy_names
+    def view_as(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("view_as", other=(other, REQUIRED, x2))
         return self.reshape(other.shape)
 
-    def reshape_as(self, other):
+    def reshape_as(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("reshape_as", other=(other, REQUIRED, x2))
         return self.reshape(other.shape)
 
-    def expand_as(self, other):
+    def expand_as(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("expand_as", other=(other, REQUIRED, x2))
         return self.expand(operands._t(other, "expand_as").shape)
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
@@ -120,7 +129,9 @@ class TensorMath:
         creation.only_defaults("cuda", memory_format=memory_format)
         return self.to("cuda" if device is None else device if isinstance(device, str) else f"cuda:{int(device)}")
 
-    def type_as(self, other):
+    def type_as(self, other=REQUIRED, *, x2=None):
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("type_as", other=(other, REQUIRED, x2))
         return self.to(other.dtype)
 
     def is_floating_point(self) -> bool:
@@ -266,9 +277,6 @@ class TensorMath:
         return self
 
     __pos__ = positive
-
-    def multiply(self, other):
-        return self.mul(other)
 
     def ndimension(self):
         return self.ndim

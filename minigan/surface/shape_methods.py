@@ -8,7 +8,9 @@ other methods (methods.py).
 from __future__ import annotations
 
 from minigan.engine.errors import GraphError, ShapeError
+from minigan.engine.methods import _dim
 from minigan.surface import shapes
+from minigan.surface.numpy_names import REQUIRED, numpy_names
 
 
 class TensorShapes:
@@ -51,10 +53,13 @@ class TensorShapes:
     def swapaxes_(self, axis0, axis1):
         return _reshaped_in_place(self, "swapaxes_", lambda x: x.transpose(axis0, axis1))
 
-    def squeeze_(self, dim=None):
+    def squeeze_(self, dim=None, *, axis=None):  # (axis: NumPy's name for dim, as PyTorch's parser takes it)
+        dim = dim if axis is None else _dim("squeeze_", dim, axis)
         return _reshaped_in_place(self, "squeeze_", lambda x: x.squeeze() if dim is None else x.squeeze(dim))
 
-    def unsqueeze_(self, dim):
+    def unsqueeze_(self, dim=REQUIRED, *, axis=None):
+        if axis is not None or dim is REQUIRED:
+            (dim,) = numpy_names("unsqueeze_", dim=(dim, REQUIRED, axis))
         return _reshaped_in_place(self, "unsqueeze_", lambda x: x.unsqueeze(dim))
 
 

@@ -49,7 +49,7 @@ from minigan.surface.forms import TensorForms
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
-from minigan.surface.numpy_names import numpy_names
+from minigan.surface.numpy_names import REQUIRED, numpy_names
 from minigan.surface.random_doors import TensorSamplers
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
@@ -338,37 +338,52 @@ class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, 
         """``transpose(0, 1)`` or ``transpose(dim0=0, dim1=1)`` (and NumPy's forms, the engine's)."""
         return super().transpose(*dims, *(d for d in (dim0, dim1) if d is not None))
 
-    def max(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None, axis=None, keepdims=None):
-        if other is None and axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
+    # max(other) and min(other) take NumPy's x2 for other too, and the scaled sums (below) x2 for theirs, as PyTorch's
+    # argument parser does (``x.add(x2=y)``): one test more on the usual call, then numpy_names
+    def max(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None, axis=None, keepdims=None, x2=None):
+        if other is x2 is axis is keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.one_dim_or_none("max", dim, keepdim)
+        elif x2 is not None:
+            (other,) = numpy_names("max", other=(other, None, x2))
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None, axis=None, keepdims=None):
-        if other is None and axis is None and keepdims is None:
+    def min(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None, axis=None, keepdims=None, x2=None):
+        if other is x2 is axis is keepdims is None:
             reductions.one_dim_or_none("min", dim, keepdim)
+        elif x2 is not None:
+            (other,) = numpy_names("min", other=(other, None, x2))
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
     # The scaled sums bind as PyTorch's: alpha by keyword, or first in its old overload x.add(2, y) (surface/scaled.py)
-    def add(self, other, *rest, alpha=None):
-        if not rest and alpha is None:  # (x.add(y): the engine's, at once)
-            return super().add(other)
+    def add(self, other=REQUIRED, *rest, alpha=None, x2=None):
+        if not rest and alpha is None and x2 is None and other is not REQUIRED:  # (x.add(y): the engine's, at once,
+            # not through super(), which builds an object to find it: the hottest door there is)
+            return engine.Tensor.add(self, other)
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("add", other=(other, REQUIRED, x2))
         return super().add(*scaled.scaled_operand("add", self, other, rest, alpha))
 
-    def sub(self, other, *rest, alpha=None):
-        if not rest and alpha is None:
-            return super().sub(other)
+    def sub(self, other=REQUIRED, *rest, alpha=None, x2=None):
+        if not rest and alpha is None and x2 is None and other is not REQUIRED:
+            return engine.Tensor.sub(self, other)
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("sub", other=(other, REQUIRED, x2))
         return super().sub(*scaled.scaled_operand("sub", self, other, rest, alpha, subtract=True))
 
-    def add_(self, other, *rest, alpha=None):
-        if not rest and alpha is None:  # (x += y, an optimizer's step: the engine's, at once)
-            return super().add_(other)
+    def add_(self, other=REQUIRED, *rest, alpha=None, x2=None):
+        if not rest and alpha is None and x2 is None and other is not REQUIRED:  # (x += y: the engine's, at once)
+            return engine.Tensor.add_(self, other)
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("add_", other=(other, REQUIRED, x2))
         return super().add_(*scaled.scaled_operand("add_", self, other, rest, alpha))
 
-    def sub_(self, other, *rest, alpha=None):
-        if not rest and alpha is None:
-            return super().sub_(other)
+    def sub_(self, other=REQUIRED, *rest, alpha=None, x2=None):
+        if not rest and alpha is None and x2 is None and other is not REQUIRED:
+            return engine.Tensor.sub_(self, other)
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("sub_", other=(other, REQUIRED, x2))
         return super().sub_(*scaled.scaled_operand("sub_", self, other, rest, alpha, subtract=True))
 
     def abs(self):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from minigan.surface import indexing, pointwise, products, reductions, sampling, scaled, shapes, sorting
 from minigan.surface.numpy_names import REQUIRED, numpy_names
-from minigan.surface.operands import _t
 
 
 class TensorDoors:
@@ -102,6 +101,12 @@ class TensorDoors:
         if x2 is not None or other is REQUIRED:
             (other,) = numpy_names("subtract", other=(other, REQUIRED, x2))
         return scaled.subtract(self, other, *rest, alpha=alpha)
+
+    def multiply(self, other=REQUIRED, *, x2=None):
+        """x.multiply, with NumPy's names too (x2 for other): pointwise.mul."""
+        if x2 is not None or other is REQUIRED:
+            (other,) = numpy_names("multiply", other=(other, REQUIRED, x2))
+        return pointwise.mul(self, other)
 
     def div(self, other=REQUIRED, *, rounding_mode=None, x2=None):
         """x.div, with NumPy's names too (x2 for other): pointwise.div."""
@@ -203,11 +208,9 @@ class TensorDoors:
             (other,) = numpy_names("less_equal", other=(other, REQUIRED, x2))
         return pointwise.le(self, other)
 
-    def not_equal(self, other=REQUIRED, *, x2=None):
-        """x.not_equal, with NumPy's names too (x2 for other): x.ne."""
-        if x2 is not None or other is REQUIRED:
-            (other,) = numpy_names("not_equal", other=(other, REQUIRED, x2))
-        return _t(input, "not_equal").ne(other)
+    def not_equal(self, other=reductions.LEFT_OUT, *, x2=None):
+        """x.not_equal: x.ne."""
+        return self.ne(other, x2=x2)
 
     isnan = pointwise.isnan
     isinf = pointwise.isinf

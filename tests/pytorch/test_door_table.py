@@ -142,21 +142,11 @@ def _alias_calls(prefix, name, pos, arg):
 # Where minigan keeps another meaning for NumPy's name, on purpose: the design's contract gives x.max(axis=1) NumPy's
 # meaning (the values alone), where PyTorch's is the (values, indices) of x.max(dim=1)
 NUMPY_MEANING = {("Tensor", "max", "dim"), ("Tensor", "min", "dim")}
-# Methods written by hand (the engine's operators' methods, the in-place methods, minigan/surface/tensor.py's) that do
-# not take NumPy's names yet where PyTorch's do: the list only shrinks (the test fails on a name here that takes them
-# now).  The methods generated from the door table (minigan/surface/tensor_doors.py) take them all.
-NOT_YET = {("Tensor", name, arg) for arg, names in {
-    "other": """
-    matmul add add_ atan2_ div_ divide_ eq expand_as floor_divide_ fmod_ hypot_ max min mul mul_ multiply
-    multiply_ ne remainder_ reshape_as sub sub_ subtract_ true_divide_ type_as view_as xlogy_""",
-    "dim": """
-    index_fill_ scatter_ scatter_add_ size squeeze_ stride unsqueeze_""",
-}.items() for name in names.split()}
 
 
 @pytest.mark.parametrize("prefix", ["torch", "Tensor"])
 def test_numpy_names_give_what_pytorchs_names_give(prefix):
-    drawn, wrong, fixed = 0, {}, set()
+    drawn, wrong = 0, {}
     for name, pos, arg in _cases(prefix):
         calls = _alias_calls(prefix, name, pos, arg)
         if calls is None or (prefix, name, arg) in NUMPY_MEANING:
@@ -164,13 +154,10 @@ def test_numpy_names_give_what_pytorchs_names_give(prefix):
         drawn += 1
         expected, out = calls
         bad = [alias for alias, got, error in out if error is not None or not _same(expected, got)]
-        if bad and (prefix, name, arg) not in NOT_YET:
+        if bad:
             wrong[f"{prefix}.{name}({', '.join(pos)})"] = bad
-        elif not bad and (prefix, name, arg) in NOT_YET:
-            fixed.add((prefix, name, arg))
     assert drawn >= (100 if prefix == "torch" else 40), drawn  # (the values above run most overloads)
     assert not wrong, f"NumPy's names refused or giving another result: {wrong}"
-    assert not fixed, f"these take NumPy's names now: take them off NOT_YET: {sorted(fixed)}"
 
 
 def test_a_name_given_twice_is_a_typeerror():
@@ -179,6 +166,49 @@ def test_a_name_given_twice_is_a_typeerror():
                  lambda: minigan.add(x, x, x2=x), lambda: minigan.exp(x=x, a=x), lambda: minigan.cumprod(x)):
         with pytest.raises(TypeError, match="multiple values|missing required"):
             call()
+
+
+def test_the_hand_written_methods_take_each_argument_once():
+    """The Tensor's methods written by hand (the engine's operators' methods, the in-place ones) as the generated
+    doors: a name given twice, or a required one not at all, is a TypeError that says which."""
+    x, y = _tensor(2, 3), _tensor(2, 3)
+    i = minigan.tensor([[0, 1, 0], [1, 0, 1]])
+    twice = (lambda: x.add(y, x2=y), lambda: x.sub(other=y, x2=y), lambda: x.clone().add_(y, alpha=2, x2=y),
+             lambda: x.clone().mul_(other=y, x2=y), lambda: x.mul(y, x2=y), lambda: x.matmul(y.t(), x2=y.t()),
+             lambda: x.eq(y, x2=y), lambda: x.ne(y, x2=y), lambda: x.max(other=y, x2=y), lambda: x.min(other=y, x2=y),
+             lambda: x.clone().div_(y, x2=y), lambda: x.clone().fmod_(y, x2=y), lambda: x.view_as(y, x2=y),
+             lambda: x.size(0, axis=0), lambda: x.stride(0, axis=0), lambda: x.clone().squeeze_(0, axis=0),
+             lambda: x.clone().unsqueeze_(0, axis=0), lambda: x.clone().scatter_(0, i, y, axis=0),
+             lambda: x.clone().scatter_add_(0, i, y, axis=0), lambda: x.clone().index_fill_(1, i[0], 1.0, axis=1))
+    for call in twice:
+        with pytest.raises(TypeError, match="got multiple values for argument '(other|dim)'"):
+            call()
+    assert _same(x.clone().index_fill_(axis=1, index=i[0], value=2.0), x.clone().index_fill_(1, i[0], 2.0))
+    for method in (x.add, x.sub, x.mul, x.matmul, x.eq, x.ne, x.clone().add_, x.clone().mul_, x.clone().div_,
+                   x.clone().subtract_, x.clone().atan2_, x.type_as, x.expand_as, x.clone().unsqueeze_,
+                   x.clone().scatter_add_):
+        with pytest.raises(TypeError, match="missing required argument '(other|dim)'"):
+            method()
+
+
+def test_the_bitwise_in_place_methods_take_x2():
+    """Beyond the property test's floating values: x.bitwise_and_(x2=y) is x.bitwise_and_(y), on integers."""
+    y = minigan.tensor([[1, 0, 3], [6, 2, 1]])
+    for name in ("bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_left_shift_", "bitwise_right_shift_"):
+        x = minigan.tensor([[5, 9, 12], [7, 64, 3]])
+        assert _same(getattr(x.clone(), name)(x2=y), getattr(x.clone(), name)(y)), name
+        with pytest.raises(TypeError, match="got multiple values for argument 'other'"):
+            getattr(x, name)(y, x2=y)
+
+
+def test_an_alias_methods_door_is_its_methods():
+    """x.not_equal(y) is x.ne(y), x.multiply(y) x.mul(y): by PyTorch's name and by NumPy's."""
+    x, y = _tensor(2, 3), _tensor(2, 3)
+    y[0, 0] = x[0, 0]
+    for alias, method in (("not_equal", "ne"), ("multiply", "mul")):
+        expected = getattr(x, method)(y)
+        for call in ({"other": y}, {"x2": y}):
+            assert _same(getattr(x, alias)(**call), expected), (alias, call)
 
 
 def test_the_published_call_runs():

@@ -427,9 +427,13 @@ def keepdim_needs_dim(fn, dim, keepdim):
                         f"dims to reduce, e.g. x.{fn}(dim=0, keepdim=True)")
 
 
-def one_dim_or_none(fn, dim, keepdim):
+def one_dim_or_none(fn, dim, keepdim, other=None):
     """prod, max, min and median: PyTorch's overload of every entry takes nothing, the other one int dim and keepdim,
-    so dim=None given, or keepdim alone, is its TypeError (not every entry reduced)."""
+    so dim=None given, or keepdim alone, is its TypeError (not every entry reduced); max(other) and min(other), the
+    elementwise forms, take nothing else."""
+    if other is not None and not dim is keepdim is LEFT_OUT or isinstance(dim, Tensor) and keepdim is not LEFT_OUT:
+        raise TypeError(f"{fn}(): the elementwise {fn}(other) takes no dim or keepdim (as in PyTorch): x.{fn}(other), "
+                        f"or x.{fn}(dim, keepdim) along one dim")
     if dim is None or dim is LEFT_OUT and keepdim is not LEFT_OUT:
         raise TypeError(f"{fn}(): {'dim=None' if dim is None else 'keepdim without a dim'} is not one of its forms (as "
                         f"in PyTorch): x.{fn}() reduces every entry, x.{fn}(dim, keepdim) one dim")

@@ -341,18 +341,18 @@ class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, 
     # max(other) and min(other) take NumPy's x2 for other too, and the scaled sums (below) x2 for theirs, as PyTorch's
     # argument parser does (``x.add(x2=y)``): one test more on the usual call, then numpy_names
     def max(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None, axis=None, keepdims=None, x2=None):
-        if other is x2 is axis is keepdims is None:  # (PyTorch's spelling: its forms)
-            reductions.one_dim_or_none("max", dim, keepdim)
-        elif x2 is not None:
+        if x2 is not None:
             (other,) = numpy_names("max", other=(other, None, x2))
+        if axis is keepdims is None:  # (PyTorch's spelling: its forms)
+            reductions.one_dim_or_none("max", dim, keepdim, other)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
     def min(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None, axis=None, keepdims=None, x2=None):
-        if other is x2 is axis is keepdims is None:
-            reductions.one_dim_or_none("min", dim, keepdim)
-        elif x2 is not None:
+        if x2 is not None:
             (other,) = numpy_names("min", other=(other, None, x2))
+        if axis is keepdims is None:
+            reductions.one_dim_or_none("min", dim, keepdim, other)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 

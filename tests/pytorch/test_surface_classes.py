@@ -145,6 +145,23 @@ def test_nan_reductions_keep_every_dim_without_a_dim(name, shape):
     assert tuple(ours.shape) == tuple(theirs.shape)
 
 
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("call", [
+    lambda lib, f, x, y: getattr(x, f)(0, other=y), lambda lib, f, x, y: getattr(x, f)(other=y, dim=0),
+    lambda lib, f, x, y: getattr(x, f)(y, 0), lambda lib, f, x, y: getattr(x, f)(y, keepdim=True),
+    lambda lib, f, x, y: getattr(x, f)(other=y, keepdim=True), lambda lib, f, x, y: getattr(x, f)(0, x2=y),
+    lambda lib, f, x, y: getattr(lib, f)(x, 0, other=y), lambda lib, f, x, y: getattr(lib, f)(x, y, 0),
+    lambda lib, f, x, y: getattr(lib, f)(x, y, keepdim=True)])
+def test_the_elementwise_max_takes_no_dim(name, call):
+    """max(other) and min(other) take nothing else: a dim or keepdim beside them is PyTorch's TypeError (minigan
+    dropped it and gave the elementwise result); max(other) alone, by either name, runs as PyTorch's."""
+    _refused_alike(lambda lib: call(lib, name, lib.ones(2, 3), lib.zeros(2, 3)))
+    for alone in (lambda lib: getattr(lib.ones(2, 3), name)(other=lib.zeros(2, 3)),
+                  lambda lib: getattr(lib, name)(lib.ones(2, 3), lib.zeros(2, 3))):
+        ours, theirs = _both(alone)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 @pytest.mark.parametrize("name", ["argmax", "argmin"])
 @pytest.mark.parametrize("dim", [0, -1, None])
 def test_arg_reductions_of_a_0d_tensor_keep_it_0d(name, dim):

@@ -99,9 +99,10 @@ class TensorDoors:
 
     def subtract(self, other=REQUIRED, *rest, alpha=None, x2=None):
         """x.subtract, with NumPy's names too (x2 for other): scaled.subtract."""
-        if x2 is not None or other is REQUIRED:
+        if x2 is not None or other is REQUIRED or rest:
             (other,) = numpy_names("subtract", other=(other, REQUIRED, x2))
-        return scaled.subtract(self, other, *rest, alpha=alpha)
+            return scaled.subtract(self, other, *rest, alpha=alpha)
+        return scaled.subtract(self, other, alpha=alpha)
 
     def div(self, other=REQUIRED, *, rounding_mode=None, x2=None):
         """x.div, with NumPy's names too (x2 for other): pointwise.div."""
@@ -464,7 +465,7 @@ class TensorDoors:
                 value=(value, REQUIRED))
         return indexing.index_fill(self, dim, index, value)
 
-    def argsort(self, dim=-1, descending=False, *, stable=False, axis=None):
+    def argsort(self, dim=-1, descending=False, *, stable=None, axis=None):
         """x.argsort, with NumPy's names too (axis for dim): sorting.argsort."""
         if axis is not None:
             (dim,) = numpy_names("argsort", dim=(dim, -1, axis))

@@ -337,15 +337,16 @@ _BINARY = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//",
 _UNARY = {"neg": "-x", "abs": "abs(x)", "invert": "~x", "pos": "+x"}
 
 
-def spellings(name: str, *arguments: str, on: str = "x", in_place: bool = True) -> tuple:
-    """Every spelling of row ``name`` as a call on a tensor ``x`` with the further arguments ``arguments`` ("y", "0.6,
-    1.2"; several: each in turn, ``spellings("sum", "", "1")`` is ``x.sum()``... then ``x.sum(1)``...): its methods,
-    in-place methods and operators, then ``minigan.name(x, args)`` (minigan/surface/ops.py's rows list these as the
-    calls that record their node; tests/library/test_ops_table.py makes each).  ``on``: another first operand than
-    ``x``, an expression (``"(x - 1)"``, in asin's domain: ``minigan.asin(x - 1)``) or a list of tensors (``"[x,
-    y]"``); ``in_place=False``: without the in-place forms (``x.t_()``: minigan changes no shape in place in a graph;
-    ``x.acosh_()``: PyTorch's has no derivative).  A reflected operator is left out: ``y + x`` is the same call as ``x
-    + y`` here; so is an in-place operator on an expression (``(x - 1) += y`` is no statement)."""
+def spellings(name: str, *arguments: str, on: str = "x", in_place: bool = True, function: bool = True) -> tuple:
+    """Every spelling of row ``name`` as a call on a tensor ``x`` with the further arguments ``arguments`` ("y",
+    "0.6, 1.2"; several: each in turn, ``spellings("sum", "", "1")`` is ``x.sum()``... then ``x.sum(1)``...): its
+    methods, in-place methods and operators, then ``minigan.name(x, args)`` (minigan/surface/ops.py's rows list
+    these as the calls that record their node; tests/library/test_ops_table.py makes each).  ``on``: another first
+    operand than ``x``, an expression (``"(x - 1)"``, in asin's domain: ``minigan.asin(x - 1)``) or a list of
+    tensors (``"[x, y]"``); ``in_place=False``: without the in-place forms (``x.t_()``: minigan changes no shape in
+    place in a graph; ``x.acosh_()``: PyTorch's has no derivative); ``function=False``: without
+    ``minigan.name(...)``.  A reflected operator is left out: ``y + x`` is the same call as ``x + y`` here; so is
+    an in-place operator on an expression (``(x - 1) += y`` is no statement)."""
     out = []
     first = on[1:-1] if on.startswith("(") and on.endswith(")") else on  # (the function's argument: x - 1)
     for args in arguments or ("",):
@@ -362,5 +363,6 @@ def spellings(name: str, *arguments: str, on: str = "x", in_place: bool = True) 
                 out.append(f"{on} {_BINARY[operator]} {args}")
             elif operator[0] == "i" and operator[1:] in _BINARY and on.isidentifier():
                 out.append(f"{on} {_BINARY[operator[1:]]}= {args}")
-        out.append(f"minigan.{name}({first}{', ' if args else ''}{args})")
+        if function:
+            out.append(f"minigan.{name}({first}{', ' if args else ''}{args})")
     return tuple(out)

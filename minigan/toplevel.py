@@ -2,10 +2,11 @@
 
 Constructors and random numbers (``zeros``, ``full``, ``arange``, ``randn_like``, ``randint``...), the legacy
 typed constructors (``FloatTensor(2, 3)``, ``LongTensor([1, 2])``), and the free forms of Tensor methods
-(``minigan.mean(x, dim=1)`` is ``x.mean(dim=1)``).  A free form is one line, its name bound to its body in
-minigan/surface/ (``add = with_out(pointwise.add)``): ``with_out`` is PyTorch's ``out=`` door (surface/out.py)
-where PyTorch's function has one, and the body, with PyTorch's signature, hands on to the method or op, so the
-checks and the gradient are the method's.
+(``minigan.mean(x, dim=1)`` is ``x.mean(dim=1)``).  A free form is generated from the door table into
+minigan/doors_*.py (tools/make_doors.py): its name bound to its body in minigan/surface/, or a door whose common call
+is one test and the body's call (``out=`` and NumPy's names off that path, through surface/out.py's
+``call_with_out``); the body, with PyTorch's signature, hands on to the method or op, so the checks and the
+gradient are the method's.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Writes minigan/doors_elementwise.py and minigan/doors_arrays.py, minigan's free functions, from the door table
+"""Writes minigan/doors_*.py, minigan's free functions, and minigan/surface/tensor_doors.py, from the door table
 (minigan/surface/door_table.py) and PyTorch's signatures (tests/pytorch/pytorch_records/parser_signatures.json;
 PyTorch is not needed here).
 
@@ -8,11 +8,14 @@ PyTorch is not needed here).
 Each row of the table becomes one of three plain shapes:
 
 * ``clip = clamp``: a name PyTorch gives to another row's function (``same_as``);
-* ``exp = with_out(pointwise.exp)``: the body itself, behind PyTorch's ``out=`` door where PyTorch's takes one, when
-  PyTorch's function takes no NumPy names for the arguments the body has (a Python function of PyTorch's, or none of
-  ``input``, ``other``, ``dim``, ``keepdim``);
-* a ``def`` with the body's signature, NumPy's names for those arguments added as keywords (``axis=None``), one
-  ``numpy_name`` line each, then the call of the body (behind ``@with_out`` where PyTorch's takes ``out=``).
+* ``relu = pointwise.relu``: the body itself, where PyTorch's function takes neither ``out=`` nor NumPy's names for
+  the arguments the body has (a Python function of PyTorch's, or none of ``input``, ``other``, ``dim``, ``keepdim``);
+* a ``def`` with the body's signature, PyTorch's ``out=None`` and NumPy's names for those arguments added as keywords
+  (``axis=None``), whose common call passes one test and calls the body: ``return pointwise.sin(input)``.  Anything
+  else (out= given, a NumPy name, a required argument given under none, further positional arguments past PyTorch's
+  signature: ``torch.add(x, 2, y)``) takes the branch, which reads the NumPy names (``numpy_names``) and calls the
+  same body through ``call_with_out`` (minigan/surface/out.py: the result written into ``out``).  So a door's common
+  call costs one plain call more than its body, no ``*args, **kwargs`` wrapper.
 
 The body's signature is read from the body (minigan is imported), its defaults written as literals or as the name
 its module gives them (``reductions.LEFT_OUT``).
@@ -105,22 +108,21 @@ def door(name: str, row, records: dict, aliases: dict, method: bool = False) -> 
         params = list(inspect.signature(getattr(module, attr)).parameters.values())
     names = pytorch_names(records, f"Tensor.{name}" if method else f"torch.{name}")
     added = aliased({p.name for p in params[1 if method else 0:]}, names, aliases)
-    if not added and short != "Tensor":
-        if method:
-            return f"    {name} = {body}\n"
-        return f"{name} = {'with_out(' if row.out else ''}{body}{')' if row.out else ''}\n"
+    out = row.out and not method
+    if not added and not out and short != "Tensor":
+        return f"    {name} = {body}\n" if method else f"{name} = {body}\n"
     first = min((i for i, p in enumerate(params) if p.name in added), default=len(params))
     resolved = {p.name: "REQUIRED" if p.default is P.empty else _default(p.default, module)
                 for i, p in enumerate(params) if p.name in added or (
                     i > first and p.default is P.empty and p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD))}
-    head, call, star = [], [], False
+    head, call, star, rest = [], [], False, None
     for i, p in enumerate(params):
         if p.kind == P.VAR_KEYWORD:
             continue
         if p.kind == P.VAR_POSITIONAL:
             head.append(f"*{p.name}")
             call.append(f"*{p.name}")
-            star = True
+            star, rest = True, p.name
             continue
         if p.kind == P.KEYWORD_ONLY and not star:
             head.append("*")
@@ -131,36 +133,48 @@ def door(name: str, row, records: dict, aliases: dict, method: bool = False) -> 
         call.append(f"{given}={given}" if p.kind == P.KEYWORD_ONLY else given)
         if p.kind == P.POSITIONAL_ONLY and (i + 1 == len(params) or params[i + 1].kind != P.POSITIONAL_ONLY):
             head.append("/")
-    head += ([] if star or not added else ["*"]) + [f"{n}=None" for names in added.values() for n in names]
+    numpy = [a for names in added.values() for a in names]
+    extra = (["out"] if out else []) + numpy  # (PyTorch's out=, then NumPy's names: keywords, None when not given)
+    head += ([] if star or not extra else ["*"]) + [f"{n}=None" for n in extra]
     head += [f"**{p.name}" for p in params if p.kind == P.VAR_KEYWORD]
     call += [f"**{p.name}" for p in params if p.kind == P.VAR_KEYWORD]
-    if short == "Tensor":  # (the function's name in the refusal of a non-tensor input; a method's self is one)
-        body = f"self.{attr}" if method else f"_t(input, \"{name}\").{attr}"
-    said = ", ".join(f"{'/'.join(names)} for {arg}" for arg, names in added.items())
+    if short != "Tensor":
+        target = body
+    else:  # (the function's name in the refusal of a non-tensor input; a method's self is one)
+        target = f"self.{attr}" if method else f"_t(input, \"{name}\").{attr}"
     pad = "    " if method else ""
-    lines = [] if method or not row.out else ["@with_out"]
-    lines.append(_wrap(f"{pad}def {name}({', '.join(head)}):", pad + " " * 8))
     spelled = f"x.{name}" if method else f"torch.{name}"
-    if not added:
-        lines.append(f'{pad}    """{spelled}: x.{attr}."""')
-        lines.append(_wrap(f"{pad}    return {body}({', '.join(call[1:])})", pad + " " * 8))
+    said = ", ".join(f"{'/'.join(names)} for {arg}" for arg, names in added.items())
+    said = f", with NumPy's names too ({said})" if added else ""
+    lines = [_wrap(f"{pad}def {name}({', '.join(head)}):", pad + " " * 8),
+             _wrap(f'{pad}    """{spelled}{said}: {"x." + attr if short == "Tensor" else body}."""', pad + "    ")]
+    args = call[1:] if short == "Tensor" else call
+    named = [p.name for p in params[1 if method else 0:] if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+    overloads = records.get(f"Tensor.{name}" if method else f"torch.{name}", [])
+    if not any(pos == named[:len(pos)] for pos, _, _ in overloads):
+        rest = None  # (PyTorch's common call needs the further positional arguments: reshape(x, (2, 3)) fills *sizes)
+    common = [a for a in args if a != f"*{rest}"]  # (the common call gives no further positional arguments)
+    if not extra and not rest:  # (a Tensor method's function, its tensor checked by _t)
+        lines.append(_wrap(f"{pad}    return {target}({', '.join(args)})", pad + " " * 8))
         return "\n\n" + "\n".join(lines) + "\n\n"
-    if short == "Tensor":
-        lines.append(_wrap(f'{pad}    """{spelled}, with NumPy\'s names too ({said}): x.{attr}."""', pad + "    "))
-    else:
-        lines.append(_wrap(f'{pad}    """{spelled}, with NumPy\'s names too ({said}): {body}."""', pad + "    "))
-    numpy = [a for names in added.values() for a in names]
-    either = [f"not ({' is '.join(numpy)} is None)" if len(numpy) > 1 else f"{numpy[0]} is not None"]  # (one given)
-    either += [f"{n} is REQUIRED" for n in resolved if resolved[n] == "REQUIRED"]
+    # One test on the common call's path: anything else (out=, NumPy's names, a required argument given under none,
+    # further positional arguments) takes the branch, which hands on to the same body.
+    either = [f"not ({' is '.join(extra)} is None)" if len(extra) > 1 else f"{extra[0]} is not None"] if extra else []
+    either += [f"{n} is REQUIRED" for n in resolved if resolved[n] == "REQUIRED"] + ([rest] if rest else [])
     condition = f"{pad}    if {' or '.join(either)}:"
     if len(condition) > 120:
         condition = _wrap(f"{pad}    if ({' or '.join(either)}):", pad + " " * 12, sep=" or ")
     lines.append(condition)
-    given = ", ".join(f"{n}=({n}, {resolved[n]}{''.join(', ' + a for a in added.get(n, ()))})" for n in resolved)
-    target = f"({list(resolved)[0]},)" if len(resolved) == 1 else ", ".join(resolved)
-    lines.append(_wrap(f'{pad}        {target} = numpy_names("{name}", {given})', pad + " " * 12, sep="), "))
-    lines.append(_wrap(f"{pad}    return {body}({', '.join(call[1:] if short == 'Tensor' else call)})",
-                       pad + " " * 8))
+    if added:
+        given = ", ".join(f"{n}=({n}, {resolved[n]}{''.join(', ' + a for a in added.get(n, ()))})" for n in resolved)
+        assigned = f"({list(resolved)[0]},)" if len(resolved) == 1 else ", ".join(resolved)
+        lines.append(_wrap(f'{pad}        {assigned} = numpy_names("{name}", {given})', pad + " " * 12, sep="), "))
+    if out:  # (a method unbound, its tensor an argument: out is checked against every input's memory)
+        slow = [f"Tensor.{attr}", f'_t(input, "{name}")', *args] if short == "Tensor" else [target, *args]
+        lines.append(_wrap(f'{pad}        return call_with_out("{name}", out, {", ".join(slow)})', pad + " " * 12))
+    elif rest:
+        lines.append(_wrap(f"{pad}        return {target}({', '.join(args)})", pad + " " * 12))
+    lines.append(_wrap(f"{pad}    return {target}({', '.join(common)})", pad + " " * 8))
     return "\n\n" + "\n".join(lines) + "\n\n"
 
 
@@ -192,8 +206,10 @@ def _imports(text: str) -> str:
         imports.append("from minigan.surface.numpy_names import REQUIRED, numpy_names")
     if "_t(" in text:
         imports.append("from minigan.surface.operands import _t")
-    if "with_out" in text:
-        imports.append("from minigan.surface.out import with_out")
+    if "call_with_out(" in text:
+        imports.append("from minigan.surface.out import call_with_out")
+    if ", Tensor." in text:
+        imports.append("from minigan.surface.tensor import Tensor")
     return "\n".join(imports)
 
 
@@ -209,15 +225,15 @@ def source(module: str) -> str:
     text = "".join(door(name, doors[name], records, ALIASES) for name in mine).strip("\n")
     used = sorted({doors[name].body.partition(".")[0] for name in mine if doors[name].body})
     bodies = ", ".join(f"minigan/{'functional/' if m == 'functional' else f'surface/{m}.py'}" for m in used)
-    said = (f"minigan's free functions whose bodies are in {bodies}, each as PyTorch spells it: the body itself "
-            "(behind PyTorch's ``out=``, ``with_out``, where PyTorch's function takes it), or a door that takes "
-            "NumPy's names for its arguments too where PyTorch's parser does (``minigan.cumprod(x, axis=0)``). "
-            "minigan/toplevel.py hands them on as ``minigan.*``.")
+    said = (f"minigan's free functions whose bodies are in {bodies}, each as PyTorch spells it: the body itself, "
+            "or a door that takes PyTorch's ``out=`` where PyTorch's function does and NumPy's names for its "
+            "arguments too where PyTorch's parser does (``minigan.cumprod(x, axis=0)``), its common call one test "
+            "and the body's call.  minigan/toplevel.py hands them on as ``minigan.*``.")
     if used == ["Tensor"]:
         said = ("minigan's free functions whose logic is the Tensor's method of the same name (``minigan.exp(x)`` is "
-                "``x.exp()``, behind PyTorch's ``out=``, ``with_out``, where PyTorch's function takes it), each as "
-                "PyTorch spells it, NumPy's names for its arguments too where PyTorch's parser takes them "
-                "(``minigan.sum(x=t)``).  minigan/toplevel.py hands them on as ``minigan.*``.")
+                "``x.exp()``), each as PyTorch spells it, with PyTorch's ``out=`` where PyTorch's function takes it "
+                "and NumPy's names for its arguments too where PyTorch's parser takes them (``minigan.sum(x=t)``).  "
+                "minigan/toplevel.py hands them on as ``minigan.*``.")
     blank = "\n\n\n" if text.startswith(("@", "def ")) else "\n\n"  # (as ruff's isort wants them)
     names = "".join(f'    "{name}",\n' for name in mine)
     return _tidy(HEADER.format(bodies=textwrap.fill(said, 116)) + _imports(text) + blank + text

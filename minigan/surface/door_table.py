@@ -4,8 +4,8 @@ of its own module, by PyTorch's name, with every spelling PyTorch gives the op.
 A row ``"name": Door(body, out, tensor, row, same_as)`` says:
 
 * ``body``: the function that keeps the door's logic (its checks, its arithmetic), by module and name:
-  ``"pointwise.exp"`` is minigan/surface/pointwise.py's ``exp`` (``"functional.stack"``: minigan/functional/'s);
-* ``out``: PyTorch's function takes ``out=`` (minigan/surface/out.py's ``with_out`` is that door);
+  ``"pointwise.sin"`` is minigan/surface/pointwise.py's ``sin`` (``"functional.stack"``: minigan/functional/'s);
+* ``out``: PyTorch's function takes ``out=`` (the door's branch calls minigan/surface/out.py's ``call_with_out``);
 * ``tensor``: the Tensor's spellings of the op, methods, in-place methods and operators (``"add add_ __add__
   __radd__ __iadd__"``); tests/pytorch/test_door_table.py checks that the Tensor has exactly these;
 * ``row``: the node of minigan/surface/ops.py's row that the function records, where it records one;
@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 
 class Door(NamedTuple):
-    body: str = ""  # "pointwise.exp": module and name of the function that keeps the door's logic
+    body: str = ""  # "pointwise.sin": module and name of the function that keeps the door's logic
     out: bool = False  # PyTorch's function takes out=
     tensor: str = ""  # the Tensor's methods, in-place methods and operators of the op, by name
     row: str = ""  # the node class of minigan/surface/ops.py's row the function records
@@ -337,20 +337,32 @@ _BINARY = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//",
 _UNARY = {"neg": "-x", "abs": "abs(x)", "invert": "~x", "pos": "+x"}
 
 
-def spellings(name: str, args: str = "") -> tuple:
-    """Every spelling of row ``name`` as a call on a tensor ``x`` with the further arguments ``args`` ("y", "0.6,
-    1.2"): its methods, in-place methods and operators, then ``minigan.name(x, args)`` (minigan/surface/ops.py's rows
-    list these as the calls that record their node; tests/library/test_ops_table.py makes each).  A reflected
-    operator is left out: ``y + x`` is the same call as ``x + y`` here."""
+def spellings(name: str, *arguments: str, on: str = "x", in_place: bool = True, function: bool = True) -> tuple:
+    """Every spelling of row ``name`` as a call on a tensor ``x`` with the further arguments ``arguments`` ("y",
+    "0.6, 1.2"; several: each in turn, ``spellings("sum", "", "1")`` is ``x.sum()``... then ``x.sum(1)``...): its
+    methods, in-place methods and operators, then ``minigan.name(x, args)`` (minigan/surface/ops.py's rows list
+    these as the calls that record their node; tests/library/test_ops_table.py makes each).  ``on``: another first
+    operand than ``x``, an expression (``"(x - 1)"``, in asin's domain: ``minigan.asin(x - 1)``) or a list of
+    tensors (``"[x, y]"``); ``in_place=False``: without the in-place forms (``x.t_()``: minigan changes no shape in
+    place in a graph; ``x.acosh_()``: PyTorch's has no derivative); ``function=False``: without
+    ``minigan.name(...)``.  A reflected operator is left out: ``y + x`` is the same call as ``x + y`` here; so is
+    an in-place operator on an expression (``(x - 1) += y`` is no statement)."""
     out = []
-    for spelling in DOORS[name].tensor.split():
-        operator = spelling.strip("_")
-        if not spelling.startswith("__"):
-            out.append(f"x.{spelling}({args})")
-        elif operator in _UNARY:
-            out.append(_UNARY[operator])
-        elif operator in _BINARY:
-            out.append(f"x {_BINARY[operator]} {args}")
-        elif operator[0] == "i" and operator[1:] in _BINARY:
-            out.append(f"x {_BINARY[operator[1:]]}= {args}")
-    return (*out, f"minigan.{name}(x{', ' if args else ''}{args})")
+    first = on[1:-1] if on.startswith("(") and on.endswith(")") else on  # (the function's argument: x - 1)
+    for args in arguments or ("",):
+        for spelling in DOORS[name].tensor.split():
+            operator = spelling.strip("_")
+            if not in_place and (spelling.endswith("_") and not spelling.startswith("__") or (
+                    operator[0] == "i" and operator[1:] in _BINARY)):
+                continue
+            if not spelling.startswith("__"):
+                out.append(f"{on}.{spelling}({args})")
+            elif operator in _UNARY:
+                out.append(_UNARY[operator].replace("x", on))
+            elif operator in _BINARY:
+                out.append(f"{on} {_BINARY[operator]} {args}")
+            elif operator[0] == "i" and operator[1:] in _BINARY and on.isidentifier():
+                out.append(f"{on} {_BINARY[operator[1:]]}= {args}")
+        if function:
+            out.append(f"minigan.{name}({first}{', ' if args else ''}{args})")
+    return tuple(out)

@@ -101,6 +101,29 @@ def factory_out(fn):
     return with_out
 
 
+def call_with_out(name, out, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, written into the tensor ``out`` where one is given (PyTorch's ``out=``), which is then
+    returned: what ``with_out`` does, called by the generated doors (minigan/doors_*.py) only when out= is given, so
+    that their common call, without it, takes no step through here."""
+    if name in OUT_DTYPE_COMPUTES and isinstance(out, Tensor) and kwargs.get("dtype") is None:
+        kwargs["dtype"] = out.dtype
+    if out is not None and name == "argsort" and kwargs.get("stable") is None:  # (PyTorch's has out= only in its
+        raise TypeError("argsort: out= goes with stable= (PyTorch's argsort(input, *, stable, dim, "  # form with
+                        "descending, out)); add stable=True or stable=False")  # stable= by name)
+    result = fn(*args, **kwargs)
+    if out is None:
+        return result
+    for o in out if isinstance(out, (tuple, list)) else (out,):
+        refuse_shared_out(name, o)
+        refuse_input_overlap(name, o, (*args, *kwargs.values()))
+    if not isinstance(result, tuple):
+        return write_out(name, result, out)
+    if not isinstance(out, (tuple, list)) or len(out) != len(result):  # (values, indices): a pair of tensors
+        raise TypeError(f"{name}: out must be a tuple of {len(result)} Tensors, got {out!r}")
+    written = [write_out(name, r, o) for r, o in zip(result, out)]
+    return type(result)(*written) if hasattr(result, "_fields") else tuple(written)
+
+
 def with_out(fn):
     """PyTorch's ``out=`` keyword for ``fn``: the result is written into the tensor ``out``, which is returned.
 
@@ -110,22 +133,8 @@ def with_out(fn):
     """
     @functools.wraps(fn)
     def with_out(*args, out=None, **kwargs):
-        if fn.__name__ in OUT_DTYPE_COMPUTES and isinstance(out, Tensor) and kwargs.get("dtype") is None:
-            kwargs["dtype"] = out.dtype
-        if out is not None and fn.__name__ == "argsort" and "stable" not in kwargs:  # (PyTorch's has out= only in
-            raise TypeError("argsort: out= goes with stable= (PyTorch's argsort(input, *, stable, dim, "  # its form
-                            "descending, out)); add stable=True or stable=False")  # with stable= by name)
-        result = fn(*args, **kwargs)
         if out is None:
-            return result
-        for o in out if isinstance(out, (tuple, list)) else (out,):
-            refuse_shared_out(fn.__name__, o)
-            refuse_input_overlap(fn.__name__, o, (*args, *kwargs.values()))
-        if not isinstance(result, tuple):
-            return write_out(fn.__name__, result, out)
-        if not isinstance(out, (tuple, list)) or len(out) != len(result):  # (values, indices): a pair of tensors
-            raise TypeError(f"{fn.__name__}: out must be a tuple of {len(result)} Tensors, got {out!r}")
-        written = [write_out(fn.__name__, r, o) for r, o in zip(result, out)]
-        return type(result)(*written) if hasattr(result, "_fields") else tuple(written)
+            return fn(*args, **kwargs)
+        return call_with_out(fn.__name__, out, fn, *args, **kwargs)
 
     return with_out

@@ -70,6 +70,8 @@ def where(condition, input=_ONLY_CONDITION, other=_ONLY_CONDITION):
 
 def _as_float(x, fn) -> Tensor:
     """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
+    if isinstance(x, Tensor) and x.array.dtype.kind == "f":  # (the common case without two more calls: x.sin() is
+        return x  # sin(x), and its cost per call is the method's as much as the arithmetic's)
     return _t(x, fn)._as_float()
 
 

@@ -71,7 +71,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return out[0] if builtins.len(out) == 1 else out
 
 
-def argsort(input, dim=-1, descending=False, *, stable=False):  # (stable by name only, as PyTorch's)
+def argsort(input, dim=-1, descending=False, *, stable=None):  # (by name only, as PyTorch's; None: not given)
     """The indices that sort ``input`` along ``dim``; equal values keep their order (always a stable sort: PyTorch's
     with stable=True; its default may order them otherwise), NaN counts as the largest value.  No gradient."""
     x = _t(input, "argsort")

@@ -98,9 +98,10 @@ class TensorDoors:
 
     def subtract(self, other=REQUIRED, *rest, alpha=None, x2=None):
         """x.subtract, with NumPy's names too (x2 for other): scaled.subtract."""
-        if x2 is not None or other is REQUIRED:
+        if x2 is not None or other is REQUIRED or rest:
             (other,) = numpy_names("subtract", other=(other, REQUIRED, x2))
-        return scaled.subtract(self, other, *rest, alpha=alpha)
+            return scaled.subtract(self, other, *rest, alpha=alpha)
+        return scaled.subtract(self, other, alpha=alpha)
 
     def multiply(self, other=REQUIRED, *, x2=None):
         """x.multiply, with NumPy's names too (x2 for other): pointwise.mul."""
@@ -467,7 +468,7 @@ class TensorDoors:
                 value=(value, REQUIRED))
         return indexing.index_fill(self, dim, index, value)
 
-    def argsort(self, dim=-1, descending=False, *, stable=False, axis=None):
+    def argsort(self, dim=-1, descending=False, *, stable=None, axis=None):
         """x.argsort, with NumPy's names too (axis for dim): sorting.argsort."""
         if axis is not None:
             (dim,) = numpy_names("argsort", dim=(dim, -1, axis))

@@ -215,3 +215,59 @@ def test_the_published_call_runs():
     x = minigan.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert minigan.cumprod(x, axis=0).tolist() == [[1.0, 2.0], [3.0, 8.0]]
     assert minigan.add(x1=x, x2=x).tolist() == (2 * x).tolist() and minigan.exp(x=x).tolist() == x.exp().tolist()
+
+
+# ----------------------------------------------------------------------------- the common call's cost, counted
+def _python_calls(fn, *args) -> int:
+    """How many Python functions ``fn(*args)`` enters (sys.setprofile's call events): a door's cost per call,
+    counted, not timed."""
+    entered = []
+    sys.setprofile(lambda frame, event, arg: entered.append(frame.f_code) if event == "call" else None)
+    try:
+        fn(*args)
+    finally:
+        sys.setprofile(None)
+    return len(entered)
+
+
+def _method_call(attr):
+    return lambda x, *args: getattr(x, attr)(*args)
+
+
+def _door_call(name):
+    return lambda *args: getattr(minigan, name)(*args)
+
+
+def test_a_doors_common_call_enters_its_body_and_nothing_else():
+    """A generated free function, called as PyTorch's positional call (no out=, no NumPy name), enters one Python
+    function more than its body does: the door itself (and _t, the check that its input is a tensor, where the
+    body is the Tensor's method); no out= wrapper, no reading of NumPy's names."""
+    import importlib
+    drawn, wrong = 0, {}
+    for name, row in DOORS.items():
+        overloads = RECORDS.get(f"torch.{name}")
+        if row.same_as or not overloads:
+            continue
+        pos = next((p for p, _, varargs in overloads if not varargs and all(n in _values() for n in p)), None)
+        if pos is None:
+            continue
+        short, _, attr = row.body.partition(".")
+        if short == "Tensor":  # (a function on each side: the method's call, and the door's)
+            body, door, extra = _method_call(attr), _door_call(name), 2
+        else:
+            module = importlib.import_module("minigan.functional" if short == "functional" else
+                                             f"minigan.surface.{short}")
+            body, door = getattr(module, attr), getattr(minigan, name)
+            extra = 0 if door is body else 1  # (a row that is its body itself)
+        try:
+            minigan.manual_seed(0)
+            expected = _python_calls(body, *[_values()[n] for n in pos]) + extra  # (fresh values: in-place doors)
+        except Exception:  # noqa: BLE001 - an overload these values do not run
+            continue
+        drawn += 1
+        minigan.manual_seed(0)
+        got = _python_calls(door, *[_values()[n] for n in pos])
+        if got != expected:
+            wrong[name] = (got, expected)
+    assert drawn >= 140, drawn  # (the values above run most rows' calls)
+    assert not wrong, f"doors entering more than themselves and their body (Python calls, expected): {wrong}"

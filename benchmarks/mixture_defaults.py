@@ -50,13 +50,18 @@ def main(argv=None):
         for seed in args.seeds:
             t0, c0 = time.time(), time.process_time()
             exp = build_experiment(args.algorithm, data, seed=seed, **overrides)
+            window = {}  # the trainer's step outputs summed since the last log line
             for t in range(exp.default_steps):
-                exp.train_step()
+                for key, value in exp.train_step().items():
+                    window[key] = window.get(key, 0.0) + value
                 if args.log_every and (t + 1) % args.log_every == 0 and t + 1 < exp.default_steps:
                     r = exp.evaluate()
                     emit({"data": data, "seed": seed, "overrides": overrides, "step": t + 1,
                           "modes": r["modes_covered"], "high_quality": round(r["high_quality"], 4),
-                          "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1)})
+                          "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1),
+                          **{key: round(total / args.log_every, 4) for key, total in window.items()},
+                          **(discriminator_accuracy(exp) if args.algorithm == "aae" else {})})
+                    window = {}
             r = exp.evaluate()
             recon = reconstruction_quality(exp) if args.algorithm in ("vae", "aae") else {}
             row = {**recon, "algorithm": args.algorithm, "data": data, "seed": seed, "overrides": overrides,
@@ -68,6 +73,23 @@ def main(argv=None):
                    "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1),
                    "cpu_seconds": round(time.process_time() - c0, 1), "command": command}
             emit(row)
+
+
+def discriminator_accuracy(exp, n=2_500) -> dict:
+    """The AAE's D on n prior draws and the codes of n fresh points (sampled from q(z|x)): the share it classes right
+    on each side (logit > 0: "a prior draw"). Near 1 on the codes' side: D still tells the codes from N(0, I)."""
+    from minigan.engine.grad_mode import no_grad
+    from minigan.nn.module import evaluating
+    from minigan.surface import random
+
+    trainer, rng_state = exp.trainer, random.get_rng_state()  # the training stream is put back afterwards
+    try:
+        with evaluating(trainer.encoder), evaluating(trainer.D), no_grad():
+            prior = trainer.D(trainer.noise(n)).numpy() > 0
+            codes = trainer.D(trainer.code(exp.sample_real(n))).numpy() <= 0
+    finally:
+        random.set_rng_state(rng_state)
+    return {"d_acc_prior": round(float(prior.mean()), 4), "d_acc_code": round(float(codes.mean()), 4)}
 
 
 def reconstruction_quality(exp, n=2_500) -> dict:

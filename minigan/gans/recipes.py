@@ -211,10 +211,10 @@ DEFAULTS = {
     # (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring (and the grid)").
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=5_000,
                              latent_dim=2, hidden=(128, 128, 128), d_hidden=(128, 128), sigma=0.1, prior="normal",
-                             lr_decay=False, reg_lr=1e-4, encoder="deterministic"),
+                             lr_decay=False, reg_lr=1e-4, encoder="deterministic", noise_dim=2),
     ("aae", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000,
                             latent_dim=8, hidden=(256, 256), d_hidden=(128, 128), prior="normal", arch="mlp",
-                            encoder="deterministic"),
+                            encoder="deterministic", noise_dim=8),
     # EBGAN (Zhao et al. 2016): D an MLP auto-encoder whose mean squared reconstruction error is the energy, the
     # margin m in the energy's units (squared data units), Adam with β1 = 0.5. On the ring a 2-unit code and the
     # pulling-away term at the paper's 0.1: measured (seed 0, 3,000 steps) a 1-unit code (BEGAN's) 3/8 modes, a 2-unit
@@ -709,8 +709,9 @@ def _latent_trainer(algorithm, cfg, data_shape) -> tuple:
     ``data_shape``, P(x|z) a Normal on 2-D points and a Bernoulli per pixel on images; the AAE's D an MLP over z."""
     points, scale, latent = data_shape == (2,), cfg.get("data_scale", 1.0), cfg["latent_dim"]
     hidden, betas = tuple(cfg["hidden"]), tuple(cfg.get("betas", (0.9, 0.999)))
-    gaussian = algorithm == "vae" or cfg.get("encoder") == "gaussian"   # the AAE's q(z|x): deterministic or gaussian
-    encoder = MLPEncoder(data_shape, latent, hidden, gaussian=gaussian, scale=scale)
+    kind = "gaussian" if algorithm == "vae" else cfg.get("encoder", "deterministic")  # the AAE's q(z|x): any of 3
+    noise_dim = cfg["noise_dim"] if kind == "universal" else 0  # η's size, beside x (the universal approximator)
+    encoder = MLPEncoder(data_shape, latent, hidden, gaussian=kind == "gaussian", scale=scale, noise_dim=noise_dim)
     decoder = MLPDecoder(latent, data_shape, hidden[::-1], likelihood="normal" if points else "bernoulli",
                          scale=scale, sigma=cfg.get("sigma"))
     opt = lambda params: make_optimizer(cfg["optimizer"], params, cfg["lr"], betas)  # noqa: E731
@@ -725,7 +726,7 @@ def _latent_trainer(algorithm, cfg, data_shape) -> tuple:
     opt_reg = lambda params: make_optimizer(cfg["optimizer"], params, reg_lr, betas)  # noqa: E731
     opts = (opt([*encoder.parameters(), *decoder.parameters()]), opt_reg(D.parameters()), opt_reg(encoder.parameters()))
     return AAE(encoder, decoder, D, *opts, latent, batch_size=cfg["batch_size"], prior=cfg["prior"],
-               encoder_kind=cfg.get("encoder", "deterministic")), opts
+               encoder_kind=kind), opts
 
 
 __all__ = ["build_experiment", "Experiment", "DEFAULTS", "PLAIN_GAN", "mixture_settings", "ALGORITHMS", "OPTIMIZERS",

@@ -163,10 +163,40 @@ def test_the_aaes_gaussian_posterior_draws_fresh_codes_around_its_mean_and_both_
         build_experiment("aae", "ring", encoder="normal")
 
 
-@pytest.mark.parametrize("algorithm", ["vae", "aae"])
-def test_a_resumed_run_continues_the_uninterrupted_one_exactly(algorithm, tmp_path):
+def test_the_aaes_universal_posterior_feeds_fresh_noise_beside_x_and_both_phases_reach_it():
+    """encoder="universal" (Makhzani et al. 2016, §2's third q(z|x)): z = f(x, η), η ~ N(0, I) fed as an input
+    beside x and drawn afresh at each use, so two codes of the same x differ; with the first layer's η columns zeroed
+    every draw is f(x, 0) = encode(x) (η enters through those weights alone); the reconstruction and the
+    regularization phases each send those columns a gradient."""
+    exp = build_experiment("aae", "ring", seed=0, batch_size=64, encoder="universal", noise_dim=3)
+    aae = exp.trainer
+    x = exp.sample_real(64)
+    first = aae.encoder.net[0]
+    assert tuple(first.weight.shape) == (128, 2 + 3)          # x's 2 coordinates, then η's 3
+    a, b = aae.code(x).detach().numpy(), aae.code(x).detach().numpy()
+    assert np.abs(a - b).min() > 0                            # a fresh η each time, every example, every coordinate
+    for loss in (lambda: -aae.decoder.log_prob(x, aae.code(x)).mean(),
+                 lambda: aae.D(aae.code(x)).mean()):
+        aae.encoder.zero_grad()
+        loss().backward()
+        assert np.all(np.abs(first.weight.grad.numpy()[:, 2:]).sum(axis=0) > 0)   # every η column
+    with minigan.no_grad():
+        first.weight[:, 2:] = 0.0
+    assert np.allclose(aae.code(x).detach().numpy(), aae.encode(x).numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="noise_dim"):
+        MLPEncoder((2,), 2, gaussian=True, noise_dim=2)
+    with pytest.raises(ValueError, match="eta of shape"):
+        aae.encoder(x)
+    plain = MLPEncoder((2,), 2, gaussian=False)
+    with pytest.raises(ValueError, match="noise input"):
+        AAE(plain, aae.decoder, aae.D, aae.opt_autoencoder, aae.opt_discriminator, aae.opt_encoder, 2,
+            encoder_kind="universal")
+
+
+@pytest.mark.parametrize("algorithm,settings", [("vae", {}), ("aae", {}), ("aae", {"encoder": "universal"})])
+def test_a_resumed_run_continues_the_uninterrupted_one_exactly(algorithm, settings, tmp_path):
     def fresh():
-        return build_experiment(algorithm, "ring", seed=2, batch_size=32)
+        return build_experiment(algorithm, "ring", seed=2, batch_size=32, **settings)
 
     whole = TrainingLoop(fresh(), steps=30, eval_every=10)
     whole.run()

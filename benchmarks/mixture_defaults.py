@@ -101,9 +101,16 @@ def reconstruction_quality(exp, n=2_500) -> dict:
 
     trainer = exp.trainer
     with evaluating(trainer.decoder), no_grad():
-        recon = trainer.decoder.mean(trainer.encode(exp.sample_real(n)))
+        x = exp.sample_real(n)
+        recon = trainer.decoder.mean(trainer.encode(x))
+        noisy = trainer.name == "aae" and trainer.encoder_kind != "deterministic"
+        drawn = trainer.decoder.mean(trainer.code(x)) if noisy else None  # z drawn from q(z|x), not only its mean
     r = mixture_metrics(recon, exp.mixture)
-    return {"recon_modes": r["modes_covered"], "recon_high_quality": round(r["high_quality"], 4)}
+    out = {"recon_modes": r["modes_covered"], "recon_high_quality": round(r["high_quality"], 4)}
+    if drawn is not None:
+        r = mixture_metrics(drawn, exp.mixture)
+        out.update({"recon_drawn_modes": r["modes_covered"], "recon_drawn_high_quality": round(r["high_quality"], 4)})
+    return out
 
 
 if __name__ == "__main__":

@@ -211,7 +211,7 @@ DEFAULTS = {
     # (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring (and the grid)").
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=5_000,
                              latent_dim=2, hidden=(128, 128, 128), d_hidden=(128, 128), sigma=0.1, prior="normal",
-                             lr_decay=False, reg_lr=1e-4, encoder="deterministic", noise_dim=2),
+                             lr_decay=False, reg_lr=1e-4, d_lr_ratio=1.0, encoder="deterministic", noise_dim=2),
     ("aae", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000,
                             latent_dim=8, hidden=(256, 256), d_hidden=(128, 128), prior="normal", arch="mlp",
                             encoder="deterministic", noise_dim=8),
@@ -721,10 +721,12 @@ def _latent_trainer(algorithm, cfg, data_shape) -> tuple:
                    beta=cfg["beta"]), opts
     D = MLPDiscriminator((latent,), tuple(cfg["d_hidden"]), "leaky_relu")
     # the regularization phase's rate (D's and the encoder's step to fool it), set apart from the reconstruction's as
-    # Makhzani et al. 2016 set the two phases' rates apart; None: the reconstruction's lr
+    # Makhzani et al. 2016 set the two phases' rates apart; None: the reconstruction's lr. D's own rate is d_lr_ratio
+    # times it (the GANs' two time scales, Heusel et al. 2017: a D quick enough to keep up with the encoder's codes)
     reg_lr = cfg.get("reg_lr") or cfg["lr"]
-    opt_reg = lambda params: make_optimizer(cfg["optimizer"], params, reg_lr, betas)  # noqa: E731
-    opts = (opt([*encoder.parameters(), *decoder.parameters()]), opt_reg(D.parameters()), opt_reg(encoder.parameters()))
+    opt_reg = lambda params, lr: make_optimizer(cfg["optimizer"], params, lr, betas)  # noqa: E731
+    opts = (opt([*encoder.parameters(), *decoder.parameters()]),
+            opt_reg(D.parameters(), reg_lr * cfg.get("d_lr_ratio", 1.0)), opt_reg(encoder.parameters(), reg_lr))
     return AAE(encoder, decoder, D, *opts, latent, batch_size=cfg["batch_size"], prior=cfg["prior"],
                encoder_kind=kind), opts
 

@@ -111,7 +111,7 @@ def test_the_aae_pulls_the_codes_toward_the_prior_where_a_plain_autoencoder_does
 def test_the_aaes_regularization_phase_runs_at_its_own_rate_on_points():
     """The 2-D recipe steps D and the encoder-as-generator at reg_lr = 1e-4, the reconstruction at lr = 1e-3
     (Makhzani et al. 2016 set the phases' rates apart; at one rate the ring's reconstructions failed, demos/results.md);
-    the digits recipe keeps one rate, and an explicit reg_lr reaches both regularization optimizers."""
+    the digits recipe keeps one rate, an explicit reg_lr reaches both regularization optimizers and d_lr_ratio D's."""
     def rates(data, **settings):
         aae = build_experiment("aae", data, seed=0, **settings).trainer
         return [g["lr"] for opt in (aae.opt_autoencoder, aae.opt_discriminator, aae.opt_encoder)
@@ -121,6 +121,7 @@ def test_the_aaes_regularization_phase_runs_at_its_own_rate_on_points():
     assert rates("grid") == pytest.approx([1e-3, 1e-4, 1e-4])
     assert rates("digits") == pytest.approx([1e-3, 1e-3, 1e-3])
     assert rates("ring", reg_lr=3e-4) == pytest.approx([1e-3, 3e-4, 3e-4])
+    assert rates("ring", d_lr_ratio=10.0) == pytest.approx([1e-3, 1e-3, 1e-4])   # D's own rate, the encoder's kept
 
 
 @pytest.mark.slow

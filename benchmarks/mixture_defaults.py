@@ -6,8 +6,10 @@
 
 Each run is ``build_experiment(algorithm, data, seed=s, **settings)`` trained for its default steps and
 scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ of a centre); the VAE's and the
-AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``), and the VAE's the ELBO
-of 1,000 fresh points (``elbo``, nats a point). ``--out FILE``
+AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``; for the AAE's q(z|x) with
+noise also from drawn codes, ``recon_drawn_high_quality``), and the VAE's the ELBO of 1,000 fresh points (``elbo``,
+nats a point). ``--log-every N`` lines carry the trainer's step outputs averaged over the last N steps and, for the
+AAE, D's accuracy on 2,500 prior draws and 2,500 codes (``d_acc_prior``, ``d_acc_code``). ``--out FILE``
 appends every line (the final row carries the command that made it) to FILE as well; the runs behind
 demos/results.md are kept under benchmarks/results/mixtures/.
 """

@@ -206,7 +206,10 @@ DEFAULTS = {
     # 15 and 19 at 1.2% and 1.4%). The reconstructions reach every mode (62-100% within 3σ), but the codes of tight
     # modes are clumps that do not fill N(0, I), and prior draws between them decode between the modes. Tried and
     # not adopted: an 8-D z (6/8 modes at 0.5%), the Gaussian q(z|x) (3/8 at 0.2%; with reg_lr 7/8 at 1.0%), the
-    # learning rate decayed to lr/100 (``lr_decay``; seeds 0-1 8/8 and 6/8 at 1.1% and 0.9%). The digits (seeds 0-2):
+    # learning rate decayed to lr/100 (``lr_decay``; seeds 0-1 8/8 and 6/8 at 1.1% and 0.9%); the paper's universal
+    # approximator posterior (``encoder="universal"``, η of ``noise_dim`` coordinates beside x) with D at ten times
+    # the encoder's rate (``d_lr_ratio``; at one rate D stays near chance and the codes move as clumps) and lr_decay:
+    # the ring 8/8 and 7/8 at 5.2% and 3.1%, but the grid 17/25 on both seeds. The digits (seeds 0-2):
     # 10/10 classes, Fréchet 93.7, 90.6, 79.3 (floor 15.8). Lesson 23 uses the digits.
     # (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring (and the grid)").
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=5_000,

@@ -6,8 +6,10 @@
 
 Each run is ``build_experiment(algorithm, data, seed=s, **settings)`` trained for its default steps and
 scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ of a centre); the VAE's and the
-AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``), and the VAE's the ELBO
-of 1,000 fresh points (``elbo``, nats a point). ``--out FILE``
+AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``; for the AAE's q(z|x) with
+noise also from drawn codes, ``recon_drawn_high_quality``), and the VAE's the ELBO of 1,000 fresh points (``elbo``,
+nats a point). ``--log-every N`` lines carry the trainer's step outputs averaged over the last N steps and, for the
+AAE, D's accuracy on 2,500 prior draws and 2,500 codes (``d_acc_prior``, ``d_acc_code``). ``--out FILE``
 appends every line (the final row carries the command that made it) to FILE as well; the runs behind
 demos/results.md are kept under benchmarks/results/mixtures/.
 """
@@ -50,13 +52,18 @@ def main(argv=None):
         for seed in args.seeds:
             t0, c0 = time.time(), time.process_time()
             exp = build_experiment(args.algorithm, data, seed=seed, **overrides)
+            window = {}  # the trainer's step outputs summed since the last log line
             for t in range(exp.default_steps):
-                exp.train_step()
+                for key, value in exp.train_step().items():
+                    window[key] = window.get(key, 0.0) + value
                 if args.log_every and (t + 1) % args.log_every == 0 and t + 1 < exp.default_steps:
                     r = exp.evaluate()
                     emit({"data": data, "seed": seed, "overrides": overrides, "step": t + 1,
                           "modes": r["modes_covered"], "high_quality": round(r["high_quality"], 4),
-                          "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1)})
+                          "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1),
+                          **{key: round(total / args.log_every, 4) for key, total in window.items()},
+                          **(discriminator_accuracy(exp) if args.algorithm == "aae" else {})})
+                    window = {}
             r = exp.evaluate()
             recon = reconstruction_quality(exp) if args.algorithm in ("vae", "aae") else {}
             row = {**recon, "algorithm": args.algorithm, "data": data, "seed": seed, "overrides": overrides,
@@ -70,6 +77,23 @@ def main(argv=None):
             emit(row)
 
 
+def discriminator_accuracy(exp, n=2_500) -> dict:
+    """The AAE's D on n prior draws and the codes of n fresh points (sampled from q(z|x)): the share it classes right
+    on each side (logit > 0: "a prior draw"). Near 1 on the codes' side: D still tells the codes from N(0, I)."""
+    from minigan.engine.grad_mode import no_grad
+    from minigan.nn.module import evaluating
+    from minigan.surface import random
+
+    trainer, rng_state = exp.trainer, random.get_rng_state()  # the training stream is put back afterwards
+    try:
+        with evaluating(trainer.encoder), evaluating(trainer.D), no_grad():
+            prior = trainer.D(trainer.noise(n)).numpy() > 0
+            codes = trainer.D(trainer.code(exp.sample_real(n))).numpy() <= 0
+    finally:
+        random.set_rng_state(rng_state)
+    return {"d_acc_prior": round(float(prior.mean()), 4), "d_acc_code": round(float(codes.mean()), 4)}
+
+
 def reconstruction_quality(exp, n=2_500) -> dict:
     """An autoencoder's reconstructions dec(enc(x)) of n fresh data points (the posterior's mean for the VAE), scored
     as its samples are: where the samples miss, this says whether the decoder misses at the codes themselves."""
@@ -79,9 +103,16 @@ def reconstruction_quality(exp, n=2_500) -> dict:
 
     trainer = exp.trainer
     with evaluating(trainer.decoder), no_grad():
-        recon = trainer.decoder.mean(trainer.encode(exp.sample_real(n)))
+        x = exp.sample_real(n)
+        recon = trainer.decoder.mean(trainer.encode(x))
+        noisy = trainer.name == "aae" and trainer.encoder_kind != "deterministic"
+        drawn = trainer.decoder.mean(trainer.code(x)) if noisy else None  # z drawn from q(z|x), not only its mean
     r = mixture_metrics(recon, exp.mixture)
-    return {"recon_modes": r["modes_covered"], "recon_high_quality": round(r["high_quality"], 4)}
+    out = {"recon_modes": r["modes_covered"], "recon_high_quality": round(r["high_quality"], 4)}
+    if drawn is not None:
+        r = mixture_metrics(drawn, exp.mixture)
+        out.update({"recon_drawn_modes": r["modes_covered"], "recon_drawn_high_quality": round(r["high_quality"], 4)})
+    return out
 
 
 if __name__ == "__main__":

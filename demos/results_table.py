@@ -36,7 +36,7 @@ RUNS = [
     ("ali", "ali (the 2-D recipe: BiGAN's deterministic encoder, D on (x, z) pairs)", "ali", "ring", {}),
     # The VAE and the adversarial autoencoder beside the GANs: samples are the decoder's means for z ~ N(0, I)
     ("vae", "vae (Kingma & Welling 2014: a Normal P(x|z) with a learned σ, 2-D z, the 2-D recipe)", "vae", "ring", {}),
-    ("aae", "aae (Makhzani et al. 2016: z ~ N(0, I), D on z, the regularization phase at lr 1e-4, the 2-D recipe)",
+    ("aae", "aae (Makhzani et al. 2016: z ~ N(0, I), D on z, the universal approximator posterior, the 2-D recipe)",
      "aae", "ring", {}),
     ("plain", "gan (plain)", "gan", "grid", {**PLAIN_GAN, "steps": 10_000}),
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (the ring's best recipe)", "gan", "grid",
@@ -54,7 +54,7 @@ RUNS = [
      {"steps": 6_000}),
     ("began", "began (γ = 0.5, the 2-D recipe)", "began", "grid", {}),
     ("vae", "vae (Kingma & Welling 2014: a Normal P(x|z) with a learned σ, 2-D z, the 2-D recipe)", "vae", "grid", {}),
-    ("aae", "aae (Makhzani et al. 2016: z ~ N(0, I), D on z, the regularization phase at lr 1e-4, the 2-D recipe)",
+    ("aae", "aae (Makhzani et al. 2016: z ~ N(0, I), D on z, the universal approximator posterior, the 2-D recipe)",
      "aae", "grid", {}),
     ("plain", "gan (DCGAN-style conv, unconditional)", "gan", "digits", {}),
     ("wgan", "wgan (MLP, the paper's α, c, n_critic)", "wgan", "digits", {}),

@@ -101,7 +101,7 @@ RUN_TIMES = {("gan", "mixture"): "1.5 min (ring) to 8 (grid)", ("wgan", "mixture
              ("wgan-gp", "images"): "5 min", ("began", "images"): "1.5 min", ("began", "mixture"): "1 min",
              # the VAE and the AAE: seed 0, one run each, at a load of 4-5 on the 2 cores (the VAE on points: from its
              # CPU time, 220-230 CPU-s a run of the recipe's 20,000 steps, 2026-11-29)
-             ("vae", "mixture"): "4 min", ("vae", "images"): "20 s", ("aae", "mixture"): "40 s",
+             ("vae", "mixture"): "4 min", ("vae", "images"): "20 s", ("aae", "mixture"): "1.5 min",
              ("aae", "images"): "50 s",
              # EBGAN and ALI on the ring: from their CPU time (85-90 CPU-s a run of the recipe, 2026-11-29)
              ("ebgan", "mixture"): "1.5 min", ("ali", "mixture"): "1.5 min",

@@ -12,17 +12,19 @@ phases (§2):
                             update the encoder (the generator) to fool D, D frozen:
                                 descend BCE(D(enc(x)), 1)                        (the non-saturating loss)
 
-q(z|x) is one of the paper's first two choices (§2): ``encoder_kind="deterministic"``, z = enc(x), or "gaussian",
+q(z|x) is one of the paper's three choices (§2): ``encoder_kind="deterministic"``, z = enc(x); "gaussian",
 z = μ(x) + σ(x)·ε with ε ~ N(0, I) drawn afresh wherever a code is used (reparameterized, so both phases reach μ
-and σ): the noise can fill the prior between the codes of data that a deterministic map leaves as clumps. Any prior
-one can sample from will do (no closed-form KL is needed): ``prior`` is "normal" or "uniform".
+and σ); or "universal", the universal approximator posterior z = f(x, η), η ~ N(0, I) a fixed noise fed to the
+encoder as a second input and drawn afresh wherever a code is used: q(z|x) is then whatever shape f gives η's
+Normal, and the aggregate q(z) can fill the prior between the codes of data that a deterministic map leaves as clumps
+(the whole of a tight mode's share of N(0, I), where the Gaussian q(z|x) can only put one ellipse). Any prior one can
+sample from will do (no closed-form KL is needed): ``prior`` is "normal" or "uniform".
 """
 
 from __future__ import annotations
 
 import minigan.functional as F
 from minigan.engine.grad_mode import no_grad
-from minigan.gans.ali import ENCODERS
 from minigan.gans.gan import frozen, full_like
 from minigan.gans.vae import LatentTrainer
 from minigan.nn.module import evaluating
@@ -35,7 +37,8 @@ class AAE(LatentTrainer):
     batch_size=64, prior="normal", encoder_kind="deterministic")``.
 
     ``encoder(x)`` returns z (``models.MLPEncoder(gaussian=False)``), or (μ, log σ) of q(z|x) with
-    ``encoder_kind="gaussian"`` (``gaussian=True``); ``decoder.log_prob(x, z)`` log P(x|z) per
+    ``encoder_kind="gaussian"`` (``gaussian=True``); with "universal", ``encoder(x, eta)`` returns z
+    (``noise_dim > 0``: η's size is the encoder's ``noise_dim``); ``decoder.log_prob(x, z)`` log P(x|z) per
     example, ``discriminator(z)`` a logit (``models.MLPDiscriminator`` over the latent_dim coordinates of z).
     ``opt_autoencoder`` steps the encoder and the decoder (reconstruction), ``opt_discriminator`` D and
     ``opt_encoder`` the encoder as the generator (regularization).
@@ -43,12 +46,17 @@ class AAE(LatentTrainer):
 
     name = "aae"
     PRIORS = ("normal", "uniform")
+    ENCODERS = ("deterministic", "gaussian", "universal")  # the kinds of q(z|x)
 
     def __init__(self, encoder, decoder, discriminator, opt_autoencoder, opt_discriminator, opt_encoder, latent_dim,
                  batch_size=64, prior="normal", encoder_kind="deterministic"):
         super().__init__(encoder, decoder, latent_dim, batch_size, prior)
-        if encoder_kind not in ENCODERS:
-            raise ValueError(f"AAE: got encoder_kind={encoder_kind!r}, expected one of {ENCODERS}")
+        if encoder_kind not in self.ENCODERS:
+            raise ValueError(f"AAE: got encoder_kind={encoder_kind!r}, expected one of {self.ENCODERS}")
+        if (encoder_kind == "universal") != bool(getattr(encoder, "noise_dim", 0)):
+            raise ValueError(f"AAE: encoder_kind={encoder_kind!r} with an encoder of noise_dim="
+                             f"{getattr(encoder, 'noise_dim', 0)}; 'universal' takes an encoder with a noise input "
+                             "(MLPEncoder(noise_dim > 0)), the others one without")
         self.encoder_kind = encoder_kind
         self.D = discriminator
         self.opt_autoencoder, self.opt_discriminator, self.opt_encoder = opt_autoencoder, opt_discriminator, opt_encoder
@@ -61,10 +69,13 @@ class AAE(LatentTrainer):
                 "opt_encoder": self.opt_encoder}
 
     def code(self, x):
-        """z ~ q(z|x): enc(x) (deterministic), or μ(x) + σ(x)·ε with a fresh ε ~ N(0, I) (gaussian, differentiable
-        in μ and σ)."""
+        """z ~ q(z|x): enc(x) (deterministic), μ(x) + σ(x)·ε with a fresh ε ~ N(0, I) (gaussian, differentiable
+        in μ and σ), or f(x, η) with a fresh η ~ N(0, I) (universal)."""
         if self.encoder_kind == "deterministic":
             return self.encoder(x)
+        if self.encoder_kind == "universal":
+            eta = random.randn((x.shape[0], self.encoder.noise_dim), dtype=x.array.dtype, xp=self.xp)
+            return self.encoder(x, from_numpy(eta))
         mu, log_sigma = self.encoder(x)
         eps = from_numpy(random.randn(mu.shape, dtype=mu.array.dtype, xp=self.xp))
         return mu + log_sigma.exp() * eps
@@ -105,9 +116,12 @@ class AAE(LatentTrainer):
         return out
 
     def encode(self, x):
-        """The codes z = enc(x) of the examples ``x`` (gaussian: the mean μ(x) of q(z|x)), in evaluation mode,
-        without gradients."""
+        """The codes z = enc(x) of the examples ``x`` (gaussian: the mean μ(x) of q(z|x); universal: f(x, 0), at
+        η's mean), in evaluation mode, without gradients; ``code(x)`` draws from q(z|x)."""
         with evaluating(self.encoder), no_grad():
+            if self.encoder_kind == "universal":
+                eta = self.xp.zeros((x.shape[0], self.encoder.noise_dim), dtype=x.array.dtype)
+                return self.encoder(x, from_numpy(eta))
             out = self.encoder(x)
             return out if self.encoder_kind == "deterministic" else out[0]
 

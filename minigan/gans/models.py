@@ -322,18 +322,31 @@ class MLPEncoder(nn.Module):
     ``gaussian=True`` (the VAE's Q(z|x), Kingma & Welling 2014, Appendix C.2): two heads, μ(x) and log σ(x), the
     parameters of a diagonal Normal over z; ``forward`` returns ``(mu, log_sigma)``. ``gaussian=False`` (the
     adversarial autoencoder's deterministic q(z|x), Makhzani et al. 2016, Section 2): ``forward`` returns z itself.
-    The input is divided by ``scale`` (the data's spread), as in MLPDiscriminator.
+    ``noise_dim > 0`` (with ``gaussian=False``: the same paper's "universal approximator posterior"): the network
+    also takes η, ``noise_dim`` draws of a fixed noise, beside x, and ``forward(x, eta)`` returns z = f(x, η), so
+    q(z|x) can take any shape. The input is divided by ``scale`` (the data's spread), as in MLPDiscriminator.
     """
 
-    def __init__(self, in_shape, latent_dim, hidden=(128, 128), activation="relu", gaussian=True, scale=1.0):
+    def __init__(self, in_shape, latent_dim, hidden=(128, 128), activation="relu", gaussian=True, scale=1.0,
+                 noise_dim=0):
         super().__init__()
         self.in_features, self.latent_dim, self.scale = _prod(in_shape), int(latent_dim), float(scale)
-        self.gaussian = bool(gaussian)
-        self.net = mlp([self.in_features, *hidden, (2 if self.gaussian else 1) * self.latent_dim], activation)
+        self.gaussian, self.noise_dim = bool(gaussian), int(noise_dim)
+        if self.noise_dim < 0 or (self.noise_dim and self.gaussian):
+            raise ValueError(f"MLPEncoder: got noise_dim={noise_dim!r} with gaussian={gaussian!r}; a noise input "
+                             "takes noise_dim > 0 and gaussian=False (0: none)")
+        self.net = mlp([self.in_features + self.noise_dim, *hidden, (2 if self.gaussian else 1) * self.latent_dim],
+                       activation)
 
-    def forward(self, x):
+    def forward(self, x, eta=None):
         x = x.reshape(x.shape[0], self.in_features)
-        h = self.net(x / self.scale if self.scale != 1.0 else x)
+        x = x / self.scale if self.scale != 1.0 else x
+        if self.noise_dim:  # η enters as an input as x does: z = f(x, η)
+            if eta is None or tuple(eta.shape) != (x.shape[0], self.noise_dim):
+                raise ValueError(f"MLPEncoder: this encoder takes eta of shape ({x.shape[0]}, {self.noise_dim}) "
+                                 f"beside x, got {None if eta is None else tuple(eta.shape)}")
+            x = F.cat([x, eta], axis=1)
+        h = self.net(x)
         if not self.gaussian:
             return h
         return h[:, :self.latent_dim], h[:, self.latent_dim:]  # μ(x), log σ(x)

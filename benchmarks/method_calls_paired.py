@@ -1,5 +1,6 @@
 """The per-call cost of the Tensor's hottest methods and operators in two trees, timed in one sitting: the doors'
-overhead on a 4x4 float32 tensor, where the arithmetic is nothing and the Python around it is all.
+overhead on a 4x4 float32 tensor, where the arithmetic is nothing and the Python around it is all (the free
+functions' doors: benchmarks/door_calls.py).
 
     python benchmarks/method_calls_paired.py OLD_REV [NEW_REV] [--rounds 9] [--number 20000]
     python benchmarks/method_calls_paired.py OLD_REV [NEW_REV] --instructions [--number 100] [--only "x.add(y)" ...]
@@ -25,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from paired_trees import extract  # (a revision's tree in a folder of its own, as the whole-run pairing takes it)
 
 REPO = Path(__file__).resolve().parent.parent
 CALLS = ("x.add(y)", "x + y", "x.mul(y)", "x * y", "x.mul_(2)", "x *= 2", "x.sub(y)", "x.add_(y)", "x.eq(y)",
@@ -58,14 +61,6 @@ for _ in range(20):
     names["f"]()
 list(itertools.starmap(names["f"], itertools.repeat((), number)))
 """
-
-
-def extract(rev: str, into: Path) -> Path:
-    folder = into / rev.replace("/", "_")
-    folder.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
-    return folder
 
 
 def run(tree: Path, number: int, calls) -> dict:

@@ -9,16 +9,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _run(program: str, timeout: int = 120) -> str:
+    """What ``program`` prints, run in a fresh interpreter (it must succeed)."""
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
 def test_a_fresh_program_prints_grad_fn_and_next_functions():
     program = ("import minigan\n"
                "x = minigan.ones(2, requires_grad=True)\n"
                "y = x * 2\n"
                "print(y)\n"
                "print(y.grad_fn.name(), y.grad_fn.next_functions[0][0].name())\n")
-    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines() == ["tensor([2., 2.], grad_fn=<MulBackward0>)",
-                                        "MulBackward0 torch::autograd::AccumulateGrad"]
+    assert _run(program).splitlines() == ["tensor([2., 2.], grad_fn=<MulBackward0>)",
+                                          "MulBackward0 torch::autograd::AccumulateGrad"]
 
 
 def test_every_module_imported_first_leaves_the_public_functions_functions():
@@ -35,9 +40,7 @@ def test_every_module_imported_first_leaves_the_public_functions_functions():
                "print(callable(minigan.gradcheck), callable(minigan.gradgradcheck))\n"
                "modules = [n for n in sorted(minigan.__all__) if type(getattr(minigan, n)).__name__ == 'module']\n"
                "print(sorted(set(modules) - set(minigan._MODULES)))\n")
-    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines() == ["True True", "[]"], done.stdout
+    assert _run(program, timeout=300).splitlines() == ["True True", "[]"]
 
 
 def test_a_function_named_as_its_module_stays_the_function_whatever_is_asked_first():
@@ -46,6 +49,4 @@ def test_a_function_named_as_its_module_stays_the_function_whatever_is_asked_fir
     program = ("import minigan\n"
                "minigan.gradgradcheck\n"
                "print(callable(minigan.gradcheck), minigan.gradcheck.__name__)\n")
-    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["True", "gradcheck"]
+    assert _run(program).split() == ["True", "gradcheck"]

@@ -32,14 +32,14 @@ from minigan.engine.tensor import Tensor
 #   (KERNELS, read by Pow and ScaledMatMul), by node class; a leaf's hooks after accumulation, by the leaf's id
 #   (walk.post_accumulate);
 # * "hook method": methods the engine calls on itself that minigan.Tensor may override: what an in-place write
-#   refuses, the history of a view taken again, the sum's other forms;
+#   refuses, the history of a view taken again, the sum's and the mean's other forms;
 # * "node hooks": a node's own prehooks and post-hooks (Node.node_hooks), which the walk runs around its backward.
 SEAMS = {
     "attribute": {Tensor: ("plain",),
                   Node: ("next_functions", "name", "metadata", "register_prehook", "register_hook", "__repr__")},
     "table": {"RESULT_ADJUSTMENTS": graph.RESULT_ADJUSTMENTS, "GRADIENT_ADJUSTMENTS": graph.GRADIENT_ADJUSTMENTS,
               "KERNELS": graph.KERNELS, "post_accumulate": walk.post_accumulate},
-    "hook method": {Tensor: ("_refuse_place", "_view_history", "_sum_along")},
+    "hook method": {Tensor: ("_refuse_place", "_view_history", "_sum_along", "_mean_along")},
     "node hooks": {Node: ("node_hooks",)},
 }
 

@@ -168,10 +168,13 @@ class TensorMethods:
     # ------------------------------------------------------------------ methods
     # Reductions take dim= and keepdim=, or NumPy's names for them, axis= and keepdims=.
     def sum(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
-        """The sum of every entry (``x.sum()``); integers and bools sum as int64 (no small dtype overflows).  Along
-        ``dim``, or as ``dtype``: ``_sum_along``, where a library above the engine adds its own forms."""
+        """The sum of every entry (``x.sum()``) or along one ``dim``; integers and bools sum as int64 (no small
+        dtype overflows).  Along dims, or as ``dtype``: ``_sum_along``, where a library above the engine adds its
+        own forms."""
         if dim is keepdim is LEFT_OUT and dtype is axis is keepdims is None:  # x.sum(), the common case
             return reduction.Sum.apply(self.astype("int64") if self.array.dtype.kind in "biu" else self)
+        if type(dim) is int and dtype is axis is keepdims is None:  # x.sum(dim): the engine's own, no form to read
+            return TensorMethods._sum_along(self, dim, keepdim)
         return self._sum_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
     def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):
@@ -182,10 +185,20 @@ class TensorMethods:
         x = self.astype(dtype) if dtype is not None else self.astype("int64") if integer else self
         return reduction.Sum.apply(x, axis=checks.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
 
-    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    def mean(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+        """The mean of every entry (``x.mean()``) or along one ``dim`` of a floating tensor.  Any other form (dims, a
+        dtype, NumPy's spelling, integers): ``_mean_along``, where a library above the engine adds its own forms."""
+        if dtype is axis is keepdims is None and self.array.dtype.kind == "f" and (dim is keepdim is LEFT_OUT or
+                                                                                   type(dim) is int):
+            return TensorMethods._mean_along(self, dim, keepdim)  # (the engine's own: no form to read)
+        return self._mean_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+    def _mean_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):
+        """The mean along ``dim`` (None, left out: every entry), as ``dtype``."""
+        dim, keepdim = None if dim is LEFT_OUT else dim, False if keepdim is LEFT_OUT else keepdim
         axis, keepdims = _dim("mean", dim, axis), _keepdim(keepdim, keepdims)
         x = self if dtype is None else self.to(dtype=dtype)
-        return reduction.Mean.apply(x, axis=checks.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
+        return reduction.Mean.apply(x, axis=checks.normalize_axis(axis, self.array.ndim, "mean"), keepdims=keepdims)
 
     def max(self, axis=None, keepdims=False):
         """The largest element (along ``axis``, NumPy's meaning: the values), ties sharing its gradient.

@@ -108,9 +108,9 @@ class Size(tuple):
 # reads its own arrays' shape and dtype (tests/engine/test_engine_reads_its_arrays.py).
 ENGINE_NAMES_REPLACED = frozenset("""
     T __array__ __array_ufunc__ __eq__ __getitem__ __hash__ __init__ __matmul__ __ne__ __pow__ __repr__ __rpow__
-    __rtruediv__ __setitem__ _compared _refuse_place _sum_along _view_history abs add add_ argmax argmin clamp clamp_
-    clone contiguous copy_ device div_ dtype expand fill_ float grad grad_fn is_leaf max mean min ndim numpy permute
-    register_hook relu reshape shape sign softmax sub sub_ to transpose var view
+    __rtruediv__ __setitem__ _compared _mean_along _refuse_place _sum_along _view_history abs add add_ argmax argmin
+    clamp clamp_ clone contiguous copy_ device div_ dtype expand fill_ float grad grad_fn is_leaf max min ndim numpy
+    permute register_hook relu reshape shape sign softmax sub sub_ to transpose var view
 """.split())
 
 
@@ -389,18 +389,15 @@ class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, 
     def abs(self):
         return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)
 
-    def mean(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
-        # the usual call, a floating mean of every entry or along one dim: none of the forms' rules below can apply
-        if dtype is axis is keepdims is None and self.array.dtype.kind == "f" and (dim is keepdim is LEFT_OUT or
-                                                                                   type(dim) is int):
-            return super().mean(None if dim is LEFT_OUT else dim, keepdim is not LEFT_OUT and keepdim)
+    def _mean_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):  # (x.mean() and x.mean(dim) of
+        # a floating x are the engine's alone: PyTorch's other forms, checked here)
         if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.keepdim_needs_dim("mean", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         dim = reductions.every_dim(dim)  # (PyTorch's dim=(): every dim)
         if axis is None and keepdims is None:  # PyTorch's spelling, PyTorch's door: a floating mean (NumPy's spelling
             reductions.floating_mean("mean", self, dtype)  # keeps NumPy's meaning: an integer mean is float64)
-        return super().mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+        return super()._mean_along(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
     # clamp's number bounds read as PyTorch's (surface/bounds.py); tensor bounds are the engine's operands
     def clamp(self, min=None, max=None):
@@ -430,10 +427,8 @@ class Tensor(TensorForms, engine.Tensor, TensorDoors, TensorMath, TensorShapes, 
 
     __matmul__ = products.matmul_operator  # (PyTorch's empty batches and saved copies, then the engine's product)
 
-    def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):  # (x.sum() is the engine's alone:
-        # PyTorch's other forms, checked here)
-        if type(dim) is int and dtype is axis is keepdims is None:  # the usual call, x.sum(dim): no form's rule applies
-            return super()._sum_along(dim, keepdim)
+    def _sum_along(self, dim, keepdim, *, dtype=None, axis=None, keepdims=None):  # (x.sum() and x.sum(dim) are
+        # the engine's alone: PyTorch's other forms, checked here)
         if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.keepdim_needs_dim("sum", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)

@@ -187,11 +187,11 @@ class InPlace:
     def copy_(self, src):
         return self._in_place("copy_", elementwise.Fill.apply, src, update=elementwise.fill_into, cast=True)
 
-    def __iadd__(self, other):
-        return NotImplemented if type(other) in checks.SEQUENCES else self.add_(other)
+    def __iadd__(self, other):  # (x += y has none of add_'s argument forms: the engine's own add_, as it is)
+        return NotImplemented if type(other) in checks.SEQUENCES else InPlace.add_(self, other)
 
     def __isub__(self, other):
-        return NotImplemented if type(other) in checks.SEQUENCES else self.sub_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else InPlace.sub_(self, other)
 
     def __imul__(self, other):  # (a list or tuple: NotImplemented, as __mul__)
         return NotImplemented if type(other) in checks.SEQUENCES else self.mul_(other)

@@ -3,7 +3,7 @@ the weights a Module registers (PyTorch keeps them in torch/nn/parameter.py too)
 
 from __future__ import annotations
 
-from minigan import arguments
+from minigan import arguments, engine
 from minigan.engine import backend
 from minigan.surface.tensor import Tensor
 
@@ -27,6 +27,10 @@ class Parameter(Tensor):
         if not getattr(data.flags, "writeable", True):  # np.broadcast_to, frombuffer: an optimizer must write it
             data = data.copy()
         self._setup(data, requires_grad=bool(requires_grad))  # shares the array, as torch.nn.Parameter does
+
+    # A Parameter is always a leaf (an op on it gives a plain Tensor), so reading its gradient never meets
+    # minigan.Tensor's warning for a non-leaf's: it reads it as the engine does (the setter and deleter are the same)
+    grad = property(engine.Tensor.grad.fget, Tensor.grad.fset, Tensor.grad.fdel, Tensor.grad.__doc__)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()

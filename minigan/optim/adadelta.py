@@ -52,4 +52,4 @@ class Adadelta(Optimizer):
         dx = xp.sqrt(Edx2 + eps) / xp.sqrt(Eg2 + eps) * g             # −Δx_t = RMS[Δx]_{t−1} / RMS[g]_t · g_t
         Edx2 *= rho
         Edx2 += (1.0 - rho) * (dx * dx)                               # E[Δx²]_t = ρ·E[Δx²]_{t−1} + (1 − ρ)·Δx_t²
-        p.sub_(group["lr"] * dx)                                    # x_{t+1} = x_t + lr·Δx_t
+        p -= group["lr"] * dx                                       # x_{t+1} = x_t + lr·Δx_t

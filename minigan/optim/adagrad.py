@@ -52,4 +52,4 @@ class Adagrad(Optimizer):
         lr = group["lr"] / (1 + (t - 1) * group["lr_decay"])         # η_t = η / (1 + (t − 1)·lr_decay)
         G = state["sum"]
         G += g * g                                                   # G_t ← G_{t−1} + g_t²
-        p.sub_(lr * g / (xp.sqrt(G) + group["eps"]))               # θ_t ← θ_{t−1} − η_t·g_t / (√G_t + ε)
+        p -= lr * g / (xp.sqrt(G) + group["eps"])                  # θ_t ← θ_{t−1} − η_t·g_t / (√G_t + ε)

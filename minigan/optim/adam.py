@@ -109,7 +109,7 @@ class Adam(Optimizer):
         else:  # the same two lines, as one kernel on a GPU
             step = _adam_step(xp, m, v, g, beta1, 1.0 - beta1, beta2, 1.0 - beta2, alpha, 1.0 - beta1**t,
                               1.0 - beta2**t, eps)
-        p.sub_(step)                                            # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)
+        p -= step                                               # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)
 
 
 class AdamW(Adam):

@@ -48,4 +48,4 @@ class Adamax(Optimizer):
         m += (1.0 - beta1) * g                                      # m_t ← β1·m_{t−1} + (1 − β1)·g_t
         u *= beta2
         xp.maximum(u, abs(g) + group["eps"], out=u)                 # u_t ← max(β2·u_{t−1}, |g_t| + ε)
-        p.sub_(group["lr"] / (1.0 - beta1**t) * m / u)            # θ_t ← θ_{t−1} − (α/(1 − β1^t))·m_t/u_t
+        p -= group["lr"] / (1.0 - beta1**t) * m / u               # θ_t ← θ_{t−1} − (α/(1 − β1^t))·m_t/u_t

@@ -62,6 +62,6 @@ class NAdam(Optimizer):
         v *= beta2
         v += (1.0 - beta2) * (g * g)                                    # v_t = β2·v_{t−1} + (1 − β2)·g_t²
         denom = xp.sqrt(v / (1.0 - beta2**t)) + group["eps"]            # √(v_t / (1 − β2^t)) + ε
-        p.sub_(lr * (1.0 - mu) / (1.0 - product) * (g / denom))        # the gradient's share, now
-        p.sub_(lr * mu_next / (1.0 - product * mu_next) * (m / denom))  # the momentum's, one step ahead
+        p -= lr * (1.0 - mu) / (1.0 - product) * (g / denom)           # the gradient's share, now
+        p -= lr * mu_next / (1.0 - product * mu_next) * (m / denom)     # the momentum's, one step ahead
         # (the moments' lines are written in the order PyTorch computes them, so each step equals its rounding)

@@ -51,7 +51,7 @@ class OptimisticAdam(Optimizer):
         previous = state["previous_direction"]                         # m̂_{t−1}/(√v̂_{t−1} + ε)
         direction = _optimistic_adam_direction(xp, state["m"], state["v"], g, beta1, 1.0 - beta1, beta2,
                                                1.0 - beta2, 1.0 - beta1**t, 1.0 - beta2**t, eps)
-        p.sub_(_optimistic_step(xp, direction, previous, 2.0 * eta, eta))       # θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε)
+        p -= _optimistic_step(xp, direction, previous, 2.0 * eta, eta)          # θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε)
         state["previous_direction"] = direction                        #           + η·m̂_{t−1}/(√v̂_{t−1} + ε)
 
 

@@ -47,7 +47,7 @@ class OptimisticSGD(Optimizer):
             state["step"] = 0
             state["previous_grad"] = xp.zeros_like(p.array)   # g_{−1} = 0
         state["step"] += 1
-        p.sub_(_optimistic_sgd_step(xp, g, state["previous_grad"], eta))  # θ_{t+1} = θ_t − η·(2g_t − g_{t−1})
+        p -= _optimistic_sgd_step(xp, g, state["previous_grad"], eta)     # θ_{t+1} = θ_t − η·(2g_t − g_{t−1})
         state["previous_grad"] = g.copy()                   # remember g_t (a copy: p.grad may change later)
 
 

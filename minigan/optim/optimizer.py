@@ -3,9 +3,9 @@
 An optimizer holds a list of parameters (tensors that require grad) and, for each one, a small
 dictionary of *state* (momentum buffers, moment estimates, a step count). ``step()`` reads each
 parameter's ``.grad`` (a Tensor of the parameter's shape and dtype, or None for a parameter that
-got no gradient) and, under ``no_grad()``, moves the parameter **in place** with ``p.sub_(...)`` /
-``p.add_(...)``, as ``torch.optim`` does. It never writes into ``p.grad`` (the caller may still
-hold it).
+got no gradient) and, under ``no_grad()``, moves the parameter **in place** with ``p -= ...``, the
+paper's θ ← θ − step (``torch.optim`` writes ``p.add_(...)``: the same in-place write). It never writes
+into ``p.grad`` (the caller may still hold it).
 
 Each in-place update bumps the parameter's version counter, so a graph recorded *before* the
 step, which saved the old values, refuses to backward (a ``GraphError``) instead of giving
@@ -328,7 +328,7 @@ class Optimizer(OptimizerNamesNotProvided):
         return checked
 
     def _update(self, p: Tensor, g, state: dict, group: dict) -> None:
-        """Move ``p`` in place (``p.sub_``/``p.add_``; ``step`` runs this under ``no_grad()``) from the
+        """Move ``p`` in place (``p -= ...``; ``step`` runs this under ``no_grad()``) from the
         gradient array ``g`` (never modify ``g``: it is ``p.grad``'s own array), with ``group``'s
         checked hyperparameters."""
         raise NotImplementedError(f"{type(self).__name__}: an optimizer overrides step() (PyTorch's way: "

@@ -66,6 +66,6 @@ class RAdam(Optimizer):
         if rho_t > 5.0:
             l_t = math.sqrt(1.0 - beta2**t) / (xp.sqrt(v) + group["eps"])  # l_t ← √(1 − β2^t)/(√v_t + ε)
             r_t = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-            p.sub_(m_hat * lr * l_t * r_t)                          # θ_t ← θ_{t−1} − α·r_t·m̂_t·l_t
+            p -= m_hat * lr * l_t * r_t                             # θ_t ← θ_{t−1} − α·r_t·m̂_t·l_t
         else:
-            p.sub_(m_hat * lr)                                      # θ_t ← θ_{t−1} − α·m̂_t
+            p -= m_hat * lr                                         # θ_t ← θ_{t−1} − α·m̂_t

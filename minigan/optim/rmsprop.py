@@ -68,6 +68,6 @@ class RMSprop(Optimizer):
             s = xp.sqrt(v)                                                               # s ← √v
         if mu > 0:
             b = state["momentum_buffer"] = mu * state["momentum_buffer"] + g / (s + eps)  # b ← μb + g/(s+ε)
-            p.sub_(lr * b)                                                              # θ ← θ − ηb
+            p -= lr * b                                                                 # θ ← θ − ηb
         else:
-            p.sub_(lr * g / (s + eps))                                                  # θ ← θ − η·g/(s+ε)
+            p -= lr * g / (s + eps)                                                     # θ ← θ − η·g/(s+ε)

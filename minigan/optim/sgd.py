@@ -76,10 +76,10 @@ class SGD(Optimizer):
                 state["momentum_buffer"] = _momentum(xp, state["momentum_buffer"], g, mu, 1.0 - group["dampening"])
             b = state["momentum_buffer"]
             if group["nesterov"]:
-                p.sub_(_nesterov_step(xp, g, b, mu, lr))        # θ ← θ − η·(g + μb)   (Nesterov)
+                p -= _nesterov_step(xp, g, b, mu, lr)           # θ ← θ − η·(g + μb)   (Nesterov)
                 return
             g = b                                               # d ← b
-        p.sub_(lr * g)                                        # θ ← θ − η·d   (in place)
+        p -= lr * g                                           # θ ← θ − η·d   (in place)
 
 
 # One fused kernel each on a GPU, these lines themselves on a CPU (backend.fused).

@@ -328,7 +328,7 @@ EXERCISES = (
              "torch.optim.SGD's update: a step of lr against a direction d, where weight decay adds λθ to the "
              "gradient, momentum keeps a buffer (the gradient at first, then μ times itself plus the gradient scaled "
              "by one less the dampening), and d is that buffer, or with Nesterov the gradient plus μ times it",
-             LIMIT_CYCLES, "the momentum buffer lives in state['momentum_buffer']; update p in place with p.sub_",
+             LIMIT_CYCLES, "the momentum buffer lives in state['momentum_buffer']; update p in place (p -= ...)",
              "Predict θ after two SGD steps with momentum 0.9, lr 0.1, gradient 1 from θ = 0 (−0.1, then?). "
              "measure: " + PY + 'p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.SGD([p], lr=0.1, momentum=0.9)\n'
              'for _ in range(2): p.grad = mg.ones(1, dtype=p.dtype); o.step(); print(p.item())"'),

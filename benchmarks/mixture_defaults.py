@@ -9,7 +9,8 @@ scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ 
 AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``; for the AAE's q(z|x) with
 noise also from drawn codes, ``recon_drawn_high_quality``), and the VAE's the ELBO of 1,000 fresh points (``elbo``,
 nats a point). ``--log-every N`` lines carry the trainer's step outputs averaged over the last N steps and, for the
-AAE, D's accuracy on 2,500 prior draws and 2,500 codes (``d_acc_prior``, ``d_acc_code``). ``--out FILE``
+AAE, D's accuracy on 2,500 prior draws and 2,500 codes (``d_acc_prior``, ``d_acc_code``; with a categorical code
+also D_cat's, ``d_cat_acc_prior``, ``d_cat_acc_code``). ``--out FILE``
 appends every line (the final row carries the command that made it) to FILE as well; the runs behind
 demos/results.md are kept under benchmarks/results/mixtures/.
 """
@@ -87,11 +88,16 @@ def discriminator_accuracy(exp, n=2_500) -> dict:
     trainer, rng_state = exp.trainer, random.get_rng_state()  # the training stream is put back afterwards
     try:
         with evaluating(trainer.encoder), evaluating(trainer.D), no_grad():
-            prior = trainer.D(trainer.noise(n)).numpy() > 0
-            codes = trainer.D(trainer.code(exp.sample_real(n))).numpy() <= 0
+            (y_prior, z_prior), (y_code, z_code) = (trainer.split(trainer.noise(n)),
+                                                    trainer.split(trainer.code(exp.sample_real(n))))
+            out = {"d_acc_prior": float((trainer.D(z_prior).numpy() > 0).mean()),
+                   "d_acc_code": float((trainer.D(z_code).numpy() <= 0).mean())}
+            if trainer.categorical:  # D_cat on one-hot draws of Cat(K) and on the codes' class probabilities
+                out.update({"d_cat_acc_prior": float((trainer.D_cat(y_prior).numpy() > 0).mean()),
+                            "d_cat_acc_code": float((trainer.D_cat(y_code).numpy() <= 0).mean())})
     finally:
         random.set_rng_state(rng_state)
-    return {"d_acc_prior": round(float(prior.mean()), 4), "d_acc_code": round(float(codes.mean()), 4)}
+    return {key: round(value, 4) for key, value in out.items()}
 
 
 def reconstruction_quality(exp, n=2_500) -> dict:

@@ -88,7 +88,7 @@ class AAE(LatentTrainer):
                                  "beside z); the Gaussian q(z|x) has none")
             if discriminator_cat is None:
                 raise ValueError(f"AAE: categorical={self.categorical} needs discriminator_cat, D_cat over the "
-                                 f"{self.categorical} class coordinates (models.MLPDiscriminator(({self.categorical},)))")
+                                 f"{self.categorical} class coordinates (MLPDiscriminator(({self.categorical},)))")
             if getattr(encoder, "latent_dim", width) != width:
                 raise ValueError(f"AAE: categorical={self.categorical} with latent_dim={self.latent_dim} takes an "
                                  f"encoder of {width} outputs (the class logits, then z), got "

@@ -27,8 +27,9 @@ draws of the uniform categorical (label 1) from the encoder's softmax outputs (l
 near a vertex, so each x is pushed into one class, and each class is pushed to hold 1/K of the data. The phases stay
 the paper's: the reconstruction, then each D's step and one step of the encoder to fool both (the two non-saturating
 losses summed). A sample is x = dec(y, z) with y a one-hot draw of Cat(K) and z ~ P(z): a class picks where in the
-data, the style where within it, so no prior draw falls between the classes as a continuous code's draws between its
-clumps do.
+data, the style where within it, so no prior draw need fall between the modes as a continuous code's draws between
+its clumps do. (Measured on the ring, the grid and the digits, the codes turn one-hot but into a few of the K classes,
+and the style carries the rest: demos/results.md, "The paper's categorical code".)
 """
 
 from __future__ import annotations

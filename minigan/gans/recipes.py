@@ -211,10 +211,11 @@ DEFAULTS = {
     # at 0.5%), the Gaussian q(z|x) (3/8 at 0.2%; with reg_lr 7/8 at 1.0%), the universal q(z|x) with one D rate (6/8 at
     # 1.4%) or at 5,000 steps (grid 17/25 on both seeds), and §6's categorical code (``categorical`` = K classes
     # beside the style z, a second D imposing Cat(K); 0: none): on the ring (K = 8, 16) and the grid (K = 25, 32) it
-    # lost on every seed (ring 4-7 of 8 modes at 0.4-0.8%, grid 13-15 of 25 at seed 0): the codes turn one-hot but
-    # into a few classes (2-3 of 8, 2 of 16, 6 of 32), the style carries the modes, and the prior's other classes decode
-    # off the data; on the digits (K = 10, 16) the Fréchet distance rose to 131-412. The digits (seeds 0-2,
-    # deterministic, one rate): 10/10 classes, Fréchet 93.7, 90.6, 79.3 (floor 15.8). Lesson 23 uses the digits.
+    # lost on every seed it ran (ring seeds 0-2: 2-7 of 8 modes at 0.2-0.8%; grid seeds 0-1: 12-16 of 25): the codes
+    # turn one-hot but into a few classes (2-3 of 8 or of 16, 5 of 25, 5-6 of 32), the style carries the modes, and
+    # the prior's other classes decode off the data; on the digits (K = 10, 16) the Fréchet distance rose to 131-412.
+    # The digits (seeds 0-2, deterministic, one rate): 10/10 classes, Fréchet 93.7, 90.6, 79.3 (floor 15.8). Lesson 23
+    # uses the digits.
     # (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring (and the grid)").
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=10_000,
                              latent_dim=2, hidden=(128, 128, 128), d_hidden=(128, 128), sigma=0.1, prior="normal",

@@ -8,7 +8,9 @@ with ``Experiment.evaluate()``: 2,500 samples (the decoder's mean for z ~ N(0, I
 classifier as the GANs' digits rows are (classes, KL to uniform, the Fréchet distance beside its real-vs-real floor).
 Beside them, on the 359 held-out test digits: the reconstructions dec(enc(x)) (the posterior's mean for the VAE),
 the share the reference classifier gives their true label and their mean squared error per pixel in [0, 1]; and
-for the VAE the test-set ELBO (nats per image, one z a digit, averaged over 10 draws) beside the training set's.
+for the VAE the test-set ELBO (nats per image, one z a digit, averaged over 10 draws) beside the training set's;
+with the AAE's categorical code (``--set categorical=K``) the clustering's accuracy as Makhzani et al. 2016, §6
+score it (each class read as its test digits' most frequent label) and the classes used.
 The runs behind demos/results.md are kept in benchmarks/results/latent/digits.jsonl.
 """
 
@@ -75,6 +77,13 @@ def held_out(exp, draws=10) -> dict:
     judge = reference_classifier("cnn", dataset="digits")
     out = {"recon_accuracy": round(float((predict(judge, recon01) == labels).mean()), 4),
            "recon_mse": round(float(((recon01 - real01) ** 2).mean()), 5)}
+    if getattr(trainer, "categorical", 0):
+        # Makhzani et al. 2016, §6's score of a clustering: each class stands for the label most of its test digits
+        # carry; the share of test digits whose class stands for their own label (1 − the paper's error)
+        classes = trainer.cluster(x)
+        kept = sum(np.bincount(labels[classes == c]).max() for c in np.unique(classes))
+        out.update({"cluster_accuracy": round(float(kept / len(labels)), 4),
+                    "classes_used": int(len(np.unique(classes)))})
     if exp.algorithm == "vae":
         train, _ = load_digits("train", scale="pm1")
         xt = from_numpy(backend.asarray(train, xp=trainer.xp))

@@ -7,11 +7,14 @@
 Each run is ``build_experiment(algorithm, data, seed=s, **settings)`` trained for its default steps and
 scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ of a centre); the VAE's and the
 AAE's rows also score their reconstructions of 2,500 data points (``recon_high_quality``; for the AAE's q(z|x) with
-noise also from drawn codes, ``recon_drawn_high_quality``), and the VAE's the ELBO of 1,000 fresh points (``elbo``,
-nats a point). ``--log-every N`` lines carry the trainer's step outputs averaged over the last N steps and, for the
-AAE, D's accuracy on 2,500 prior draws and 2,500 codes (``d_acc_prior``, ``d_acc_code``). ``--out FILE``
-appends every line (the final row carries the command that made it) to FILE as well; the runs behind
-demos/results.md are kept under benchmarks/results/mixtures/.
+noise also from drawn codes, ``recon_drawn_high_quality``; with a categorical code also how the classes split the
+points, ``code_max_prob``, ``classes_used``, ``cluster_purity``, ``style_between_classes``, and each class
+decoded at z = 0, ``classes_at_z0_high_quality``), and the VAE's the ELBO of 1,000 fresh points
+(``elbo``, nats a point). ``--log-every N`` lines carry the trainer's step outputs averaged over the last N steps
+and, for the AAE, D's accuracy on 2,500 prior draws and 2,500 codes (``d_acc_prior``, ``d_acc_code``; with a
+categorical code also D_cat's, ``d_cat_acc_prior``, ``d_cat_acc_code``). ``--out FILE`` appends every line (the
+final row carries the command that made it) to FILE as well; the runs behind demos/results.md are kept under
+benchmarks/results/mixtures/.
 """
 
 import argparse
@@ -87,11 +90,16 @@ def discriminator_accuracy(exp, n=2_500) -> dict:
     trainer, rng_state = exp.trainer, random.get_rng_state()  # the training stream is put back afterwards
     try:
         with evaluating(trainer.encoder), evaluating(trainer.D), no_grad():
-            prior = trainer.D(trainer.noise(n)).numpy() > 0
-            codes = trainer.D(trainer.code(exp.sample_real(n))).numpy() <= 0
+            (y_prior, z_prior), (y_code, z_code) = (trainer.split(trainer.noise(n)),
+                                                    trainer.split(trainer.code(exp.sample_real(n))))
+            out = {"d_acc_prior": float((trainer.D(z_prior).numpy() > 0).mean()),
+                   "d_acc_code": float((trainer.D(z_code).numpy() <= 0).mean())}
+            if trainer.categorical:  # D_cat on one-hot draws of Cat(K) and on the codes' class probabilities
+                out.update({"d_cat_acc_prior": float((trainer.D_cat(y_prior).numpy() > 0).mean()),
+                            "d_cat_acc_code": float((trainer.D_cat(y_code).numpy() <= 0).mean())})
     finally:
         random.set_rng_state(rng_state)
-    return {"d_acc_prior": round(float(prior.mean()), 4), "d_acc_code": round(float(codes.mean()), 4)}
+    return {key: round(value, 4) for key, value in out.items()}
 
 
 def reconstruction_quality(exp, n=2_500) -> dict:
@@ -112,7 +120,40 @@ def reconstruction_quality(exp, n=2_500) -> dict:
     if drawn is not None:
         r = mixture_metrics(drawn, exp.mixture)
         out.update({"recon_drawn_modes": r["modes_covered"], "recon_drawn_high_quality": round(r["high_quality"], 4)})
+    if getattr(trainer, "categorical", 0):
+        with evaluating(trainer.decoder), no_grad():
+            out.update(clustering(trainer, x, exp.mixture))
     return out
+
+
+def clustering(trainer, x, mixture) -> dict:
+    """A categorical code's classes of the points x: the mean largest class probability (1: one-hot codes), the
+    classes used (argmax), and the purity, the share of points whose class's most frequent mode is their own mode
+    (nearest centre)."""
+    import numpy as np
+
+    from minigan.metrics.mixture import mixture_metrics
+    from minigan.surface.tensor import from_numpy
+
+    y, z = trainer.split(trainer.encode(x))
+    y, z = np.asarray(y.numpy(), dtype=np.float64), np.asarray(z.numpy(), dtype=np.float64)
+    classes = y.argmax(1)
+    points = np.asarray(x.numpy(), dtype=np.float64)
+    modes = ((points[:, None, :] - np.asarray(mixture.modes)[None]) ** 2).sum(-1).argmin(1)
+    used = np.unique(classes)
+    pure = sum(np.bincount(modes[classes == c]).max() for c in used)
+    # the share of the style's variance that lies between the classes' means: 0 when z's spread is the same in
+    # every class (a style apart from the class), 1 when z names the class as well
+    means = np.stack([z[classes == c].mean(0) for c in used])
+    weights = np.array([(classes == c).mean() for c in used])
+    between = float((weights[:, None] * (means - z.mean(0)) ** 2).sum() / ((z - z.mean(0)) ** 2).sum() * len(z))
+    # each class's one-hot decoded at z = 0, the style prior's mean: within 3σ of a centre?
+    k, d = trainer.categorical, trainer.latent_dim
+    at_zero = np.concatenate([np.eye(k), np.zeros((k, d))], axis=1).astype(np.float32)
+    r = mixture_metrics(trainer.decoder.mean(from_numpy(at_zero)), mixture)
+    return {"code_max_prob": round(float(y.max(1).mean()), 4), "classes_used": int(len(used)),
+            "cluster_purity": round(float(pure / len(points)), 4), "style_between_classes": round(between, 4),
+            "classes_at_z0_high_quality": round(r["high_quality"], 4), "classes_at_z0_modes": r["modes_covered"]}
 
 
 if __name__ == "__main__":

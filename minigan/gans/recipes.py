@@ -33,7 +33,7 @@ from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
-from minigan.gans.aae import AAE
+from minigan.gans.aae import AAE, categorical_classes
 from minigan.gans.ali import ALI
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
@@ -209,15 +209,21 @@ DEFAULTS = {
     # reconstructions 98-100% within 3σ. Still far from the GANs' 90%: the codes do not fill N(0, I) (D calls about 90%
     # of them codes) and prior draws outside them decode between the modes. Tried and not adopted: an 8-D z (6/8 modes
     # at 0.5%), the Gaussian q(z|x) (3/8 at 0.2%; with reg_lr 7/8 at 1.0%), the universal q(z|x) with one D rate (6/8 at
-    # 1.4%) or at 5,000 steps (grid 17/25 on both seeds). The digits (seeds 0-2, deterministic, one rate): 10/10
-    # classes, Fréchet 93.7, 90.6, 79.3 (floor 15.8). Lesson 23 uses the digits.
+    # 1.4%) or at 5,000 steps (grid 17/25 on both seeds), and §6's categorical code (``categorical`` = K classes
+    # beside the style z, a second D imposing Cat(K); 0: none): on the ring (K = 8, 16) and the grid (K = 25, 32) it
+    # lost on every seed it ran (ring seeds 0-2: 2-7 of 8 modes at 0.2-0.8%; grid seeds 0-1: 12-16 of 25): the codes
+    # turn one-hot but into a few classes (2-3 of 8 or of 16, 5 of 25, 5-6 of 32), the style carries the modes, and
+    # the prior's other classes decode off the data; on the digits (K = 10, 16) the Fréchet distance rose to 131-412.
+    # The digits (seeds 0-2, deterministic, one rate): 10/10 classes, Fréchet 93.7, 90.6, 79.3 (floor 15.8). Lesson 23
+    # uses the digits.
     # (benchmarks/results/mixtures/aae_*.jsonl; demos/results.md, "The VAE and the AAE on the ring (and the grid)").
     ("aae", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=10_000,
                              latent_dim=2, hidden=(128, 128, 128), d_hidden=(128, 128), sigma=0.1, prior="normal",
-                             lr_decay=True, reg_lr=1e-4, d_lr_ratio=10.0, encoder="universal", noise_dim=2),
+                             lr_decay=True, reg_lr=1e-4, d_lr_ratio=10.0, encoder="universal", noise_dim=2,
+                             categorical=0),
     ("aae", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000,
                             latent_dim=8, hidden=(256, 256), d_hidden=(128, 128), prior="normal", arch="mlp",
-                            encoder="deterministic", noise_dim=8),
+                            encoder="deterministic", noise_dim=8, categorical=0),
     # EBGAN (Zhao et al. 2016): D an MLP auto-encoder whose mean squared reconstruction error is the energy, the
     # margin m in the energy's units (squared data units), Adam with β1 = 0.5. On the ring a 2-unit code and the
     # pulling-away term at the paper's 0.1: measured (seed 0, 3,000 steps) a 1-unit code (BEGAN's) 3/8 modes, a 2-unit
@@ -714,8 +720,15 @@ def _latent_trainer(algorithm, cfg, data_shape) -> tuple:
     hidden, betas = tuple(cfg["hidden"]), tuple(cfg.get("betas", (0.9, 0.999)))
     kind = "gaussian" if algorithm == "vae" else cfg.get("encoder", "deterministic")  # the AAE's q(z|x): any of 3
     noise_dim = cfg["noise_dim"] if kind == "universal" else 0  # η's size, beside x (the universal approximator)
-    encoder = MLPEncoder(data_shape, latent, hidden, gaussian=kind == "gaussian", scale=scale, noise_dim=noise_dim)
-    decoder = MLPDecoder(latent, data_shape, hidden[::-1], likelihood="normal" if points else "bernoulli",
+    # the AAE's categorical code (Makhzani et al. 2016, §6): K class logits beside z out of the encoder, (y, z) into
+    # the decoder; 0: none
+    classes = categorical_classes(cfg.get("categorical", 0)) if algorithm == "aae" else 0
+    if classes and kind == "gaussian":
+        raise ValueError("build_experiment: categorical takes encoder='deterministic' or 'universal' (a class head "
+                         "beside z); the Gaussian q(z|x) has none")
+    encoder = MLPEncoder(data_shape, classes + latent, hidden, gaussian=kind == "gaussian", scale=scale,
+                         noise_dim=noise_dim)
+    decoder = MLPDecoder(classes + latent, data_shape, hidden[::-1], likelihood="normal" if points else "bernoulli",
                          scale=scale, sigma=cfg.get("sigma"))
     opt = lambda params: make_optimizer(cfg["optimizer"], params, cfg["lr"], betas)  # noqa: E731
     if algorithm == "vae":
@@ -723,15 +736,17 @@ def _latent_trainer(algorithm, cfg, data_shape) -> tuple:
         return VAE(encoder, decoder, *opts, latent, batch_size=cfg["batch_size"], prior=cfg["prior"],
                    beta=cfg["beta"]), opts
     D = MLPDiscriminator((latent,), tuple(cfg["d_hidden"]), "leaky_relu")
+    D_cat = MLPDiscriminator((classes,), tuple(cfg["d_hidden"]), "leaky_relu") if classes else None  # over y
     # the regularization phase's rate (D's and the encoder's step to fool it), set apart from the reconstruction's as
     # Makhzani et al. 2016 set the two phases' rates apart; None: the reconstruction's lr. D's own rate is d_lr_ratio
     # times it (the GANs' two time scales, Heusel et al. 2017: a D quick enough to keep up with the encoder's codes)
     reg_lr = cfg.get("reg_lr") or cfg["lr"]
     opt_reg = lambda params, lr: make_optimizer(cfg["optimizer"], params, lr, betas)  # noqa: E731
     opts = (opt([*encoder.parameters(), *decoder.parameters()]),
-            opt_reg(D.parameters(), reg_lr * cfg.get("d_lr_ratio", 1.0)), opt_reg(encoder.parameters(), reg_lr))
+            opt_reg([*D.parameters(), *(D_cat.parameters() if classes else ())], reg_lr * cfg.get("d_lr_ratio", 1.0)),
+            opt_reg(encoder.parameters(), reg_lr))
     return AAE(encoder, decoder, D, *opts, latent, batch_size=cfg["batch_size"], prior=cfg["prior"],
-               encoder_kind=kind), opts
+               encoder_kind=kind, categorical=classes, discriminator_cat=D_cat), opts
 
 
 __all__ = ["build_experiment", "Experiment", "DEFAULTS", "PLAIN_GAN", "mixture_settings", "ALGORITHMS", "OPTIMIZERS",

@@ -8,6 +8,7 @@ import math
 import pytest
 
 import minigan
+import minigan.functional as F
 from minigan import nn
 from minigan.engine.backend import np
 from minigan.gans.aae import AAE
@@ -195,7 +196,8 @@ def test_the_aaes_universal_posterior_feeds_fresh_noise_beside_x_and_both_phases
             encoder_kind="universal")
 
 
-@pytest.mark.parametrize("algorithm,settings", [("vae", {}), ("aae", {}), ("aae", {"encoder": "deterministic"})])
+@pytest.mark.parametrize("algorithm,settings", [("vae", {}), ("aae", {}), ("aae", {"encoder": "deterministic"}),
+                                                ("aae", {"categorical": 4})])
 def test_a_resumed_run_continues_the_uninterrupted_one_exactly(algorithm, settings, tmp_path):
     def fresh():
         return build_experiment(algorithm, "ring", seed=2, batch_size=32, **settings)
@@ -227,3 +229,123 @@ def test_trainers_refuse_what_they_cannot_do():
               latent_dim=2)
     with pytest.raises(ValueError, match="expected 'aae'"):
         aae.load_state_dict({"algorithm": "vae"})
+
+
+# The categorical code (Makhzani et al. 2016, §6, "Unsupervised clustering"): y = softmax over K classes beside the
+# style z, a second D imposing Cat(K) on y, the decoder reading (y, z).
+
+def _categorical(k=5, **settings):
+    exp = build_experiment("aae", "ring", seed=0, batch_size=64, categorical=k, **settings)
+    return exp, exp.trainer
+
+
+def test_the_categorical_head_is_a_softmax_beside_the_style_and_encode_returns_the_decoders_input():
+    """code(x) and encode(x) are (y, z) side by side, (N, K + latent_dim): y ≥ 0 summing to 1 (a softmax over K
+    classes), z the style; dec(encode(x)) is a reconstruction, and cluster(x) is y's argmax, the class of x."""
+    exp, aae = _categorical(5)
+    x = exp.sample_real(64)
+    for c in (aae.code(x).detach().numpy(), aae.encode(x).numpy()):
+        assert c.shape == (64, 5 + 2)
+        y, z = c[:, :5], c[:, 5:]
+        assert (y >= 0).all() and np.allclose(y.sum(1), 1.0, atol=1e-5)
+        assert np.abs(z).sum() > 0 and not np.allclose(y.sum(1), z.sum(1))
+    c = aae.encode(x).numpy()
+    assert np.array_equal(aae.cluster(x), c[:, :5].argmax(1))
+    assert tuple(aae.decoder.mean(aae.encode(x)).shape) == (64, 2)
+
+
+def test_the_categorical_priors_draws_are_one_hot_with_each_class_k_times_less_often():
+    """Cat(K)'s draws, what D_cat sees as "prior": rows of K zeros but one 1, each class with frequency 1/K (a
+    multinomial: within 5 standard errors of n/K); noise(n), the decoder's input, is (y, z) with y such draws and z
+    N(0, I)."""
+    _, aae = _categorical(5)
+    n, k = 50_000, 5
+    y = aae.noise(n).numpy()[:, :k]
+    assert set(np.unique(y)) == {0.0, 1.0} and np.array_equal(y.sum(1), np.ones(n))
+    counts = y.sum(0)
+    assert np.all(np.abs(counts - n / k) < 5 * math.sqrt(n * (1 / k) * (1 - 1 / k))), counts
+    z = aae.noise(n).numpy()[:, k:]
+    assert z.shape == (n, 2) and np.abs(z.mean(0)).max() < 0.03 and np.abs(z.std(0) - 1).max() < 0.03
+
+
+def test_the_samples_read_both_codes():
+    """sample(n) is the decoder's mean at (y, z) drawn from the priors; with the decoder's z columns zeroed the n
+    samples take exactly K values (one a class: every class is drawn), and with its y columns zeroed they spread."""
+    _, aae = _categorical(4)
+    first = aae.decoder.net[0]
+    assert tuple(first.weight.shape) == (128, 4 + 2)            # y's 4 coordinates, then z's 2
+    minigan.manual_seed(3)
+    s = aae.sample(400).numpy()
+    minigan.manual_seed(3)
+    with minigan.no_grad():
+        assert np.array_equal(s, aae.decoder.mean(aae.noise(400)).numpy())
+    with minigan.no_grad():
+        w = first.weight.numpy().copy()
+        first.weight[:, 4:] = 0.0                                # the style unheard: one point a class
+    assert len(np.unique(aae.sample(400).numpy().round(6), axis=0)) == 4
+    with minigan.no_grad():
+        first.weight.copy_(minigan.tensor(w))
+        first.weight[:, :4] = 0.0                                # the class unheard: the style still moves them
+    assert len(np.unique(aae.sample(400).numpy().round(6), axis=0)) > 100
+
+
+def test_the_regularization_phase_sums_both_discriminators_losses_and_reaches_both_heads():
+    """D and D_cat descend BCE on prior draws (1) and codes (0), each, summed; then the encoder descends the sum of
+    the two non-saturating losses BCE(D(z), 1) + BCE(D_cat(y), 1) = mean softplus(−D(z)) + mean softplus(−D_cat(y)),
+    whose gradient reaches both the softmax head and the style head. (Every rate 0: the phase changes nothing, so
+    the closed forms are computed on the same networks.)"""
+    exp, aae = _categorical(3, encoder="deterministic")
+    for opt in (aae.opt_discriminator, aae.opt_encoder):
+        for g in opt.param_groups:
+            g["lr"] = 0.0
+    x = exp.sample_real(64)
+    minigan.manual_seed(7)
+    out = aae.regularization_phase(x)
+    grad = aae.encoder.net[-1].weight.grad.numpy().copy()
+    assert np.abs(grad[:3]).sum() > 0 and np.abs(grad[3:]).sum() > 0      # the class head and the style head
+
+    def softplus(v):
+        return np.logaddexp(0.0, v.astype(np.float64))
+
+    minigan.manual_seed(7)
+    prior = aae.noise(64).numpy()
+    c = aae.code(x)
+    y, z = c[:, :3], c[:, 3:]
+    d_z, d_y = aae.D(z), aae.D_cat(y)
+    dp_z = aae.D(minigan.tensor(prior[:, 3:])).detach().numpy()
+    dp_y = aae.D_cat(minigan.tensor(prior[:, :3])).detach().numpy()
+    loss_d = (softplus(-dp_z).mean() + softplus(d_z.detach().numpy()).mean()
+              + softplus(-dp_y).mean() + softplus(d_y.detach().numpy()).mean())
+    loss_g = softplus(-d_z.detach().numpy()).mean() + softplus(-d_y.detach().numpy()).mean()
+    assert out["loss_d"] == pytest.approx(loss_d, rel=1e-5) and out["loss_g"] == pytest.approx(loss_g, rel=1e-5)
+    aae.encoder.zero_grad()
+    (F.softplus(-d_z).mean() + F.softplus(-d_y).mean()).backward()
+    assert np.allclose(aae.encoder.net[-1].weight.grad.numpy(), grad, rtol=1e-4, atol=1e-7)
+    assert {"d_cat_prior", "d_cat_code"} <= set(out)
+
+
+@pytest.mark.parametrize("k", [1, -2, 2.5, True, "8"])
+def test_a_bad_number_of_classes_is_a_one_line_error(k):
+    with pytest.raises(ValueError, match="categorical") as e:
+        build_experiment("aae", "ring", categorical=k)
+    assert "\n" not in str(e.value)
+
+
+def test_the_categorical_code_refuses_what_it_cannot_take():
+    """The Gaussian q(z|x) has no place for a class head; an encoder whose output is not K + latent_dim wide, or a
+    missing D_cat, is refused at the door; a checkpoint of a plain AAE does not load into a categorical one."""
+    with pytest.raises(ValueError, match="categorical") as e:
+        build_experiment("aae", "ring", categorical=4, encoder="gaussian")
+    assert "\n" not in str(e.value)
+    _, aae = _categorical(4)
+    with pytest.raises(ValueError, match="6") as e:    # an encoder of latent_dim 2 (not 4 + 2)
+        AAE(MLPEncoder((2,), 2, gaussian=False), aae.decoder, aae.D, aae.opt_autoencoder, aae.opt_discriminator,
+            aae.opt_encoder, 2, encoder_kind="deterministic", categorical=4, discriminator_cat=aae.D_cat)
+    with pytest.raises(ValueError, match="discriminator_cat"):
+        AAE(MLPEncoder((2,), 6, gaussian=False), aae.decoder, aae.D, aae.opt_autoencoder, aae.opt_discriminator,
+            aae.opt_encoder, 2, encoder_kind="deterministic", categorical=4)
+    plain = build_experiment("aae", "ring", seed=0).trainer
+    with pytest.raises(ValueError, match="categorical"):
+        aae.load_state_dict(plain.state_dict())
+    with pytest.raises(ValueError, match="categorical"):
+        plain.load_state_dict(aae.state_dict())

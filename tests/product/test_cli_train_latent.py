@@ -40,6 +40,17 @@ def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, 
                            ("encoder", "decoder", "discriminator") if algorithm == "aae" else ("encoder", "decoder"))
 
 
+def test_the_categorical_aae_resumes_exactly(tmp_path, monkeypatch):
+    """The AAE with a categorical code (a recipe with ``categorical`` = 4): both discriminators and all three
+    optimizers come back from the checkpoint."""
+    from minigan.gans.aae import AAE
+    from minigan.gans.recipes import DEFAULTS
+
+    monkeypatch.setitem(DEFAULTS[("aae", "mixture")], "categorical", 4)
+    assert_resume_is_exact(tmp_path, monkeypatch, ["aae", "--data", "ring:4", "--checkpoint-every", "5"], AAE,
+                           ("encoder", "decoder", "discriminator", "discriminator_cat"))
+
+
 def test_aae_on_digits_draws_image_samples(tmp_path, digits_reference):  # (judged by the reference CNN)
     rc, out = train(tmp_path, "aae", "--data", "digits")
     assert rc == 0

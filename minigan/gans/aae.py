@@ -85,8 +85,8 @@ class AAE(LatentTrainer):
         if self.categorical:
             width = self.categorical + self.latent_dim
             if encoder_kind == "gaussian":
-                raise ValueError("AAE: categorical takes encoder_kind 'deterministic' or 'universal' (a class head "
-                                 "beside z); the Gaussian q(z|x) has none")
+                raise ValueError("AAE: categorical takes encoder_kind (a recipe's encoder=) 'deterministic' or "
+                                 "'universal' (a class head beside z); the Gaussian q(z|x) has none")
             if discriminator_cat is None:
                 raise ValueError(f"AAE: categorical={self.categorical} needs discriminator_cat, D_cat over the "
                                  f"{self.categorical} class coordinates (MLPDiscriminator(({self.categorical},)))")

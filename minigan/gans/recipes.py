@@ -722,10 +722,7 @@ def _latent_trainer(algorithm, cfg, data_shape) -> tuple:
     noise_dim = cfg["noise_dim"] if kind == "universal" else 0  # η's size, beside x (the universal approximator)
     # the AAE's categorical code (Makhzani et al. 2016, §6): K class logits beside z out of the encoder, (y, z) into
     # the decoder; 0: none
-    classes = categorical_classes(cfg.get("categorical", 0)) if algorithm == "aae" else 0
-    if classes and kind == "gaussian":
-        raise ValueError("build_experiment: categorical takes encoder='deterministic' or 'universal' (a class head "
-                         "beside z); the Gaussian q(z|x) has none")
+    classes = categorical_classes(cfg.get("categorical", 0)) if algorithm == "aae" else 0  # (AAE refuses the rest)
     encoder = MLPEncoder(data_shape, classes + latent, hidden, gaussian=kind == "gaussian", scale=scale,
                          noise_dim=noise_dim)
     decoder = MLPDecoder(classes + latent, data_shape, hidden[::-1], likelihood="normal" if points else "bernoulli",

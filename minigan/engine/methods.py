@@ -183,7 +183,7 @@ class TensorMethods:
         axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
         integer = self.array.dtype.kind in "biu"  # (the array's: one step fewer than minigan.Tensor's dtype)
         x = self.astype(dtype) if dtype is not None else self.astype("int64") if integer else self
-        return reduction.Sum.apply(x, axis=checks.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
+        return reduction.Sum.apply(x, axis=checks.normalize_axis(axis, self.array.ndim, "sum"), keepdims=keepdims)
 
     def mean(self, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
         """The mean of every entry (``x.mean()``) or along one ``dim`` of a floating tensor.  Any other form (dims, a
